@@ -1,0 +1,20 @@
+namespace PingYi.Domain.Common;
+
+/// <summary>China Standard Time (Asia/Shanghai, UTC+8, no daylight saving since 1991): the calendar the committee works in.</summary>
+public static class ChinaTime
+{
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public static DateTimeOffset Now(TimeProvider time) => time.GetUtcNow().ToOffset(Offset);
+
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time).DateTime);
+
+    public static DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).DateTime);
+
+    /// <summary>00:00 China time on <paramref name="date"/>, as a UTC <see cref="DateTime"/>.</summary>
+    public static DateTime StartOfDayUtc(DateOnly date) =>
+        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Offset).UtcDateTime;
+
+    public static string Format(DateTime utc) =>
+        new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).ToString("yyyy-MM-dd HH:mm");
+}

@@ -1,0 +1,60 @@
+using PingYi.Domain.Common;
+
+namespace PingYi.Domain.Complaints;
+
+/// <summary>问题类别.</summary>
+public enum ProblemCategory
+{
+    Formalism = 1,
+    Bureaucratism = 2,
+    EightPointRules = 3,
+    EpidemicResponse = 4,
+    Discipline = 5,
+    Other = 6,
+}
+
+/// <summary>Where a complaint came in. All are the 直通车 channel; the sub-channel is kept for statistics.</summary>
+public enum ComplaintChannel
+{
+    Web = 1,
+    Api = 2,
+}
+
+public enum ComplaintStatus
+{
+    Submitted = 1,
+    Declined = 2,
+    Assigned = 3,
+    UnderReview = 4,
+    AwaitingFeedback = 5,
+    Closed = 6,
+}
+
+public static class ProblemCategories
+{
+    public static readonly CodeList<ProblemCategory> Codes = new(
+        (ProblemCategory.Formalism, "formalism", "形式主义"),
+        (ProblemCategory.Bureaucratism, "bureaucratism", "官僚主义"),
+        (ProblemCategory.EightPointRules, "eight-point-rules", "违反中央八项规定精神"),
+        (ProblemCategory.EpidemicResponse, "epidemic-response", "疫情防控担当作为"),
+        (ProblemCategory.Discipline, "discipline", "机关纪律作风"),
+        (ProblemCategory.Other, "other", "其他"));
+}
+
+public static class ComplaintChannels
+{
+    public static readonly CodeList<ComplaintChannel> Codes = new(
+        (ComplaintChannel.Web, "web", "网页"),
+        (ComplaintChannel.Api, "api", "接口"));
+}
+
+public static class ComplaintStatuses
+{
+    public static readonly CodeList<ComplaintStatus> Codes = new(
+        (ComplaintStatus.Submitted, "submitted", "待受理"),
+        (ComplaintStatus.Declined, "declined", "不予受理"),
+        (ComplaintStatus.Assigned, "assigned", "办理中"),
+        (ComplaintStatus.UnderReview, "under-review", "审核中"),
+        (ComplaintStatus.AwaitingFeedback, "awaiting-feedback", "待评价"),
+        (ComplaintStatus.Closed, "closed", "已办结"));
+}

@@ -1,0 +1,74 @@
+namespace PingYi.Domain.Complaints;
+
+/// <summary>One entry of a complaint's audit trail. Public notes are shown to the complainant; internal ones only to staff.</summary>
+public sealed class ComplaintEvent
+{
+    private ComplaintEvent()
+    {
+        Action = ActorRole = string.Empty;
+    }
+
+    public long Id { get; private set; }
+
+    public long ComplaintId { get; private set; }
+
+    public DateTime AtUtc { get; private set; }
+
+    /// <summary>An action code such as <c>submit</c>, <c>supplement</c>, <c>assign</c>.</summary>
+    public string Action { get; private set; }
+
+    /// <summary>The staff user's id; null for the complainant and the system.</summary>
+    public string? ActorId { get; private set; }
+
+    public string ActorRole { get; private set; }
+
+    public ComplaintStatus? FromStatus { get; private set; }
+
+    public ComplaintStatus? ToStatus { get; private set; }
+
+    public string? PublicNote { get; private set; }
+
+    public string? InternalNote { get; private set; }
+
+    /// <summary>The action's fields as JSON, for the staff timeline.</summary>
+    public string? Data { get; private set; }
+
+    internal static ComplaintEvent Create(
+        string action, DateTime atUtc, string? actorId, string actorRole,
+        ComplaintStatus? from, ComplaintStatus? to, string? publicNote, string? internalNote, string? data = null)
+    {
+        Complaint.EnsureUtc(atUtc);
+        return new ComplaintEvent
+        {
+            Action = action,
+            AtUtc = atUtc,
+            ActorId = actorId,
+            ActorRole = actorRole,
+            FromStatus = from,
+            ToStatus = to,
+            PublicNote = publicNote,
+            InternalNote = internalNote,
+            Data = data,
+        };
+    }
+}
+
+public static class ComplaintActions
+{
+    public const string Submit = "submit";
+    public const string Supplement = "supplement";
+
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        [Submit] = "提交反映",
+        [Supplement] = "补充材料",
+    };
+
+    public static string LabelOf(string action) => Labels.GetValueOrDefault(action, action);
+}
+
+public static class ActorRoles
+{
+    public const string Complainant = "complainant";
+    public const string System = "system";
+}
