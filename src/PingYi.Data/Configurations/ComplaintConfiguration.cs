@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Units;
+
+namespace PingYi.Data.Configurations;
+
+internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complaint>
+{
+    public void Configure(EntityTypeBuilder<Complaint> b)
+    {
+        b.HasKey(c => c.Id);
+        b.Property(c => c.TrackingNumber).HasMaxLength(24).IsRequired();
+        b.HasIndex(c => c.TrackingNumber).IsUnique();
+        b.Property(c => c.AccessCodeHash).HasMaxLength(128).IsRequired();
+        b.Property(c => c.Title).HasMaxLength(400).IsRequired();
+        b.Property(c => c.Description).HasMaxLength(20000).IsRequired();
+        b.Property(c => c.Location).HasMaxLength(800);
+        b.Property(c => c.WorkflowId).HasMaxLength(64).IsRequired();
+        b.Property(c => c.Version).IsConcurrencyToken();
+        b.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(c => new { c.UnitId, c.Status });
+        b.HasIndex(c => new { c.Status, c.SubmittedAtUtc });
+
+        b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class ComplaintEventConfiguration : IEntityTypeConfiguration<ComplaintEvent>
+{
+    public void Configure(EntityTypeBuilder<ComplaintEvent> b)
+    {
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Action).HasMaxLength(40).IsRequired();
+        b.Property(e => e.ActorId).HasMaxLength(64);
+        b.Property(e => e.ActorRole).HasMaxLength(40).IsRequired();
+        b.Property(e => e.PublicNote).HasMaxLength(20000);
+        b.Property(e => e.InternalNote).HasMaxLength(20000);
+        b.HasIndex(e => new { e.ComplaintId, e.AtUtc });
+    }
+}
+
+internal sealed class ComplainantContactConfiguration : IEntityTypeConfiguration<ComplainantContact>
+{
+    public void Configure(EntityTypeBuilder<ComplainantContact> b)
+    {
+        b.HasKey(c => c.ComplaintId);
+        b.Property(c => c.Name).HasMaxLength(200).IsRequired();
+        b.Property(c => c.Phone).HasMaxLength(40);
+        b.Property(c => c.Email).HasMaxLength(254);
+        b.HasOne<Complaint>().WithOne().HasForeignKey<ComplainantContact>(c => c.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
+{
+    public void Configure(EntityTypeBuilder<Attachment> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.FileName).HasMaxLength(200).IsRequired();
+        b.Property(a => a.ContentType).HasMaxLength(100).IsRequired();
+        b.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
+        b.Property(a => a.Content).IsRequired();
+        b.HasOne<Complaint>().WithMany().HasForeignKey(a => a.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ComplaintEvent>().WithMany().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(a => a.ComplaintId);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PingYi.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The resolved database settings: which provider and which connection string.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string ProviderKey = "Database:Provider";
+    public const string ConnectionStringKey = "ConnectionStrings:PingYi";
+
+    public static readonly string SqliteMigrationsAssembly = "PingYi.Migrations.Sqlite";
+    public static readonly string PostgresMigrationsAssembly = "PingYi.Migrations.Postgres";
+
+    /// <summary>
+    /// Reads <c>Database:Provider</c> (Sqlite, the default, or Postgres) and <c>ConnectionStrings:PingYi</c>.
+    /// SQLite without a connection string uses <c>data/pingyi.db</c> under the content root.
+    /// Throws <see cref="DatabaseConfigurationException"/> naming the setting to fix.
+    /// </summary>
+    public static DatabaseSettings From(IConfiguration configuration, string contentRoot)
+    {
+        var providerText = configuration[ProviderKey];
+        DatabaseProvider provider;
+        if (string.IsNullOrWhiteSpace(providerText))
+        {
+            provider = DatabaseProvider.Sqlite;
+        }
+        else if (!Enum.TryParse(providerText.Trim(), ignoreCase: true, out provider) || !Enum.IsDefined(provider))
+        {
+            throw new DatabaseConfigurationException($"Setting {ProviderKey} is '{providerText}'; use Sqlite or Postgres.");
+        }
+
+        var connectionString = configuration[ConnectionStringKey];
+        if (provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new DatabaseConfigurationException(
+                $"{ProviderKey} is Postgres but {ConnectionStringKey} is empty; set it, e.g. Host=127.0.0.1;Database=pingyi;Username=pingyi;Password=...");
+        }
+        if (provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDir = Path.Combine(contentRoot, "data");
+            Directory.CreateDirectory(dataDir);
+            connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "pingyi.db") }.ToString();
+        }
+        return new DatabaseSettings(provider, connectionString!);
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Postgres:
+                options.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                options.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                break;
+        }
+    }
+
+    /// <summary>The setting a person should look at when this database cannot be reached.</summary>
+    public string SettingToFix => Provider == DatabaseProvider.Postgres
+        ? $"{ConnectionStringKey} (PostgreSQL: host, port, database, user, password)"
+        : $"{ConnectionStringKey} or the data folder's permissions (SQLite file)";
+}
+
+public sealed class DatabaseConfigurationException(string message) : Exception(message);
+
+public static class DatabaseServiceCollectionExtensions
+{
+    public static IServiceCollection AddPingYiDatabase(this IServiceCollection services, DatabaseSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddDbContext<PingYiDbContext>(settings.Configure);
+        return services;
+    }
+}

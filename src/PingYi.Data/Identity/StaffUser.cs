@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace PingYi.Data.Identity;
+
+/// <summary>A staff account. A UnitHandler is bound to exactly one unit.</summary>
+public sealed class StaffUser : IdentityUser
+{
+    public string DisplayName { get; set; } = string.Empty;
+
+    public int? UnitId { get; set; }
+}
+
+public static class StaffRoles
+{
+    public const string Admin = "Admin";
+    public const string Supervisor = "Supervisor";
+    public const string UnitHandler = "UnitHandler";
+    public const string Evaluator = "Evaluator";
+    public const string Inspector = "Inspector";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, UnitHandler, Evaluator, Inspector];
+
+    public static string LabelOf(string role) => role switch
+    {
+        Admin => "系统管理员",
+        Supervisor => "纪检监察工委",
+        UnitHandler => "单位承办人",
+        Evaluator => "评议工作人员",
+        Inspector => "义务监督员",
+        _ => role,
+    };
+}

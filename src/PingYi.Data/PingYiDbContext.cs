@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PingYi.Data.Identity;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Units;
+
+namespace PingYi.Data;
+
+public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
+    : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Unit> Units => Set<Unit>();
+
+    public DbSet<Complaint> Complaints => Set<Complaint>();
+
+    public DbSet<ComplaintEvent> ComplaintEvents => Set<ComplaintEvent>();
+
+    public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();
+
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+
+    public DbSet<TrackingCounter> TrackingCounters => Set<TrackingCounter>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PingYiDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC. SQLite hands values back as Unspecified; say what they are.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<Complaint>())
+        {
+            if (entry.State == EntityState.Modified || entry.State == EntityState.Unchanged && HasNewEvents(entry.Entity))
+            {
+                entry.Entity.BumpVersion();
+            }
+        }
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // An appended audit event changes the case even when no column of its row did: it must still
+    // win or lose the optimistic-concurrency race.
+    private bool HasNewEvents(Complaint complaint) =>
+        complaint.Events.Any(e => Entry(e).State == EntityState.Added);
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using PingYi.Domain.Common;
+using PingYi.Domain.Units;
+
+namespace PingYi.Domain.Workflow;
+
+/// <summary>The outcome of checking an action's fields: typed values when <see cref="IsValid"/>, otherwise Chinese messages keyed by field name.</summary>
+public sealed class FieldValidationResult
+{
+    internal FieldValidationResult(ValidationErrors errors, ValidatedFields values)
+    {
+        Errors = errors;
+        Values = values;
+    }
+
+    public bool IsValid => Errors.IsEmpty;
+
+    public ValidationErrors Errors { get; }
+
+    /// <summary>The fields that were present and valid; complete only when <see cref="IsValid"/>.</summary>
+    public ValidatedFields Values { get; }
+}
+
+/// <summary>
+/// Cleaned, typed field values: <see cref="string"/> for text and unitCode (unit codes lower-cased),
+/// <see cref="int"/> for workingDays and rating, <see cref="Workflow.Satisfaction"/> for satisfaction.
+/// An optional field that was left out or empty is absent.
+/// </summary>
+public sealed class ValidatedFields(IReadOnlyDictionary<string, object> values)
+{
+    public IReadOnlyDictionary<string, object> All { get; } = values;
+
+    public bool Has(string name) => All.ContainsKey(name);
+
+    public string? Text(string name) => All.TryGetValue(name, out var v) ? (string)v : null;
+
+    public int? Int(string name) => All.TryGetValue(name, out var v) ? (int)v : null;
+
+    public Satisfaction? Satisfaction(string name) => All.TryGetValue(name, out var v) ? (Satisfaction)v : null;
+}
+
+/// <summary>Checks the fields sent with an action against the action's field definitions.</summary>
+public static class FieldValidator
+{
+    public const int RatingMin = 1;
+    public const int RatingMax = 5;
+
+    /// <summary>Used when a text field declares no maxLength.</summary>
+    public const int DefaultTextMaxLength = 5000;
+
+    /// <summary>Unit codes are at most 16 characters (<see cref="Unit.IsValidCode"/>).</summary>
+    private const int UnitCodeMaxLength = 16;
+
+    public static FieldValidationResult Validate(ActionDefinition action, WorkflowDeadlines deadlines, IReadOnlyDictionary<string, JsonElement> fields)
+    {
+        var errors = new ValidationErrors();
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+
+        foreach (var name in fields.Keys.Where(k => action.FindField(k) is null).Order(StringComparer.Ordinal))
+        {
+            errors.Add(name, $"“{action.Label}”不需要填写此项。");
+        }
+
+        foreach (var field in action.Fields)
+        {
+            var present = fields.TryGetValue(field.Name, out var element) && element.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+            var reported = false;
+            var value = present ? Convert(field, element, deadlines, message => { errors.Add(field.Name, message); reported = true; }) : null;
+            if (value is null)
+            {
+                // Convert reports bad values itself; only a value that is missing or blank is left to report here.
+                if (field.Required && !reported)
+                {
+                    errors.Add(field.Name, field.Type is FieldType.Rating or FieldType.Satisfaction ? $"请选择{field.Label}。" : $"请填写{field.Label}。");
+                }
+                continue;
+            }
+            values[field.Name] = value;
+        }
+
+        return new FieldValidationResult(errors, new ValidatedFields(values));
+    }
+
+    /// <summary>The typed value, or null when blank (no error) or invalid (error added).</summary>
+    private static object? Convert(FieldDefinition field, JsonElement element, WorkflowDeadlines deadlines, Action<string> report)
+    {
+        switch (field.Type)
+        {
+            case FieldType.Text:
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    report($"{field.Label}应为文字。");
+                    return null;
+                }
+                var text = Text.Clean(element.GetString(), multiline: true);
+                if (text is null)
+                {
+                    return null;
+                }
+                var max = field.MaxLength ?? DefaultTextMaxLength;
+                var length = Text.CharacterCount(text);
+                if (length > max)
+                {
+                    report($"{field.Label}不能超过 {max} 个字（当前 {length} 个字）。");
+                    return null;
+                }
+                return text;
+            }
+            case FieldType.UnitCode:
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    report($"{field.Label}应为单位代码。");
+                    return null;
+                }
+                var code = Text.Clean(element.GetString(), multiline: false)?.ToLowerInvariant();
+                if (code is null)
+                {
+                    return null;
+                }
+                if (Text.CharacterCount(code) > (field.MaxLength ?? UnitCodeMaxLength) || !Unit.IsValidCode(code))
+                {
+                    report($"{field.Label}格式不正确。");
+                    return null;
+                }
+                return code;
+            }
+            case FieldType.WorkingDays:
+            {
+                if (!TryInt(element, out var days, out var blank))
+                {
+                    if (!blank)
+                    {
+                        report($"{field.Label}应为整数（工作日）。");
+                    }
+                    return null;
+                }
+                var min = field.Min ?? 1;
+                var max = field.Max ?? deadlines.MaxExtensionWorkingDays;
+                if (days < min)
+                {
+                    report($"{field.Label}至少为 {min} 个工作日。");
+                    return null;
+                }
+                if (days > max)
+                {
+                    report($"{field.Label}不能超过 {max} 个工作日。");
+                    return null;
+                }
+                return days;
+            }
+            case FieldType.Rating:
+            {
+                var min = field.Min ?? RatingMin;
+                var max = field.Max ?? RatingMax;
+                if (!TryInt(element, out var rating, out var blank))
+                {
+                    if (!blank)
+                    {
+                        report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
+                    }
+                    return null;
+                }
+                if (rating < min || rating > max)
+                {
+                    report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
+                    return null;
+                }
+                return rating;
+            }
+            case FieldType.Satisfaction:
+            {
+                var code = element.ValueKind == JsonValueKind.String ? Text.Clean(element.GetString(), multiline: false) : null;
+                if (code is null && element.ValueKind == JsonValueKind.String)
+                {
+                    return null;
+                }
+                if (!Satisfactions.Codes.TryParse(code, out var satisfaction))
+                {
+                    var choices = string.Join("、", Satisfactions.Codes.All.Select(e => $"{e.Code}（{e.Label}）"));
+                    report($"{field.Label}应为 {choices} 之一。");
+                    return null;
+                }
+                return satisfaction;
+            }
+            default:
+                throw new InvalidOperationException($"Unhandled field type {field.Type}.");
+        }
+    }
+
+    /// <summary>A JSON integer, or a string holding one (HTML forms post strings).</summary>
+    private static bool TryInt(JsonElement element, out int value, out bool blank)
+    {
+        blank = false;
+        if (element.ValueKind == JsonValueKind.Number)
+        {
+            return element.TryGetInt32(out value);
+        }
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            var s = Text.Clean(element.GetString(), multiline: false);
+            blank = s is null;
+            return int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        }
+        value = 0;
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+namespace PingYi.Domain.Workflow;
+
+/// <summary>
+/// Who may fire an action. The engine only checks the role; whether a unit handler belongs to the
+/// complaint's own unit is the web layer's resource authorization.
+/// </summary>
+public static class WorkflowRoles
+{
+    /// <summary>纪检监察工委: accepts, assigns, reviews, approves requests.</summary>
+    public const string Supervisor = "supervisor";
+
+    /// <summary>The handler of the complaint's own unit.</summary>
+    public const string UnitHandler = "unit-handler";
+
+    public const string Complainant = "complainant";
+
+    /// <summary>Timers and sweeps.</summary>
+    public const string System = "system";
+
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        [Supervisor] = "纪检监察工委",
+        [UnitHandler] = "承办单位",
+        [Complainant] = "反映人",
+        [System] = "系统",
+    };
+
+    public static IReadOnlyCollection<string> All => Labels.Keys;
+
+    public static bool IsKnown(string? role) => role is not null && Labels.ContainsKey(role);
+
+    public static string LabelOf(string role) => Labels.GetValueOrDefault(role, role);
+}

@@ -1,0 +1,49 @@
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Intake;
+
+/// <summary>An uploaded file as the handlers see it, whether it came from a form or a multipart API call.</summary>
+public sealed record UploadedFile(string? FileName, long Length, Func<CancellationToken, Task<byte[]>> ReadAsync)
+{
+    public static UploadedFile From(IFormFile file) => new(file.FileName, file.Length, async ct =>
+    {
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    });
+}
+
+/// <summary>Checks evidence files: how many, how large, and what they really are.</summary>
+public static class AttachmentUploads
+{
+    public const string Field = "attachments";
+
+    public static async Task<Result<IReadOnlyList<InspectedFile>>> InspectAsync(IReadOnlyList<UploadedFile> uploads, int maxCount, CancellationToken ct)
+    {
+        var present = uploads.Where(u => u.Length > 0).ToList();
+        if (present.Count > maxCount)
+        {
+            return RequestFailure.Field(StatusCodes.Status400BadRequest, "附件过多", Field, $"最多上传 {maxCount} 个附件。");
+        }
+        var inspected = new List<InspectedFile>(present.Count);
+        foreach (var upload in present)
+        {
+            var name = Path.GetFileName(upload.FileName ?? "附件");
+            if (upload.Length > Attachment.MaxBytes)
+            {
+                return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "附件过大", Field,
+                    $"附件“{name}”超过 {Attachment.MaxBytes / 1024 / 1024} MB。");
+            }
+            var content = await upload.ReadAsync(ct);
+            var kind = FileInspector.Recognise(content);
+            if (kind is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "附件类型不支持", Field,
+                    $"附件“{name}”不是 {FileInspector.AcceptedForMessage} 文件（按文件内容识别）。");
+            }
+            inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, content));
+        }
+        return inspected;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Intake;
+
+/// <summary>我要反映问题: lodge a complaint. The web form and the JSON API both call <see cref="Handler"/>.</summary>
+public static class SubmitComplaint
+{
+    public sealed record Command(
+        ComplaintSubmission Submission,
+        IReadOnlyList<UploadedFile> Files,
+        ComplaintChannel Channel,
+        string? IdempotencyKey = null);
+
+    public sealed record Success(long Id, string TrackingNumber, string AccessCode, DateTime SubmittedAtUtc, bool Replayed);
+
+    public const int MaxIdempotencyKeyLength = 100;
+    private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowPin workflow)
+    {
+        private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
+
+        public async Task<Result<Success>> HandleAsync(Command command, CancellationToken ct)
+        {
+            var errors = new ValidationErrors();
+            var valid = command.Submission.Validate(ChinaTime.Today(time), errors);
+            var unitCode = command.Submission.UnitCode?.Trim().ToLowerInvariant();
+            var unitId = string.IsNullOrEmpty(unitCode) ? null
+                : await db.Units.Where(u => u.Code == unitCode).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+            if (!string.IsNullOrEmpty(unitCode) && unitId is null)
+            {
+                errors.Add("unitCode", $"找不到单位代码“{unitCode}”，请从单位列表中选择。");
+            }
+            if (!errors.IsEmpty)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+
+            var files = await AttachmentUploads.InspectAsync(command.Files, Attachment.MaxPerComplaint, ct);
+            if (!files.Succeeded)
+            {
+                return files.Failure!;
+            }
+
+            string? requestHash = null;
+            if (command.IdempotencyKey is not null)
+            {
+                requestHash = Fingerprint(valid!, files.Value!);
+                var replay = await ReplayAsync(command.IdempotencyKey, requestHash, ct);
+                if (replay is { } replayed)
+                {
+                    return replayed;
+                }
+            }
+
+            try
+            {
+                return await LodgeAsync(command, valid!, unitId!.Value, files.Value!, requestHash, ct);
+            }
+            catch (DbUpdateException) when (command.IdempotencyKey is not null)
+            {
+                // A concurrent retry with the same key got there first: answer with its complaint.
+                db.ChangeTracker.Clear();
+                var replay = await ReplayAsync(command.IdempotencyKey, requestHash!, ct);
+                if (replay is not { } replayed)
+                {
+                    throw;
+                }
+                return replayed;
+            }
+        }
+
+        private async Task<Result<Success>> LodgeAsync(
+            Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? requestHash, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var trackingNumber = await TrackingNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
+            var accessCode = AccessCode.Generate();
+            var complaint = Complaint.Lodge(
+                trackingNumber, AccessCode.Hash(accessCode), command.Channel, valid, unitId,
+                workflow.Id, workflow.Version, now);
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Complaints.Add(complaint);
+            await db.SaveChangesAsync(ct);
+
+            if (valid.Contact is not null)
+            {
+                db.ComplainantContacts.Add(new ComplainantContact(complaint.Id, valid.Contact));
+            }
+            foreach (var file in files)
+            {
+                db.Attachments.Add(new Attachment(complaint.Id, eventId: null, file, now));
+            }
+            if (command.IdempotencyKey is not null)
+            {
+                db.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    Key = command.IdempotencyKey,
+                    RequestHash = requestHash!,
+                    ComplaintId = complaint.Id,
+                    ProtectedAccessCode = _protector.Protect(accessCode),
+                    CreatedAtUtc = now,
+                    ExpiresAtUtc = now + IdempotencyWindow,
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
+        }
+
+        private async Task<Result<Success>?> ReplayAsync(string key, string requestHash, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var record = await db.IdempotencyRecords.AsNoTracking()
+                .Where(r => r.Key == key && r.ExpiresAtUtc > now)
+                .Select(r => new { r.RequestHash, r.ProtectedAccessCode, r.ComplaintId })
+                .FirstOrDefaultAsync(ct);
+            if (record is null)
+            {
+                return null;
+            }
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.RequestHash), Encoding.ASCII.GetBytes(requestHash)))
+            {
+                return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key 已被另一份内容使用",
+                    "Idempotency-Key", "同一个 Idempotency-Key 只能用于内容完全相同的重试；新的反映请使用新的 Key。");
+            }
+            var complaint = await db.Complaints.AsNoTracking()
+                .Where(c => c.Id == record.ComplaintId)
+                .Select(c => new { c.TrackingNumber, c.SubmittedAtUtc })
+                .SingleAsync(ct);
+            return new Success(record.ComplaintId, complaint.TrackingNumber, _protector.Unprotect(record.ProtectedAccessCode), complaint.SubmittedAtUtc, Replayed: true);
+        }
+
+        /// <summary>What must match for a retry to count as the same request.</summary>
+        private static string Fingerprint(ValidComplaintSubmission s, IReadOnlyList<InspectedFile> files)
+        {
+            var sb = new StringBuilder();
+            sb.AppendJoin('\u001f', s.UnitCode, s.Category, s.Title, s.Description, s.OccurredOn, s.Location,
+                s.Contact?.Name, s.Contact?.Phone, s.Contact?.Email);
+            foreach (var f in files)
+            {
+                sb.Append('\u001e').Append(Convert.ToHexString(SHA256.HashData(f.Content)));
+            }
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        }
+    }
+}
+
+/// <summary>The JSON body of <c>POST /api/v1/complaints</c>.</summary>
+public sealed record SubmitComplaintRequest(
+    string? UnitCode,
+    string? Category,
+    string? Title,
+    string? Description,
+    string? OccurredOn,
+    string? Location,
+    bool? Anonymous,
+    ComplainantRequest? Complainant);
+
+public sealed record ComplainantRequest(string? Name, string? Phone, string? Email);
+
+public sealed record SubmitComplaintResponse(string TrackingNumber, string AccessCode, string Status, DateTime SubmittedAt);
+
+public static class SubmitComplaintEndpoint
+{
+    public const long MaxJsonBytes = 64 * 1024;
+    public const long MaxMultipartBytes = Attachment.MaxPerComplaint * Attachment.MaxBytes + 2 * 1024 * 1024;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/complaints", HandleAsync)
+            .WithName("SubmitComplaint")
+            .WithSummary("反映问题（直通车）")
+            .WithDescription("JSON, or multipart/form-data with the same field names (complainant.name …) and files under 'attachments'. An Idempotency-Key header makes a retry return the same complaint.")
+            .Accepts<SubmitComplaintRequest>("application/json", "multipart/form-data")
+            .Produces<SubmitComplaintResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesValidationProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesValidationProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.Intake);
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, SubmitComplaint.Handler handler, CancellationToken ct)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > SubmitComplaint.MaxIdempotencyKeyLength)
+        {
+            return RequestFailure.Field(400, "Idempotency-Key 过长", "Idempotency-Key", $"Idempotency-Key 不能超过 {SubmitComplaint.MaxIdempotencyKeyLength} 个字符。").ToProblem();
+        }
+
+        var parsed = await ApiBody.ReadSubmissionAsync(http, ct);
+        if (!parsed.Succeeded)
+        {
+            return parsed.Failure!.ToProblem();
+        }
+        var (submission, files) = parsed.Value;
+        var result = await handler.HandleAsync(
+            new SubmitComplaint.Command(submission, files, ComplaintChannel.Api, key.Length == 0 ? null : key), ct);
+        if (!result.Succeeded)
+        {
+            return result.Failure!.ToProblem();
+        }
+        var ok = result.Value!;
+        if (ok.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Created(
+            $"/api/v1/complaints/{ok.TrackingNumber}",
+            new SubmitComplaintResponse(ok.TrackingNumber, AccessCode.Display(ok.AccessCode), ComplaintStatuses.Codes.CodeOf(ComplaintStatus.Submitted), ok.SubmittedAtUtc));
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Tracking;
+
+/// <summary>进度查询: what a complainant may see of their case, given the tracking number and the access code.</summary>
+public static class LookupComplaint
+{
+    public sealed record TimelineEntry(DateTime At, string Action, string ActionLabel, string? Note);
+
+    public sealed record View(
+        long Id,
+        string TrackingNumber,
+        ComplaintStatus Status,
+        string UnitCode,
+        string UnitName,
+        ProblemCategory Category,
+        string Title,
+        DateTime SubmittedAtUtc,
+        IReadOnlyList<TimelineEntry> Timeline);
+
+    // Verified when the tracking number is unknown, so both failures take the same time.
+    private static readonly string DecoyHash = AccessCode.Hash(AccessCode.Generate());
+
+    public sealed class Handler(PingYiDbContext db)
+    {
+        /// <summary>The complainant's view, or null when the number is unknown or the code is wrong (the caller must not tell which).</summary>
+        public async Task<View?> HandleAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
+        {
+            var id = await AuthenticateAsync(trackingNumber, accessCode, ct);
+            if (id is null)
+            {
+                return null;
+            }
+            var head = await db.Complaints.AsNoTracking()
+                .Where(c => c.Id == id)
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc })
+                .SingleAsync(ct);
+            var events = await db.ComplaintEvents.AsNoTracking()
+                .Where(e => e.ComplaintId == id)
+                .OrderBy(e => e.AtUtc).ThenBy(e => e.Id)
+                .Select(e => new { e.AtUtc, e.Action, e.PublicNote })
+                .ToListAsync(ct);
+            return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
+                events.Select(e => new TimelineEntry(e.AtUtc, e.Action, ComplaintActions.LabelOf(e.Action), e.PublicNote)).ToList());
+        }
+
+        /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
+        public async Task<long?> AuthenticateAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
+        {
+            var candidate = TrackingNumber.TryNormalize(trackingNumber, out var number)
+                ? await db.Complaints.AsNoTracking().Where(c => c.TrackingNumber == number).Select(c => new { c.Id, c.AccessCodeHash }).FirstOrDefaultAsync(ct)
+                : null;
+            var ok = AccessCode.Verify(accessCode, candidate?.AccessCodeHash ?? DecoyHash) && candidate is not null;
+            return ok ? candidate!.Id : null;
+        }
+    }
+
+    public sealed record Response(string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt, IReadOnlyList<TimelineItem> Timeline);
+
+    public sealed record UnitRef(string Code, string Name);
+
+    public sealed record TimelineItem(DateTime At, string Action, string ActionLabel, string? Note);
+
+    public static Response ToResponse(View v) => new(
+        v.TrackingNumber,
+        ComplaintStatuses.Codes.CodeOf(v.Status),
+        ComplaintStatuses.Codes.LabelOf(v.Status),
+        new UnitRef(v.UnitCode, v.UnitName),
+        ProblemCategories.Codes.CodeOf(v.Category),
+        v.Title,
+        v.SubmittedAtUtc,
+        v.Timeline.Select(t => new TimelineItem(t.At, t.Action, t.ActionLabel, t.Note)).ToList());
+
+    public const string AccessCodeHeader = "X-Access-Code";
+
+    public static RequestFailure NotFound() =>
+        RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "trackingNumber", "未找到该反映，或查询码不正确。");
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/complaints/{trackingNumber}", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                var view = await handler.HandleAsync(trackingNumber, http.Request.Headers[AccessCodeHeader], ct);
+                return view is null ? NotFound().ToProblem() : Results.Ok(ToResponse(view));
+            })
+            .WithName("LookupComplaint")
+            .WithSummary("进度查询（受理编号 + 查询码）")
+            .WithDescription("Send the access code in the X-Access-Code header. An unknown number and a wrong code both answer 404.")
+            .Produces<Response>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimits.Lookup);
+    }
+}

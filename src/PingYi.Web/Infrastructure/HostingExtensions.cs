@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Tracking;
+using PingYi.Web.Features.Units;
+using Scalar.AspNetCore;
+
+namespace PingYi.Web.Infrastructure;
+
+public static class HostingExtensions
+{
+    /// <summary>Registers every service. False when the configuration is unusable (already logged).</summary>
+    public static bool AddPingYi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        DatabaseSettings database;
+        try
+        {
+            database = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+        }
+        catch (DatabaseConfigurationException e)
+        {
+            using var loggers = LoggerFactory.Create(l => l.AddConsole());
+            loggers.CreateLogger("PingYi.Database").LogCritical("Invalid database configuration: {Message}", e.Message);
+            return false;
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddPingYiDatabase(database);
+        services.AddSingleton(new WorkflowPin("complaint-handling", 1));
+
+        services.AddDataProtection()
+            .SetApplicationName("PingYi")
+            .PersistKeysToDbContext<PingYiDbContext>();
+
+        services.AddIdentityApiEndpoints<StaffUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PingYiDbContext>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "pingyi.auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // The API answers 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status401Unauthorized, () => ctx.Response.Redirect(ctx.RedirectUri));
+            o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
+        });
+        services.AddAuthorization();
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/Staff");
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<PingYiDbContext>("database");
+        services.AddPingYiRateLimits(builder.Configuration);
+
+        services.AddScoped<SubmitComplaint.Handler>();
+        services.AddScoped<LookupComplaint.Handler>();
+        services.AddScoped<AddSupplement.Handler>();
+        services.AddScoped<ListUnits.Handler>();
+        return true;
+    }
+
+    public static void UsePingYi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+        app.UseStatusCodePages();
+        app.UsePingYiSecurityHeaders();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
+
+        var api = app.MapGroup("/api/v1").WithTags("直通车");
+        ListUnits.Map(api);
+        SubmitComplaintEndpoint.Map(api);
+        LookupComplaint.Map(api);
+        AddSupplement.Map(api);
+
+        app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("评议 PingYi API"));
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+    }
+
+    private static Task ApiOr(HttpContext http, int status, Action page)
+    {
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            http.Response.StatusCode = status;
+        }
+        else
+        {
+            page();
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// MapIdentityApi also maps self-registration and e-mail confirmation; staff accounts are made by
+    /// an administrator, so those answer 404.
+    /// </summary>
+    private static void StaffAccountsAreNotSelfService(EndpointBuilder endpoint)
+    {
+        var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? string.Empty;
+        if (route.EndsWith("/register", StringComparison.Ordinal)
+            || route.EndsWith("/confirmEmail", StringComparison.Ordinal)
+            || route.EndsWith("/resendConfirmationEmail", StringComparison.Ordinal))
+        {
+            endpoint.RequestDelegate = http =>
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            };
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace PingYi.Web.Infrastructure;
+
+/// <summary>The workflow definition new complaints start under.</summary>
+public sealed record WorkflowPin(string Id, int Version);
