@@ -1,1 +1,207 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Globalization;
+using PingYi.Benchmarks;
+
+// PingYi intake benchmark. See docs/benchmarks.md; tests/PingYi.Benchmarks/run.sh sets up PostgreSQL and the app
+// and calls the "all" mode. Every mode loads 127.0.0.1 only and runs for a bounded time.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+Options o;
+try
+{
+    o = Options.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(Options.Usage);
+    return 2;
+}
+
+var warmup = TimeSpan.FromSeconds(o.Warmup);
+var duration = TimeSpan.FromSeconds(o.Duration);
+var openDuration = TimeSpan.FromSeconds(o.OpenDuration);
+ThreadPool.GetMinThreads(out var workers, out var io);
+ThreadPool.SetMinThreads(Math.Max(workers, o.Connections + 4), io);
+
+void Print(Result r) => Console.WriteLine(r.Line());
+
+NpgsqlDataSourceHolder pg = new(o);
+try
+{
+    switch (o.Mode)
+    {
+        case "ceiling":
+            Print(await RawSql.CeilingAsync(pg.Get(), await RawSql.UnitIdAsync(pg.Get(), o.Unit), o.Connections, warmup, duration));
+            break;
+        case "app-shape":
+            Print(await RawSql.AppShapeAsync(pg.Get(), o.Unit, o.Connections, warmup, duration));
+            break;
+        case "intake":
+            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Connections, warmup, duration));
+            break;
+        case "open":
+            Print(await HttpLoad.OpenLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration));
+            break;
+        case "get":
+            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Get(o.Path), o.Connections, warmup, duration));
+            break;
+        case "all":
+            await AllAsync();
+            break;
+        case "create-db":
+            await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
+            break;
+        case "drop-db":
+            await RawSql.DropDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
+            break;
+        default:
+            Console.Error.WriteLine($"unknown mode '{o.Mode}'");
+            Console.Error.WriteLine(Options.Usage);
+            return 2;
+    }
+}
+finally
+{
+    await pg.DisposeAsync();
+}
+return 0;
+
+async Task AllAsync()
+{
+    var url = o.RequireUrl();
+    var db = pg.Get();
+    var unitId = await RawSql.UnitIdAsync(db, o.Unit);
+    Console.WriteLine($"PingYi intake benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+        $"{o.Connections} connections, warm-up {o.Warmup}s + {o.Duration}s per phase");
+    Console.WriteLine(await RawSql.ServerSettingsAsync(db));
+
+    // The ceiling is measured before and after the intake; the ratio uses their mean, so that drift on a
+    // shared machine during the run shows up instead of skewing the ratio.
+    var ceiling1 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration);
+    Print(ceiling1);
+    var intake = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Intake(o.Unit), o.Connections, warmup, duration);
+    Print(intake);
+    var ceiling2 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration);
+    Print(ceiling2);
+    var open = await HttpLoad.OpenLoopAsync(url, HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration);
+    Print(open);
+
+    Result? units = null, shape = null;
+    if (o.Diagnostics)
+    {
+        var shortRun = TimeSpan.FromSeconds(Math.Max(5, o.Duration * 2 / 3));
+        units = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Get("/api/v1/units"), o.Connections, TimeSpan.FromSeconds(2), shortRun);
+        Print(units);
+        shape = await RawSql.AppShapeAsync(db, o.Unit, o.Connections, TimeSpan.FromSeconds(2), shortRun);
+        Print(shape);
+    }
+
+    var ceiling = (ceiling1.PerSecond + ceiling2.PerSecond) / 2;
+    var ratio = intake.PerSecond / ceiling;
+    var openOk = open.PercentileMs(99) <= 50 && open.ErrorCount == 0;
+    Console.WriteLine();
+    Console.WriteLine("==================== summary ====================");
+    Console.WriteLine($"connections (HTTP and PostgreSQL):   {o.Connections}");
+    Console.WriteLine($"intake, accepted complaints/s:       {intake.PerSecond:0.0}   (201s: {intake.Successes}, errors: {intake.ErrorSummary})");
+    Console.WriteLine($"ceiling, raw INSERT transactions/s:  {ceiling:0.0}   (before {ceiling1.PerSecond:0.0}, after {ceiling2.PerSecond:0.0}; errors: {ceiling1.ErrorCount + ceiling2.ErrorCount})");
+    Console.WriteLine($"intake / ceiling:                    {ratio * 100:0.0} %   target ≥ 50 % → {(ratio >= 0.5 ? "MET" : "NOT MET")}");
+    Console.WriteLine($"intake latency, closed loop:         p50 {intake.PercentileMs(50):0.0} ms, p99 {intake.PercentileMs(99):0.0} ms");
+    Console.WriteLine($"intake latency at {o.Rate:0} req/s (open):  p50 {open.PercentileMs(50):0.0} ms, p99 {open.PercentileMs(99):0.0} ms, " +
+        $"{open.PerSecond:0.0}/s accepted, errors: {open.ErrorSummary}   target p99 ≤ 50 ms → {(openOk ? "MET" : "NOT MET")}");
+    if (units is not null && shape is not null)
+    {
+        Console.WriteLine($"reference GET /api/v1/units:         {units.PerSecond:0.0}/s, p50 {units.PercentileMs(50):0.0} ms, p99 {units.PercentileMs(99):0.0} ms");
+        Console.WriteLine($"reference raw SQL in the app's shape: {shape.PerSecond:0.0}/s, p50 {shape.PercentileMs(50):0.0} ms, p99 {shape.PercentileMs(99):0.0} ms ({shape.PerSecond / ceiling * 100:0.0} % of ceiling)");
+    }
+}
+
+/// <summary>Opens the PostgreSQL data source only for the modes that need it.</summary>
+sealed class NpgsqlDataSourceHolder(Options o) : IAsyncDisposable
+{
+    private Npgsql.NpgsqlDataSource? _db;
+
+    public Npgsql.NpgsqlDataSource Get() => _db ??= RawSql.DataSource(
+        o.Postgres ?? throw new ArgumentException("--pg <connection string> is required for this mode"), o.Connections);
+
+    public ValueTask DisposeAsync() => _db?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+sealed class Options
+{
+    public const string Usage = """
+        usage: PingYi.Benchmarks <mode> [options]
+          modes: all | ceiling | intake | open | get | app-shape | create-db | drop-db
+          --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
+          --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
+          --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
+          --warmup S        seconds not counted at the start of each phase (3)
+          --duration S      measured seconds per closed-loop phase (15)
+          --rate R          open-loop requests per second (200)
+          --open-duration S measured seconds of the open-loop phase (15)
+          --open-max-connections N  connection cap of the open loop (64)
+          --path P          the GET path for mode get (/api/v1/units)
+          --unit CODE       unit code of the complaints (jyt)
+          --database NAME   create-db, drop-db: the database (--pg names a maintenance database)
+          --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
+        """;
+
+    public string Mode { get; private set; } = "all";
+    public string? Url { get; private set; }
+    public string? Postgres { get; private set; }
+    public int Connections { get; private set; } = 16;
+    public double Warmup { get; private set; } = 3;
+    public double Duration { get; private set; } = 15;
+    public double Rate { get; private set; } = 200;
+    public double OpenDuration { get; private set; } = 15;
+    public int OpenMaxConnections { get; private set; } = 64;
+    public string Path { get; private set; } = "/api/v1/units";
+    public string Unit { get; private set; } = "jyt";
+    public bool Diagnostics { get; private set; } = true;
+    public string? Database { get; private set; }
+
+    public Uri RequireUrl()
+    {
+        var url = new Uri((Url ?? throw new ArgumentException("--url is required for this mode")).TrimEnd('/') + "/");
+        if (!url.IsLoopback)
+        {
+            throw new ArgumentException("--url must be a loopback address: this tool only loads the local machine");
+        }
+        return url;
+    }
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        var i = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            o.Mode = args[0];
+            i = 1;
+        }
+        for (; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            double Positive(string s, double max = 600) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v <= max
+                ? v : throw new ArgumentException($"'{s}' is not a number in (0, {max}]");
+            switch (args[i])
+            {
+                case "--url": o.Url = Next(); break;
+                case "--pg": o.Postgres = Next(); break;
+                case "--connections": o.Connections = (int)Positive(Next()); break;
+                case "--warmup": o.Warmup = Positive(Next()); break;
+                case "--duration": o.Duration = Positive(Next()); break;
+                case "--rate": o.Rate = Positive(Next(), 5000); break;
+                case "--open-duration": o.OpenDuration = Positive(Next()); break;
+                case "--open-max-connections": o.OpenMaxConnections = (int)Positive(Next()); break;
+                case "--path": o.Path = Next(); break;
+                case "--unit": o.Unit = Next(); break;
+                case "--no-diagnostics": o.Diagnostics = false; break;
+                case "--database": o.Database = Next(); break;
+                case "-h" or "--help": throw new ArgumentException("");
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        return o;
+    }
+}

@@ -42,7 +42,8 @@ public sealed class WorkflowDefinition
     /// <summary>The state code a new complaint starts in.</summary>
     public string Initial { get; }
 
-    public ComplaintStatus InitialStatus => ComplaintStatuses.Codes.TryParse(Initial, out var s) ? s : throw new InvalidOperationException();
+    /// <summary>The status a new complaint is lodged in (the loader has checked that <see cref="Initial"/> is a state).</summary>
+    public ComplaintStatus InitialStatus => States.First(s => s.Code == Initial).Status;
 
     public IReadOnlyList<StateDefinition> States { get; }
 

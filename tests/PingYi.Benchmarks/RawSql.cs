@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PingYi.Benchmarks;
+
+/// <summary>
+/// Load straight at PostgreSQL, with no web app in between.
+/// <list type="bullet">
+/// <item><b>Ceiling</b>: one autocommit single-row INSERT into "Complaints" per transaction: every NOT NULL
+/// column plus the nullable ones the intake fills, a unique "TrackingNumber" per row, a realistic
+/// access-code hash; the row is what the app writes, nothing else is written.</item>
+/// <item><b>App shape</b> (diagnostic): the statements and transactions the intake handler issues, as raw SQL —
+/// unit look-up, tracking-counter upsert in its own transaction, then BEGIN, the complaint, its "submit"
+/// event, COMMIT. It tells the cost of the transaction shape apart from the cost of the web stack.</item>
+/// </list>
+/// </summary>
+public static class RawSql
+{
+    private const string InsertComplaint = """
+        INSERT INTO "Complaints" ("TrackingNumber", "AccessCodeHash", "Channel", "Category", "UnitId", "Title",
+            "Description", "OccurredOn", "Location", "Anonymous", "Status", "WorkflowId", "WorkflowVersion",
+            "SubmittedAtUtc", "UpdatedAtUtc", "Version")
+        VALUES ($1, $2, 2, 1, $3, $4, $5, NULL, $6, TRUE, 1, 'complaint-handling', 1, $7, $7, 0)
+        """;
+
+    private static long _sequence;
+
+    public static async Task<int> UnitIdAsync(NpgsqlDataSource db, string unitCode)
+    {
+        await using var cmd = db.CreateCommand("""SELECT "Id" FROM "Units" WHERE "Code" = $1""");
+        cmd.Parameters.AddWithValue(unitCode);
+        return (int)(await cmd.ExecuteScalarAsync() ?? throw new InvalidOperationException($"no unit '{unitCode}': was the app started with Demo__Seed=true?"));
+    }
+
+    /// <summary>The settings that decide what a commit costs, for the report.</summary>
+    public static async Task<string> ServerSettingsAsync(NpgsqlDataSource db)
+    {
+        var names = new[] { "server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes", "commit_delay", "shared_buffers", "max_connections" };
+        var values = new List<string>();
+        foreach (var name in names)
+        {
+            await using var cmd = db.CreateCommand($"SHOW {name}");
+            values.Add($"{name}={await cmd.ExecuteScalarAsync()}");
+        }
+        return "PostgreSQL: " + string.Join(", ", values);
+    }
+
+    public static async Task CreateDatabaseAsync(NpgsqlDataSource maintenance, string name)
+    {
+        await using var cmd = maintenance.CreateCommand($"CREATE DATABASE {Quote(name)}");
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task DropDatabaseAsync(NpgsqlDataSource maintenance, string name)
+    {
+        await using var cmd = maintenance.CreateCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)");
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static string Quote(string identifier) => identifier.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+        ? $"\"{identifier}\""
+        : throw new ArgumentException($"database name '{identifier}': use letters, digits and _ only");
+
+    public static NpgsqlDataSource DataSource(string connectionString, int connections)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = Math.Max(connections, 1) + 2,
+            NoResetOnClose = true,
+            ApplicationName = "PingYi.Benchmarks",
+        };
+        return NpgsqlDataSource.Create(csb.ConnectionString);
+    }
+
+    public static Task<Result> CeilingAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration)
+        => RunAsync("raw INSERT ceiling", connections, warmup, duration, db, async (conn, runTag) =>
+        {
+            var insert = new NpgsqlCommand(InsertComplaint, conn);
+            var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            var hash = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = unitId });
+            var title = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
+            var now = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await insert.PrepareAsync();
+            return async () =>
+            {
+                var n = Interlocked.Increment(ref _sequence);
+                tracking.Value = $"BEN-{runTag}-{n:D9}";
+                hash.Value = AccessCodeHash();
+                title.Value = Workload.Title(runTag, n);
+                now.Value = DateTime.UtcNow;
+                await insert.ExecuteNonQueryAsync();
+            };
+        });
+
+    public static Task<Result> AppShapeAsync(NpgsqlDataSource db, string unitCode, int connections, TimeSpan warmup, TimeSpan duration)
+        => RunAsync("raw SQL, app's shape", connections, warmup, duration, db, async (conn, runTag) =>
+        {
+            var unit = new NpgsqlCommand("""SELECT "Id" FROM "Units" WHERE "Code" = $1 LIMIT 1""", conn);
+            unit.Parameters.AddWithValue(unitCode);
+            // Year 2099 so that the app's own counter is left alone; one row shared by every worker, as in the app.
+            var counter = new NpgsqlCommand("""
+                INSERT INTO "TrackingCounters" ("Year", "LastValue") VALUES (2099, 1)
+                ON CONFLICT ("Year") DO UPDATE SET "LastValue" = "TrackingCounters"."LastValue" + 1
+                RETURNING "LastValue"
+                """, conn);
+            var complaint = new NpgsqlCommand(InsertComplaint + """ RETURNING "Id" """, conn);
+            var tracking = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            var hash = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            var unitId = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer });
+            var title = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
+            complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
+            var now = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            var evt = new NpgsqlCommand("""
+                INSERT INTO "ComplaintEvents" ("ComplaintId", "AtUtc", "Action", "ActorId", "ActorRole", "FromStatus", "ToStatus", "PublicNote", "InternalNote", "Data")
+                VALUES ($1, $2, 'submit', NULL, 'complainant', NULL, 1, '已收到您反映的问题', NULL, NULL) RETURNING "Id"
+                """, conn);
+            var complaintId = evt.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint });
+            var at = evt.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            foreach (var c in new[] { unit, counter, complaint, evt })
+            {
+                await c.PrepareAsync();
+            }
+            return async () =>
+            {
+                var id = (int)(await unit.ExecuteScalarAsync())!;
+                var n = (long)(await counter.ExecuteScalarAsync())!;
+                await using var tx = await conn.BeginTransactionAsync();
+                complaint.Transaction = tx;
+                evt.Transaction = tx;
+                tracking.Value = $"APP-{runTag}-{n:D9}";
+                hash.Value = AccessCodeHash();
+                unitId.Value = id;
+                title.Value = Workload.Title(runTag, n);
+                now.Value = at.Value = DateTime.UtcNow;
+                complaintId.Value = (long)(await complaint.ExecuteScalarAsync())!;
+                await evt.ExecuteScalarAsync();
+                await tx.CommitAsync();
+            };
+        });
+
+    /// <summary>The same format and length as the app's salted SHA-256 access-code hash.</summary>
+    private static string AccessCodeHash()
+    {
+        Span<byte> salt = stackalloc byte[16];
+        RandomNumberGenerator.Fill(salt);
+        var digest = SHA256.HashData(salt);
+        return $"s256${Convert.ToBase64String(salt)}${Convert.ToBase64String(digest)}";
+    }
+
+    /// <summary>N workers, each on its own open connection, repeating one operation back to back.</summary>
+    private static async Task<Result> RunAsync(
+        string name, int connections, TimeSpan warmup, TimeSpan duration, NpgsqlDataSource db,
+        Func<NpgsqlConnection, string, Task<Func<Task>>> prepare)
+    {
+        var runTag = Guid.NewGuid().ToString("N")[..8];
+        var conns = new NpgsqlConnection[connections];
+        var operations = new Func<Task>[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            conns[i] = await db.OpenConnectionAsync();
+            operations[i] = await prepare(conns[i], runTag);
+        }
+        try
+        {
+            var window = Window.Start(warmup, duration);
+            var recorders = Enumerable.Range(0, connections).Select(_ => new Recorder()).ToArray();
+            await Task.WhenAll(Enumerable.Range(0, connections).Select(i => Task.Run(async () =>
+            {
+                while (!window.Over)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    string? failure = null;
+                    try
+                    {
+                        await operations[i]();
+                    }
+                    catch (PostgresException e)
+                    {
+                        failure = $"SQLSTATE {e.SqlState}";
+                    }
+                    if (window.Counts(started))
+                    {
+                        if (failure is null)
+                        {
+                            recorders[i].Success(Stopwatch.GetTimestamp() - started);
+                        }
+                        else
+                        {
+                            recorders[i].Failure(failure);
+                        }
+                    }
+                }
+            })));
+            return Recorder.Merge(name, recorders, window.Measured, connections);
+        }
+        finally
+        {
+            foreach (var c in conns)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+}

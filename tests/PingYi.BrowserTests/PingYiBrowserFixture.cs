@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+
+namespace PingYi.BrowserTests;
+
+/// <summary>
+/// The real app on Kestrel (a real loopback port) over a fresh SQLite file with demo data, a fake
+/// clock, and a headless system Chromium driven by Playwright. Never downloads a browser.
+/// </summary>
+public sealed class PingYiBrowserFixture : IAsyncLifetime
+{
+    /// <summary>10:00 China time on a Wednesday.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
+
+    private const string ChromiumVariable = "PINGYI_CHROMIUM";
+    private const string DefaultChromium = "/usr/bin/chromium";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "pingyi-browser-" + Guid.NewGuid().ToString("N"));
+    private PingYiAppFactory? _app;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>Where screenshots go: beside the test assembly, so they survive the run.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        // Fail (not skip) before starting anything when there is no browser to drive.
+        var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } configured ? configured : DefaultChromium;
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at '{chromium}' (set {ChromiumVariable} to choose another path). "
+                + "The browser tests need a system Chromium and never download one: run ./test.sh, which installs it (apt-get install chromium fonts-noto-cjk).");
+        }
+
+        Directory.CreateDirectory(_directory);
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var database = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "pingyi.db") }.ToString();
+
+        _app = new PingYiAppFactory(database, Time);
+        _app.UseKestrel(0);
+        _app.StartServer();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("Kestrel reported no IServerAddressesFeature.");
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"Kestrel is not listening on plain HTTP (addresses: {string.Join(", ", addresses)}).");
+        BaseAddress = new Uri(address);
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A phone: 390×844 CSS pixels, touch, 2× pixels, Chinese locale.</summary>
+    public async Task<IBrowserContext> NewPhoneContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new() { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+            DeviceScaleFactor = 2,
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+        });
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is not worth failing the run for.
+        }
+    }
+
+    private sealed class PingYiAppFactory(string connectionString, TimeProvider time) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // Not Production: demo seeding is refused there.
+            builder.UseEnvironment("Testing");
+            // Outside Development the host serves wwwroot only from published output; the tests run the
+            // build output, so switch on the static web assets manifest as Development does.
+            builder.UseStaticWebAssets();
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:PingYi", connectionString);
+            builder.UseSetting("Demo:Seed", "true");
+            builder.UseSetting("RateLimits:IntakePerMinute", "1000");
+            builder.UseSetting("RateLimits:LookupPerMinute", "1000");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(time);
+            });
+        }
+    }
+}

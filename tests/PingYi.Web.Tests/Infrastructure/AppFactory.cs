@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using PingYi.Data;
+
+namespace PingYi.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over a real database of its own: a fresh SQLite file, or a fresh PostgreSQL database
+/// on the server named by PINGYI_TEST_POSTGRES (./test.sh starts one). Time is a <see cref="FakeTimeProvider"/>.
+/// </summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
+
+    private readonly Dictionary<string, string?> _settings;
+    private Action? _dispose;
+
+    private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _dispose = dispose;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:PingYi"] = connectionString,
+            ["Demo:Seed"] = "true",
+            ["RateLimits:IntakePerMinute"] = "100000",
+            ["RateLimits:LookupPerMinute"] = "100000",
+        };
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
+        {
+            _settings[k] = v;
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null) => provider switch
+    {
+        DatabaseProvider.Sqlite => CreateSqlite(settings),
+        _ => CreatePostgres(settings),
+    };
+
+    private static AppFactory CreateSqlite(IDictionary<string, string?>? settings)
+    {
+        var dir = Directory.CreateTempSubdirectory("pingyi-test-");
+        return new AppFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dir.FullName, "pingyi.db")}",
+            () =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                dir.Delete(recursive: true);
+            }, settings);
+    }
+
+    private static AppFactory CreatePostgres(IDictionary<string, string?>? settings)
+    {
+        var server = Environment.GetEnvironmentVariable("PINGYI_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new InvalidOperationException(
+                "PINGYI_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL, or point it at a server where the user may CREATE DATABASE.");
+        }
+        var name = "pingyi_test_" + Guid.NewGuid().ToString("N")[..12];
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+            using var connection = new NpgsqlConnection(admin.ConnectionString);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            drop.ExecuteNonQuery();
+        }, settings);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        // WebApplicationFactory may dispose twice (Dispose and DisposeAsync); drop the database once.
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _dispose, null)?.Invoke();
+        }
+    }
+}
