@@ -41,6 +41,8 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
             Buffer = TestPng.Create(),
         });
         await ScreenshotAsync(page, "01-form-filled");
+        await page.Locator("#attachments").ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "01b-form-attachment-in-view", fullPage: false);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
 
@@ -50,7 +52,7 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         var trackingNumber = (await page.Locator("#tracking-number").InnerTextAsync()).Trim();
         var accessCode = (await page.Locator("#access-code").InnerTextAsync()).Trim();
         Assert.Matches(TrackingNumberPattern(), trackingNumber);
-        Assert.StartsWith("ZTC-2026-", trackingNumber, StringComparison.Ordinal); // numbered in the fake clock's year
+        Assert.StartsWith("ZTC-" + PingYiBrowserFixture.Start.Year + "-", trackingNumber, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(accessCode), "The access code should be shown.");
         await AssertNoHorizontalScrollAsync(page, "the success page");
         await ScreenshotAsync(page, "02-lodged");
@@ -66,7 +68,8 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         await Expect(page.Locator("#complaint #tracking-number")).ToHaveTextAsync(trackingNumber);
         var facts = await page.Locator("#complaint").InnerTextAsync();
         Assert.Contains("省教育厅", facts, StringComparison.Ordinal);
-        Assert.Contains("2026-11-25 10:00", facts, StringComparison.Ordinal); // fake clock, China time
+        // The app reads the fake clock (02:00 UTC is 10:00 in China), not the machine's.
+        Assert.Contains("2026-11-25 10:00", facts, StringComparison.Ordinal);
         // (a) The title's HTML is shown as text, not turned into elements.
         Assert.Contains(Title, facts, StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#complaint b").CountAsync());
@@ -119,6 +122,10 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         await Expect(page.Locator("input[name='Input.Anonymous'][value='true']")).ToBeCheckedAsync();
         await AssertNoHorizontalScrollAsync(page, "the form with errors");
         await ScreenshotAsync(page, "05-form-error");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await ScreenshotAsync(page, "05b-form-error-first-screen", fullPage: false);
+        await page.Locator("#description").ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "05c-form-error-at-field", fullPage: false);
 
         Assert.Empty(problems);
     }
@@ -177,10 +184,11 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         Assert.Fail($"{where} scrolls sideways on a 390 px phone: scrollWidth {widths[0]} > clientWidth {widths[1]}. Too wide: {string.Join("; ", culprits)}");
     }
 
-    private async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>The whole page, or with <paramref name="fullPage"/> false what the phone's screen shows.</summary>
+    private async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var path = Path.Combine(PingYiBrowserFixture.ScreenshotDirectory, name + ".png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Type = ScreenshotType.Png });
+        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage, Type = ScreenshotType.Png });
         output.WriteLine("screenshot: " + path);
     }
 

@@ -71,6 +71,9 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // The browser's own UI strings (file picker button, date placeholder) as on a Chinese phone;
+                // takes effect only where the chromium-l10n locale files are installed.
+                "--lang=zh-CN",
             ],
         });
     }
