@@ -380,23 +380,74 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<bool>("Anonymous")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("AssignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Category")
                         .HasColumnType("integer");
 
                     b.Property<int>("Channel")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
+                    b.Property<DateTime?>("DueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Location")
                         .HasMaxLength(800)
                         .HasColumnType("character varying(800)");
 
+                    b.Property<DateTime?>("NextTimerAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateOnly?>("OccurredOn")
                         .HasColumnType("date");
+
+                    b.Property<int?>("PendingExtensionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PendingRequest")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PublicReply")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<int?>("QualityRating")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RespondedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("RespondedLate")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ResponseFindings")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("ResponseMeasures")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<int>("ReworkCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
@@ -413,6 +464,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<int>("TransferCount")
+                        .HasColumnType("integer");
 
                     b.Property<int>("UnitId")
                         .HasColumnType("integer");
@@ -434,10 +488,14 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("NextTimerAtUtc");
+
                     b.HasIndex("TrackingNumber")
                         .IsUnique();
 
                     b.HasIndex("Status", "SubmittedAtUtc");
+
+                    b.HasIndex("SubmittedAtUtc", "Id");
 
                     b.HasIndex("UnitId", "Status");
 

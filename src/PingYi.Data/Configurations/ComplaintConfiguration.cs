@@ -21,6 +21,12 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         b.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.UnitId, c.Status });
         b.HasIndex(c => new { c.Status, c.SubmittedAtUtc });
+        // Keyset pagination of the staff list, and the timer sweep.
+        b.HasIndex(c => new { c.SubmittedAtUtc, c.Id });
+        b.HasIndex(c => c.NextTimerAtUtc);
+        b.Property(c => c.ResponseFindings).HasMaxLength(20000);
+        b.Property(c => c.ResponseMeasures).HasMaxLength(20000);
+        b.Property(c => c.PublicReply).HasMaxLength(20000);
 
         b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);

@@ -1,4 +1,29 @@
+using System.Text.Json;
+using PingYi.Domain.Calendar;
+using PingYi.Domain.Common;
+using PingYi.Domain.Workflow;
+
 namespace PingYi.Domain.Complaints;
+
+/// <summary>A request of the handling unit that waits for a supervisor's decision.</summary>
+public enum PendingRequest
+{
+    None = 0,
+    Return = 1,
+    Extension = 2,
+}
+
+/// <summary>The workflow a complaint runs under (its pinned definition) and the calendar its deadlines count in.</summary>
+public sealed record WorkflowContext(WorkflowEngine Engine, WorkingDayCalendar Calendar)
+{
+    public WorkflowDeadlines Deadlines => Engine.Definition.Deadlines;
+}
+
+/// <summary>Who takes an action: a staff user (id and workflow role), the complainant, or the system.</summary>
+public sealed record Actor(string? UserId, string Role);
+
+/// <summary>The unit an assign or transfer names, resolved from its code.</summary>
+public sealed record UnitRef(int Id, string Name);
 
 /// <summary>
 /// 问题线索: the case and aggregate root. State changes go through its methods only, and each
@@ -45,6 +70,49 @@ public sealed class Complaint
 
     public DateTime SubmittedAtUtc { get; private set; }
 
+    /// <summary>The deadline of the current step: accepting while submitted, handling while assigned.</summary>
+    public DateTime? DueAtUtc { get; private set; }
+
+    /// <summary>When a timer of this case is next due (deadline, feedback window); swept by a recurring job.</summary>
+    public DateTime? NextTimerAtUtc { get; private set; }
+
+    public DateTime? AssignedAtUtc { get; private set; }
+
+    public PendingRequest PendingRequest { get; private set; }
+
+    /// <summary>The working days a pending extension request asks for.</summary>
+    public int? PendingExtensionDays { get; private set; }
+
+    /// <summary>办理情况报告: what the unit found (staff only).</summary>
+    public string? ResponseFindings { get; private set; }
+
+    /// <summary>办理情况报告: what the unit did about it (staff only).</summary>
+    public string? ResponseMeasures { get; private set; }
+
+    /// <summary>The unit's reply to the complainant, published when a supervisor approves the response.</summary>
+    public string? PublicReply { get; private set; }
+
+    public DateTime? RespondedAtUtc { get; private set; }
+
+    /// <summary>Whether the last response came after its deadline; counts against the unit.</summary>
+    public bool RespondedLate { get; private set; }
+
+    /// <summary>The supervisor's rating (1–5) of the approved response.</summary>
+    public int? QualityRating { get; private set; }
+
+    public DateTime? ApprovedAtUtc { get; private set; }
+
+    public Satisfaction? Satisfaction { get; private set; }
+
+    public DateTime? ClosedAtUtc { get; private set; }
+
+    /// <summary>退回重办 count.</summary>
+    public int ReworkCount { get; private set; }
+
+    public int ReopenCount { get; private set; }
+
+    public int TransferCount { get; private set; }
+
     public DateTime UpdatedAtUtc { get; private set; }
 
     /// <summary>Optimistic concurrency token, bumped on every save that changes the row.</summary>
@@ -59,11 +127,11 @@ public sealed class Complaint
         ComplaintChannel channel,
         ValidComplaintSubmission submission,
         int unitId,
-        string workflowId,
-        int workflowVersion,
+        WorkflowContext workflow,
         DateTime nowUtc)
     {
         EnsureUtc(nowUtc);
+        var definition = workflow.Engine.Definition;
         var complaint = new Complaint
         {
             TrackingNumber = trackingNumber,
@@ -76,15 +144,17 @@ public sealed class Complaint
             OccurredOn = submission.OccurredOn,
             Location = submission.Location,
             Anonymous = submission.Contact is null,
-            Status = ComplaintStatus.Submitted,
-            WorkflowId = workflowId,
-            WorkflowVersion = workflowVersion,
+            Status = definition.InitialStatus,
+            WorkflowId = definition.Id,
+            WorkflowVersion = definition.Version,
             SubmittedAtUtc = nowUtc,
             UpdatedAtUtc = nowUtc,
         };
+        complaint.DueAtUtc = workflow.Calendar.DeadlineUtc(nowUtc, workflow.Deadlines.AcceptWorkingDays);
+        complaint.NextTimerAtUtc = complaint.DueAtUtc;
         complaint._events.Add(ComplaintEvent.Create(
             ComplaintActions.Submit, nowUtc, actorId: null, ActorRoles.Complainant,
-            from: null, to: ComplaintStatus.Submitted, publicNote: "已收到您反映的问题", internalNote: null));
+            from: null, to: complaint.Status, publicNote: "已收到您反映的问题", internalNote: null));
         return complaint;
     }
 
@@ -101,6 +171,178 @@ public sealed class Complaint
         _events.Add(e);
         UpdatedAtUtc = nowUtc;
         return e;
+    }
+
+    /// <summary>The base facts the workflow's conditions are built on.</summary>
+    public WorkflowFacts Facts(WorkflowContext workflow, DateTime nowUtc) => new()
+    {
+        ReturnRequested = PendingRequest == PendingRequest.Return,
+        ExtensionRequested = PendingRequest == PendingRequest.Extension,
+        Dissatisfied = Status == ComplaintStatus.AwaitingFeedback && Satisfaction == Workflow.Satisfaction.Dissatisfied,
+        WithinReopenWindow = ClosedAtUtc is { } closed && workflow.Deadlines.IsWithinReopenWindow(closed, nowUtc),
+    };
+
+    /// <summary>The actions <paramref name="role"/> may take on this case now.</summary>
+    public IReadOnlyList<ActionDefinition> PermittedActions(WorkflowContext workflow, string role, DateTime nowUtc)
+    {
+        EnsurePinned(workflow);
+        return workflow.Engine.PermittedActions(Status, role, Facts(workflow, nowUtc).Evaluate);
+    }
+
+    /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response.</summary>
+    public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
+
+    /// <summary>0 when not overdue; 1–3 as the working days past the deadline reach each escalation offset.</summary>
+    public int EscalationLevel(WorkflowContext workflow, DateTime nowUtc)
+    {
+        if (!IsOverdue(nowUtc))
+        {
+            return 0;
+        }
+        var days = workflow.Calendar.WorkingDaysOverdue(DueAtUtc!.Value, nowUtc);
+        return Math.Max(1, workflow.Deadlines.EscalationAfterDeadlineWorkingDays.Count(offset => days >= offset));
+    }
+
+    /// <summary>
+    /// Takes a workflow action. The engine decides whether <paramref name="actor"/> may take it now
+    /// (throwing <see cref="WorkflowActionException"/> otherwise); this method applies its effects and
+    /// appends the audit event.
+    /// </summary>
+    /// <param name="unit">The unit named by <c>assign</c> or <c>transfer</c>.</param>
+    public ComplaintEvent Perform(WorkflowContext workflow, string action, Actor actor, ValidatedFields fields, UnitRef? unit, DateTime nowUtc)
+    {
+        EnsureUtc(nowUtc);
+        EnsurePinned(workflow);
+        var transition = workflow.Engine.Fire(Status, action, actor.Role, Facts(workflow, nowUtc).Evaluate);
+        var deadlines = workflow.Deadlines;
+        var calendar = workflow.Calendar;
+        var from = Status;
+        string? publicNote = null;
+        var internalNote = fields.Text("note") ?? fields.Text("reason");
+
+        switch (action)
+        {
+            case "assign":
+            case "transfer":
+                var target = unit ?? throw new ArgumentNullException(nameof(unit), $"'{action}' needs the unit it names.");
+                if (action == "transfer")
+                {
+                    if (target.Id == UnitId)
+                    {
+                        throw new WorkflowActionException(WorkflowRefusal.ConditionNotMet, action, Status, actor.Role,
+                            "A case cannot be transferred to the unit that already handles it.", "不能转办给当前承办单位。");
+                    }
+                    TransferCount++;
+                }
+                UnitId = target.Id;
+                AssignedAtUtc = nowUtc;
+                DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.HandleWorkingDays(Category));
+                PendingRequest = PendingRequest.None;
+                PendingExtensionDays = null;
+                publicNote = $"{(action == "assign" ? "已受理，交" : "已转交")}{target.Name}办理，办理期限至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                break;
+            case "decline":
+                publicNote = $"不予受理：{fields.Text("reason")}";
+                internalNote = null;
+                DueAtUtc = null;
+                break;
+            case "request-return":
+                PendingRequest = PendingRequest.Return;
+                break;
+            case "approve-return":
+                PendingRequest = PendingRequest.None;
+                AssignedAtUtc = null;
+                DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.AcceptWorkingDays);
+                publicNote = "承办单位调整，正在重新确定承办单位。";
+                break;
+            case "reject-return":
+            case "reject-extension":
+                PendingRequest = PendingRequest.None;
+                PendingExtensionDays = null;
+                break;
+            case "request-extension":
+                PendingRequest = PendingRequest.Extension;
+                PendingExtensionDays = fields.Int("workingDays");
+                break;
+            case "approve-extension":
+                DueAtUtc = calendar.ExtendUtc(DueAtUtc ?? nowUtc, PendingExtensionDays ?? 0);
+                PendingRequest = PendingRequest.None;
+                PendingExtensionDays = null;
+                publicNote = $"办理期限延长至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                break;
+            case "respond":
+                ResponseFindings = fields.Text("findings");
+                ResponseMeasures = fields.Text("measures");
+                PublicReply = fields.Text("publicReply");
+                RespondedAtUtc = nowUtc;
+                RespondedLate = DueAtUtc is { } due && nowUtc >= due;
+                PendingRequest = PendingRequest.None;
+                PendingExtensionDays = null;
+                internalNote = $"调查核实情况：{ResponseFindings}\n整改措施：{ResponseMeasures}";
+                break;
+            case "approve":
+                QualityRating = fields.Int("qualityRating");
+                ApprovedAtUtc = nowUtc;
+                Satisfaction = null;
+                publicNote = $"办理结果：{PublicReply}";
+                break;
+            case "send-back":
+                ReworkCount++;
+                DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.ReworkWorkingDays);
+                publicNote = "办理结果未通过审核，已退回承办单位重新办理。";
+                break;
+            case "feedback":
+                Satisfaction = fields.Satisfaction("satisfaction");
+                var comment = fields.Text("comment");
+                publicNote = $"评价：{Satisfactions.Codes.LabelOf(Satisfaction!.Value)}{(comment is null ? "" : "。" + comment)}";
+                internalNote = null;
+                break;
+            case "reopen":
+                ReopenCount++;
+                Satisfaction = null;
+                ClosedAtUtc = null;
+                AssignedAtUtc = nowUtc;
+                DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.HandleWorkingDays(Category));
+                publicNote = $"已重新交办，办理期限至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                break;
+            case "close":
+                publicNote = "已办结。";
+                break;
+            case "feedback-timeout":
+                publicNote = "评价期满未评价，自动办结。";
+                break;
+            default:
+                throw new InvalidOperationException($"The workflow allows '{action}', but the complaint does not know how to apply it.");
+        }
+
+        Status = transition.To;
+        if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
+        {
+            ClosedAtUtc = nowUtc;
+            DueAtUtc = null;
+        }
+        NextTimerAtUtc = Status switch
+        {
+            ComplaintStatus.Submitted or ComplaintStatus.Assigned => DueAtUtc,
+            // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
+            ComplaintStatus.AwaitingFeedback when Satisfaction is null => deadlines.FeedbackTimeoutUtc(ApprovedAtUtc ?? nowUtc),
+            _ => null,
+        };
+        UpdatedAtUtc = nowUtc;
+
+        var e = ComplaintEvent.Create(action, nowUtc, actor.UserId, actor.Role, from, Status, publicNote, internalNote,
+            fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value is Satisfaction sat ? Satisfactions.Codes.CodeOf(sat) : f.Value)));
+        _events.Add(e);
+        return e;
+    }
+
+    private void EnsurePinned(WorkflowContext workflow)
+    {
+        var d = workflow.Engine.Definition;
+        if (d.Id != WorkflowId || d.Version != WorkflowVersion)
+        {
+            throw new InvalidOperationException($"Complaint {TrackingNumber} runs under {WorkflowId} v{WorkflowVersion}, not {d}.");
+        }
     }
 
     internal static void EnsureUtc(DateTime value)

@@ -33,6 +33,14 @@ public sealed class ComplaintEvent
     /// <summary>The action's fields as JSON, for the staff timeline.</summary>
     public string? Data { get; private set; }
 
+    /// <summary>A supervisor looked at a named complainant's identity: every such view is on the record.</summary>
+    public static ComplaintEvent ContactViewed(long complaintId, string actorId, string actorRole, DateTime atUtc)
+    {
+        var e = Create(ComplaintActions.ViewContact, atUtc, actorId, actorRole, null, null, null, "查看了反映人身份信息");
+        e.ComplaintId = complaintId;
+        return e;
+    }
+
     internal static ComplaintEvent Create(
         string action, DateTime atUtc, string? actorId, string actorRole,
         ComplaintStatus? from, ComplaintStatus? to, string? publicNote, string? internalNote, string? data = null)
@@ -57,14 +65,17 @@ public static class ComplaintActions
 {
     public const string Submit = "submit";
     public const string Supplement = "supplement";
+    public const string ViewContact = "view-contact";
 
     private static readonly Dictionary<string, string> Labels = new()
     {
         [Submit] = "提交反映",
         [Supplement] = "补充材料",
+        [ViewContact] = "查看反映人信息",
     };
 
-    public static string LabelOf(string action) => Labels.GetValueOrDefault(action, action);
+    /// <summary>Labels of the actions outside the workflow definition; workflow actions take their label from it.</summary>
+    public static string? LabelOf(string action) => Labels.GetValueOrDefault(action);
 }
 
 public static class ActorRoles

@@ -94,7 +94,7 @@ public static class DemoData
             return;
         }
         var time = services.GetRequiredService<TimeProvider>();
-        var workflow = services.GetRequiredService<WorkflowPin>();
+        var workflow = services.GetRequiredService<WorkflowRuntime>().ForNewComplaint();
         var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Code, u => u.Id);
         foreach (var sample in SampleComplaints)
         {
@@ -103,7 +103,7 @@ public static class DemoData
             var now = time.GetUtcNow().UtcDateTime;
             var number = await TrackingNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, CancellationToken.None);
             var code = AccessCode.Generate();
-            var complaint = Complaint.Lodge(number, AccessCode.Hash(code), ComplaintChannel.Web, valid, units[valid.UnitCode], workflow.Id, workflow.Version, now);
+            var complaint = Complaint.Lodge(number, AccessCode.Hash(code), ComplaintChannel.Web, valid, units[valid.UnitCode], workflow, now);
             db.Complaints.Add(complaint);
             await db.SaveChangesAsync();
             if (valid.Contact is not null)

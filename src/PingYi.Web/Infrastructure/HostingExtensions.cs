@@ -3,6 +3,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PingYi.Data;
 using PingYi.Data.Identity;
+using PingYi.Domain.Calendar;
+using PingYi.Domain.Common;
+using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
@@ -16,6 +20,7 @@ public static class HostingExtensions
     public static bool AddPingYi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        using var loggers = LoggerFactory.Create(l => l.AddConsole());
         DatabaseSettings database;
         try
         {
@@ -23,14 +28,33 @@ public static class HostingExtensions
         }
         catch (DatabaseConfigurationException e)
         {
-            using var loggers = LoggerFactory.Create(l => l.AddConsole());
             loggers.CreateLogger("PingYi.Database").LogCritical("Invalid database configuration: {Message}", e.Message);
             return false;
         }
 
+        var startupLogger = loggers.CreateLogger("PingYi.Workflows");
+        WorkflowRuntime workflows;
+        try
+        {
+            var directory = builder.Configuration["Workflows:Path"] is { Length: > 0 } path
+                ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
+                : Path.Combine(AppContext.BaseDirectory, "workflows");
+            workflows = WorkflowRuntime.Load(directory, startupLogger);
+        }
+        catch (Exception e) when (e is WorkflowDefinitionException or CalendarDataException)
+        {
+            startupLogger.LogCritical("Invalid workflow definition: {Message}", e.Message);
+            return false;
+        }
+        var today = ChinaTime.Today(TimeProvider.System);
+        if (!workflows.Calendar.HasDataFor(today.Year))
+        {
+            startupLogger.LogWarning("No holiday calendar for {Year}: deadlines count Monday–Friday until workflows/calendars/cn/{Year}.json is added.", today.Year, today.Year);
+        }
+
         services.AddSingleton(TimeProvider.System);
         services.AddPingYiDatabase(database);
-        services.AddSingleton(new WorkflowPin("complaint-handling", 1));
+        services.AddSingleton(workflows);
 
         services.AddDataProtection()
             .SetApplicationName("PingYi")
@@ -45,7 +69,8 @@ public static class HostingExtensions
                 o.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<PingYiDbContext>();
+            .AddEntityFrameworkStores<PingYiDbContext>()
+            .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
@@ -60,6 +85,7 @@ public static class HostingExtensions
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
         });
         services.AddAuthorization();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ComplaintAuthorizationHandler>();
 
         services.AddRazorPages(o =>
         {
@@ -68,13 +94,21 @@ public static class HostingExtensions
         });
         services.AddProblemDetails();
         services.AddOpenApi();
-        services.AddHealthChecks().AddDbContextCheck<PingYiDbContext>("database");
+        services.AddHealthChecks()
+            .AddDbContextCheck<PingYiDbContext>("database")
+            .AddCheck<CalendarHealthCheck>("calendar");
         services.AddPingYiRateLimits(builder.Configuration);
 
         services.AddScoped<SubmitComplaint.Handler>();
         services.AddScoped<LookupComplaint.Handler>();
         services.AddScoped<AddSupplement.Handler>();
         services.AddScoped<ListUnits.Handler>();
+        services.AddScoped<GiveFeedback.Handler>();
+        services.AddScoped<ComplaintAccess>();
+        services.AddScoped<GetStaffComplaint.Handler>();
+        services.AddScoped<PerformAction.Handler>();
+        services.AddScoped<ListComplaints.Handler>();
+        services.AddScoped<ViewComplainant.Handler>();
         return true;
     }
 
@@ -101,6 +135,13 @@ public static class HostingExtensions
         SubmitComplaintEndpoint.Map(api);
         LookupComplaint.Map(api);
         AddSupplement.Map(api);
+        GiveFeedback.Map(api);
+
+        var staffApi = app.MapGroup("/api/v1").WithTags("办理");
+        ListComplaints.Map(staffApi);
+        PerformAction.Map(staffApi);
+        ViewComplainant.Map(staffApi);
+        DownloadAttachment.Map(staffApi);
 
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 

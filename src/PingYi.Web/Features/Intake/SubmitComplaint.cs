@@ -23,7 +23,7 @@ public static class SubmitComplaint
     public const int MaxIdempotencyKeyLength = 100;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
-    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowPin workflow)
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows)
     {
         private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
 
@@ -85,7 +85,7 @@ public static class SubmitComplaint
             var accessCode = AccessCode.Generate();
             var complaint = Complaint.Lodge(
                 trackingNumber, AccessCode.Hash(accessCode), command.Channel, valid, unitId,
-                workflow.Id, workflow.Version, now);
+                workflows.ForNewComplaint(), now);
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.Complaints.Add(complaint);

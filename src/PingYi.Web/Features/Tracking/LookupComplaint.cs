@@ -24,7 +24,7 @@ public static class LookupComplaint
     // Verified when the tracking number is unknown, so both failures take the same time.
     private static readonly string DecoyHash = AccessCode.Hash(AccessCode.Generate());
 
-    public sealed class Handler(PingYiDbContext db)
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows)
     {
         /// <summary>The complainant's view, or null when the number is unknown or the code is wrong (the caller must not tell which).</summary>
         public async Task<View?> HandleAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
@@ -36,15 +36,16 @@ public static class LookupComplaint
             }
             var head = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == id)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc })
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion })
                 .SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking()
-                .Where(e => e.ComplaintId == id)
+                // The complainant sees what was said to them and every change of status; internal steps stay internal.
+                .Where(e => e.ComplaintId == id && (e.PublicNote != null || e.FromStatus != e.ToStatus))
                 .OrderBy(e => e.AtUtc).ThenBy(e => e.Id)
                 .Select(e => new { e.AtUtc, e.Action, e.PublicNote })
                 .ToListAsync(ct);
             return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
-                events.Select(e => new TimelineEntry(e.AtUtc, e.Action, ComplaintActions.LabelOf(e.Action), e.PublicNote)).ToList());
+                events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList());
         }
 
         /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
@@ -81,16 +82,28 @@ public static class LookupComplaint
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/complaints/{trackingNumber}", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
+        api.MapGet("/complaints/{trackingNumber}", async (string trackingNumber, HttpContext http, Handler handler, Handling.GetStaffComplaint.Handler staff, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = "no-store";
-                var view = await handler.HandleAsync(trackingNumber, http.Request.Headers[AccessCodeHeader], ct);
+                var code = http.Request.Headers[AccessCodeHeader].ToString();
+                if (code.Length == 0 && http.User.IsStaff())
+                {
+                    var staffView = await staff.HandleAsync(http.User, trackingNumber, ct);
+                    if (!staffView.Succeeded)
+                    {
+                        return staffView.Failure!.ToProblem();
+                    }
+                    http.Response.Headers.ETag = staffView.Value!.ETag;
+                    return Results.Ok(staffView.Value);
+                }
+                var view = await handler.HandleAsync(trackingNumber, code, ct);
                 return view is null ? NotFound().ToProblem() : Results.Ok(ToResponse(view));
             })
             .WithName("LookupComplaint")
             .WithSummary("进度查询（受理编号 + 查询码）")
-            .WithDescription("Send the access code in the X-Access-Code header. An unknown number and a wrong code both answer 404.")
+            .WithDescription("The complainant sends the access code in the X-Access-Code header; an unknown number and a wrong code both answer 404. Signed-in staff (no X-Access-Code) get the staff view with deadlines, escalation, internal notes and an ETag.")
             .Produces<Response>()
+            .Produces<Handling.GetStaffComplaint.View>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup);

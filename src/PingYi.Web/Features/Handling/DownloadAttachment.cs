@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Handling;
+
+/// <summary>Evidence files, for staff who may view the complaint. Always sent as a download, never rendered inline.</summary>
+public static class DownloadAttachment
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/complaints/{trackingNumber}/attachments/{id:long}", async (string trackingNumber, long id, HttpContext http, ComplaintAccess access, PingYiDbContext db, CancellationToken ct) =>
+            {
+                var loaded = await access.LoadAsync(http.User, trackingNumber, ComplaintOperations.View, track: false, ct);
+                if (!loaded.Succeeded)
+                {
+                    return loaded.Failure!.ToProblem();
+                }
+                var file = await db.Attachments.AsNoTracking()
+                    .Where(a => a.Id == id && a.ComplaintId == loaded.Value!.Id)
+                    .Select(a => new { a.FileName, a.ContentType, a.Content })
+                    .FirstOrDefaultAsync(ct);
+                if (file is null)
+                {
+                    return RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "id", "未找到该附件。").ToProblem();
+                }
+                http.Response.Headers.CacheControl = "private, no-store";
+                return Results.File(file.Content, file.ContentType, file.FileName);
+            })
+            .RequireAuthorization()
+            .WithName("DownloadAttachment")
+            .WithSummary("下载证据材料");
+    }
+}

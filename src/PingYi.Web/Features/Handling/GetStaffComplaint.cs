@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Handling;
+
+/// <summary>A complaint as staff see it: deadlines, escalation, the full timeline with internal notes. Never the complainant's identity.</summary>
+public static class GetStaffComplaint
+{
+    public sealed record UnitInfo(string Code, string Name);
+
+    public sealed record ResponseInfo(string? Findings, string? Measures, string? PublicReply, DateTime? RespondedAt, bool Late);
+
+    public sealed record AttachmentInfo(long Id, string FileName, string ContentType, long Size, DateTime UploadedAt);
+
+    public sealed record TimelineItem(
+        DateTime At, string Action, string ActionLabel, string ActorRole, string? ActorName,
+        string? From, string? To, string? Note, string? InternalNote, string? Data);
+
+    public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields);
+
+    public sealed record ActionField(string Name, string Label, string Type, bool Required, int? MaxLength, int? Min, int? Max);
+
+    public sealed record View(
+        string TrackingNumber,
+        string Status,
+        string StatusLabel,
+        UnitInfo Unit,
+        string Category,
+        string CategoryLabel,
+        string Title,
+        string Description,
+        DateOnly? OccurredOn,
+        string? Location,
+        bool Anonymous,
+        string Channel,
+        DateTime SubmittedAt,
+        DateTime? DueAt,
+        bool Overdue,
+        int EscalationLevel,
+        string? PendingRequest,
+        int? PendingExtensionDays,
+        ResponseInfo? Response,
+        int? QualityRating,
+        string? Satisfaction,
+        int ReworkCount,
+        int ReopenCount,
+        int TransferCount,
+        string Workflow,
+        int Version,
+        IReadOnlyList<AttachmentInfo> Attachments,
+        IReadOnlyList<TimelineItem> Timeline,
+        IReadOnlyList<AvailableAction> Actions)
+    {
+        public string ETag => ETagFor(Version);
+    }
+
+    public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time)
+    {
+        public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
+        {
+            var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.View, track: false, ct);
+            return loaded.Succeeded ? await BuildAsync(user, loaded.Value!, ct) : loaded.Failure!;
+        }
+
+        public async Task<View> BuildAsync(ClaimsPrincipal user, Complaint c, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var workflow = workflows.For(c);
+            var unit = await db.Units.AsNoTracking().Where(u => u.Id == c.UnitId).Select(u => new UnitInfo(u.Code, u.Name)).SingleAsync(ct);
+            var events = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == c.Id)
+                .OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToListAsync(ct);
+            var actorIds = events.Select(e => e.ActorId).OfType<string>().Distinct().ToList();
+            var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+            var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
+                .Select(a => new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
+            var role = user.WorkflowRoleFor(c.UnitId);
+            var actions = role is null ? [] : c.PermittedActions(workflow, role, now)
+                .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
+                    f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,
+                    f.Type == FieldType.WorkingDays ? f.Max ?? workflow.Deadlines.MaxExtensionWorkingDays : f.Max)).ToList()))
+                .ToList();
+
+            return new View(
+                c.TrackingNumber,
+                ComplaintStatuses.Codes.CodeOf(c.Status),
+                ComplaintStatuses.Codes.LabelOf(c.Status),
+                unit,
+                ProblemCategories.Codes.CodeOf(c.Category),
+                ProblemCategories.Codes.LabelOf(c.Category),
+                c.Title,
+                c.Description,
+                c.OccurredOn,
+                c.Location,
+                c.Anonymous,
+                ComplaintChannels.Codes.CodeOf(c.Channel),
+                c.SubmittedAtUtc,
+                c.DueAtUtc,
+                c.IsOverdue(now),
+                c.EscalationLevel(workflow, now),
+                c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+                c.PendingExtensionDays,
+                c.RespondedAtUtc is null ? null : new ResponseInfo(c.ResponseFindings, c.ResponseMeasures, c.PublicReply, c.RespondedAtUtc, c.RespondedLate),
+                c.QualityRating,
+                c.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
+                c.ReworkCount,
+                c.ReopenCount,
+                c.TransferCount,
+                $"{c.WorkflowId} v{c.WorkflowVersion}",
+                c.Version,
+                attachments,
+                events.Select(e => new TimelineItem(
+                    e.AtUtc, e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
+                    e.ActorId is null ? null : actors.GetValueOrDefault(e.ActorId),
+                    e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
+                    e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
+                    e.PublicNote, e.InternalNote, e.Data)).ToList(),
+                actions);
+        }
+    }
+
+    public static string FieldTypeCode(FieldType type) => type switch
+    {
+        FieldType.UnitCode => "unitCode",
+        FieldType.WorkingDays => "workingDays",
+        FieldType.Rating => "rating",
+        FieldType.Satisfaction => "satisfaction",
+        _ => "text",
+    };
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Handling;
+
+/// <summary>The staff list of complaints: filters and keyset pagination, newest first. A handler sees only their own unit's.</summary>
+public static class ListComplaints
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public sealed record Query(
+        string? Status = null, string? Unit = null, string? Category = null, bool? Overdue = null,
+        string? From = null, string? To = null, string? Q = null, int? Limit = null, string? Cursor = null);
+
+    public sealed record Item(
+        string TrackingNumber, string Status, string StatusLabel, GetStaffComplaint.UnitInfo Unit, string Category, string CategoryLabel,
+        string Title, DateTime SubmittedAt, DateTime? DueAt, bool Overdue, string? PendingRequest);
+
+    public sealed record Page(IReadOnlyList<Item> Items, string? NextCursor);
+
+    public sealed class Handler(PingYiDbContext db, TimeProvider time)
+    {
+        public async Task<Result<Page>> HandleAsync(ClaimsPrincipal user, Query query, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var errors = new ValidationErrors();
+            var complaints = db.Complaints.AsNoTracking();
+
+            if (user.IsInRole(StaffRoles.Supervisor))
+            {
+                // all units
+            }
+            else if (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is { } ownUnit)
+            {
+                complaints = complaints.Where(c => c.UnitId == ownUnit && c.AssignedAtUtc != null);
+            }
+            else
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "user", "您的账号无权查看反映列表。");
+            }
+
+            if (!string.IsNullOrWhiteSpace(query.Status))
+            {
+                if (ComplaintStatuses.Codes.TryParse(query.Status, out var status))
+                {
+                    complaints = complaints.Where(c => c.Status == status);
+                }
+                else
+                {
+                    errors.Add("status", $"状态无效，应为 {ComplaintStatuses.Codes.CodesForMessage} 之一。");
+                }
+            }
+            if (!string.IsNullOrWhiteSpace(query.Category))
+            {
+                if (ProblemCategories.Codes.TryParse(query.Category, out var category))
+                {
+                    complaints = complaints.Where(c => c.Category == category);
+                }
+                else
+                {
+                    errors.Add("category", $"问题类别无效，应为 {ProblemCategories.Codes.CodesForMessage} 之一。");
+                }
+            }
+            if (!string.IsNullOrWhiteSpace(query.Unit))
+            {
+                var code = query.Unit.Trim().ToLowerInvariant();
+                complaints = complaints.Where(c => db.Units.Any(u => u.Id == c.UnitId && u.Code == code));
+            }
+            if (query.Overdue is { } overdue)
+            {
+                complaints = overdue
+                    ? complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now)
+                    : complaints.Where(c => !(c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now));
+            }
+            if (ParseDate(query.From, "from", errors) is { } from)
+            {
+                var start = ChinaTime.StartOfDayUtc(from);
+                complaints = complaints.Where(c => c.SubmittedAtUtc >= start);
+            }
+            if (ParseDate(query.To, "to", errors) is { } to)
+            {
+                var end = ChinaTime.StartOfDayUtc(to.AddDays(1));
+                complaints = complaints.Where(c => c.SubmittedAtUtc < end);
+            }
+            if (Text.Clean(query.Q, multiline: false) is { } q)
+            {
+                if (q.Length > 100)
+                {
+                    errors.Add("q", "搜索词不能超过 100 个字。");
+                }
+                var number = TrackingNumber.TryNormalize(q, out var n) ? n : null;
+                complaints = complaints.Where(c => c.TrackingNumber == number || c.Title.Contains(q) || c.Description.Contains(q));
+            }
+            var limit = query.Limit ?? DefaultLimit;
+            if (limit is < 1 or > MaxLimit)
+            {
+                errors.Add("limit", $"每页条数应在 1–{MaxLimit} 之间。");
+            }
+            if (query.Cursor is { Length: > 0 } cursorText)
+            {
+                if (DecodeCursor(cursorText) is { } cursor)
+                {
+                    complaints = complaints.Where(c => c.SubmittedAtUtc < cursor.At || (c.SubmittedAtUtc == cursor.At && c.Id < cursor.Id));
+                }
+                else
+                {
+                    errors.Add("cursor", "翻页游标无效，请从第一页重新查询。");
+                }
+            }
+            if (!errors.IsEmpty)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+
+            var rows = await complaints
+                .OrderByDescending(c => c.SubmittedAtUtc).ThenByDescending(c => c.Id)
+                .Take(limit + 1)
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new
+                {
+                    c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest,
+                })
+                .ToListAsync(ct);
+            // The join may reorder on some providers; the page order is the keyset order.
+            rows = rows.OrderByDescending(r => r.SubmittedAtUtc).ThenByDescending(r => r.Id).ToList();
+            var page = rows.Take(limit).ToList();
+            var next = rows.Count > limit ? EncodeCursor(page[^1].SubmittedAtUtc, page[^1].Id) : null;
+            return new Page(page.Select(r => new Item(
+                r.TrackingNumber,
+                ComplaintStatuses.Codes.CodeOf(r.Status),
+                ComplaintStatuses.Codes.LabelOf(r.Status),
+                new GetStaffComplaint.UnitInfo(r.Code, r.Name),
+                ProblemCategories.Codes.CodeOf(r.Category),
+                ProblemCategories.Codes.LabelOf(r.Category),
+                r.Title,
+                r.SubmittedAtUtc,
+                r.DueAtUtc,
+                r.Status == ComplaintStatus.Assigned && r.DueAtUtc <= now,
+                r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null })).ToList(), next);
+        }
+
+        private static DateOnly? ParseDate(string? text, string field, ValidationErrors errors)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+            if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                return d;
+            }
+            errors.Add(field, "日期格式应为 YYYY-MM-DD。");
+            return null;
+        }
+    }
+
+    private static string EncodeCursor(DateTime at, long id) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{at.Ticks}:{id}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DateTime At, long Id)? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split(':');
+            return parts.Length == 2
+                   && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks is > 0 and <= 3155378975999999999
+                   && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? (new DateTime(ticks, DateTimeKind.Utc), id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/complaints", async ([AsParameters] Query query, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(http.User, query, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("ListComplaints")
+            .WithSummary("反映列表（工作人员）")
+            .WithDescription("Filters: status, unit, category, overdue, from/to (China dates, yyyy-MM-dd), q (text or tracking number). Keyset pagination: pass nextCursor back as cursor.")
+            .Produces<Page>()
+            .ProducesValidationProblem();
+    }
+}

@@ -1,0 +1,163 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Handling;
+
+/// <summary>
+/// A workflow action on a complaint (受理并交办, 办理情况报告, 审核通过 …), by staff or by the complainant.
+/// The staff pages, the staff API and the complainant's feedback all go through <see cref="Handler"/>.
+/// </summary>
+public static class PerformAction
+{
+    public sealed record Command(string Action, Actor Actor, IReadOnlyDictionary<string, JsonElement> Fields, string? IfMatch);
+
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    {
+        /// <summary>
+        /// Applies the action to the tracked <paramref name="complaint"/> and saves it. The caller has already
+        /// checked that the actor may touch this complaint at all (authorization); the workflow decides the rest.
+        /// </summary>
+        public async Task<Result<Complaint>> HandleAsync(Complaint complaint, Command command, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var workflow = workflows.For(complaint);
+            var engine = workflow.Engine;
+
+            if (engine.Definition.FindAction(command.Action) is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", $"没有名为“{command.Action}”的操作。");
+            }
+            if (command.IfMatch is { } ifMatch && ifMatch != "*" && ifMatch != GetStaffComplaint.ETagFor(complaint.Version))
+            {
+                return RequestFailure.Field(StatusCodes.Status412PreconditionFailed, "内容已变化", "If-Match",
+                    "该反映在您打开后已被他人处理，请刷新后重试。 / The complaint changed since you read it; reload and retry.");
+            }
+            var facts = complaint.Facts(workflow, now);
+            if (!engine.CanFire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate))
+            {
+                try
+                {
+                    // Not permitted: let the engine say why (role or state) without changing anything.
+                    engine.Fire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate);
+                }
+                catch (WorkflowActionException e)
+                {
+                    return Refusal(e);
+                }
+            }
+
+            var validation = engine.ValidateFields(command.Action, command.Fields);
+            if (!validation.IsValid)
+            {
+                return RequestFailure.Invalid(validation.Errors);
+            }
+            UnitRef? unit = null;
+            if (validation.Values.Text("unitCode") is { } unitCode)
+            {
+                unit = await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new UnitRef(u.Id, u.Name)).FirstOrDefaultAsync(ct);
+                if (unit is null)
+                {
+                    var errors = new ValidationErrors();
+                    errors.Add("unitCode", $"找不到单位代码“{unitCode}”。");
+                    return RequestFailure.Invalid(errors);
+                }
+            }
+
+            try
+            {
+                complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now);
+                await db.SaveChangesAsync(ct);
+            }
+            catch (WorkflowActionException e)
+            {
+                return Refusal(e);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                logger.LogInformation("Concurrent change to {TrackingNumber}: {Action} lost the race.", complaint.TrackingNumber, command.Action);
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "action",
+                    "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.");
+            }
+            return complaint;
+        }
+
+        private static RequestFailure Refusal(WorkflowActionException e) => e.Refusal switch
+        {
+            WorkflowRefusal.UnknownAction => RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", e.ChineseMessage),
+            WorkflowRefusal.RoleNotAllowed => RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", e.ChineseMessage),
+            _ => RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不允许该操作", "action", $"{e.ChineseMessage} / {e.Message}"),
+        };
+    }
+
+    /// <summary>Reads a JSON object body into field values; an empty body means no fields.</summary>
+    public static async Task<Result<IReadOnlyDictionary<string, JsonElement>>> ReadFieldsAsync(HttpContext http, CancellationToken ct)
+    {
+        if (http.Request.ContentLength == 0 || (http.Request.ContentLength is null && string.IsNullOrEmpty(http.Request.ContentType)))
+        {
+            return Result<IReadOnlyDictionary<string, JsonElement>>.From(new Dictionary<string, JsonElement>());
+        }
+        // A body that is not a JSON object fails here with a 400 naming the position.
+        var body = await ApiBody.ReadJsonAsync<Dictionary<string, JsonElement>>(http, 64 * 1024, ct);
+        return body.Succeeded ? Result<IReadOnlyDictionary<string, JsonElement>>.From(body.Value!) : body.Failure!;
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var staff = api.MapGroup("/complaints/{trackingNumber}").RequireAuthorization();
+
+        staff.MapPost("/actions/{action}", async (string trackingNumber, string action, HttpContext http, ComplaintAccess access, Handler handler, GetStaffComplaint.Handler view, CancellationToken ct) =>
+            {
+                var user = http.User;
+                var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
+                if (!loaded.Succeeded)
+                {
+                    return loaded.Failure!.ToProblem();
+                }
+                var complaint = loaded.Value!;
+                var role = user.WorkflowRoleFor(complaint.UnitId);
+                if (role is null)
+                {
+                    return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。").ToProblem();
+                }
+                var fields = await ReadFieldsAsync(http, ct);
+                if (!fields.Succeeded)
+                {
+                    return fields.Failure!.ToProblem();
+                }
+                var ifMatch = http.Request.Headers.IfMatch.ToString();
+                var result = await handler.HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields.Value!, ifMatch.Length == 0 ? null : ifMatch), ct);
+                if (!result.Succeeded)
+                {
+                    return result.Failure!.ToProblem();
+                }
+                var updated = await view.BuildAsync(user, result.Value!, ct);
+                http.Response.Headers.ETag = updated.ETag;
+                return Results.Ok(updated);
+            })
+            .WithName("PerformAction")
+            .WithSummary("对反映执行办理操作（受理、交办、报告、审核等）")
+            .WithDescription("Send the action's fields as a JSON object. If-Match with the ETag of GET makes a stale action fail with 412.")
+            .Accepts<Dictionary<string, JsonElement>>("application/json")
+            .Produces<GetStaffComplaint.View>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        staff.MapGet("/actions", async (string trackingNumber, HttpContext http, GetStaffComplaint.Handler view, CancellationToken ct) =>
+            {
+                var result = await view.HandleAsync(http.User, trackingNumber, ct);
+                return result.Succeeded ? Results.Ok(result.Value!.Actions) : result.Failure!.ToProblem();
+            })
+            .WithName("ListPermittedActions")
+            .WithSummary("当前用户现在可执行的操作")
+            .Produces<IReadOnlyList<GetStaffComplaint.AvailableAction>>();
+    }
+}

@@ -1,4 +1,0 @@
-namespace PingYi.Web.Infrastructure;
-
-/// <summary>The workflow definition new complaints start under.</summary>
-public sealed record WorkflowPin(string Id, int Version);

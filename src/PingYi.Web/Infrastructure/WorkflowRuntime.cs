@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PingYi.Domain.Calendar;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
+
+namespace PingYi.Web.Infrastructure;
+
+/// <summary>
+/// The validated workflow definitions and the working-day calendar, loaded once at start-up from
+/// <c>workflows/</c> (setting <c>Workflows:Path</c>). New complaints start under the latest version of
+/// the complaint workflow; each existing one keeps the version it pinned.
+/// </summary>
+public sealed class WorkflowRuntime(WorkflowRegistry registry, WorkingDayCalendar calendar)
+{
+    public const string ComplaintWorkflowId = "complaint-handling";
+
+    public WorkflowRegistry Registry { get; } = registry;
+
+    public WorkingDayCalendar Calendar { get; } = calendar;
+
+    public WorkflowContext ForNewComplaint() => new(Registry.Latest(ComplaintWorkflowId), Calendar);
+
+    public WorkflowContext For(Complaint complaint) => new(Registry.Get(complaint.WorkflowId, complaint.WorkflowVersion), Calendar);
+
+    public WorkflowContext For(string workflowId, int version) => new(Registry.Get(workflowId, version), Calendar);
+
+    /// <summary>A timeline label: the pinned definition's label for workflow actions, else the fixed ones.</summary>
+    public string ActionLabel(string workflowId, int version, string action) =>
+        (Registry.Contains(workflowId, version) ? Registry.Get(workflowId, version).Definition.FindAction(action)?.Label : null)
+        ?? ComplaintActions.LabelOf(action)
+        ?? action;
+
+    /// <summary>Loads and validates everything; a fault is reported as one line naming the file, the path in it and the problem.</summary>
+    public static WorkflowRuntime Load(string directory, ILogger logger)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new WorkflowDefinitionException(directory, "$", "the workflows folder does not exist (setting Workflows:Path)");
+        }
+        var registry = WorkflowRegistry.LoadDirectory(directory);
+        if (!registry.Definitions.Any(d => d.Id == ComplaintWorkflowId))
+        {
+            throw new WorkflowDefinitionException(directory, "$", $"no definition with id '{ComplaintWorkflowId}'");
+        }
+        var calendar = WorkingDayCalendar.LoadDirectory(Path.Combine(directory, "calendars", "cn"));
+        logger.LogInformation("Workflows: {Definitions}; calendar years {Years}.",
+            string.Join(", ", registry.Definitions.Select(d => d.ToString())), string.Join(", ", calendar.CoveredYears.Order()));
+        return new WorkflowRuntime(registry, calendar);
+    }
+}
+
+/// <summary>Degraded when the current year has no holiday calendar: deadlines then count Monday–Friday only.</summary>
+public sealed class CalendarHealthCheck(WorkflowRuntime runtime, TimeProvider time) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var year = ChinaTime.Today(time).Year;
+        return Task.FromResult(runtime.Calendar.HasDataFor(year)
+            ? HealthCheckResult.Healthy($"Holiday calendar covers {year}.")
+            : HealthCheckResult.Degraded($"No holiday calendar for {year}: deadlines count Monday–Friday. Add workflows/calendars/cn/{year}.json."));
+    }
+}
