@@ -186,8 +186,12 @@ public sealed class Complaint
     public IReadOnlyList<ActionDefinition> PermittedActions(WorkflowContext workflow, string role, DateTime nowUtc)
     {
         EnsurePinned(workflow);
-        return workflow.Engine.PermittedActions(Status, role, Facts(workflow, nowUtc).Evaluate);
+        return workflow.Engine.PermittedActions(Status, role, Facts(workflow, nowUtc).Evaluate)
+            .Where(a => a.Code != FeedbackAction || Satisfaction is null)
+            .ToList();
     }
+
+    private const string FeedbackAction = "feedback";
 
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response.</summary>
     public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
@@ -213,7 +217,19 @@ public sealed class Complaint
     {
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
-        var transition = workflow.Engine.Fire(Status, action, actor.Role, Facts(workflow, nowUtc).Evaluate);
+        var facts = Facts(workflow, nowUtc);
+        if (action == FeedbackAction)
+        {
+            // One rating per round: after it, the case waits for a supervisor to reopen or close it.
+            if (Satisfaction is not null)
+            {
+                throw new WorkflowActionException(WorkflowRefusal.ConditionNotMet, action, Status, actor.Role,
+                    "The complainant has already rated this outcome.", "您已评价过本次办理结果，请等待纪检监察工委处理。");
+            }
+            // Which way the rating leads depends on the rating being given now.
+            facts = facts with { Dissatisfied = fields.Satisfaction("satisfaction") == Workflow.Satisfaction.Dissatisfied };
+        }
+        var transition = workflow.Engine.Fire(Status, action, actor.Role, facts.Evaluate);
         var deadlines = workflow.Deadlines;
         var calendar = workflow.Calendar;
         var from = Status;
