@@ -47,7 +47,7 @@ if [ -z "${PINGYI_TEST_POSTGRES:-}" ]; then
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_data -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null \
     || { cat "$pg_data/log"; echo "test.sh: PostgreSQL did not start" >&2; exit 1; }
-  as_pg psql -h "$pg_data" -p "$port" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB" >/dev/null
+  as_pg psql -h "$pg_data" -p "$port" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB; GRANT pg_signal_backend TO pingyi" >/dev/null
   export PINGYI_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=pingyi;Password=pingyi;Database=postgres"
   echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$port"
 fi
@@ -64,7 +64,7 @@ failed=0
 
 # The model and the migrations of both providers must agree.
 for provider in Postgres Sqlite; do
-  if dotnet ef migrations has-pending-model-changes --no-build -c Release \
+  if dotnet ef migrations has-pending-model-changes --no-build --configuration Release \
       --project "migrations/PingYi.Migrations.$provider" --startup-project "migrations/PingYi.Migrations.$provider" >"$work/ef-$provider.log" 2>&1; then
     echo "Migrations ($provider): up to date"
     passed=$((passed + 1))

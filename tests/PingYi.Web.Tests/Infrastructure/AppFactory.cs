@@ -71,15 +71,38 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         }
         var name = "pingyi_test_" + Guid.NewGuid().ToString("N")[..12];
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () =>
+        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () => DropDatabase(server, name), settings);
+    }
+
+    /// <summary>
+    /// Drops a test database. Another session (an autovacuum worker, a connection still closing) can
+    /// hold it for a moment, so try a few times; a database left behind only costs disk on a throwaway server.
+    /// </summary>
+    private static void DropDatabase(string server, string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+        for (var attempt = 1; ; attempt++)
         {
-            NpgsqlConnection.ClearAllPools();
-            var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
-            using var connection = new NpgsqlConnection(admin.ConnectionString);
-            connection.Open();
-            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            drop.ExecuteNonQuery();
-        }, settings);
+            try
+            {
+                using var connection = new NpgsqlConnection(admin.ConnectionString);
+                connection.Open();
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                drop.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 5)
+            {
+                Console.Error.WriteLine($"Dropping {name} failed ({e.SqlState}); retrying.");
+                Thread.Sleep(500 * attempt);
+            }
+            catch (PostgresException e)
+            {
+                Console.Error.WriteLine($"Test database {name} was left behind: {e.MessageText}");
+                return;
+            }
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
