@@ -45,10 +45,11 @@ public static class HttpLoad
     public static Target Get(string path) => new($"GET {path}", () => new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), HttpStatusCode.OK);
 
     /// <summary>N workers, each sending its next request as soon as the previous one is answered.</summary>
-    public static async Task<Result> ClosedLoopAsync(Uri baseAddress, Target target, int connections, TimeSpan warmup, TimeSpan duration)
+    public static async Task<Result> ClosedLoopAsync(Uri baseAddress, Target target, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
     {
         using var client = CreateClient(baseAddress, connections);
         var window = Window.Start(warmup, duration);
+        var usage = cpu?.MeasureAsync(window);
         var recorders = Enumerable.Range(0, connections).Select(_ => new Recorder()).ToArray();
         await Task.WhenAll(recorders.Select(r => Task.Run(async () =>
         {
@@ -62,7 +63,7 @@ public static class HttpLoad
                 }
             }
         })));
-        return Recorder.Merge($"{target.Name} closed", recorders, window.Measured, connections);
+        return Recorder.Merge($"{target.Name} closed", recorders, window.Measured, connections) with { Cpu = usage is null ? null : await usage };
     }
 
     /// <summary>
@@ -71,7 +72,7 @@ public static class HttpLoad
     /// (no coordinated omission). At most <paramref name="maxConnections"/> connections; a request waiting
     /// for one is waiting, and that is in its latency too.
     /// </summary>
-    public static async Task<Result> OpenLoopAsync(Uri baseAddress, Target target, double ratePerSecond, int maxConnections, TimeSpan warmup, TimeSpan duration)
+    public static async Task<Result> OpenLoopAsync(Uri baseAddress, Target target, double ratePerSecond, int maxConnections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
     {
         using var client = CreateClient(baseAddress, maxConnections);
         var recorder = new Recorder();
@@ -79,6 +80,8 @@ public static class HttpLoad
         var inFlight = new List<Task>();
         var interval = Stopwatch.Frequency / ratePerSecond;
         var window = Window.Start(warmup, duration);
+        var usage = cpu?.MeasureAsync(window);
+        long lastDone = 0;
 
         var scheduler = new Thread(() =>
         {
@@ -100,12 +103,13 @@ public static class HttpLoad
                 var task = Task.Run(async () =>
                 {
                     var outcome = await SendAsync(client, target);
-                    if (counts)
+                    var done = Stopwatch.GetTimestamp();
+                    lock (gate)
                     {
-                        var latency = Stopwatch.GetTimestamp() - scheduled;
-                        lock (gate)
+                        lastDone = Math.Max(lastDone, done);
+                        if (counts)
                         {
-                            Record(recorder, outcome, latency);
+                            Record(recorder, outcome, done - scheduled);
                         }
                     }
                 });
@@ -125,7 +129,13 @@ public static class HttpLoad
         }
         await Task.WhenAll(all);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{target.Name} @{ratePerSecond:0}/s");
-        return Recorder.Merge(name, [recorder], window.Measured, maxConnections);
+        var drain = Math.Max(0, (double)(lastDone - window.EndTicks) / Stopwatch.Frequency);
+        return Recorder.Merge(name, [recorder], window.Measured, maxConnections) with
+        {
+            Cpu = usage is null ? null : await usage,
+            Note = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"offered {ratePerSecond:0}/s for {window.Measured.TotalSeconds:0} s; the last answer came {drain:0.00} s after the last send (a backlog shows here)"),
+        };
     }
 
     private readonly record struct Outcome(bool Ok, string? Failure);

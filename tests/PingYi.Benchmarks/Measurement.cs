@@ -53,9 +53,15 @@ public sealed record Result(string Name, int Connections, TimeSpan Measured, lon
 
     public string ErrorSummary => Errors.Count == 0 ? "none" : string.Join(", ", Errors.Select(e => $"{e.Key}×{e.Value}"));
 
+    public CpuMeter.Usage? Cpu { get; init; }
+
+    public string? Note { get; init; }
+
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name,-22} conns={Connections,-3} {Measured.TotalSeconds,5:0.0}s  ok={Successes,-7} {PerSecond,9:0.0}/s  " +
-        $"p50={PercentileMs(50),7:0.00}ms p90={PercentileMs(90),7:0.00}ms p99={PercentileMs(99),7:0.00}ms max={MaxMs,8:0.00}ms  errors={ErrorSummary}");
+        $"{Name,-26} conns={Connections,-3} {Measured.TotalSeconds,4:0}s ok={Successes,-6} {PerSecond,7:0.0}/s  " +
+        $"p50={PercentileMs(50),6:0.0}ms p90={PercentileMs(90),6:0.0}ms p99={PercentileMs(99),6:0.0}ms max={MaxMs,6:0}ms  errors={ErrorSummary}")
+        + (Cpu is null ? "" : $"\n{"",26} {Cpu.Describe(Successes)}")
+        + (Note is null ? "" : $"\n{"",26} {Note}");
 }
 
 /// <summary>A phase that runs for warm-up + measured time; only what completes inside the measured window counts.</summary>

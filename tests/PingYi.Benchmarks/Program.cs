@@ -25,6 +25,7 @@ ThreadPool.GetMinThreads(out var workers, out var io);
 ThreadPool.SetMinThreads(Math.Max(workers, o.Connections + 4), io);
 
 void Print(Result r) => Console.WriteLine(r.Line());
+var cpu = new CpuMeter(o.AppPid, o.PostgresPid);
 
 NpgsqlDataSourceHolder pg = new(o);
 try
@@ -32,19 +33,19 @@ try
     switch (o.Mode)
     {
         case "ceiling":
-            Print(await RawSql.CeilingAsync(pg.Get(), await RawSql.UnitIdAsync(pg.Get(), o.Unit), o.Connections, warmup, duration));
+            Print(await RawSql.CeilingAsync(pg.Get(), await RawSql.UnitIdAsync(pg.Get(), o.Unit), o.Connections, warmup, duration, cpu));
             break;
         case "app-shape":
-            Print(await RawSql.AppShapeAsync(pg.Get(), o.Unit, o.Connections, warmup, duration));
+            Print(await RawSql.AppShapeAsync(pg.Get(), o.Unit, o.Counter, o.Connections, warmup, duration, cpu));
             break;
         case "intake":
-            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Connections, warmup, duration));
+            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Connections, warmup, duration, cpu));
             break;
         case "open":
-            Print(await HttpLoad.OpenLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration));
+            Print(await HttpLoad.OpenLoopAsync(o.RequireUrl(), HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration, cpu));
             break;
         case "get":
-            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Get(o.Path), o.Connections, warmup, duration));
+            Print(await HttpLoad.ClosedLoopAsync(o.RequireUrl(), HttpLoad.Get(o.Path), o.Connections, warmup, duration, cpu));
             break;
         case "all":
             await AllAsync();
@@ -75,26 +76,37 @@ async Task AllAsync()
     Console.WriteLine($"PingYi intake benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
         $"{o.Connections} connections, warm-up {o.Warmup}s + {o.Duration}s per phase");
     Console.WriteLine(await RawSql.ServerSettingsAsync(db));
+    var loadBefore = LoadAverage();
+    Console.WriteLine($"load average at the start: {loadBefore} (other work on this machine shares its cores)");
+
+    // A fresh app runs its first minute or so on unoptimised (tier-0) code; a CPU-starved machine needs a
+    // while to finish the tier-1 compilation. Warm it on the measured path first, not counted.
+    var warm = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Intake(o.Unit), o.Connections, TimeSpan.Zero, TimeSpan.FromSeconds(o.AppWarmup));
+    Console.WriteLine($"(app warm-up, not counted: {warm.Successes} complaints in {o.AppWarmup:0} s, {warm.PerSecond:0.0}/s, errors: {warm.ErrorSummary})");
 
     // The ceiling is measured before and after the intake; the ratio uses their mean, so that drift on a
     // shared machine during the run shows up instead of skewing the ratio.
-    var ceiling1 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration);
+    var ceiling1 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration, cpu);
     Print(ceiling1);
-    var intake = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Intake(o.Unit), o.Connections, warmup, duration);
+    var intake = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Intake(o.Unit), o.Connections, warmup, duration, cpu);
     Print(intake);
-    var ceiling2 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration);
+    var ceiling2 = await RawSql.CeilingAsync(db, unitId, o.Connections, warmup, duration, cpu);
     Print(ceiling2);
-    var open = await HttpLoad.OpenLoopAsync(url, HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration);
+    var open = await HttpLoad.OpenLoopAsync(url, HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration, cpu);
     Print(open);
 
-    Result? units = null, shape = null;
+    Result? units = null, shape = null, shapeSequence = null;
     if (o.Diagnostics)
     {
-        var shortRun = TimeSpan.FromSeconds(Math.Max(5, o.Duration * 2 / 3));
-        units = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Get("/api/v1/units"), o.Connections, TimeSpan.FromSeconds(2), shortRun);
+        // Reference points, shorter: the framework and one query with no write (GET /api/v1/units), and the
+        // app's statements as raw SQL with its shared counter row and with a sequence in its place.
+        var shortRun = TimeSpan.FromSeconds(Math.Max(4, o.Duration / 2));
+        units = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Get("/api/v1/units"), o.Connections, TimeSpan.FromSeconds(2), shortRun, cpu);
         Print(units);
-        shape = await RawSql.AppShapeAsync(db, o.Unit, o.Connections, TimeSpan.FromSeconds(2), shortRun);
+        shape = await RawSql.AppShapeAsync(db, o.Unit, "row", o.Connections, TimeSpan.FromSeconds(2), shortRun, cpu);
         Print(shape);
+        shapeSequence = await RawSql.AppShapeAsync(db, o.Unit, "sequence", o.Connections, TimeSpan.FromSeconds(2), shortRun, cpu);
+        Print(shapeSequence);
     }
 
     var ceiling = (ceiling1.PerSecond + ceiling2.PerSecond) / 2;
@@ -103,18 +115,30 @@ async Task AllAsync()
     Console.WriteLine();
     Console.WriteLine("==================== summary ====================");
     Console.WriteLine($"connections (HTTP and PostgreSQL):   {o.Connections}");
+    Console.WriteLine($"load average (1, 5, 15 min):         start {loadBefore}, end {LoadAverage()}");
     Console.WriteLine($"intake, accepted complaints/s:       {intake.PerSecond:0.0}   (201s: {intake.Successes}, errors: {intake.ErrorSummary})");
     Console.WriteLine($"ceiling, raw INSERT transactions/s:  {ceiling:0.0}   (before {ceiling1.PerSecond:0.0}, after {ceiling2.PerSecond:0.0}; errors: {ceiling1.ErrorCount + ceiling2.ErrorCount})");
     Console.WriteLine($"intake / ceiling:                    {ratio * 100:0.0} %   target ≥ 50 % → {(ratio >= 0.5 ? "MET" : "NOT MET")}");
     Console.WriteLine($"intake latency, closed loop:         p50 {intake.PercentileMs(50):0.0} ms, p99 {intake.PercentileMs(99):0.0} ms");
-    Console.WriteLine($"intake latency at {o.Rate:0} req/s (open):  p50 {open.PercentileMs(50):0.0} ms, p99 {open.PercentileMs(99):0.0} ms, " +
-        $"{open.PerSecond:0.0}/s accepted, errors: {open.ErrorSummary}   target p99 ≤ 50 ms → {(openOk ? "MET" : "NOT MET")}");
-    if (units is not null && shape is not null)
+    Console.WriteLine($"intake latency at {o.Rate:0} req/s (open):  p50 {open.PercentileMs(50):0.0} ms, p99 {open.PercentileMs(99):0.0} ms " +
+        $"({open.Successes} of {open.Successes + open.ErrorCount} sent answered 201, errors: {open.ErrorSummary})   target p99 ≤ 50 ms → {(openOk ? "MET" : "NOT MET")}");
+    if (intake.Cpu is { } ic && ceiling2.Cpu is { } cc)
     {
-        Console.WriteLine($"reference GET /api/v1/units:         {units.PerSecond:0.0}/s, p50 {units.PercentileMs(50):0.0} ms, p99 {units.PercentileMs(99):0.0} ms");
-        Console.WriteLine($"reference raw SQL in the app's shape: {shape.PerSecond:0.0}/s, p50 {shape.PercentileMs(50):0.0} ms, p99 {shape.PercentileMs(99):0.0} ms ({shape.PerSecond / ceiling * 100:0.0} % of ceiling)");
+        Console.WriteLine($"intake  {ic.Describe(intake.Successes)}");
+        Console.WriteLine($"ceiling {cc.Describe(ceiling2.Successes)}");
+    }
+    if (units is not null && shape is not null && shapeSequence is not null)
+    {
+        Console.WriteLine($"reference GET /api/v1/units:         {units.PerSecond:0.0}/s, p50 {units.PercentileMs(50):0.0} ms, p99 {units.PercentileMs(99):0.0} ms" +
+            (units.Cpu is { } uc ? $"; app CPU {uc.AppMsPer(units.Successes):0.00} ms/request" : ""));
+        Console.WriteLine($"reference raw SQL, app's shape:      {shape.PerSecond:0.0}/s ({shape.PerSecond / ceiling * 100:0.0} % of ceiling), p50 {shape.PercentileMs(50):0.0} ms, p99 {shape.PercentileMs(99):0.0} ms");
+        Console.WriteLine($"  … with a sequence for the counter: {shapeSequence.PerSecond:0.0}/s ({shapeSequence.PerSecond / ceiling * 100:0.0} % of ceiling), p50 {shapeSequence.PercentileMs(50):0.0} ms, p99 {shapeSequence.PercentileMs(99):0.0} ms");
     }
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg")
+    ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))
+    : "n/a";
 
 /// <summary>Opens the PostgreSQL data source only for the modes that need it.</summary>
 sealed class NpgsqlDataSourceHolder(Options o) : IAsyncDisposable
@@ -135,14 +159,18 @@ sealed class Options
           --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
           --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
           --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
-          --warmup S        seconds not counted at the start of each phase (3)
-          --duration S      measured seconds per closed-loop phase (15)
+          --app-warmup S    all: intake load before any measurement, not counted (25)
+          --warmup S        seconds not counted at the start of each phase (2)
+          --duration S      measured seconds per closed-loop phase (12)
           --rate R          open-loop requests per second (200)
           --open-duration S measured seconds of the open-loop phase (15)
           --open-max-connections N  connection cap of the open loop (64)
           --path P          the GET path for mode get (/api/v1/units)
           --unit CODE       unit code of the complaints (jyt)
           --database NAME   create-db, drop-db: the database (--pg names a maintenance database)
+          --counter KIND    app-shape: row (the app's counter row), sequence or none (row)
+          --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
+          --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
         """;
 
@@ -150,8 +178,8 @@ sealed class Options
     public string? Url { get; private set; }
     public string? Postgres { get; private set; }
     public int Connections { get; private set; } = 16;
-    public double Warmup { get; private set; } = 3;
-    public double Duration { get; private set; } = 15;
+    public double Warmup { get; private set; } = 2;
+    public double Duration { get; private set; } = 12;
     public double Rate { get; private set; } = 200;
     public double OpenDuration { get; private set; } = 15;
     public int OpenMaxConnections { get; private set; } = 64;
@@ -159,6 +187,10 @@ sealed class Options
     public string Unit { get; private set; } = "jyt";
     public bool Diagnostics { get; private set; } = true;
     public string? Database { get; private set; }
+    public string Counter { get; private set; } = "row";
+    public int? AppPid { get; private set; }
+    public int? PostgresPid { get; private set; }
+    public double AppWarmup { get; private set; } = 25;
 
     public Uri RequireUrl()
     {
@@ -198,6 +230,10 @@ sealed class Options
                 case "--unit": o.Unit = Next(); break;
                 case "--no-diagnostics": o.Diagnostics = false; break;
                 case "--database": o.Database = Next(); break;
+                case "--counter": o.Counter = Next(); break;
+                case "--app-warmup": o.AppWarmup = Positive(Next()); break;
+                case "--app-pid": o.AppPid = (int)Positive(Next(), int.MaxValue); break;
+                case "--pg-pid": o.PostgresPid = (int)Positive(Next(), int.MaxValue); break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }

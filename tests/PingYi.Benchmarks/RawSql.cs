@@ -74,8 +74,8 @@ public static class RawSql
         return NpgsqlDataSource.Create(csb.ConnectionString);
     }
 
-    public static Task<Result> CeilingAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration)
-        => RunAsync("raw INSERT ceiling", connections, warmup, duration, db, async (conn, runTag) =>
+    public static Task<Result> CeilingAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
+        => RunAsync("raw INSERT ceiling", connections, warmup, duration, cpu, db, async (conn, runTag) =>
         {
             var insert = new NpgsqlCommand(InsertComplaint, conn);
             var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
@@ -97,17 +97,34 @@ public static class RawSql
             };
         });
 
-    public static Task<Result> AppShapeAsync(NpgsqlDataSource db, string unitCode, int connections, TimeSpan warmup, TimeSpan duration)
-        => RunAsync("raw SQL, app's shape", connections, warmup, duration, db, async (conn, runTag) =>
+    /// <param name="counter">
+    /// <c>row</c>: the app's counter, an upsert of one shared "TrackingCounters" row in its own transaction.
+    /// <c>sequence</c>: a PostgreSQL sequence instead (what-if). <c>none</c>: no counter at all (what-if).
+    /// </param>
+    public static async Task<Result> AppShapeAsync(NpgsqlDataSource db, string unitCode, string counterKind, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
+    {
+        var counterSql = counterKind switch
         {
-            var unit = new NpgsqlCommand("""SELECT "Id" FROM "Units" WHERE "Code" = $1 LIMIT 1""", conn);
-            unit.Parameters.AddWithValue(unitCode);
             // Year 2099 so that the app's own counter is left alone; one row shared by every worker, as in the app.
-            var counter = new NpgsqlCommand("""
+            "row" => """
                 INSERT INTO "TrackingCounters" ("Year", "LastValue") VALUES (2099, 1)
                 ON CONFLICT ("Year") DO UPDATE SET "LastValue" = "TrackingCounters"."LastValue" + 1
                 RETURNING "LastValue"
-                """, conn);
+                """,
+            "sequence" => "SELECT nextval('pingyi_bench_tracking')",
+            "none" => null,
+            _ => throw new ArgumentException($"--counter {counterKind}: use row, sequence or none"),
+        };
+        if (counterKind == "sequence")
+        {
+            await using var create = db.CreateCommand("CREATE SEQUENCE IF NOT EXISTS pingyi_bench_tracking");
+            await create.ExecuteNonQueryAsync();
+        }
+        return await RunAsync($"raw SQL, app shape ({counterKind})", connections, warmup, duration, cpu, db, async (conn, runTag) =>
+        {
+            var unit = new NpgsqlCommand("""SELECT "Id" FROM "Units" WHERE "Code" = $1 LIMIT 1""", conn);
+            unit.Parameters.AddWithValue(unitCode);
+            var counter = counterSql is null ? null : new NpgsqlCommand(counterSql, conn);
             var complaint = new NpgsqlCommand(InsertComplaint + """ RETURNING "Id" """, conn);
             var tracking = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
             var hash = complaint.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
@@ -124,12 +141,15 @@ public static class RawSql
             var at = evt.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
             foreach (var c in new[] { unit, counter, complaint, evt })
             {
-                await c.PrepareAsync();
+                if (c is not null)
+                {
+                    await c.PrepareAsync();
+                }
             }
             return async () =>
             {
                 var id = (int)(await unit.ExecuteScalarAsync())!;
-                var n = (long)(await counter.ExecuteScalarAsync())!;
+                var n = counter is null ? Interlocked.Increment(ref _sequence) : (long)(await counter.ExecuteScalarAsync())!;
                 await using var tx = await conn.BeginTransactionAsync();
                 complaint.Transaction = tx;
                 evt.Transaction = tx;
@@ -143,6 +163,7 @@ public static class RawSql
                 await tx.CommitAsync();
             };
         });
+    }
 
     /// <summary>The same format and length as the app's salted SHA-256 access-code hash.</summary>
     private static string AccessCodeHash()
@@ -155,7 +176,7 @@ public static class RawSql
 
     /// <summary>N workers, each on its own open connection, repeating one operation back to back.</summary>
     private static async Task<Result> RunAsync(
-        string name, int connections, TimeSpan warmup, TimeSpan duration, NpgsqlDataSource db,
+        string name, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu, NpgsqlDataSource db,
         Func<NpgsqlConnection, string, Task<Func<Task>>> prepare)
     {
         var runTag = Guid.NewGuid().ToString("N")[..8];
@@ -169,6 +190,7 @@ public static class RawSql
         try
         {
             var window = Window.Start(warmup, duration);
+            var usage = cpu?.MeasureAsync(window);
             var recorders = Enumerable.Range(0, connections).Select(_ => new Recorder()).ToArray();
             await Task.WhenAll(Enumerable.Range(0, connections).Select(i => Task.Run(async () =>
             {
@@ -197,7 +219,7 @@ public static class RawSql
                     }
                 }
             })));
-            return Recorder.Merge(name, recorders, window.Measured, connections);
+            return Recorder.Merge(name, recorders, window.Measured, connections) with { Cpu = usage is null ? null : await usage };
         }
         finally
         {
