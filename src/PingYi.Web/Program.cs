@@ -13,6 +13,7 @@ if (!await app.PrepareDatabaseAsync())
 {
     return 1;
 }
+app.ScheduleJobs();
 
 await app.RunAsync();
 return 0;

@@ -192,6 +192,14 @@ public sealed class Complaint
     }
 
     private const string FeedbackAction = "feedback";
+    private const string FeedbackTimeoutAction = "feedback-timeout";
+
+    /// <summary>The feedback window of an approved case ended with no rating: the system closes it.</summary>
+    public bool IsFeedbackTimeoutDue(WorkflowContext workflow, DateTime nowUtc) =>
+        Status == ComplaintStatus.AwaitingFeedback
+        && Satisfaction is null
+        && ApprovedAtUtc is { } approved
+        && nowUtc >= workflow.Deadlines.FeedbackTimeoutUtc(approved);
 
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response.</summary>
     public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
@@ -228,6 +236,11 @@ public sealed class Complaint
             }
             // Which way the rating leads depends on the rating being given now.
             facts = facts with { Dissatisfied = fields.Satisfaction("satisfaction") == Workflow.Satisfaction.Dissatisfied };
+        }
+        if (action == FeedbackTimeoutAction && !IsFeedbackTimeoutDue(workflow, nowUtc))
+        {
+            throw new WorkflowActionException(WorkflowRefusal.ConditionNotMet, action, Status, actor.Role,
+                "The feedback window has not ended, or the complainant has rated.", "评价期限未到或反映人已评价，不能自动办结。");
         }
         var transition = workflow.Engine.Fire(Status, action, actor.Role, facts.Evaluate);
         var deadlines = workflow.Deadlines;

@@ -29,6 +29,9 @@ public sealed class FieldValidationResult
 /// </summary>
 public sealed class ValidatedFields(IReadOnlyDictionary<string, object> values)
 {
+    /// <summary>For actions without fields (the system's timer transitions).</summary>
+    public static ValidatedFields Empty { get; } = new(new Dictionary<string, object>());
+
     public IReadOnlyDictionary<string, object> All { get; } = values;
 
     public bool Has(string name) => All.ContainsKey(name);

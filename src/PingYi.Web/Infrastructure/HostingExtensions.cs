@@ -1,3 +1,5 @@
+using Hangfire;
+using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -109,6 +111,26 @@ public static class HostingExtensions
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         services.AddScoped<ViewComplainant.Handler>();
+        services.AddScoped<SweepTimers.Handler>();
+        services.AddScoped<SweepTimers.Job>();
+
+        // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
+        services.AddHangfire(hangfire =>
+        {
+            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(database.ConnectionString));
+            }
+            else
+            {
+                hangfire.UseInMemoryStorage();
+            }
+        });
+        if (JobsEnabled(builder.Configuration))
+        {
+            services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
+        }
         return true;
     }
 
@@ -156,6 +178,20 @@ public static class HostingExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+    }
+
+    /// <summary><c>Jobs:Enabled</c> (default true): whether this node runs background jobs.</summary>
+    public static bool JobsEnabled(IConfiguration configuration) => configuration.GetValue("Jobs:Enabled", true);
+
+    /// <summary>Registers the recurring jobs; called once the database is ready.</summary>
+    public static void ScheduleJobs(this WebApplication app)
+    {
+        if (!JobsEnabled(app.Configuration))
+        {
+            return;
+        }
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<SweepTimers.Job>(SweepTimers.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     private static Task ApiOr(HttpContext http, int status, Action page)

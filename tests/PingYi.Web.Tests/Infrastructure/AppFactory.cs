@@ -31,6 +31,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:Seed"] = "true",
             ["RateLimits:IntakePerMinute"] = "100000",
             ["RateLimits:LookupPerMinute"] = "100000",
+            // Tests move the fake clock; they run the timer sweep themselves rather than race a background server.
+            ["Jobs:Enabled"] = "false",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
         {
