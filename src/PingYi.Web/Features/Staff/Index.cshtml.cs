@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -5,50 +6,118 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Staff;
 
-/// <summary>工作台: who is signed in and the cases waiting for them.</summary>
-public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users) : PageModel
+/// <summary>
+/// 工作台: the signed-in user's inbox. A supervisor sees what waits for the committee (intake, review,
+/// requests, dissatisfied ratings, overdue cases); a unit handler sees their unit's open cases, most
+/// urgent first, and the requests they are waiting on.
+/// </summary>
+[StaffPage]
+public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users, WorkflowRuntime workflows, TimeProvider time) : PageModel
 {
+    /// <summary>How many cases a section lists; the rest are one click away in the full list.</summary>
+    public const int SectionSize = 10;
+
     public string DisplayName { get; private set; } = string.Empty;
 
     public IReadOnlyList<string> Roles { get; private set; } = [];
 
     public string? UnitName { get; private set; }
 
-    public IReadOnlyList<Row> Waiting { get; private set; } = [];
+    public IReadOnlyList<Section> Sections { get; private set; } = [];
 
-    public string? WaitingTitle { get; private set; }
+    public sealed record Section(string Id, string Title, string Hint, int Count, IReadOnlyList<Row> Rows, string? MoreLink);
 
-    public sealed record Row(string TrackingNumber, string Title, string UnitName, ComplaintStatus Status, DateTime SubmittedAtUtc);
+    public sealed record Row(
+        string TrackingNumber, string Title, string UnitName, ComplaintStatus Status, DateTime SubmittedAtUtc, DateTime? DueAtUtc,
+        bool Overdue, int EscalationLevel, PendingRequest PendingRequest, int? PendingExtensionDays,
+        int ReworkCount, bool SentBack, bool Reopened, Satisfaction? Satisfaction);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Response.Headers.CacheControl = "no-store";
         var user = await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
         DisplayName = user.DisplayName;
         Roles = User.FindAll(ClaimTypes.Role).Select(r => StaffRoles.LabelOf(r.Value)).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
 
-        var query = db.Complaints.AsNoTracking().Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c, u });
         if (User.IsInRole(StaffRoles.Supervisor))
         {
-            WaitingTitle = "待受理";
-            query = query.Where(x => x.c.Status == ComplaintStatus.Submitted);
+            Sections =
+            [
+                await SectionAsync("submitted", "待受理", "尚未决定受理或不予受理，按受理期限排序。",
+                    c => c.Status == ComplaintStatus.Submitted, q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=submitted", now, ct),
+                await SectionAsync("under-review", "待审核", "承办单位已报告办理情况，等待审核。",
+                    c => c.Status == ComplaintStatus.UnderReview, q => q.OrderBy(c => c.RespondedAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=under-review", now, ct),
+                await SectionAsync("requests", "待审批申请", "承办单位申请退回或延期，等待审批。",
+                    c => c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None, q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), null, now, ct),
+                await SectionAsync("dissatisfied", "不满意待处理", "反映人评价为不满意，请决定重新交办或办结。",
+                    c => c.Status == ComplaintStatus.AwaitingFeedback && c.Satisfaction == Satisfaction.Dissatisfied, q => q.OrderBy(c => c.UpdatedAtUtc).ThenBy(c => c.Id), null, now, ct),
+                await SectionAsync("overdue", "超期督办", "超过办理期限仍未报告，超期越久督办等级越高。",
+                    c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now, q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?overdue=true", now, ct),
+            ];
         }
-        else if (User.IsInRole(StaffRoles.UnitHandler) && user.UnitId is { } unitId)
+        else if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
         {
             UnitName = await db.Units.Where(u => u.Id == unitId).Select(u => u.Name).SingleAsync(ct);
-            WaitingTitle = "本单位待办";
-            query = query.Where(x => x.c.UnitId == unitId && x.c.Status == ComplaintStatus.Assigned);
+            Sections =
+            [
+                // Earliest deadline first puts the overdue cases at the top.
+                await SectionAsync("unit-todo", "本单位待办", "交由本单位办理、尚未报告的反映，超期的排在最前。",
+                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.Assigned,
+                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=assigned", now, ct, limit: 50),
+                await SectionAsync("unit-requests", "本单位待审批的申请", "已向纪检监察工委申请退回或延期，等待审批。",
+                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None,
+                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), null, now, ct),
+                await SectionAsync("unit-review", "已报告、待审核", "已提交办理情况报告，等待纪检监察工委审核。",
+                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.UnderReview,
+                    q => q.OrderBy(c => c.RespondedAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=under-review", now, ct),
+            ];
         }
-        else
+    }
+
+    private async Task<Section> SectionAsync(
+        string id, string title, string hint,
+        Expression<Func<Complaint, bool>> filter,
+        Func<IQueryable<Complaint>, IOrderedQueryable<Complaint>> order,
+        string? moreLink, DateTime now, CancellationToken ct, int limit = SectionSize)
+    {
+        var query = db.Complaints.AsNoTracking().Where(filter);
+        var count = await query.CountAsync(ct);
+        var complaints = count == 0 ? [] : await order(query).Take(limit).ToListAsync(ct);
+        var unitIds = complaints.Select(c => c.UnitId).Distinct().ToList();
+        var unitNames = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var lastActions = await LastWorkflowActionsAsync(complaints.Select(c => c.Id).ToList(), ct);
+        var rows = complaints.Select(c =>
         {
-            return;
+            var last = lastActions.GetValueOrDefault(c.Id);
+            return new Row(
+                c.TrackingNumber, c.Title, unitNames.GetValueOrDefault(c.UnitId, string.Empty), c.Status, c.SubmittedAtUtc, c.DueAtUtc,
+                c.IsOverdue(now), c.EscalationLevel(workflows.For(c), now), c.PendingRequest, c.PendingExtensionDays,
+                c.ReworkCount, last == "send-back", last == "reopen", c.Satisfaction);
+        }).ToList();
+        return new Section(id, title, hint, count, rows, count > rows.Count ? moreLink : null);
+    }
+
+    /// <summary>
+    /// The last action that moved each case (supplements and contact views do not), so the inbox can say
+    /// "sent back for rework" or "reopened" about the current round.
+    /// </summary>
+    private async Task<Dictionary<long, string>> LastWorkflowActionsAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
         }
-        Waiting = await query
-            .OrderBy(x => x.c.SubmittedAtUtc)
-            .Take(50)
-            .Select(x => new Row(x.c.TrackingNumber, x.c.Title, x.u.Name, x.c.Status, x.c.SubmittedAtUtc))
+        var events = await db.ComplaintEvents.AsNoTracking()
+            .Where(e => ids.Contains(e.ComplaintId) && e.Action != ComplaintActions.Supplement && e.Action != ComplaintActions.ViewContact)
+            .Select(e => new { e.ComplaintId, e.AtUtc, e.Id, e.Action })
             .ToListAsync(ct);
+        return events.GroupBy(e => e.ComplaintId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).Last().Action);
     }
 }

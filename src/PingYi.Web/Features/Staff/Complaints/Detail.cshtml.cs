@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Data;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Units;
+using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Handling;
+using PingYi.Web.Features.Units;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Staff.Complaints;
+
+/// <summary>
+/// One complaint as staff see it, with a form for each action the workflow lets this user take now.
+/// Loading goes through <see cref="ComplaintAccess"/> and actions through <see cref="PerformAction.Handler"/>,
+/// so the page and the API authorize and decide exactly alike; another unit's handler gets 404.
+/// </summary>
+[StaffPage]
+public sealed class DetailModel(
+    ComplaintAccess access,
+    GetStaffComplaint.Handler views,
+    PerformAction.Handler perform,
+    ViewComplainant.Handler complainants,
+    ListUnits.Handler units,
+    WorkflowRuntime workflows,
+    PingYiDbContext db) : PageModel
+{
+    public const string StaleMessage = "该反映已被他人处理，请刷新。本页已更新为最新情况，您填写的内容已保留，请核对后再提交。";
+
+    /// <summary>The action whose form was posted.</summary>
+    [BindProperty]
+    public string? ActionCode { get; set; }
+
+    /// <summary>The ETag the form was rendered with; a changed complaint refuses the action (412).</summary>
+    [BindProperty]
+    public string? ETag { get; set; }
+
+    /// <summary>The posted form's fields, by field name (<c>Fields[findings]</c>).</summary>
+    [BindProperty]
+    public Dictionary<string, string?> Fields { get; set; } = [];
+
+    public GetStaffComplaint.View? Complaint { get; private set; }
+
+    public string? NotFoundMessage { get; private set; }
+
+    public bool CanViewContact { get; private set; }
+
+    public ViewComplainant.View? Contact { get; private set; }
+
+    public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
+
+    /// <summary>The label of the action just applied (after the redirect).</summary>
+    public string? DoneLabel { get; private set; }
+
+    /// <summary>The action that failed, its messages by field (<c>""</c>: not about one field), and what was typed.</summary>
+    public string? FailedAction { get; private set; }
+
+    public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    /// <summary>The failed action's label when its form is no longer offered (the case moved on).</summary>
+    public string? FailedActionGoneLabel { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string trackingNumber, string? done, CancellationToken ct)
+    {
+        if (!await LoadAsync(trackingNumber, ct))
+        {
+            return Page();
+        }
+        if (done is not null)
+        {
+            DoneLabel = Complaint!.Timeline.LastOrDefault(t => t.Action == done)?.ActionLabel;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostActAsync(string trackingNumber, CancellationToken ct)
+    {
+        var loaded = await access.LoadAsync(User, trackingNumber, ComplaintOperations.Act, track: true, ct);
+        if (!loaded.Succeeded)
+        {
+            return await FailAsync(trackingNumber, loaded.Failure!, ct);
+        }
+        var complaint = loaded.Value!;
+        var role = User.WorkflowRoleFor(complaint.UnitId);
+        if (role is null)
+        {
+            return await FailAsync(trackingNumber, RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。"), ct);
+        }
+        var action = ActionCode?.Trim() ?? string.Empty;
+        var definition = workflows.For(complaint).Engine.Definition.FindAction(action);
+        var fields = definition is null ? new Dictionary<string, JsonElement>() : ToJsonFields(definition, Fields);
+        // Always compare: a form without its ETag is treated as stale rather than applied blindly.
+        var command = new PerformAction.Command(action, new Actor(User.UserId(), role), fields, IfMatch: ETag ?? string.Empty);
+        var result = await perform.HandleAsync(complaint, command, ct);
+        if (!result.Succeeded)
+        {
+            return await FailAsync(trackingNumber, result.Failure!, ct);
+        }
+        // Post/Redirect/Get: a reload does not post the action again.
+        return RedirectToPage("/Staff/Complaints/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
+    }
+
+    /// <summary>A POST because reading the identity writes an audit event.</summary>
+    public async Task<IActionResult> OnPostContactAsync(string trackingNumber, CancellationToken ct)
+    {
+        var result = await complainants.HandleAsync(User, trackingNumber, ct);
+        if (!result.Succeeded)
+        {
+            return await FailAsync(trackingNumber, result.Failure!, ct);
+        }
+        Contact = result.Value;
+        await LoadAsync(trackingNumber, ct);
+        return Page();
+    }
+
+    /// <summary>
+    /// Form values to the JSON the workflow validates: numbers for workingDays and rating (a value that is
+    /// not a number is passed as typed, so the validator names the problem), strings otherwise. Blank
+    /// fields are left out, so a required one is reported as missing.
+    /// </summary>
+    public static Dictionary<string, JsonElement> ToJsonFields(ActionDefinition action, IReadOnlyDictionary<string, string?> form)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var field in action.Fields)
+        {
+            if (form.GetValueOrDefault(field.Name) is not { } value || string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+            fields[field.Name] = field.Type is FieldType.WorkingDays or FieldType.Rating
+                                 && int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                ? JsonSerializer.SerializeToElement(number)
+                : JsonSerializer.SerializeToElement(value);
+        }
+        return fields;
+    }
+
+    private async Task<IActionResult> FailAsync(string trackingNumber, RequestFailure failure, CancellationToken ct)
+    {
+        // A lost race leaves the tracked complaint changed in memory; show what the database holds.
+        db.ChangeTracker.Clear();
+        Response.StatusCode = failure.StatusCode;
+        if (failure.StatusCode == StatusCodes.Status404NotFound && failure.Errors.ContainsKey("trackingNumber"))
+        {
+            NotFoundMessage = "未找到该反映，或您无权查看。";
+            return Page();
+        }
+        FailedAction = ActionCode;
+        var stale = failure.StatusCode == StatusCodes.Status412PreconditionFailed || failure.Title == "操作冲突";
+        Errors = stale
+            ? new Dictionary<string, string[]> { [string.Empty] = [StaleMessage] }
+            : failure.Errors.ToDictionary(
+                e => e.Key is "action" or "If-Match" or "trackingNumber" ? string.Empty : e.Key,
+                e => e.Value.Select(ChineseOnly).ToArray());
+        if (!await LoadAsync(trackingNumber, ct))
+        {
+            return Page();
+        }
+        if (FailedAction is not null && Complaint!.Actions.All(a => a.Action != FailedAction))
+        {
+            FailedActionGoneLabel = workflows.Registry.Definitions
+                .Select(d => d.FindAction(FailedAction)?.Label).FirstOrDefault(l => l is not null) ?? FailedAction;
+        }
+        // The form renders with the fresh ETag: the user now sees the current state and may resubmit.
+        ETag = Complaint!.ETag;
+        return Page();
+    }
+
+    /// <summary>The handlers write "中文 / English" for API clients; the page shows the Chinese half.</summary>
+    private static string ChineseOnly(string message)
+    {
+        var cut = message.IndexOf(" / ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private async Task<bool> LoadAsync(string trackingNumber, CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "no-store";
+        var loaded = await access.LoadAsync(User, trackingNumber, ComplaintOperations.View, track: false, ct);
+        if (!loaded.Succeeded)
+        {
+            NotFoundMessage = "未找到该反映，或您无权查看。";
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return false;
+        }
+        var complaint = loaded.Value!;
+        Complaint = await views.BuildAsync(User, complaint, ct);
+        CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
+        if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
+        {
+            Units = await units.HandleAsync(null, ct);
+        }
+        return true;
+    }
+
+    // --- helpers for the view ---
+
+    public IEnumerable<IGrouping<UnitCategory, ListUnits.Item>> UnitGroups(string? exceptCode) =>
+        Units.Where(u => u.Code != exceptCode).GroupBy(u => u.Category);
+
+    public bool Failed(string action) => FailedAction == action && Errors.Count > 0;
+
+    /// <summary>What was typed into <paramref name="field"/> of the failed form; else a sensible default.</summary>
+    public string? ValueFor(string action, string field, string? fallback = null) =>
+        FailedAction == action ? Fields.GetValueOrDefault(field) : fallback;
+
+    public string? ErrorFor(string action, string field) =>
+        FailedAction == action && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    public IEnumerable<string> FormErrors(string action) =>
+        FailedAction == action
+            ? Errors.Where(e => e.Key.Length == 0 || Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.All(f => f.Name != e.Key) != false)
+                .SelectMany(e => e.Value)
+            : [];
+
+    public static string Size(long bytes) => bytes < 1024 * 1024
+        ? (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
+        : (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+
+    public static string StatusLabel(string? code) =>
+        code is not null && ComplaintStatuses.Codes.TryParse(code, out var s) ? ComplaintStatuses.Codes.LabelOf(s) : code ?? string.Empty;
+
+    public static string SatisfactionLabel(string code) =>
+        Satisfactions.Codes.TryParse(code, out var s) ? Satisfactions.Codes.LabelOf(s) : code;
+}
