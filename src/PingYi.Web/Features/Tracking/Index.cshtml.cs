@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Infrastructure;
 
@@ -10,8 +12,10 @@ namespace PingYi.Web.Features.Tracking;
 [EnableRateLimiting(RateLimits.Lookup)]
 [RequestFormLimits(MultipartBodyLengthLimit = AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
 [RequestSizeLimit(AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
-public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Handler supplements) : PageModel
+public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Handler supplements, GiveFeedback.Handler feedback, WorkflowRuntime workflows) : PageModel
 {
+    /// <summary>The public note <c>approve</c> writes: "办理结果：" and the unit's reply.</summary>
+    private const string ReplyPrefix = "办理结果：";
     [BindProperty]
     public string? TrackingNumber { get; set; }
 
@@ -31,6 +35,32 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
     public IDictionary<string, string[]> SupplementErrors { get; private set; } = new Dictionary<string, string[]>();
 
     public bool SupplementAdded { get; private set; }
+
+    /// <summary>满意度 code: satisfied, basically-satisfied or dissatisfied.</summary>
+    [BindProperty]
+    public string? SatisfactionCode { get; set; }
+
+    [BindProperty]
+    public string? FeedbackComment { get; set; }
+
+    public IDictionary<string, string[]> FeedbackErrors { get; private set; } = new Dictionary<string, string[]>();
+
+    /// <summary>The rating just given, to confirm it.</summary>
+    public Satisfaction? FeedbackGiven { get; private set; }
+
+    /// <summary>The unit's reply as published when a supervisor approved the response (the latest round).</summary>
+    public string? PublicReply { get; private set; }
+
+    public DateTime? PublicReplyAtUtc { get; private set; }
+
+    /// <summary>Awaiting feedback and not yet rated since the reply was approved.</summary>
+    public bool CanGiveFeedback { get; private set; }
+
+    /// <summary>The last rating was 不满意 and the case waits for a supervisor's decision.</summary>
+    public bool AwaitingSupervisorDecision { get; private set; }
+
+    public int FeedbackCommentMax { get; } =
+        workflows.ForNewComplaint().Engine.Definition.FindAction("feedback")?.FindField("comment")?.MaxLength ?? 1000;
 
     public void OnGet()
     {
@@ -60,6 +90,39 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
         return Page();
     }
 
+    public async Task<IActionResult> OnPostFeedbackAsync(CancellationToken ct)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(SatisfactionCode))
+        {
+            fields["satisfaction"] = JsonSerializer.SerializeToElement(SatisfactionCode.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(FeedbackComment))
+        {
+            fields["comment"] = JsonSerializer.SerializeToElement(FeedbackComment);
+        }
+        var result = await feedback.HandleAsync(TrackingNumber, Code, fields, ct);
+        if (result is { Succeeded: true, Value: var complaint })
+        {
+            FeedbackGiven = complaint!.Satisfaction;
+            SatisfactionCode = null;
+            FeedbackComment = null;
+        }
+        else if (result is { Failure: { } failure })
+        {
+            // The handlers write "中文 / English" for API clients; the page shows the Chinese half.
+            FeedbackErrors = failure.Errors.ToDictionary(
+                e => e.Key,
+                e => e.Value.Select(m => m.IndexOf(" / ", StringComparison.Ordinal) is > 0 and var cut ? m[..cut] : m).ToArray());
+            Response.StatusCode = failure.StatusCode;
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public string? FeedbackErrorFor(string field) =>
+        FeedbackErrors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
     private async Task LoadAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
@@ -68,6 +131,33 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
         {
             NotFoundMessage = "未找到该反映，或查询码不正确。请核对受理编号（如 ZTC-2020-000123）和查询码后重试。";
             Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
         }
+        // The reply of the latest round is the note of the last approval; a rating after it answers it.
+        var timeline = Complaint.Timeline;
+        var approved = LastIndex(timeline, "approve");
+        var rated = LastIndex(timeline, "feedback");
+        if (approved >= 0)
+        {
+            var note = timeline[approved].Note ?? string.Empty;
+            PublicReply = note.StartsWith(ReplyPrefix, StringComparison.Ordinal) ? note[ReplyPrefix.Length..] : note;
+            PublicReplyAtUtc = timeline[approved].At;
+        }
+        CanGiveFeedback = Complaint.Status == ComplaintStatus.AwaitingFeedback && approved >= 0 && rated < approved;
+        AwaitingSupervisorDecision = Complaint.Status == ComplaintStatus.AwaitingFeedback && rated > approved
+            && (FeedbackGiven == Satisfaction.Dissatisfied
+                || timeline[rated].Note?.StartsWith("评价：" + Satisfactions.Codes.LabelOf(Satisfaction.Dissatisfied), StringComparison.Ordinal) == true);
+    }
+
+    private static int LastIndex(IReadOnlyList<LookupComplaint.TimelineEntry> timeline, string action)
+    {
+        for (var i = timeline.Count - 1; i >= 0; i--)
+        {
+            if (timeline[i].Action == action)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }
