@@ -130,67 +130,13 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         Assert.Empty(problems);
     }
 
-    /// <summary>Script errors and dialogs (an <c>alert</c> from injected markup) are failures.</summary>
-    private List<string> WatchForProblems(IPage page)
-    {
-        var problems = new List<string>();
-        page.PageError += (_, error) => problems.Add("page error: " + error);
-        page.Dialog += (_, dialog) =>
-        {
-            problems.Add($"dialog ({dialog.Type}): {dialog.Message}");
-            _ = dialog.DismissAsync();
-        };
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400)
-            {
-                output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url}");
-            }
-        };
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                output.WriteLine($"console {message.Type} on {page.Url}: {message.Text}");
-            }
-        };
-        return problems;
-    }
+    private List<string> WatchForProblems(IPage page) => PageChecks.WatchForProblems(page, output);
 
-    private static async Task AssertStylesheetLoadedAsync(IPage page)
-    {
-        var rules = await page.EvaluateAsync<int>(
-            "() => [...document.styleSheets].reduce((n, s) => { try { return n + s.cssRules.length; } catch { return n; } }, 0)");
-        Assert.True(rules > 0, "site.css did not load: the page is unstyled.");
-    }
+    private static Task AssertStylesheetLoadedAsync(IPage page) => PageChecks.AssertStylesheetLoadedAsync(page);
 
-    private static async Task AssertNoHorizontalScrollAsync(IPage page, string where)
-    {
-        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        if (widths[0] <= widths[1])
-        {
-            return;
-        }
-        var culprits = await page.EvaluateAsync<string[]>(
-            """
-            () => {
-              const width = document.documentElement.clientWidth;
-              return [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > width + 0.5)
-                .slice(0, 10)
-                .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).trim().replace(/\s+/g, '.') : ''} right=${Math.round(e.getBoundingClientRect().right)}`);
-            }
-            """);
-        Assert.Fail($"{where} scrolls sideways on a 390 px phone: scrollWidth {widths[0]} > clientWidth {widths[1]}. Too wide: {string.Join("; ", culprits)}");
-    }
+    private static Task AssertNoHorizontalScrollAsync(IPage page, string where) => PageChecks.AssertNoHorizontalScrollAsync(page, where);
 
-    /// <summary>The whole page, or with <paramref name="fullPage"/> false what the phone's screen shows.</summary>
-    private async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
-    {
-        var path = Path.Combine(PingYiBrowserFixture.ScreenshotDirectory, name + ".png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage, Type = ScreenshotType.Png });
-        output.WriteLine("screenshot: " + path);
-    }
+    private Task ScreenshotAsync(IPage page, string name, bool fullPage = true) => PageChecks.ScreenshotAsync(page, output, name, fullPage);
 
     [GeneratedRegex(@"^ZTC-\d{4}-\d{6}$")]
     private static partial Regex TrackingNumberPattern();
