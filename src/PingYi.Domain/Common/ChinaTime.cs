@@ -15,6 +15,16 @@ public static class ChinaTime
     public static DateTime StartOfDayUtc(DateOnly date) =>
         new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Offset).UtcDateTime;
 
+    /// <summary>
+    /// A deadline as people say it: one that ends at midnight reads "2026-12-16 24:00" (the end of its
+    /// last day), not "2026-12-17 00:00".
+    /// </summary>
+    public static string FormatDeadline(DateTime utc)
+    {
+        var local = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset);
+        return local.TimeOfDay == TimeSpan.Zero ? local.AddDays(-1).ToString("yyyy-MM-dd") + " 24:00" : local.ToString("yyyy-MM-dd HH:mm");
+    }
+
     public static string Format(DateTime utc) =>
         new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).ToString("yyyy-MM-dd HH:mm");
 }

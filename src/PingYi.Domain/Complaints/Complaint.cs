@@ -268,7 +268,7 @@ public sealed class Complaint
                 DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.HandleWorkingDays(Category));
                 PendingRequest = PendingRequest.None;
                 PendingExtensionDays = null;
-                publicNote = $"{(action == "assign" ? "已受理，交" : "已转交")}{target.Name}办理，办理期限至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                publicNote = $"{(action == "assign" ? "已受理，交" : "已转交")}{target.Name}办理，办理期限至 {ChinaTime.FormatDeadline(DueAtUtc.Value)}。";
                 break;
             case "decline":
                 publicNote = $"不予受理：{fields.Text("reason")}";
@@ -297,7 +297,7 @@ public sealed class Complaint
                 DueAtUtc = calendar.ExtendUtc(DueAtUtc ?? nowUtc, PendingExtensionDays ?? 0);
                 PendingRequest = PendingRequest.None;
                 PendingExtensionDays = null;
-                publicNote = $"办理期限延长至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                publicNote = $"办理期限延长至 {ChinaTime.FormatDeadline(DueAtUtc.Value)}。";
                 break;
             case "respond":
                 ResponseFindings = fields.Text("findings");
@@ -332,7 +332,7 @@ public sealed class Complaint
                 ClosedAtUtc = null;
                 AssignedAtUtc = nowUtc;
                 DueAtUtc = calendar.DeadlineUtc(nowUtc, deadlines.HandleWorkingDays(Category));
-                publicNote = $"已重新交办，办理期限至 {ChinaTime.Format(DueAtUtc.Value)}。";
+                publicNote = $"已重新交办，办理期限至 {ChinaTime.FormatDeadline(DueAtUtc.Value)}。";
                 break;
             case "close":
                 publicNote = "已办结。";

@@ -86,6 +86,9 @@ public static class HostingExtensions
             o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status401Unauthorized, () => ctx.Response.Redirect(ctx.RedirectUri));
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
         });
+        // AddIdentityApiEndpoints challenges with Bearer; a signed-out browser should see the sign-in page
+        // instead. The cookie's redirect hook still answers 401 under /api.
+        services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme);
         services.AddAuthorization();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ComplaintAuthorizationHandler>();
 

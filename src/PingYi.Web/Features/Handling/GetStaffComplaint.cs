@@ -36,7 +36,8 @@ public static class GetStaffComplaint
         string Description,
         DateOnly? OccurredOn,
         string? Location,
-        bool Anonymous,
+        /// <summary>Null for those who may not see the complainant: even whether a case is named stays with the supervisors.</summary>
+        bool? Anonymous,
         string Channel,
         DateTime SubmittedAt,
         DateTime? DueAt,
@@ -81,6 +82,11 @@ public static class GetStaffComplaint
             var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
                 .Select(a => new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
             var role = user.WorkflowRoleFor(c.UnitId);
+            var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
+            if (!seesComplainant)
+            {
+                events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();
+            }
             var actions = role is null ? [] : c.PermittedActions(workflow, role, now)
                 .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
                     f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,
@@ -98,7 +104,7 @@ public static class GetStaffComplaint
                 c.Description,
                 c.OccurredOn,
                 c.Location,
-                c.Anonymous,
+                seesComplainant ? c.Anonymous : null,
                 ComplaintChannels.Codes.CodeOf(c.Channel),
                 c.SubmittedAtUtc,
                 c.DueAtUtc,

@@ -16,7 +16,6 @@ namespace PingYi.Web.Features.Staff;
 /// requests, dissatisfied ratings, overdue cases); a unit handler sees their unit's open cases, most
 /// urgent first, and the requests they are waiting on.
 /// </summary>
-[StaffPage]
 public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users, WorkflowRuntime workflows, TimeProvider time) : PageModel
 {
     /// <summary>How many cases a section lists; the rest are one click away in the full list.</summary>

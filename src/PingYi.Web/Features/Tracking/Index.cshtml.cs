@@ -15,7 +15,6 @@ namespace PingYi.Web.Features.Tracking;
 public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Handler supplements, GiveFeedback.Handler feedback, WorkflowRuntime workflows) : PageModel
 {
     /// <summary>The public note <c>approve</c> writes: "办理结果：" and the unit's reply.</summary>
-    private const string ReplyPrefix = "办理结果：";
     [BindProperty]
     public string? TrackingNumber { get; set; }
 
@@ -133,31 +132,9 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
             Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        // The reply of the latest round is the note of the last approval; a rating after it answers it.
-        var timeline = Complaint.Timeline;
-        var approved = LastIndex(timeline, "approve");
-        var rated = LastIndex(timeline, "feedback");
-        if (approved >= 0)
-        {
-            var note = timeline[approved].Note ?? string.Empty;
-            PublicReply = note.StartsWith(ReplyPrefix, StringComparison.Ordinal) ? note[ReplyPrefix.Length..] : note;
-            PublicReplyAtUtc = timeline[approved].At;
-        }
-        CanGiveFeedback = Complaint.Status == ComplaintStatus.AwaitingFeedback && approved >= 0 && rated < approved;
-        AwaitingSupervisorDecision = Complaint.Status == ComplaintStatus.AwaitingFeedback && rated > approved
-            && (FeedbackGiven == Satisfaction.Dissatisfied
-                || timeline[rated].Note?.StartsWith("评价：" + Satisfactions.Codes.LabelOf(Satisfaction.Dissatisfied), StringComparison.Ordinal) == true);
-    }
-
-    private static int LastIndex(IReadOnlyList<LookupComplaint.TimelineEntry> timeline, string action)
-    {
-        for (var i = timeline.Count - 1; i >= 0; i--)
-        {
-            if (timeline[i].Action == action)
-            {
-                return i;
-            }
-        }
-        return -1;
+        PublicReply = Complaint.PublicReply;
+        PublicReplyAtUtc = Complaint.RepliedAtUtc;
+        CanGiveFeedback = Complaint.CanGiveFeedback;
+        AwaitingSupervisorDecision = Complaint.AwaitingSupervisorDecision;
     }
 }

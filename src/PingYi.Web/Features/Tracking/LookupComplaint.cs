@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Tracking;
@@ -19,7 +20,17 @@ public static class LookupComplaint
         ProblemCategory Category,
         string Title,
         DateTime SubmittedAtUtc,
-        IReadOnlyList<TimelineEntry> Timeline);
+        IReadOnlyList<TimelineEntry> Timeline,
+        string? PublicReply,
+        DateTime? RepliedAtUtc,
+        Satisfaction? Satisfaction)
+    {
+        /// <summary>The outcome is approved and not yet rated this round.</summary>
+        public bool CanGiveFeedback => Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null;
+
+        /// <summary>Rated 不满意: the supervisors decide whether to reopen.</summary>
+        public bool AwaitingSupervisorDecision => Status == ComplaintStatus.AwaitingFeedback && Satisfaction == Domain.Workflow.Satisfaction.Dissatisfied;
+    }
 
     // Verified when the tracking number is unknown, so both failures take the same time.
     private static readonly string DecoyHash = AccessCode.Hash(AccessCode.Generate());
@@ -36,7 +47,7 @@ public static class LookupComplaint
             }
             var head = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == id)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion })
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction })
                 .SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking()
                 // The complainant sees what was said to them and every change of status; internal steps stay internal.
@@ -45,7 +56,11 @@ public static class LookupComplaint
                 .Select(e => new { e.AtUtc, e.Action, e.PublicNote })
                 .ToListAsync(ct);
             return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
-                events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList());
+                events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList(),
+                // The reply is published once a supervisor approves it; a reopened case is being handled again.
+                head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null ? head.PublicReply : null,
+                head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.ApprovedAtUtc : null,
+                head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.Satisfaction : null);
         }
 
         /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
@@ -59,7 +74,9 @@ public static class LookupComplaint
         }
     }
 
-    public sealed record Response(string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt, IReadOnlyList<TimelineItem> Timeline);
+    public sealed record Response(
+        string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt,
+        IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback);
 
     public sealed record UnitRef(string Code, string Name);
 
@@ -73,7 +90,10 @@ public static class LookupComplaint
         ProblemCategories.Codes.CodeOf(v.Category),
         v.Title,
         v.SubmittedAtUtc,
-        v.Timeline.Select(t => new TimelineItem(t.At, t.Action, t.ActionLabel, t.Note)).ToList());
+        v.Timeline.Select(t => new TimelineItem(t.At, t.Action, t.ActionLabel, t.Note)).ToList(),
+        v.PublicReply,
+        v.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
+        v.CanGiveFeedback);
 
     public const string AccessCodeHeader = "X-Access-Code";
 

@@ -17,7 +17,6 @@ namespace PingYi.Web.Features.Staff.Complaints;
 /// Loading goes through <see cref="ComplaintAccess"/> and actions through <see cref="PerformAction.Handler"/>,
 /// so the page and the API authorize and decide exactly alike; another unit's handler gets 404.
 /// </summary>
-[StaffPage]
 public sealed class DetailModel(
     ComplaintAccess access,
     GetStaffComplaint.Handler views,

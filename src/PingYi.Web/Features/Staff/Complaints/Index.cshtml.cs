@@ -10,7 +10,6 @@ namespace PingYi.Web.Features.Staff.Complaints;
 /// 反映列表: every complaint the user may see (a handler: their unit's), filtered by a plain GET form so
 /// that a filtered list is a link, and paged with the keyset cursor of <see cref="ListComplaints"/>.
 /// </summary>
-[StaffPage]
 public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler units) : PageModel
 {
     [BindProperty(SupportsGet = true)]
