@@ -6,8 +6,8 @@
 # Starts a throwaway PostgreSQL (default settings, fsync on) unless PINGYI_BENCH_POSTGRES names one
 # (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE), creates a
 # fresh database, builds Release, starts the app, and runs in one go: the raw INSERT ceiling, the
-# closed-loop intake, the ceiling again, the open loop at 200 req/s and two reference points. Prints a
-# summary and stops everything it started. About 2½ minutes after a build. Not part of ./test.sh.
+# closed-loop intake, the ceiling again, the open loop at 200 req/s and three reference points. Prints a
+# summary and stops everything it started. About 2½ minutes plus the build. Not part of ./test.sh.
 # See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -108,6 +108,10 @@ for i in $(seq 1 120); do
   sleep 0.5
 done
 
+if [ -z "${PINGYI_BENCH_APP_DLL:-}" ] && git -C "$root" rev-parse --short HEAD >/dev/null 2>&1; then
+  dirty=""; git -C "$root" diff --quiet HEAD -- src migrations 2>/dev/null || dirty=" + uncommitted changes under src/ or migrations/"
+  echo "== app built from commit $(git -C "$root" rev-parse --short HEAD)$dirty"
+fi
 echo "== load (about 2 minutes)"
 pids=(--app-pid "$app_pid")
 if [ -n "$pg_data" ]; then pids+=(--pg-pid "$(head -n 1 "$pg_data/postmaster.pid")"); fi
