@@ -204,7 +204,11 @@ public sealed class Complaint
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response.</summary>
     public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
 
-    /// <summary>0 when not overdue; 1–3 as the working days past the deadline reach each escalation offset.</summary>
+    /// <summary>
+    /// 0 when not overdue; 1 from the deadline on; 2 and 3 once the escalation offsets (working days, e.g. 3 and 5)
+    /// have fully passed since the deadline — counted like every other deadline, so "3 working days after" ends at
+    /// 24:00 of the third working day.
+    /// </summary>
     public int EscalationLevel(WorkflowContext workflow, DateTime nowUtc)
     {
         if (!IsOverdue(nowUtc))
@@ -212,7 +216,8 @@ public sealed class Complaint
             return 0;
         }
         var days = workflow.Calendar.WorkingDaysOverdue(DueAtUtc!.Value, nowUtc);
-        return Math.Max(1, workflow.Deadlines.EscalationAfterDeadlineWorkingDays.Count(offset => days >= offset));
+        // WorkingDaysOverdue counts working days begun; a day has passed once the next one has begun.
+        return Math.Max(1, workflow.Deadlines.EscalationAfterDeadlineWorkingDays.Count(offset => days > offset));
     }
 
     /// <summary>

@@ -147,8 +147,9 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UsePingYiSecurityHeaders();
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication, so that a policy can tell staff from anonymous callers.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -118,15 +118,19 @@ public sealed class ComplaintLifecycleTests
         Assert.Equal(0, c.EscalationLevel(Workflow, due.AddMinutes(-1)));
         Assert.True(c.IsOverdue(due));
         Assert.Equal(1, c.EscalationLevel(Workflow, due.AddHours(2)));
-        // Three working days past (Wed 10-28 … Fri 10-30) reach level 2; five (… Tue 11-03) level 3.
-        Assert.Equal(2, c.EscalationLevel(Workflow, Utc("2020-10-30T02:00:00")));
-        Assert.Equal(3, c.EscalationLevel(Workflow, Utc("2020-11-03T02:00:00")));
+        // Level 2 once three whole working days (Wed 10-28 … Fri 10-30) have passed — from the next working
+        // day, Monday 11-02 — and level 3 once five have (… Tue 11-03), from Wednesday 11-04.
+        Assert.Equal(1, c.EscalationLevel(Workflow, Utc("2020-10-31T02:00:00")));
+        Assert.Equal(1, c.EscalationLevel(Workflow, Utc("2020-11-01T15:59:00")));
+        Assert.Equal(2, c.EscalationLevel(Workflow, Utc("2020-11-01T16:00:00")));
+        Assert.Equal(2, c.EscalationLevel(Workflow, Utc("2020-11-03T15:59:00")));
+        Assert.Equal(3, c.EscalationLevel(Workflow, Utc("2020-11-03T16:00:00")));
 
-        Do(c, "respond", Handler, Utc("2020-11-03T03:00:00"), new { findings = "属实", measures = "整改", publicReply = "已整改" });
+        Do(c, "respond", Handler, Utc("2020-11-04T03:00:00"), new { findings = "属实", measures = "整改", publicReply = "已整改" });
 
         Assert.True(c.RespondedLate);
-        Assert.False(c.IsOverdue(Utc("2020-11-03T04:00:00")));
-        Assert.Equal(0, c.EscalationLevel(Workflow, Utc("2020-11-03T04:00:00")));
+        Assert.False(c.IsOverdue(Utc("2020-11-04T04:00:00")));
+        Assert.Equal(0, c.EscalationLevel(Workflow, Utc("2020-11-04T04:00:00")));
     }
 
     [Fact]

@@ -17,8 +17,8 @@ public static class ListComplaints
     public const int MaxLimit = 100;
 
     public sealed record Query(
-        string? Status = null, string? Unit = null, string? Category = null, bool? Overdue = null,
-        string? From = null, string? To = null, string? Q = null, int? Limit = null, string? Cursor = null);
+        string? Status = null, string? Unit = null, string? Category = null, string? Overdue = null,
+        string? From = null, string? To = null, string? Q = null, string? Limit = null, string? Cursor = null);
 
     public sealed record Item(
         string TrackingNumber, string Status, string StatusLabel, GetStaffComplaint.UnitInfo Unit, string Category, string CategoryLabel,
@@ -72,9 +72,25 @@ public static class ListComplaints
             if (!string.IsNullOrWhiteSpace(query.Unit))
             {
                 var code = query.Unit.Trim().ToLowerInvariant();
-                complaints = complaints.Where(c => db.Units.Any(u => u.Id == c.UnitId && u.Code == code));
+                var unitId = await db.Units.Where(u => u.Code == code).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+                if (unitId is null)
+                {
+                    errors.Add("unit", $"找不到单位代码“{code}”。");
+                }
+                complaints = complaints.Where(c => c.UnitId == unitId);
             }
-            if (query.Overdue is { } overdue)
+            bool? overdueFilter = query.Overdue?.Trim().ToLowerInvariant() switch
+            {
+                null or "" => null,
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => null,
+            };
+            if (overdueFilter is null && !string.IsNullOrWhiteSpace(query.Overdue))
+            {
+                errors.Add("overdue", "overdue 应为 true 或 false。");
+            }
+            if (overdueFilter is { } overdue)
             {
                 complaints = overdue
                     ? complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now)
@@ -99,8 +115,9 @@ public static class ListComplaints
                 var number = TrackingNumber.TryNormalize(q, out var n) ? n : null;
                 complaints = complaints.Where(c => c.TrackingNumber == number || c.Title.Contains(q) || c.Description.Contains(q));
             }
-            var limit = query.Limit ?? DefaultLimit;
-            if (limit is < 1 or > MaxLimit)
+            var limit = DefaultLimit;
+            if (!string.IsNullOrWhiteSpace(query.Limit)
+                && (!int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
             {
                 errors.Add("limit", $"每页条数应在 1–{MaxLimit} 之间。");
             }

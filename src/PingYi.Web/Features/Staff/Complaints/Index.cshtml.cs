@@ -56,14 +56,8 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         {
             Units = await units.HandleAsync(null, ct);
         }
-        bool? overdue = Overdue?.Trim().ToLowerInvariant() switch
-        {
-            "true" => true,
-            "false" => false,
-            _ => null,
-        };
         var result = await list.HandleAsync(User, new ListComplaints.Query(
-            Status, CanFilterByUnit ? Unit : null, Category, overdue, From, To, Q, Limit: null, Cursor), ct);
+            Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, Limit: null, Cursor), ct);
         if (result.Succeeded)
         {
             Results = result.Value;
