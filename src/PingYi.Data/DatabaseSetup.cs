@@ -50,7 +50,33 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             Directory.CreateDirectory(dataDir);
             connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "pingyi.db") }.ToString();
         }
+        if (provider == DatabaseProvider.Postgres)
+        {
+            connectionString = WithPostgresDefaults(connectionString!);
+        }
         return new DatabaseSettings(provider, connectionString!);
+    }
+
+    /// <summary>
+    /// Prepared statements for the few hot queries (intake, lookups) unless the connection string says
+    /// otherwise; an unparsable string is left for the provider to reject with its own message.
+    /// </summary>
+    private static string WithPostgresDefaults(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 32;
+                builder.AutoPrepareMinUsages = 2;
+            }
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return connectionString;
+        }
     }
 
     public void Configure(DbContextOptionsBuilder options)
@@ -79,7 +105,7 @@ public static class DatabaseServiceCollectionExtensions
     public static IServiceCollection AddPingYiDatabase(this IServiceCollection services, DatabaseSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddDbContext<PingYiDbContext>(settings.Configure);
+        services.AddDbContextPool<PingYiDbContext>(settings.Configure);
         return services;
     }
 }

@@ -55,7 +55,7 @@ internal sealed class ComplainantContactConfiguration : IEntityTypeConfiguration
         b.Property(c => c.Name).HasMaxLength(200).IsRequired();
         b.Property(c => c.Phone).HasMaxLength(40);
         b.Property(c => c.Email).HasMaxLength(254);
-        b.HasOne<Complaint>().WithOne().HasForeignKey<ComplainantContact>(c => c.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Complaint>("Complaint").WithOne().HasForeignKey<ComplainantContact>(c => c.ComplaintId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -68,7 +68,7 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
         b.Property(a => a.ContentType).HasMaxLength(100).IsRequired();
         b.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
         b.Property(a => a.Content).IsRequired();
-        b.HasOne<Complaint>().WithMany().HasForeignKey(a => a.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Complaint>("Owner").WithMany().HasForeignKey(a => a.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<ComplaintEvent>().WithMany().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(a => a.ComplaintId);
     }

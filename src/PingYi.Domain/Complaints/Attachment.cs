@@ -12,11 +12,24 @@ public sealed class Attachment
         Content = [];
     }
 
-    public Attachment(long complaintId, long? eventId, InspectedFile file, DateTime uploadedAtUtc)
+    /// <summary>Evidence that comes with a complaint being lodged: saved with it in one go.</summary>
+    public Attachment(Complaint complaint, InspectedFile file, DateTime uploadedAtUtc)
+        : this(file, uploadedAtUtc)
     {
-        Complaint.EnsureUtc(uploadedAtUtc);
+        Owner = complaint;
+    }
+
+    /// <summary>Evidence added later, with a supplement.</summary>
+    public Attachment(long complaintId, long? eventId, InspectedFile file, DateTime uploadedAtUtc)
+        : this(file, uploadedAtUtc)
+    {
         ComplaintId = complaintId;
         EventId = eventId;
+    }
+
+    private Attachment(InspectedFile file, DateTime uploadedAtUtc)
+    {
+        Complaint.EnsureUtc(uploadedAtUtc);
         FileName = file.FileName;
         ContentType = file.Kind.ContentType;
         SizeBytes = file.Content.Length;
@@ -44,4 +57,7 @@ public sealed class Attachment
     public byte[] Content { get; private set; }
 
     public DateTime UploadedAtUtc { get; private set; }
+
+    // Only so that new evidence can be saved together with its new complaint; never navigated.
+    private Complaint? Owner { get; set; }
 }

@@ -11,13 +11,17 @@ public sealed class ComplainantContact
         Name = string.Empty;
     }
 
-    public ComplainantContact(long complaintId, ContactDetails details)
+    /// <summary>The contact of a complaint being lodged: saved with it in one go.</summary>
+    public ComplainantContact(Complaint complaint, ContactDetails details)
     {
-        ComplaintId = complaintId;
+        Complaint = complaint;
         Name = details.Name;
         Phone = details.Phone;
         Email = details.Email;
     }
+
+    // Only so that a new contact can be saved together with its new complaint; never navigated.
+    private Complaint? Complaint { get; set; }
 
     public long ComplaintId { get; private set; }
 

@@ -105,12 +105,11 @@ public static class DemoData
             var code = AccessCode.Generate();
             var complaint = Complaint.Lodge(number, AccessCode.Hash(code), ComplaintChannel.Web, valid, units[valid.UnitCode], workflow, now);
             db.Complaints.Add(complaint);
-            await db.SaveChangesAsync();
             if (valid.Contact is not null)
             {
-                db.ComplainantContacts.Add(new ComplainantContact(complaint.Id, valid.Contact));
-                await db.SaveChangesAsync();
+                db.ComplainantContacts.Add(new ComplainantContact(complaint, valid.Contact));
             }
+            await db.SaveChangesAsync();
             logger.LogInformation("Demo complaint {TrackingNumber}, access code {AccessCode}", number, AccessCode.Display(code));
         }
     }

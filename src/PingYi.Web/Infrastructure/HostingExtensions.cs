@@ -55,6 +55,7 @@ public static class HostingExtensions
         }
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
         services.AddPingYiDatabase(database);
         services.AddSingleton(workflows);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
@@ -23,7 +24,7 @@ public static class SubmitComplaint
     public const int MaxIdempotencyKeyLength = 100;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
-    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows)
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows, IMemoryCache cache)
     {
         private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
 
@@ -32,8 +33,7 @@ public static class SubmitComplaint
             var errors = new ValidationErrors();
             var valid = command.Submission.Validate(ChinaTime.Today(time), errors);
             var unitCode = command.Submission.UnitCode?.Trim().ToLowerInvariant();
-            var unitId = string.IsNullOrEmpty(unitCode) ? null
-                : await db.Units.Where(u => u.Code == unitCode).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+            var unitId = string.IsNullOrEmpty(unitCode) ? null : await UnitIdAsync(unitCode, ct);
             if (!string.IsNullOrEmpty(unitCode) && unitId is null)
             {
                 errors.Add("unitCode", $"找不到单位代码“{unitCode}”，请从单位列表中选择。");
@@ -77,6 +77,22 @@ public static class SubmitComplaint
             }
         }
 
+        /// <summary>Units change rarely and every intake names one: remember the ids of known codes for a while.</summary>
+        private async Task<int?> UnitIdAsync(string unitCode, CancellationToken ct)
+        {
+            var key = "unit-id:" + unitCode;
+            if (cache.TryGetValue(key, out int cached))
+            {
+                return cached;
+            }
+            var id = await db.Units.Where(u => u.Code == unitCode).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+            if (id is { } found)
+            {
+                cache.Set(key, found, TimeSpan.FromMinutes(5));
+            }
+            return id;
+        }
+
         private async Task<Result<Success>> LodgeAsync(
             Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? requestHash, CancellationToken ct)
         {
@@ -87,20 +103,24 @@ public static class SubmitComplaint
                 trackingNumber, AccessCode.Hash(accessCode), command.Channel, valid, unitId,
                 workflows.ForNewComplaint(), now);
 
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Complaint, contact, evidence and audit event go in one SaveChanges (one transaction, batched).
             db.Complaints.Add(complaint);
-            await db.SaveChangesAsync(ct);
-
             if (valid.Contact is not null)
             {
-                db.ComplainantContacts.Add(new ComplainantContact(complaint.Id, valid.Contact));
+                db.ComplainantContacts.Add(new ComplainantContact(complaint, valid.Contact));
             }
             foreach (var file in files)
             {
-                db.Attachments.Add(new Attachment(complaint.Id, eventId: null, file, now));
+                db.Attachments.Add(new Attachment(complaint, file, now));
             }
-            if (command.IdempotencyKey is not null)
+            if (command.IdempotencyKey is null)
             {
+                await db.SaveChangesAsync(ct);
+            }
+            else
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await db.SaveChangesAsync(ct);
                 db.IdempotencyRecords.Add(new IdempotencyRecord
                 {
                     Key = command.IdempotencyKey,
@@ -110,9 +130,9 @@ public static class SubmitComplaint
                     CreatedAtUtc = now,
                     ExpiresAtUtc = now + IdempotencyWindow,
                 });
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
         }
 
