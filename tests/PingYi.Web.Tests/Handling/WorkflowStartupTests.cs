@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+
+using PingYi.Web.Tests.Infrastructure;
 
 namespace PingYi.Web.Tests.Handling;
 
@@ -57,7 +58,7 @@ public sealed class WorkflowStartupTests
         }
         var database = Path.Combine(workflows, "..", "pingyi.db");
 
-        var (exitCode, output) = await RunAppAsync(new Dictionary<string, string>
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
         {
             ["Workflows__Path"] = workflows,
             ["Database__Provider"] = "Sqlite",
@@ -88,36 +89,5 @@ public sealed class WorkflowStartupTests
             File.Copy(file, copy);
         }
         return target;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAppAsync(Dictionary<string, string> environment)
-    {
-        var appDll = Path.Combine(AppContext.BaseDirectory, "PingYi.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [appDll, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (k, v) in environment)
-        {
-            start.Environment[k] = v;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

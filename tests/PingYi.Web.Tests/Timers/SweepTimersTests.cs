@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PingYi.Web.Features.Handling;
+using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
@@ -12,18 +11,16 @@ namespace PingYi.Web.Tests.Timers;
 /// <summary>The feedback window: a case nobody rates within it is closed by the system sweep, once.</summary>
 public abstract class SweepTimersTests(AppFixture fixture)
 {
-    private readonly HttpClient _client = fixture.App.CreateClient();
+    private readonly StaffApi _api = StaffApi.For(fixture.App);
 
     [Fact]
     public async Task An_unrated_case_closes_when_the_feedback_window_ends_and_a_rated_one_waits()
     {
-        var supervisor = await TokenAsync("supervisor@pingyi.local");
-        var handler = await TokenAsync("jyt@pingyi.local");
-        var (silent, silentCode) = await ApprovedCaseAsync(supervisor, handler);
-        var (unhappy, unhappyCode) = await ApprovedCaseAsync(supervisor, handler);
+        var (silent, silentCode) = await ApprovedCaseAsync("无人评价");
+        var (unhappy, unhappyCode) = await ApprovedCaseAsync("评价不满意");
         var rating = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{unhappy}/feedback") { Content = Json(new JsonObject { ["satisfaction"] = "dissatisfied" }) };
         rating.Headers.Add("X-Access-Code", unhappyCode);
-        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(rating)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Anonymous.SendAsync(rating)).StatusCode);
 
         fixture.App.Time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         Assert.Equal(0, await SweepAsync());
@@ -47,35 +44,16 @@ public abstract class SweepTimersTests(AppFixture fixture)
         return await scope.ServiceProvider.GetRequiredService<SweepTimers.Handler>().HandleAsync(CancellationToken.None);
     }
 
-    private async Task<(string Number, string Code)> ApprovedCaseAsync(string supervisor, string handler)
+    private async Task<(string Number, string Code)> ApprovedCaseAsync(string title)
     {
-        var (number, code) = await LodgeAsync(_client);
-        await ActAsync(supervisor, number, "assign", new JsonObject { ["unitCode"] = DemoUnit });
-        await ActAsync(handler, number, "respond", new JsonObject { ["findings"] = "经查属实", ["measures"] = "已整改", ["publicReply"] = "您反映的问题已整改。" });
-        await ActAsync(supervisor, number, "approve", new JsonObject { ["qualityRating"] = 4 });
+        var (number, code) = await _api.LodgeAsync(title);
+        await _api.DoAsync(StaffApi.Supervisor, number, "assign", new { unitCode = DemoUnit });
+        await _api.DoAsync(StaffApi.Handler(DemoUnit), number, "respond", new { findings = "经查属实", measures = "已整改", publicReply = "您反映的问题已整改。" });
+        await _api.DoAsync(StaffApi.Supervisor, number, "approve", new { qualityRating = 4 });
         return (number, code);
     }
 
-    private async Task ActAsync(string token, string number, string action, JsonObject fields)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{number}/actions/{action}") { Content = Json(fields) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await _client.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private async Task<string> TokenAsync(string email)
-    {
-        var response = await _client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "PingYi-Demo-2020" });
-        return (await response.ReadObjectAsync())["accessToken"]!.GetValue<string>();
-    }
-
-    private async Task<JsonObject> LookupAsync(string number, string code)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/complaints/{number}");
-        request.Headers.Add("X-Access-Code", code);
-        return await (await _client.SendAsync(request)).ReadObjectAsync();
-    }
+    private async Task<JsonObject> LookupAsync(string number, string code) => await (await _api.PublicGetAsync(number, code)).ReadObjectAsync();
 
     private async Task<string> StatusAsync(string number, string code) => (await LookupAsync(number, code))["status"]!.GetValue<string>();
 }
