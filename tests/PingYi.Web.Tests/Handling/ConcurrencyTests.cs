@@ -39,6 +39,8 @@ public abstract class ConcurrencyTests(AppFixture fixture, ITestOutputHelper out
         Assert.Contains("changed since you read it", message);
         var staleForHandler = await _api.ActAsync(JytHandler, number, "request-extension", new { workingDays = 2, reason = "延期" }, ifMatch: etag);
         await ExpectProblemAsync(staleForHandler, HttpStatusCode.PreconditionFailed);
+        // A role that may never take the action is told so, however stale its copy.
+        await ExpectProblemAsync(await _api.ActAsync(JytHandler, number, "transfer", new { unitCode = "rst", reason = "转办" }, ifMatch: etag), HttpStatusCode.Forbidden);
 
         var after = await _api.StaffViewAsync(Supervisor, number);
         Assert.Equal("jyt", after["unit"]!["code"]!.GetValue<string>());

@@ -243,12 +243,14 @@ public abstract class ListTests(AppFixture fixture)
     [Theory]
     [InlineData("overdue=maybe")]
     [InlineData("limit=ten")]
+    [InlineData("to=2026-11-01&from=2026-11-20")]
     public async Task A_filter_of_the_wrong_type_names_the_field_in_Chinese_like_the_others(string query)
     {
         var response = await _api.GetAsync(Supervisor, "/api/v1/complaints?" + query);
 
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest);
         var field = query.Split('=')[0];
+        Assert.NotEmpty(Errors(problem, field));
         Assert.True(HasChinese(string.Join(" ", Errors(problem, field))), Readable(problem));
     }
 

@@ -96,12 +96,18 @@ public static class ListComplaints
                     ? complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now)
                     : complaints.Where(c => !(c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now));
             }
-            if (ParseDate(query.From, "from", errors) is { } from)
+            var fromDate = ParseDate(query.From, "from", errors);
+            var toDate = ParseDate(query.To, "to", errors);
+            if (fromDate is { } earliest && toDate is { } latest && latest < earliest)
+            {
+                errors.Add("to", "结束日期不能早于开始日期。");
+            }
+            if (fromDate is { } from)
             {
                 var start = ChinaTime.StartOfDayUtc(from);
                 complaints = complaints.Where(c => c.SubmittedAtUtc >= start);
             }
-            if (ParseDate(query.To, "to", errors) is { } to)
+            if (toDate is { } to)
             {
                 var end = ChinaTime.StartOfDayUtc(to.AddDays(1));
                 complaints = complaints.Where(c => c.SubmittedAtUtc < end);

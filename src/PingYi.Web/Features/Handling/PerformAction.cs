@@ -29,27 +29,25 @@ public static class PerformAction
             var workflow = workflows.For(complaint);
             var engine = workflow.Engine;
 
-            if (engine.Definition.FindAction(command.Action) is null)
+            var definition = engine.Definition.FindAction(command.Action);
+            if (definition is null)
             {
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", $"没有名为“{command.Action}”的操作。");
+            }
+            var facts = complaint.Facts(workflow, now);
+            if (!definition.Allows(command.Actor.Role))
+            {
+                // Who may act does not depend on how fresh the caller's copy is: answer 403 before any 412.
+                return Refusal(Refuse(engine, complaint, command, facts));
             }
             if (command.IfMatch is { } ifMatch && ifMatch != "*" && ifMatch != GetStaffComplaint.ETagFor(complaint.Version))
             {
                 return RequestFailure.Field(StatusCodes.Status412PreconditionFailed, "内容已变化", "If-Match",
                     "该反映在您打开后已被他人处理，请刷新后重试。 / The complaint changed since you read it; reload and retry.");
             }
-            var facts = complaint.Facts(workflow, now);
             if (!engine.CanFire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate))
             {
-                try
-                {
-                    // Not permitted: let the engine say why (role or state) without changing anything.
-                    engine.Fire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate);
-                }
-                catch (WorkflowActionException e)
-                {
-                    return Refusal(e);
-                }
+                return Refusal(Refuse(engine, complaint, command, facts));
             }
 
             var validation = engine.ValidateFields(command.Action, command.Fields);
@@ -85,6 +83,20 @@ public static class PerformAction
                     "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.");
             }
             return complaint;
+        }
+
+        /// <summary>Lets the engine say why an action is not permitted (role or state), changing nothing.</summary>
+        private static WorkflowActionException Refuse(WorkflowEngine engine, Complaint complaint, Command command, WorkflowFacts facts)
+        {
+            try
+            {
+                engine.Fire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate);
+            }
+            catch (WorkflowActionException e)
+            {
+                return e;
+            }
+            throw new InvalidOperationException($"The engine permitted '{command.Action}' after refusing it.");
         }
 
         private static RequestFailure Refusal(WorkflowActionException e) => e.Refusal switch
