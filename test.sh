@@ -29,7 +29,7 @@ need_apt() {
 
 # Chromium for the Playwright tests (never a downloaded browser build), with CJK fonts for screenshots.
 if [ -z "${PINGYI_CHROMIUM:-}" ]; then
-  command -v chromium >/dev/null 2>&1 || need_apt chromium "chromium fonts-noto-cjk"
+  command -v chromium >/dev/null 2>&1 || need_apt chromium "chromium chromium-l10n fonts-noto-cjk"
   export PINGYI_CHROMIUM=$(command -v chromium)
 fi
 

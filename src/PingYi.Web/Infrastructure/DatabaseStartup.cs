@@ -31,7 +31,9 @@ public static class DatabaseStartup
             {
                 throw new InvalidOperationException("the database did not accept a connection");
             }
+            await StaffAccounts.EnsureRolesAsync(scope.ServiceProvider);
             await DemoData.SeedIfEnabledAsync(scope.ServiceProvider, app.Configuration, app.Environment, settings, logger);
+            await StaffAccounts.BootstrapAdminAsync(scope.ServiceProvider, app.Configuration, logger);
             return true;
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException or IOException)

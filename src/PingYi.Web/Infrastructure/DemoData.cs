@@ -57,34 +57,15 @@ public static class DemoData
 
     private static async Task SeedAccountsAsync(IServiceProvider services, PingYiDbContext db, string password)
     {
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in StaffRoles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                Check(await roles.CreateAsync(new IdentityRole(role)));
-            }
-        }
         var users = services.GetRequiredService<UserManager<StaffUser>>();
-        await EnsureUserAsync(users, AdminEmail, "系统管理员", null, password, StaffRoles.Admin, StaffRoles.Supervisor);
-        await EnsureUserAsync(users, SupervisorEmail, "纪检监察工委 督办员", null, password, StaffRoles.Supervisor);
-        await EnsureUserAsync(users, "evaluator@pingyi.local", "评议办 工作人员", null, password, StaffRoles.Evaluator);
-        await EnsureUserAsync(users, "inspector@pingyi.local", "义务监督员", null, password, StaffRoles.Inspector);
+        await StaffAccounts.EnsureUserAsync(users, AdminEmail, "系统管理员", null, password, StaffRoles.Admin, StaffRoles.Supervisor);
+        await StaffAccounts.EnsureUserAsync(users, SupervisorEmail, "纪检监察工委 督办员", null, password, StaffRoles.Supervisor);
+        await StaffAccounts.EnsureUserAsync(users, "evaluator@pingyi.local", "评议办 工作人员", null, password, StaffRoles.Evaluator);
+        await StaffAccounts.EnsureUserAsync(users, "inspector@pingyi.local", "义务监督员", null, password, StaffRoles.Inspector);
         foreach (var unit in await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync())
         {
-            await EnsureUserAsync(users, HandlerEmail(unit.Code), $"{unit.Name} 承办人", unit.Id, password, StaffRoles.UnitHandler);
+            await StaffAccounts.EnsureUserAsync(users, HandlerEmail(unit.Code), $"{unit.Name} 承办人", unit.Id, password, StaffRoles.UnitHandler);
         }
-    }
-
-    private static async Task EnsureUserAsync(UserManager<StaffUser> users, string email, string displayName, int? unitId, string password, params string[] roles)
-    {
-        if (await users.FindByEmailAsync(email) is not null)
-        {
-            return;
-        }
-        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, UnitId = unitId };
-        Check(await users.CreateAsync(user, password));
-        Check(await users.AddToRolesAsync(user, roles));
     }
 
     private static async Task SeedComplaintsAsync(IServiceProvider services, PingYiDbContext db, ILogger logger)
@@ -111,14 +92,6 @@ public static class DemoData
             }
             await db.SaveChangesAsync();
             logger.LogInformation("Demo complaint {TrackingNumber}, access code {AccessCode}", number, AccessCode.Display(code));
-        }
-    }
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException("Demo account: " + string.Join("; ", result.Errors.Select(e => e.Description)));
         }
     }
 
