@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using PingYi.Data.Identity;
+using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
 
 namespace PingYi.Web.Infrastructure;
@@ -17,6 +19,13 @@ public static class ComplaintOperations
 
     /// <summary>See a named complainant's identity. Supervisors only, and every view is logged.</summary>
     public static readonly OperationAuthorizationRequirement ViewContact = new() { Name = nameof(ViewContact) };
+}
+
+/// <summary>The same rule as <see cref="ComplaintAuthorizationHandler"/>, as a query filter for lists.</summary>
+public static class ComplaintVisibility
+{
+    /// <summary>The complaints a handler of <paramref name="unitId"/> may see: those assigned to the unit.</summary>
+    public static Expression<Func<Complaint, bool>> ToUnit(int unitId) => c => c.UnitId == unitId && c.AssignedAtUtc != null;
 }
 
 /// <summary>The part of a complaint that decides who may touch it.</summary>

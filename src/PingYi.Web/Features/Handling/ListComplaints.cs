@@ -40,7 +40,7 @@ public static class ListComplaints
             }
             else if (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is { } ownUnit)
             {
-                complaints = complaints.Where(c => c.UnitId == ownUnit && c.AssignedAtUtc != null);
+                complaints = complaints.Where(ComplaintVisibility.ToUnit(ownUnit));
             }
             else
             {

@@ -63,29 +63,39 @@ public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users,
         else if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
         {
             UnitName = await db.Units.Where(u => u.Id == unitId).Select(u => u.Name).SingleAsync(ct);
+            var ours = ComplaintVisibility.ToUnit(unitId);
             Sections =
             [
                 // Earliest deadline first puts the overdue cases at the top.
                 await SectionAsync("unit-todo", "本单位待办", "交由本单位办理、尚未报告的反映，超期的排在最前。",
-                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.Assigned,
+                    ours, c => c.Status == ComplaintStatus.Assigned,
                     q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=assigned", now, ct, limit: 50),
                 await SectionAsync("unit-requests", "本单位待审批的申请", "已向纪检监察工委申请退回或延期，等待审批。",
-                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None,
+                    ours, c => c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None,
                     q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), null, now, ct),
                 await SectionAsync("unit-review", "已报告、待审核", "已提交办理情况报告，等待纪检监察工委审核。",
-                    c => c.UnitId == unitId && c.AssignedAtUtc != null && c.Status == ComplaintStatus.UnderReview,
+                    ours, c => c.Status == ComplaintStatus.UnderReview,
                     q => q.OrderBy(c => c.RespondedAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=under-review", now, ct),
             ];
         }
     }
 
+    private Task<Section> SectionAsync(
+        string id, string title, string hint,
+        Expression<Func<Complaint, bool>> filter,
+        Func<IQueryable<Complaint>, IOrderedQueryable<Complaint>> order,
+        string? moreLink, DateTime now, CancellationToken ct, int limit = SectionSize) =>
+        SectionAsync(id, title, hint, c => true, filter, order, moreLink, now, ct, limit);
+
+    /// <param name="scope">Which complaints the user may see at all (a handler: their unit's).</param>
     private async Task<Section> SectionAsync(
         string id, string title, string hint,
+        Expression<Func<Complaint, bool>> scope,
         Expression<Func<Complaint, bool>> filter,
         Func<IQueryable<Complaint>, IOrderedQueryable<Complaint>> order,
         string? moreLink, DateTime now, CancellationToken ct, int limit = SectionSize)
     {
-        var query = db.Complaints.AsNoTracking().Where(filter);
+        var query = db.Complaints.AsNoTracking().Where(scope).Where(filter);
         var count = await query.CountAsync(ct);
         var complaints = count == 0 ? [] : await order(query).Take(limit).ToListAsync(ct);
         var unitIds = complaints.Select(c => c.UnitId).Distinct().ToList();
