@@ -17,8 +17,29 @@ public static class PerformAction
 {
     public sealed record Command(string Action, Actor Actor, IReadOnlyDictionary<string, JsonElement> Fields, string? IfMatch);
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, ComplaintAccess access, TimeProvider time, ILogger<Handler> logger)
     {
+        /// <summary>
+        /// A staff user's action, from the API or the complaint page: finds the complaint the user may act on
+        /// (404/403 as <see cref="ComplaintAccess"/> decides), takes their workflow role on it, and applies it.
+        /// </summary>
+        public async Task<Result<Complaint>> ForStaffAsync(
+            ClaimsPrincipal user, string? trackingNumber, string action, IReadOnlyDictionary<string, JsonElement> fields, string? ifMatch, CancellationToken ct)
+        {
+            var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
+            if (!loaded.Succeeded)
+            {
+                return loaded.Failure!;
+            }
+            var complaint = loaded.Value!;
+            var role = user.WorkflowRoleFor(complaint.UnitId);
+            if (role is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。");
+            }
+            return await HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields, ifMatch), ct);
+        }
+
         /// <summary>
         /// Applies the action to the tracked <paramref name="complaint"/> and saves it. The caller has already
         /// checked that the actor may touch this complaint at all (authorization); the workflow decides the rest.
@@ -43,7 +64,7 @@ public static class PerformAction
             if (command.IfMatch is { } ifMatch && ifMatch != "*" && ifMatch != GetStaffComplaint.ETagFor(complaint.Version))
             {
                 return RequestFailure.Field(StatusCodes.Status412PreconditionFailed, "内容已变化", "If-Match",
-                    "该反映在您打开后已被他人处理，请刷新后重试。 / The complaint changed since you read it; reload and retry.");
+                    "该反映在您打开后已被他人处理，请刷新后重试。 / The complaint changed since you read it; reload and retry.") with { Code = RequestFailure.Codes.Stale };
             }
             if (!engine.CanFire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate))
             {
@@ -80,7 +101,7 @@ public static class PerformAction
             {
                 logger.LogInformation("Concurrent change to {TrackingNumber}: {Action} lost the race.", complaint.TrackingNumber, command.Action);
                 return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "action",
-                    "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.");
+                    "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.") with { Code = RequestFailure.Codes.Stale };
             }
             return complaint;
         }
@@ -123,32 +144,20 @@ public static class PerformAction
     {
         var staff = api.MapGroup("/complaints/{trackingNumber}").RequireAuthorization();
 
-        staff.MapPost("/actions/{action}", async (string trackingNumber, string action, HttpContext http, ComplaintAccess access, Handler handler, GetStaffComplaint.Handler view, CancellationToken ct) =>
+        staff.MapPost("/actions/{action}", async (string trackingNumber, string action, HttpContext http, Handler handler, GetStaffComplaint.Handler view, CancellationToken ct) =>
             {
-                var user = http.User;
-                var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
-                if (!loaded.Succeeded)
-                {
-                    return loaded.Failure!.ToProblem();
-                }
-                var complaint = loaded.Value!;
-                var role = user.WorkflowRoleFor(complaint.UnitId);
-                if (role is null)
-                {
-                    return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。").ToProblem();
-                }
                 var fields = await ReadFieldsAsync(http, ct);
                 if (!fields.Succeeded)
                 {
                     return fields.Failure!.ToProblem();
                 }
                 var ifMatch = http.Request.Headers.IfMatch.ToString();
-                var result = await handler.HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields.Value!, ifMatch.Length == 0 ? null : ifMatch), ct);
+                var result = await handler.ForStaffAsync(http.User, trackingNumber, action, fields.Value!, ifMatch.Length == 0 ? null : ifMatch, ct);
                 if (!result.Succeeded)
                 {
                     return result.Failure!.ToProblem();
                 }
-                var updated = await view.BuildAsync(user, result.Value!, ct);
+                var updated = await view.BuildAsync(http.User, result.Value!, ct);
                 http.Response.Headers.ETag = updated.ETag;
                 return Results.Ok(updated);
             })

@@ -76,27 +76,18 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostActAsync(string trackingNumber, CancellationToken ct)
     {
-        var loaded = await access.LoadAsync(User, trackingNumber, ComplaintOperations.Act, track: true, ct);
-        if (!loaded.Succeeded)
-        {
-            return await FailAsync(trackingNumber, loaded.Failure!, ct);
-        }
-        var complaint = loaded.Value!;
-        var role = User.WorkflowRoleFor(complaint.UnitId);
-        if (role is null)
-        {
-            return await FailAsync(trackingNumber, RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。"), ct);
-        }
         var action = ActionCode?.Trim() ?? string.Empty;
-        var definition = workflows.For(complaint).Engine.Definition.FindAction(action);
-        var fields = definition is null ? new Dictionary<string, JsonElement>() : ToJsonFields(definition, Fields);
+        // Strings throughout: the workflow's validator reads numbers from strings, as forms post them.
+        // Blank fields are left out, so a required one is reported as missing.
+        var fields = Fields.Where(f => !string.IsNullOrWhiteSpace(f.Value))
+            .ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value), StringComparer.Ordinal);
         // Always compare: a form without its ETag is treated as stale rather than applied blindly.
-        var command = new PerformAction.Command(action, new Actor(User.UserId(), role), fields, IfMatch: ETag ?? string.Empty);
-        var result = await perform.HandleAsync(complaint, command, ct);
+        var result = await perform.ForStaffAsync(User, trackingNumber, action, fields, ETag ?? string.Empty, ct);
         if (!result.Succeeded)
         {
             return await FailAsync(trackingNumber, result.Failure!, ct);
         }
+        var complaint = result.Value!;
         // Post/Redirect/Get: a reload does not post the action again.
         return RedirectToPage("/Staff/Complaints/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
     }
@@ -114,28 +105,6 @@ public sealed class DetailModel(
         return Page();
     }
 
-    /// <summary>
-    /// Form values to the JSON the workflow validates: numbers for workingDays and rating (a value that is
-    /// not a number is passed as typed, so the validator names the problem), strings otherwise. Blank
-    /// fields are left out, so a required one is reported as missing.
-    /// </summary>
-    public static Dictionary<string, JsonElement> ToJsonFields(ActionDefinition action, IReadOnlyDictionary<string, string?> form)
-    {
-        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var field in action.Fields)
-        {
-            if (form.GetValueOrDefault(field.Name) is not { } value || string.IsNullOrWhiteSpace(value))
-            {
-                continue;
-            }
-            fields[field.Name] = field.Type is FieldType.WorkingDays or FieldType.Rating
-                                 && int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
-                ? JsonSerializer.SerializeToElement(number)
-                : JsonSerializer.SerializeToElement(value);
-        }
-        return fields;
-    }
-
     private async Task<IActionResult> FailAsync(string trackingNumber, RequestFailure failure, CancellationToken ct)
     {
         // A lost race leaves the tracked complaint changed in memory; show what the database holds.
@@ -147,7 +116,7 @@ public sealed class DetailModel(
             return Page();
         }
         FailedAction = ActionCode;
-        var stale = failure.StatusCode == StatusCodes.Status412PreconditionFailed || failure.Title == "操作冲突";
+        var stale = failure.Code == RequestFailure.Codes.Stale;
         Errors = stale
             ? new Dictionary<string, string[]> { [string.Empty] = [StaleMessage] }
             : failure.Errors.ToDictionary(
