@@ -230,6 +230,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("EvaluationSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -562,6 +566,11 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("Active")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true);
+
                     b.Property<int>("Category")
                         .HasColumnType("integer");
 
@@ -579,10 +588,17 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("EvaluationChannelUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("ServiceHall")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("SupervisionPhone")
                         .IsRequired()
@@ -658,7 +674,7 @@ namespace PingYi.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("PingYi.Domain.Complaints.Attachment", b =>
                 {
-                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", "Owner")
                         .WithMany()
                         .HasForeignKey("ComplaintId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -668,15 +684,19 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("EventId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.ComplainantContact", b =>
                 {
-                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", "Complaint")
                         .WithOne()
                         .HasForeignKey("PingYi.Domain.Complaints.ComplainantContact", "ComplaintId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Complaint");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>

@@ -218,6 +218,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EvaluationSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -542,6 +546,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Active")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<int>("Category")
                         .HasColumnType("INTEGER");
 
@@ -559,10 +568,17 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvaluationChannelUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ServiceHall")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SupervisionPhone")
                         .IsRequired()
@@ -638,7 +654,7 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("PingYi.Domain.Complaints.Attachment", b =>
                 {
-                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", "Owner")
                         .WithMany()
                         .HasForeignKey("ComplaintId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -648,15 +664,19 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("EventId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.ComplainantContact", b =>
                 {
-                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", "Complaint")
                         .WithOne()
                         .HasForeignKey("PingYi.Domain.Complaints.ComplainantContact", "ComplaintId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Complaint");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>

@@ -30,6 +30,8 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
 
         b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);
+        // Raised notices live only until the save that writes them to the outbox.
+        b.Ignore(c => c.PendingNotices);
     }
 }
 

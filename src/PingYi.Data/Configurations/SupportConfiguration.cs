@@ -31,6 +31,7 @@ internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUse
     public void Configure(EntityTypeBuilder<StaffUser> b)
     {
         b.Property(u => u.DisplayName).HasMaxLength(100).IsRequired();
+        b.Property(u => u.EvaluationSource).HasMaxLength(32);
         b.HasOne<Unit>().WithMany().HasForeignKey(u => u.UnitId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -8,6 +8,9 @@ public sealed class StaffUser : IdentityUser
     public string DisplayName { get; set; } = string.Empty;
 
     public int? UnitId { get; set; }
+
+    /// <summary>The evaluation source (e.g. <c>deputies</c>) an Evaluator account rates for.</summary>
+    public string? EvaluationSource { get; set; }
 }
 
 public static class StaffRoles

@@ -32,6 +32,7 @@ public sealed record UnitRef(int Id, string Name);
 public sealed class Complaint
 {
     private readonly List<ComplaintEvent> _events = [];
+    private readonly List<ComplaintNotice> _notices = [];
 
     private Complaint()
     {
@@ -119,6 +120,20 @@ public sealed class Complaint
     public int Version { get; private set; }
 
     public IReadOnlyList<ComplaintEvent> Events => _events;
+
+    /// <summary>Notices raised by changes not yet saved; the persistence layer takes them (see <see cref="TakeNotices"/>).</summary>
+    public IReadOnlyList<ComplaintNotice> PendingNotices => _notices;
+
+    /// <summary>Hands the raised notices to the caller (which writes them to the outbox) and forgets them.</summary>
+    public IReadOnlyList<ComplaintNotice> TakeNotices()
+    {
+        var taken = _notices.ToList();
+        _notices.Clear();
+        return taken;
+    }
+
+    private void Raise(NoticeKind kind, DateTime nowUtc, int? level = null, string? note = null, string? reference = null) =>
+        _notices.Add(new ComplaintNotice(kind, nowUtc, UnitId, level, note, reference));
 
     /// <summary>受理: a citizen lodges a complaint through the 直通车 channel.</summary>
     public static Complaint Lodge(
@@ -350,6 +365,28 @@ public sealed class Complaint
         }
 
         Status = transition.To;
+        switch (action)
+        {
+            case "assign":
+                Raise(NoticeKind.Assigned, nowUtc, note: internalNote);
+                Raise(NoticeKind.Accepted, nowUtc);
+                break;
+            case "transfer":
+            case "reopen":
+            case "send-back":
+                Raise(NoticeKind.Assigned, nowUtc, note: internalNote);
+                break;
+            case "decline":
+                Raise(NoticeKind.Declined, nowUtc, note: fields.Text("reason"));
+                break;
+            case "approve":
+                Raise(NoticeKind.Replied, nowUtc);
+                break;
+        }
+        if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
+        {
+            Raise(NoticeKind.Closed, nowUtc);
+        }
         if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
         {
             ClosedAtUtc = nowUtc;

@@ -38,7 +38,17 @@ public sealed class Unit
     /// <summary>作风评议监督电话.</summary>
     public string SupervisionPhone { get; private set; }
 
+    /// <summary>Addresses that receive the unit's notices besides its handlers (e.g. the unit leader's office).</summary>
     public List<string> ContactEmails { get; private set; } = [];
+
+    /// <summary>Resident in the provincial service hall (省政务大厅): evaluated by the hall's questionnaire.</summary>
+    public bool ServiceHall { get; private set; }
+
+    /// <summary>The unit's own public evaluation channel (its portal or app page), if it has one.</summary>
+    public string? EvaluationChannelUrl { get; private set; }
+
+    /// <summary>A retired unit takes no new complaints and keeps its history; its code is never reused.</summary>
+    public bool Active { get; private set; } = true;
 
     public static bool IsValidCode(string? code) =>
         code is { Length: >= 2 and <= 16 } && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');

@@ -1,0 +1,49 @@
+namespace PingYi.Domain.Complaints;
+
+/// <summary>
+/// What a change of a complaint means for the people who must hear of it. The aggregate raises notices as
+/// it changes; the persistence layer turns them into outbox rows (one per recipient) in the same
+/// transaction, so a notice is sent if and only if the change it describes was saved.
+/// </summary>
+public enum NoticeKind
+{
+    /// <summary>交办/转办/重新交办/退回重办: the case is now with a unit, with a deadline (to the unit).</summary>
+    Assigned = 1,
+
+    /// <summary>The accept deadline of a submitted case passed (to supervisors).</summary>
+    AcceptOverdue = 2,
+
+    /// <summary>The handling or rework deadline is near (to the unit).</summary>
+    DeadlineReminder = 3,
+
+    /// <summary>The handling or rework deadline passed with no response (to the unit).</summary>
+    Overdue = 4,
+
+    /// <summary>An escalation level was reached (to the unit; levels 2 and 3 also to supervisors).</summary>
+    Escalated = 5,
+
+    /// <summary>催办 by a supervisor (to the unit).</summary>
+    Urged = 6,
+
+    /// <summary>督办通知 issued (to the unit).</summary>
+    Supervised = 7,
+
+    /// <summary>A 督办 notice's reply deadline passed unanswered (to the unit and supervisors).</summary>
+    SupervisionOverdue = 8,
+
+    /// <summary>Complainant notices (only when they left an e-mail address): accepted, declined, replied, closed.</summary>
+    Accepted = 20,
+    Declined = 21,
+    Replied = 22,
+    Closed = 23,
+}
+
+/// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
+/// <param name="Level">The escalation level, for <see cref="NoticeKind.Escalated"/>.</param>
+/// <param name="Note">A supervisor's text (催办 note, 督办 reason), for the unit.</param>
+/// <param name="Reference">A 督办 notice number (DB-2026-0001), when the notice is about one.</param>
+public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId, int? Level = null, string? Note = null, string? Reference = null)
+{
+    /// <summary>Notices for the complainant rather than for staff.</summary>
+    public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed;
+}
