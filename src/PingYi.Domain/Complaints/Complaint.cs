@@ -216,7 +216,7 @@ public sealed class Complaint
         && ApprovedAtUtc is { } approved
         && nowUtc >= workflow.Deadlines.FeedbackTimeoutUtc(approved);
 
-    /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response.</summary>
+    /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response (<see cref="ComplaintRules.OverdueAt"/> in SQL).</summary>
     public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
 
     /// <summary>

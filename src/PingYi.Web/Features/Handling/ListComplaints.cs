@@ -92,9 +92,7 @@ public static class ListComplaints
             }
             if (overdueFilter is { } overdue)
             {
-                complaints = overdue
-                    ? complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now)
-                    : complaints.Where(c => !(c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now));
+                complaints = complaints.Where(overdue ? ComplaintRules.OverdueAt(now) : ComplaintRules.NotOverdueAt(now));
             }
             var fromDate = ParseDate(query.From, "from", errors);
             var toDate = ParseDate(query.To, "to", errors);

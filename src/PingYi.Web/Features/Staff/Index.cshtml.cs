@@ -57,7 +57,7 @@ public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users,
                 await SectionAsync("dissatisfied", "不满意待处理", "反映人评价为不满意，请决定重新交办或办结。",
                     c => c.Status == ComplaintStatus.AwaitingFeedback && c.Satisfaction == Satisfaction.Dissatisfied, q => q.OrderBy(c => c.UpdatedAtUtc).ThenBy(c => c.Id), null, now, ct),
                 await SectionAsync("overdue", "超期督办", "超过办理期限仍未报告，超期越久督办等级越高。",
-                    c => c.Status == ComplaintStatus.Assigned && c.DueAtUtc <= now, q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?overdue=true", now, ct),
+                    ComplaintRules.OverdueAt(now), q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?overdue=true", now, ct),
             ];
         }
         else if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
