@@ -48,10 +48,10 @@ public sealed class SmtpSink : IDisposable
     public IReadOnlyList<MimeMessage> Received => [.. _earlier, .. _server is null ? [] : Parse(_server)];
 
     public IReadOnlyList<MimeMessage> About(string trackingNumber) =>
-        Received.Where(m => m.Subject.Contains(trackingNumber, StringComparison.Ordinal)).ToList();
+        Received.Where(m => (m.Subject ?? "").Contains(trackingNumber, StringComparison.Ordinal)).ToList();
 
     private static IEnumerable<MimeMessage> Parse(SimpleSmtpServer server) =>
-        server.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data)))).ToList();
+        (server.ReceivedEmail ?? []).Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data ?? "")))).ToList();
 
     public void Dispose() => Stop();
 }
