@@ -82,7 +82,7 @@ public abstract class OutboxDeliveryTests(MailAppFixture fixture)
     }
 
     [Fact]
-    public async Task Decline_and_the_whole_way_to_closed_reach_the_complainant_with_the_reply_and_never_the_access_code()
+    public async Task The_complainant_hears_of_decline_acceptance_reply_and_closing_with_the_public_reply_and_never_the_access_code()
     {
         var who = Complainant.Distinct();
         var (declined, declinedCode) = await _api.LodgeAsync(Named(StaffApi.Complaint(Token("不予受理")), who));
@@ -93,6 +93,23 @@ public abstract class OutboxDeliveryTests(MailAppFixture fixture)
         Assert.Equal($"您反映的问题不予受理（{declined}）", mail.Subject);
         Assert.Contains("不属于作风评议受理范围", mail.TextBody);
         Assert.DoesNotContain(declinedCode, Outbox.AllText(mail));
+
+        const string Reply = "已责成区教育局清理迎检材料，今后同一检查只报一套电子材料。";
+        var (number, code) = await _api.LodgeAsync(Named(StaffApi.Complaint(Token("全程通知")), who));
+        await DoAsync(number, "assign", new { unitCode = "jyt" });
+        await ExpectAsync(await _api.ActAsync(Handler("jyt"), number, "respond",
+            new { findings = "经核查情况属实，区教育局要求重复报送材料。", measures = "已责令整改并通报。", publicReply = Reply }), HttpStatusCode.OK);
+        await DoAsync(number, "approve", new { qualityRating = 4 });
+        await ExpectAsync(await _api.FeedbackAsync(number, code, "satisfied"), HttpStatusCode.OK);
+        await Outbox.RunJobAsync(_api, "outbox");
+
+        var toComplainant = Smtp.About(number).Where(m => m.To.Mailboxes.Single().Address == who.Email).ToList();
+        string[] expected = [$"您反映的问题已受理（{number}）", $"您反映的问题已有办理结果（{number}）", $"您反映的问题已办结（{number}）"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), toComplainant.Select(m => m.Subject ?? "").Order(StringComparer.Ordinal));
+        Assert.Contains(Reply, toComplainant.Single(m => (m.Subject ?? "").Contains("办理结果")).TextBody);
+        Assert.All(toComplainant, m => Assert.DoesNotContain(code, Outbox.AllText(m)));
+        // The unit's findings and measures are internal: the complainant reads only the public reply.
+        Assert.All(toComplainant, m => Assert.DoesNotContain("已责令整改并通报", Outbox.AllText(m)));
     }
 
     [Fact]

@@ -69,6 +69,13 @@ public sealed class MailTemplates
     public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest);
 
     private static readonly FluidParser Parser = new();
+
+    // HtmlEncoder.Default writes every Chinese character as &#x…; (and a search of the HTML for a name would
+    // miss it): keep CJK as text and escape markup.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(
+        System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Latin1Supplement,
+        System.Text.Unicode.UnicodeRanges.GeneralPunctuation, System.Text.Unicode.UnicodeRanges.CjkSymbolsandPunctuation,
+        System.Text.Unicode.UnicodeRanges.CjkUnifiedIdeographs, System.Text.Unicode.UnicodeRanges.HalfwidthandFullwidthForms);
     private readonly TemplateOptions _options;
     private readonly Dictionary<string, (IFluidTemplate Subject, IFluidTemplate Text, IFluidTemplate Html)> _templates = [];
 
@@ -101,7 +108,7 @@ public sealed class MailTemplates
         // A subject is one line, whatever the data held.
         var subject = string.Join(' ', t.Subject.Render(context, NullEncoder.Default).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var text = t.Text.Render(context, NullEncoder.Default).Trim() + "\n";
-        var html = t.Html.Render(context, HtmlEncoder.Default);
+        var html = t.Html.Render(context, Html);
         return new RenderedMail(subject, text, html);
     }
 
