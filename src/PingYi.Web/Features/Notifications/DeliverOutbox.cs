@@ -36,19 +36,20 @@ public static class DeliverOutbox
             var seen = new HashSet<long>();
             while (!ct.IsCancellationRequested)
             {
+                // Whole rows: a pending row's content never changes, so what is read here is what the claim takes.
                 var due = await db.OutboxMessages.AsNoTracking()
                     .Where(m => m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
                     .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
-                    .Select(m => m.Id)
                     .Take(BatchSize)
                     .ToListAsync(ct);
-                due.RemoveAll(id => !seen.Add(id));
+                due.RemoveAll(m => !seen.Add(m.Id));
                 if (due.Count == 0)
                 {
                     break;
                 }
-                foreach (var id in due)
+                foreach (var message in due)
                 {
+                    var id = message.Id;
                     var token = Guid.NewGuid();
                     now = time.GetUtcNow().UtcDateTime;
                     // The claim is committed before the server sees the message: another run skips the row.
@@ -62,7 +63,6 @@ public static class DeliverOutbox
                     {
                         continue;
                     }
-                    var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id, ct);
                     string? error;
                     var verdict = Verdict.Retry;
                     try
