@@ -105,7 +105,15 @@ public static class DatabaseServiceCollectionExtensions
     public static IServiceCollection AddPingYiDatabase(this IServiceCollection services, DatabaseSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddDbContextPool<PingYiDbContext>(settings.Configure);
+        services.AddDbContextPool<PingYiDbContext>((sp, options) =>
+        {
+            settings.Configure(options);
+            // The host's notice writer turns complaint notices into outbox rows in the same save.
+            if (sp.GetService<Outbox.INoticeWriter>() is { } writer)
+            {
+                options.AddInterceptors(new Outbox.NoticeInterceptor(writer));
+            }
+        });
         return services;
     }
 }

@@ -50,6 +50,9 @@ try
         case "all":
             await AllAsync();
             break;
+        case "outbox":
+            await OutboxBench.RunAsync(pg.Get(), o.Postgres!, o.Messages, o.Rounds);
+            break;
         case "create-db":
             await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
             break;
@@ -155,7 +158,7 @@ sealed class Options
 {
     public const string Usage = """
         usage: PingYi.Benchmarks <mode> [options]
-          modes: all | ceiling | intake | open | get | app-shape | create-db | drop-db
+          modes: all | ceiling | intake | open | get | app-shape | outbox | create-db | drop-db
           --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
           --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
           --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
@@ -169,6 +172,8 @@ sealed class Options
           --unit CODE       unit code of the complaints (jyt)
           --database NAME   create-db, drop-db: the database (--pg names a maintenance database)
           --counter KIND    app-shape: row (the app's counter row), sequence or none (row)
+          --messages N      outbox: messages per phase (2000); --pg names a server where a database may be created
+          --rounds N        outbox: bare loop and outbox job alternately, N times each (3)
           --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
           --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
@@ -188,6 +193,8 @@ sealed class Options
     public bool Diagnostics { get; private set; } = true;
     public string? Database { get; private set; }
     public string Counter { get; private set; } = "row";
+    public int Messages { get; private set; } = 2000;
+    public int Rounds { get; private set; } = 3;
     public int? AppPid { get; private set; }
     public int? PostgresPid { get; private set; }
     public double AppWarmup { get; private set; } = 25;
@@ -231,6 +238,8 @@ sealed class Options
                 case "--no-diagnostics": o.Diagnostics = false; break;
                 case "--database": o.Database = Next(); break;
                 case "--counter": o.Counter = Next(); break;
+                case "--messages": o.Messages = (int)Positive(Next(), 1_000_000); break;
+                case "--rounds": o.Rounds = (int)Positive(Next(), 100); break;
                 case "--app-warmup": o.AppWarmup = Positive(Next()); break;
                 case "--app-pid": o.AppPid = (int)Positive(Next(), int.MaxValue); break;
                 case "--pg-pid": o.PostgresPid = (int)Positive(Next(), int.MaxValue); break;

@@ -10,6 +10,7 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -52,6 +53,11 @@ public static class HostingExtensions
         if (!workflows.Calendar.HasDataFor(today.Year))
         {
             startupLogger.LogWarning("No holiday calendar for {Year}: deadlines count Monday–Friday until workflows/calendars/cn/{Year}.json is added.", today.Year, today.Year);
+        }
+
+        if (!builder.AddNotifications(startupLogger))
+        {
+            return false;
         }
 
         services.AddSingleton(TimeProvider.System);
@@ -177,6 +183,8 @@ public static class HostingExtensions
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
 
+        app.MapNotifications();
+
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 
         app.MapOpenApi();
@@ -204,6 +212,7 @@ public static class HostingExtensions
         }
         app.Services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<SweepTimers.Job>(SweepTimers.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        app.ScheduleNotificationJobs();
     }
 
     private static Task ApiOr(HttpContext http, int status, Action page)

@@ -19,8 +19,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private Action? _dispose;
 
-    private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides)
+    private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides, DateTimeOffset? start = null)
     {
+        Time = new FakeTimeProvider(start ?? Start);
         Provider = provider;
         ConnectionString = connectionString;
         _dispose = dispose;
@@ -44,15 +45,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; }
 
-    public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null) => provider switch
+    /// <param name="start">The fake clock's first reading, for tests that need a particular day (default <see cref="Start"/>).</param>
+    public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null, DateTimeOffset? start = null) => provider switch
     {
-        DatabaseProvider.Sqlite => CreateSqlite(settings),
-        _ => CreatePostgres(settings),
+        DatabaseProvider.Sqlite => CreateSqlite(settings, start),
+        _ => CreatePostgres(settings, start),
     };
 
-    private static AppFactory CreateSqlite(IDictionary<string, string?>? settings)
+    private static AppFactory CreateSqlite(IDictionary<string, string?>? settings, DateTimeOffset? start)
     {
         var dir = Directory.CreateTempSubdirectory("pingyi-test-");
         return new AppFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dir.FullName, "pingyi.db")}",
@@ -60,10 +62,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 dir.Delete(recursive: true);
-            }, settings);
+            }, settings, start);
     }
 
-    private static AppFactory CreatePostgres(IDictionary<string, string?>? settings)
+    private static AppFactory CreatePostgres(IDictionary<string, string?>? settings, DateTimeOffset? start)
     {
         var server = Environment.GetEnvironmentVariable("PINGYI_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(server))
@@ -73,7 +75,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         }
         var name = "pingyi_test_" + Guid.NewGuid().ToString("N")[..12];
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () => DropDatabase(server, name), settings);
+        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () => DropDatabase(server, name), settings, start);
     }
 
     /// <summary>

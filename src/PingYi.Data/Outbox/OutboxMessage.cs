@@ -1,0 +1,96 @@
+namespace PingYi.Data.Outbox;
+
+public enum OutboxState
+{
+    /// <summary>Waiting for its time (<see cref="OutboxMessage.NextAttemptAtUtc"/>).</summary>
+    Pending = 0,
+
+    /// <summary>Claimed by a delivery run that committed the claim before talking to the mail server.</summary>
+    Sending = 1,
+
+    Sent = 2,
+
+    /// <summary>Given up: the last retry failed, or a delivery was interrupted and may or may not have gone out.</summary>
+    Failed = 3,
+}
+
+/// <summary>
+/// One e-mail to one recipient, rendered when the change it reports was saved (in the same transaction),
+/// and delivered later by the outbox job. The rendered text is kept so that what was sent can be read back.
+/// </summary>
+public sealed class OutboxMessage
+{
+    private OutboxMessage()
+    {
+        Kind = Recipient = Subject = TextBody = HtmlBody = MessageId = string.Empty;
+    }
+
+    public OutboxMessage(string kind, long? complaintId, string recipient, string subject, string textBody, string htmlBody,
+        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc)
+    {
+        Kind = kind;
+        ComplaintId = complaintId;
+        Recipient = recipient;
+        Subject = subject;
+        TextBody = textBody;
+        HtmlBody = htmlBody;
+        MessageId = messageId;
+        CreatedAtUtc = createdAtUtc;
+        NotBeforeUtc = notBeforeUtc;
+        NextAttemptAtUtc = notBeforeUtc > createdAtUtc ? notBeforeUtc : createdAtUtc;
+        State = OutboxState.Pending;
+    }
+
+    public long Id { get; private set; }
+
+    /// <summary>The template it was rendered from: <c>assigned</c>, <c>overdue</c>, <c>digest</c>, …</summary>
+    public string Kind { get; private set; }
+
+    /// <summary>The case it is about; null for mail about no single case (the daily digest).</summary>
+    public long? ComplaintId { get; private set; }
+
+    public string Recipient { get; private set; }
+
+    public string Subject { get; private set; }
+
+    public string TextBody { get; private set; }
+
+    public string HtmlBody { get; private set; }
+
+    public OutboxState State { get; private set; }
+
+    /// <summary>Delivery attempts that reached a verdict (sent, refused); a claim alone does not count.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>When a pending row is due; for a row being sent, when its claim (lease) runs out.</summary>
+    public DateTime NextAttemptAtUtc { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    /// <summary>The RFC 5322 Message-Id, fixed when the row is written: every delivery of this row carries the same one.</summary>
+    public string MessageId { get; private set; }
+
+    public DateTime CreatedAtUtc { get; private set; }
+
+    /// <summary>Quiet hours: staff mail written in the evening waits for the next working morning.</summary>
+    public DateTime NotBeforeUtc { get; private set; }
+
+    public DateTime? SentAtUtc { get; private set; }
+
+    /// <summary>Which delivery run holds the row while it is <see cref="OutboxState.Sending"/>.</summary>
+    public Guid? ClaimToken { get; private set; }
+
+    /// <summary>An administrator sends a failed row again (with its original Message-Id).</summary>
+    public bool Resend(DateTime nowUtc)
+    {
+        if (State != OutboxState.Failed)
+        {
+            return false;
+        }
+        State = OutboxState.Pending;
+        Attempts = 0;
+        NextAttemptAtUtc = nowUtc;
+        ClaimToken = null;
+        return true;
+    }
+}

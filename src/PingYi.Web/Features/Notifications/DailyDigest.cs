@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Notifications;
+
+/// <summary>
+/// 08:30 on working days: each supervisor gets the overdue cases (<see cref="ComplaintRules.OverdueAt"/>) by
+/// unit with their escalation level. Once per supervisor and day: a second run the same day writes nothing.
+/// </summary>
+public static class DailyDigest
+{
+    public const string JobId = "daily-digest";
+
+    /// <param name="Written">Outbox rows written (one per supervisor), 0 on a non-working day or with nothing overdue.</param>
+    public sealed record Outcome(int Written, int Cases);
+
+    public sealed class Handler(PingYiDbContext db, MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    {
+        public async Task<Outcome> HandleAsync(CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var today = ChinaTime.DateOf(now);
+            if (!workflows.Calendar.IsWorkingDay(today))
+            {
+                return new Outcome(0, 0);
+            }
+            var overdue = await db.Complaints.AsNoTracking()
+                .Where(ComplaintRules.OverdueAt(now))
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { Complaint = c, UnitName = u.Name })
+                .ToListAsync(ct);
+            if (overdue.Count == 0)
+            {
+                return new Outcome(0, 0);
+            }
+            var units = overdue
+                .GroupBy(x => x.UnitName)
+                .Select(g => new DigestUnit(g.Key, g
+                    .Select(x => new DigestCase(
+                        x.Complaint.TrackingNumber,
+                        x.Complaint.Title,
+                        ChinaTime.FormatDeadline(x.Complaint.DueAtUtc!.Value),
+                        workflows.Calendar.WorkingDaysOverdue(x.Complaint.DueAtUtc!.Value, now),
+                        x.Complaint.EscalationLevel(workflows.For(x.Complaint), now),
+                        settings.Link("/staff/complaints/" + Uri.EscapeDataString(x.Complaint.TrackingNumber))))
+                    .OrderByDescending(c => c.Level).ThenByDescending(c => c.WorkingDaysOverdue).ThenBy(c => c.TrackingNumber)
+                    .ToList()))
+                .OrderByDescending(u => u.Cases.Count).ThenBy(u => u.Name, StringComparer.Ordinal)
+                .ToList();
+            var mail = templates.Render(MailTemplates.Digest, new MailModel
+            {
+                Date = today.ToString("yyyy-MM-dd"),
+                Units = units,
+                CaseCount = overdue.Count,
+                Link = settings.Link("/staff/oversight"),
+            });
+
+            var startOfDay = ChinaTime.StartOfDayUtc(today);
+            var already = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.Kind == MailTemplates.Digest && m.CreatedAtUtc >= startOfDay)
+                .Select(m => m.Recipient)
+                .ToListAsync(ct);
+            var supervisors = await NoticeWriter.ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct);
+            var written = 0;
+            foreach (var supervisor in supervisors.Except(already, StringComparer.OrdinalIgnoreCase))
+            {
+                var notBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
+                db.OutboxMessages.Add(NoticeWriter.NewMessage(settings, MailTemplates.Digest, null, supervisor, mail, now, notBefore));
+                written++;
+            }
+            await db.SaveChangesAsync(ct);
+            if (written > 0)
+            {
+                logger.LogInformation("Daily digest: {Cases} overdue cases to {Supervisors} supervisors.", overdue.Count, written);
+            }
+            return new Outcome(written, overdue.Count);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using MailKit.Security;
+
+namespace PingYi.Web.Features.Notifications;
+
+public enum SmtpSecurity
+{
+    None,
+    StartTls,
+    SslOnConnect,
+}
+
+/// <summary>
+/// <c>Smtp:*</c> (the server; no <c>Smtp:Host</c> means the pickup folder) and <c>Mail:*</c> (links, quiet
+/// hours, retries). Read once at start-up; a bad value stops the app with the setting's name.
+/// </summary>
+public sealed record MailSettings
+{
+    public string? Host { get; init; }
+    public int Port { get; init; } = 25;
+    public SmtpSecurity Security { get; init; } = SmtpSecurity.StartTls;
+    public string? User { get; init; }
+    public string? Password { get; init; }
+    public string From { get; init; } = "评议 PingYi <noreply@pingyi.local>";
+
+    /// <summary>The public address of the site, for the links in messages.</summary>
+    public string BaseUrl { get; init; } = "http://localhost:5000";
+
+    public bool QuietHours { get; init; } = true;
+
+    /// <summary>Delivery attempts before a row is marked failed.</summary>
+    public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>The first retry waits this long; each further one twice as long (capped at six hours).</summary>
+    public TimeSpan RetryBase { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where the pickup folder mode writes <c>.eml</c> files.</summary>
+    public string PickupFolder { get; init; } = "data/mail";
+
+    public bool UsesPickupFolder => string.IsNullOrWhiteSpace(Host);
+
+    public SecureSocketOptions SocketOptions => Security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.StartTls,
+    };
+
+    /// <summary>The domain of Message-Ids: the site's host name.</summary>
+    public string MessageIdDomain => Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) ? uri.Host : "pingyi.local";
+
+    public string Link(string pathAndQuery) => BaseUrl.TrimEnd('/') + pathAndQuery;
+
+    public TimeSpan RetryDelay(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(6).Ticks, RetryBase.Ticks * (1L << Math.Clamp(attempts - 1, 0, 20))));
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting at fault.</summary>
+    public static MailSettings Read(IConfiguration configuration, string contentRoot)
+    {
+        var smtp = configuration.GetSection("Smtp");
+        var mail = configuration.GetSection("Mail");
+        var defaults = new MailSettings();
+        var securityText = smtp["Security"];
+        var security = defaults.Security;
+        if (!string.IsNullOrWhiteSpace(securityText)
+            && (!Enum.TryParse(securityText.Trim(), ignoreCase: true, out security) || !Enum.IsDefined(security)))
+        {
+            throw new InvalidOperationException($"Setting Smtp:Security is '{securityText}'; use None, StartTls or SslOnConnect.");
+        }
+        var port = Number(smtp, "Port", security == SmtpSecurity.SslOnConnect ? 465 : security == SmtpSecurity.StartTls ? 587 : 25, 1, 65535);
+        var from = smtp["From"] is { Length: > 0 } f ? f : defaults.From;
+        if (!MimeKit.MailboxAddress.TryParse(from, out _))
+        {
+            throw new InvalidOperationException($"Setting Smtp:From is '{from}', which is not an e-mail address.");
+        }
+        var baseUrl = mail["BaseUrl"] is { Length: > 0 } b ? b : defaults.BaseUrl;
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException($"Setting Mail:BaseUrl is '{baseUrl}'; use the site's address, e.g. https://pingyi.example.gov.cn.");
+        }
+        return new MailSettings
+        {
+            Host = smtp["Host"] is { Length: > 0 } host ? host.Trim() : null,
+            Port = port,
+            Security = security,
+            User = smtp["User"] is { Length: > 0 } user ? user : null,
+            Password = smtp["Password"] is { Length: > 0 } password ? password : null,
+            From = from,
+            BaseUrl = baseUrl.TrimEnd('/'),
+            QuietHours = mail.GetValue("QuietHours", true),
+            MaxAttempts = Number(mail, "MaxAttempts", defaults.MaxAttempts, 1, 100),
+            RetryBase = TimeSpan.FromSeconds(Number(mail, "RetryBaseSeconds", (int)defaults.RetryBase.TotalSeconds, 1, 86400)),
+            PickupFolder = Path.GetFullPath(mail["PickupFolder"] is { Length: > 0 } folder ? folder : defaults.PickupFolder, contentRoot),
+        };
+    }
+
+    private static int Number(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidOperationException($"Setting {section.Path}:{key} is '{text}'; use a whole number from {min} to {max}.");
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit.Utils;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Data.Outbox;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Notifications;
+
+/// <summary>
+/// Resolves who hears of a notice, renders its template and adds one outbox row per recipient, inside the
+/// save of the change (see <see cref="NoticeInterceptor"/>).
+/// </summary>
+/// <remarks>
+/// Privacy: a unit's message is rendered from <see cref="MailModel"/>, which has no field for the
+/// complainant's name, phone, e-mail, access code or whether the case is named. The complainant's own
+/// notices are the only ones that read <see cref="ComplainantContact"/>, and only its e-mail address.
+/// </remarks>
+public sealed class NoticeWriter(MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time) : INoticeWriter
+{
+    public async Task WriteAsync(PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var staffNotBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
+        List<string>? supervisors = null;
+        foreach (var (complaint, notice) in notices)
+        {
+            var recipients = new List<string>();
+            if (notice.IsForComplainant)
+            {
+                if (!complaint.Anonymous && await ComplainantEmailAsync(db, complaint.Id, ct) is { } email)
+                {
+                    recipients.Add(email);
+                }
+            }
+            else
+            {
+                if (notice.Kind != NoticeKind.AcceptOverdue)
+                {
+                    recipients.AddRange(await UnitAddressesAsync(db, notice.UnitId, now, ct));
+                }
+                if (ToSupervisors(notice))
+                {
+                    recipients.AddRange(supervisors ??= await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct));
+                }
+            }
+            recipients = recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (recipients.Count == 0)
+            {
+                continue;
+            }
+
+            var unitName = await db.Units.AsNoTracking().Where(u => u.Id == notice.UnitId).Select(u => u.Name).FirstOrDefaultAsync(ct) ?? "";
+            var model = new MailModel
+            {
+                TrackingNumber = complaint.TrackingNumber,
+                Title = complaint.Title,
+                UnitName = unitName,
+                Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
+                Level = notice.Level,
+                Note = notice.Note,
+                Reference = notice.Reference,
+                PublicReply = notice.IsForComplainant ? complaint.PublicReply : null,
+                Link = notice.IsForComplainant
+                    ? settings.Link("/track")
+                    : settings.Link("/staff/complaints/" + Uri.EscapeDataString(complaint.TrackingNumber)),
+            };
+            var name = MailTemplates.NameOf[notice.Kind];
+            var mail = templates.Render(name, model);
+            // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
+            var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
+            foreach (var recipient in recipients)
+            {
+                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore));
+            }
+        }
+    }
+
+    public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc) =>
+        new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc);
+
+    private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
+    {
+        NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue => true,
+        NoticeKind.Escalated => notice.Level >= 2,
+        _ => false,
+    };
+
+    private static Task<string?> ComplainantEmailAsync(PingYiDbContext db, long complaintId, CancellationToken ct) =>
+        db.ComplainantContacts.AsNoTracking()
+            .Where(c => c.ComplaintId == complaintId && c.Email != null && c.Email != "")
+            .Select(c => c.Email)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>The unit's active handlers and its contact addresses.</summary>
+    public static async Task<List<string>> UnitAddressesAsync(PingYiDbContext db, int unitId, DateTime nowUtc, CancellationToken ct)
+    {
+        var addresses = await ActiveStaffAsync(db, StaffRoles.UnitHandler, unitId, nowUtc, ct);
+        var contacts = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.ContactEmails).FirstOrDefaultAsync(ct);
+        addresses.AddRange(contacts ?? []);
+        return addresses;
+    }
+
+    /// <summary>Accounts in <paramref name="role"/> (of <paramref name="unitId"/>, if given) that are not locked out.</summary>
+    public static async Task<List<string>> ActiveStaffAsync(PingYiDbContext db, string role, int? unitId, DateTime nowUtc, CancellationToken ct)
+    {
+        var roleId = db.Roles.Where(r => r.Name == role).Select(r => r.Id);
+        var users = db.Users.AsNoTracking()
+            .Where(u => u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)));
+        if (unitId is { } id)
+        {
+            users = users.Where(u => u.UnitId == id);
+        }
+        // LockoutEnd is a DateTimeOffset, which SQLite cannot compare in SQL: filter the few rows here.
+        var rows = await users.OrderBy(u => u.Email).Select(u => new { u.Email, u.LockoutEnd }).ToListAsync(ct);
+        return rows.Where(u => u.LockoutEnd is null || u.LockoutEnd <= nowUtc).Select(u => u.Email!).ToList();
+    }
+}

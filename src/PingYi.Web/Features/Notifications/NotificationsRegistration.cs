@@ -1,0 +1,78 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Identity;
+using PingYi.Data.Identity;
+using PingYi.Data.Outbox;
+using PingYi.Web.Features.Handling;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Notifications;
+
+/// <summary>The notifications area: outbox, mail templates and delivery, the daily digest, the job registry and the Hangfire dashboard.</summary>
+public static class NotificationsRegistration
+{
+    /// <summary>False when a mail setting or template is unusable (already logged).</summary>
+    public static bool AddNotifications(this WebApplicationBuilder builder, ILogger startupLogger)
+    {
+        var services = builder.Services;
+        MailSettings settings;
+        MailTemplates templates;
+        try
+        {
+            settings = MailSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
+            templates = new MailTemplates(builder.Configuration["Mail:TemplatesPath"] is { Length: > 0 } path
+                ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
+                : MailTemplates.DefaultDirectory);
+        }
+        catch (InvalidOperationException e)
+        {
+            startupLogger.LogCritical("Invalid mail configuration: {Message}", e.Message);
+            return false;
+        }
+        if (settings.UsesPickupFolder)
+        {
+            startupLogger.LogInformation("No Smtp:Host: mail is written as .eml files to {Folder}.", settings.PickupFolder);
+        }
+        services.AddSingleton(settings);
+        services.AddSingleton(templates);
+        services.AddSingleton<INoticeWriter, NoticeWriter>();
+        services.AddScoped<DeliverOutbox.Handler>();
+        services.AddScoped<DailyDigest.Handler>();
+        services.AddSingleton<JobRegistry>();
+        services.AddTransient<JobRunner>();
+
+        // The timer sweep keeps its own schedule (HostingExtensions.ScheduleJobs); here it can be run on demand.
+        services.AddPingYiJob(SweepTimers.JobId, async (sp, ct) => await sp.GetRequiredService<SweepTimers.Handler>().HandleAsync(ct));
+        services.AddPingYiJob(DeliverOutbox.JobId, async (sp, ct) => await sp.GetRequiredService<DeliverOutbox.Handler>().HandleAsync(ct), Cron.Minutely());
+        // Every day at 08:30 China time (00:30 UTC; China has no daylight saving); the job itself skips days
+        // the holiday calendar says are off.
+        services.AddPingYiJob(DailyDigest.JobId, async (sp, ct) => await sp.GetRequiredService<DailyDigest.Handler>().HandleAsync(ct), "30 0 * * *");
+        return true;
+    }
+
+    public static void MapNotifications(this WebApplication app)
+    {
+        var admin = app.MapGroup("/api/v1").WithTags("管理");
+        RunJob.Map(admin);
+
+        // Admins only, by the sign-in cookie: a signed-out browser gets the sign-in page, anyone else 403.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                Authorization = Array.Empty<IDashboardAuthorizationFilter>(),
+                AppPath = "/staff",
+                DashboardTitle = "评议 后台作业",
+            })
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Admin));
+    }
+
+    /// <summary>Schedules the registered recurring jobs (cron in UTC).</summary>
+    public static void ScheduleNotificationJobs(this WebApplication app)
+    {
+        var manager = app.Services.GetRequiredService<IRecurringJobManager>();
+        foreach (var job in app.Services.GetRequiredService<JobRegistry>().All.Where(j => j.Cron is not null))
+        {
+            var name = job.Name;
+            manager.AddOrUpdate<JobRunner>(name, runner => runner.RunAsync(name, CancellationToken.None), job.Cron!, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+    }
+}
