@@ -34,6 +34,9 @@ public static class EvaluationRegistration
         services.AddScoped<RecordDeduction.Handler>();
         services.AddScoped<SelfEvaluation.Handler>();
         services.AddScoped<SelfEvaluation.Reminders>();
+        services.AddScoped<PublicSurvey.Handler>();
+        PublicSurvey.AddRateLimit(services, builder.Configuration.GetValue<int?>("RateLimits:SurveyPerAddressPerHour")
+            ?? rounds.LastOrDefault()?.PublicSurvey.PerAddressPerHour ?? 30);
         services.AddSingleton<IAuthorizationHandler, RatingAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, InspectionAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, DeductionAuthorizationHandler>();
@@ -52,5 +55,6 @@ public static class EvaluationRegistration
         RecordInspection.Map(api);
         RecordDeduction.Map(api);
         SelfEvaluation.Map(api);
+        PublicSurvey.Map(app);
     }
 }
