@@ -35,6 +35,7 @@ public static class EvaluationRegistration
         services.AddScoped<SelfEvaluation.Handler>();
         services.AddScoped<SelfEvaluation.Reminders>();
         services.AddScoped<PublicSurvey.Handler>();
+        services.AddScoped<RatingSpreadsheet.Handler>();
         PublicSurvey.AddRateLimit(services, builder.Configuration.GetValue<int?>("RateLimits:SurveyPerAddressPerHour")
             ?? rounds.LastOrDefault()?.PublicSurvey.PerAddressPerHour ?? 30);
         services.AddSingleton<IAuthorizationHandler, RatingAuthorizationHandler>();
@@ -52,6 +53,7 @@ public static class EvaluationRegistration
         ListRounds.Map(api);
         GetInputs.Map(api);
         SubmitRating.Map(api);
+        RatingSpreadsheet.Map(api);
         RecordInspection.Map(api);
         RecordDeduction.Map(api);
         SelfEvaluation.Map(api);
