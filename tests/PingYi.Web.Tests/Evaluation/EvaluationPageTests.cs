@@ -95,6 +95,42 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
         Assert.Contains("超期报送", filing);
         Assert.Contains("逾期未报", filing);
     }
+
+    [Fact]
+    public async Task An_inspector_records_an_inspection_with_a_photo_on_the_page_and_a_fake_photo_saves_nothing()
+    {
+        var inspector = await SignInAsync(Inspector);
+        async Task<HttpResponseMessage> PostAsync(byte[] photo)
+        {
+            var page = await ExpectAsync(await inspector.GetAsync("/staff/evaluation/inspect"), HttpStatusCode.OK);
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(Token().Match(page).Groups[1].Value), "__RequestVerificationToken" },
+                { new StringContent("fl"), "UnitCode" },
+                { new StringContent("2020-11-03"), "Date" },
+                { new StringContent("true"), "Covert" },
+                { new StringContent("服务窗口无人值守"), "Findings[0].Description" },
+                { new StringContent("serious"), "Findings[0].Severity" },
+                { new StringContent("dissatisfied"), "Rating" },
+                { new ByteArrayContent(photo), "Photos", "现场.png" },
+            };
+            return await inspector.PostAsync("/staff/evaluation/inspect", form);
+        }
+        var fake = await PostAsync("GIF89a not really"u8.ToArray());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, fake.StatusCode);
+        Assert.Contains("不是 JPG、PNG、PDF、DOCX 文件", await fake.Content.ReadAsStringAsync());
+        var inputs = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs?unit=fl"), HttpStatusCode.OK))!;
+        Assert.Empty(inputs["inspections"]!.AsArray());
+
+        Assert.Contains("检查记录已保存（1 个问题，1 张照片）", await ExpectAsync(await PostAsync(TestData.Png), HttpStatusCode.OK));
+        inputs = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs?unit=fl"), HttpStatusCode.OK))!;
+        var inspection = Assert.Single(inputs["inspections"]!.AsArray())!;
+        Assert.Equal("serious", inspection["findings"]![0]!["severity"]!.GetValue<string>());
+        Assert.Equal(1, inspection["photos"]!.GetValue<int>());
+
+        var deputies = await SignInAsync(EvaluationApiTests.Deputies);
+        Assert.Equal(HttpStatusCode.Redirect, (await deputies.GetAsync("/staff/evaluation/inspect")).StatusCode);
+    }
 }
 
 public sealed class SqliteEvaluationPageTests(SqliteApp fixture) : EvaluationPageTests(fixture), IClassFixture<SqliteApp>;
