@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Evaluation;
 using PingYi.Domain.Units;
 
 namespace PingYi.Data;
@@ -29,6 +30,16 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<EvaluationRound> EvaluationRounds => Set<EvaluationRound>();
+
+    public DbSet<EvaluationResponse> EvaluationResponses => Set<EvaluationResponse>();
+
+    public DbSet<Inspection> Inspections => Set<Inspection>();
+
+    public DbSet<Deduction> Deductions => Set<Deduction>();
+
+    public DbSet<EvaluationFile> EvaluationFiles => Set<EvaluationFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 
 namespace PingYi.Domain.Workflow;
@@ -43,15 +44,7 @@ public static partial class WorkflowDefinitionLoader
         {
             throw new WorkflowDefinitionException(path, "$", $"a workflow definition file must be named {FileNamePattern}, e.g. complaint-handling.v1.json");
         }
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (IOException ex)
-        {
-            throw new WorkflowDefinitionException(path, "$", $"cannot read the file: {ex.Message}");
-        }
+        var json = DefinitionFileReader.ReadText(path, Fault);
         var definition = Parse(json, path);
         if (definition.Id != match.Groups["id"].Value)
         {
@@ -67,46 +60,25 @@ public static partial class WorkflowDefinitionLoader
     /// <summary>Parses and validates one definition; <paramref name="source"/> names it in messages.</summary>
     public static WorkflowDefinition Parse(string json, string source)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
-            throw new WorkflowDefinitionException(source, "$", $"malformed JSON{where}: {FirstSentence(ex.Message)}");
-        }
-        using (document)
-        {
-            return new DefinitionReader(source).Read(document.RootElement);
-        }
+        using var document = DefinitionFileReader.ParseDocument(json, source, Fault);
+        return new DefinitionReader(source).Read(document.RootElement);
     }
 
-    private static string FirstSentence(string message)
-    {
-        var oneLine = message.ReplaceLineEndings(" ");
-        var cut = oneLine.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? oneLine[..cut] : oneLine).Trim();
-    }
+    /// <summary>Every fault of a workflow file is a <see cref="WorkflowDefinitionException"/>.</summary>
+    private static Exception Fault(string file, string path, string fault) => new WorkflowDefinitionException(file, path, fault);
 
     [GeneratedRegex(@"^(?<id>[a-z][a-z0-9-]*)\.v(?<version>[1-9][0-9]*)\.json$")]
     private static partial Regex DefinitionFileName();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
-    internal static partial Regex KebabCode();
+    internal static Regex KebabCode() => DefinitionFileReader.KebabCode();
 
     [GeneratedRegex(@"^[a-z][A-Za-z0-9]*$")]
     internal static partial Regex CamelName();
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex PlainPropertyName();
-
-    internal static string Child(string path, string property) =>
-        PlainPropertyName().IsMatch(property) ? $"{path}.{property}" : $"{path}['{property}']";
+    internal static string Child(string path, string property) => DefinitionFileReader.Child(path, property);
 
     /// <summary>Walks the document once, checking as it goes; every check throws at the path it concerns.</summary>
-    private sealed class DefinitionReader(string source)
+    private sealed class DefinitionReader(string source) : DefinitionFileReader(source, Fault)
     {
         private const int MaxIdLength = 64;
 
@@ -156,7 +128,7 @@ public static partial class WorkflowDefinitionLoader
             CheckReachability(states, initial, transitions);
             CheckNoDeadEnds(states, transitions);
 
-            return new WorkflowDefinition(id, version, title, initial, states, actions, transitions, deadlines, source);
+            return new WorkflowDefinition(id, version, title, initial, states, actions, transitions, deadlines, Source);
         }
 
         private List<StateDefinition> ReadStates(JsonElement root)
@@ -570,133 +542,5 @@ public static partial class WorkflowDefinitionLoader
                 }
             }
         }
-
-        // ---- primitives ----
-
-        private void ExpectObject(JsonElement element, string path, params string[] allowed)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                Fail(path, $"expected an object, found {Describe(element)}");
-            }
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var p in element.EnumerateObject())
-            {
-                if (!allowed.Contains(p.Name, StringComparer.Ordinal))
-                {
-                    Fail(Child(path, p.Name), $"unknown property '{p.Name}'; allowed here: {string.Join(", ", allowed)}");
-                }
-                if (!seen.Add(p.Name))
-                {
-                    Fail(Child(path, p.Name), $"property '{p.Name}' appears twice");
-                }
-            }
-        }
-
-        private string RequiredString(JsonElement obj, string path, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                Fail(Child(path, name), "missing");
-            }
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                Fail(Child(path, name), $"expected a string, found {Describe(value)}");
-            }
-            return value.GetString()!;
-        }
-
-        private string RequiredNonEmptyString(JsonElement obj, string path, string name)
-        {
-            var value = RequiredString(obj, path, name);
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                Fail(Child(path, name), "must not be empty");
-            }
-            return value;
-        }
-
-        private string? OptionalString(JsonElement obj, string path, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                Fail(Child(path, name), $"expected a string, found {Describe(value)}");
-            }
-            return value.GetString();
-        }
-
-        private bool? OptionalBool(JsonElement obj, string path, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                Fail(Child(path, name), $"expected true or false, found {Describe(value)}");
-            }
-            return value.GetBoolean();
-        }
-
-        private int RequiredInt(JsonElement obj, string path, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                Fail(Child(path, name), "missing");
-            }
-            return ExpectInt(value, Child(path, name));
-        }
-
-        private int? OptionalInt(JsonElement obj, string path, string name) =>
-            obj.TryGetProperty(name, out var value) ? ExpectInt(value, Child(path, name)) : null;
-
-        private int PositiveInt(JsonElement obj, string path, string name, string unit)
-        {
-            var value = RequiredInt(obj, path, name);
-            if (value < 1)
-            {
-                Fail(Child(path, name), $"{unit} must be 1 or more, found {value}");
-            }
-            return value;
-        }
-
-        private int ExpectInt(JsonElement value, string path)
-        {
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n))
-            {
-                return n;
-            }
-            throw new WorkflowDefinitionException(source, path, $"expected a whole number, found {Describe(value)}");
-        }
-
-        private JsonElement RequiredArray(JsonElement obj, string path, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                Fail(Child(path, name), "missing");
-            }
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                Fail(Child(path, name), $"expected an array, found {Describe(value)}");
-            }
-            return value;
-        }
-
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"\"{value.GetString()}\"",
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => "null",
-        };
-
-        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        private void Fail(string path, string fault) => throw new WorkflowDefinitionException(source, path, fault);
     }
 }

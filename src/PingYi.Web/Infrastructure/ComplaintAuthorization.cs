@@ -87,6 +87,10 @@ public sealed class StaffClaimsPrincipalFactory(UserManager<StaffUser> users, Ro
             identity.AddClaim(new Claim(StaffClaims.Unit, unitId.ToString(CultureInfo.InvariantCulture)));
         }
         identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName));
+        if (user.EvaluationSource is { Length: > 0 } source)
+        {
+            identity.AddClaim(new Claim(Features.Evaluation.EvaluationClaims.Source, source));
+        }
         return identity;
     }
 }

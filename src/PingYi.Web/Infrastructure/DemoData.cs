@@ -51,6 +51,7 @@ public static class DemoData
         }
         await SeedAccountsAsync(services, db, password);
         await SeedComplaintsAsync(services, db, logger);
+        await Features.Evaluation.EvaluationDemoData.SeedAsync(services, db, password);
         logger.LogInformation("Demo mode: {Units} units; sign in as {Admin}, {Supervisor} or <unit code>@pingyi.local with the demo password.",
             await db.Units.CountAsync(), AdminEmail, SupervisorEmail);
     }

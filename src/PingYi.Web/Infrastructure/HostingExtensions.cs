@@ -8,6 +8,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
@@ -37,16 +38,20 @@ public static class HostingExtensions
 
         var startupLogger = loggers.CreateLogger("PingYi.Workflows");
         WorkflowRuntime workflows;
+        var directory = builder.Configuration["Workflows:Path"] is { Length: > 0 } path
+            ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
+            : Path.Combine(AppContext.BaseDirectory, "workflows");
         try
         {
-            var directory = builder.Configuration["Workflows:Path"] is { Length: > 0 } path
-                ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
-                : Path.Combine(AppContext.BaseDirectory, "workflows");
             workflows = WorkflowRuntime.Load(directory, startupLogger);
         }
         catch (Exception e) when (e is WorkflowDefinitionException or CalendarDataException)
         {
             startupLogger.LogCritical("Invalid workflow definition: {Message}", e.Message);
+            return false;
+        }
+        if (!builder.AddEvaluation(directory, startupLogger))
+        {
             return false;
         }
         var today = ChinaTime.Today(TimeProvider.System);
@@ -184,6 +189,7 @@ public static class HostingExtensions
         DownloadAttachment.Map(staffApi);
 
         app.MapNotifications();
+        app.MapEvaluation();
 
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 

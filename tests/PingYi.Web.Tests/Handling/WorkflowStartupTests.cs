@@ -18,6 +18,7 @@ public sealed class WorkflowStartupTests
         { "unknown-role", "complaint-handling.v1.json", "$.actions[0].roles[0]" },
         { "malformed-json", "complaint-handling.v1.json", "$: malformed JSON at line" },
         { "bad-calendar", "calendars/cn/2026.json", "$.days[0].isOffDay" },
+        { "bad-evaluation-round", "evaluation/2020.json", "$.sources: the weights must add up to 1" },
     };
 
     [Theory]
@@ -48,6 +49,13 @@ public sealed class WorkflowStartupTests
             case "malformed-json":
                 File.WriteAllText(target, File.ReadAllText(target).Replace("\"initial\": \"submitted\",", "\"initial\": \"submitted\""));
                 break;
+            case "bad-evaluation-round":
+            {
+                var json = JsonNode.Parse(File.ReadAllText(target))!;
+                json["sources"]![0]!["weight"] = 0.9;
+                File.WriteAllText(target, json.ToJsonString());
+                break;
+            }
             case "bad-calendar":
             {
                 var json = JsonNode.Parse(File.ReadAllText(target))!;

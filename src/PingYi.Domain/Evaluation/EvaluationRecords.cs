@@ -1,0 +1,362 @@
+using PingYi.Domain.Complaints;
+
+namespace PingYi.Domain.Evaluation;
+
+public enum RoundStatus
+{
+    /// <summary>Inputs are being collected.</summary>
+    Open,
+
+    /// <summary>Inputs are frozen; results may still be computed.</summary>
+    Closed,
+
+    /// <summary>Results are frozen.</summary>
+    Approved,
+}
+
+public static class RoundStatuses
+{
+    public static string CodeOf(RoundStatus status) => status switch
+    {
+        RoundStatus.Open => "open",
+        RoundStatus.Closed => "closed",
+        _ => "approved",
+    };
+
+    public static string LabelOf(RoundStatus status) => status switch
+    {
+        RoundStatus.Open => "评议进行中",
+        RoundStatus.Closed => "已截止",
+        _ => "已审定",
+    };
+}
+
+/// <summary>评议年度 in the database: the state of one year's round (its definition is the round file).</summary>
+public sealed class EvaluationRound
+{
+    private EvaluationRound()
+    {
+    }
+
+    public EvaluationRound(int year, DateTime openedAtUtc)
+    {
+        Complaint.EnsureUtc(openedAtUtc);
+        Year = year;
+        Status = RoundStatus.Open;
+        OpenedAtUtc = openedAtUtc;
+    }
+
+    public int Id { get; private set; }
+
+    public int Year { get; private set; }
+
+    public RoundStatus Status { get; private set; }
+
+    public DateTime OpenedAtUtc { get; private set; }
+
+    public DateTime? ClosedAtUtc { get; private set; }
+
+    public DateTime? ApprovedAtUtc { get; private set; }
+
+    public bool AcceptsInputs => Status == RoundStatus.Open;
+
+    /// <summary>Freezes the inputs. Only an open round closes.</summary>
+    public void Close(DateTime nowUtc)
+    {
+        if (Status != RoundStatus.Open)
+        {
+            throw new InvalidOperationException($"Round {Year} is {Status}, not open.");
+        }
+        Complaint.EnsureUtc(nowUtc);
+        Status = RoundStatus.Closed;
+        ClosedAtUtc = nowUtc;
+    }
+
+    /// <summary>Freezes the results. Only a closed round is approved.</summary>
+    public void Approve(DateTime nowUtc)
+    {
+        if (Status != RoundStatus.Closed)
+        {
+            throw new InvalidOperationException($"Round {Year} is {Status}, not closed.");
+        }
+        Complaint.EnsureUtc(nowUtc);
+        Status = RoundStatus.Approved;
+        ApprovedAtUtc = nowUtc;
+    }
+}
+
+/// <summary>How a response arrived.</summary>
+public enum ResponseChannel
+{
+    /// <summary>An evaluator's form on the page or the API.</summary>
+    Form,
+
+    /// <summary>A row of an uploaded xlsx of paper forms.</summary>
+    Spreadsheet,
+
+    /// <summary>The public questionnaire (service hall, or a unit's own channel).</summary>
+    Public,
+}
+
+/// <summary>
+/// One filled questionnaire about one unit: an evaluator's rating, a row of a paper-form upload, or a public
+/// response. The overall rating is a typed column so that a ranking can count it in SQL on either database.
+/// </summary>
+public sealed class EvaluationResponse
+{
+    public const int MaxCommentLength = 1000;
+
+    private EvaluationResponse()
+    {
+        Source = Rating = string.Empty;
+    }
+
+    public EvaluationResponse(int roundId, int unitId, string source, string rating, string? comment, ResponseChannel channel,
+        string? evaluatorId, string? browserKey, DateOnly? publicDay, DateTime createdAtUtc, IEnumerable<EvaluationAnswer> answers)
+    {
+        Complaint.EnsureUtc(createdAtUtc);
+        RoundId = roundId;
+        UnitId = unitId;
+        Source = source;
+        Rating = rating;
+        Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        Channel = channel;
+        EvaluatorId = evaluatorId;
+        BrowserKey = browserKey;
+        PublicDay = publicDay;
+        CreatedAtUtc = createdAtUtc;
+        Answers = answers.ToList();
+    }
+
+    public long Id { get; private set; }
+
+    public int RoundId { get; private set; }
+
+    public int UnitId { get; private set; }
+
+    /// <summary>One of the six sources, or <see cref="EvaluationCodes.UnitChannel"/> for a unit's own channel.</summary>
+    public string Source { get; private set; }
+
+    /// <summary>satisfied / basically-satisfied / dissatisfied.</summary>
+    public string Rating { get; private set; }
+
+    public string? Comment { get; private set; }
+
+    public ResponseChannel Channel { get; private set; }
+
+    /// <summary>The staff account that entered it; null for a public response.</summary>
+    public string? EvaluatorId { get; private set; }
+
+    /// <summary>A public response's browser token (a random cookie value), for one response per browser per unit per day.</summary>
+    public string? BrowserKey { get; private set; }
+
+    /// <summary>The China date of a public response; with the browser key and unit, unique.</summary>
+    public DateOnly? PublicDay { get; private set; }
+
+    public DateTime CreatedAtUtc { get; private set; }
+
+    public List<EvaluationAnswer> Answers { get; private set; } = [];
+}
+
+/// <summary>The answer to one questionnaire item: an option code of its scale, or text.</summary>
+public sealed class EvaluationAnswer
+{
+    private EvaluationAnswer()
+    {
+        ItemCode = string.Empty;
+    }
+
+    public EvaluationAnswer(string itemCode, string? choice, string? text)
+    {
+        ItemCode = itemCode;
+        Choice = choice;
+        Text = text;
+    }
+
+    public long Id { get; private set; }
+
+    public long ResponseId { get; private set; }
+
+    public string ItemCode { get; private set; }
+
+    public string? Choice { get; private set; }
+
+    public string? Text { get; private set; }
+}
+
+/// <summary>明察暗访: one visit by an inspector to a unit, with its findings and an overall rating.</summary>
+public sealed class Inspection
+{
+    private Inspection()
+    {
+        InspectorId = Rating = string.Empty;
+    }
+
+    public Inspection(int roundId, int unitId, string inspectorId, DateOnly visitedOn, bool covert, string rating,
+        IEnumerable<InspectionFinding> findings, DateTime createdAtUtc)
+    {
+        Complaint.EnsureUtc(createdAtUtc);
+        RoundId = roundId;
+        UnitId = unitId;
+        InspectorId = inspectorId;
+        VisitedOn = visitedOn;
+        Covert = covert;
+        Rating = rating;
+        Findings = findings.ToList();
+        CreatedAtUtc = createdAtUtc;
+    }
+
+    public long Id { get; private set; }
+
+    public int RoundId { get; private set; }
+
+    public int UnitId { get; private set; }
+
+    public string InspectorId { get; private set; }
+
+    public DateOnly VisitedOn { get; private set; }
+
+    /// <summary>暗访 (covert) rather than 明察.</summary>
+    public bool Covert { get; private set; }
+
+    public string Rating { get; private set; }
+
+    public DateTime CreatedAtUtc { get; private set; }
+
+    public List<InspectionFinding> Findings { get; private set; } = [];
+}
+
+public sealed class InspectionFinding
+{
+    public const int MaxDescriptionLength = 1000;
+
+    private InspectionFinding()
+    {
+        Description = Severity = string.Empty;
+    }
+
+    public InspectionFinding(string description, string severity)
+    {
+        Description = description;
+        Severity = severity;
+    }
+
+    public long Id { get; private set; }
+
+    public long InspectionId { get; private set; }
+
+    public string Description { get; private set; }
+
+    /// <summary>minor / major / serious.</summary>
+    public string Severity { get; private set; }
+}
+
+/// <summary>
+/// 扣分: a problem a supervisor found during the round (careless complaint handling, procedures not followed,
+/// an inspection finding). Append-only: who recorded it and when is kept with it, so every deduction in a
+/// result can be traced.
+/// </summary>
+public sealed class Deduction
+{
+    public const int MaxReasonLength = 1000;
+
+    private Deduction()
+    {
+        Reason = RecordedById = string.Empty;
+    }
+
+    public Deduction(int roundId, int unitId, double points, string reason, string? rule, string recordedById, DateTime recordedAtUtc)
+    {
+        Complaint.EnsureUtc(recordedAtUtc);
+        RoundId = roundId;
+        UnitId = unitId;
+        Points = points;
+        Reason = reason;
+        Rule = rule;
+        RecordedById = recordedById;
+        RecordedAtUtc = recordedAtUtc;
+    }
+
+    public long Id { get; private set; }
+
+    public int RoundId { get; private set; }
+
+    public int UnitId { get; private set; }
+
+    public double Points { get; private set; }
+
+    public string Reason { get; private set; }
+
+    /// <summary>The round file's deduction rule it falls under, if given.</summary>
+    public string? Rule { get; private set; }
+
+    public string RecordedById { get; private set; }
+
+    public DateTime RecordedAtUtc { get; private set; }
+}
+
+/// <summary>What an <see cref="EvaluationFile"/> belongs to.</summary>
+public enum EvaluationFileOwner
+{
+    InspectionPhoto,
+    DeductionEvidence,
+    SelfEvaluationDocument,
+}
+
+/// <summary>
+/// A file of the evaluation area (an inspection photo, deduction evidence, a unit's implementation plan or
+/// self-evaluation report), recognised by content. Self-evaluation documents carry their unit and milestone.
+/// </summary>
+public sealed class EvaluationFile
+{
+    private EvaluationFile()
+    {
+        FileName = ContentType = Sha256 = UploadedById = string.Empty;
+        Content = [];
+    }
+
+    public EvaluationFile(int roundId, EvaluationFileOwner owner, long? ownerId, int? unitId, string? milestone, InspectedFile file, string uploadedById, DateTime uploadedAtUtc)
+    {
+        Complaint.EnsureUtc(uploadedAtUtc);
+        RoundId = roundId;
+        Owner = owner;
+        OwnerId = ownerId;
+        UnitId = unitId;
+        Milestone = milestone;
+        FileName = file.FileName;
+        ContentType = file.Kind.ContentType;
+        SizeBytes = file.Content.Length;
+        Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file.Content));
+        Content = file.Content;
+        UploadedById = uploadedById;
+        UploadedAtUtc = uploadedAtUtc;
+    }
+
+    public long Id { get; private set; }
+
+    public int RoundId { get; private set; }
+
+    public EvaluationFileOwner Owner { get; private set; }
+
+    /// <summary>The inspection or deduction id; null for a self-evaluation document.</summary>
+    public long? OwnerId { get; private set; }
+
+    public int? UnitId { get; private set; }
+
+    /// <summary>implementation-plan / self-evaluation-report, for self-evaluation documents.</summary>
+    public string? Milestone { get; private set; }
+
+    public string FileName { get; private set; }
+
+    public string ContentType { get; private set; }
+
+    public long SizeBytes { get; private set; }
+
+    public string Sha256 { get; private set; }
+
+    public byte[] Content { get; private set; }
+
+    public string UploadedById { get; private set; }
+
+    public DateTime UploadedAtUtc { get; private set; }
+}

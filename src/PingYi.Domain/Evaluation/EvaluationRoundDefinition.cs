@@ -1,0 +1,151 @@
+namespace PingYi.Domain.Evaluation;
+
+/// <summary>
+/// One year's evaluation round as defined in <c>workflows/evaluation/&lt;year&gt;.json</c>: the period, the
+/// milestones units file documents for, the six sources with their weights, the rating scales and
+/// questionnaires, the liaison assignments, the inspection severities, the deduction rules and the
+/// channel-score parameters the scoring step reads.
+/// </summary>
+public sealed record EvaluationRoundDefinition(
+    int Year,
+    string Title,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    IReadOnlyList<Milestone> Milestones,
+    ReminderOffsets Reminders,
+    IReadOnlyDictionary<string, RatingScale> Scales,
+    IReadOnlyList<SourceDefinition> Sources,
+    IReadOnlyDictionary<string, Questionnaire> Questionnaires,
+    IReadOnlyList<LiaisonGroup> Liaison,
+    IReadOnlyDictionary<string, SeverityDefinition> Severities,
+    DeductionRules Deductions,
+    ChannelScoreParameters Channel,
+    PublicSurveyLimits PublicSurvey,
+    string Source)
+{
+    /// <summary>The scale of every overall rating: its codes are the API's <c>rating</c> values.</summary>
+    public RatingScale Overall => Scales[EvaluationCodes.OverallScale];
+
+    public SourceDefinition? FindSource(string code) => Sources.FirstOrDefault(s => s.Code == code);
+
+    public Milestone? FindMilestone(string code) => Milestones.FirstOrDefault(m => m.Code == code);
+
+    /// <summary>The questionnaire evaluators of <paramref name="source"/> answer (or the public answers, for service-hall and a unit's own channel).</summary>
+    public Questionnaire QuestionnaireFor(string source) => Questionnaires[source];
+
+    /// <summary>Whether a liaison account (by e-mail) is assigned <paramref name="unitCode"/>.</summary>
+    public bool LiaisonCovers(string email, string unitCode) =>
+        Liaison.Any(g => g.Accounts.Contains(email, StringComparer.OrdinalIgnoreCase) && g.Units.Contains(unitCode, StringComparer.Ordinal));
+
+    public IEnumerable<string> LiaisonUnitsOf(string email) =>
+        Liaison.Where(g => g.Accounts.Contains(email, StringComparer.OrdinalIgnoreCase)).SelectMany(g => g.Units).Distinct(StringComparer.Ordinal);
+
+    public override string ToString() => $"evaluation {Year}";
+}
+
+/// <summary>A document every unit files by a date (实施方案 due 1 September, 自评情况报告 due 30 November in 2020).</summary>
+public sealed record Milestone(string Code, string Label, DateOnly Due);
+
+/// <summary>When reminders go out: days before each due date, and days after it while the document is missing.</summary>
+public sealed record ReminderOffsets(IReadOnlyList<int> DaysBefore, IReadOnlyList<int> DaysAfter);
+
+public sealed record RatingOption(string Code, string Label, double Score);
+
+/// <summary>A named scale such as 满意/基本满意/不满意; each option carries the score the ranking gives it.</summary>
+public sealed record RatingScale(string Code, string Label, IReadOnlyList<RatingOption> Options)
+{
+    public RatingOption? Find(string? code) => Options.FirstOrDefault(o => o.Code == code);
+}
+
+/// <summary>How a source's inputs arrive.</summary>
+public enum SourceInput
+{
+    /// <summary>Evaluator accounts fill a form per unit (or upload the xlsx of paper forms).</summary>
+    Rating,
+
+    /// <summary>The public questionnaire reached by QR code (the service hall).</summary>
+    PublicSurvey,
+
+    /// <summary>Inspectors record inspections.</summary>
+    Inspection,
+
+    /// <summary>Computed from the case record; nothing is entered.</summary>
+    Computed,
+}
+
+public sealed record SourceDefinition(string Code, string Label, double Weight, SourceInput Input);
+
+public enum QuestionKind
+{
+    Scale,
+    Text,
+}
+
+/// <summary>One item of a questionnaire: a choice on a scale, or free text.</summary>
+public sealed record QuestionItem(string Code, string Label, QuestionKind Kind, string? Scale, bool Required, int MaxLength);
+
+public sealed record Questionnaire(string Code, string Title, string? Intro, IReadOnlyList<QuestionItem> Items);
+
+/// <summary>党建联系片: the liaison accounts of a group rate only the units assigned to it.</summary>
+public sealed record LiaisonGroup(string Name, IReadOnlyList<string> Accounts, IReadOnlyList<string> Units);
+
+public sealed record SeverityDefinition(string Code, string Label, double Points);
+
+public sealed record DeductionRule(string Code, string Label, double MaxPoints);
+
+public sealed record DeductionRules(double MaxTotalPoints, IReadOnlyList<DeductionRule> Rules)
+{
+    public DeductionRule? Find(string? code) => Rules.FirstOrDefault(r => r.Code == code);
+}
+
+/// <summary>
+/// Parameters of the 直通车 channel score (used by the scoring step): the weights of its parts, how much a
+/// 基本满意 counts, the penalty per working day overdue, and what a unit without cases gets.
+/// </summary>
+public sealed record ChannelScoreParameters(
+    double FullMarks,
+    IReadOnlyDictionary<string, double> Weights,
+    double BasicallySatisfiedCredit,
+    double OverduePenaltyPerWorkingDay,
+    double ReopenedPenalty,
+    double RejectedReturnPenalty,
+    string NoCasesPolicy);
+
+/// <summary>Flood limits of the public questionnaire.</summary>
+public sealed record PublicSurveyLimits(int PerAddressPerHour);
+
+/// <summary>Fixed codes the API and the files share.</summary>
+public static class EvaluationCodes
+{
+    public const string Deputies = "deputies";
+    public const string ServiceHall = "service-hall";
+    public const string Prefectures = "prefectures";
+    public const string Inspectors = "inspectors";
+    public const string Liaison = "liaison";
+    public const string Channel = "channel";
+
+    /// <summary>A unit's own online evaluation channel: answered by the public, feeds its self-evaluation, not one of the six sources.</summary>
+    public const string UnitChannel = "unit-channel";
+
+    public static readonly IReadOnlyList<string> Sources = [Deputies, ServiceHall, Prefectures, Inspectors, Liaison, Channel];
+
+    public const string OverallScale = "satisfaction";
+
+    public static readonly IReadOnlyList<string> OverallRatings = ["satisfied", "basically-satisfied", "dissatisfied"];
+
+    public static readonly IReadOnlyList<string> Severities = ["minor", "major", "serious"];
+
+    public static readonly IReadOnlyList<string> Milestones = ["implementation-plan", "self-evaluation-report"];
+
+    public static readonly IReadOnlyList<string> ChannelWeights = ["quality", "on-time", "satisfaction", "rework", "overdue"];
+
+    public static readonly IReadOnlyList<string> NoCasesPolicies = ["full-marks", "exclude"];
+
+    public static SourceInput InputOf(string source) => source switch
+    {
+        ServiceHall => SourceInput.PublicSurvey,
+        Inspectors => SourceInput.Inspection,
+        Channel => SourceInput.Computed,
+        _ => SourceInput.Rating,
+    };
+}

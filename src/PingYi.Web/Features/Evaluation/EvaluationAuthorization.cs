@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Authorization;
+using PingYi.Data.Identity;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Evaluation;
+
+// One requirement type per resource (bitwarden style), so that evaluation rules never collide with the
+// complaint rules or with each other.
+
+/// <summary>Entering a rating for a unit from a source.</summary>
+public sealed class RatingRequirement : IAuthorizationRequirement
+{
+    public static readonly RatingRequirement Enter = new();
+}
+
+/// <param name="Email">The signed-in account's e-mail, which the round's liaison assignments name.</param>
+public sealed record RatingTarget(EvaluationRoundDefinition Round, string Source, string UnitCode);
+
+/// <summary>
+/// An Evaluator rates only for the source bound to their account; a liaison account only the units its
+/// group is assigned in the round file.
+/// </summary>
+public sealed class RatingAuthorizationHandler : AuthorizationHandler<RatingRequirement, RatingTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RatingRequirement requirement, RatingTarget resource)
+    {
+        var user = context.User;
+        if (user.IsInRole(StaffRoles.Evaluator)
+            && user.EvaluationSource() == resource.Source
+            && (resource.Source != EvaluationCodes.Liaison || resource.Round.LiaisonCovers(user.Email() ?? string.Empty, resource.UnitCode)))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Recording an inspection (明察暗访) and its photos.</summary>
+public sealed class InspectionRequirement : IAuthorizationRequirement
+{
+    public static readonly InspectionRequirement Record = new();
+}
+
+/// <param name="InspectorId">The inspection's author when adding photos to an existing one; null for a new inspection.</param>
+public sealed record InspectionTarget(string? InspectorId);
+
+public sealed class InspectionAuthorizationHandler : AuthorizationHandler<InspectionRequirement, InspectionTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, InspectionRequirement requirement, InspectionTarget resource)
+    {
+        if (context.User.IsInRole(StaffRoles.Inspector) && (resource.InspectorId is null || resource.InspectorId == context.User.UserId()))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Recording a deduction and its evidence.</summary>
+public sealed class DeductionRequirement : IAuthorizationRequirement
+{
+    public static readonly DeductionRequirement Record = new();
+}
+
+public sealed record RoundTarget(int Year);
+
+public sealed class DeductionAuthorizationHandler : AuthorizationHandler<DeductionRequirement, RoundTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, DeductionRequirement requirement, RoundTarget resource)
+    {
+        if (context.User.IsInRole(StaffRoles.Supervisor))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A unit's self-evaluation documents: its handlers upload and read them, supervisors read all.</summary>
+public sealed class SelfEvaluationDocumentRequirement : IAuthorizationRequirement
+{
+    private SelfEvaluationDocumentRequirement(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static readonly SelfEvaluationDocumentRequirement Upload = new(nameof(Upload));
+    public static readonly SelfEvaluationDocumentRequirement View = new(nameof(View));
+}
+
+public sealed record UnitTarget(int UnitId);
+
+public sealed class SelfEvaluationDocumentAuthorizationHandler : AuthorizationHandler<SelfEvaluationDocumentRequirement, UnitTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SelfEvaluationDocumentRequirement requirement, UnitTarget resource)
+    {
+        var user = context.User;
+        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
+        if (ownUnit || (requirement == SelfEvaluationDocumentRequirement.View && user.IsInRole(StaffRoles.Supervisor)))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Reading what has been collected for a unit: supervisors for every unit, a unit's handlers for their own.</summary>
+public sealed class EvaluationInputsRequirement : IAuthorizationRequirement
+{
+    public static readonly EvaluationInputsRequirement View = new();
+}
+
+public sealed class EvaluationInputsAuthorizationHandler : AuthorizationHandler<EvaluationInputsRequirement, UnitTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, EvaluationInputsRequirement requirement, UnitTarget resource)
+    {
+        var user = context.User;
+        if (user.IsInRole(StaffRoles.Supervisor) || (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Opening, closing and approving a round.</summary>
+public sealed class RoundRequirement : IAuthorizationRequirement
+{
+    public static readonly RoundRequirement Manage = new();
+}
+
+public sealed class RoundAuthorizationHandler : AuthorizationHandler<RoundRequirement, RoundTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoundRequirement requirement, RoundTarget resource)
+    {
+        if (context.User.IsInRole(StaffRoles.Supervisor))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+public static class EvaluationClaims
+{
+    public const string Source = "pingyi:source";
+
+    public static string? EvaluationSource(this System.Security.Claims.ClaimsPrincipal user) => user.FindFirst(Source)?.Value;
+
+    public static string? Email(this System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? user.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value;
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using PingYi.Domain.Evaluation;
+
+namespace PingYi.Web.Features.Evaluation;
+
+public static class EvaluationRegistration
+{
+    /// <summary>
+    /// Loads and validates the round files in <c>&lt;workflows&gt;/evaluation/</c> and registers the area.
+    /// False when a round file is bad (already logged as one <c>file: $.path: fault</c> line): start-up stops,
+    /// as it does for a bad workflow file.
+    /// </summary>
+    public static bool AddEvaluation(this WebApplicationBuilder builder, string workflowsDirectory, ILogger startupLogger)
+    {
+        IReadOnlyList<EvaluationRoundDefinition> rounds;
+        try
+        {
+            rounds = EvaluationRoundLoader.LoadDirectory(Path.Combine(workflowsDirectory, "evaluation"));
+        }
+        catch (EvaluationRoundException e)
+        {
+            startupLogger.LogCritical("Invalid evaluation round: {Message}", e.Message);
+            return false;
+        }
+        startupLogger.LogInformation("Evaluation rounds: {Years}.", string.Join(", ", rounds.Select(r => r.Year)));
+
+        var services = builder.Services;
+        services.AddSingleton(new EvaluationRuntime(rounds));
+        services.AddScoped<Rounds>();
+        services.AddScoped<ListRounds.Handler>();
+        services.AddScoped<GetInputs.Handler>();
+        services.AddScoped<SubmitRating.Handler>();
+        services.AddScoped<RecordInspection.Handler>();
+        services.AddScoped<RecordDeduction.Handler>();
+        services.AddScoped<SelfEvaluation.Handler>();
+        services.AddScoped<SelfEvaluation.Reminders>();
+        services.AddScoped<PublicSurvey.Handler>();
+        services.AddScoped<RatingSpreadsheet.Handler>();
+        PublicSurvey.AddRateLimit(services, builder.Configuration.GetValue<int?>("RateLimits:SurveyPerAddressPerHour")
+            ?? rounds.LastOrDefault()?.PublicSurvey.PerAddressPerHour ?? 30);
+        services.AddSingleton<IAuthorizationHandler, RatingAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, InspectionAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, DeductionAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, SelfEvaluationDocumentAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, EvaluationInputsAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, RoundAuthorizationHandler>();
+        return true;
+    }
+
+    public static void MapEvaluation(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("评议");
+        ListRounds.Map(api);
+        GetInputs.Map(api);
+        SubmitRating.Map(api);
+        RatingSpreadsheet.Map(api);
+        RecordInspection.Map(api);
+        RecordDeduction.Map(api);
+        SelfEvaluation.Map(api);
+        PublicSurvey.Map(app);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Evaluation;
+
+/// <summary>What has been collected for one unit in a round, per source: counts by rating, the ratings with their answers, inspections, deductions, documents.</summary>
+public static class GetInputs
+{
+    public sealed record ResponseView(long Id, string Rating, string? Comment, string Channel, DateTime CreatedAt, IReadOnlyDictionary<string, string?> Answers);
+
+    public sealed record SourceView(string Label, double Weight, int Count, IReadOnlyDictionary<string, int> Ratings, IReadOnlyList<ResponseView> Responses);
+
+    public sealed record FindingView(string Description, string Severity);
+
+    public sealed record InspectionView(long Id, string Date, bool Covert, string Rating, IReadOnlyList<FindingView> Findings, int Photos);
+
+    public sealed record DeductionView(long Id, double Points, string Reason, string? Rule, DateTime RecordedAt, int Evidence);
+
+    public sealed record DocumentView(long Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
+
+    public sealed record View(
+        int Year, string Status, string UnitCode, string UnitName, bool ServiceHall,
+        IReadOnlyDictionary<string, SourceView?> Sources, IReadOnlyList<InspectionView> Inspections,
+        SourceView UnitChannel, IReadOnlyList<DeductionView> Deductions, double DeductionTotal, IReadOnlyList<DocumentView> Documents);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization)
+    {
+        public async Task<Result<View>> HandleAsync(int year, string? unitCode, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+        {
+            var found = await rounds.FindAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var (round, definition) = found.Value!;
+            var unit = await rounds.UnitAsync(unitCode, ct);
+            if (unit is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "unit",
+                    string.IsNullOrWhiteSpace(unitCode) ? "请用 unit 参数指定单位代码。" : $"没有代码为“{unitCode}”的参评单位。");
+            }
+            if (!(await authorization.AuthorizeAsync(user, new UnitTarget(unit.Id), EvaluationInputsRequirement.View)).Succeeded)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unit", "您只能查看本单位的评议材料。");
+            }
+            var responses = await db.EvaluationResponses.AsNoTracking().Include(r => r.Answers)
+                .Where(r => r.RoundId == round.Id && r.UnitId == unit.Id)
+                .OrderBy(r => r.Id).ToListAsync(ct);
+            SourceView Summarise(string label, double weight, IEnumerable<EvaluationResponse> rows)
+            {
+                var list = rows.ToList();
+                return new SourceView(label, weight, list.Count,
+                    EvaluationCodes.OverallRatings.ToDictionary(c => c, c => list.Count(r => r.Rating == c)),
+                    list.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
+                        r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text))).ToList());
+            }
+            var sources = new Dictionary<string, SourceView?>(StringComparer.Ordinal);
+            foreach (var s in definition.Sources)
+            {
+                sources[s.Code] = s.Input switch
+                {
+                    SourceInput.Computed => null,
+                    SourceInput.PublicSurvey when !unit.ServiceHall => null,
+                    _ => Summarise(s.Label, s.Weight, s.Input == SourceInput.Inspection ? [] : responses.Where(r => r.Source == s.Code)),
+                };
+            }
+            var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
+                .Where(i => i.RoundId == round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
+            var photoCounts = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner != EvaluationFileOwner.SelfEvaluationDocument)
+                .GroupBy(f => new { f.Owner, f.OwnerId }).Select(g => new { g.Key.Owner, g.Key.OwnerId, Count = g.Count() }).ToListAsync(ct);
+            int Files(EvaluationFileOwner owner, long id) => photoCounts.FirstOrDefault(p => p.Owner == owner && p.OwnerId == id)?.Count ?? 0;
+            var inspectionSource = definition.FindSource(EvaluationCodes.Inspectors)!;
+            sources[EvaluationCodes.Inspectors] = new SourceView(inspectionSource.Label, inspectionSource.Weight, inspections.Count,
+                EvaluationCodes.OverallRatings.ToDictionary(c => c, c => inspections.Count(i => i.Rating == c)), []);
+            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
+            var documents = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
+                .OrderBy(f => f.Id).Select(f => new { f.Id, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
+            return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, sources,
+                inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
+                    i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), Files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
+                Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
+                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, Files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
+                deductions.Sum(d => d.Points),
+                documents.Select(d => new DocumentView(d.Id, d.Milestone!, d.FileName,  d.UploadedAtUtc,
+                    SelfEvaluation.IsLate(definition, d.Milestone!, d.UploadedAtUtc))).ToList());
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/evaluations/{year:int}/inputs", async (int year, string? unit, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(year, unit, http.User, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("GetEvaluationInputs")
+            .WithSummary("某单位已收集的评议材料（按来源）")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

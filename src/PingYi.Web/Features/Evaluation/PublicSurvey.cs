@@ -1,0 +1,143 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Units;
+using PingYi.Web.Infrastructure;
+using QRCoder;
+
+namespace PingYi.Web.Features.Evaluation;
+
+/// <summary>
+/// The public questionnaire engine: the service-hall survey of each unit resident in the hall, and each
+/// unit's own online evaluation channel. No sign-in; a browser cookie limits a browser to one response per
+/// unit per day (a unique index backs it), and a per-address rate limit stops floods from one place.
+/// </summary>
+public static class PublicSurvey
+{
+    public const string RateLimitPolicy = "survey";
+    public const string BrowserCookie = "pingyi.survey";
+
+    /// <summary>The sources the public answers: the service hall, and a unit's own channel.</summary>
+    public static bool IsPublicSource(string source) => source is EvaluationCodes.ServiceHall or EvaluationCodes.UnitChannel;
+
+    public static string PathOf(int year, string source, string unitCode) => $"/survey/{year}/{source}/{unitCode}";
+
+    public sealed record Target(RoundContext Round, Unit Unit, string Source, Questionnaire Questionnaire);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, TimeProvider time)
+    {
+        /// <summary>The questionnaire for a unit, or null when there is none (unknown unit, a unit not in the hall, no such round).</summary>
+        public async Task<Target?> FindAsync(int year, string source, string unitCode, CancellationToken ct)
+        {
+            if (!IsPublicSource(source))
+            {
+                return null;
+            }
+            var found = await rounds.FindAsync(year, ct);
+            var unit = await rounds.UnitAsync(unitCode, ct);
+            if (!found.Succeeded || unit is null || (source == EvaluationCodes.ServiceHall && !unit.ServiceHall))
+            {
+                return null;
+            }
+            return new Target(found.Value!, unit, source, found.Value!.Definition.QuestionnaireFor(source));
+        }
+
+        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string browserKey, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
+        {
+            if (!target.Round.Round.AcceptsInputs)
+            {
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "评议已结束", "$", "本年度评议已结束，感谢您的关注。");
+            }
+            var today = ChinaTime.Today(time);
+            var already = RequestFailure.Field(StatusCodes.Status409Conflict, "今天已评价过", "$", $"您今天已经评价过{target.Unit.Name}，每个单位每天只能评价一次。");
+            if (await db.EvaluationResponses.AnyAsync(r => r.UnitId == target.Unit.Id && r.Source == target.Source && r.BrowserKey == browserKey && r.PublicDay == today, ct))
+            {
+                return already;
+            }
+            var errors = new ValidationErrors();
+            // The public form has no separate comment box: free text lives in the questionnaire's text items.
+            var filled = Questionnaires.Validate(target.Round.Definition, target.Questionnaire, rating, null, answers, errors);
+            if (filled is null)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+            db.EvaluationResponses.Add(new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
+                ResponseChannel.Public, evaluatorId: null, browserKey, today, time.GetUtcNow().UtcDateTime, filled.Answers));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Two submissions from one browser raced past the check; the unique index kept one.
+                return already;
+            }
+            return filled;
+        }
+    }
+
+    /// <summary>The browser's survey key: a random value in an HttpOnly cookie, set on first visit.</summary>
+    public static string BrowserKey(HttpContext http)
+    {
+        if (http.Request.Cookies.TryGetValue(BrowserCookie, out var key) && key is { Length: 32 } && key.All(char.IsAsciiHexDigitLower))
+        {
+            return key;
+        }
+        key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        http.Response.Cookies.Append(BrowserCookie, key, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(400),
+            IsEssential = true,
+        });
+        return key;
+    }
+
+    /// <summary>An SVG QR code of the survey's absolute address, for staff to print.</summary>
+    public static string QrSvg(string url)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(new System.Drawing.Size(256, 256), "#000000", "#ffffff", drawQuietZones: true, sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute);
+    }
+
+    /// <summary>Per client address, only the POSTs that submit answers count.</summary>
+    public static void AddRateLimit(IServiceCollection services, int perAddressPerHour) =>
+        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, http =>
+        {
+            if (HttpMethods.IsGet(http.Request.Method) || perAddressPerHour <= 0)
+            {
+                return RateLimitPartition.GetNoLimiter("free");
+            }
+            return RateLimitPartition.GetFixedWindowLimiter((http.Connection.RemoteIpAddress ?? IPAddress.None).ToString(), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = perAddressPerHour,
+                Window = TimeSpan.FromHours(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        }));
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var target = await handler.FindAsync(year, source, unit, ct);
+                if (target is null)
+                {
+                    return Results.NotFound();
+                }
+                var url = $"{http.Request.Scheme}://{http.Request.Host}{PathOf(year, source, target.Unit.Code)}";
+                return Results.Content(QrSvg(url), "image/svg+xml; charset=utf-8");
+            })
+            .WithName("SurveyQrCode")
+            .WithSummary("问卷二维码（SVG）")
+            .WithTags("评议");
+    }
+}

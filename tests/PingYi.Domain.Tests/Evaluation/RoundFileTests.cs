@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Workflow;
+
+namespace PingYi.Domain.Tests.Evaluation;
+
+/// <summary>Every round file in workflows/evaluation loads; the 2020 file says what the notice says; faults name file, path and problem.</summary>
+public sealed class RoundFileTests
+{
+    private static string Folder => RepoPaths.Combine("workflows", "evaluation");
+
+    [Fact]
+    public void Every_round_file_loads_and_is_named_for_its_year()
+    {
+        var rounds = EvaluationRoundLoader.LoadDirectory(Folder);
+        Assert.Contains(rounds, r => r.Year == 2020);
+        Assert.Contains(rounds, r => r.Year == 2026);
+        foreach (var round in rounds)
+        {
+            Assert.Equal($"{round.Year}.json", Path.GetFileName(round.Source));
+            Assert.Equal(1.0, round.Sources.Sum(s => s.Weight), 6);
+            Assert.Equal(EvaluationCodes.Sources.Order(), round.Sources.Select(s => s.Code).Order());
+        }
+    }
+
+    [Fact]
+    public void The_2020_round_follows_the_notice()
+    {
+        var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json"));
+        // 评议时间：2020年8月中旬至12月上旬
+        Assert.Equal(8, round.PeriodStart.Month);
+        Assert.InRange(round.PeriodStart.Day, 11, 20);
+        Assert.Equal(12, round.PeriodEnd.Month);
+        Assert.InRange(round.PeriodEnd.Day, 1, 10);
+        // 9月1日前报实施方案；11月30日前报自评情况报告
+        Assert.Equal(new DateOnly(2020, 9, 1), round.FindMilestone("implementation-plan")!.Due);
+        Assert.Equal(new DateOnly(2020, 11, 30), round.FindMilestone("self-evaluation-report")!.Due);
+        Assert.Equal(["satisfied", "basically-satisfied", "dissatisfied"], round.Overall.Options.Select(o => o.Code));
+        Assert.True(round.LiaisonCovers("liaison@pingyi.local", "jyt"));
+        Assert.False(round.LiaisonCovers("liaison@pingyi.local", "fgw"));
+        Assert.Contains(round.QuestionnaireFor("service-hall").Items, i => i.Required);
+        Assert.True(round.Severities["minor"].Points < round.Severities["major"].Points && round.Severities["major"].Points < round.Severities["serious"].Points);
+    }
+
+    [Fact]
+    public void Reminders_fall_7_and_1_days_before_each_due_date_and_the_day_after()
+    {
+        var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json"));
+        var dates = SelfEvaluationSchedule.Dates(round).Select(d => (d.Milestone.Code, d.Kind, d.SendOn)).ToList();
+        Assert.Equal(
+        [
+            ("implementation-plan", ReminderKind.Before, new DateOnly(2020, 8, 25)),
+            ("implementation-plan", ReminderKind.Before, new DateOnly(2020, 8, 31)),
+            ("implementation-plan", ReminderKind.After, new DateOnly(2020, 9, 2)),
+            ("self-evaluation-report", ReminderKind.Before, new DateOnly(2020, 11, 23)),
+            ("self-evaluation-report", ReminderKind.Before, new DateOnly(2020, 11, 29)),
+            ("self-evaluation-report", ReminderKind.After, new DateOnly(2020, 12, 1)),
+        ], dates);
+        Assert.Empty(SelfEvaluationSchedule.DueOn(round, new DateOnly(2020, 11, 30)));
+    }
+
+    public static TheoryData<string, string> Faults => new()
+    {
+        { "weights", "$.sources: the weights must add up to 1" },
+        { "missing-source", "$.sources: source 'channel' is missing" },
+        { "unknown-scale", "$.questionnaires.deputies.items[0].scale: unknown scale 'stars'" },
+        { "overall-scale", "$.ratingScales.satisfaction.options: the overall scale's options must be" },
+        { "bad-date", "$.milestones[0].due: expected a date written yyyy-MM-dd" },
+        { "unknown-property", "$.period.middle: unknown property 'middle'" },
+        { "malformed", "$: malformed JSON at line" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void A_bad_round_file_is_one_fault_naming_file_path_and_problem(string fault, string expected)
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, "2020.json"));
+        var json = JsonNode.Parse(text)!;
+        switch (fault)
+        {
+            case "weights":
+                json["sources"]![0]!["weight"] = 0.5;
+                break;
+            case "missing-source":
+                json["sources"]!.AsArray().RemoveAt(5);
+                break;
+            case "unknown-scale":
+                json["questionnaires"]!["deputies"]!["items"]![0]!["scale"] = "stars";
+                break;
+            case "overall-scale":
+                json["ratingScales"]!["satisfaction"]!["options"]!.AsArray().RemoveAt(1);
+                break;
+            case "bad-date":
+                json["milestones"]![0]!["due"] = "9月1日";
+                break;
+            case "unknown-property":
+                json["period"]!["middle"] = "2020-10-01";
+                break;
+        }
+        var broken = fault == "malformed" ? text.Replace("\"year\": 2020,", "\"year\": 2020", StringComparison.Ordinal) : json.ToJsonString();
+        var ex = Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(broken, "2020.json"));
+        Assert.StartsWith("2020.json: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void The_file_name_must_agree_with_the_year()
+    {
+        var dir = Directory.CreateTempSubdirectory("pingyi-rounds-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(Folder, "2020.json"), Path.Combine(dir, "2021.json"));
+            var ex = Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.LoadDirectory(dir));
+            Assert.Contains("2021.json: $.year: the year 2020 does not match the file name 2021.json", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_workflow_loader_keeps_its_messages_through_the_shared_reader()
+    {
+        var ex = Assert.Throws<WorkflowDefinitionException>(() => WorkflowDefinitionLoader.Parse("{ \"id\": 3 }", "x.json"));
+        Assert.Equal("x.json: $.id: expected a string, found 3", ex.Message);
+    }
+}
