@@ -130,6 +130,51 @@ public sealed partial class WorkingDayCalendar
         return day;
     }
 
+    /// <summary>The <paramref name="n"/>th working day before <paramref name="from"/> (which itself never counts).</summary>
+    public DateOnly SubtractWorkingDays(DateOnly from, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, MaxWorkingDays);
+        var day = from;
+        var counted = 0;
+        while (counted < n)
+        {
+            day = day.AddDays(-1);
+            if (IsWorkingDay(day))
+            {
+                counted++;
+            }
+        }
+        return day;
+    }
+
+    /// <summary>
+    /// When the reminder before a deadline is due: the start (00:00 China time) of the working day from which
+    /// <paramref name="workingDaysBefore"/> working days remain, the deadline's own last day included — so one
+    /// working day before a deadline at the end of Wednesday is Wednesday 00:00, and before one at the end of
+    /// Monday it is Monday 00:00, not Saturday.
+    /// </summary>
+    public DateTime ReminderUtc(DateTime deadlineUtc, int workingDaysBefore)
+    {
+        EnsureUtc(deadlineUtc, nameof(deadlineUtc));
+        ArgumentOutOfRangeException.ThrowIfLessThan(workingDaysBefore, 1);
+        var last = LastDayCovered(deadlineUtc);
+        var first = workingDaysBefore == 1 ? last : SubtractWorkingDays(last, workingDaysBefore - 1);
+        return ChinaTime.StartOfDayUtc(first);
+    }
+
+    /// <summary>
+    /// When more than <paramref name="workingDaysAfter"/> working days have passed since <paramref name="deadlineUtc"/>:
+    /// the start of the next working day — the moment <see cref="WorkingDaysOverdue"/> first exceeds the offset.
+    /// </summary>
+    public DateTime AfterDeadlineUtc(DateTime deadlineUtc, int workingDaysAfter)
+    {
+        EnsureUtc(deadlineUtc, nameof(deadlineUtc));
+        ArgumentOutOfRangeException.ThrowIfNegative(workingDaysAfter);
+        var start = ChinaTime.StartOfDayUtc(AddWorkingDays(LastDayCovered(deadlineUtc), workingDaysAfter + 1));
+        return start < deadlineUtc ? deadlineUtc : start;
+    }
+
     /// <summary>
     /// The deadline for something done at <paramref name="actionUtc"/>: 24:00 China time at the end of the
     /// <paramref name="workingDays"/>th working day after the China-time date of the action, as UTC.
