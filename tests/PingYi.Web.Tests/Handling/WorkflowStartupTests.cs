@@ -18,6 +18,7 @@ public sealed class WorkflowStartupTests
         { "unknown-role", "complaint-handling.v1.json", "$.actions[0].roles[0]" },
         { "malformed-json", "complaint-handling.v1.json", "$: malformed JSON at line" },
         { "bad-calendar", "calendars/cn/2026.json", "$.days[0].isOffDay" },
+        { "action-without-effect", "complaint-handling.v2.json", "$.actions[ARCHIVE].code: the engine has no effect for action 'archive'" },
     };
 
     [Theory]
@@ -48,6 +49,18 @@ public sealed class WorkflowStartupTests
             case "malformed-json":
                 File.WriteAllText(target, File.ReadAllText(target).Replace("\"initial\": \"submitted\",", "\"initial\": \"submitted\""));
                 break;
+            case "action-without-effect":
+            {
+                // Today's failure mode before the check: a v2 file with an action the aggregate cannot apply
+                // passed start-up and answered 500 when used.
+                var json = JsonNode.Parse(File.ReadAllText(target))!;
+                var actions = json["actions"]!.AsArray();
+                actions.Add(new JsonObject { ["code"] = "archive", ["label"] = "归档", ["roles"] = new JsonArray("supervisor") });
+                json["transitions"]!.AsArray().Add(new JsonObject { ["action"] = "archive", ["from"] = new JsonArray("closed"), ["to"] = "closed" });
+                File.WriteAllText(target, json.ToJsonString());
+                expected = expected.Replace("ARCHIVE", (actions.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            }
             case "bad-calendar":
             {
                 var json = JsonNode.Parse(File.ReadAllText(target))!;
