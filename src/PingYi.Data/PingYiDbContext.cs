@@ -19,6 +19,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<SupervisionNotice> SupervisionNotices => Set<SupervisionNotice>();
 
+    public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
+
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();
 
     public DbSet<Attachment> Attachments => Set<Attachment>();

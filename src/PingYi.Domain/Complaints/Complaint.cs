@@ -550,6 +550,65 @@ public sealed class Complaint
     }
 
     /// <summary>
+    /// Counts the current deadline again from its start with <paramref name="workflow"/>'s calendar — after an
+    /// Admin uploaded a year's holidays that the deadline had been counted without (Monday–Friday fallback). The
+    /// start is replayed from the timeline (submitted, assigned, transferred, sent back, reopened, returned,
+    /// extended), which the caller must have loaded. If the deadline moves, its timers start again and a system
+    /// event says so. Returns whether it moved.
+    /// </summary>
+    public bool RecountDeadline(WorkflowContext workflow, int year, DateTime nowUtc)
+    {
+        EnsureUtc(nowUtc);
+        EnsurePinned(workflow);
+        if (Status is not (ComplaintStatus.Submitted or ComplaintStatus.Assigned) || DueAtUtc is not { } before)
+        {
+            return false;
+        }
+        var calendar = workflow.Calendar;
+        var deadlines = workflow.Deadlines;
+        DateTime? due = null;
+        int? requestedDays = null;
+        foreach (var e in _events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id))
+        {
+            switch (e.Action)
+            {
+                case ComplaintActions.Submit:
+                case "approve-return":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.AcceptWorkingDays);
+                    break;
+                case "assign":
+                case "transfer":
+                case "reopen":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
+                    break;
+                case "send-back":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
+                    break;
+                case "request-extension":
+                    requestedDays = e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.TryGetProperty("workingDays", out var d) ? d.GetInt32() : null;
+                    break;
+                case "approve-extension" when due is not null && requestedDays is { } days:
+                    due = calendar.ExtendUtc(due.Value, days);
+                    break;
+            }
+        }
+        if (due is null || due == before)
+        {
+            return false;
+        }
+        DueAtUtc = due;
+        AcceptOverdueNotified = false;
+        DeadlineReminderSent = false;
+        EscalationLevelNotified = 0;
+        RecomputeNextTimer(workflow);
+        UpdatedAtUtc = nowUtc;
+        _events.Add(ComplaintEvent.Create(TimerActions.DeadlineRecounted, nowUtc, null, ActorRoles.System, Status, Status,
+            $"根据新发布的 {year} 年节假日安排，{(Status == ComplaintStatus.Submitted ? "受理" : "办理")}期限重新计算为 {ChinaTime.FormatDeadline(due.Value)}。",
+            $"原期限 {ChinaTime.FormatDeadline(before)} 系按周一至周五推算（{year} 年节假日安排当时尚未发布）。"));
+        return true;
+    }
+
+    /// <summary>
     /// The one place <see cref="NextTimerAtUtc"/> is set: the earliest timer still pending, or null. Called after
     /// every action and every firing, so the sweep's indexed query finds exactly the cases with something due.
     /// </summary>

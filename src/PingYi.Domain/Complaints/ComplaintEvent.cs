@@ -77,6 +77,7 @@ public static class ComplaintActions
         [TimerActions.Overdue] = "办理超期",
         [TimerActions.Escalate] = "超期升级",
         [TimerActions.SupervisionOverdue] = "督办答复超期",
+        [TimerActions.DeadlineRecounted] = "期限重新计算",
     };
 
     /// <summary>Labels of the actions outside the workflow definition; workflow actions take their label from it.</summary>
@@ -91,6 +92,9 @@ public static class TimerActions
     public const string Overdue = "overdue";
     public const string Escalate = "escalate";
     public const string SupervisionOverdue = "supervision-overdue";
+
+    /// <summary>Not a timer: the deadline was counted again after a year's holiday calendar was uploaded.</summary>
+    public const string DeadlineRecounted = "deadline-recounted";
 }
 
 public static class ActorRoles
