@@ -11,6 +11,7 @@ using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Oversight;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -126,6 +127,7 @@ public static class HostingExtensions
         services.AddScoped<SweepTimers.Handler>();
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
+        services.AddOversight();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         services.AddHangfire(hangfire =>
