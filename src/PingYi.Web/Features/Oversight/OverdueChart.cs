@@ -39,8 +39,36 @@ public static class OverdueChart
         plot.Title(units.Count == 0 ? "暂无超期反映" : "各单位超期反映件数");
         plot.XLabel("超期件数（红色：已升级至二级以上督办）");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        // Picks a font that has the characters used (Noto CJK on Linux) so unit names are not boxes.
-        plot.Font.Automatic();
+        if (ChineseFont.Value is { } family)
+        {
+            plot.Font.Set(family);
+        }
         return plot;
     }
+
+    /// <summary>
+    /// ScottPlot's SkiaSharp build on Linux carries no fontconfig, so it cannot find system fonts and would draw unit
+    /// names as nothing: register a CJK font file by path, under its real family name so that a browser showing the
+    /// SVG uses the same font. Null when none is installed (the page still lists every unit in text and alt text).
+    /// </summary>
+    private static readonly Lazy<string?> ChineseFont = new(() =>
+    {
+        (string Family, string File)[] candidates =
+        [
+            ("Noto Sans CJK SC", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+            ("Noto Sans CJK SC", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+            ("Noto Serif CJK SC", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+            ("WenQuanYi Micro Hei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+            ("Droid Sans Fallback", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+        ];
+        foreach (var (family, file) in candidates)
+        {
+            if (File.Exists(file))
+            {
+                Fonts.AddFontFile(family, file);
+                return family;
+            }
+        }
+        return null;
+    });
 }
