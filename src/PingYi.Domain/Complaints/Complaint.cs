@@ -585,7 +585,7 @@ public sealed class Complaint
                     due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
                     break;
                 case "request-extension":
-                    requestedDays = e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.TryGetProperty("workingDays", out var d) ? d.GetInt32() : null;
+                    requestedDays = IntField(e.Data, "workingDays");
                     break;
                 case "approve-extension" when due is not null && requestedDays is { } days:
                     due = calendar.ExtendUtc(due.Value, days);
@@ -606,6 +606,17 @@ public sealed class Complaint
             $"根据新发布的 {year} 年节假日安排，{(Status == ComplaintStatus.Submitted ? "受理" : "办理")}期限重新计算为 {ChinaTime.FormatDeadline(due.Value)}。",
             $"原期限 {ChinaTime.FormatDeadline(before)} 系按周一至周五推算（{year} 年节假日安排当时尚未发布）。"));
         return true;
+    }
+
+    /// <summary>A whole-number field of an event's recorded fields (JSON), or null.</summary>
+    private static int? IntField(string? data, string name)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(data);
+        return document.RootElement.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : null;
     }
 
     /// <summary>

@@ -182,6 +182,38 @@ public sealed class ComplaintTimerTests
     }
 
     [Fact]
+    public void A_deadline_counted_monday_to_friday_is_recounted_from_its_start_and_its_extension()
+    {
+        // Counted before the 2020 calendar existed: National Day counted as working days.
+        var fallback = new WorkflowContext(Workflow.Engine, WorkingDayCalendar.MondayToFriday);
+        var c = Lodge(Utc("2020-09-29T01:00:00"));
+        Perform(c, fallback, "assign", Supervisor, Utc("2020-09-29T02:00:00"), new { unitCode = "jyt" }, Education);
+        Assert.Equal(Utc("2020-10-20T16:00:00"), c.DueAtUtc);
+        Perform(c, fallback, "request-extension", Handler, Utc("2020-10-09T02:00:00"), new { workingDays = 5, reason = "节后补充调查" });
+        Perform(c, fallback, "approve-extension", Supervisor, Utc("2020-10-09T03:00:00"));
+        Assert.Equal(Utc("2020-10-27T16:00:00"), c.DueAtUtc);
+
+        // With the real calendar: 15 working days end Tue 10-27 (Oct 1–8 off, Sat 10-10 on), plus 5: Tue 11-03.
+        Assert.True(c.RecountDeadline(Workflow, 2020, Utc("2020-10-12T02:00:00")));
+        Assert.Equal(Utc("2020-11-03T16:00:00"), c.DueAtUtc);
+        Assert.Equal(Utc("2020-11-02T16:00:00"), c.NextTimerAtUtc);
+        var e = c.Events[^1];
+        Assert.Equal((TimerActions.DeadlineRecounted, ActorRoles.System), (e.Action, e.ActorRole));
+        Assert.Contains("2020-11-03 24:00", e.PublicNote);
+        Assert.Contains("2020-10-27 24:00", e.InternalNote);
+        // Counting again changes nothing.
+        Assert.False(c.RecountDeadline(Workflow, 2020, Utc("2020-10-12T03:00:00")));
+    }
+
+    private static void Perform(Complaint c, WorkflowContext workflow, string action, Actor actor, DateTime at, object? fields = null, UnitRef? unit = null)
+    {
+        var json = JsonSerializer.SerializeToElement(fields ?? new { });
+        var validation = workflow.Engine.ValidateFields(action, json.EnumerateObject().ToDictionary(p => p.Name, p => p.Value));
+        Assert.True(validation.IsValid);
+        c.Perform(workflow, action, actor, validation.Values, unit, at);
+    }
+
+    [Fact]
     public void Every_action_of_the_shipped_definitions_has_an_effect()
     {
         foreach (var definition in WorkflowRegistry.LoadDirectory(RepoPaths.Workflows).Definitions)
