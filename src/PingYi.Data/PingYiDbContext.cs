@@ -19,6 +19,10 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<ComplaintEvent> ComplaintEvents => Set<ComplaintEvent>();
 
+    public DbSet<SupervisionNotice> SupervisionNotices => Set<SupervisionNotice>();
+
+    public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
+
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();
 
     public DbSet<Attachment> Attachments => Set<Attachment>();
@@ -69,7 +73,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     // An appended audit event changes the case even when no column of its row did: it must still
     // win or lose the optimistic-concurrency race.
     private bool HasNewEvents(Complaint complaint) =>
-        complaint.Events.Any(e => Entry(e).State == EntityState.Added);
+        complaint.Events.Any(e => Entry(e).State == EntityState.Added)
+        || complaint.SupervisionNotices.Any(n => Entry(n).State is EntityState.Added or EntityState.Modified);
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),

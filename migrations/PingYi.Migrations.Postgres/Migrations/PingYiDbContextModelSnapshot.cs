@@ -174,6 +174,29 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Data.CalendarUpload", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("CalendarUploads");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -454,6 +477,9 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AcceptOverdueNotified")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("AccessCodeHash")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -477,6 +503,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ClosedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DeadlineReminderSent")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(20000)
@@ -484,6 +513,9 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.Property<DateTime?>("DueAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EscalationLevelNotified")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Location")
                         .HasMaxLength(800)
@@ -634,6 +666,70 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasIndex("ComplaintId", "AtUtc");
 
                     b.ToTable("ComplaintEvents");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTime?>("AnsweredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("IssuedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTime?>("OverdueFiredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkingDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId", "AnsweredAtUtc");
+
+                    b.ToTable("SupervisionNotices");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
@@ -1103,6 +1199,21 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany("SupervisionNotices")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
@@ -1200,6 +1311,8 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("SupervisionNotices");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationResponse", b =>

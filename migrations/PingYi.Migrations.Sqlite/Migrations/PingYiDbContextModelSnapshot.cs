@@ -162,6 +162,29 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Data.CalendarUpload", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("CalendarUploads");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -436,6 +459,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AcceptOverdueNotified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AccessCodeHash")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -459,6 +485,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ClosedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DeadlineReminderSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(20000)
@@ -466,6 +495,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.Property<DateTime?>("DueAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("EscalationLevelNotified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Location")
                         .HasMaxLength(800)
@@ -614,6 +646,68 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasIndex("ComplaintId", "AtUtc");
 
                     b.ToTable("ComplaintEvents");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IssuedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OverdueFiredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId", "AnsweredAtUtc");
+
+                    b.ToTable("SupervisionNotices");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
@@ -1067,6 +1161,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany("SupervisionNotices")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
@@ -1164,6 +1273,8 @@ namespace PingYi.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("SupervisionNotices");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationResponse", b =>

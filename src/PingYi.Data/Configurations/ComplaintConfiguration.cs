@@ -30,6 +30,8 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
 
         b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.HasMany(c => c.SupervisionNotices).WithOne().HasForeignKey(n => n.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(c => c.SupervisionNotices).HasField("_supervisionNotices").UsePropertyAccessMode(PropertyAccessMode.Field);
         // Raised notices live only until the save that writes them to the outbox.
         b.Ignore(c => c.PendingNotices);
     }
@@ -46,6 +48,25 @@ internal sealed class ComplaintEventConfiguration : IEntityTypeConfiguration<Com
         b.Property(e => e.PublicNote).HasMaxLength(20000);
         b.Property(e => e.InternalNote).HasMaxLength(20000);
         b.HasIndex(e => new { e.ComplaintId, e.AtUtc });
+    }
+}
+
+internal sealed class SupervisionNoticeConfiguration : IEntityTypeConfiguration<SupervisionNotice>
+{
+    public void Configure(EntityTypeBuilder<SupervisionNotice> b)
+    {
+        b.HasKey(n => n.Id);
+        b.Property(n => n.Number).HasMaxLength(24).IsRequired();
+        b.HasIndex(n => n.Number).IsUnique();
+        b.Property(n => n.Reason).HasMaxLength(4000).IsRequired();
+        b.Property(n => n.IssuedBy).HasMaxLength(64).IsRequired();
+        b.Property(n => n.Answer).HasMaxLength(20000);
+        b.Property(n => n.AnsweredBy).HasMaxLength(64);
+        b.HasOne<Unit>().WithMany().HasForeignKey(n => n.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(n => n.ComplaintId);
+        // The 督办台 and the handler's inbox ask for a unit's open notices.
+        b.HasIndex(n => new { n.UnitId, n.AnsweredAtUtc });
+        b.Ignore(n => n.IsOpen);
     }
 }
 

@@ -60,18 +60,32 @@ public sealed partial class WorkingDayCalendar
     /// Reads every <c>&lt;year&gt;.json</c> in <paramref name="directory"/> (other files, such as LICENSE, are ignored).
     /// </summary>
     /// <exception cref="CalendarDataException">The directory is missing, or a file is malformed; the message names the file and the fault.</exception>
-    public static WorkingDayCalendar LoadDirectory(string directory)
+    public static WorkingDayCalendar LoadDirectory(string directory) => Combine(ReadDirectory(directory), []);
+
+    /// <summary>
+    /// A calendar from the shipped year files with <paramref name="overrides"/> (years an Admin uploaded) replacing
+    /// the shipped file of the same year. The years are kept so a later upload can be combined again.
+    /// </summary>
+    /// <exception cref="CalendarDataException">Two years disagree about a date they both list.</exception>
+    public static WorkingDayCalendar Combine(IEnumerable<(HolidayYear Year, string Source)> shipped, IEnumerable<(HolidayYear Year, string Source)> overrides)
+    {
+        var replaced = overrides.ToList();
+        var years = shipped.Where(s => !replaced.Any(o => o.Year.Year == s.Year.Year)).Concat(replaced).OrderBy(y => y.Year.Year).ToList();
+        return new WorkingDayCalendar(years) { Years = years };
+    }
+
+    /// <summary>The year files this calendar was built from, with where each came from (file path or upload).</summary>
+    public IReadOnlyList<(HolidayYear Year, string Source)> Years { get; private init; } = [];
+
+    /// <summary>Reads the year files of a directory as <see cref="LoadDirectory"/> does, for <see cref="Combine"/>.</summary>
+    public static IReadOnlyList<(HolidayYear Year, string Source)> ReadDirectory(string directory)
     {
         if (!Directory.Exists(directory))
         {
             throw new CalendarDataException(directory, "$", "calendar directory not found");
         }
-        var files = Directory.EnumerateFiles(directory, "*.json")
-            .Where(f => YearFileName().IsMatch(Path.GetFileName(f)))
-            .Order(StringComparer.Ordinal)
-            .ToList();
         var years = new List<(HolidayYear, string)>();
-        foreach (var file in files)
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Where(f => YearFileName().IsMatch(Path.GetFileName(f))).Order(StringComparer.Ordinal))
         {
             var year = HolidayYear.Parse(File.ReadAllText(file), file);
             var expected = int.Parse(Path.GetFileNameWithoutExtension(file), System.Globalization.CultureInfo.InvariantCulture);
@@ -81,7 +95,7 @@ public sealed partial class WorkingDayCalendar
             }
             years.Add((year, file));
         }
-        return new WorkingDayCalendar(years);
+        return years;
     }
 
     /// <summary>The years that have a file, ascending.</summary>
@@ -128,6 +142,51 @@ public sealed partial class WorkingDayCalendar
             }
         }
         return day;
+    }
+
+    /// <summary>The <paramref name="n"/>th working day before <paramref name="from"/> (which itself never counts).</summary>
+    public DateOnly SubtractWorkingDays(DateOnly from, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, MaxWorkingDays);
+        var day = from;
+        var counted = 0;
+        while (counted < n)
+        {
+            day = day.AddDays(-1);
+            if (IsWorkingDay(day))
+            {
+                counted++;
+            }
+        }
+        return day;
+    }
+
+    /// <summary>
+    /// When the reminder before a deadline is due: the start (00:00 China time) of the working day from which
+    /// <paramref name="workingDaysBefore"/> working days remain, the deadline's own last day included — so one
+    /// working day before a deadline at the end of Wednesday is Wednesday 00:00, and before one at the end of
+    /// Monday it is Monday 00:00, not Saturday.
+    /// </summary>
+    public DateTime ReminderUtc(DateTime deadlineUtc, int workingDaysBefore)
+    {
+        EnsureUtc(deadlineUtc, nameof(deadlineUtc));
+        ArgumentOutOfRangeException.ThrowIfLessThan(workingDaysBefore, 1);
+        var last = LastDayCovered(deadlineUtc);
+        var first = workingDaysBefore == 1 ? last : SubtractWorkingDays(last, workingDaysBefore - 1);
+        return ChinaTime.StartOfDayUtc(first);
+    }
+
+    /// <summary>
+    /// When more than <paramref name="workingDaysAfter"/> working days have passed since <paramref name="deadlineUtc"/>:
+    /// the start of the next working day — the moment <see cref="WorkingDaysOverdue"/> first exceeds the offset.
+    /// </summary>
+    public DateTime AfterDeadlineUtc(DateTime deadlineUtc, int workingDaysAfter)
+    {
+        EnsureUtc(deadlineUtc, nameof(deadlineUtc));
+        ArgumentOutOfRangeException.ThrowIfNegative(workingDaysAfter);
+        var start = ChinaTime.StartOfDayUtc(AddWorkingDays(LastDayCovered(deadlineUtc), workingDaysAfter + 1));
+        return start < deadlineUtc ? deadlineUtc : start;
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed class Complaint
 {
     private readonly List<ComplaintEvent> _events = [];
     private readonly List<ComplaintNotice> _notices = [];
+    private readonly List<SupervisionNotice> _supervisionNotices = [];
 
     private Complaint()
     {
@@ -116,10 +117,26 @@ public sealed class Complaint
 
     public DateTime UpdatedAtUtc { get; private set; }
 
+    /// <summary>The accept deadline of this submission passed and the supervisors were told (once per accept deadline).</summary>
+    public bool AcceptOverdueNotified { get; private set; }
+
+    /// <summary>The reminder before the current handling or rework deadline has fired (once per deadline).</summary>
+    public bool DeadlineReminderSent { get; private set; }
+
+    /// <summary>
+    /// The escalation level (1 overdue … 3) reached and notified for the current deadline, written by the sweep
+    /// as each level fires; 0 before the deadline. Lists, the inbox, the 督办台 and the score count on it. It stays
+    /// after the unit responds (how far the case escalated) and starts again at 0 with a new deadline.
+    /// </summary>
+    public int EscalationLevelNotified { get; private set; }
+
     /// <summary>Optimistic concurrency token, bumped on every save that changes the row.</summary>
     public int Version { get; private set; }
 
     public IReadOnlyList<ComplaintEvent> Events => _events;
+
+    /// <summary>督办 notices issued on this case (loaded when the caller includes them).</summary>
+    public IReadOnlyList<SupervisionNotice> SupervisionNotices => _supervisionNotices;
 
     /// <summary>Notices raised by changes not yet saved; the persistence layer takes them (see <see cref="TakeNotices"/>).</summary>
     public IReadOnlyList<ComplaintNotice> PendingNotices => _notices;
@@ -166,7 +183,7 @@ public sealed class Complaint
             UpdatedAtUtc = nowUtc,
         };
         complaint.DueAtUtc = workflow.Calendar.DeadlineUtc(nowUtc, workflow.Deadlines.AcceptWorkingDays);
-        complaint.NextTimerAtUtc = complaint.DueAtUtc;
+        complaint.RecomputeNextTimer(workflow);
         complaint._events.Add(ComplaintEvent.Create(
             ComplaintActions.Submit, nowUtc, actorId: null, ActorRoles.Complainant,
             from: null, to: complaint.Status, publicNote: "已收到您反映的问题", internalNote: null));
@@ -195,7 +212,12 @@ public sealed class Complaint
         ExtensionRequested = PendingRequest == PendingRequest.Extension,
         Dissatisfied = Status == ComplaintStatus.AwaitingFeedback && Satisfaction == Workflow.Satisfaction.Dissatisfied,
         WithinReopenWindow = ClosedAtUtc is { } closed && workflow.Deadlines.IsWithinReopenWindow(closed, nowUtc),
+        SupervisionOpen = OpenSupervisionNotice() is not null,
     };
+
+    /// <summary>The oldest unanswered 督办 notice issued to the unit that handles the case now (null if none, or not loaded).</summary>
+    public SupervisionNotice? OpenSupervisionNotice() =>
+        _supervisionNotices.Where(n => n.IsOpen && n.UnitId == UnitId).OrderBy(n => n.IssuedAtUtc).FirstOrDefault();
 
     /// <summary>The actions <paramref name="role"/> may take on this case now.</summary>
     public IReadOnlyList<ActionDefinition> PermittedActions(WorkflowContext workflow, string role, DateTime nowUtc)
@@ -241,7 +263,8 @@ public sealed class Complaint
     /// appends the audit event.
     /// </summary>
     /// <param name="unit">The unit named by <c>assign</c> or <c>transfer</c>.</param>
-    public ComplaintEvent Perform(WorkflowContext workflow, string action, Actor actor, ValidatedFields fields, UnitRef? unit, DateTime nowUtc)
+    /// <param name="supervisionNumber">The number allocated for the notice a <c>supervise</c> issues (DB-2026-0001).</param>
+    public ComplaintEvent Perform(WorkflowContext workflow, string action, Actor actor, ValidatedFields fields, UnitRef? unit, DateTime nowUtc, string? supervisionNumber = null)
     {
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
@@ -266,8 +289,10 @@ public sealed class Complaint
         var deadlines = workflow.Deadlines;
         var calendar = workflow.Calendar;
         var from = Status;
+        var dueBefore = DueAtUtc;
         string? publicNote = null;
         var internalNote = fields.Text("note") ?? fields.Text("reason");
+        SupervisionNotice? supervision = null;
 
         switch (action)
         {
@@ -360,6 +385,24 @@ public sealed class Complaint
             case "feedback-timeout":
                 publicNote = "评价期满未评价，自动办结。";
                 break;
+            case "urge":
+                internalNote = $"催办：{fields.Text("note")}";
+                break;
+            case "supervise":
+                var number = supervisionNumber ?? throw new ArgumentNullException(nameof(supervisionNumber), "'supervise' needs the number allocated for its notice.");
+                var replyDays = fields.Int("workingDays") ?? deadlines.SupervisionReplyWorkingDays;
+                supervision = SupervisionNotice.Issue(number, UnitId, fields.Text("reason")!, actor.UserId ?? actor.Role, replyDays,
+                    calendar.DeadlineUtc(nowUtc, replyDays), nowUtc);
+                _supervisionNotices.Add(supervision);
+                internalNote = $"督办通知 {number}：{supervision.Reason}。请于 {ChinaTime.FormatDeadline(supervision.DueAtUtc)} 前答复。";
+                break;
+            case "answer-supervision":
+                supervision = OpenSupervisionNotice()
+                    ?? throw new WorkflowActionException(WorkflowRefusal.ConditionNotMet, action, Status, actor.Role,
+                        "No open supervision notice to answer.", "没有待答复的督办通知。");
+                supervision.Answered(fields.Text("answer")!, actor.UserId, nowUtc);
+                internalNote = $"答复督办 {supervision.Number}：{supervision.Answer}";
+                break;
             default:
                 throw new InvalidOperationException($"The workflow allows '{action}', but the complaint does not know how to apply it.");
         }
@@ -382,6 +425,12 @@ public sealed class Complaint
             case "approve":
                 Raise(NoticeKind.Replied, nowUtc);
                 break;
+            case "urge":
+                Raise(NoticeKind.Urged, nowUtc, note: fields.Text("note"));
+                break;
+            case "supervise":
+                Raise(NoticeKind.Supervised, nowUtc, note: supervision!.Reason, reference: supervision.Number);
+                break;
         }
         if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
         {
@@ -392,17 +441,249 @@ public sealed class Complaint
             ClosedAtUtc = nowUtc;
             DueAtUtc = null;
         }
-        NextTimerAtUtc = Status switch
+        if (DueAtUtc != dueBefore || (Status == ComplaintStatus.Submitted && from != ComplaintStatus.Submitted))
         {
-            ComplaintStatus.Submitted or ComplaintStatus.Assigned => DueAtUtc,
-            // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
-            ComplaintStatus.AwaitingFeedback when Satisfaction is null => deadlines.FeedbackTimeoutUtc(ApprovedAtUtc ?? nowUtc),
-            _ => null,
-        };
+            // A new deadline (assignment, transfer, extension, rework, reopen, back to intake) has timers of its own.
+            AcceptOverdueNotified = false;
+            DeadlineReminderSent = false;
+            EscalationLevelNotified = 0;
+        }
+        RecomputeNextTimer(workflow);
         UpdatedAtUtc = nowUtc;
 
         var e = ComplaintEvent.Create(action, nowUtc, actor.UserId, actor.Role, from, Status, publicNote, internalNote,
             fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value is Satisfaction sat ? Satisfactions.Codes.CodeOf(sat) : f.Value)));
+        _events.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// The action codes <see cref="Perform"/> has an effect for. The loader rejects a definition naming any other
+    /// action, so an unknown action stops start-up instead of failing when first used.
+    /// </summary>
+    public static IReadOnlySet<string> KnownEffects { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "assign", "transfer", "decline", "request-return", "approve-return", "reject-return", "reject-extension",
+        "request-extension", "approve-extension", "respond", "approve", "send-back", "feedback", "reopen", "close",
+        FeedbackTimeoutAction, "urge", "supervise", "answer-supervision",
+    };
+
+    // ---- timers ----
+
+    /// <summary>
+    /// Fires every timer of this case that is due at <paramref name="nowUtc"/>, each once: the accept deadline
+    /// of a submitted case, the reminder before the handling or rework deadline, the deadline itself (level 1)
+    /// and each further escalation level, an unanswered 督办 notice's reply deadline, and the feedback window.
+    /// Each appends a system event and raises its notice; markers on the row make a second call a no-op, and
+    /// the row's version makes two concurrent sweeps settle on one. A run days late fires every timer it
+    /// missed once, in order. Returns the events appended.
+    /// </summary>
+    public IReadOnlyList<ComplaintEvent> FireDueTimers(WorkflowContext workflow, DateTime nowUtc)
+    {
+        EnsureUtc(nowUtc);
+        EnsurePinned(workflow);
+        var fired = new List<ComplaintEvent>();
+        var calendar = workflow.Calendar;
+        var deadlines = workflow.Deadlines;
+
+        if (Status == ComplaintStatus.Submitted && !AcceptOverdueNotified && DueAtUtc is { } acceptBy && nowUtc >= acceptBy)
+        {
+            AcceptOverdueNotified = true;
+            fired.Add(TimerEvent(TimerActions.AcceptOverdue, nowUtc, $"受理期限（{ChinaTime.FormatDeadline(acceptBy)}）已过，尚未受理。", null));
+            Raise(NoticeKind.AcceptOverdue, nowUtc);
+        }
+
+        if (Status == ComplaintStatus.Assigned && DueAtUtc is { } due)
+        {
+            if (!DeadlineReminderSent && ReminderAtUtc(workflow, due) is { } remindAt && nowUtc >= remindAt)
+            {
+                DeadlineReminderSent = true;
+                // A reminder is only worth sending before the deadline; a sweep that runs after it goes
+                // straight to the overdue notice below.
+                if (nowUtc < due)
+                {
+                    fired.Add(TimerEvent(TimerActions.DeadlineReminder, nowUtc, $"距办理期限（{ChinaTime.FormatDeadline(due)}）不足 {deadlines.ReminderBeforeDeadlineWorkingDays} 个工作日，已提醒承办单位。", null));
+                    Raise(NoticeKind.DeadlineReminder, nowUtc);
+                }
+            }
+            var reached = EscalationLevel(workflow, nowUtc);
+            while (EscalationLevelNotified < reached)
+            {
+                var level = ++EscalationLevelNotified;
+                if (level == 1)
+                {
+                    fired.Add(TimerEvent(TimerActions.Overdue, nowUtc, $"已超过办理期限（{ChinaTime.FormatDeadline(due)}），未报送办理情况。", level));
+                    Raise(NoticeKind.Overdue, nowUtc, level: level);
+                }
+                else
+                {
+                    var days = deadlines.EscalationAfterDeadlineWorkingDays[level - 1];
+                    fired.Add(TimerEvent(TimerActions.Escalate, nowUtc, $"超期满 {days} 个工作日，升级为 {level} 级督办。", level));
+                    Raise(NoticeKind.Escalated, nowUtc, level: level);
+                }
+            }
+        }
+
+        if (Status is ComplaintStatus.Assigned or ComplaintStatus.UnderReview)
+        {
+            foreach (var notice in _supervisionNotices.Where(n => n.UnitId == UnitId && n.IsOverdue(nowUtc) && n.OverdueFiredAtUtc is null).OrderBy(n => n.DueAtUtc).ToList())
+            {
+                notice.OverdueFired(nowUtc);
+                fired.Add(TimerEvent(TimerActions.SupervisionOverdue, nowUtc, $"督办通知 {notice.Number} 答复期限（{ChinaTime.FormatDeadline(notice.DueAtUtc)}）已过，未答复。", null));
+                Raise(NoticeKind.SupervisionOverdue, nowUtc, note: notice.Reason, reference: notice.Number);
+            }
+        }
+
+        if (IsFeedbackTimeoutDue(workflow, nowUtc))
+        {
+            fired.Add(Perform(workflow, FeedbackTimeoutAction, new Actor(null, WorkflowRoles.System), ValidatedFields.Empty, null, nowUtc));
+        }
+        else
+        {
+            RecomputeNextTimer(workflow);
+        }
+        if (fired.Count > 0)
+        {
+            UpdatedAtUtc = nowUtc;
+        }
+        return fired;
+    }
+
+    /// <summary>
+    /// Counts the current deadline again from its start with <paramref name="workflow"/>'s calendar — after an
+    /// Admin uploaded a year's holidays that the deadline had been counted without (Monday–Friday fallback). The
+    /// start is replayed from the timeline (submitted, assigned, transferred, sent back, reopened, returned,
+    /// extended), which the caller must have loaded. If the deadline moves, its timers start again and a system
+    /// event says so. Returns whether it moved.
+    /// </summary>
+    public bool RecountDeadline(WorkflowContext workflow, int year, DateTime nowUtc)
+    {
+        EnsureUtc(nowUtc);
+        EnsurePinned(workflow);
+        if (Status is not (ComplaintStatus.Submitted or ComplaintStatus.Assigned) || DueAtUtc is not { } before)
+        {
+            return false;
+        }
+        var calendar = workflow.Calendar;
+        var deadlines = workflow.Deadlines;
+        DateTime? due = null;
+        int? requestedDays = null;
+        foreach (var e in _events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id))
+        {
+            switch (e.Action)
+            {
+                case ComplaintActions.Submit:
+                case "approve-return":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.AcceptWorkingDays);
+                    break;
+                case "assign":
+                case "transfer":
+                case "reopen":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
+                    break;
+                case "send-back":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
+                    break;
+                case "request-extension":
+                    requestedDays = IntField(e.Data, "workingDays");
+                    break;
+                case "approve-extension" when due is not null && requestedDays is { } days:
+                    due = calendar.ExtendUtc(due.Value, days);
+                    break;
+            }
+        }
+        if (due is null || due == before)
+        {
+            return false;
+        }
+        DueAtUtc = due;
+        AcceptOverdueNotified = false;
+        DeadlineReminderSent = false;
+        EscalationLevelNotified = 0;
+        RecomputeNextTimer(workflow);
+        UpdatedAtUtc = nowUtc;
+        _events.Add(ComplaintEvent.Create(TimerActions.DeadlineRecounted, nowUtc, null, ActorRoles.System, Status, Status,
+            $"根据新发布的 {year} 年节假日安排，{(Status == ComplaintStatus.Submitted ? "受理" : "办理")}期限重新计算为 {ChinaTime.FormatDeadline(due.Value)}。",
+            $"原期限 {ChinaTime.FormatDeadline(before)} 系按周一至周五推算（{year} 年节假日安排当时尚未发布）。"));
+        return true;
+    }
+
+    /// <summary>A whole-number field of an event's recorded fields (JSON), or null.</summary>
+    private static int? IntField(string? data, string name)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(data);
+        return document.RootElement.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : null;
+    }
+
+    /// <summary>
+    /// The one place <see cref="NextTimerAtUtc"/> is set: the earliest timer still pending, or null. Called after
+    /// every action and every firing, so the sweep's indexed query finds exactly the cases with something due.
+    /// </summary>
+    private void RecomputeNextTimer(WorkflowContext workflow)
+    {
+        DateTime? next = null;
+        void Consider(DateTime? at)
+        {
+            if (at is { } t && (next is null || t < next))
+            {
+                next = t;
+            }
+        }
+
+        switch (Status)
+        {
+            case ComplaintStatus.Submitted when !AcceptOverdueNotified:
+                Consider(DueAtUtc);
+                break;
+            case ComplaintStatus.Assigned when DueAtUtc is { } due:
+                if (!DeadlineReminderSent)
+                {
+                    Consider(ReminderAtUtc(workflow, due));
+                }
+                Consider(NextEscalationAtUtc(workflow, due));
+                break;
+            // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
+            case ComplaintStatus.AwaitingFeedback when Satisfaction is null && ApprovedAtUtc is { } approved:
+                Consider(workflow.Deadlines.FeedbackTimeoutUtc(approved));
+                break;
+        }
+        if (Status is ComplaintStatus.Assigned or ComplaintStatus.UnderReview)
+        {
+            foreach (var notice in _supervisionNotices.Where(n => n.UnitId == UnitId && n.IsOpen && n.OverdueFiredAtUtc is null))
+            {
+                Consider(notice.DueAtUtc);
+            }
+        }
+        NextTimerAtUtc = next;
+    }
+
+    /// <summary>When the reminder before <paramref name="due"/> is due; null if that is not after the deadline was set.</summary>
+    private DateTime? ReminderAtUtc(WorkflowContext workflow, DateTime due)
+    {
+        var at = workflow.Calendar.ReminderUtc(due, workflow.Deadlines.ReminderBeforeDeadlineWorkingDays);
+        return at < due ? at : null;
+    }
+
+    /// <summary>When the next escalation level after the one notified is reached (level 1 at the deadline itself); null after level 3.</summary>
+    private DateTime? NextEscalationAtUtc(WorkflowContext workflow, DateTime due)
+    {
+        var offsets = workflow.Deadlines.EscalationAfterDeadlineWorkingDays;
+        var level = EscalationLevelNotified + 1;
+        if (level > offsets.Count)
+        {
+            return null;
+        }
+        return level == 1 ? due : workflow.Calendar.AfterDeadlineUtc(due, offsets[level - 1]);
+    }
+
+    private ComplaintEvent TimerEvent(string action, DateTime nowUtc, string internalNote, int? level)
+    {
+        var e = ComplaintEvent.Create(action, nowUtc, actorId: null, ActorRoles.System, Status, Status, publicNote: null, internalNote,
+            level is null ? null : JsonSerializer.Serialize(new { level }));
         _events.Add(e);
         return e;
     }

@@ -72,10 +72,29 @@ public static class ComplaintActions
         [Submit] = "提交反映",
         [Supplement] = "补充材料",
         [ViewContact] = "查看反映人信息",
+        [TimerActions.AcceptOverdue] = "受理超期提醒",
+        [TimerActions.DeadlineReminder] = "办理期限提醒",
+        [TimerActions.Overdue] = "办理超期",
+        [TimerActions.Escalate] = "超期升级",
+        [TimerActions.SupervisionOverdue] = "督办答复超期",
+        [TimerActions.DeadlineRecounted] = "期限重新计算",
     };
 
     /// <summary>Labels of the actions outside the workflow definition; workflow actions take their label from it.</summary>
     public static string? LabelOf(string action) => Labels.GetValueOrDefault(action);
+}
+
+/// <summary>The timeline events the sweep appends when a timer fires (system actor; not workflow actions).</summary>
+public static class TimerActions
+{
+    public const string AcceptOverdue = "accept-overdue";
+    public const string DeadlineReminder = "deadline-reminder";
+    public const string Overdue = "overdue";
+    public const string Escalate = "escalate";
+    public const string SupervisionOverdue = "supervision-overdue";
+
+    /// <summary>Not a timer: the deadline was counted again after a year's holiday calendar was uploaded.</summary>
+    public const string DeadlineRecounted = "deadline-recounted";
 }
 
 public static class ActorRoles

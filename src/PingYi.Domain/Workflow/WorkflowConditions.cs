@@ -26,10 +26,13 @@ public static class WorkflowConditions
     /// <summary>The case was closed less than <c>deadlines.reopenWindowDays</c> ago.</summary>
     public const string WithinReopenWindow = "within-reopen-window";
 
-    /// <summary>The facts a caller's predicate is asked about.</summary>
-    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow];
+    /// <summary>A 督办 notice issued to the handling unit awaits its answer (workflow v2).</summary>
+    public const string SupervisionOpen = "supervision-open";
 
-    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow];
+    /// <summary>The facts a caller's predicate is asked about.</summary>
+    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow, SupervisionOpen];
+
+    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow, SupervisionOpen];
 
     public static bool IsKnown(string? condition) => condition is not null && All.Contains(condition, StringComparer.Ordinal);
 
@@ -39,7 +42,7 @@ public static class WorkflowConditions
         null => true,
         NoPendingRequest => !facts(ReturnRequested) && !facts(ExtensionRequested),
         NotDissatisfied => !facts(Dissatisfied),
-        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow => facts(condition),
+        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow or SupervisionOpen => facts(condition),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition, "Unknown workflow condition."),
     };
 
@@ -63,6 +66,7 @@ public static class WorkflowConditions
         Dissatisfied => "评价不是“不满意”",
         NotDissatisfied => "评价为“不满意”",
         WithinReopenWindow => $"已超过办结后 {deadlines.ReopenWindowDays} 天的重新交办期限",
+        SupervisionOpen => "没有待答复的督办通知",
         _ => condition,
     };
 }
@@ -81,6 +85,8 @@ public sealed record WorkflowFacts
 
     public bool WithinReopenWindow { get; init; }
 
+    public bool SupervisionOpen { get; init; }
+
     public static WorkflowFacts None { get; } = new();
 
     public bool Evaluate(string fact) => fact switch
@@ -89,6 +95,7 @@ public sealed record WorkflowFacts
         WorkflowConditions.ExtensionRequested => ExtensionRequested,
         WorkflowConditions.Dissatisfied => Dissatisfied,
         WorkflowConditions.WithinReopenWindow => WithinReopenWindow,
+        WorkflowConditions.SupervisionOpen => SupervisionOpen,
         _ => throw new ArgumentOutOfRangeException(nameof(fact), fact, "Not a base workflow fact."),
     };
 }

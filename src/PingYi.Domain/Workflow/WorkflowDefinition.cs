@@ -120,6 +120,12 @@ public sealed record WorkflowDeadlines(
     int ReminderBeforeDeadlineWorkingDays,
     IReadOnlyList<int> EscalationAfterDeadlineWorkingDays)
 {
+    /// <summary>
+    /// <c>deadlines.supervisionReplyWorkingDays</c>: the default reply deadline of a 督办 notice (v2 on; 3 when a
+    /// definition does not say).
+    /// </summary>
+    public int SupervisionReplyWorkingDays { get; init; } = 3;
+
     /// <summary>The handling deadline for a category: its own entry, else the default.</summary>
     public int HandleWorkingDays(ProblemCategory category) =>
         HandleWorkingDaysByCategory.TryGetValue(category, out var days) ? days : DefaultHandleWorkingDays;

@@ -190,6 +190,12 @@ public static partial class WorkflowDefinitionLoader
                 {
                     Fail(Child(itemPath, "code"), $"duplicate action '{code}' (already at {firstAt[code]})");
                 }
+                // Effects are checked like the rest of a definition: an action the aggregate cannot apply
+                // would pass start-up and fail on first use.
+                if (!Complaint.KnownEffects.Contains(code))
+                {
+                    Fail(Child(itemPath, "code"), $"the engine has no effect for action '{code}'; known actions: {string.Join(", ", Complaint.KnownEffects)}");
+                }
                 var label = RequiredNonEmptyString(item, itemPath, "label");
                 var roles = ReadRoles(item, itemPath);
                 var fields = ReadFields(item, itemPath, deadlines);
@@ -391,7 +397,7 @@ public static partial class WorkflowDefinitionLoader
                 Fail(path, "missing");
             }
             ExpectObject(d, path, "acceptWorkingDays", "handleWorkingDays", "reworkWorkingDays", "maxExtensionWorkingDays",
-                "feedbackWindowDays", "reopenWindowDays", "reminders", "escalation");
+                "feedbackWindowDays", "reopenWindowDays", "reminders", "escalation", "supervisionReplyWorkingDays");
 
             var accept = PositiveInt(d, path, "acceptWorkingDays", "working days");
 
@@ -477,7 +483,18 @@ public static partial class WorkflowDefinitionLoader
                 n++;
             }
 
-            return new WorkflowDeadlines(accept, handleDefault!.Value, byCategory, rework, maxExtension, feedbackWindow, reopenWindow, remindBefore, offsets);
+            var supervisionReply = d.TryGetProperty("supervisionReplyWorkingDays", out _)
+                ? PositiveInt(d, path, "supervisionReplyWorkingDays", "working days")
+                : 3;
+            if (supervisionReply > maxExtension)
+            {
+                Fail(Child(path, "supervisionReplyWorkingDays"), $"the default reply deadline ({supervisionReply}) exceeds maxExtensionWorkingDays ({maxExtension}), the most a workingDays field accepts");
+            }
+
+            return new WorkflowDeadlines(accept, handleDefault!.Value, byCategory, rework, maxExtension, feedbackWindow, reopenWindow, remindBefore, offsets)
+            {
+                SupervisionReplyWorkingDays = supervisionReply,
+            };
         }
 
         private void CheckEveryActionHasATransition(List<ActionDefinition> actions, List<TransitionDefinition> transitions)

@@ -12,6 +12,8 @@ using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
+using PingYi.Web.Features.Calendars;
+using PingYi.Web.Features.Oversight;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -135,6 +137,8 @@ public static class HostingExtensions
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();
         services.AddScoped<SweepTimers.Job>();
+        services.AddCalendars();
+        services.AddOversight();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         services.AddHangfire(hangfire =>
@@ -187,6 +191,7 @@ public static class HostingExtensions
         PerformAction.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
+        app.MapCalendars();
 
         app.MapNotifications();
         app.MapEvaluation();

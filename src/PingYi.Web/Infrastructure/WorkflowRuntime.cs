@@ -15,9 +15,28 @@ public sealed class WorkflowRuntime(WorkflowRegistry registry, WorkingDayCalenda
 {
     public const string ComplaintWorkflowId = "complaint-handling";
 
+    private readonly IReadOnlyList<(HolidayYear Year, string Source)> _shipped = calendar.Years;
+    private WorkingDayCalendar _calendar = calendar;
+
     public WorkflowRegistry Registry { get; } = registry;
 
-    public WorkingDayCalendar Calendar { get; } = calendar;
+    /// <summary>
+    /// The shipped year files combined with the years Admins uploaded (see <see cref="UseUploadedYears"/>); replaced
+    /// as a whole, so a request sees one consistent calendar.
+    /// </summary>
+    public WorkingDayCalendar Calendar => Volatile.Read(ref _calendar);
+
+    /// <summary>Rebuilds <see cref="Calendar"/> with <paramref name="uploaded"/> overriding the shipped files of the same years.</summary>
+    /// <exception cref="CalendarDataException">The years contradict each other about a date.</exception>
+    public WorkingDayCalendar UseUploadedYears(IEnumerable<(HolidayYear Year, string Source)> uploaded)
+    {
+        var combined = WorkingDayCalendar.Combine(_shipped, uploaded);
+        Volatile.Write(ref _calendar, combined);
+        return combined;
+    }
+
+    /// <summary>What <see cref="UseUploadedYears"/> would build, without using it (to validate an upload).</summary>
+    public WorkingDayCalendar Preview(IEnumerable<(HolidayYear Year, string Source)> uploaded) => WorkingDayCalendar.Combine(_shipped, uploaded);
 
     public WorkflowContext ForNewComplaint() => new(Registry.Latest(ComplaintWorkflowId), Calendar);
 
@@ -58,6 +77,6 @@ public sealed class CalendarHealthCheck(WorkflowRuntime runtime, TimeProvider ti
         var year = ChinaTime.Today(time).Year;
         return Task.FromResult(runtime.Calendar.HasDataFor(year)
             ? HealthCheckResult.Healthy($"Holiday calendar covers {year}.")
-            : HealthCheckResult.Degraded($"No holiday calendar for {year}: deadlines count Monday–Friday. Add workflows/calendars/cn/{year}.json."));
+            : HealthCheckResult.Degraded($"No holiday calendar for {year}: deadlines count Monday–Friday. Upload it at /staff/calendars (PUT /api/v1/admin/calendars/{year}) or add workflows/calendars/cn/{year}.json."));
     }
 }

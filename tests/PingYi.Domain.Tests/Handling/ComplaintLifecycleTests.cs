@@ -6,7 +6,7 @@ using PingYi.Domain.Workflow;
 
 namespace PingYi.Domain.Tests.Handling;
 
-/// <summary>The Complaint aggregate under the real v1 definition and the real 2020 calendar.</summary>
+/// <summary>The Complaint aggregate under the latest real definition (v2) and the real 2020 calendar.</summary>
 public sealed class ComplaintLifecycleTests
 {
     private static readonly WorkflowContext Workflow = new(
@@ -46,7 +46,7 @@ public sealed class ComplaintLifecycleTests
         var c = Lodge();
 
         Assert.Equal(ComplaintStatus.Submitted, c.Status);
-        Assert.Equal(("complaint-handling", 1), (c.WorkflowId, c.WorkflowVersion));
+        Assert.Equal(("complaint-handling", 2), (c.WorkflowId, c.WorkflowVersion));
         // 9-30 is the first working day, then the holiday: the second is Friday 10-09.
         Assert.Equal(Utc("2020-10-09T16:00:00"), c.DueAtUtc);
         Assert.Equal(c.DueAtUtc, c.NextTimerAtUtc);
@@ -231,11 +231,10 @@ public sealed class ComplaintLifecycleTests
     public void A_complaint_refuses_a_definition_it_was_not_started_under()
     {
         var c = Lodge();
-        var other = WorkflowDefinitionLoader.Parse(
-            File.ReadAllText(Path.Combine(RepoPaths.Workflows, "complaint-handling.v1.json")).Replace("\"version\": 1", "\"version\": 2"),
-            "complaint-handling.v2.json");
-        var v2 = new WorkflowContext(new WorkflowEngine(other), Workflow.Calendar);
+        var other = WorkflowDefinitionLoader.LoadFile(Path.Combine(RepoPaths.Workflows, "complaint-handling.v1.json"));
+        var v1 = new WorkflowContext(new WorkflowEngine(other), Workflow.Calendar);
 
-        Assert.Throws<InvalidOperationException>(() => c.PermittedActions(v2, WorkflowRoles.Supervisor, T0));
+        Assert.Throws<InvalidOperationException>(() => c.PermittedActions(v1, WorkflowRoles.Supervisor, T0));
+        Assert.Throws<InvalidOperationException>(() => c.FireDueTimers(v1, T0.AddDays(30)));
     }
 }

@@ -63,6 +63,8 @@ public sealed class DefinitionValidationTests
         { "malformed JSON", "\"version\": 1,", "\"version\": 1", "$", "malformed JSON at line 5" },
         { "root is not an object", Valid, "[]", "$", "expected an object, found an array" },
         { "missing id", "\"id\": \"mini\",", "", "$.id", "missing" },
+        { "action the engine has no effect for", "{ \"code\": \"close\", \"label\": \"办结\"", "{ \"code\": \"archive\", \"label\": \"办结\"", "$.actions[2].code", "the engine has no effect for action 'archive'" },
+        { "supervision reply beyond the extension bound", "\"reopenWindowDays\"", "\"supervisionReplyWorkingDays\": 99, \"reopenWindowDays\"", "$.deadlines.supervisionReplyWorkingDays", "exceeds maxExtensionWorkingDays" },
         { "bad id", "\"id\": \"mini\",", "\"id\": \"Mini Flow\",", "$.id", "'Mini Flow' is not a valid id" },
         { "missing version", "\"version\": 1,", "", "$.version", "missing" },
         { "version zero", "\"version\": 1,", "\"version\": 0,", "$.version", "version must be 1 or more, found 0" },

@@ -298,7 +298,8 @@ public sealed class TransitionTableTests
                 Engine.PermittedActions(status, role, fact => { asked.Add(fact); return false; });
             }
         }
-        Assert.Equal(WorkflowConditions.BaseFacts.Order(), asked.Order());
+        // v1 has no 督办, so it never asks whether one is open.
+        Assert.Equal(WorkflowConditions.BaseFacts.Where(f => f != WorkflowConditions.SupervisionOpen).Order(), asked.Order());
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class WorkflowStartupTests
         { "malformed-json", "complaint-handling.v1.json", "$: malformed JSON at line" },
         { "bad-calendar", "calendars/cn/2026.json", "$.days[0].isOffDay" },
         { "bad-evaluation-round", "evaluation/2020.json", "$.sources: the weights must add up to 1" },
+        { "action-without-effect", "complaint-handling.v2.json", "$.actions[ARCHIVE].code: the engine has no effect for action 'archive'" },
     };
 
     [Theory]
@@ -54,6 +55,18 @@ public sealed class WorkflowStartupTests
                 var json = JsonNode.Parse(File.ReadAllText(target))!;
                 json["sources"]![0]!["weight"] = 0.9;
                 File.WriteAllText(target, json.ToJsonString());
+                break;
+            }
+            case "action-without-effect":
+            {
+                // Today's failure mode before the check: a v2 file with an action the aggregate cannot apply
+                // passed start-up and answered 500 when used.
+                var json = JsonNode.Parse(File.ReadAllText(target))!;
+                var actions = json["actions"]!.AsArray();
+                actions.Add(new JsonObject { ["code"] = "archive", ["label"] = "归档", ["roles"] = new JsonArray("supervisor") });
+                json["transitions"]!.AsArray().Add(new JsonObject { ["action"] = "archive", ["from"] = new JsonArray("closed"), ["to"] = "closed" });
+                File.WriteAllText(target, json.ToJsonString());
+                expected = expected.Replace("ARCHIVE", (actions.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 break;
             }
             case "bad-calendar":

@@ -20,7 +20,8 @@ public sealed class ComplaintAccess(PingYiDbContext db, IAuthorizationService au
         Complaint? complaint = null;
         if (TrackingNumber.TryNormalize(trackingNumber, out var number))
         {
-            var query = track ? db.Complaints : db.Complaints.AsNoTracking();
+            // The 督办 notices are part of the aggregate's state (whether one awaits an answer, their timers).
+            var query = (track ? db.Complaints : db.Complaints.AsNoTracking()).Include(c => c.SupervisionNotices);
             complaint = await query.FirstOrDefaultAsync(c => c.TrackingNumber == number, ct);
         }
         if (complaint is null || !await AllowedAsync(user, complaint, ComplaintOperations.View))

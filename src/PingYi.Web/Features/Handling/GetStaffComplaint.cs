@@ -21,6 +21,9 @@ public static class GetStaffComplaint
         DateTime At, string Action, string ActionLabel, string ActorRole, string? ActorName,
         string? From, string? To, string? Note, string? InternalNote, string? Data);
 
+    /// <summary>A 督办 notice on the case; <c>Overdue</c> while unanswered past its reply deadline.</summary>
+    public sealed record SupervisionInfo(string Number, string Reason, DateTime IssuedAt, DateTime DueAt, int WorkingDays, bool Open, bool Overdue, DateTime? AnsweredAt, string? Answer);
+
     public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields);
 
     public sealed record ActionField(string Name, string Label, string Type, bool Required, int? MaxLength, int? Min, int? Max);
@@ -55,7 +58,11 @@ public static class GetStaffComplaint
         int Version,
         IReadOnlyList<AttachmentInfo> Attachments,
         IReadOnlyList<TimelineItem> Timeline,
-        IReadOnlyList<AvailableAction> Actions)
+        IReadOnlyList<AvailableAction> Actions,
+        /// <summary>The escalation level the sweep has reached and notified for the current deadline (stored).</summary>
+        int EscalationLevelNotified,
+        DateTime? NextTimerAt,
+        IReadOnlyList<SupervisionInfo> Supervisions)
     {
         public string ETag => ETagFor(Version);
     }
@@ -127,7 +134,11 @@ public static class GetStaffComplaint
                     e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
                     e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
                     e.PublicNote, e.InternalNote, e.Data)).ToList(),
-                actions);
+                actions,
+                c.EscalationLevelNotified,
+                c.NextTimerAtUtc,
+                c.SupervisionNotices.OrderBy(n => n.IssuedAtUtc).Select(n => new SupervisionInfo(
+                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer)).ToList());
         }
     }
 

@@ -88,9 +88,15 @@ public static class PerformAction
                 }
             }
 
+            string? supervisionNumber = null;
+            if (command.Action == "supervise")
+            {
+                supervisionNumber = await SupervisionNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
+            }
+
             try
             {
-                complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now);
+                complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now, supervisionNumber);
                 await db.SaveChangesAsync(ct);
             }
             catch (WorkflowActionException e)

@@ -2,15 +2,15 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
-using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Handling;
 
 /// <summary>
-/// Deadlines are data, not jobs: each complaint carries <see cref="Complaint.NextTimerAtUtc"/>, and a
-/// recurring job fires the timer transitions that are due. It takes no arguments and is idempotent, so
-/// a missed or crashed run is simply caught up by the next one.
+/// Deadlines are data, not jobs: each complaint carries <see cref="Complaint.NextTimerAtUtc"/> (its earliest
+/// pending timer), and a recurring job fires what is due through the aggregate. The job takes no arguments
+/// and is idempotent: what fired is recorded on the row in the same save as its event and notices, so a
+/// crashed, repeated or late run fires each timer once, and two concurrent runs settle on the row's version.
 /// </summary>
 public static class SweepTimers
 {
@@ -19,51 +19,100 @@ public static class SweepTimers
 
     public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
     {
-        /// <summary>Closes every case whose feedback window ended without a rating; returns how many.</summary>
+        /// <summary>Fires every due timer; returns how many fired (timeline events appended).</summary>
         public async Task<int> HandleAsync(CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var closed = 0;
+            var fired = 0;
+            DateTime lastAt = DateTime.MinValue;
+            long lastId = 0;
             while (true)
             {
-                var closedBefore = closed;
-                // Indexed on NextTimerAtUtc; only awaiting-feedback cases have a timer transition today
-                // (reminders and escalation of deadlines are notices, not transitions).
-                var due = await db.Complaints
-                    .Where(c => c.NextTimerAtUtc <= now && c.Status == ComplaintStatus.AwaitingFeedback)
-                    .OrderBy(c => c.NextTimerAtUtc)
+                // Set-based and indexed (NextTimerAtUtc): the cost follows what is due, not what is open.
+                // Keyset paging, so a row that could not advance (lost a race, failed) is not taken again
+                // in this run; the next run retries it.
+                var at = lastAt;
+                var id = lastId;
+                var due = await db.Complaints.AsNoTracking()
+                    .Where(c => c.NextTimerAtUtc <= now)
+                    .Where(c => c.NextTimerAtUtc > at || (c.NextTimerAtUtc == at && c.Id > id))
+                    .OrderBy(c => c.NextTimerAtUtc).ThenBy(c => c.Id)
+                    .Select(c => new { c.Id, At = c.NextTimerAtUtc!.Value })
                     .Take(BatchSize)
                     .ToListAsync(ct);
-                foreach (var complaint in due)
+                if (due.Count == 0)
                 {
-                    var workflow = workflows.For(complaint);
-                    if (!complaint.IsFeedbackTimeoutDue(workflow, now))
-                    {
-                        continue;
-                    }
-                    complaint.Perform(workflow, "feedback-timeout", new Actor(null, WorkflowRoles.System), ValidatedFields.Empty, null, now);
-                    try
-                    {
-                        await db.SaveChangesAsync(ct);
-                        closed++;
-                    }
-                    catch (DbUpdateConcurrencyException)
-                    {
-                        // Someone acted on it meanwhile (a late rating, a reopen): their action stands.
-                        db.Entry(complaint).State = EntityState.Detached;
-                    }
+                    break;
                 }
-                db.ChangeTracker.Clear();
-                if (due.Count < BatchSize || closed == closedBefore)
+                (lastAt, lastId) = (due[^1].At, due[^1].Id);
+                fired += await FireBatchAsync(due.Select(d => d.Id).ToList(), now, ct);
+                if (due.Count < BatchSize)
                 {
                     break;
                 }
             }
-            if (closed > 0)
+            if (fired > 0)
             {
-                logger.LogInformation("Closed {Count} complaints whose feedback window ended.", closed);
+                logger.LogInformation("Timer sweep fired {Count} timers.", fired);
             }
-            return closed;
+            return fired;
+        }
+
+        /// <summary>One save for the batch; if another writer changed any of its rows, each row is retried alone.</summary>
+        private async Task<int> FireBatchAsync(List<long> ids, DateTime now, CancellationToken ct)
+        {
+            try
+            {
+                var fired = await FireAsync(await LoadAsync(ids, now, ct), now);
+                await db.SaveChangesAsync(ct);
+                return fired;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+            var total = 0;
+            foreach (var id in ids)
+            {
+                try
+                {
+                    var fired = await FireAsync(await LoadAsync([id], now, ct), now);
+                    await db.SaveChangesAsync(ct);
+                    total += fired;
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // Another sweep or a staff action changed it first: theirs stands, and what is still
+                    // due (per the row they saved) is fired by the next run.
+                    logger.LogInformation("Timer of complaint {Id} lost a race; the next sweep retries it.", id);
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+            return total;
+        }
+
+        private Task<List<Complaint>> LoadAsync(List<long> ids, DateTime now, CancellationToken ct) =>
+            db.Complaints
+                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null))
+                // Re-checked: a row another node fired since the batch was read is no longer due.
+                .Where(c => ids.Contains(c.Id) && c.NextTimerAtUtc <= now)
+                .ToListAsync(ct);
+
+        private Task<int> FireAsync(List<Complaint> complaints, DateTime now)
+        {
+            var fired = 0;
+            foreach (var complaint in complaints)
+            {
+                fired += complaint.FireDueTimers(workflows.For(complaint), now).Count;
+            }
+            return Task.FromResult(fired);
         }
     }
 

@@ -1,0 +1,74 @@
+using ScottPlot;
+
+namespace PingYi.Web.Features.Oversight;
+
+/// <summary>
+/// The 督办台's bar chart of overdue cases by unit, drawn by ScottPlot: SVG for the page (embedded as an image,
+/// so the page's CSP — no inline style — does not touch the chart's own styling) and PNG to download.
+/// </summary>
+public static class OverdueChart
+{
+    public const int Width = 800;
+
+    public static int HeightFor(int units) => Math.Max(200, 80 + 36 * units);
+
+    public static string Svg(GetOversight.Board board) => Build(board).GetSvgXml(Width, HeightFor(Count(board)));
+
+    public static byte[] Png(GetOversight.Board board) => Build(board).GetImageBytes(Width, HeightFor(Count(board)), ImageFormat.Png);
+
+    private static int Count(GetOversight.Board board) => Math.Max(1, board.Units.Count(u => u.OverdueCount > 0));
+
+    private static Plot Build(GetOversight.Board board)
+    {
+        // Largest at the top: ScottPlot counts positions upwards.
+        var units = board.Units.Where(u => u.OverdueCount > 0).OrderBy(u => u.OverdueCount).ThenByDescending(u => u.UnitCode, StringComparer.Ordinal).ToList();
+        var plot = new Plot();
+        var bars = units.Select((u, i) => new Bar
+        {
+            Position = i,
+            Value = u.OverdueCount,
+            FillColor = u.MaxLevel >= 2 ? Color.FromHex("#b3261e") : Color.FromHex("#c77700"),
+            Label = u.OverdueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).ToList();
+        var series = plot.Add.Bars(bars);
+        series.Horizontal = true;
+        series.ValueLabelStyle.FontSize = 14;
+        plot.Axes.Left.SetTicks(units.Select((_, i) => (double)i).ToArray(), units.Select(u => u.UnitName).ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Margins(left: 0, right: 0.15);
+        plot.Title(units.Count == 0 ? "暂无超期反映" : "各单位超期反映件数");
+        plot.XLabel("超期件数（红色：已升级至二级以上督办）");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (ChineseFont.Value is { } family)
+        {
+            plot.Font.Set(family);
+        }
+        return plot;
+    }
+
+    /// <summary>
+    /// ScottPlot's SkiaSharp build on Linux carries no fontconfig, so it cannot find system fonts and would draw unit
+    /// names as nothing: register a CJK font file by path, under its real family name so that a browser showing the
+    /// SVG uses the same font. Null when none is installed (the page still lists every unit in text and alt text).
+    /// </summary>
+    private static readonly Lazy<string?> ChineseFont = new(() =>
+    {
+        (string Family, string File)[] candidates =
+        [
+            ("Noto Sans CJK SC", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+            ("Noto Sans CJK SC", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+            ("Noto Serif CJK SC", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+            ("WenQuanYi Micro Hei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+            ("Droid Sans Fallback", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+        ];
+        foreach (var (family, file) in candidates)
+        {
+            if (File.Exists(file))
+            {
+                Fonts.AddFontFile(family, file);
+                return family;
+            }
+        }
+        return null;
+    });
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Web.Features.Oversight;
+
+namespace PingYi.Web.Features.Staff.Oversight;
+
+/// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
+[Authorize(Roles = StaffRoles.Supervisor)]
+public sealed class IndexModel(GetOversight.Handler oversight, TimeProvider time) : PageModel
+{
+    public GetOversight.Board Board { get; private set; } = new("overdue", []);
+
+    /// <summary>The chart as an SVG data URI: in the page, no extra request, and outside the page's style CSP.</summary>
+    public string ChartDataUri { get; private set; } = string.Empty;
+
+    public async Task OnGetAsync(string? sort, CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "no-store";
+        Board = await oversight.HandleAsync(sort, ct);
+        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(Board)));
+    }
+
+    /// <summary>The same chart as PNG, to download (GET /staff/oversight?handler=png).</summary>
+    public async Task<IActionResult> OnGetPngAsync(CancellationToken ct)
+    {
+        var board = await oversight.HandleAsync(null, ct);
+        Response.Headers.CacheControl = "no-store";
+        return File(OverdueChart.Png(board), "image/png", $"超期反映-{ChinaTime.Today(time):yyyyMMdd}.png");
+    }
+}
