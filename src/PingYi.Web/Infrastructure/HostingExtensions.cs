@@ -8,6 +8,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Admin;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Tracking;
@@ -124,6 +125,7 @@ public static class HostingExtensions
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();
         services.AddScoped<SweepTimers.Job>();
+        builder.AddAdministration();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         services.AddHangfire(hangfire =>
@@ -176,6 +178,8 @@ public static class HostingExtensions
         PerformAction.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
+
+        app.MapAdministration();
 
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 
