@@ -31,11 +31,11 @@ public static class AdminRegistration
         services.AddSingleton<IAuthorizationHandler, AccountAdministrationHandler>();
         services.AddSingleton<IAuthorizationHandler, AuditLogHandler>();
 
-        // Password policy: our validator decides the classes, the e-mail rule and the history; the
-        // built-in one keeps only the length.
+        // Password policy: our validator decides length, classes, the e-mail rule and the history, with
+        // Chinese messages; the built-in one (English messages) is left with nothing to check.
         services.Configure<IdentityOptions>(o =>
         {
-            o.Password.RequiredLength = settings.PasswordMinLength;
+            o.Password.RequiredLength = 1;
             o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
             o.Password.RequiredUniqueChars = 1;
             // A disabled account is "unconfirmed" (ActiveAccountConfirmation): sign-in answers NotAllowed.
@@ -46,6 +46,7 @@ public static class AdminRegistration
         services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<StaffUser>, StaffUserStore>();
         // Every request is checked against the account as it is now (stamp, disabled, roles, unit).
         services.AddScoped<IClaimsTransformation, StaffSessionValidator>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, EndedSessionResultHandler>();
         // The cookie's own stamp check would only repeat ours; the idle timeout is the cookie's sliding expiry.
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {

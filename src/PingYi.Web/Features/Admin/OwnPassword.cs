@@ -11,6 +11,8 @@ public static class OwnPassword
 {
     public sealed record ChangeBody(string? CurrentPassword, string? NewPassword);
 
+    public sealed record LinkBody(string? Id, string? Token, string? NewPassword);
+
     public sealed class Handler(UserManager<StaffUser> users, PingYiDbContext db, AuditLog audit)
     {
         public async Task<Result<StaffUser>> ChangeAsync(ClaimsPrincipal principal, ChangeBody body, CancellationToken ct)
@@ -88,5 +90,20 @@ public static class OwnPassword
             .RequireAuthorization()
             .WithName("ChangeOwnPassword")
             .WithSummary("修改本人密码（成功后须重新登录）");
+        account.MapPost("/set-password", async (HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var body = await ApiBody.ReadJsonAsync<LinkBody>(http, 8 * 1024, ct);
+                if (!body.Succeeded)
+                {
+                    return body.Failure!.ToProblem();
+                }
+                var b = body.Value!;
+                var result = await handler.SetWithTokenAsync(b.Id, b.Token, b.NewPassword, ct);
+                return result.Succeeded ? Results.NoContent() : result.Failure!.ToProblem();
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithName("SetPasswordWithLink")
+            .WithSummary("凭一次性链接（id、token）设置新密码");
     }
 }

@@ -179,3 +179,23 @@ public sealed class ForcePasswordChangeFilter : IAsyncPageFilter
         await next();
     }
 }
+
+/// <summary>
+/// A session <see cref="StaffSessionValidator"/> ended still counts as a successful authentication to the
+/// authorization middleware (the scheme did accept the cookie or token), which would answer 403. The
+/// caller is in fact signed out: answer with a challenge instead (401 for the API, the sign-in page for pages).
+/// </summary>
+public sealed class EndedSessionResultHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+{
+    private readonly Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, Microsoft.AspNetCore.Authorization.AuthorizationPolicy policy,
+        Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated != true)
+        {
+            authorizeResult = Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult.Challenge();
+        }
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
