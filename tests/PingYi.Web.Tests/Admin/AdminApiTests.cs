@@ -184,22 +184,22 @@ public abstract class AdminApiTests(AppFixture fixture)
         var move = new JsonObject { ["id"] = id, ["email"] = email, ["displayName"] = "调岗人员", ["role"] = "unit-handler", ["unitCode"] = b, ["active"] = true };
         await ExpectAsync(await _admin.PutAsync(Admin, $"/api/v1/admin/users/{id}", move), HttpStatusCode.OK);
 
-        // The old token carries the old unit and is finished (the case page, open to the public with an
-        // access code, answers 404 to it); the next sign-in sees the new unit's cases only.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/complaints")).StatusCode);
+        // The same token, on its next request: the new unit's cases, no longer the old unit's.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/complaints/{inA}")).StatusCode);
-        var moved = await _admin.BearerAsync(email);
-        Assert.Equal(HttpStatusCode.NotFound, (await moved.GetAsync($"/api/v1/complaints/{inA}")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await moved.GetAsync($"/api/v1/complaints/{inB}")).StatusCode);
-        var list = JsonNode.Parse(await ExpectAsync(await moved.GetAsync("/api/v1/complaints?q=单位的反映&limit=100"), HttpStatusCode.OK))!["items"]!.AsArray();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/complaints/{inB}")).StatusCode);
+        var list = JsonNode.Parse(await ExpectAsync(await client.GetAsync("/api/v1/complaints?q=单位的反映&limit=100"), HttpStatusCode.OK))!["items"]!.AsArray();
         Assert.Contains(list, i => i!["trackingNumber"]!.GetValue<string>() == inB);
         Assert.DoesNotContain(list, i => i!["trackingNumber"]!.GetValue<string>() == inA);
+        var action = await StaffApi.ActAsync(client, inA, "respond", new { response = "不应成功" });
+        Assert.NotEqual(HttpStatusCode.OK, action.StatusCode);
 
-        // A role change reaches an existing session too: made a supervisor, then back to a handler.
+        // A role change reaches the same session too: made a supervisor, it sees both units' cases.
         var promote = new JsonObject { ["email"] = email, ["displayName"] = "调岗人员", ["role"] = "supervisor", ["active"] = true };
         await ExpectAsync(await _admin.PutAsync(Admin, $"/api/v1/admin/users/{id}", promote), HttpStatusCode.OK);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await moved.GetAsync("/api/v1/complaints")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await (await _admin.BearerAsync(email)).GetAsync($"/api/v1/complaints/{inA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/complaints/{inA}")).StatusCode);
+        var record = (await AuditAsync("?kind=user.updated")).First(r => r!["target"]!.GetValue<string>() == email)!;
+        Assert.Equal("unit-handler", record["before"]!["role"]!.GetValue<string>());
+        Assert.Equal("supervisor", record["after"]!["role"]!.GetValue<string>());
     }
 
     [Fact]

@@ -146,6 +146,7 @@ public static class ManageUsers
                 return DuplicateEmail(valid.Email);
             }
             var before = await SnapshotAsync(user);
+            var previousEmail = user.Email;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             user.Email = valid.Email;
             user.UserName = valid.Email;
@@ -157,8 +158,11 @@ public static class ManageUsers
             var wanted = IdentityRolesOf(valid.Role);
             Check(await users.RemoveFromRolesAsync(user, current.Except(wanted).ToList()));
             Check(await users.AddToRolesAsync(user, wanted.Except(current).ToList()));
-            // A new stamp: the old cookies and tokens carry the old role and unit, and stop working.
-            var updated = await users.UpdateSecurityStampAsync(user);
+            // Roles and unit are read afresh on every request (StaffSessionValidator), so the change reaches the
+            // open sessions on their next request; disabling or a new e-mail ends them (a new stamp).
+            var updated = !valid.Active || !string.Equals(previousEmail, valid.Email, StringComparison.OrdinalIgnoreCase)
+                ? await users.UpdateSecurityStampAsync(user)
+                : await users.UpdateAsync(user);
             if (!updated.Succeeded)
             {
                 return updated.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName") ? DuplicateEmail(valid.Email) : IdentityFailure(updated);
