@@ -286,6 +286,20 @@ public abstract class AdminApiTests(AppFixture fixture)
         Assert.All(rows, r => Assert.Equal("unit.created", r["类型代码"]));
     }
 
+    [Fact]
+    public async Task An_idle_sign_in_cookie_ends_after_thirty_minutes_and_a_used_one_slides()
+    {
+        var email = AdminApi.Email("idle");
+        await _admin.CreateUserAsync(email, "supervisor");
+        var cookie = await _admin.CookieAsync(email);
+        Api.App.Time.Advance(TimeSpan.FromMinutes(20));
+        await ExpectAsync(await cookie.GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
+        Api.App.Time.Advance(TimeSpan.FromMinutes(20));
+        await ExpectAsync(await cookie.GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
+        Api.App.Time.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cookie.GetAsync("/api/v1/complaints?limit=1")).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next) =>
         client.PostAsync("/api/v1/account/password", Json(new JsonObject { ["currentPassword"] = current, ["newPassword"] = next }));
 
