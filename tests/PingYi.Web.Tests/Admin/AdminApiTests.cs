@@ -80,6 +80,8 @@ public abstract class AdminApiTests(AppFixture fixture)
         Assert.Contains("已撤销", Errors(refused, "unitCode")[0]);
         Assert.DoesNotContain(code, await PublicUnitCodesAsync());
         Assert.Equal(code, (await Api.StaffViewAsync(Supervisor, before))["unit"]!["code"]!.GetValue<string>());
+        var assign = await ExpectProblemAsync(await Api.ActAsync(Supervisor, before, "assign", new { unitCode = code }), HttpStatusCode.BadRequest);
+        Assert.Contains("已撤销", Errors(assign, "unitCode")[0]);
         await ExpectProblemAsync(await _admin.PostAsync(Admin, "/api/v1/admin/units", AdminApi.Unit(code)), HttpStatusCode.Conflict);
 
         var audit = await AuditAsync($"?kind=unit.updated&actor={Admin}");
