@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PingYi.Data.Administration;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
 using PingYi.Domain.Complaints;
@@ -44,6 +45,10 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     public DbSet<Deduction> Deductions => Set<Deduction>();
 
     public DbSet<EvaluationFile> EvaluationFiles => Set<EvaluationFile>();
+
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,12 +1,18 @@
 using PingYi.Web.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet PingYi.Web.dll migrate` applies the migrations and exits (for Database:MigrateOnStartup=false deployments).
+var migrateOnly = args.Length > 0 && args[0] == "migrate";
+var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 if (!builder.AddPingYi())
 {
     return 1;
 }
 
 var app = builder.Build();
+if (migrateOnly)
+{
+    return await app.MigrateOnlyAsync() ? 0 : 1;
+}
 app.UsePingYi();
 
 if (!await app.PrepareDatabaseAsync())

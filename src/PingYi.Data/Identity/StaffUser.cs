@@ -11,6 +11,12 @@ public sealed class StaffUser : IdentityUser
 
     /// <summary>The evaluation source (e.g. <c>deputies</c>) an Evaluator account rates for.</summary>
     public string? EvaluationSource { get; set; }
+
+    /// <summary>A disabled account cannot sign in, and its cookies and tokens stop working on the next request.</summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>Set by an administrator's password reset: the next sign-in must choose a new password first.</summary>
+    public bool MustChangePassword { get; set; }
 }
 
 public static class StaffRoles

@@ -50,6 +50,21 @@ public sealed class Unit
     /// <summary>A retired unit takes no new complaints and keeps its history; its code is never reused.</summary>
     public bool Active { get; private set; } = true;
 
+    /// <summary>Changes everything but the code, which stays fixed once used.</summary>
+    public void Update(string name, UnitCategory category, string duties, string supervisionPhone, IEnumerable<string> contactEmails,
+        bool serviceHall, string? evaluationChannelUrl, bool active)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name.Trim();
+        Category = category;
+        Duties = duties.Trim();
+        SupervisionPhone = supervisionPhone.Trim();
+        ContactEmails = contactEmails.Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
+        ServiceHall = serviceHall;
+        EvaluationChannelUrl = string.IsNullOrWhiteSpace(evaluationChannelUrl) ? null : evaluationChannelUrl.Trim();
+        Active = active;
+    }
+
     public static bool IsValidCode(string? code) =>
         code is { Length: >= 2 and <= 16 } && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 }

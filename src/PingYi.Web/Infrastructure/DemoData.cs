@@ -4,7 +4,7 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
-using PingYi.Domain.Units;
+using PingYi.Web.Features.Admin;
 
 namespace PingYi.Web.Infrastructure;
 
@@ -18,6 +18,9 @@ public static class DemoData
     public const string DefaultPassword = "PingYi-Demo-2020";
     public const string AdminEmail = "admin@pingyi.local";
     public const string SupervisorEmail = "supervisor@pingyi.local";
+
+    /// <summary>The demo roster, in the unit import's columns.</summary>
+    public const string RosterFile = "DemoData/units.csv";
 
     public static string HandlerEmail(string unitCode) => $"{unitCode}@pingyi.local";
 
@@ -46,8 +49,14 @@ public static class DemoData
 
         if (!await db.Units.AnyAsync())
         {
-            db.Units.AddRange(Units.Select(u => new Unit(u.Code, u.Name, u.Category, u.Duties, u.Phone, [$"{u.Code}-leader@pingyi.local"])));
-            await db.SaveChangesAsync();
+            // The roster is data, loaded through the same import an administrator uses for a spreadsheet.
+            await using var file = File.OpenRead(Path.Combine(AppContext.BaseDirectory, RosterFile));
+            var read = UnitSpreadsheet.Read(file, MiniExcelLibs.ExcelType.CSV);
+            if (!read.Succeeded)
+            {
+                throw new InvalidOperationException($"{RosterFile}: " + string.Join(" ", read.Failure!.Errors.SelectMany(e => e.Value)));
+            }
+            await UnitSpreadsheet.SaveAsync(db, services.GetRequiredService<AuditLog>(), read.Value!, CancellationToken.None);
         }
         await SeedAccountsAsync(services, db, password);
         await SeedComplaintsAsync(services, db, logger);
@@ -95,38 +104,6 @@ public static class DemoData
             logger.LogInformation("Demo complaint {TrackingNumber}, access code {AccessCode}", number, AccessCode.Display(code));
         }
     }
-
-    private sealed record DemoUnit(string Code, string Name, UnitCategory Category, string Duties, string Phone);
-
-    private static readonly DemoUnit[] Units =
-    [
-        new("xcb", "省委宣传部", UnitCategory.PartyMass, "负责全省理论武装、新闻舆论、思想道德建设和文化事业的指导与管理。", "0431-88901001"),
-        new("tzb", "省委统战部", UnitCategory.PartyMass, "负责全省统一战线工作，联系民主党派、无党派人士和民族宗教工作。", "0431-88901002"),
-        new("zfw", "省委政法委", UnitCategory.PartyMass, "统筹协调全省政法工作，推进平安吉林、法治吉林建设。", "0431-88901003"),
-        new("zgh", "省总工会", UnitCategory.PartyMass, "维护职工合法权益，组织开展劳动竞赛和职工帮扶服务。", "0431-88901004"),
-        new("tsw", "共青团吉林省委", UnitCategory.PartyMass, "联系服务全省青年，指导各级团组织建设和青少年事务。", "0431-88901005"),
-        new("fl", "省妇女联合会", UnitCategory.PartyMass, "代表和维护妇女儿童权益，推动男女平等和家庭建设。", "0431-88901006"),
-        new("gy", "省高级人民法院", UnitCategory.PartyMass, "依法审理重大案件，监督指导全省法院审判和执行工作。", "0431-88901007"),
-        new("jcy", "省人民检察院", UnitCategory.PartyMass, "依法行使检察权，开展法律监督和公益诉讼工作。", "0431-88901008"),
-        new("fgw", "省发展和改革委员会", UnitCategory.Government, "拟订全省经济社会发展规划，审批核准重大投资项目，管理价格工作。", "0431-88902001"),
-        new("jyt", "省教育厅", UnitCategory.Government, "管理全省各级各类教育，负责招生考试、教师队伍和学校安全工作。", "0431-88902002"),
-        new("gat", "省公安厅", UnitCategory.Government, "维护社会治安，办理户籍、出入境、交通管理等公安政务服务。", "0431-88902003"),
-        new("mzt", "省民政厅", UnitCategory.Government, "负责社会救助、养老服务、婚姻登记和社会组织管理。", "0431-88902004"),
-        new("czt", "省财政厅", UnitCategory.Government, "编制和执行省级预算，管理财政资金和政府采购。", "0431-88902005"),
-        new("rst", "省人力资源和社会保障厅", UnitCategory.Government, "负责就业创业、社会保险、劳动关系和人事考试工作。", "0431-88902006"),
-        new("zrt", "省自然资源厅", UnitCategory.Government, "负责国土空间规划、不动产登记和自然资源资产管理。", "0431-88902007"),
-        new("zjt", "省住房和城乡建设厅", UnitCategory.Government, "负责住房保障、建筑市场监管和城乡建设管理。", "0431-88902008"),
-        new("jtt", "省交通运输厅", UnitCategory.Government, "负责公路水路建设与运输管理、交通行政审批。", "0431-88902009"),
-        new("wjw", "省卫生健康委员会", UnitCategory.Government, "负责医疗卫生服务、公共卫生和疫情防控工作。", "0431-88902010"),
-        new("scj", "省市场监督管理厅", UnitCategory.Government, "负责市场主体登记、食品药品安全和市场秩序监管。", "0431-88902011"),
-        new("nky", "省农业科学院", UnitCategory.EnterpriseInstitution, "开展农业科学研究、良种选育和农业技术推广服务。", "0431-88903001"),
-        new("sky", "省社会科学院", UnitCategory.EnterpriseInstitution, "开展哲学社会科学研究，为省委省政府决策提供咨询。", "0431-88903002"),
-        new("rbs", "吉林日报社", UnitCategory.EnterpriseInstitution, "出版省委机关报，运营新闻客户端和融媒体平台。", "0431-88903003"),
-        new("swj", "国家税务总局吉林省税务局", UnitCategory.Central, "负责全省税收征管、纳税服务和社会保险费征收。", "0431-88904001"),
-        new("hg", "长春海关", UnitCategory.Central, "负责辖区进出境监管、征税、缉私和口岸通关服务。", "0431-88904002"),
-        new("rh", "中国人民银行吉林省分行", UnitCategory.Central, "负责辖区货币信贷政策执行、金融稳定和征信管理。", "0431-88904003"),
-        new("tjj", "国家统计局吉林调查总队", UnitCategory.Central, "组织实施辖区住户、价格、农业等统计调查。", "0431-88904004"),
-    ];
 
     private static readonly ComplaintSubmission[] SampleComplaints =
     [

@@ -9,6 +9,7 @@ using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Admin;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
@@ -139,6 +140,7 @@ public static class HostingExtensions
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
         services.AddOversight();
+        builder.AddAdministration();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         services.AddHangfire(hangfire =>
@@ -195,6 +197,8 @@ public static class HostingExtensions
 
         app.MapNotifications();
         app.MapEvaluation();
+
+        app.MapAdministration();
 
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 

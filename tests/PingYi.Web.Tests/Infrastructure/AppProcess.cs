@@ -36,4 +36,95 @@ public static class AppProcess
         }
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    /// <summary>Starts the app and waits (at most <paramref name="timeout"/>) until it listens; dispose to stop it.</summary>
+    public static async Task<RunningApp> StartAsync(Dictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    {
+        var appDll = Path.Combine(AppContext.BaseDirectory, "PingYi.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [appDll, .. args, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (k, v) in environment)
+        {
+            start.Environment[k] = v;
+        }
+        var app = new RunningApp(Process.Start(start)!);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            app.Address = await app.Listening.Task.WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not listening in time: the caller sees Address null and the output.
+        }
+        return app;
+    }
+
+    /// <summary>A running app process; its output is collected as it comes.</summary>
+    public sealed class RunningApp : IDisposable
+    {
+        private readonly System.Text.StringBuilder _output = new();
+
+        public RunningApp(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, e) => Collect(e.Data);
+            process.ErrorDataReceived += (_, e) => Collect(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, _) => Listening.TrySetResult(null);
+        }
+
+        public Process Process { get; }
+
+        public TaskCompletionSource<Uri?> Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Uri? Address { get; set; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        private void Collect(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+            const string marker = "Now listening on: ";
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                Listening.TrySetResult(new Uri(line[(at + marker.Length)..].Trim()));
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+            Process.Dispose();
+        }
+    }
 }

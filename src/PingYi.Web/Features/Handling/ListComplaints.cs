@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
@@ -127,7 +126,7 @@ public static class ListComplaints
             }
             if (query.Cursor is { Length: > 0 } cursorText)
             {
-                if (DecodeCursor(cursorText) is { } cursor)
+                if (KeysetCursor.Decode(cursorText) is { } cursor)
                 {
                     complaints = complaints.Where(c => c.SubmittedAtUtc < cursor.At || (c.SubmittedAtUtc == cursor.At && c.Id < cursor.Id));
                 }
@@ -152,7 +151,7 @@ public static class ListComplaints
             // The join may reorder on some providers; the page order is the keyset order.
             rows = rows.OrderByDescending(r => r.SubmittedAtUtc).ThenByDescending(r => r.Id).ToList();
             var page = rows.Take(limit).ToList();
-            var next = rows.Count > limit ? EncodeCursor(page[^1].SubmittedAtUtc, page[^1].Id) : null;
+            var next = rows.Count > limit ? KeysetCursor.Encode(page[^1].SubmittedAtUtc, page[^1].Id) : null;
             return new Page(page.Select(r => new Item(
                 r.TrackingNumber,
                 ComplaintStatuses.Codes.CodeOf(r.Status),
@@ -178,28 +177,6 @@ public static class ListComplaints
                 return d;
             }
             errors.Add(field, "日期格式应为 YYYY-MM-DD。");
-            return null;
-        }
-    }
-
-    private static string EncodeCursor(DateTime at, long id) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{at.Ticks}:{id}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static (DateTime At, long Id)? DecodeCursor(string cursor)
-    {
-        try
-        {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split(':');
-            return parts.Length == 2
-                   && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks is > 0 and <= 3155378975999999999
-                   && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? (new DateTime(ticks, DateTimeKind.Utc), id)
-                : null;
-        }
-        catch (FormatException)
-        {
             return null;
         }
     }

@@ -79,13 +79,15 @@ public static class PerformAction
             UnitRef? unit = null;
             if (validation.Values.Text("unitCode") is { } unitCode)
             {
-                unit = await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new UnitRef(u.Id, u.Name)).FirstOrDefaultAsync(ct);
-                if (unit is null)
+                var found = await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new { Ref = new UnitRef(u.Id, u.Name), u.Active }).FirstOrDefaultAsync(ct);
+                if (found is null || !found.Active)
                 {
+                    // A retired unit keeps its history but is handed no case.
                     var errors = new ValidationErrors();
-                    errors.Add("unitCode", $"找不到单位代码“{unitCode}”。");
+                    errors.Add("unitCode", found is null ? $"找不到单位代码“{unitCode}”。" : $"单位“{unitCode}”已撤销，不能再交办或转办给它。");
                     return RequestFailure.Invalid(errors);
                 }
+                unit = found.Ref;
             }
 
             string? supervisionNumber = null;

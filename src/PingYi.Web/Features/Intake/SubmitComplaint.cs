@@ -38,6 +38,10 @@ public static class SubmitComplaint
             {
                 errors.Add("unitCode", $"找不到单位代码“{unitCode}”，请从单位列表中选择。");
             }
+            else if (unitId is -1)
+            {
+                errors.Add("unitCode", $"单位“{unitCode}”已撤销，不再受理新的反映，请选择现在承担该职能的单位。");
+            }
             if (!errors.IsEmpty)
             {
                 return RequestFailure.Invalid(errors);
@@ -77,7 +81,7 @@ public static class SubmitComplaint
             }
         }
 
-        /// <summary>Units change rarely and every intake names one: remember the ids of known codes for a while.</summary>
+        /// <summary>Units change rarely and every intake names one: remember the ids of known codes for a while (the unit administration forgets a code it changes).</summary>
         private async Task<int?> UnitIdAsync(string unitCode, CancellationToken ct)
         {
             var key = "unit-id:" + unitCode;
@@ -85,7 +89,8 @@ public static class SubmitComplaint
             {
                 return cached;
             }
-            var id = await db.Units.Where(u => u.Code == unitCode).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+            // A retired unit answers -1: it exists (the code is not free) but takes no new complaints.
+            var id = await db.Units.Where(u => u.Code == unitCode).Select(u => (int?)(u.Active ? u.Id : -1)).FirstOrDefaultAsync(ct);
             if (id is { } found)
             {
                 cache.Set(key, found, TimeSpan.FromMinutes(5));

@@ -14,9 +14,11 @@ public static class ListUnits
     public sealed class Handler(PingYiDbContext db)
     {
         /// <param name="search">Matches the name or the code; null or blank lists every unit.</param>
-        public async Task<IReadOnlyList<Item>> HandleAsync(string? search, CancellationToken ct)
+        /// <param name="includeRetired">A retired unit takes no new complaints, so intake, assignment and the public list
+        /// do not offer it; a filter over old cases still needs it.</param>
+        public async Task<IReadOnlyList<Item>> HandleAsync(string? search, CancellationToken ct, bool includeRetired = false)
         {
-            var query = db.Units.AsNoTracking();
+            var query = db.Units.AsNoTracking().Where(u => includeRetired || u.Active);
             var s = search?.Trim();
             if (!string.IsNullOrEmpty(s))
             {

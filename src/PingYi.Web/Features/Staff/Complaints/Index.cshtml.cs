@@ -54,7 +54,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         Response.Headers.CacheControl = "no-store";
         if (CanFilterByUnit)
         {
-            Units = await units.HandleAsync(null, ct);
+            Units = await units.HandleAsync(null, ct, includeRetired: true);
         }
         var result = await list.HandleAsync(User, new ListComplaints.Query(
             Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, Limit: null, Cursor), ct);

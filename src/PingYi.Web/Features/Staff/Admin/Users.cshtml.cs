@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PingYi.Web.Features.Admin;
+
+namespace PingYi.Web.Features.Staff.Admin;
+
+[Authorize(Policy = AdminPolicies.Accounts)]
+public sealed class UsersModel(ManageUsers.Handler users) : AdminPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Unit { get; set; }
+
+    public IReadOnlyList<ManageUsers.UserItem> Users { get; private set; } = [];
+
+    /// <summary>A one-time link just issued (shown once, to pass on to the account's owner).</summary>
+    public ManageUsers.WithLink? Issued { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => Users = await users.ListAsync(Unit, ct);
+
+    public async Task<IActionResult> OnPostDisableAsync(string id, CancellationToken ct) => await After(await users.SetActiveAsync(id, false, ct), "已停用", ct);
+
+    public async Task<IActionResult> OnPostEnableAsync(string id, CancellationToken ct) => await After(await users.SetActiveAsync(id, true, ct), "已启用", ct);
+
+    public async Task<IActionResult> OnPostResetAsync(string id, CancellationToken ct)
+    {
+        var result = await users.ResetPasswordAsync(id, ct);
+        if (result.Succeeded)
+        {
+            Issued = result.Value;
+            Message = $"已重置 {result.Value!.User.Email} 的密码：该账号已退出登录，下次登录须修改密码。";
+        }
+        else
+        {
+            Show(result.Failure!);
+        }
+        Users = await users.ListAsync(Unit, ct);
+        return Page();
+    }
+
+    private async Task<IActionResult> After(Infrastructure.Result<ManageUsers.UserItem> result, string done, CancellationToken ct)
+    {
+        if (result.Succeeded)
+        {
+            Message = $"{result.Value!.Email} {done}。";
+        }
+        else
+        {
+            Show(result.Failure!);
+        }
+        Users = await users.ListAsync(Unit, ct);
+        return Page();
+    }
+}
