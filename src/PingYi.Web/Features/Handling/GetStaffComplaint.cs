@@ -15,7 +15,8 @@ public static class GetStaffComplaint
 
     public sealed record ResponseInfo(string? Findings, string? Measures, string? PublicReply, DateTime? RespondedAt, bool Late);
 
-    public sealed record AttachmentInfo(long Id, string FileName, string ContentType, long Size, DateTime UploadedAt);
+    /// <summary><paramref name="OriginalFileName"/> is the complainant's own name for the file: null for those who may not see the complainant.</summary>
+    public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt);
 
     public sealed record TimelineItem(
         DateTime At, string Action, string ActionLabel, string ActorRole, string? ActorName,
@@ -79,10 +80,10 @@ public static class GetStaffComplaint
                 .OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToListAsync(ct);
             var actorIds = events.Select(e => e.ActorId).OfType<string>().Distinct().ToList();
             var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-            var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
             var role = user.WorkflowRoleFor(c.UnitId);
             var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
+            var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
+                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
             if (!seesComplainant)
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();

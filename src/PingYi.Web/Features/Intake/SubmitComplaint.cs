@@ -109,9 +109,9 @@ public static class SubmitComplaint
             {
                 db.ComplainantContacts.Add(new ComplainantContact(complaint, valid.Contact));
             }
-            foreach (var file in files)
+            for (var i = 0; i < files.Count; i++)
             {
-                db.Attachments.Add(new Attachment(complaint, file, now));
+                db.Attachments.Add(new Attachment(complaint, i + 1, files[i], now));
             }
             if (command.IdempotencyKey is null)
             {

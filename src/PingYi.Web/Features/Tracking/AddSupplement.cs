@@ -61,9 +61,11 @@ public static class AddSupplement
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // Neutral names continue the case's numbering: 证据3.jpg after two files with the complaint.
+            var numbered = await db.Attachments.CountAsync(a => a.ComplaintId == complaint.Id, ct);
             foreach (var file in files.Value!)
             {
-                db.Attachments.Add(new Attachment(complaint.Id, supplement.Id, file, now));
+                db.Attachments.Add(new Attachment(complaint.Id, supplement.Id, ++numbered, file, now));
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
