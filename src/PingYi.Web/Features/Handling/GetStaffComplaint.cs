@@ -18,8 +18,9 @@ public static class GetStaffComplaint
     /// <summary><paramref name="OriginalFileName"/> is the complainant's own name for the file: null for those who may not see the complainant.</summary>
     public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt);
 
+    /// <summary><paramref name="DayOnly"/>: <paramref name="At"/> is the start of the day (China time), not the time of the act.</summary>
     public sealed record TimelineItem(
-        DateTime At, string Action, string ActionLabel, string ActorRole, string? ActorName,
+        DateTime At, bool DayOnly, string Action, string ActionLabel, string ActorRole, string? ActorName,
         string? From, string? To, string? Note, string? InternalNote, string? Data);
 
     public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields);
@@ -40,7 +41,9 @@ public static class GetStaffComplaint
         /// <summary>Null for those who may not see the complainant: even whether a case is named stays with the supervisors.</summary>
         bool? Anonymous,
         string Channel,
+        /// <summary>To the day (00:00 China time) for those who get no exact times of the complainant's acts; see <see cref="ComplainantTimesAreDays"/>.</summary>
         DateTime SubmittedAt,
+        bool ComplainantTimesAreDays,
         DateTime? DueAt,
         bool Overdue,
         int EscalationLevel,
@@ -82,8 +85,10 @@ public static class GetStaffComplaint
             var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
             var role = user.WorkflowRoleFor(c.UnitId);
             var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
-            var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
+            var exact = ComplainantTimes.Exact(user);
+            var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
+                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct))
+                .Select(a => a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) }).ToList();
             if (!seesComplainant)
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();
@@ -107,7 +112,8 @@ public static class GetStaffComplaint
                 c.Location,
                 seesComplainant ? c.Anonymous : null,
                 ComplaintChannels.Codes.CodeOf(c.Channel),
-                c.SubmittedAtUtc,
+                ComplainantTimes.For(exact, c.SubmittedAtUtc),
+                !exact,
                 c.DueAtUtc,
                 c.IsOverdue(now),
                 c.EscalationLevel(workflow, now),
@@ -123,7 +129,8 @@ public static class GetStaffComplaint
                 c.Version,
                 attachments,
                 events.Select(e => new TimelineItem(
-                    e.AtUtc, e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
+                    exact || !ComplainantTimes.IsComplainantAct(e) ? e.AtUtc : ComplainantTimes.ToDay(e.AtUtc),
+                    !exact && ComplainantTimes.IsComplainantAct(e), e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
                     e.ActorId is null ? null : actors.GetValueOrDefault(e.ActorId),
                     e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
                     e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
