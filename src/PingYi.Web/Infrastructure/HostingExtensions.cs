@@ -149,11 +149,13 @@ public static class HostingExtensions
 
     public static void UsePingYi(this WebApplication app)
     {
+        app.UsePingYiForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
             app.UseHsts();
         }
+        app.UsePingYiSecurity();
         app.UseStatusCodePages();
         app.UsePingYiSecurityHeaders();
         app.UseRouting();

@@ -59,14 +59,16 @@ public static class GetStaffComplaint
         int Version,
         IReadOnlyList<AttachmentInfo> Attachments,
         IReadOnlyList<TimelineItem> Timeline,
-        IReadOnlyList<AvailableAction> Actions)
+        IReadOnlyList<AvailableAction> Actions,
+        /// <summary>Supervisors only: the contact details masked (王*兰, 139****5678); in full only through POST …/complainant with a reason.</summary>
+        ViewComplainant.View? MaskedComplainant = null)
     {
         public string ETag => ETagFor(Version);
     }
 
     public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants)
     {
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
         {
@@ -135,7 +137,8 @@ public static class GetStaffComplaint
                     e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
                     e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
                     e.PublicNote, e.InternalNote, e.Data)).ToList(),
-                actions);
+                actions,
+                seesComplainant ? await complainants.MaskedAsync(c, ct) : null);
         }
     }
 
