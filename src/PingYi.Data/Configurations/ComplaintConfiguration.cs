@@ -88,6 +88,7 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
     {
         b.HasKey(a => a.Id);
         b.Property(a => a.FileName).HasMaxLength(200).IsRequired();
+        b.Property(a => a.OriginalFileName).HasMaxLength(200);
         b.Property(a => a.ContentType).HasMaxLength(100).IsRequired();
         b.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
         b.Property(a => a.Content).IsRequired();

@@ -6,6 +6,9 @@ public sealed class Attachment
     public const int MaxPerComplaint = 5;
     public const long MaxBytes = 10 * 1024 * 1024;
 
+    /// <summary>What a unit handler sees instead of the complainant's own file name: 证据1.jpg, 证据2.pdf …</summary>
+    public static string NeutralName(int number, FileKind kind) => $"证据{number}.{kind.Extension}";
+
     private Attachment()
     {
         FileName = ContentType = Sha256 = string.Empty;
@@ -13,24 +16,25 @@ public sealed class Attachment
     }
 
     /// <summary>Evidence that comes with a complaint being lodged: saved with it in one go.</summary>
-    public Attachment(Complaint complaint, InspectedFile file, DateTime uploadedAtUtc)
-        : this(file, uploadedAtUtc)
+    public Attachment(Complaint complaint, int number, InspectedFile file, DateTime uploadedAtUtc)
+        : this(number, file, uploadedAtUtc)
     {
         Owner = complaint;
     }
 
     /// <summary>Evidence added later, with a supplement.</summary>
-    public Attachment(long complaintId, long? eventId, InspectedFile file, DateTime uploadedAtUtc)
-        : this(file, uploadedAtUtc)
+    public Attachment(long complaintId, long? eventId, int number, InspectedFile file, DateTime uploadedAtUtc)
+        : this(number, file, uploadedAtUtc)
     {
         ComplaintId = complaintId;
         EventId = eventId;
     }
 
-    private Attachment(InspectedFile file, DateTime uploadedAtUtc)
+    private Attachment(int number, InspectedFile file, DateTime uploadedAtUtc)
     {
         Complaint.EnsureUtc(uploadedAtUtc);
-        FileName = file.FileName;
+        FileName = NeutralName(number, file.Kind);
+        OriginalFileName = file.FileName;
         ContentType = file.Kind.ContentType;
         SizeBytes = file.Content.Length;
         Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file.Content));
@@ -45,7 +49,11 @@ public sealed class Attachment
     /// <summary>The supplement event it came with; null when it came with the complaint.</summary>
     public long? EventId { get; private set; }
 
+    /// <summary>The neutral name everyone may see (证据1.jpg): a complainant's own file name can name them.</summary>
     public string FileName { get; private set; }
+
+    /// <summary>The name the complainant gave the file; supervisors only, erased with the contact details after the retention period.</summary>
+    public string? OriginalFileName { get; private set; }
 
     /// <summary>Derived from the content, never from what the client claimed.</summary>
     public string ContentType { get; private set; }
@@ -57,6 +65,9 @@ public sealed class Attachment
     public byte[] Content { get; private set; }
 
     public DateTime UploadedAtUtc { get; private set; }
+
+    /// <summary>The retention period is over: the complainant's own file name goes (the cleaned content stays as evidence).</summary>
+    public void EraseOriginalName() => OriginalFileName = null;
 
     // Only so that new evidence can be saved together with its new complaint; never navigated.
     private Complaint? Owner { get; set; }

@@ -15,6 +15,7 @@ using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -125,6 +126,7 @@ public static class HostingExtensions
             .AddDbContextCheck<PingYiDbContext>("database")
             .AddCheck<CalendarHealthCheck>("calendar");
         services.AddPingYiRateLimits(builder.Configuration);
+        builder.AddPingYiSecurity();
 
         services.AddScoped<SubmitComplaint.Handler>();
         services.AddScoped<LookupComplaint.Handler>();
@@ -164,11 +166,13 @@ public static class HostingExtensions
 
     public static void UsePingYi(this WebApplication app)
     {
+        app.UsePingYiForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
             app.UseHsts();
         }
+        app.UsePingYiSecurity();
         app.UseStatusCodePages();
         app.UsePingYiSecurityHeaders();
         app.UseRouting();

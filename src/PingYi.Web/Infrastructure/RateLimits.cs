@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using PingYi.Web.Features.Security;
 
 namespace PingYi.Web.Infrastructure;
 
@@ -20,11 +21,21 @@ public static class RateLimits
         public int IntakePerMinute { get; set; } = 60;
 
         public int LookupPerMinute { get; set; } = 30;
+
+        /// <summary>Wrong access codes for one tracking number, from anyone, before that number is locked.</summary>
+        public int TrackingNumberFailures { get; set; } = 10;
+
+        public TimeSpan TrackingNumberWindow { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>How long a locked tracking number answers 429 to everyone, the right code included.</summary>
+        public TimeSpan TrackingNumberLock { get; set; } = TimeSpan.FromHours(1);
     }
 
     public static IServiceCollection AddPingYiRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("RateLimits").Get<Options>() ?? new Options();
+        services.AddSingleton(options);
+        services.AddSingleton<TrackingNumberGuard>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -38,16 +49,18 @@ public static class RateLimits
     private static RateLimitPartition<string> Partition(HttpContext http, int perMinute)
     {
         // A page answers GET with an empty form; only its POST submits or checks a code. Every API call counts,
-        // except signed-in staff reading a case without an access code: they are not guessing one, and a whole
-        // office behind one address must not throttle itself.
-        var counts = (!HttpMethods.IsGet(http.Request.Method) || http.Request.Path.StartsWithSegments("/api"))
-                     && !(http.User.Identity?.IsAuthenticated == true && !http.Request.Headers.ContainsKey("X-Access-Code"));
+        // whoever is signed in: a staff cookie must not turn /track into an unlimited guessing machine. The one
+        // exemption is the staff view of a case (an API GET with no access code): it checks no code, the
+        // authorization handler decides what it shows, and a whole office behind one address must not throttle itself.
+        var isApi = http.Request.Path.StartsWithSegments("/api");
+        var staffView = isApi && HttpMethods.IsGet(http.Request.Method)
+                        && http.User.Identity?.IsAuthenticated == true && !http.Request.Headers.ContainsKey("X-Access-Code");
+        var counts = (!HttpMethods.IsGet(http.Request.Method) || isApi) && !staffView;
         if (!counts || perMinute <= 0)
         {
             return RateLimitPartition.GetNoLimiter("free");
         }
-        var client = http.Connection.RemoteIpAddress ?? IPAddress.None;
-        return RateLimitPartition.GetFixedWindowLimiter(client.ToString(), _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(ClientKey(http.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = perMinute,
             Window = TimeSpan.FromMinutes(1),
@@ -56,12 +69,42 @@ public static class RateLimits
         });
     }
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
+    /// <summary>
+    /// The bucket of a client address: an IPv4 address, or the /64 prefix of an IPv6 one (one host is handed a
+    /// whole /64 and can pick any address in it). The address is the proxy's client once forwarded headers from
+    /// a known proxy have been applied (see <see cref="ForwardedHeadersSetup"/>).
+    /// </summary>
+    public static string ClientKey(IPAddress? address)
     {
-        var http = context.HttpContext;
+        if (address is null)
+        {
+            return IPAddress.None.ToString();
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            return new IPAddress(bytes) + "/64";
+        }
+        return address.ToString();
+    }
+
+    private static ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
+    {
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : 60;
+        return new ValueTask(WriteTooManyAsync(context.HttpContext, seconds, ct));
+    }
+
+    /// <summary>429 with Retry-After: problem details under /api, a short Chinese page elsewhere.</summary>
+    public static async Task WriteTooManyAsync(HttpContext http, int seconds, CancellationToken ct)
+    {
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var detail = $"请求过于频繁，请在 {seconds} 秒后重试。";
         if (http.Request.Path.StartsWithSegments("/api"))

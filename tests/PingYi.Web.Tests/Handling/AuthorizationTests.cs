@@ -65,7 +65,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
         await Record("GET complaint", client.GetAsync($"/api/v1/complaints/{c.Number}"));
         await Record("GET actions", client.GetAsync($"/api/v1/complaints/{c.Number}/actions"));
         await Record("GET list", client.GetAsync("/api/v1/complaints"));
-        await Record("GET complainant", client.GetAsync($"/api/v1/complaints/{c.Number}/complainant"));
+        await Record("POST complainant", client.PostAsync($"/api/v1/complaints/{c.Number}/complainant", System.Net.Http.Json.JsonContent.Create(new { reason = "核实反映人身份" })));
         await Record("GET attachment", client.GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}"));
         foreach (var (action, fields) in AllActions)
         {
@@ -161,7 +161,11 @@ public abstract class AuthorizationTests(AppFixture fixture)
         // assign ran first and won; decline then found the case assigned.
         Assert.Equal(HttpStatusCode.OK, row.Single(r => r.Endpoint == "POST assign").Status);
         Assert.Equal(HttpStatusCode.Conflict, row.Single(r => r.Endpoint == "POST decline").Status);
-        Assert.Equal(TestData.Png, await (await (await _api.AsAsync(Supervisor)).GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}")).Content.ReadAsByteArrayAsync());
+        // The stored file is the re-encoded one (metadata stripped at intake): the same picture, not the same bytes.
+        var stored = await (await (await _api.AsAsync(Supervisor)).GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}")).Content.ReadAsByteArrayAsync();
+        using var original = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(TestData.Png);
+        using var served = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(stored);
+        Assert.Equal(original[0, 0], served[0, 0]);
     }
 
     [Fact]
@@ -173,12 +177,12 @@ public abstract class AuthorizationTests(AppFixture fixture)
 
         string[] own = ["POST request-return", "POST request-extension", "POST respond"];
         AssertRow("jyt handler", row, e =>
-            e == "GET complainant" ? [HttpStatusCode.Forbidden]
+            e == "POST complainant" ? [HttpStatusCode.Forbidden]
             : e.StartsWith("GET", StringComparison.Ordinal) ? [HttpStatusCode.OK]
             : own.Contains(e) ? [HttpStatusCode.OK, HttpStatusCode.Conflict]
             : [HttpStatusCode.Forbidden]);
         Assert.Contains(c.Number, await _api.ListNumbersAsync(JytHandler, $"?q={c.Number}"));
-        var complainant = await ExpectProblemAsync(await (await _api.AsAsync(JytHandler)).GetAsync($"/api/v1/complaints/{c.Number}/complainant"), HttpStatusCode.Forbidden);
+        var complainant = await ExpectProblemAsync(await (await _api.AsAsync(JytHandler)).PostAsync($"/api/v1/complaints/{c.Number}/complainant", System.Net.Http.Json.JsonContent.Create(new { reason = "核实反映人身份" })), HttpStatusCode.Forbidden);
         Assert.True(HasChinese(Errors(complainant, "trackingNumber").Single()));
     }
 
@@ -188,7 +192,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
         var c = await NamedCaseAsync("隐私-承办人视角");
         var handler = await _api.AsAsync(JytHandler);
         // A supervisor has looked at the identity: the log of that look must not carry it either.
-        await ExpectAsync(await _api.GetAsync(Supervisor, $"/api/v1/complaints/{c.Number}/complainant"), HttpStatusCode.OK);
+        await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync($"/api/v1/complaints/{c.Number}/complainant", System.Net.Http.Json.JsonContent.Create(new { reason = "核实反映人身份" })), HttpStatusCode.OK);
 
         var bodies = new List<(string Where, HttpResponseMessage Response)>
         {
@@ -196,7 +200,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
             ("GET actions", await handler.GetAsync($"/api/v1/complaints/{c.Number}/actions")),
             ("GET list", await handler.GetAsync("/api/v1/complaints?limit=100")),
             ("GET list q", await handler.GetAsync($"/api/v1/complaints?q={c.Number}")),
-            ("GET complainant", await handler.GetAsync($"/api/v1/complaints/{c.Number}/complainant")),
+            ("POST complainant", await handler.PostAsync($"/api/v1/complaints/{c.Number}/complainant", System.Net.Http.Json.JsonContent.Create(new { reason = "核实反映人身份" }))),
             ("GET attachment", await handler.GetAsync($"/api/v1/complaints/{c.Number}/attachments/{c.AttachmentId}")),
             ("POST request-extension", await ActAsync(handler, c.Number, "request-extension", new { workingDays = 3, reason = "需要走访" })),
             ("POST request-return (409)", await ActAsync(handler, c.Number, "request-return", new { reason = "不是本单位" })),
@@ -214,7 +218,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
             }
         }
         Assert.Equal(HttpStatusCode.OK, bodies.Single(b => b.Where == "POST respond").Response.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, bodies.Single(b => b.Where == "GET complainant").Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, bodies.Single(b => b.Where == "POST complainant").Response.StatusCode);
         // Nor does the complaint's own view for the supervisor: the identity is only behind /complainant.
         c.Who.AssertAbsentFrom(await (await _api.GetAsync(Supervisor, $"/api/v1/complaints/{c.Number}")).Content.ReadAsStringAsync(), "the supervisor's case view");
     }
@@ -223,12 +227,12 @@ public abstract class AuthorizationTests(AppFixture fixture)
     public async Task Each_supervisor_view_of_the_complainant_is_logged_and_the_handlers_refused_attempt_is_not_a_view()
     {
         var c = await NamedCaseAsync("隐私-查看留痕");
-        await ExpectAsync(await _api.GetAsync(JytHandler, $"/api/v1/complaints/{c.Number}/complainant"), HttpStatusCode.Forbidden);
+        await ExpectAsync(await _api.RevealAsync(JytHandler, c.Number), HttpStatusCode.Forbidden);
         Assert.Empty(await ViewContactEventsAsync(c.Number));
 
-        var first = await _api.GetAsync(Supervisor, $"/api/v1/complaints/{c.Number}/complainant");
+        var first = await (await _api.AsAsync(Supervisor)).PostAsync($"/api/v1/complaints/{c.Number}/complainant", System.Net.Http.Json.JsonContent.Create(new { reason = "核实反映人身份" }));
         var body = await ExpectAsync(first, HttpStatusCode.OK);
-        await ExpectAsync(await _api.GetAsync(Admin, $"/api/v1/complaints/{c.Number}/complainant"), HttpStatusCode.OK);
+        await ExpectAsync(await _api.RevealAsync(Admin, c.Number), HttpStatusCode.OK);
 
         c.Who.AssertPresentIn(body);
         var contact = JsonNode.Parse(body)!;
@@ -256,7 +260,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
     {
         var (number, _) = await _api.LodgeAsync("隐私-匿名反映");
 
-        var contact = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, $"/api/v1/complaints/{number}/complainant"), HttpStatusCode.OK))!;
+        var contact = JsonNode.Parse(await ExpectAsync(await _api.RevealAsync(Supervisor, number), HttpStatusCode.OK))!;
 
         Assert.True(contact["anonymous"]!.GetValue<bool>());
         Assert.Null(contact["name"]);
@@ -285,7 +289,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
         {
             await ExpectProblemAsync(await _api.GetAsync(Supervisor, $"/api/v1/complaints/{number}"), HttpStatusCode.NotFound);
             await ExpectProblemAsync(await _api.GetAsync(Supervisor, $"/api/v1/complaints/{number}/actions"), HttpStatusCode.NotFound);
-            await ExpectProblemAsync(await _api.GetAsync(Supervisor, $"/api/v1/complaints/{number}/complainant"), HttpStatusCode.NotFound);
+            await ExpectProblemAsync(await _api.RevealAsync(Supervisor, number), HttpStatusCode.NotFound);
             await ExpectProblemAsync(await _api.ActAsync(Supervisor, number, "assign", new { unitCode = "jyt" }), HttpStatusCode.NotFound);
         }
     }

@@ -166,6 +166,10 @@ public sealed class StaffApi(AppFactory app)
 
     public async Task<HttpResponseMessage> GetAsync(string email, string path) => await (await AsAsync(email)).GetAsync(path);
 
+    /// <summary>POST …/complainant with a reason: the full identity, for supervisors, logged with the reason.</summary>
+    public async Task<HttpResponseMessage> RevealAsync(string email, string number, string reason = "核实反映人身份") =>
+        await (await AsAsync(email)).PostAsync($"/api/v1/complaints/{number}/complainant", JsonContent.Create(new { reason }));
+
     public async Task<JsonObject> StaffViewAsync(string email, string number) =>
         JsonNode.Parse(await ExpectAsync(await GetAsync(email, $"/api/v1/complaints/{number}"), HttpStatusCode.OK))!.AsObject();
 

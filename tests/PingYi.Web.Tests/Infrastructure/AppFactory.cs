@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -119,6 +120,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestPeerAddress>();
         });
     }
 
@@ -131,4 +133,26 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             Interlocked.Exchange(ref _dispose, null)?.Invoke();
         }
     }
+}
+
+/// <summary>
+/// The test server has no TCP peer; a test that needs one (forwarded headers, per-address limits) names it in
+/// <c>X-Test-Peer</c>, which becomes the connection's remote address before the app's own pipeline runs.
+/// </summary>
+internal sealed class TestPeerAddress : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (http, nextMiddleware) =>
+        {
+            if (http.Request.Headers.TryGetValue(Header, out var peer) && System.Net.IPAddress.TryParse(peer.ToString(), out var address))
+            {
+                http.Connection.RemoteIpAddress = address;
+            }
+            await nextMiddleware(http);
+        });
+        next(app);
+    };
 }

@@ -27,7 +27,15 @@ public static class TestData
     public static readonly byte[] Png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
-    public static readonly byte[] Pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"u8.ToArray();
+    /// <summary>A real one-page PDF: intake copies a PDF's pages to drop its metadata, so a header alone is refused.</summary>
+    public static readonly byte[] Pdf = OnePagePdf();
+
+    private static byte[] OnePagePdf()
+    {
+        using var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        return builder.Build();
+    }
 
     public static async Task<(string TrackingNumber, string AccessCode)> LodgeAsync(HttpClient client, JsonObject? body = null)
     {

@@ -18,14 +18,18 @@ public static class DownloadAttachment
                 }
                 var file = await db.Attachments.AsNoTracking()
                     .Where(a => a.Id == id && a.ComplaintId == loaded.Value!.Id)
-                    .Select(a => new { a.FileName, a.ContentType, a.Content })
+                    .Select(a => new { a.FileName, a.OriginalFileName, a.ContentType, a.Content })
                     .FirstOrDefaultAsync(ct);
                 if (file is null)
                 {
                     return RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "id", "未找到该附件。").ToProblem();
                 }
                 http.Response.Headers.CacheControl = "private, no-store";
-                return Results.File(file.Content, file.ContentType, file.FileName);
+                // The complainant's own file name can name them: only those who may see the complainant get it.
+                var name = file.OriginalFileName is { } original && await access.AllowedAsync(http.User, loaded.Value!, ComplaintOperations.ViewContact)
+                    ? original
+                    : file.FileName;
+                return Results.File(file.Content, file.ContentType, name);
             })
             .RequireAuthorization()
             .WithName("DownloadAttachment")

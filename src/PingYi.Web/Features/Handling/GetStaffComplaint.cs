@@ -15,10 +15,12 @@ public static class GetStaffComplaint
 
     public sealed record ResponseInfo(string? Findings, string? Measures, string? PublicReply, DateTime? RespondedAt, bool Late);
 
-    public sealed record AttachmentInfo(long Id, string FileName, string ContentType, long Size, DateTime UploadedAt);
+    /// <summary><paramref name="OriginalFileName"/> is the complainant's own name for the file: null for those who may not see the complainant.</summary>
+    public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt);
 
+    /// <summary><paramref name="DayOnly"/>: <paramref name="At"/> is the start of the day (China time), not the time of the act.</summary>
     public sealed record TimelineItem(
-        DateTime At, string Action, string ActionLabel, string ActorRole, string? ActorName,
+        DateTime At, bool DayOnly, string Action, string ActionLabel, string ActorRole, string? ActorName,
         string? From, string? To, string? Note, string? InternalNote, string? Data);
 
     /// <summary>A 督办 notice on the case; <c>Overdue</c> while unanswered past its reply deadline.</summary>
@@ -42,7 +44,9 @@ public static class GetStaffComplaint
         /// <summary>Null for those who may not see the complainant: even whether a case is named stays with the supervisors.</summary>
         bool? Anonymous,
         string Channel,
+        /// <summary>To the day (00:00 China time) for those who get no exact times of the complainant's acts; see <see cref="ComplainantTimesAreDays"/>.</summary>
         DateTime SubmittedAt,
+        bool ComplainantTimesAreDays,
         DateTime? DueAt,
         bool Overdue,
         int EscalationLevel,
@@ -62,14 +66,16 @@ public static class GetStaffComplaint
         /// <summary>The escalation level the sweep has reached and notified for the current deadline (stored).</summary>
         int EscalationLevelNotified,
         DateTime? NextTimerAt,
-        IReadOnlyList<SupervisionInfo> Supervisions)
+        IReadOnlyList<SupervisionInfo> Supervisions,
+        /// <summary>Supervisors only: the contact details masked (王*兰, 139****5678); in full only through POST …/complainant with a reason.</summary>
+        ViewComplainant.View? MaskedComplainant = null)
     {
         public string ETag => ETagFor(Version);
     }
 
     public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants)
     {
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
         {
@@ -86,10 +92,12 @@ public static class GetStaffComplaint
                 .OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToListAsync(ct);
             var actorIds = events.Select(e => e.ActorId).OfType<string>().Distinct().ToList();
             var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-            var attachments = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct);
             var role = user.WorkflowRoleFor(c.UnitId);
             var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
+            var exact = ComplainantTimes.Exact(user);
+            var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
+                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct))
+                .Select(a => a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) }).ToList();
             if (!seesComplainant)
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();
@@ -113,7 +121,8 @@ public static class GetStaffComplaint
                 c.Location,
                 seesComplainant ? c.Anonymous : null,
                 ComplaintChannels.Codes.CodeOf(c.Channel),
-                c.SubmittedAtUtc,
+                ComplainantTimes.For(exact, c.SubmittedAtUtc),
+                !exact,
                 c.DueAtUtc,
                 c.IsOverdue(now),
                 c.EscalationLevel(workflow, now),
@@ -129,7 +138,8 @@ public static class GetStaffComplaint
                 c.Version,
                 attachments,
                 events.Select(e => new TimelineItem(
-                    e.AtUtc, e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
+                    exact || !ComplainantTimes.IsComplainantAct(e) ? e.AtUtc : ComplainantTimes.ToDay(e.AtUtc),
+                    !exact && ComplainantTimes.IsComplainantAct(e), e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
                     e.ActorId is null ? null : actors.GetValueOrDefault(e.ActorId),
                     e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
                     e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
@@ -138,7 +148,8 @@ public static class GetStaffComplaint
                 c.EscalationLevelNotified,
                 c.NextTimerAtUtc,
                 c.SupervisionNotices.OrderBy(n => n.IssuedAtUtc).Select(n => new SupervisionInfo(
-                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer)).ToList());
+                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer)).ToList(),
+                seesComplainant ? await complainants.MaskedAsync(c, ct) : null);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
@@ -25,8 +26,11 @@ public static class ListComplaints
 
     public sealed record Page(IReadOnlyList<Item> Items, string? NextCursor);
 
-    public sealed class Handler(PingYiDbContext db, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection)
     {
+        // The cursor holds the last row's exact submission time: sealed, so a handler cannot read it out of the cursor.
+        private readonly IDataProtector _cursor = dataProtection.CreateProtector("PingYi.Staff.ListCursor");
+
         public async Task<Result<Page>> HandleAsync(ClaimsPrincipal user, Query query, CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
@@ -126,7 +130,7 @@ public static class ListComplaints
             }
             if (query.Cursor is { Length: > 0 } cursorText)
             {
-                if (KeysetCursor.Decode(cursorText) is { } cursor)
+                if (Unprotect(cursorText) is { } opened && KeysetCursor.Decode(opened) is { } cursor)
                 {
                     complaints = complaints.Where(c => c.SubmittedAtUtc < cursor.At || (c.SubmittedAtUtc == cursor.At && c.Id < cursor.Id));
                 }
@@ -151,7 +155,8 @@ public static class ListComplaints
             // The join may reorder on some providers; the page order is the keyset order.
             rows = rows.OrderByDescending(r => r.SubmittedAtUtc).ThenByDescending(r => r.Id).ToList();
             var page = rows.Take(limit).ToList();
-            var next = rows.Count > limit ? KeysetCursor.Encode(page[^1].SubmittedAtUtc, page[^1].Id) : null;
+            var next = rows.Count > limit ? _cursor.Protect(KeysetCursor.Encode(page[^1].SubmittedAtUtc, page[^1].Id)) : null;
+            var exact = ComplainantTimes.Exact(user);
             return new Page(page.Select(r => new Item(
                 r.TrackingNumber,
                 ComplaintStatuses.Codes.CodeOf(r.Status),
@@ -160,10 +165,22 @@ public static class ListComplaints
                 ProblemCategories.Codes.CodeOf(r.Category),
                 ProblemCategories.Codes.LabelOf(r.Category),
                 r.Title,
-                r.SubmittedAtUtc,
+                ComplainantTimes.For(exact, r.SubmittedAtUtc),
                 r.DueAtUtc,
                 r.Status == ComplaintStatus.Assigned && r.DueAtUtc <= now,
                 r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null })).ToList(), next);
+        }
+
+        private string? Unprotect(string text)
+        {
+            try
+            {
+                return _cursor.Unprotect(text);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null;
+            }
         }
 
         private static DateOnly? ParseDate(string? text, string field, ValidationErrors errors)

@@ -117,10 +117,15 @@ public static class SweepTimers
     }
 
     /// <summary>The Hangfire entry point: a distributed lock keeps one sweep at a time across servers.</summary>
-    public sealed class Job(Handler handler)
+    public sealed class Job(Handler handler, Intake.IdempotencyKeys.Purge purgeIdempotency)
     {
         [DisableConcurrentExecution(timeoutInSeconds: 300)]
         [AutomaticRetry(Attempts = 0)]
-        public Task RunAsync(CancellationToken ct) => handler.HandleAsync(ct);
+        public async Task RunAsync(CancellationToken ct)
+        {
+            await handler.HandleAsync(ct);
+            // Housekeeping that rides on the sweep's schedule and lock; separate from the timers above.
+            await purgeIdempotency.HandleAsync(ct);
+        }
     }
 }

@@ -42,7 +42,14 @@ public static class AttachmentUploads
                 return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "附件类型不支持", Field,
                     $"附件“{name}”不是 {FileInspector.AcceptedForMessage} 文件（按文件内容识别）。");
             }
-            inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, content));
+            // Metadata goes before anything is stored: the unit the complaint is about reads these files.
+            var cleaned = EvidenceSanitizer.Clean(kind, content);
+            if (cleaned is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "附件无法处理", Field,
+                    $"附件“{name}”已损坏或无法读取，请重新导出（例如将文档另存为图片或截图）后再上传。");
+            }
+            inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, cleaned));
         }
         return inspected;
     }

@@ -53,26 +53,29 @@ public static class SubmitComplaint
                 return files.Failure!;
             }
 
-            string? requestHash = null;
+            string? recordKey = null;
             if (command.IdempotencyKey is not null)
             {
-                requestHash = Fingerprint(valid!, files.Value!);
-                var replay = await ReplayAsync(command.IdempotencyKey, requestHash, ct);
+                recordKey = RecordKey(command.IdempotencyKey, Fingerprint(valid!, files.Value!));
+                var replay = await ReplayAsync(recordKey, ct);
                 if (replay is { } replayed)
                 {
                     return replayed;
                 }
+                // An expired record of the same request would make the insert below collide; it answers nothing any more.
+                var now = time.GetUtcNow().UtcDateTime;
+                await db.IdempotencyRecords.Where(r => r.Key == recordKey && r.ExpiresAtUtc <= now).ExecuteDeleteAsync(ct);
             }
 
             try
             {
-                return await LodgeAsync(command, valid!, unitId!.Value, files.Value!, requestHash, ct);
+                return await LodgeAsync(command, valid!, unitId!.Value, files.Value!, recordKey, ct);
             }
             catch (DbUpdateException) when (command.IdempotencyKey is not null)
             {
                 // A concurrent retry with the same key got there first: answer with its complaint.
                 db.ChangeTracker.Clear();
-                var replay = await ReplayAsync(command.IdempotencyKey, requestHash!, ct);
+                var replay = await ReplayAsync(recordKey!, ct);
                 if (replay is not { } replayed)
                 {
                     throw;
@@ -99,7 +102,7 @@ public static class SubmitComplaint
         }
 
         private async Task<Result<Success>> LodgeAsync(
-            Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? requestHash, CancellationToken ct)
+            Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? recordKey, CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var trackingNumber = await TrackingNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
@@ -114,9 +117,9 @@ public static class SubmitComplaint
             {
                 db.ComplainantContacts.Add(new ComplainantContact(complaint, valid.Contact));
             }
-            foreach (var file in files)
+            for (var i = 0; i < files.Count; i++)
             {
-                db.Attachments.Add(new Attachment(complaint, file, now));
+                db.Attachments.Add(new Attachment(complaint, i + 1, files[i], now));
             }
             if (command.IdempotencyKey is null)
             {
@@ -128,8 +131,9 @@ public static class SubmitComplaint
                 await db.SaveChangesAsync(ct);
                 db.IdempotencyRecords.Add(new IdempotencyRecord
                 {
-                    Key = command.IdempotencyKey,
-                    RequestHash = requestHash!,
+                    Key = recordKey!,
+                    // Kept for the schema; the key already binds the request, so nothing compares it any more.
+                    RequestHash = recordKey!,
                     ComplaintId = complaint.Id,
                     ProtectedAccessCode = _protector.Protect(accessCode),
                     CreatedAtUtc = now,
@@ -141,21 +145,21 @@ public static class SubmitComplaint
             return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
         }
 
-        private async Task<Result<Success>?> ReplayAsync(string key, string requestHash, CancellationToken ct)
+        /// <summary>
+        /// The earlier answer to this very request, or null. The record is found by key and body together,
+        /// so a key reused with another body looks exactly like an unknown key: the caller cannot learn what
+        /// the first body held (a name, a phone number) by guessing.
+        /// </summary>
+        private async Task<Result<Success>?> ReplayAsync(string recordKey, CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var record = await db.IdempotencyRecords.AsNoTracking()
-                .Where(r => r.Key == key && r.ExpiresAtUtc > now)
-                .Select(r => new { r.RequestHash, r.ProtectedAccessCode, r.ComplaintId })
+                .Where(r => r.Key == recordKey && r.ExpiresAtUtc > now)
+                .Select(r => new { r.ProtectedAccessCode, r.ComplaintId })
                 .FirstOrDefaultAsync(ct);
             if (record is null)
             {
                 return null;
-            }
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.RequestHash), Encoding.ASCII.GetBytes(requestHash)))
-            {
-                return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key 已被另一份内容使用",
-                    "Idempotency-Key", "同一个 Idempotency-Key 只能用于内容完全相同的重试；新的反映请使用新的 Key。");
             }
             var complaint = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == record.ComplaintId)
@@ -163,6 +167,10 @@ public static class SubmitComplaint
                 .SingleAsync(ct);
             return new Success(record.ComplaintId, complaint.TrackingNumber, _protector.Unprotect(record.ProtectedAccessCode), complaint.SubmittedAtUtc, Replayed: true);
         }
+
+        /// <summary>The stored key: a hash of the client's key and the request's fingerprint (the raw key is never stored).</summary>
+        private static string RecordKey(string key, string requestHash) =>
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key + "\u001f" + requestHash)));
 
         /// <summary>What must match for a retry to count as the same request.</summary>
         private static string Fingerprint(ValidComplaintSubmission s, IReadOnlyList<InspectedFile> files)
@@ -221,6 +229,11 @@ public static class SubmitComplaintEndpoint
         if (key.Length > SubmitComplaint.MaxIdempotencyKeyLength)
         {
             return RequestFailure.Field(400, "Idempotency-Key 过长", "Idempotency-Key", $"Idempotency-Key 不能超过 {SubmitComplaint.MaxIdempotencyKeyLength} 个字符。").ToProblem();
+        }
+        if (key.Length > 0 && !IdempotencyKeys.IsRandomEnough(key))
+        {
+            return RequestFailure.Field(400, "Idempotency-Key 不够随机", "Idempotency-Key",
+                "Idempotency-Key 至少需要 128 位随机数，例如 UUID v4 或 32 位以上的随机十六进制字符串。").ToProblem();
         }
 
         var parsed = await ApiBody.ReadSubmissionAsync(http, ct);

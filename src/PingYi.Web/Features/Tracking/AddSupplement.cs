@@ -61,9 +61,11 @@ public static class AddSupplement
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // Neutral names continue the case's numbering: 证据3.jpg after two files with the complaint.
+            var numbered = await db.Attachments.CountAsync(a => a.ComplaintId == complaint.Id, ct);
             foreach (var file in files.Value!)
             {
-                db.Attachments.Add(new Attachment(complaint.Id, supplement.Id, file, now));
+                db.Attachments.Add(new Attachment(complaint.Id, supplement.Id, ++numbered, file, now));
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -73,8 +75,14 @@ public static class AddSupplement
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/complaints/{trackingNumber}/supplements", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
+        api.MapPost("/complaints/{trackingNumber}/supplements", async (string trackingNumber, HttpContext http, Handler handler, LookupComplaint.Handler lookup, CancellationToken ct) =>
             {
+                // The code is checked before the body is read: without it nobody may make the server take in
+                // up to 50 MB of uploads. (The handler checks it again; a right code stays right.)
+                if (await lookup.AuthenticateAsync(trackingNumber, http.Request.Headers[LookupComplaint.AccessCodeHeader], ct) is null)
+                {
+                    return LookupComplaint.NotFound().ToProblem();
+                }
                 string? text;
                 IReadOnlyList<UploadedFile> files = [];
                 if (ApiBody.IsMultipart(http.Request))

@@ -35,7 +35,7 @@ public static class LookupComplaint
     // Verified when the tracking number is unknown, so both failures take the same time.
     private static readonly string DecoyHash = AccessCode.Hash(AccessCode.Generate());
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows)
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, Security.TrackingNumberGuard guard)
     {
         /// <summary>The complainant's view, or null when the number is unknown or the code is wrong (the caller must not tell which).</summary>
         public async Task<View?> HandleAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
@@ -66,10 +66,20 @@ public static class LookupComplaint
         /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
         public async Task<long?> AuthenticateAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
         {
-            var candidate = TrackingNumber.TryNormalize(trackingNumber, out var number)
+            var valid = TrackingNumber.TryNormalize(trackingNumber, out var number);
+            if (valid)
+            {
+                // A number under attack answers 429 to everyone until its lock ends, the right code included.
+                guard.ThrowIfLocked(number);
+            }
+            var candidate = valid
                 ? await db.Complaints.AsNoTracking().Where(c => c.TrackingNumber == number).Select(c => new { c.Id, c.AccessCodeHash }).FirstOrDefaultAsync(ct)
                 : null;
             var ok = AccessCode.Verify(accessCode, candidate?.AccessCodeHash ?? DecoyHash) && candidate is not null;
+            if (!ok && valid)
+            {
+                guard.RecordFailure(number);
+            }
             return ok ? candidate!.Id : null;
         }
     }

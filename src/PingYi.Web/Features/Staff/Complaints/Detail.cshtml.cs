@@ -93,9 +93,9 @@ public sealed class DetailModel(
     }
 
     /// <summary>A POST because reading the identity writes an audit event.</summary>
-    public async Task<IActionResult> OnPostContactAsync(string trackingNumber, CancellationToken ct)
+    public async Task<IActionResult> OnPostContactAsync(string trackingNumber, string? reason, CancellationToken ct)
     {
-        var result = await complainants.HandleAsync(User, trackingNumber, ct);
+        var result = await complainants.HandleAsync(User, trackingNumber, reason, ct);
         if (!result.Succeeded)
         {
             return await FailAsync(trackingNumber, result.Failure!, ct);
