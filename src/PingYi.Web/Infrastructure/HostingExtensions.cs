@@ -10,6 +10,7 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Shared;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -111,6 +112,7 @@ public static class HostingExtensions
             .AddDbContextCheck<PingYiDbContext>("database")
             .AddCheck<CalendarHealthCheck>("calendar");
         services.AddPingYiRateLimits(builder.Configuration);
+        services.AddPingYiPages();
 
         services.AddScoped<SubmitComplaint.Handler>();
         services.AddScoped<LookupComplaint.Handler>();
@@ -153,6 +155,7 @@ public static class HostingExtensions
             app.UseHsts();
         }
         app.UseStatusCodePages();
+        app.UsePingYiErrorPages();
         app.UsePingYiSecurityHeaders();
         app.UseRouting();
         app.UseAuthentication();
