@@ -50,6 +50,7 @@ public static class GiveFeedback
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .DisableAntiforgery()
-            .RequireRateLimiting(RateLimits.Lookup);
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
 }

@@ -150,6 +150,7 @@ public static class LookupComplaint
             .Produces<Handling.GetStaffComplaint.View>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(RateLimits.Lookup);
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
 }
