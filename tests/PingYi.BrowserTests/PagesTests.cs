@@ -231,6 +231,53 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
         }
     }
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task The_staff_list_is_a_table_on_a_desktop_cards_on_a_phone_and_exports_to_xlsx(int width)
+    {
+        await using var citizenContext = await fixture.NewContextAsync(width);
+        var citizen = await citizenContext.NewPageAsync();
+        await FillComplaintAsync(citizen, $"导出检查（{width}）");
+        await citizen.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        var number = (await citizen.Locator("#tracking-number").InnerTextAsync()).Trim();
+
+        await using var context = await fixture.NewContextAsync(width);
+        var page = await context.NewPageAsync();
+        var problems = PageChecks.WatchForProblems(page, output);
+        await SignInAsync(page, "supervisor@pingyi.local");
+        await page.GotoAsync("/staff/complaints?status=submitted");
+        var table = page.Locator("#results-table");
+        var cards = page.Locator("#results");
+        if (width >= 1024)
+        {
+            await Expect(table).ToBeVisibleAsync();
+            await Expect(cards).ToBeHiddenAsync();
+            await Expect(table.Locator("thead th")).ToHaveTextAsync(["受理编号", "标题", "被反映单位", "状态", "提交", "期限", "剩余/超期"]);
+            await Expect(table.Locator("tr", new() { HasText = number })).ToContainTextAsync(new Regex(@"剩余 \d+ 个工作日"));
+        }
+        else
+        {
+            await Expect(cards).ToBeVisibleAsync();
+            await Expect(table).ToBeHiddenAsync();
+            await PageChecks.AssertNoHorizontalScrollAsync(page, "the staff list");
+        }
+        await PageChecks.ScreenshotAsync(page, output, $"26-staff-list-{width}", fullPage: false);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
+        await using var stream = await download.CreateReadStreamAsync();
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        copy.Position = 0;
+        var rows = MiniExcelLibs.MiniExcel.Query(copy, useHeaderRow: true, excelType: MiniExcelLibs.ExcelType.XLSX)
+            .Cast<IDictionary<string, object?>>().ToList();
+        var row = Assert.Single(rows, r => Equals(r["受理编号"], number));
+        Assert.Equal("待受理", row["状态"]);
+        Assert.All(rows, r => Assert.Equal("待受理", r["状态"]));
+        Assert.Empty(problems);
+    }
+
     private async Task AssertPrintsAsync(IPage page, string number, string kind, string heading, int width)
     {
         var link = page.Locator("#print-" + kind);
