@@ -227,7 +227,8 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await citizen.Locator("#feedbackComment").FillAsync("一周过去了仍未收到。");
         await citizen.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
         await Expect(citizen.Locator("#feedback-result")).ToContainTextAsync("本件将提交纪检监察工委，由其决定是否重新交办");
-        await Expect(citizen.Locator("#status")).ToHaveTextAsync("待评价");
+        // The status says what happens next, not 待评价 beside a 不满意 badge.
+        await Expect(citizen.Locator("#status")).ToHaveTextAsync("不满意，待纪检监察工委处理");
         await Expect(citizen.Locator("#feedback")).ToHaveCountAsync(0);
         await PageChecks.ScreenshotAsync(citizen, output, "14-track-dissatisfied", fullPage: false);
         // Looking again later says the same, and offers no second rating.
@@ -238,9 +239,10 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         // The supervisor finds it under 不满意待处理 and reopens it.
         await supervisor.GotoAsync("/staff");
         await Expect(supervisor.Locator("#dissatisfied")).ToContainTextAsync(trackingNumber);
+        await Expect(supervisor.Locator("#dissatisfied li.case", new() { HasText = trackingNumber }).Locator(".status")).ToHaveTextAsync("不满意，待纪检监察工委处理");
         await supervisor.Locator("#dissatisfied").GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
         Assert.Equal(["重新交办", "办结"], (await supervisor.Locator("#actions details > summary").AllInnerTextsAsync()).Select(a => a.Trim()));
-        await ActAsync(supervisor, "reopen", "重新交办", new() { ["reason"] = "反映人不满意，请重新办理。" });
+        await ActAsync(supervisor, "reopen", "重新交办", new() { ["reason"] = "反映人不满意，请重新办理。" }, confirm: true);
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("办理中");
 
         // Back on the unit's list, marked as reopened.
@@ -254,7 +256,7 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
     }
 
     /// <summary>Takes an action through its form and waits for the confirmation.</summary>
-    private static async Task ActAsync(IPage page, string action, string label, Dictionary<string, string> fields)
+    private static async Task ActAsync(IPage page, string action, string label, Dictionary<string, string> fields, bool confirm = false)
     {
         await OpenActionAsync(page, action);
         foreach (var (name, value) in fields)
@@ -269,6 +271,10 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
                 await field.FillAsync(value);
             }
         }
+        if (confirm)
+        {
+            await page.Locator($"#{action}-confirm").CheckAsync();
+        }
         await page.Locator("#action-" + action).GetByRole(AriaRole.Button, new() { Name = label }).ClickAsync();
         await Expect(page.Locator("#done")).ToHaveTextAsync($"已完成“{label}”。");
     }
@@ -276,6 +282,11 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
     private static async Task TrackAsync(IPage page, string trackingNumber, string accessCode)
     {
         await page.GotoAsync("/track");
+        // The device remembers the case it opened last; start from the empty form as a second visit would.
+        if (await page.Locator("#forget").CountAsync() > 0)
+        {
+            await page.Locator("#forget").ClickAsync();
+        }
         await page.Locator("#trackingNumber").FillAsync(trackingNumber);
         await page.Locator("#code").FillAsync(accessCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();

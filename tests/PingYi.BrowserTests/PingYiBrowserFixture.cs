@@ -95,6 +95,23 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
         return context;
     }
 
+    /// <summary>A desktop: 1280×900, mouse, Chinese locale.</summary>
+    public async Task<IBrowserContext> NewDesktopContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+        });
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>
+    public Task<IBrowserContext> NewContextAsync(int width) => width <= 390 ? NewPhoneContextAsync() : NewDesktopContextAsync();
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

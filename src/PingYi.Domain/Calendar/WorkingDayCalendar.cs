@@ -236,6 +236,17 @@ public sealed partial class WorkingDayCalendar
         return nowUtc < deadlineUtc ? 0 : WorkingDaysBetween(LastDayCovered(deadlineUtc), ChinaTime.DateOf(nowUtc));
     }
 
+    /// <summary>
+    /// The working days still open before <paramref name="deadlineUtc"/>, today included when it is a working
+    /// day (a deadline at 24:00 tonight leaves 1); 0 once it has passed (see <see cref="WorkingDaysOverdue"/>).
+    /// </summary>
+    public int WorkingDaysLeft(DateTime deadlineUtc, DateTime nowUtc)
+    {
+        EnsureUtc(deadlineUtc, nameof(deadlineUtc));
+        EnsureUtc(nowUtc, nameof(nowUtc));
+        return nowUtc >= deadlineUtc ? 0 : WorkingDaysBetween(ChinaTime.DateOf(nowUtc).AddDays(-1), LastDayCovered(deadlineUtc));
+    }
+
     /// <summary>24:00 China time at the end of <paramref name="date"/>, as UTC.</summary>
     public static DateTime EndOfDayUtc(DateOnly date) => ChinaTime.StartOfDayUtc(date.AddDays(1));
 

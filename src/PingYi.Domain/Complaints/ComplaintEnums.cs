@@ -57,4 +57,17 @@ public static class ComplaintStatuses
         (ComplaintStatus.UnderReview, "under-review", "审核中"),
         (ComplaintStatus.AwaitingFeedback, "awaiting-feedback", "待评价"),
         (ComplaintStatus.Closed, "closed", "已办结"));
+
+    /// <summary>The status as people should read it: what happens next.</summary>
+    public const string DissatisfiedAwaitingSupervisors = "不满意，待纪检监察工委处理";
+
+    /// <summary>
+    /// The one place that turns a case's state into the status people read (tracking page, inboxes, lists,
+    /// the API's statusLabel). A case rated 不满意 is still <see cref="ComplaintStatus.AwaitingFeedback"/> in
+    /// the workflow, but it no longer waits for a rating: it waits for the supervisors to reopen or close it.
+    /// </summary>
+    public static string DisplayLabel(ComplaintStatus status, Workflow.Satisfaction? satisfaction) =>
+        status == ComplaintStatus.AwaitingFeedback && satisfaction == Workflow.Satisfaction.Dissatisfied
+            ? DissatisfiedAwaitingSupervisors
+            : Codes.LabelOf(status);
 }

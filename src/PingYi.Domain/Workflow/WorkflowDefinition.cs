@@ -70,6 +70,12 @@ public sealed record StateDefinition(string Code, ComplaintStatus Status, string
 
 public sealed record ActionDefinition(string Code, string Label, IReadOnlyList<string> Roles, IReadOnlyList<FieldDefinition> Fields)
 {
+    /// <summary>
+    /// For an action that cannot be undone: the statement the user must tick before the page sends it
+    /// (presentation only; the API and the engine do not read it).
+    /// </summary>
+    public string? Confirm { get; init; }
+
     public bool Allows(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
     public FieldDefinition? FindField(string name) => Fields.FirstOrDefault(f => f.Name == name);
@@ -80,7 +86,11 @@ public sealed record ActionDefinition(string Code, string Label, IReadOnlyList<s
 /// <param name="MaxLength">Characters, for text and unitCode fields.</param>
 /// <param name="Min">Lower bound for workingDays and rating fields.</param>
 /// <param name="Max">Upper bound for workingDays and rating fields.</param>
-public sealed record FieldDefinition(string Name, string Label, FieldType Type, bool Required, int? MaxLength, int? Min, int? Max);
+public sealed record FieldDefinition(string Name, string Label, FieldType Type, bool Required, int? MaxLength, int? Min, int? Max)
+{
+    /// <summary>What each score of a rating means, for the form (display only).</summary>
+    public IReadOnlyDictionary<int, string> ValueLabels { get; init; } = new Dictionary<int, string>();
+}
 
 public enum FieldType
 {

@@ -179,7 +179,7 @@ public static partial class WorkflowDefinitionLoader
             foreach (var item in array.EnumerateArray())
             {
                 var itemPath = $"{path}[{i}]";
-                ExpectObject(item, itemPath, "code", "label", "roles", "fields", "description");
+                ExpectObject(item, itemPath, "code", "label", "roles", "fields", "confirm", "description");
                 OptionalString(item, itemPath, "description");
                 var code = RequiredString(item, itemPath, "code");
                 if (!KebabCode().IsMatch(code))
@@ -199,10 +199,47 @@ public static partial class WorkflowDefinitionLoader
                 var label = RequiredNonEmptyString(item, itemPath, "label");
                 var roles = ReadRoles(item, itemPath);
                 var fields = ReadFields(item, itemPath, deadlines);
-                actions.Add(new ActionDefinition(code, label, roles, fields));
+                var confirm = OptionalString(item, itemPath, "confirm");
+                if (confirm is not null && string.IsNullOrWhiteSpace(confirm))
+                {
+                    Fail(Child(itemPath, "confirm"), "must not be empty");
+                }
+                actions.Add(new ActionDefinition(code, label, roles, fields) { Confirm = confirm });
                 i++;
             }
             return actions;
+        }
+
+        /// <summary>What each score of a rating field means ({"1": "…", …}): display only, checked against min–max.</summary>
+        private Dictionary<int, string> ReadValueLabels(JsonElement field, string fieldPath, FieldType type, int min, int max)
+        {
+            var labels = new Dictionary<int, string>();
+            if (!field.TryGetProperty("valueLabels", out var value))
+            {
+                return labels;
+            }
+            var path = Child(fieldPath, "valueLabels");
+            if (type != FieldType.Rating)
+            {
+                Fail(path, "valueLabels apply only to rating fields");
+            }
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(path, $"expected an object, found {Describe(value)}");
+            }
+            foreach (var p in value.EnumerateObject())
+            {
+                if (!int.TryParse(p.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var score) || score < min || score > max)
+                {
+                    Fail(Child(path, p.Name), $"'{p.Name}' is not a score from {min} to {max}");
+                }
+                if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                {
+                    Fail(Child(path, p.Name), "expected a non-empty string");
+                }
+                labels[score] = p.Value.GetString()!;
+            }
+            return labels;
         }
 
         private List<string> ReadRoles(JsonElement action, string actionPath)
@@ -254,7 +291,7 @@ public static partial class WorkflowDefinitionLoader
             foreach (var item in array.EnumerateArray())
             {
                 var fieldPath = $"{path}[{k}]";
-                ExpectObject(item, fieldPath, "name", "label", "type", "required", "maxLength", "min", "max", "description");
+                ExpectObject(item, fieldPath, "name", "label", "type", "required", "maxLength", "min", "max", "valueLabels", "description");
                 OptionalString(item, fieldPath, "description");
                 var name = RequiredString(item, fieldPath, "name");
                 if (!CamelName().IsMatch(name))
@@ -318,7 +355,8 @@ public static partial class WorkflowDefinitionLoader
                 {
                     Fail(Child(fieldPath, "min"), $"min {min} is greater than max {max}");
                 }
-                fields.Add(new FieldDefinition(name, label, type, required, maxLength, min, max));
+                var valueLabels = ReadValueLabels(item, fieldPath, type, min ?? FieldValidator.RatingMin, max ?? FieldValidator.RatingMax);
+                fields.Add(new FieldDefinition(name, label, type, required, maxLength, min, max) { ValueLabels = valueLabels });
                 k++;
             }
             return fields;

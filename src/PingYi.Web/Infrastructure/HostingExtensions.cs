@@ -16,6 +16,7 @@ using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
 using PingYi.Web.Features.Security;
+using PingYi.Web.Features.Shared;
 using PingYi.Web.Features.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -121,12 +122,13 @@ public static class HostingExtensions
             o.Conventions.AuthorizeFolder("/Staff");
         });
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddPingYiOpenApi();
         services.AddHealthChecks()
             .AddDbContextCheck<PingYiDbContext>("database")
             .AddCheck<CalendarHealthCheck>("calendar");
         services.AddPingYiRateLimits(builder.Configuration);
         builder.AddPingYiSecurity();
+        services.AddPingYiPages();
 
         services.AddScoped<SubmitComplaint.Handler>();
         services.AddScoped<LookupComplaint.Handler>();
@@ -169,11 +171,14 @@ public static class HostingExtensions
         app.UsePingYiForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error");
+            // API clients get problem details for a crash, browsers the site's error page.
+            app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+            app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/error"));
             app.UseHsts();
         }
         app.UsePingYiSecurity();
         app.UseStatusCodePages();
+        app.UsePingYiErrorPages();
         app.UsePingYiSecurityHeaders();
         app.UseRouting();
         app.UseAuthentication();
@@ -207,7 +212,8 @@ public static class HostingExtensions
         app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/scalar", o => o.WithTitle("评议 PingYi API"));
+        // Offline: Scalar's scripts come from the package; no web fonts, telemetry, agent or proxy from scalar.com.
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("评议 PingYi API").DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp());
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
             ResultStatusCodes =
@@ -248,16 +254,23 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// MapIdentityApi also maps self-registration and e-mail confirmation; staff accounts are made by
-    /// an administrator, so those answer 404.
+    /// MapIdentityApi also maps self-registration, e-mail confirmation, password reset by mail and
+    /// self-management of the account; staff accounts are made and changed by an administrator and no mail is
+    /// sent, so those answer 404 and are left out of the OpenAPI document. Sign-in and refresh remain.
     /// </summary>
     private static void StaffAccountsAreNotSelfService(EndpointBuilder endpoint)
     {
         var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? string.Empty;
         if (route.EndsWith("/register", StringComparison.Ordinal)
             || route.EndsWith("/confirmEmail", StringComparison.Ordinal)
-            || route.EndsWith("/resendConfirmationEmail", StringComparison.Ordinal))
+            || route.EndsWith("/resendConfirmationEmail", StringComparison.Ordinal)
+            || route.EndsWith("/forgotPassword", StringComparison.Ordinal)
+            || route.EndsWith("/resetPassword", StringComparison.Ordinal)
+            || route.Contains("/manage/", StringComparison.Ordinal))
         {
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
+            // Closed for everyone: a 404 before any sign-in is asked for.
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
             endpoint.RequestDelegate = http =>
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -26,9 +26,11 @@ public static class GetStaffComplaint
     /// <summary>A 督办 notice on the case; <c>Overdue</c> while unanswered past its reply deadline.</summary>
     public sealed record SupervisionInfo(string Number, string Reason, DateTime IssuedAt, DateTime DueAt, int WorkingDays, bool Open, bool Overdue, DateTime? AnsweredAt, string? Answer);
 
-    public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields);
+    /// <param name="Confirm">For an action that cannot be undone, what the user confirms before sending it (from the definition).</param>
+    public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields, string? Confirm = null);
 
-    public sealed record ActionField(string Name, string Label, string Type, bool Required, int? MaxLength, int? Min, int? Max);
+    /// <param name="ValueLabels">What each score of a rating means (from the definition), keyed "1"…"5".</param>
+    public sealed record ActionField(string Name, string Label, string Type, bool Required, int? MaxLength, int? Min, int? Max, IReadOnlyDictionary<string, string>? ValueLabels = null);
 
     public sealed record View(
         string TrackingNumber,
@@ -105,13 +107,15 @@ public static class GetStaffComplaint
             var actions = role is null ? [] : c.PermittedActions(workflow, role, now)
                 .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
                     f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,
-                    f.Type == FieldType.WorkingDays ? f.Max ?? workflow.Deadlines.MaxExtensionWorkingDays : f.Max)).ToList()))
+                    f.Type == FieldType.WorkingDays ? f.Max ?? workflow.Deadlines.MaxExtensionWorkingDays : f.Max,
+                    f.ValueLabels.Count == 0 ? null : f.ValueLabels.ToDictionary(l => l.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), l => l.Value))).ToList(),
+                    a.Confirm))
                 .ToList();
 
             return new View(
                 c.TrackingNumber,
                 ComplaintStatuses.Codes.CodeOf(c.Status),
-                ComplaintStatuses.Codes.LabelOf(c.Status),
+                ComplaintStatuses.DisplayLabel(c.Status, c.Satisfaction),
                 unit,
                 ProblemCategories.Codes.CodeOf(c.Category),
                 ProblemCategories.Codes.LabelOf(c.Category),

@@ -149,7 +149,7 @@ public static class ListComplaints
                 .Take(limit + 1)
                 .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new
                 {
-                    c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest,
+                    c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest, c.Satisfaction,
                 })
                 .ToListAsync(ct);
             // The join may reorder on some providers; the page order is the keyset order.
@@ -160,7 +160,7 @@ public static class ListComplaints
             return new Page(page.Select(r => new Item(
                 r.TrackingNumber,
                 ComplaintStatuses.Codes.CodeOf(r.Status),
-                ComplaintStatuses.Codes.LabelOf(r.Status),
+                ComplaintStatuses.DisplayLabel(r.Status, r.Satisfaction),
                 new GetStaffComplaint.UnitInfo(r.Code, r.Name),
                 ProblemCategories.Codes.CodeOf(r.Category),
                 ProblemCategories.Codes.LabelOf(r.Category),

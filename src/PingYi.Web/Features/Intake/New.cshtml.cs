@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -19,15 +22,31 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
     [BindProperty]
     public List<IFormFile> Attachments { get; set; } = [];
 
-    /// <summary>Narrows the unit list without JavaScript (a GET with <c>?unitSearch=</c>).</summary>
+    /// <summary>
+    /// Narrows the unit list without JavaScript: the 查找 button posts the whole form back (nothing typed is
+    /// lost), and <c>?unitSearch=</c> still works as a link.
+    /// </summary>
     [BindProperty(SupportsGet = true)]
     public string? UnitSearch { get; set; }
+
+    /// <summary>
+    /// One per rendering of the form. Sent as the intake's idempotency key, so a form posted twice (a reload
+    /// of the POST, a double tap, a retry after a lost answer) returns the first complaint instead of a new one.
+    /// </summary>
+    [BindProperty]
+    public string? FormToken { get; set; }
 
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
-    public SubmitComplaint.Success? Lodged { get; private set; }
+    /// <summary>Files were chosen but the form was shown again (a search or an error): they must be chosen again.</summary>
+    public bool FilesDropped { get; private set; }
+
+    /// <summary>The TempData key of the result shown once on <c>/complaints/lodged</c>.</summary>
+    public const string LodgedKey = "intake.lodged";
+
+    private const string FormTokenPrefix = "web-form:";
 
     public sealed class InputModel
     {
@@ -45,6 +64,7 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
 
     public async Task OnGetAsync(string? unit, CancellationToken ct)
     {
+        FormToken = NewFormToken();
         Units = await units.HandleAsync(UnitSearch, ct);
         if (Units.Count == 1)
         {
@@ -56,32 +76,82 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
         }
     }
 
+    /// <summary>查找: narrows the unit list and shows the form again with everything typed.</summary>
+    public async Task<IActionResult> OnPostSearchAsync(CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "no-store";
+        FormToken ??= NewFormToken();
+        FilesDropped = Attachments.Count > 0;
+        var all = await units.HandleAsync(null, ct);
+        var found = await units.HandleAsync(UnitSearch, ct);
+        // The unit already chosen stays choosable whatever the search.
+        Units = all.Where(u => found.Contains(u) || u.Code == Input.UnitCode).ToList();
+        if (found.Count == 1)
+        {
+            Input.UnitCode = found[0].Code;
+        }
+        ModelState.Clear();
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        Response.Headers.CacheControl = "no-store";
         if (Input.Anonymous && !string.IsNullOrWhiteSpace(Input.Name + Input.Phone + Input.Email))
         {
             // Never drop what a citizen typed without telling them.
-            Errors = new Dictionary<string, string[]> { ["anonymous"] = ["您选择了匿名反映，但填写了姓名或联系方式：请改选“实名反映”，或清空这些信息后再提交。"] };
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            Units = await units.HandleAsync(null, ct);
-            return Page();
+            return await ShowErrorsAsync(new Dictionary<string, string[]> { ["anonymous"] = ["您选择了匿名反映，但填写了姓名或联系方式：请改选“实名反映”，或清空这些信息后再提交。"] },
+                StatusCodes.Status400BadRequest, ct);
         }
         var submission = new ComplaintSubmission(
             Input.UnitCode, Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
             Input.Anonymous, Input.Name, Input.Phone, Input.Email);
-        var result = await submit.HandleAsync(
-            new SubmitComplaint.Command(submission, Attachments.Select(UploadedFile.From).ToList(), ComplaintChannel.Web), ct);
-        Response.Headers.CacheControl = "no-store";
-        if (result.Succeeded)
+        var files = Attachments.Select(UploadedFile.From).ToList();
+        var key = IsFormToken(FormToken) ? FormTokenPrefix + FormToken : null;
+        var result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, key), ct);
+        if (!result.Succeeded && key is not null && result.Failure!.Errors.ContainsKey("Idempotency-Key"))
         {
-            Lodged = result.Value;
-            return Page();
+            // The same form sent again with different content (back, edit, send): that is a new complaint.
+            FormToken = NewFormToken();
+            result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, FormTokenPrefix + FormToken), ct);
         }
-        Errors = result.Failure!.Errors;
-        Response.StatusCode = result.Failure.StatusCode;
+        if (!result.Succeeded)
+        {
+            return await ShowErrorsAsync(result.Failure!.Errors, result.Failure.StatusCode, ct);
+        }
+        // Post/Redirect/Get. The access code is shown once: it travels in TempData, a cookie encrypted by
+        // Data Protection and deleted when read, never in a URL (which would be logged and kept in history).
+        var lodged = result.Value!;
+        TempData[LodgedKey] = JsonSerializer.Serialize(new LodgedModel.Result(lodged.TrackingNumber, AccessCode.Display(lodged.AccessCode)));
+        return RedirectToPage("/Intake/Lodged");
+    }
+
+    private async Task<IActionResult> ShowErrorsAsync(IDictionary<string, string[]> errors, int status, CancellationToken ct)
+    {
+        Errors = errors;
+        Response.StatusCode = status;
+        FilesDropped = Attachments.Count > 0;
+        FormToken ??= NewFormToken();
         Units = await units.HandleAsync(null, ct);
         return Page();
     }
+
+    private static string NewFormToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+    private static bool IsFormToken(string? token) =>
+        token is { Length: 22 } && Base64Url.IsValid(token, out var length) && length == 16;
+
+    /// <summary>Where each field's message links to: the id of its input.</summary>
+    public static string AnchorFor(string field) => field switch
+    {
+        "unitCode" => "unit",
+        "complainant.name" => "name",
+        "complainant.phone" => "phone",
+        "complainant.email" => "email",
+        "anonymous" or "complainant" => "anonymous-choice",
+        "title" or "description" or "category" or "occurredOn" or "location" or "attachments" => field,
+        _ => "title",
+    };
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 

@@ -119,6 +119,7 @@ public static class AddSupplement
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .DisableAntiforgery()
-            .RequireRateLimiting(RateLimits.Lookup);
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
 }

@@ -25,6 +25,9 @@ public static class GiveFeedback
         }
     }
 
+    /// <summary>The case's status after the rating: closed, or still awaiting-feedback before the supervisors.</summary>
+    public sealed record Response(string Status);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/complaints/{trackingNumber}/feedback", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -40,16 +43,18 @@ public static class GiveFeedback
                     return LookupComplaint.NotFound().ToProblem();
                 }
                 return result.Value.Succeeded
-                    ? Results.Ok(new { status = ComplaintStatuses.Codes.CodeOf(result.Value.Value!.Status) })
+                    ? Results.Ok(new Response(ComplaintStatuses.Codes.CodeOf(result.Value.Value!.Status)))
                     : result.Value.Failure!.ToProblem();
             })
             .WithName("GiveFeedback")
             .WithSummary("评价办理结果（反映人，凭查询码）")
             .WithDescription("Body: { \"satisfaction\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?: string }, with the X-Access-Code header.")
+            .Produces<Response>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .DisableAntiforgery()
-            .RequireRateLimiting(RateLimits.Lookup);
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
 }

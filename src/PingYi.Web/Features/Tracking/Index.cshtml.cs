@@ -9,12 +9,21 @@ using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Tracking;
 
+/// <summary>
+/// 进度查询. The number and code are posted once; the case is then remembered by <see cref="TrackingSession"/>
+/// and every form that changes something (supplement, rating) answers with a redirect to <c>GET /track</c>,
+/// so a reload never posts twice and the code never appears in a URL.
+/// </summary>
 [EnableRateLimiting(RateLimits.Lookup)]
 [RequestFormLimits(MultipartBodyLengthLimit = AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
 [RequestSizeLimit(AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
-public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Handler supplements, GiveFeedback.Handler feedback, WorkflowRuntime workflows) : PageModel
+public sealed class IndexModel(
+    LookupComplaint.Handler lookup, AddSupplement.Handler supplements, GiveFeedback.Handler feedback,
+    WorkflowRuntime workflows, TrackingSession session, TimeProvider time) : PageModel
 {
-    /// <summary>The public note <c>approve</c> writes: "办理结果：" and the unit's reply.</summary>
+    private const string SupplementAddedKey = "track.supplement-added";
+    private const string FeedbackGivenKey = "track.feedback-given";
+
     [BindProperty]
     public string? TrackingNumber { get; set; }
 
@@ -28,6 +37,8 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
     public List<IFormFile> SupplementFiles { get; set; } = [];
 
     public LookupComplaint.View? Complaint { get; private set; }
+
+    public IReadOnlyList<Progress.Step> Steps { get; private set; } = [];
 
     public string? NotFoundMessage { get; private set; }
 
@@ -44,7 +55,7 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
 
     public IDictionary<string, string[]> FeedbackErrors { get; private set; } = new Dictionary<string, string[]>();
 
-    /// <summary>The rating just given, to confirm it.</summary>
+    /// <summary>The rating just given, to confirm it (after the redirect).</summary>
     public Satisfaction? FeedbackGiven { get; private set; }
 
     /// <summary>The unit's reply as published when a supervisor approved the response (the latest round).</summary>
@@ -61,26 +72,67 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
     public int FeedbackCommentMax { get; } =
         workflows.ForNewComplaint().Engine.Definition.FindAction("feedback")?.FindField("comment")?.MaxLength ?? 1000;
 
-    public void OnGet()
+    public async Task OnGetAsync(CancellationToken ct)
     {
+        Response.Headers.CacheControl = "no-store";
+        if (session.Read(HttpContext) is not { } remembered)
+        {
+            return;
+        }
+        TrackingNumber = remembered.TrackingNumber;
+        Code = remembered.AccessCode;
+        SupplementAdded = TempData[SupplementAddedKey] is true;
+        if (TempData[FeedbackGivenKey] is string given && Satisfactions.Codes.TryParse(given, out var s))
+        {
+            FeedbackGiven = s;
+        }
+        if (await LoadAsync(ct))
+        {
+            // Sliding: the case stays open while the citizen keeps using the page.
+            session.Remember(HttpContext, remembered.TrackingNumber, remembered.AccessCode);
+        }
+        else
+        {
+            // The case is gone or the code no longer matches: ask again, with an empty form.
+            session.Forget(HttpContext);
+            Complaint = null;
+            NotFoundMessage = null;
+            Response.StatusCode = StatusCodes.Status200OK;
+        }
     }
 
+    /// <summary>Look a case up by number and code; on success remember it and show it with a GET.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await LoadAsync(ct);
-        return Page();
+        if (!await LoadAsync(ct))
+        {
+            return Page();
+        }
+        session.Remember(HttpContext, Complaint!.TrackingNumber, Code!);
+        return RedirectToPage();
+    }
+
+    /// <summary>"查询其他反映": forget the case on this device.</summary>
+    public IActionResult OnPostForget()
+    {
+        session.Forget(HttpContext);
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostSupplementAsync(CancellationToken ct)
     {
+        if (!UseRememberedCase())
+        {
+            return RedirectToPage();
+        }
         var result = await supplements.HandleAsync(
             new AddSupplement.Command(TrackingNumber, Code, SupplementText, SupplementFiles.Select(UploadedFile.From).ToList()), ct);
         if (result is { Succeeded: true })
         {
-            SupplementAdded = true;
-            SupplementText = null;
+            TempData[SupplementAddedKey] = true;
+            return RedirectToPage(null, null, "supplement");
         }
-        else if (result is { Failure: { } failure })
+        if (result is { Failure: { } failure })
         {
             SupplementErrors = failure.Errors;
             Response.StatusCode = failure.StatusCode;
@@ -91,6 +143,10 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
 
     public async Task<IActionResult> OnPostFeedbackAsync(CancellationToken ct)
     {
+        if (!UseRememberedCase())
+        {
+            return RedirectToPage();
+        }
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(SatisfactionCode))
         {
@@ -103,11 +159,10 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
         var result = await feedback.HandleAsync(TrackingNumber, Code, fields, ct);
         if (result is { Succeeded: true, Value: var complaint })
         {
-            FeedbackGiven = complaint!.Satisfaction;
-            SatisfactionCode = null;
-            FeedbackComment = null;
+            TempData[FeedbackGivenKey] = Satisfactions.Codes.CodeOf(complaint!.Satisfaction!.Value);
+            return RedirectToPage();
         }
-        else if (result is { Failure: { } failure })
+        if (result is { Failure: { } failure })
         {
             // The handlers write "中文 / English" for API clients; the page shows the Chinese half.
             FeedbackErrors = failure.Errors.ToDictionary(
@@ -122,7 +177,19 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
     public string? FeedbackErrorFor(string field) =>
         FeedbackErrors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
-    private async Task LoadAsync(CancellationToken ct)
+    /// <summary>The forms act on the case this device opened, never on a number and code posted with them.</summary>
+    private bool UseRememberedCase()
+    {
+        if (session.Read(HttpContext) is not { } remembered)
+        {
+            return false;
+        }
+        TrackingNumber = remembered.TrackingNumber;
+        Code = remembered.AccessCode;
+        return true;
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
         Complaint = await lookup.HandleAsync(TrackingNumber, Code, ct);
@@ -130,11 +197,13 @@ public sealed class IndexModel(LookupComplaint.Handler lookup, AddSupplement.Han
         {
             NotFoundMessage = "未找到该反映，或查询码不正确。请核对受理编号（如 ZTC-2020-000123）和查询码后重试。";
             Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            return false;
         }
+        Steps = Progress.For(Complaint, workflows.Calendar, time.GetUtcNow().UtcDateTime);
         PublicReply = Complaint.PublicReply;
         PublicReplyAtUtc = Complaint.RepliedAtUtc;
         CanGiveFeedback = Complaint.CanGiveFeedback;
         AwaitingSupervisorDecision = Complaint.AwaitingSupervisorDecision;
+        return true;
     }
 }

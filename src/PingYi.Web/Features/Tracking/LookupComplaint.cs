@@ -25,6 +25,18 @@ public static class LookupComplaint
         DateTime? RepliedAtUtc,
         Satisfaction? Satisfaction)
     {
+        /// <summary>What the complainant wrote: their own words, shown back to them on <c>/track</c>.</summary>
+        public string Description { get; init; } = string.Empty;
+
+        /// <summary>The names of the files they attached (with the complaint and with supplements).</summary>
+        public IReadOnlyList<string> AttachmentNames { get; init; } = [];
+
+        /// <summary>The deadline of the current step (accepting, handling), when there is one.</summary>
+        public DateTime? DueAtUtc { get; init; }
+
+        /// <summary>Until when a rating can be given (the feedback window), while one is awaited.</summary>
+        public DateTime? FeedbackDueAtUtc { get; init; }
+
         /// <summary>The outcome is approved and not yet rated this round.</summary>
         public bool CanGiveFeedback => Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null;
 
@@ -47,7 +59,7 @@ public static class LookupComplaint
             }
             var head = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == id)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction })
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.Description, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction, c.DueAtUtc, c.NextTimerAtUtc })
                 .SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking()
                 // The complainant sees what was said to them and every change of status; internal steps stay internal.
@@ -55,12 +67,24 @@ public static class LookupComplaint
                 .OrderBy(e => e.AtUtc).ThenBy(e => e.Id)
                 .Select(e => new { e.AtUtc, e.Action, e.PublicNote })
                 .ToListAsync(ct);
+            var files = await db.Attachments.AsNoTracking()
+                .Where(a => a.ComplaintId == id)
+                .OrderBy(a => a.UploadedAtUtc).ThenBy(a => a.Id)
+                .Select(a => a.FileName)
+                .ToListAsync(ct);
             return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
                 events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList(),
                 // The reply is published once a supervisor approves it; a reopened case is being handled again.
                 head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null ? head.PublicReply : null,
                 head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.ApprovedAtUtc : null,
-                head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.Satisfaction : null);
+                head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.Satisfaction : null)
+            {
+                Description = head.Description,
+                AttachmentNames = files,
+                DueAtUtc = head.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned ? head.DueAtUtc : null,
+                // While a rating is awaited the next timer is the end of the feedback window.
+                FeedbackDueAtUtc = head.Status == ComplaintStatus.AwaitingFeedback && head.Satisfaction is null ? head.NextTimerAtUtc : null,
+            };
         }
 
         /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
@@ -95,7 +119,7 @@ public static class LookupComplaint
     public static Response ToResponse(View v) => new(
         v.TrackingNumber,
         ComplaintStatuses.Codes.CodeOf(v.Status),
-        ComplaintStatuses.Codes.LabelOf(v.Status),
+        ComplaintStatuses.DisplayLabel(v.Status, v.Satisfaction),
         new UnitRef(v.UnitCode, v.UnitName),
         ProblemCategories.Codes.CodeOf(v.Category),
         v.Title,
@@ -136,6 +160,7 @@ public static class LookupComplaint
             .Produces<Handling.GetStaffComplaint.View>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(RateLimits.Lookup);
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
 }

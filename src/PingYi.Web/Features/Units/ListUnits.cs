@@ -37,6 +37,7 @@ public static class ListUnits
         api.MapGet("/units", async (Handler handler, CancellationToken ct) =>
                 (await handler.HandleAsync(null, ct)).Select(u => new ApiItem(u.Code, u.Name, UnitCategories.Codes.CodeOf(u.Category))))
             .WithName("ListUnits")
-            .WithSummary("参评单位列表");
+            .WithSummary("参评单位列表")
+            .Produces<IEnumerable<ApiItem>>();
     }
 }

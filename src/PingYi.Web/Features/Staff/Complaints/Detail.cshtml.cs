@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Units;
@@ -35,6 +36,10 @@ public sealed class DetailModel(
     /// <summary>The ETag the form was rendered with; a changed complaint refuses the action (412).</summary>
     [BindProperty]
     public string? ETag { get; set; }
+
+    /// <summary>The tick an irreversible action's form asks for (the definition's <c>confirm</c>).</summary>
+    [BindProperty]
+    public bool Confirmed { get; set; }
 
     /// <summary>The posted form's fields, by field name (<c>Fields[findings]</c>).</summary>
     [BindProperty]
@@ -77,6 +82,13 @@ public sealed class DetailModel(
     public async Task<IActionResult> OnPostActAsync(string trackingNumber, CancellationToken ct)
     {
         var action = ActionCode?.Trim() ?? string.Empty;
+        // An action that cannot be undone is sent only once its statement is ticked: a confirmation that
+        // needs no JavaScript, checked here rather than trusted to the browser.
+        if (!Confirmed && await ConfirmTextAsync(trackingNumber, action, ct) is { } confirm)
+        {
+            return await FailAsync(trackingNumber, RequestFailure.Field(StatusCodes.Status400BadRequest, "请确认",
+                "confirm", $"请先勾选“{confirm}”，再提交。"), ct);
+        }
         // Strings throughout: the workflow's validator reads numbers from strings, as forms post them.
         // Blank fields are left out, so a required one is reported as missing.
         var fields = Fields.Where(f => !string.IsNullOrWhiteSpace(f.Value))
@@ -90,6 +102,19 @@ public sealed class DetailModel(
         var complaint = result.Value!;
         // Post/Redirect/Get: a reload does not post the action again.
         return RedirectToPage("/Staff/Complaints/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
+    }
+
+    private async Task<string?> ConfirmTextAsync(string trackingNumber, string action, CancellationToken ct)
+    {
+        if (!TrackingNumber.TryNormalize(trackingNumber, out var number))
+        {
+            return null;
+        }
+        var pinned = await db.Complaints.AsNoTracking()
+            .Where(c => c.TrackingNumber == number)
+            .Select(c => new { c.WorkflowId, c.WorkflowVersion })
+            .FirstOrDefaultAsync(ct);
+        return pinned is null ? null : workflows.For(pinned.WorkflowId, pinned.WorkflowVersion).Engine.Definition.FindAction(action)?.Confirm;
     }
 
     /// <summary>A POST because reading the identity writes an audit event.</summary>
@@ -177,9 +202,15 @@ public sealed class DetailModel(
     public string? ErrorFor(string action, string field) =>
         FailedAction == action && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
+    /// <summary>Where a message of the failed form points: its field, or the form itself.</summary>
+    public string AnchorFor(string action, string field) =>
+        field == "confirm" ? $"{action}-confirm"
+        : Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.Any(f => f.Name == field) == true ? $"{action}-{field}"
+        : $"action-{action}";
+
     public IEnumerable<string> FormErrors(string action) =>
         FailedAction == action
-            ? Errors.Where(e => e.Key.Length == 0 || Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.All(f => f.Name != e.Key) != false)
+            ? Errors.Where(e => e.Key != "confirm" && (e.Key.Length == 0 || Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.All(f => f.Name != e.Key) != false))
                 .SelectMany(e => e.Value)
             : [];
 

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace PingYi.Web.Features.Intake;
+
+/// <summary>
+/// 提交成功: where <c>POST /complaints/new</c> redirects. The number and the access code come from TempData
+/// (read once, then deleted), so a reload of this page lodges nothing and no longer shows the code.
+/// </summary>
+public sealed class LodgedModel : PageModel
+{
+    public sealed record Result(string TrackingNumber, string AccessCode);
+
+    public Result? Lodged { get; private set; }
+
+    public void OnGet()
+    {
+        // The code must not stay in any cache: a back button or a shared phone would show it again.
+        Response.Headers.CacheControl = "no-store";
+        if (TempData[NewModel.LodgedKey] is string json)
+        {
+            Lodged = JsonSerializer.Deserialize<Result>(json);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.OpenApi;
+
+namespace PingYi.Web.Infrastructure;
+
+/// <summary>
+/// What every operation of <c>/openapi/v1.json</c> gets without its route having to say so, so that routes
+/// any area adds later are documented alike: an operation id and a description, its security (staff bearer
+/// token or cookie, the complainant's <c>X-Access-Code</c>, or explicitly none), and the problem-details
+/// responses the pipeline can give it (400, 401, 403, 404, 429, 500). A route that declares a response
+/// itself keeps its own.
+/// </summary>
+public static class OpenApiConventions
+{
+    public const string Bearer = "bearer";
+    public const string Cookie = "cookie";
+    public const string AccessCode = "accessCode";
+
+    /// <summary>Marks a route that the complainant authenticates with the <c>X-Access-Code</c> header.</summary>
+    public sealed class AccessCodeMetadata;
+
+    public static TBuilder WithAccessCode<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AccessCodeMetadata());
+
+    public static IServiceCollection AddPingYiOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
+    {
+        o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "评议 PingYi API";
+            document.Info.Description =
+                "省直机关作风建设问题受理直通车的接口。群众反映问题（`POST /api/v1/complaints`），凭受理编号和查询码（`X-Access-Code`）查询进度、补充材料、评价；"
+                + "纪检监察工委和承办单位工作人员登录后（`POST /api/v1/auth/login` 取得 bearer token）查看反映、执行办理操作。\n\n"
+                + "Errors are RFC 9457 problem details (`application/problem+json`) with Chinese messages per field under `errors`. "
+                + "Intake and every access-code check are rate-limited per client address and answer 429 with `Retry-After`.";
+            document.Info.Contact = new OpenApiContact { Name = "省直机关纪检监察工委" };
+            // Relative: the document is right wherever it is served, and it never advertises plain http.
+            document.Servers =
+            [
+                new OpenApiServer
+                {
+                    Url = "/",
+                    Description = "the deployment serving this document (production, or a local test instance)",
+                    // Public: citizens' apps and the units' systems call it.
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(false)) },
+                },
+            ];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Staff: the accessToken of POST /api/v1/auth/login (opaque, not a JWT).",
+            };
+            document.Components.SecuritySchemes[Cookie] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Cookie,
+                Name = "pingyi.auth",
+                Description = "Staff signed in on the web pages.",
+            };
+            document.Components.SecuritySchemes[AccessCode] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Access-Code",
+                Description = "The complainant: the access code shown once when the complaint was lodged.",
+            };
+            return Task.CompletedTask;
+        });
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            Limit(schema);
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            Apply(operation, context);
+            return Task.CompletedTask;
+        });
+    });
+
+    private static void Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var description = context.Description;
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        var document = context.Document;
+        operation.OperationId ??= OperationId(description.HttpMethod ?? "GET", description.RelativePath ?? string.Empty);
+        operation.Description ??= operation.Summary ?? operation.OperationId;
+
+        var staff = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
+        var accessCode = metadata.OfType<AccessCodeMetadata>().Any();
+        var limited = metadata.OfType<EnableRateLimitingAttribute>().Any();
+        if (operation.Security is null || operation.Security.Count == 0)
+        {
+            operation.Security = staff
+                ? [Requirement(Bearer, document), Requirement(Cookie, document)]
+                : accessCode
+                    // The lookup also serves signed-in staff without a code.
+                    ? [Requirement(AccessCode, document), Requirement(Bearer, document), Requirement(Cookie, document)]
+                    // Open to anyone, on purpose (lodging a complaint, the unit list, signing in).
+                    : [new OpenApiSecurityRequirement()];
+        }
+
+        operation.Responses ??= new OpenApiResponses();
+        var hasInput = description.ParameterDescriptions.Count > 0;
+        Add(operation, document, "400", "请求无效：字段校验未通过（problem details，errors 下为各字段的中文说明）", validation: true, when: hasInput);
+        Add(operation, document, "401", "未登录或登录已过期", when: staff);
+        Add(operation, document, "403", "无权执行此操作", when: staff);
+        Add(operation, document, "404", "未找到该反映，或查询码不正确（两者不加区分）",
+            when: (description.RelativePath ?? string.Empty).Contains('{', StringComparison.Ordinal));
+        // Retry-After is described in words: a headers object would also have to list CORS headers we do not send.
+        Add(operation, document, "429", "请求过于频繁：按客户端地址限流；响应头 Retry-After 给出需等待的秒数", when: limited);
+        Add(operation, document, "500", "服务器内部错误", when: true);
+    }
+
+    /// <summary>Limits the server enforces, by property name, where the generator cannot see them.</summary>
+    private static readonly Dictionary<string, int> MaxLengths = new(StringComparer.Ordinal)
+    {
+        ["title"] = Domain.Complaints.ComplaintSubmission.TitleMax,
+        ["description"] = Domain.Complaints.ComplaintSubmission.DescriptionMax,
+        ["location"] = Domain.Complaints.ComplaintSubmission.LocationMax,
+        ["name"] = Domain.Complaints.ComplaintSubmission.NameMax,
+        ["text"] = Features.Tracking.AddSupplement.TextMax,
+        ["trackingNumber"] = 15,
+        ["accessCode"] = 14,
+    };
+
+    private static void Limit(OpenApiSchema schema)
+    {
+        if (schema.Properties is null)
+        {
+            return;
+        }
+        foreach (var (name, property) in schema.Properties)
+        {
+            if (property is not OpenApiSchema p || p.Type is null)
+            {
+                continue;
+            }
+            if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 } && MaxLengths.TryGetValue(name, out var max))
+            {
+                p.MaxLength = max;
+            }
+            if (name == "trackingNumber" && p.Pattern is null)
+            {
+                p.Pattern = "^ZTC-[0-9]{4}-[0-9]{6}$";
+            }
+            // An integer without stated bounds can be anything its format holds: say so.
+            if (p.Type.Value.HasFlag(JsonSchemaType.Integer))
+            {
+                var int64 = p.Format == "int64";
+                p.Minimum ??= int64 ? long.MinValue.ToString(CultureInfo.InvariantCulture) : int.MinValue.ToString(CultureInfo.InvariantCulture);
+                p.Maximum ??= int64 ? long.MaxValue.ToString(CultureInfo.InvariantCulture) : int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private static OpenApiResponse? Add(OpenApiOperation operation, OpenApiDocument? document, string status, string text, bool when, bool validation = false)
+    {
+        if (!when || operation.Responses!.ContainsKey(status))
+        {
+            return operation.Responses!.TryGetValue(status, out var existing) ? existing as OpenApiResponse : null;
+        }
+        var response = new OpenApiResponse
+        {
+            Description = text,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new()
+                {
+                    Schema = new OpenApiSchemaReference(validation ? "HttpValidationProblemDetails" : "ProblemDetails", document),
+                },
+            },
+        };
+        operation.Responses[status] = response;
+        return response;
+    }
+
+    private static OpenApiSecurityRequirement Requirement(string scheme, OpenApiDocument? document) =>
+        new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };
+
+    /// <summary><c>POST api/v1/complaints/{trackingNumber}/supplements</c> → <c>PostComplaintsTrackingNumberSupplements</c>.</summary>
+    internal static string OperationId(string method, string path)
+    {
+        var sb = new StringBuilder(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(method.ToLowerInvariant()));
+        foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment is "api" || segment.StartsWith('v') && segment.Length <= 3 && segment.Skip(1).All(char.IsDigit))
+            {
+                continue;
+            }
+            var word = segment.Trim('{', '}').Split(':')[0];
+            sb.Append(char.ToUpperInvariant(word[0])).Append(word.AsSpan(1));
+        }
+        return sb.ToString();
+    }
+}
