@@ -129,6 +129,17 @@ public static class EvaluationCodes
 
     public static readonly IReadOnlyList<string> Sources = [Deputies, ServiceHall, Prefectures, Inspectors, Liaison, Channel];
 
+    /// <summary>The Chinese name of each of <see cref="Sources"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SourceLabels = new Dictionary<string, string>
+    {
+        [Deputies] = "人大代表政协委员",
+        [ServiceHall] = "省政务大厅",
+        [Prefectures] = "市(州)直单位",
+        [Inspectors] = "义务监督员明察暗访",
+        [Liaison] = "党建联系片",
+        [Channel] = "直通车平台",
+    };
+
     public const string OverallScale = "satisfaction";
 
     public static readonly IReadOnlyList<string> OverallRatings = ["satisfied", "basically-satisfied", "dissatisfied"];

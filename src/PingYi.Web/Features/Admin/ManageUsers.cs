@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Admin;
@@ -13,10 +14,7 @@ namespace PingYi.Web.Features.Admin;
 public static class EvaluationSources
 {
     public static readonly IReadOnlyList<(string Code, string Label)> All =
-    [
-        ("deputies", "人大代表政协委员"), ("service-hall", "省政务大厅"), ("prefectures", "市(州)直单位"),
-        ("inspectors", "义务监督员明察暗访"), ("liaison", "党建联系片"), ("channel", "直通车平台"),
-    ];
+        EvaluationCodes.Sources.Select(code => (code, EvaluationCodes.SourceLabels[code])).ToList();
 
     public static bool IsValid(string? code) => All.Any(s => s.Code == code);
 }

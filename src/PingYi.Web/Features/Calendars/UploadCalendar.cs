@@ -6,6 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
+using PingYi.Web.Features.Admin;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Calendars;
@@ -22,7 +23,7 @@ public static class UploadCalendar
 
     public sealed record Outcome(int Year, int Days, bool Replaced, int Recounted);
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, AuditLog audit, TimeProvider time, ILogger<Handler> logger)
     {
         public async Task<Result<Outcome>> HandleAsync(ClaimsPrincipal user, int year, string json, CancellationToken ct)
         {
@@ -62,6 +63,8 @@ public static class UploadCalendar
             }
 
             var now = time.GetUtcNow().UtcDateTime;
+            var before = existing is null ? null : new { year, days = HolidayYear.Parse(existing.Json, $"upload {year}").Days.Count, uploadedAtUtc = existing.UploadedAtUtc, uploadedBy = existing.UploadedBy };
+            audit.Record(user, AuditKinds.CalendarUploaded, $"calendar:{year}", before, new { year, days = parsed.Days.Count });
             if (existing is null)
             {
                 db.CalendarUploads.Add(new CalendarUpload { Year = year, Json = json, UploadedAtUtc = now, UploadedBy = user.UserId() ?? "unknown" });

@@ -1,5 +1,7 @@
 using Hangfire;
+using PingYi.Data;
 using PingYi.Data.Identity;
+using PingYi.Web.Features.Admin;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Notifications;
@@ -52,13 +54,16 @@ public sealed class JobRunner(JobRegistry registry, IServiceScopeFactory scopes,
 public static class RunJob
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/jobs/{job}/run", async (string job, JobRegistry registry, JobRunner runner, CancellationToken ct) =>
+        api.MapPost("/admin/jobs/{job}/run", async (string job, JobRegistry registry, JobRunner runner, AuditLog audit, PingYiDbContext db, CancellationToken ct) =>
             {
                 if (registry.Find(job) is null)
                 {
                     return RequestFailure.Field(StatusCodes.Status404NotFound, "没有这个后台作业", "job",
                         $"没有名为“{job}”的后台作业。可运行的作业：{string.Join("、", registry.All.Select(j => j.Name).Order(StringComparer.Ordinal))}。").ToProblem();
                 }
+                // The request is on the record even if the run fails.
+                audit.Record(AuditKinds.JobRun, $"job:{job}", null, new { job });
+                await db.SaveChangesAsync(ct);
                 var result = await runner.RunNowAsync(job, ct);
                 return Results.Ok(new { job, result });
             })
