@@ -66,6 +66,9 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("待受理");
         // Line breaks in the description survive as text.
         Assert.Equal(Description, await supervisor.Locator("#description").InnerTextAsync());
+        // Masked until a supervisor gives a reason to see the identity (every reveal is on the record).
+        await Expect(supervisor.Locator("#contact-masked")).Not.ToContainTextAsync(ComplainantName);
+        await supervisor.Locator("#contact-reason").FillAsync("核实反映人身份，以便回访");
         await supervisor.GetByRole(AriaRole.Button, new() { Name = "查看反映人信息" }).ClickAsync();
         await Expect(supervisor.Locator("#contact-name")).ToHaveTextAsync(ComplainantName);
         await Expect(supervisor.Locator("#contact-phone")).ToHaveTextAsync(ComplainantPhone);

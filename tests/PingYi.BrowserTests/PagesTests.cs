@@ -110,7 +110,7 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
 
         await SignInAsync(supervisor, "supervisor@pingyi.local");
         // Staff see their own one-line header, without the citizens' links.
-        await Expect(supervisor.Locator("header.site nav a")).ToHaveTextAsync(["工作台", "反映列表"]);
+        await Expect(supervisor.Locator("header.site nav a")).ToHaveTextAsync(["工作台", "反映列表", "修改密码"]);
         Assert.True((await supervisor.Locator("header.site").BoundingBoxAsync())!.Height <= 60, "The staff header wraps onto a second line.");
         await supervisor.GotoAsync(path);
         await ActAsync(supervisor, "assign", "受理并交办", new() { ["note"] = "请核实并整改。" });
