@@ -6,6 +6,7 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Admin;
@@ -40,8 +41,12 @@ public static class ManageUsers
         string Id, string Email, string DisplayName, string Role, string RoleLabel, string? UnitCode, string? UnitName, string? Source,
         bool Active, bool MustChangePassword, bool LockedOut);
 
-    /// <summary>The answer to create and reset-password: the account and its one-time link to choose a password.</summary>
-    public sealed record WithLink(UserItem User, string PasswordLink, DateTime LinkExpiresAt);
+    /// <summary>
+    /// The answer to create and reset-password: the account and its one-time link to choose a password.
+    /// <paramref name="Emailed"/>: the link also went to the account's address through the outbox (only where a
+    /// mail server is configured; the pickup folder of a single office is no one's mailbox).
+    /// </summary>
+    public sealed record WithLink(UserItem User, string PasswordLink, DateTime LinkExpiresAt, bool Emailed);
 
     internal static string[] IdentityRolesOf(string role) => role switch
     {
@@ -64,7 +69,7 @@ public static class ManageUsers
 
     public sealed class Handler(
         PingYiDbContext db, UserManager<StaffUser> users, AuditLog audit, TimeProvider time, IHttpContextAccessor http,
-        Microsoft.Extensions.Options.IOptions<DataProtectionTokenProviderOptions> tokenOptions)
+        Microsoft.Extensions.Options.IOptions<DataProtectionTokenProviderOptions> tokenOptions, MailSettings mail, MailTemplates templates)
     {
         public async Task<IReadOnlyList<UserItem>> ListAsync(string? unitCode, CancellationToken ct)
         {
@@ -115,7 +120,7 @@ public static class ManageUsers
             audit.Record(AuditKinds.UserCreated, valid.Email, null, Snapshot(valid));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return await LinkAsync(user, ct);
+            return await LinkAsync(user, "开通", ct);
         }
 
         public async Task<Result<UserItem>> UpdateAsync(string id, UserBody body, CancellationToken ct)
@@ -204,17 +209,28 @@ public static class ManageUsers
             audit.Record(AuditKinds.PasswordReset, user.Email!, null, new { mustChangePassword = true });
             // Signs the account out everywhere; the link below is bound to the new stamp and so works once.
             Check(await users.UpdateSecurityStampAsync(user));
-            return await LinkAsync(user, ct);
+            return await LinkAsync(user, "重置", ct);
         }
 
-        private async Task<WithLink> LinkAsync(StaffUser user, CancellationToken ct)
+        private async Task<WithLink> LinkAsync(StaffUser user, string purpose, CancellationToken ct)
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var request = http.HttpContext?.Request;
             var origin = request is null ? string.Empty : $"{request.Scheme}://{request.Host}{request.PathBase}";
             var link = QueryHelpers.AddQueryString(origin + "/account/set-password", new Dictionary<string, string?> { ["id"] = user.Id, ["token"] = token });
-            var expires = time.GetUtcNow().UtcDateTime + tokenOptions.Value.TokenLifespan;
-            return new WithLink((await GetAsync(user.Id, ct))!, link, expires);
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = now + tokenOptions.Value.TokenLifespan;
+            var emailed = !mail.UsesPickupFolder && !string.IsNullOrEmpty(user.Email);
+            if (emailed)
+            {
+                var message = templates.Render(MailTemplates.PasswordLink, new MailModel
+                {
+                    Title = user.DisplayName, Note = purpose, Link = link, Deadline = ChinaTime.FormatDeadline(expires),
+                });
+                db.OutboxMessages.Add(NoticeWriter.NewMessage(mail, MailTemplates.PasswordLink, null, user.Email!, message, now, now));
+                await db.SaveChangesAsync(ct);
+            }
+            return new WithLink((await GetAsync(user.Id, ct))!, link, expires, emailed);
         }
 
         private async Task<ValidUser?> ValidateAsync(UserBody body, ValidationErrors errors, CancellationToken ct)

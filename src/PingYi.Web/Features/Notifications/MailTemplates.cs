@@ -50,6 +50,9 @@ public sealed class MailTemplates
 {
     public const string Digest = "digest";
 
+    /// <summary>An account's one-time link to choose a password (Title: the person's name; Note: 开通 or 重置).</summary>
+    public const string PasswordLink = "password-link";
+
     public static readonly IReadOnlyDictionary<NoticeKind, string> NameOf = new Dictionary<NoticeKind, string>
     {
         [NoticeKind.Assigned] = "assigned",
@@ -66,7 +69,7 @@ public sealed class MailTemplates
         [NoticeKind.Closed] = "closed",
     };
 
-    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest);
+    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink);
 
     private static readonly FluidParser Parser = new();
 
