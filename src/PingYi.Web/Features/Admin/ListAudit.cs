@@ -74,20 +74,13 @@ public static class ListAudit
         {
             var errors = new ValidationErrors();
             var records = db.AuditRecords.AsNoTracking();
-            var from = ParseDate(query.From, "from", errors);
-            var to = ParseDate(query.To, "to", errors);
-            if (from is { } earliest && to is { } latest && latest < earliest)
+            var dates = DateRange.Parse(query.From, query.To, errors);
+            if (dates.StartUtc is { } start)
             {
-                errors.Add("to", "结束日期不能早于开始日期。");
-            }
-            if (from is { } f)
-            {
-                var start = ChinaTime.StartOfDayUtc(f);
                 records = records.Where(r => r.AtUtc >= start);
             }
-            if (to is { } t)
+            if (dates.EndUtc is { } end)
             {
-                var end = ChinaTime.StartOfDayUtc(t.AddDays(1));
                 records = records.Where(r => r.AtUtc < end);
             }
             if (Text.Clean(query.Actor, multiline: false) is { } actor)
@@ -125,20 +118,6 @@ public static class ListAudit
                 }
             }
             return errors.IsEmpty ? Result<IQueryable<AuditRecord>>.From(records) : RequestFailure.Invalid(errors);
-        }
-
-        private static DateOnly? ParseDate(string? text, string field, ValidationErrors errors)
-        {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return null;
-            }
-            if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            {
-                return d;
-            }
-            errors.Add(field, "日期格式应为 YYYY-MM-DD。");
-            return null;
         }
 
         private static Item ToItem(AuditRecord r) => new(

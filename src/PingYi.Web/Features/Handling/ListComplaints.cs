@@ -97,20 +97,13 @@ public static class ListComplaints
             {
                 complaints = complaints.Where(overdue ? ComplaintRules.OverdueAt(now) : ComplaintRules.NotOverdueAt(now));
             }
-            var fromDate = ParseDate(query.From, "from", errors);
-            var toDate = ParseDate(query.To, "to", errors);
-            if (fromDate is { } earliest && toDate is { } latest && latest < earliest)
+            var dates = DateRange.Parse(query.From, query.To, errors);
+            if (dates.StartUtc is { } start)
             {
-                errors.Add("to", "结束日期不能早于开始日期。");
-            }
-            if (fromDate is { } from)
-            {
-                var start = ChinaTime.StartOfDayUtc(from);
                 complaints = complaints.Where(c => c.SubmittedAtUtc >= start);
             }
-            if (toDate is { } to)
+            if (dates.EndUtc is { } end)
             {
-                var end = ChinaTime.StartOfDayUtc(to.AddDays(1));
                 complaints = complaints.Where(c => c.SubmittedAtUtc < end);
             }
             if (Text.Clean(query.Q, multiline: false) is { } q)
@@ -183,19 +176,6 @@ public static class ListComplaints
             }
         }
 
-        private static DateOnly? ParseDate(string? text, string field, ValidationErrors errors)
-        {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return null;
-            }
-            if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            {
-                return d;
-            }
-            errors.Add(field, "日期格式应为 YYYY-MM-DD。");
-            return null;
-        }
     }
 
     public static void Map(RouteGroupBuilder api)
