@@ -95,23 +95,8 @@ public static class RecordDeduction
             {
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "扣分记录不存在", "id", "没有这条扣分记录。");
             }
-            var existing = await db.EvaluationFiles.CountAsync(f => f.Owner == EvaluationFileOwner.DeductionEvidence && f.OwnerId == deductionId, ct);
-            var files = await AttachmentUploads.InspectAsync(uploads, MaxEvidence - existing, ct);
-            if (!files.Succeeded)
-            {
-                return files.Failure!;
-            }
-            if (files.Value!.Count == 0)
-            {
-                return RequestFailure.Field(400, "请选择证据文件", AttachmentUploads.Field, "请至少上传一个证据文件。");
-            }
-            var now = time.GetUtcNow().UtcDateTime;
-            foreach (var file in files.Value)
-            {
-                db.EvaluationFiles.Add(new EvaluationFile(deduction.RoundId, EvaluationFileOwner.DeductionEvidence, deduction.Id, deduction.UnitId, null, file, user.UserId()!, now));
-            }
-            await db.SaveChangesAsync(ct);
-            return existing + files.Value.Count;
+            return await EvaluationFileUploads.AttachAsync(db, EvaluationFileOwner.DeductionEvidence, deduction.Id, deduction.RoundId, deduction.UnitId,
+                MaxEvidence, uploads, user, time.GetUtcNow().UtcDateTime, "请选择证据文件", "请至少上传一个证据文件。", ct);
         }
 
         private static RequestFailure Forbidden() =>

@@ -120,23 +120,8 @@ public static class RecordInspection
             {
                 return Forbidden();
             }
-            var existing = await db.EvaluationFiles.CountAsync(f => f.Owner == EvaluationFileOwner.InspectionPhoto && f.OwnerId == inspectionId, ct);
-            var files = await AttachmentUploads.InspectAsync(uploads, MaxPhotos - existing, ct);
-            if (!files.Succeeded)
-            {
-                return files.Failure!;
-            }
-            if (files.Value!.Count == 0)
-            {
-                return RequestFailure.Field(400, "请选择照片", AttachmentUploads.Field, "请至少上传一张照片。");
-            }
-            var now = time.GetUtcNow().UtcDateTime;
-            foreach (var file in files.Value)
-            {
-                db.EvaluationFiles.Add(new EvaluationFile(inspection.RoundId, EvaluationFileOwner.InspectionPhoto, inspection.Id, inspection.UnitId, null, file, user.UserId()!, now));
-            }
-            await db.SaveChangesAsync(ct);
-            return existing + files.Value.Count;
+            return await EvaluationFileUploads.AttachAsync(db, EvaluationFileOwner.InspectionPhoto, inspection.Id, inspection.RoundId, inspection.UnitId,
+                MaxPhotos, uploads, user, time.GetUtcNow().UtcDateTime, "请选择照片", "请至少上传一张照片。", ct);
         }
 
         private static RequestFailure Forbidden() =>
