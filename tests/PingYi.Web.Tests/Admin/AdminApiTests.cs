@@ -307,6 +307,14 @@ public abstract class AdminApiTests(AppFixture fixture)
     private static Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next) =>
         client.PostAsync("/api/v1/account/password", Json(new JsonObject { ["currentPassword"] = current, ["newPassword"] = next }));
 
+    [Fact]
+    public async Task A_job_run_by_hand_is_on_the_audit_log()
+    {
+        await ExpectAsync(await (await Api.AsAsync(Admin)).PostAsync("/api/v1/admin/jobs/outbox/run", null), HttpStatusCode.OK);
+        var record = (await AuditAsync("?kind=job.run")).First(r => r!["target"]!.GetValue<string>() == "job:outbox")!;
+        Assert.Equal(Admin, record["actor"]!.GetValue<string>());
+    }
+
     private async Task<JsonArray> AuditAsync(string query) =>
         JsonNode.Parse(await ExpectAsync(await Api.GetAsync(Admin, "/api/v1/admin/audit" + query), HttpStatusCode.OK))!["items"]!.AsArray();
 

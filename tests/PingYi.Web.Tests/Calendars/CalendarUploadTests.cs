@@ -86,6 +86,11 @@ public abstract class CalendarUploadTests(AppFixture fixture)
         outcome = JsonNode.Parse(await ExpectAsync(await PutAsync(Admin, 2027, Year2027()), HttpStatusCode.OK))!;
         Assert.True(outcome["replaced"]!.GetValue<bool>());
         Assert.Equal(0, outcome["recounted"]!.GetValue<int>());
+
+        // Both uploads are on the audit log (the refused ones changed nothing and are not); the second shows what it replaced.
+        var audit = JsonNode.Parse(await ExpectAsync(await (await _api.AsAsync(Admin)).GetAsync("/api/v1/admin/audit?kind=calendar.uploaded"), HttpStatusCode.OK))!["items"]!.AsArray();
+        Assert.Equal(2, audit.Count(r => r!["target"]!.GetValue<string>() == "calendar:2027"));
+        Assert.Contains(audit, r => r!["target"]!.GetValue<string>() == "calendar:2027" && r["before"] is not null);
     }
 
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
