@@ -68,10 +68,10 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
     /// <summary>The tallies of every unit (or of one) for the round, keyed by unit id.</summary>
     internal async Task<Dictionary<int, ChannelTally>> TallyAsync(EvaluationRoundDefinition round, DateTime cutoffUtc, int? unitId, CancellationToken ct)
     {
-        var (from, to) = Window(round, cutoffUtc);
+        var (start, end) = Window(round, cutoffUtc);
         var c = cutoffUtc;
         var rows = db.HandlingRecords.AsNoTracking()
-            .Where(r => r.AssignedAtUtc >= from && r.AssignedAtUtc < to && r.StartedAtUtc <= c);
+            .Where(r => r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c);
         if (unitId is { } only)
         {
             rows = rows.Where(r => r.UnitId == only);
@@ -136,13 +136,13 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         EvaluationRoundDefinition round, DateTime cutoffUtc, string unitCode, CancellationToken cancellationToken)
     {
         EnsureUtc(cutoffUtc);
-        var (from, to) = Window(round, cutoffUtc);
+        var (start, end) = Window(round, cutoffUtc);
         var c = cutoffUtc;
         var rows = await (
                 from r in db.HandlingRecords.AsNoTracking()
                 join u in db.Units on r.UnitId equals u.Id
                 join k in db.Complaints on r.ComplaintId equals k.Id
-                where u.Code == unitCode && r.AssignedAtUtc >= from && r.AssignedAtUtc < to && r.StartedAtUtc <= c
+                where u.Code == unitCode && r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c
                 orderby r.AssignedAtUtc, k.TrackingNumber, r.Round, r.Attempt
                 select new { k.TrackingNumber, Record = r })
             .ToListAsync(cancellationToken);
