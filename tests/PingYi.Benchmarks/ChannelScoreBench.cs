@@ -130,7 +130,8 @@ public static class ChannelScoreBench
             }
             await db.SaveChangesAsync();
         }
-        await using var data = NpgsqlDataSource.Create(connection);
+        // Loading a million rows on a busy machine takes longer than the default 30 s command timeout.
+        await using var data = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connection) { CommandTimeout = 0 }.ConnectionString);
         var unitIds = new List<int>();
         await using (var cmd = data.CreateCommand("""SELECT "Id" FROM "Units" ORDER BY "Id" """))
         await using (var reader = await cmd.ExecuteReaderAsync())
