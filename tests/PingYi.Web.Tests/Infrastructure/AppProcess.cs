@@ -15,7 +15,8 @@ public static class AppProcess
             RedirectStandardError = true,
             WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // Development (where demo data may be seeded) unless the test names another environment in its variables.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (k, v) in environment)
         {
@@ -47,7 +48,8 @@ public static class AppProcess
             RedirectStandardError = true,
             WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // Development (where demo data may be seeded) unless the test names another environment in its variables.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (k, v) in environment)
         {
