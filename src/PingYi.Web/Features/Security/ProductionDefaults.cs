@@ -105,13 +105,23 @@ public static class ProductionDefaults
     }
 
     /// <summary>
-    /// HSTS and HTTPS redirection outside Development, unless <c>Https:BehindTlsProxy</c> says TLS ends at a proxy
-    /// (which then redirects and sends HSTS itself; the app sees plain http from it).
+    /// HSTS and HTTPS redirection outside Development, unless <c>Https:BehindTlsProxy</c> says TLS ends at a proxy.
+    /// Then the proxy redirects and sends HSTS itself, and only forwards what it received over TLS: every request is
+    /// treated as https (whether or not the proxy sends X-Forwarded-Proto), so that Secure cookies and antiforgery work.
     /// </summary>
     public static void UsePingYiTransportSecurity(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment() || app.Configuration.GetValue(BehindTlsProxyKey, false))
+        if (app.Environment.IsDevelopment())
         {
+            return;
+        }
+        if (app.Configuration.GetValue(BehindTlsProxyKey, false))
+        {
+            app.Use((http, next) =>
+            {
+                http.Request.Scheme = Uri.UriSchemeHttps;
+                return next(http);
+            });
             return;
         }
         app.UseHsts();
