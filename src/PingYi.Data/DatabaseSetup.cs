@@ -108,6 +108,10 @@ public static class DatabaseServiceCollectionExtensions
         services.AddDbContextPool<PingYiDbContext>((sp, options) =>
         {
             settings.Configure(options);
+            if (settings.Provider == DatabaseProvider.Sqlite)
+            {
+                options.AddInterceptors(SqliteSecureDelete.Instance);
+            }
             // The host's notice writer turns complaint notices into outbox rows in the same save.
             if (sp.GetService<Outbox.INoticeWriter>() is { } writer)
             {
@@ -115,5 +119,31 @@ public static class DatabaseServiceCollectionExtensions
             }
         });
         return services;
+    }
+}
+
+/// <summary>
+/// <c>PRAGMA secure_delete=ON</c> on every SQLite connection EF opens: SQLite otherwise leaves deleted rows' bytes
+/// in freed pages and cells, so contact details erased after the retention period (PIPL) would still be in the file.
+/// The pragma is per connection, hence on every open (pooled connections included).
+/// </summary>
+public sealed class SqliteSecureDelete : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqliteSecureDelete Instance = new();
+
+    private const string Pragma = "PRAGMA secure_delete=ON;";
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragma;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragma;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -138,10 +138,8 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            // Not Production: demo seeding is refused there.
-            builder.UseEnvironment("Testing");
-            // Outside Development the host serves wwwroot only from published output; the tests run the
-            // build output, so switch on the static web assets manifest as Development does.
+            // Demo data (every demo account the journeys sign in with) exists only in Development.
+            builder.UseEnvironment("Development");
             builder.UseStaticWebAssets();
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("ConnectionStrings:PingYi", connectionString);

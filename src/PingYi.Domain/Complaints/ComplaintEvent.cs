@@ -43,6 +43,19 @@ public sealed class ComplaintEvent
         return e;
     }
 
+    /// <summary>
+    /// The retention period (PIPL) ended: the complainant's contact details and the original names of the files
+    /// are gone; the case and its timeline stay. Written by the system for every ended case, named or anonymous,
+    /// so that the entry itself tells a unit nothing about whether the complainant gave a name.
+    /// </summary>
+    public static ComplaintEvent ContactErased(long complaintId, DateTime atUtc, int retentionDays)
+    {
+        var e = Create(ComplaintActions.EraseContact, atUtc, null, ActorRoles.System, null, null, null,
+            $"保存期限（结案后 {retentionDays} 天）届满，已删除反映人身份信息和附件原文件名。");
+        e.ComplaintId = complaintId;
+        return e;
+    }
+
     internal static ComplaintEvent Create(
         string action, DateTime atUtc, string? actorId, string actorRole,
         ComplaintStatus? from, ComplaintStatus? to, string? publicNote, string? internalNote, string? data = null)
@@ -68,12 +81,14 @@ public static class ComplaintActions
     public const string Submit = "submit";
     public const string Supplement = "supplement";
     public const string ViewContact = "view-contact";
+    public const string EraseContact = "erase-contact";
 
     private static readonly Dictionary<string, string> Labels = new()
     {
         [Submit] = "提交反映",
         [Supplement] = "补充材料",
         [ViewContact] = "查看反映人信息",
+        [EraseContact] = "删除反映人信息",
         [TimerActions.AcceptOverdue] = "受理超期提醒",
         [TimerActions.DeadlineReminder] = "办理期限提醒",
         [TimerActions.Overdue] = "办理超期",

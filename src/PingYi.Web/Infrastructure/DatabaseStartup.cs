@@ -62,10 +62,22 @@ public static class DatabaseStartup
             await Features.Scoring.HandlingRecordBackfill.RunAsync(scope.ServiceProvider, logger);
             step = "creating the roles";
             await StaffAccounts.EnsureRolesAsync(scope.ServiceProvider);
+            if (seed && !app.Environment.IsDevelopment())
+            {
+                step = "checking for demo accounts";
+                var demo = await DemoData.FindDemoAccountsAsync(db, 3);
+                if (demo.Count > 0)
+                {
+                    logger.LogCritical(
+                        "Refusing to start in the {Environment} environment: the database holds demo accounts ({Accounts}) whose password is public. Demo data belongs to Development only: use a fresh database (or delete every @pingyi.local account), then start again.",
+                        app.Environment.EnvironmentName, string.Join(", ", demo) + (demo.Count == 3 ? ", …" : string.Empty));
+                    return false;
+                }
+            }
             if (seed)
             {
                 step = "loading the demo data";
-                await DemoData.SeedIfEnabledAsync(scope.ServiceProvider, app.Configuration, app.Environment, settings, logger);
+                await DemoData.SeedIfEnabledAsync(scope.ServiceProvider, app.Configuration, app.Environment, logger);
                 if (settings.Provider == DatabaseProvider.Postgres && HostingExtensions.JobsEnabled(app.Configuration))
                 {
                     // Hangfire creates its own schema when its storage is first used: do that under the lock too.

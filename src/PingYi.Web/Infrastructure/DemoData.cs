@@ -10,8 +10,10 @@ namespace PingYi.Web.Infrastructure;
 
 /// <summary>
 /// Demo mode: provincial units, one account per role and per unit, and a few sample complaints.
-/// On by default on the embedded SQLite database, switched by <c>Demo:Seed</c>, and never in the
-/// Production environment, so demo credentials cannot reach a real deployment.
+/// Only in the Development environment and only with <c>Demo:Seed=true</c> (appsettings.Development.json sets
+/// it, so <c>dotnet run</c> shows the demo), so demo credentials cannot reach a real deployment: every other
+/// environment ignores the setting, and refuses to start on a database that holds a demo account
+/// (<see cref="FindDemoAccountsAsync"/>).
 /// </summary>
 public static class DemoData
 {
@@ -24,23 +26,39 @@ public static class DemoData
 
     public static string HandlerEmail(string unitCode) => $"{unitCode}@pingyi.local";
 
-    public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment, DatabaseSettings settings, ILogger logger)
+    /// <summary>Every demo account's e-mail ends so (upper case, as Identity normalises it).</summary>
+    public const string NormalizedEmailSuffix = "@PINGYI.LOCAL";
+
+    public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment, ILogger logger)
     {
-        var setting = configuration.GetValue<bool?>("Demo:Seed");
-        if (environment.IsProduction())
+        var setting = configuration.GetValue<bool?>("Demo:Seed") == true;
+        if (!environment.IsDevelopment())
         {
-            if (setting == true)
+            if (setting)
             {
-                logger.LogWarning("Demo:Seed is ignored in the Production environment: demo accounts are never created there.");
+                logger.LogWarning("Demo:Seed is ignored in the {Environment} environment: demo accounts are only ever created in Development.", environment.EnvironmentName);
             }
             return false;
         }
-        return setting ?? settings.Provider == DatabaseProvider.Sqlite;
+        return setting;
     }
 
-    public static async Task SeedIfEnabledAsync(IServiceProvider services, IConfiguration configuration, IHostEnvironment environment, DatabaseSettings settings, ILogger logger)
+    /// <summary>
+    /// The demo accounts in this database (at most <paramref name="take"/>): any account whose e-mail ends in
+    /// <c>@pingyi.local</c>, the domain every demo account uses. Their password is public, so outside
+    /// Development their presence stops the start.
+    /// </summary>
+    public static Task<List<string>> FindDemoAccountsAsync(PingYiDbContext db, int take, CancellationToken ct = default) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.NormalizedEmail != null && u.NormalizedEmail.EndsWith(NormalizedEmailSuffix))
+            .OrderBy(u => u.NormalizedEmail)
+            .Select(u => u.Email!)
+            .Take(take)
+            .ToListAsync(ct);
+
+    public static async Task SeedIfEnabledAsync(IServiceProvider services, IConfiguration configuration, IHostEnvironment environment, ILogger logger)
     {
-        if (!IsEnabled(configuration, environment, settings, logger))
+        if (!IsEnabled(configuration, environment, logger))
         {
             return;
         }
@@ -101,6 +119,7 @@ public static class DemoData
                 db.ComplainantContacts.Add(new ComplainantContact(complaint, valid.Contact));
             }
             await db.SaveChangesAsync();
+            // Development only (IsEnabled): the one place an access code is ever logged, so that a developer can open the sample.
             logger.LogInformation("Demo complaint {TrackingNumber}, access code {AccessCode}", number, AccessCode.Display(code));
         }
     }

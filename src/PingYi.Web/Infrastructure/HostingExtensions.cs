@@ -15,6 +15,7 @@ using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Privacy;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
@@ -67,6 +68,14 @@ public static class HostingExtensions
         }
 
         if (!builder.AddNotifications(startupLogger))
+        {
+            return false;
+        }
+        if (!builder.AddPingYiProductionDefaults(startupLogger))
+        {
+            return false;
+        }
+        if (!builder.AddPrivacy(startupLogger))
         {
             return false;
         }
@@ -171,17 +180,19 @@ public static class HostingExtensions
     public static void UsePingYi(this WebApplication app)
     {
         app.UsePingYiForwardedHeaders();
+        // Set as the response starts, so that every response has them, whatever wrote it (redirects, 429s, error pages).
+        app.UsePingYiSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             // API clients get problem details for a crash, browsers the site's error page.
             app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
             app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/error"));
-            app.UseHsts();
         }
+        app.UsePingYiTransportSecurity();
         app.UsePingYiSecurity();
         app.UseStatusCodePages();
         app.UsePingYiErrorPages();
-        app.UsePingYiSecurityHeaders();
+        app.UsePingYiApiDocsGate();
         app.UseRouting();
         app.UseAuthentication();
         // After authentication, so that a policy can tell staff from anonymous callers.

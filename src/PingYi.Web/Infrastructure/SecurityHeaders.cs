@@ -2,8 +2,22 @@ namespace PingYi.Web.Infrastructure;
 
 public static class SecurityHeaders
 {
-    /// <summary>Headers every response carries; the pages load nothing from other origins.</summary>
+    /// <summary>
+    /// Headers every response carries; the pages load nothing from other origins. Written when the response
+    /// starts rather than when the request arrives: a middleware that clears the response (the exception
+    /// handler, the tracking-number lock's 429) would otherwise send it without them.
+    /// </summary>
     public static IApplicationBuilder UsePingYiSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        http.Response.OnStarting(() =>
+        {
+            Write(http);
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+
+    private static void Write(HttpContext http)
     {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -16,6 +30,5 @@ public static class SecurityHeaders
             : http.Request.Path.StartsWithSegments("/hangfire")
                 ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'"
                 : "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
-        await next();
-    });
+    }
 }

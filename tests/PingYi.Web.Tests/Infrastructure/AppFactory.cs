@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using PingYi.Data;
@@ -12,6 +13,8 @@ namespace PingYi.Web.Tests.Infrastructure;
 /// <summary>
 /// The real app over a real database of its own: a fresh SQLite file, or a fresh PostgreSQL database
 /// on the server named by PINGYI_TEST_POSTGRES (./test.sh starts one). Time is a <see cref="FakeTimeProvider"/>.
+/// Development by default, the only environment with demo data; <see cref="CreateProduction"/> gives the
+/// production defaults (no demo data, protected keys, https, <c>__Host-</c> cookies).
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -19,6 +22,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private Action? _dispose;
+
+    private string _environment = "Development";
+    private bool _captureLogs;
 
     private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides, DateTimeOffset? start = null)
     {
@@ -48,12 +54,55 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>Every log entry at any level, once <see cref="WithLogCapture"/> was called before the app started.</summary>
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>Runs the app in <paramref name="environment"/> instead of Development (call before the first request).</summary>
+    public AppFactory InEnvironment(string environment)
+    {
+        _environment = environment;
+        return this;
+    }
+
+    /// <summary>Records every log entry of the app, whatever the configured levels (call before the first request).</summary>
+    public AppFactory WithLogCapture()
+    {
+        _captureLogs = true;
+        return this;
+    }
+
     /// <param name="start">The fake clock's first reading, for tests that need a particular day (default <see cref="Start"/>).</param>
     public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null, DateTimeOffset? start = null) => provider switch
     {
         DatabaseProvider.Sqlite => CreateSqlite(settings, start),
         _ => CreatePostgres(settings, start),
     };
+
+    /// <summary>
+    /// The app as a real deployment runs it: the Production environment, no demo data, Data Protection keys
+    /// sealed with a test certificate, clients on <c>https://</c> (a host name other than localhost, which HSTS
+    /// leaves out). <paramref name="settings"/> add to or override that (e.g. the bootstrap administrator).
+    /// </summary>
+    public static AppFactory CreateProduction(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    {
+        var production = new Dictionary<string, string?>
+        {
+            ["Demo:Seed"] = null,
+            ["DataProtection:Certificate"] = TestCertificate.Path,
+            ["DataProtection:CertificatePassword"] = TestCertificate.Password,
+            ["https_port"] = "443",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            production[k] = v;
+        }
+        var app = Create(provider, production).InEnvironment("Production").WithLogCapture();
+        app.ClientOptions.BaseAddress = ProductionAddress;
+        return app;
+    }
+
+    /// <summary>Where production-mode clients send their requests.</summary>
+    public static readonly Uri ProductionAddress = new("https://pingyi.example.cn");
 
     private static AppFactory CreateSqlite(IDictionary<string, string?>? settings, DateTimeOffset? start)
     {
@@ -112,10 +161,14 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_captureLogs)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>(null, Microsoft.Extensions.Logging.LogLevel.Trace));
         }
         builder.ConfigureTestServices(services =>
         {

@@ -5,7 +5,7 @@ namespace PingYi.Web.Tests.Infrastructure;
 /// <summary>Runs the real app (the PingYi.Web.dll beside the tests) as a process, for start-up behaviour a test host cannot show.</summary>
 public static class AppProcess
 {
-    /// <summary>Starts the app with <paramref name="environment"/> and waits (at most a minute) for it to exit.</summary>
+    /// <summary>Starts the app with <paramref name="environment"/> and waits (at most two minutes: the test machine is shared) for it to exit.</summary>
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(Dictionary<string, string> environment)
     {
         var appDll = Path.Combine(AppContext.BaseDirectory, "PingYi.Web.dll");
@@ -15,7 +15,8 @@ public static class AppProcess
             RedirectStandardError = true,
             WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // Development (where demo data may be seeded) unless the test names another environment in its variables.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (k, v) in environment)
         {
@@ -24,7 +25,7 @@ public static class AppProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -47,7 +48,8 @@ public static class AppProcess
             RedirectStandardError = true,
             WorkingDirectory = Directory.CreateTempSubdirectory("pingyi-start-").FullName,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // Development (where demo data may be seeded) unless the test names another environment in its variables.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (k, v) in environment)
         {

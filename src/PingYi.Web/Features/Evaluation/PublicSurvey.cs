@@ -83,19 +83,14 @@ public static class PublicSurvey
     /// <summary>The browser's survey key: a random value in an HttpOnly cookie, set on first visit.</summary>
     public static string BrowserKey(HttpContext http)
     {
-        if (http.Request.Cookies.TryGetValue(BrowserCookie, out var key) && key is { Length: 32 } && key.All(char.IsAsciiHexDigitLower))
+        // __Host- and Secure outside Development, like every cookie (Features/Security/ProductionDefaults.cs).
+        var cookies = http.RequestServices.GetRequiredService<Security.AppCookies>();
+        if (http.Request.Cookies.TryGetValue(cookies.Name(BrowserCookie), out var key) && key is { Length: 32 } && key.All(char.IsAsciiHexDigitLower))
         {
             return key;
         }
         key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        http.Response.Cookies.Append(BrowserCookie, key, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = http.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(400),
-            IsEssential = true,
-        });
+        http.Response.Cookies.Append(cookies.Name(BrowserCookie), key, cookies.Options(http, SameSiteMode.Lax, TimeSpan.FromDays(400)));
         return key;
     }
 

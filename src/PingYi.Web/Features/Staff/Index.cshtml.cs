@@ -128,7 +128,7 @@ public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users,
             return [];
         }
         var events = await db.ComplaintEvents.AsNoTracking()
-            .Where(e => ids.Contains(e.ComplaintId) && e.Action != ComplaintActions.Supplement && e.Action != ComplaintActions.ViewContact)
+            .Where(e => ids.Contains(e.ComplaintId) && e.Action != ComplaintActions.Supplement && e.Action != ComplaintActions.ViewContact && e.Action != ComplaintActions.EraseContact)
             .Select(e => new { e.ComplaintId, e.AtUtc, e.Id, e.Action })
             .ToListAsync(ct);
         return events.GroupBy(e => e.ComplaintId)

@@ -7,10 +7,11 @@ namespace PingYi.Web.Features.Tracking;
 /// Remembers which case a citizen opened on <c>/track</c>, so that the page can answer a POST with a
 /// redirect (Post/Redirect/Get) and a reload shows the case again, without the access code ever being in
 /// a URL (where it would be logged, kept in history and sent on). The number and code live in an
-/// HttpOnly cookie encrypted and time-limited by Data Protection, scoped to <c>/track</c>; "查询其他反映"
-/// forgets it. Every use still verifies the code against the stored hash.
+/// HttpOnly, SameSite=Strict cookie encrypted and time-limited by Data Protection; "查询其他反映" forgets it. Every
+/// use still verifies the code against the stored hash. Path=/ (not /track) because outside Development the
+/// cookie is <c>__Host-</c> prefixed, which requires it; the value is sealed, so other paths learn nothing from it.
 /// </summary>
-public sealed class TrackingSession(IDataProtectionProvider dataProtection, TimeProvider time)
+public sealed class TrackingSession(IDataProtectionProvider dataProtection, TimeProvider time, Security.AppCookies cookies)
 {
     public const string CookieName = "pingyi.track";
 
@@ -28,12 +29,12 @@ public sealed class TrackingSession(IDataProtectionProvider dataProtection, Time
     {
         var payload = JsonSerializer.Serialize(new Payload(trackingNumber, accessCode, time.GetUtcNow() + Lifetime));
         var protectedValue = _protector.Protect(payload);
-        http.Response.Cookies.Append(CookieName, protectedValue, Options(http));
+        http.Response.Cookies.Append(cookies.Name(CookieName), protectedValue, Options(http));
     }
 
     public Case? Read(HttpContext http)
     {
-        if (!http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
+        if (!http.Request.Cookies.TryGetValue(cookies.Name(CookieName), out var value) || string.IsNullOrEmpty(value))
         {
             return null;
         }
@@ -50,14 +51,7 @@ public sealed class TrackingSession(IDataProtectionProvider dataProtection, Time
         }
     }
 
-    public void Forget(HttpContext http) => http.Response.Cookies.Delete(CookieName, Options(http));
+    public void Forget(HttpContext http) => http.Response.Cookies.Delete(cookies.Name(CookieName), Options(http));
 
-    private static CookieOptions Options(HttpContext http) => new()
-    {
-        HttpOnly = true,
-        Secure = http.Request.IsHttps,
-        SameSite = SameSiteMode.Strict,
-        Path = "/track",
-        IsEssential = true,
-    };
+    private CookieOptions Options(HttpContext http) => cookies.Options(http, SameSiteMode.Strict);
 }
