@@ -47,6 +47,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     public DbSet<Deduction> Deductions => Set<Deduction>();
 
     public DbSet<EvaluationFile> EvaluationFiles => Set<EvaluationFile>();
+    public DbSet<RectificationItem> RectificationItems => Set<RectificationItem>();
+    public DbSet<RectificationProgress> RectificationProgress => Set<RectificationProgress>();
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 

@@ -108,3 +108,43 @@ internal sealed class EvaluationFileConfiguration : IEntityTypeConfiguration<Eva
         b.HasIndex(f => new { f.RoundId, f.UnitId, f.Milestone });
     }
 }
+
+internal sealed class RectificationItemConfiguration : IEntityTypeConfiguration<RectificationItem>
+{
+    public void Configure(EntityTypeBuilder<RectificationItem> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Source).HasMaxLength(32).IsRequired();
+        b.Property(i => i.Problem).HasMaxLength(RectificationItem.MaxProblemLength).IsRequired();
+        b.Property(i => i.Measures).HasMaxLength(RectificationItem.MaxMeasuresLength).IsRequired();
+        b.Property(i => i.Owner).HasMaxLength(RectificationItem.MaxOwnerLength).IsRequired();
+        b.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(i => i.CreatedById).HasMaxLength(450).IsRequired();
+        b.Property(i => i.VerifiedById).HasMaxLength(450);
+        b.HasOne<EvaluationRound>().WithMany().HasForeignKey(i => i.RoundId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Unit>().WithMany().HasForeignKey(i => i.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Inspection>().WithMany().HasForeignKey(i => i.InspectionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Deduction>().WithMany().HasForeignKey(i => i.DeductionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Domain.Complaints.Complaint>().WithMany().HasForeignKey(i => i.ComplaintId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<EvaluationResponse>().WithMany().HasForeignKey(i => i.ResponseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(i => i.CreatedById).OnDelete(DeleteBehavior.Restrict);
+        // The supervisors' list (open and overdue across units) and a unit's own list.
+        b.HasIndex(i => new { i.RoundId, i.Status, i.DueOn });
+        b.HasIndex(i => new { i.RoundId, i.UnitId });
+        b.HasMany(i => i.Progress).WithOne().HasForeignKey(p => p.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RectificationProgressConfiguration : IEntityTypeConfiguration<RectificationProgress>
+{
+    public void Configure(EntityTypeBuilder<RectificationProgress> b)
+    {
+        b.ToTable("RectificationProgress");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(p => p.Note).HasMaxLength(RectificationItem.MaxNoteLength).IsRequired();
+        b.Property(p => p.ById).HasMaxLength(450).IsRequired();
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(p => p.ById).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(p => p.ItemId);
+    }
+}

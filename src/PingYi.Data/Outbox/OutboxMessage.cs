@@ -26,8 +26,9 @@ public sealed class OutboxMessage
     }
 
     public OutboxMessage(string kind, long? complaintId, string recipient, string subject, string textBody, string htmlBody,
-        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc)
+        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc, string? dedupKey = null)
     {
+        DedupKey = dedupKey;
         Kind = kind;
         ComplaintId = complaintId;
         Recipient = recipient;
@@ -50,6 +51,12 @@ public sealed class OutboxMessage
     public long? ComplaintId { get; private set; }
 
     public string Recipient { get; private set; }
+
+    /// <summary>
+    /// For mail a scheduled job writes about a fact rather than a change (a reminder of a due date): the same
+    /// key and recipient are unique, so a second run, or two nodes, write it once. Null for everything else.
+    /// </summary>
+    public string? DedupKey { get; private set; }
 
     public string Subject { get; private set; }
 

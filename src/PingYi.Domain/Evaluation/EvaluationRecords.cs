@@ -301,6 +301,9 @@ public enum EvaluationFileOwner
     InspectionPhoto,
     DeductionEvidence,
     SelfEvaluationDocument,
+
+    /// <summary>Evidence of completion of a rectification ledger item (OwnerId: the item).</summary>
+    RectificationEvidence,
 }
 
 /// <summary>

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
@@ -221,6 +224,43 @@ public abstract class EvaluationApiTests(AppFixture fixture)
         await ExpectProblemAsync(await _api.GetAsync(Handler("jyt"), "/api/v1/evaluations/2020/inputs?unit=rst"), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await _api.GetAsync(Deputies, "/api/v1/evaluations/2020/inputs?unit=rst"), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_renamed_disabled_or_mistyped_liaison_account_in_the_round_file_is_reported_with_its_path()
+    {
+        async Task<IReadOnlyList<string>> FaultsAsync(params EvaluationRoundDefinition[] rounds)
+        {
+            using var scope = fixture.App.Services.CreateScope();
+            return await LiaisonCheck.FaultsAsync(scope.ServiceProvider.GetRequiredService<PingYi.Data.PingYiDbContext>(), rounds, CancellationToken.None);
+        }
+        var runtime = fixture.App.Services.GetRequiredService<EvaluationRuntime>();
+        // The shipped files agree with the demo accounts and units.
+        Assert.Empty(await FaultsAsync([.. runtime.Rounds]));
+
+        var admin = new PingYi.Web.Tests.Administration.AdminApi(_api);
+        var id = await admin.CreateUserAsync("liaison-b@pingyi.local", "Evaluator", source: "liaison");
+        var round = runtime.Find(2020)! with
+        {
+            Liaison = [new LiaisonGroup("第二党建联系片", ["liaison-b@pingyi.local", "liasion@pingyi.local", Inspector, Liaison], ["jyt", "nosuch"])],
+        };
+        var faults = await FaultsAsync(round);
+        Assert.Equal(3, faults.Count);
+        Assert.Contains(faults, f => f.StartsWith("2020.json: $.liaison[0].accounts[1]: no account has the e-mail 'liasion@pingyi.local'", StringComparison.Ordinal));
+        Assert.Contains(faults, f => f.StartsWith("2020.json: $.liaison[0].accounts[2]: the account 'inspector@pingyi.local' is not an Evaluator", StringComparison.Ordinal));
+        Assert.Contains("2020.json: $.liaison[0].units[1]: no unit has the code 'nosuch'", faults);
+
+        // Renamed by an administrator: the file's e-mail no longer names anyone.
+        var renamed = new JsonObject { ["email"] = "liaison-renamed@pingyi.local", ["displayName"] = "测试 Evaluator", ["role"] = "Evaluator", ["source"] = "liaison", ["active"] = true };
+        await ExpectAsync(await (await _api.AsAsync(Admin)).PutAsync($"/api/v1/admin/users/{id}", TestData.Json(renamed)), HttpStatusCode.OK);
+        Assert.Contains(await FaultsAsync(round), f => f.StartsWith("2020.json: $.liaison[0].accounts[0]: no account has the e-mail 'liaison-b@pingyi.local'", StringComparison.Ordinal));
+        renamed["email"] = "liaison-b@pingyi.local";
+        await ExpectAsync(await (await _api.AsAsync(Admin)).PutAsync($"/api/v1/admin/users/{id}", TestData.Json(renamed)), HttpStatusCode.OK);
+        Assert.Equal(3, (await FaultsAsync(round)).Count);
+
+        // Disabled: reported as such.
+        await ExpectAsync(await (await _api.AsAsync(Admin)).PostAsync($"/api/v1/admin/users/{id}/disable", null), HttpStatusCode.OK);
+        Assert.Contains(await FaultsAsync(round), f => f.StartsWith("2020.json: $.liaison[0].accounts[0]: the account 'liaison-b@pingyi.local' is disabled", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -28,8 +28,8 @@ public sealed class MailTemplateTests
     public void Every_notice_kind_has_a_template()
     {
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
-        // One per notice kind, the digest and the one-time password link.
-        Assert.Equal(14, MailTemplates.AllNames.Count());
+        // One per notice kind, the digest, the one-time password link and the two evaluation reminders.
+        Assert.Equal(16, MailTemplates.AllNames.Count());
     }
 
     [Theory]

@@ -123,6 +123,40 @@ public sealed class EvaluationInputsAuthorizationHandler : AuthorizationHandler<
     }
 }
 
+/// <summary>
+/// 整改台账 items of a unit: supervisors see every unit's, put items on any ledger and verify completions; a
+/// unit's handlers see their own, put their own problems on it, and report progress and evidence.
+/// </summary>
+public sealed class RectificationRequirement : IAuthorizationRequirement
+{
+    private RectificationRequirement(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static readonly RectificationRequirement View = new(nameof(View));
+    public static readonly RectificationRequirement Create = new(nameof(Create));
+    public static readonly RectificationRequirement Report = new(nameof(Report));
+    public static readonly RectificationRequirement Review = new(nameof(Review));
+}
+
+public sealed class RectificationAuthorizationHandler : AuthorizationHandler<RectificationRequirement, UnitTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RectificationRequirement requirement, UnitTarget resource)
+    {
+        var user = context.User;
+        var supervisor = user.IsInRole(StaffRoles.Supervisor);
+        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
+        var allowed = requirement == RectificationRequirement.Report ? ownUnit
+            : requirement == RectificationRequirement.Review ? supervisor
+            : supervisor || ownUnit;
+        if (allowed)
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>Opening, closing and approving a round.</summary>
 public sealed class RoundRequirement : IAuthorizationRequirement
 {

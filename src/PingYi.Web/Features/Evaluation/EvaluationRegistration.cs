@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Evaluation;
 
@@ -36,6 +37,12 @@ public static class EvaluationRegistration
         services.AddScoped<SelfEvaluation.Reminders>();
         services.AddScoped<PublicSurvey.Handler>();
         services.AddScoped<RatingSpreadsheet.Handler>();
+        services.AddScoped<Ledger.Handler>();
+        services.AddScoped<EvaluationReminders.Handler>();
+        services.AddHostedService<LiaisonCheck.AtStartup>();
+        // 09:00 China time (01:00 UTC) every day: reminder dates are calendar dates; quiet hours hold a
+        // weekend's mail until the next working morning.
+        services.AddPingYiJob(EvaluationReminders.JobId, async (sp, ct) => await sp.GetRequiredService<EvaluationReminders.Handler>().HandleAsync(ct), "0 1 * * *");
         PublicSurvey.AddRateLimit(services, builder.Configuration.GetValue<int?>("RateLimits:SurveyPerAddressPerHour")
             ?? rounds.LastOrDefault()?.PublicSurvey.PerAddressPerHour ?? 30);
         services.AddSingleton<IAuthorizationHandler, RatingAuthorizationHandler>();
@@ -44,6 +51,7 @@ public static class EvaluationRegistration
         services.AddSingleton<IAuthorizationHandler, SelfEvaluationDocumentAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, EvaluationInputsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, RoundAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, RectificationAuthorizationHandler>();
         return true;
     }
 
@@ -56,6 +64,7 @@ public static class EvaluationRegistration
         RatingSpreadsheet.Map(api);
         RecordInspection.Map(api);
         RecordDeduction.Map(api);
+        Ledger.Map(api);
         SelfEvaluation.Map(api);
         PublicSurvey.Map(app);
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Admin;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Infrastructure;
 
@@ -18,7 +19,7 @@ public static class RecordDeduction
 
     public sealed record Response(long Id, int Year, string UnitCode, double Points, string Reason, string? Rule, string RecordedBy, DateTime RecordedAt);
 
-    public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization, AuditLog audit, TimeProvider time)
     {
         public async Task<Result<Response>> HandleAsync(int year, Request request, ClaimsPrincipal user, CancellationToken ct)
         {
@@ -74,8 +75,14 @@ public static class RecordDeduction
                 return RequestFailure.Invalid(errors);
             }
             var deduction = new Deduction(round.Id, unit!.Id, request.Points!.Value, reason!, rule?.Code, user.UserId()!, time.GetUtcNow().UtcDateTime);
+            // Each deduction is an auditable event: the record names its id, so both are saved in one transaction.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.Deductions.Add(deduction);
             await db.SaveChangesAsync(ct);
+            audit.Record(user, AuditKinds.DeductionRecorded, $"deduction:{deduction.Id}", null,
+                new { year, unit = unit.Code, points = deduction.Points, reason = deduction.Reason, rule = deduction.Rule });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             return new Response(deduction.Id, year, unit.Code, deduction.Points, deduction.Reason, deduction.Rule, user.Email() ?? string.Empty, deduction.RecordedAtUtc);
         }
 

@@ -119,7 +119,7 @@ public static class SelfEvaluation
     /// addressed to the unit's handlers and contact addresses. Pure query, no side effects: the outbox job
     /// calls it once a day and writes one message per item (the item's fields make an idempotency key).
     /// </summary>
-    public sealed class Reminders(PingYiDbContext db, EvaluationRuntime runtime, UserManager<StaffUser> users, TimeProvider time)
+    public sealed class Reminders(PingYiDbContext db, EvaluationRuntime runtime, TimeProvider time)
     {
         public async Task<IReadOnlyList<ReminderDue>> DueTodayAsync(CancellationToken ct)
         {
@@ -142,13 +142,13 @@ public static class SelfEvaluation
                         .Select(f => new { f.UnitId, f.Milestone }).Distinct().ToListAsync(ct))
                     .Select(f => (f.UnitId, f.Milestone)).ToHashSet();
                 var units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).ToListAsync(ct);
-                var handlers = (await users.GetUsersInRoleAsync(StaffRoles.UnitHandler))
-                    .Where(u => u.UnitId is not null && u.Email is not null).ToLookup(u => u.UnitId!.Value, u => u.Email!);
                 foreach (var date in dates)
                 {
                     foreach (var unit in units.Where(u => !filed.Contains((u.Id, date.Milestone.Code))))
                     {
-                        var recipients = handlers[unit.Id].Concat(unit.ContactEmails).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+                        // The unit's handlers whose accounts are not disabled, and its contact addresses: the same rule as case notices.
+                        var recipients = (await Notifications.NoticeWriter.UnitAddressesAsync(db, unit.Id, time.GetUtcNow().UtcDateTime, ct))
+                            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
                         due.Add(new ReminderDue(round.Year, date.Milestone.Code, date.Milestone.Label, date.Milestone.Due, date.Kind, date.Days, unit.Code, unit.Name, recipients));
                     }
                 }

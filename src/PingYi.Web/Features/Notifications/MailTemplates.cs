@@ -53,6 +53,12 @@ public sealed class MailTemplates
     /// <summary>An account's one-time link to choose a password (Title: the person's name; Note: 开通 or 重置).</summary>
     public const string PasswordLink = "password-link";
 
+    /// <summary>A unit has not filed a self-evaluation document (Title: the document; Deadline: its due date; Note: how far off).</summary>
+    public const string SelfEvaluationReminder = "self-evaluation-reminder";
+
+    /// <summary>A rectification ledger item is due soon or overdue (Title: the problem; Deadline: its due date).</summary>
+    public const string RectificationReminder = "rectification-reminder";
+
     public static readonly IReadOnlyDictionary<NoticeKind, string> NameOf = new Dictionary<NoticeKind, string>
     {
         [NoticeKind.Assigned] = "assigned",
@@ -69,7 +75,7 @@ public sealed class MailTemplates
         [NoticeKind.Closed] = "closed",
     };
 
-    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink);
+    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder);
 
     private static readonly FluidParser Parser = new();
 

@@ -78,8 +78,9 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         }
     }
 
-    public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc) =>
-        new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc);
+    public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc,
+        string? dedupKey = null) =>
+        new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc, dedupKey);
 
     private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
     {
