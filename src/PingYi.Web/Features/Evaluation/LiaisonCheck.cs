@@ -61,11 +61,15 @@ public static class LiaisonCheck
         return faults;
     }
 
-    /// <summary>Runs the check once the host starts (after the database is prepared) and logs each fault as a warning.</summary>
-    public sealed class AtStartup(IServiceScopeFactory scopes, EvaluationRuntime runtime, ILogger<AtStartup> logger) : IHostedService
+    /// <summary>
+    /// Runs the check once the host starts (after the database is prepared) and logs each fault as a warning,
+    /// in the background so that it never delays a node's start.
+    /// </summary>
+    public sealed class AtStartup(IServiceScopeFactory scopes, EvaluationRuntime runtime, ILogger<AtStartup> logger) : BackgroundService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        protected override async Task ExecuteAsync(CancellationToken cancellationToken)
         {
+            await Task.Yield();
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -82,7 +86,5 @@ public static class LiaisonCheck
                 logger.LogWarning("Could not check the liaison assignments of the open rounds: {Message}", e.Message);
             }
         }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
