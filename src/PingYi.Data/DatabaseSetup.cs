@@ -117,6 +117,8 @@ public static class DatabaseServiceCollectionExtensions
             {
                 options.AddInterceptors(new Outbox.NoticeInterceptor(writer));
             }
+            // Any other interceptor the host registers (tests count commands or fail a commit through this seam).
+            options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         });
         return services;
     }

@@ -886,6 +886,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("DueAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("EscalationLevelNotified")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("IssuedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -907,8 +910,14 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<bool>("ReminderSent")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("WithdrawnAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("WorkingDays")
                         .HasColumnType("integer");

@@ -858,6 +858,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("DueAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EscalationLevelNotified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("IssuedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -879,8 +882,14 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ReminderSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WithdrawnAtUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("WorkingDays")
                         .HasColumnType("INTEGER");

@@ -159,8 +159,8 @@ public sealed class Complaint
         return taken;
     }
 
-    private void Raise(NoticeKind kind, DateTime nowUtc, int? level = null, string? note = null, string? reference = null) =>
-        _notices.Add(new ComplaintNotice(kind, nowUtc, UnitId, level, note, reference));
+    private void Raise(NoticeKind kind, DateTime nowUtc, int? level = null, string? note = null, string? reference = null, DateTime? dueAtUtc = null) =>
+        _notices.Add(new ComplaintNotice(kind, nowUtc, UnitId, level, note, reference, dueAtUtc));
 
     /// <summary>受理: a citizen lodges a complaint through the 直通车 channel.</summary>
     public static Complaint Lodge(
@@ -301,6 +301,7 @@ public sealed class Complaint
         var from = Status;
         var dueBefore = DueAtUtc;
         var extensionDays = PendingExtensionDays;
+        var unitBefore = UnitId;
         string? publicNote = null;
         var internalNote = fields.Text("note") ?? fields.Text("reason");
         SupervisionNotice? supervision = null;
@@ -443,7 +444,7 @@ public sealed class Complaint
                 Raise(NoticeKind.Urged, nowUtc, note: fields.Text("note"));
                 break;
             case "supervise":
-                Raise(NoticeKind.Supervised, nowUtc, note: supervision!.Reason, reference: supervision.Number);
+                Raise(NoticeKind.Supervised, nowUtc, note: supervision!.Reason, reference: supervision.Number, dueAtUtc: supervision.DueAtUtc);
                 break;
         }
         if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
@@ -462,12 +463,27 @@ public sealed class Complaint
             DeadlineReminderSent = false;
             EscalationLevelNotified = 0;
         }
+        // A 督办 notice binds the unit it was issued to. When the case leaves that unit (transfer, or back to intake)
+        // the notice is withdrawn, with an event, rather than following the case: the new unit was never served it.
+        var withdrawn = UnitId != unitBefore || (Status == ComplaintStatus.Submitted && from != ComplaintStatus.Submitted)
+            ? _supervisionNotices.Where(n => n.IsOpen).OrderBy(n => n.IssuedAtUtc).ToList()
+            : new List<SupervisionNotice>();
+        foreach (var notice in withdrawn)
+        {
+            notice.Withdraw(nowUtc);
+        }
         RecomputeNextTimer(workflow);
         UpdatedAtUtc = nowUtc;
 
         var e = ComplaintEvent.Create(action, nowUtc, actor.UserId, actor.Role, from, Status, publicNote, internalNote,
             fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value is Satisfaction sat ? Satisfactions.Codes.CodeOf(sat) : f.Value)));
         _events.Add(e);
+        foreach (var notice in withdrawn)
+        {
+            _events.Add(ComplaintEvent.Create(TimerActions.SupervisionWithdrawn, nowUtc, actorId: null, ActorRoles.System, Status, Status, publicNote: null,
+                $"督办通知 {notice.Number} 未答复，因案件{(action == "transfer" ? "转办" : "退回重新确定承办单位")}而撤销；如需继续督办，请对新的承办单位另行督办。",
+                JsonSerializer.Serialize(new { notice = notice.Number })));
+        }
         return e;
     }
 
@@ -497,55 +513,16 @@ public sealed class Complaint
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
         var fired = new List<ComplaintEvent>();
-        var calendar = workflow.Calendar;
-        var deadlines = workflow.Deadlines;
-
-        if (Status == ComplaintStatus.Submitted && !AcceptOverdueNotified && DueAtUtc is { } acceptBy && nowUtc >= acceptBy)
+        // Fire the earliest due timer, then look again (firing one changes what is pending): a run days late fires
+        // every timer it missed once, in the order they fell due. Each firing sets its marker, so this ends.
+        for (var guard = 0; guard < 64; guard++)
         {
-            AcceptOverdueNotified = true;
-            fired.Add(TimerEvent(TimerActions.AcceptOverdue, nowUtc, $"受理期限（{ChinaTime.FormatDeadline(acceptBy)}）已过，尚未受理。", null));
-            Raise(NoticeKind.AcceptOverdue, nowUtc);
-        }
-
-        if (Status == ComplaintStatus.Assigned && DueAtUtc is { } due)
-        {
-            if (!DeadlineReminderSent && ReminderAtUtc(workflow, due) is { } remindAt && nowUtc >= remindAt)
+            var next = PendingTimers(workflow).Where(t => t.AtUtc <= nowUtc).OrderBy(t => t.AtUtc).ThenBy(t => t.Order).FirstOrDefault();
+            if (next is null)
             {
-                DeadlineReminderSent = true;
-                // A reminder is only worth sending before the deadline; a sweep that runs after it goes
-                // straight to the overdue notice below.
-                if (nowUtc < due)
-                {
-                    fired.Add(TimerEvent(TimerActions.DeadlineReminder, nowUtc, $"距办理期限（{ChinaTime.FormatDeadline(due)}）不足 {deadlines.ReminderBeforeDeadlineWorkingDays} 个工作日，已提醒承办单位。", null));
-                    Raise(NoticeKind.DeadlineReminder, nowUtc);
-                }
+                break;
             }
-            var reached = EscalationLevel(workflow, nowUtc);
-            while (EscalationLevelNotified < reached)
-            {
-                var level = ++EscalationLevelNotified;
-                if (level == 1)
-                {
-                    fired.Add(TimerEvent(TimerActions.Overdue, nowUtc, $"已超过办理期限（{ChinaTime.FormatDeadline(due)}），未报送办理情况。", level));
-                    Raise(NoticeKind.Overdue, nowUtc, level: level);
-                }
-                else
-                {
-                    var days = deadlines.EscalationAfterDeadlineWorkingDays[level - 1];
-                    fired.Add(TimerEvent(TimerActions.Escalate, nowUtc, $"超期满 {days} 个工作日，升级为 {level} 级督办。", level));
-                    Raise(NoticeKind.Escalated, nowUtc, level: level);
-                }
-            }
-        }
-
-        if (Status is ComplaintStatus.Assigned or ComplaintStatus.UnderReview)
-        {
-            foreach (var notice in _supervisionNotices.Where(n => n.UnitId == UnitId && n.IsOverdue(nowUtc) && n.OverdueFiredAtUtc is null).OrderBy(n => n.DueAtUtc).ToList())
-            {
-                notice.OverdueFired(nowUtc);
-                fired.Add(TimerEvent(TimerActions.SupervisionOverdue, nowUtc, $"督办通知 {notice.Number} 答复期限（{ChinaTime.FormatDeadline(notice.DueAtUtc)}）已过，未答复。", null));
-                Raise(NoticeKind.SupervisionOverdue, nowUtc, note: notice.Reason, reference: notice.Number);
-            }
+            next.Fire(nowUtc, fired);
         }
 
         if (IsFeedbackTimeoutDue(workflow, nowUtc))
@@ -563,6 +540,104 @@ public sealed class Complaint
         return fired;
     }
 
+    /// <summary>A timer still to fire: when it is due, a tie-breaker, and what firing it does (append the event, raise the notice, set the marker).</summary>
+    private sealed record PendingTimer(DateTime AtUtc, int Order, Action<DateTime, List<ComplaintEvent>> Fire);
+
+    /// <summary>
+    /// Every timer of this case still pending, from the definition's <c>deadlines</c>: the accept deadline; the
+    /// reminder, the deadline (level 1) and the next escalation level of the handling or rework deadline; and the
+    /// same three for each open 督办 notice's reply deadline. The feedback window is the workflow's own action.
+    /// </summary>
+    private List<PendingTimer> PendingTimers(WorkflowContext workflow)
+    {
+        var timers = new List<PendingTimer>();
+        var deadlines = workflow.Deadlines;
+        if (Status == ComplaintStatus.Submitted && !AcceptOverdueNotified && DueAtUtc is { } acceptBy)
+        {
+            timers.Add(new PendingTimer(acceptBy, timers.Count, (now, fired) =>
+            {
+                AcceptOverdueNotified = true;
+                fired.Add(TimerEvent(TimerActions.AcceptOverdue, now, $"受理期限（{ChinaTime.FormatDeadline(acceptBy)}）已过，尚未受理。", null));
+                Raise(NoticeKind.AcceptOverdue, now);
+            }));
+        }
+
+        if (Status == ComplaintStatus.Assigned && DueAtUtc is { } due)
+        {
+            if (!DeadlineReminderSent && ReminderAtUtc(workflow, due) is { } remindAt)
+            {
+                timers.Add(new PendingTimer(remindAt, timers.Count, (now, fired) =>
+                {
+                    DeadlineReminderSent = true;
+                    // A reminder is only worth sending before the deadline; a sweep that runs after it goes
+                    // straight to the overdue notice.
+                    if (now < due)
+                    {
+                        fired.Add(TimerEvent(TimerActions.DeadlineReminder, now, $"距办理期限（{ChinaTime.FormatDeadline(due)}）不足 {deadlines.ReminderBeforeDeadlineWorkingDays} 个工作日，已提醒承办单位。", null));
+                        Raise(NoticeKind.DeadlineReminder, now);
+                    }
+                }));
+            }
+            if (NextLevelAtUtc(workflow, due, EscalationLevelNotified) is { } levelAt)
+            {
+                timers.Add(new PendingTimer(levelAt, timers.Count, (now, fired) =>
+                {
+                    var level = ++EscalationLevelNotified;
+                    if (level == 1)
+                    {
+                        fired.Add(TimerEvent(TimerActions.Overdue, now, $"已超过办理期限（{ChinaTime.FormatDeadline(due)}），未报送办理情况。", level));
+                        Raise(NoticeKind.Overdue, now, level: level);
+                    }
+                    else
+                    {
+                        var days = deadlines.EscalationAfterDeadlineWorkingDays[level - 1];
+                        fired.Add(TimerEvent(TimerActions.Escalate, now, $"超期满 {days} 个工作日，升级为 {level} 级督办。", level));
+                        Raise(NoticeKind.Escalated, now, level: level);
+                    }
+                }));
+            }
+        }
+
+        if (Status is ComplaintStatus.Assigned or ComplaintStatus.UnderReview)
+        {
+            foreach (var notice in _supervisionNotices.Where(n => n.IsOpen && n.UnitId == UnitId).OrderBy(n => n.IssuedAtUtc))
+            {
+                if (!notice.ReminderSent && NoticeReminderAtUtc(workflow, notice) is { } remindAt)
+                {
+                    timers.Add(new PendingTimer(remindAt, timers.Count, (now, fired) =>
+                    {
+                        notice.ReminderFired();
+                        if (now < notice.DueAtUtc)
+                        {
+                            fired.Add(TimerEvent(TimerActions.SupervisionReminder, now, $"督办通知 {notice.Number} 距答复期限（{ChinaTime.FormatDeadline(notice.DueAtUtc)}）不足 {deadlines.ReminderBeforeDeadlineWorkingDays} 个工作日，已提醒承办单位。", null, notice.Number));
+                            Raise(NoticeKind.SupervisionReminder, now, note: notice.Reason, reference: notice.Number, dueAtUtc: notice.DueAtUtc);
+                        }
+                    }));
+                }
+                if (NextLevelAtUtc(workflow, notice.DueAtUtc, notice.EscalationLevelNotified) is { } levelAt)
+                {
+                    timers.Add(new PendingTimer(levelAt, timers.Count, (now, fired) =>
+                    {
+                        var level = notice.EscalationLevelNotified + 1;
+                        notice.LevelFired(level, now);
+                        if (level == 1)
+                        {
+                            fired.Add(TimerEvent(TimerActions.SupervisionOverdue, now, $"督办通知 {notice.Number} 答复期限（{ChinaTime.FormatDeadline(notice.DueAtUtc)}）已过，未答复。", level, notice.Number));
+                            Raise(NoticeKind.SupervisionOverdue, now, level: level, note: notice.Reason, reference: notice.Number, dueAtUtc: notice.DueAtUtc);
+                        }
+                        else
+                        {
+                            var days = deadlines.EscalationAfterDeadlineWorkingDays[level - 1];
+                            fired.Add(TimerEvent(TimerActions.SupervisionEscalate, now, $"督办通知 {notice.Number} 超过答复期限满 {days} 个工作日仍未答复，升级为 {level} 级。", level, notice.Number));
+                            Raise(NoticeKind.SupervisionEscalated, now, level: level, note: notice.Reason, reference: notice.Number, dueAtUtc: notice.DueAtUtc);
+                        }
+                    }));
+                }
+            }
+        }
+        return timers;
+    }
+
     /// <summary>
     /// Counts the current deadline again from its start with <paramref name="workflow"/>'s calendar — after an
     /// Admin uploaded a year's holidays that the deadline had been counted without (Monday–Friday fallback). The
@@ -574,6 +649,46 @@ public sealed class Complaint
     {
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
+        var caseMoved = RecountCaseDeadline(workflow, year, nowUtc);
+        var noticesMoved = RecountSupervisionDeadlines(workflow, year, nowUtc);
+        if (noticesMoved)
+        {
+            RecomputeNextTimer(workflow);
+            UpdatedAtUtc = nowUtc;
+        }
+        return caseMoved || noticesMoved;
+    }
+
+    /// <summary>
+    /// Counts each open 督办 notice's reply deadline again from its issue with <paramref name="workflow"/>'s calendar.
+    /// A moved reply deadline restarts its timers (reminder, overdue, levels) and adds an internal system event.
+    /// </summary>
+    private bool RecountSupervisionDeadlines(WorkflowContext workflow, int year, DateTime nowUtc)
+    {
+        if (Status is not (ComplaintStatus.Assigned or ComplaintStatus.UnderReview))
+        {
+            return false;
+        }
+        var moved = false;
+        foreach (var notice in _supervisionNotices.Where(n => n.IsOpen && n.UnitId == UnitId).OrderBy(n => n.IssuedAtUtc))
+        {
+            var before = notice.DueAtUtc;
+            var due = workflow.Calendar.DeadlineUtc(notice.IssuedAtUtc, notice.WorkingDays);
+            if (due == before)
+            {
+                continue;
+            }
+            notice.Recount(due);
+            moved = true;
+            _events.Add(ComplaintEvent.Create(TimerActions.DeadlineRecounted, nowUtc, null, ActorRoles.System, Status, Status, publicNote: null,
+                $"根据新发布的 {year} 年节假日安排，督办通知 {notice.Number} 的答复期限重新计算为 {ChinaTime.FormatDeadline(due)}（原期限 {ChinaTime.FormatDeadline(before)} 系按周一至周五推算）。",
+                JsonSerializer.Serialize(new { notice = notice.Number })));
+        }
+        return moved;
+    }
+
+    private bool RecountCaseDeadline(WorkflowContext workflow, int year, DateTime nowUtc)
+    {
         if (Status is not (ComplaintStatus.Submitted or ComplaintStatus.Assigned) || DueAtUtc is not { } before)
         {
             return false;
@@ -778,36 +893,20 @@ public sealed class Complaint
     private void RecomputeNextTimer(WorkflowContext workflow)
     {
         DateTime? next = null;
-        void Consider(DateTime? at)
+        foreach (var timer in PendingTimers(workflow))
         {
-            if (at is { } t && (next is null || t < next))
+            if (next is null || timer.AtUtc < next)
             {
-                next = t;
+                next = timer.AtUtc;
             }
         }
-
-        switch (Status)
+        // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
+        if (Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null && ApprovedAtUtc is { } approved)
         {
-            case ComplaintStatus.Submitted when !AcceptOverdueNotified:
-                Consider(DueAtUtc);
-                break;
-            case ComplaintStatus.Assigned when DueAtUtc is { } due:
-                if (!DeadlineReminderSent)
-                {
-                    Consider(ReminderAtUtc(workflow, due));
-                }
-                Consider(NextEscalationAtUtc(workflow, due));
-                break;
-            // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
-            case ComplaintStatus.AwaitingFeedback when Satisfaction is null && ApprovedAtUtc is { } approved:
-                Consider(workflow.Deadlines.FeedbackTimeoutUtc(approved));
-                break;
-        }
-        if (Status is ComplaintStatus.Assigned or ComplaintStatus.UnderReview)
-        {
-            foreach (var notice in _supervisionNotices.Where(n => n.UnitId == UnitId && n.IsOpen && n.OverdueFiredAtUtc is null))
+            var closeAt = workflow.Deadlines.FeedbackTimeoutUtc(approved);
+            if (next is null || closeAt < next)
             {
-                Consider(notice.DueAtUtc);
+                next = closeAt;
             }
         }
         NextTimerAtUtc = next;
@@ -820,11 +919,26 @@ public sealed class Complaint
         return at < due ? at : null;
     }
 
-    /// <summary>When the next escalation level after the one notified is reached (level 1 at the deadline itself); null after level 3.</summary>
-    private DateTime? NextEscalationAtUtc(WorkflowContext workflow, DateTime due)
+    /// <summary>
+    /// When a 督办 notice's reply reminder is due: like the case's, but only for a notice of more working days than the
+    /// reminder offset (a one-day notice is itself the reminder), and never before it was issued.
+    /// </summary>
+    private static DateTime? NoticeReminderAtUtc(WorkflowContext workflow, SupervisionNotice notice)
+    {
+        var before = workflow.Deadlines.ReminderBeforeDeadlineWorkingDays;
+        if (notice.WorkingDays <= before)
+        {
+            return null;
+        }
+        var at = workflow.Calendar.ReminderUtc(notice.DueAtUtc, before);
+        return at > notice.IssuedAtUtc && at < notice.DueAtUtc ? at : null;
+    }
+
+    /// <summary>When the level after <paramref name="notified"/> is reached (level 1 at the deadline itself, the same rule as <see cref="EscalationLevel"/>); null after level 3.</summary>
+    private static DateTime? NextLevelAtUtc(WorkflowContext workflow, DateTime due, int notified)
     {
         var offsets = workflow.Deadlines.EscalationAfterDeadlineWorkingDays;
-        var level = EscalationLevelNotified + 1;
+        var level = notified + 1;
         if (level > offsets.Count)
         {
             return null;
@@ -832,10 +946,16 @@ public sealed class Complaint
         return level == 1 ? due : workflow.Calendar.AfterDeadlineUtc(due, offsets[level - 1]);
     }
 
-    private ComplaintEvent TimerEvent(string action, DateTime nowUtc, string internalNote, int? level)
+    private ComplaintEvent TimerEvent(string action, DateTime nowUtc, string internalNote, int? level, string? notice = null)
     {
-        var e = ComplaintEvent.Create(action, nowUtc, actorId: null, ActorRoles.System, Status, Status, publicNote: null, internalNote,
-            level is null ? null : JsonSerializer.Serialize(new { level }));
+        var data = (level, notice) switch
+        {
+            (null, null) => null,
+            (_, null) => JsonSerializer.Serialize(new { level }),
+            (null, _) => JsonSerializer.Serialize(new { notice }),
+            _ => JsonSerializer.Serialize(new { level, notice }),
+        };
+        var e = ComplaintEvent.Create(action, nowUtc, actorId: null, ActorRoles.System, Status, Status, publicNote: null, internalNote, data);
         _events.Add(e);
         return e;
     }

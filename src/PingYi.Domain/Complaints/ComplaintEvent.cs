@@ -94,6 +94,9 @@ public static class ComplaintActions
         [TimerActions.Overdue] = "办理超期",
         [TimerActions.Escalate] = "超期升级",
         [TimerActions.SupervisionOverdue] = "督办答复超期",
+        [TimerActions.SupervisionReminder] = "督办答复期限提醒",
+        [TimerActions.SupervisionEscalate] = "督办超期升级",
+        [TimerActions.SupervisionWithdrawn] = "督办通知撤销",
         [TimerActions.DeadlineRecounted] = "期限重新计算",
     };
 
@@ -109,6 +112,11 @@ public static class TimerActions
     public const string Overdue = "overdue";
     public const string Escalate = "escalate";
     public const string SupervisionOverdue = "supervision-overdue";
+    public const string SupervisionReminder = "supervision-reminder";
+    public const string SupervisionEscalate = "supervision-escalate";
+
+    /// <summary>Not a timer: an open 督办 notice closed because the case left the unit it was issued to.</summary>
+    public const string SupervisionWithdrawn = "supervision-withdrawn";
 
     /// <summary>Not a timer: the deadline was counted again after a year's holiday calendar was uploaded.</summary>
     public const string DeadlineRecounted = "deadline-recounted";

@@ -31,6 +31,12 @@ public enum NoticeKind
     /// <summary>A 督办 notice's reply deadline passed unanswered (to the unit and supervisors).</summary>
     SupervisionOverdue = 8,
 
+    /// <summary>A 督办 notice's reply deadline is near (to the unit).</summary>
+    SupervisionReminder = 9,
+
+    /// <summary>A 督办 notice still unanswered reached escalation level 2 or 3 (to the unit and supervisors).</summary>
+    SupervisionEscalated = 10,
+
     /// <summary>Complainant notices (only when they left an e-mail address): accepted, declined, replied, closed.</summary>
     Accepted = 20,
     Declined = 21,
@@ -42,7 +48,11 @@ public enum NoticeKind
 /// <param name="Level">The escalation level, for <see cref="NoticeKind.Escalated"/>.</param>
 /// <param name="Note">A supervisor's text (催办 note, 督办 reason), for the unit.</param>
 /// <param name="Reference">A 督办 notice number (DB-2026-0001), when the notice is about one.</param>
-public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId, int? Level = null, string? Note = null, string? Reference = null)
+/// <param name="DueAtUtc">
+/// The deadline the notice is about when it is not the case's own: a 督办 notice's reply deadline. Null means the
+/// case's current deadline.
+/// </param>
+public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId, int? Level = null, string? Note = null, string? Reference = null, DateTime? DueAtUtc = null)
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
     public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed;

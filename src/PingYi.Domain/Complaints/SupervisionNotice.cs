@@ -46,7 +46,19 @@ public sealed partial class SupervisionNotice
     /// <summary>When the sweep recorded that the reply deadline passed unanswered; set once, so the notice escalates once.</summary>
     public DateTime? OverdueFiredAtUtc { get; private set; }
 
-    public bool IsOpen => AnsweredAtUtc is null;
+    /// <summary>The reminder before the reply deadline has fired (or was passed over by a late sweep); once per deadline.</summary>
+    public bool ReminderSent { get; private set; }
+
+    /// <summary>The escalation level (1 overdue … 3) of this notice's reply deadline reached and notified; 0 before it.</summary>
+    public int EscalationLevelNotified { get; private set; }
+
+    /// <summary>
+    /// 撤销: the case left the unit the notice was issued to (transfer, or a return to intake approved) before it
+    /// answered. The notice is closed with a timeline event; a supervisor issues a new one to the new unit if needed.
+    /// </summary>
+    public DateTime? WithdrawnAtUtc { get; private set; }
+
+    public bool IsOpen => AnsweredAtUtc is null && WithdrawnAtUtc is null;
 
     /// <summary>Whether the notice is open and its reply deadline has passed.</summary>
     public bool IsOverdue(DateTime nowUtc) => IsOpen && nowUtc >= DueAtUtc;
@@ -76,7 +88,28 @@ public sealed partial class SupervisionNotice
         AnsweredAtUtc = nowUtc;
     }
 
-    internal void OverdueFired(DateTime nowUtc) => OverdueFiredAtUtc = nowUtc;
+    internal void ReminderFired() => ReminderSent = true;
+
+    /// <summary>Records that <paramref name="level"/> fired; level 1 is the reply deadline itself.</summary>
+    internal void LevelFired(int level, DateTime nowUtc)
+    {
+        EscalationLevelNotified = level;
+        if (level == 1)
+        {
+            OverdueFiredAtUtc = nowUtc;
+        }
+    }
+
+    internal void Withdraw(DateTime nowUtc) => WithdrawnAtUtc = nowUtc;
+
+    /// <summary>A new reply deadline (recounted with a newly uploaded calendar) has timers of its own.</summary>
+    internal void Recount(DateTime dueAtUtc)
+    {
+        DueAtUtc = dueAtUtc;
+        ReminderSent = false;
+        EscalationLevelNotified = 0;
+        OverdueFiredAtUtc = null;
+    }
 
     /// <summary>DB-&lt;year&gt;-&lt;n&gt;, at least four digits (a busy year may pass 9999).</summary>
     public static string FormatNumber(int year, long sequence) =>

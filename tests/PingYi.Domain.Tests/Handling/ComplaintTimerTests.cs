@@ -153,8 +153,10 @@ public sealed class ComplaintTimerTests
         Assert.Equal(Utc("2020-10-10T16:00:00"), notice.DueAtUtc);
         var supervised = Assert.Single(c.TakeNotices());
         Assert.Equal((NoticeKind.Supervised, "群众反映强烈", "DB-2020-0001"), (supervised.Kind, supervised.Note, supervised.Reference));
-        Assert.Equal(notice.DueAtUtc, c.NextTimerAtUtc);
+        // The reply reminder first: 00:00 of the notice's last working day, Saturday 10-10 (调休).
+        Assert.Equal(Utc("2020-10-09T16:00:00"), c.NextTimerAtUtc);
 
+        // A sweep that first runs at the reply deadline passes the reminder over and fires the overdue notice.
         var (events, notices) = Fire(c, notice.DueAtUtc);
         Assert.Equal([TimerActions.SupervisionOverdue], events);
         Assert.Equal((NoticeKind.SupervisionOverdue, "DB-2020-0001"), (Assert.Single(notices).Kind, notices[0].Reference));

@@ -22,12 +22,14 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private Action? _dispose;
+    private readonly Action<IServiceCollection>? _services;
 
     private string _environment = "Development";
     private bool _captureLogs;
 
-    private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides, DateTimeOffset? start = null)
+    private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides, DateTimeOffset? start = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Time = new FakeTimeProvider(start ?? Start);
         Provider = provider;
         ConnectionString = connectionString;
@@ -72,10 +74,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     }
 
     /// <param name="start">The fake clock's first reading, for tests that need a particular day (default <see cref="Start"/>).</param>
-    public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null, DateTimeOffset? start = null) => provider switch
+    /// <param name="services">Extra test services (e.g. an EF Core interceptor that counts commands or fails a commit).</param>
+    public static AppFactory Create(DatabaseProvider provider, IDictionary<string, string?>? settings = null, DateTimeOffset? start = null, Action<IServiceCollection>? services = null) => provider switch
     {
-        DatabaseProvider.Sqlite => CreateSqlite(settings, start),
-        _ => CreatePostgres(settings, start),
+        DatabaseProvider.Sqlite => CreateSqlite(settings, start, services),
+        _ => CreatePostgres(settings, start, services),
     };
 
     /// <summary>
@@ -104,7 +107,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     /// <summary>Where production-mode clients send their requests.</summary>
     public static readonly Uri ProductionAddress = new("https://pingyi.example.cn");
 
-    private static AppFactory CreateSqlite(IDictionary<string, string?>? settings, DateTimeOffset? start)
+    private static AppFactory CreateSqlite(IDictionary<string, string?>? settings, DateTimeOffset? start, Action<IServiceCollection>? services)
     {
         var dir = Directory.CreateTempSubdirectory("pingyi-test-");
         return new AppFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dir.FullName, "pingyi.db")}",
@@ -112,10 +115,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 dir.Delete(recursive: true);
-            }, settings, start);
+            }, settings, start, services);
     }
 
-    private static AppFactory CreatePostgres(IDictionary<string, string?>? settings, DateTimeOffset? start)
+    private static AppFactory CreatePostgres(IDictionary<string, string?>? settings, DateTimeOffset? start, Action<IServiceCollection>? services)
     {
         var server = Environment.GetEnvironmentVariable("PINGYI_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(server))
@@ -125,7 +128,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         }
         var name = "pingyi_test_" + Guid.NewGuid().ToString("N")[..12];
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () => DropDatabase(server, name), settings, start);
+        return new AppFactory(DatabaseProvider.Postgres, builder.ConnectionString, () => DropDatabase(server, name), settings, start, services);
     }
 
     /// <summary>
@@ -174,6 +177,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestPeerAddress>();
+            _services?.Invoke(services);
         });
     }
 

@@ -15,6 +15,7 @@ public sealed class MailTemplateTests
         Title = "学校迎检材料层层加码",
         UnitName = "省教育厅",
         Deadline = "2026-12-16 24:00",
+        ReplyDeadline = "2026-11-30 24:00",
         Level = 2,
         Note = "请于三日内答复 <b>务必</b> & 落实",
         Reference = "DB-2026-0007",
@@ -28,8 +29,9 @@ public sealed class MailTemplateTests
     public void Every_notice_kind_has_a_template()
     {
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
-        // One per notice kind, the digest, the one-time password link and the two evaluation reminders.
-        Assert.Equal(16, MailTemplates.AllNames.Count());
+        // One per notice kind (the 督办 reminder and escalation included), the digest, the one-time password link
+        // and the two evaluation reminders.
+        Assert.Equal(18, MailTemplates.AllNames.Count());
     }
 
     [Theory]

@@ -27,21 +27,26 @@ public abstract class DeadlineTimersTests(AppFixture fixture)
         var view = await _api.DoAsync(Supervisor, number, "supervise", new { reason = "群众多次反映，请限期答复" });
         var notice = Assert.Single(view["supervisions"]!.AsArray())!;
         Assert.Equal(Utc("2026-11-30T16:00:00Z"), Date(notice["dueAt"]));
-        Assert.Equal(Utc("2026-11-30T16:00:00Z"), Date(view["nextTimerAt"]));
+        // The notice's reply reminder comes first: 00:00 of its last working day, Mon 11-30.
+        Assert.Equal(Utc("2026-11-29T16:00:00Z"), Date(view["nextTimerAt"]));
 
-        // The notice's reply deadline passes: fired once, by whichever of two concurrent sweeps wins.
+        // The notice's reply deadline passes (the sweep first runs then, so its reminder is passed over): fired
+        // once, by whichever of two concurrent sweeps wins.
         time.SetUtcNow(Utc("2026-11-30T16:00:00Z"));
         await Task.WhenAll(SweepAsync(), SweepAsync());
         await SweepAsync();
         Assert.Equal(1, await CountAsync(number, "supervision-overdue"));
+        Assert.Equal(0, await CountAsync(number, "supervision-reminder"));
         view = await _api.StaffViewAsync(Supervisor, number);
         Assert.True(view["supervisions"]![0]!["overdue"]!.GetValue<bool>());
-        // The reminder is next: 00:00 China time on the last day, Wed 12-16.
-        Assert.Equal(Utc("2026-12-15T16:00:00Z"), Date(view["nextTimerAt"]));
+        // The notice's level 2 is next: 3 working days after its deadline have passed, 00:00 Fri 12-04.
+        Assert.Equal(Utc("2026-12-03T16:00:00Z"), Date(view["nextTimerAt"]));
 
+        // Levels 2 and 3 of the notice (12-04, 12-08) and the case's reminder (00:00 Wed 12-16), in one late run.
         time.SetUtcNow(Utc("2026-12-15T16:00:00Z"));
         await Task.WhenAll(SweepAsync(), SweepAsync(), SweepAsync());
         Assert.Equal(1, await CountAsync(number, "deadline-reminder"));
+        Assert.Equal(2, await CountAsync(number, "supervision-escalate"));
         view = await _api.StaffViewAsync(Supervisor, number);
         Assert.Equal(0, view["escalationLevelNotified"]!.GetValue<int>());
         Assert.Equal(Utc("2026-12-16T16:00:00Z"), Date(view["nextTimerAt"]));
@@ -54,7 +59,9 @@ public abstract class DeadlineTimersTests(AppFixture fixture)
         Assert.Equal(2, await CountAsync(number, "escalate"));
         Assert.Equal(1, await CountAsync(number, "deadline-reminder"));
         Assert.Equal(1, await CountAsync(number, "supervision-overdue"));
+        Assert.Equal(2, await CountAsync(number, "supervision-escalate"));
         view = await _api.StaffViewAsync(Supervisor, number);
+        Assert.Equal(3, view["supervisions"]![0]!["escalationLevel"]!.GetValue<int>());
         Assert.Equal(3, view["escalationLevelNotified"]!.GetValue<int>());
         Assert.Equal(3, view["escalationLevel"]!.GetValue<int>());
         Assert.Null(view["nextTimerAt"]);

@@ -84,8 +84,8 @@ public static class UploadCalendar
         }
 
         /// <summary>
-        /// Open cases whose deadline reaches into <paramref name="year"/> were counted Monday–Friday there (the year
-        /// had no calendar); count them again from their start. One save per case, so a lost race leaves that case
+        /// Open cases whose deadline, or an open 督办 notice's reply deadline, reaches into <paramref name="year"/> were
+        /// counted Monday–Friday there (the year had no calendar); count them again from their start. One save per case, so a lost race leaves that case
         /// to a later upload rather than failing the rest.
         /// </summary>
         private async Task<int> RecountAsync(int year, DateTime now, CancellationToken ct)
@@ -93,7 +93,10 @@ public static class UploadCalendar
             // A New Year break may start in the last days of the year before.
             var from = ChinaTime.StartOfDayUtc(new DateOnly(year - 1, 12, 25));
             var ids = await db.Complaints.AsNoTracking()
-                .Where(c => (c.Status == ComplaintStatus.Submitted || c.Status == ComplaintStatus.Assigned) && c.DueAtUtc >= from)
+                .Where(c => ((c.Status == ComplaintStatus.Submitted || c.Status == ComplaintStatus.Assigned) && c.DueAtUtc >= from)
+                            // An open 督办 notice's reply deadline was counted the same way.
+                            || ((c.Status == ComplaintStatus.Assigned || c.Status == ComplaintStatus.UnderReview)
+                                && c.SupervisionNotices.Any(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.DueAtUtc >= from)))
                 .Select(c => c.Id)
                 .ToListAsync(ct);
             var recounted = 0;

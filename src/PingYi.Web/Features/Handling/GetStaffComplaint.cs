@@ -24,7 +24,10 @@ public static class GetStaffComplaint
         string? From, string? To, string? Note, string? InternalNote, string? Data);
 
     /// <summary>A 督办 notice on the case; <c>Overdue</c> while unanswered past its reply deadline.</summary>
-    public sealed record SupervisionInfo(string Number, string Reason, DateTime IssuedAt, DateTime DueAt, int WorkingDays, bool Open, bool Overdue, DateTime? AnsweredAt, string? Answer);
+    /// <param name="EscalationLevel">The level (1 overdue … 3) its reply deadline reached and was notified; 0 before it.</param>
+    /// <param name="WithdrawnAt">When it was withdrawn because the case left the unit it was issued to (transfer, return).</param>
+    public sealed record SupervisionInfo(string Number, string Reason, DateTime IssuedAt, DateTime DueAt, int WorkingDays, bool Open, bool Overdue, DateTime? AnsweredAt, string? Answer,
+        int EscalationLevel = 0, DateTime? WithdrawnAt = null);
 
     /// <param name="Confirm">For an action that cannot be undone, what the user confirms before sending it (from the definition).</param>
     public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields, string? Confirm = null);
@@ -152,7 +155,7 @@ public static class GetStaffComplaint
                 c.EscalationLevelNotified,
                 c.NextTimerAtUtc,
                 c.SupervisionNotices.OrderBy(n => n.IssuedAtUtc).Select(n => new SupervisionInfo(
-                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer)).ToList(),
+                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer, n.EscalationLevelNotified, n.WithdrawnAtUtc)).ToList(),
                 seesComplainant ? await complainants.MaskedAsync(c, ct) : null);
         }
     }

@@ -15,10 +15,15 @@ namespace PingYi.Web.Features.Handling;
 public static class SweepTimers
 {
     public const string JobId = "sweep-timers";
-    public const int BatchSize = 200;
+    public const int DefaultBatchSize = 200;
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    /// <summary><c>Timers:SweepBatchSize</c>: rows fired and saved per transaction (default 200).</summary>
+    public static int BatchSizeFrom(IConfiguration configuration) => Math.Clamp(configuration.GetValue("Timers:SweepBatchSize", DefaultBatchSize), 1, 5000);
+
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, IConfiguration configuration, ILogger<Handler> logger)
     {
+        private readonly int _batchSize = BatchSizeFrom(configuration);
+
         /// <summary>Fires every due timer; returns how many fired (timeline events appended).</summary>
         public async Task<int> HandleAsync(CancellationToken ct)
         {
@@ -38,7 +43,7 @@ public static class SweepTimers
                     .Where(c => c.NextTimerAtUtc > at || (c.NextTimerAtUtc == at && c.Id > id))
                     .OrderBy(c => c.NextTimerAtUtc).ThenBy(c => c.Id)
                     .Select(c => new { c.Id, At = c.NextTimerAtUtc!.Value })
-                    .Take(BatchSize)
+                    .Take(_batchSize)
                     .ToListAsync(ct);
                 if (due.Count == 0)
                 {
@@ -46,7 +51,7 @@ public static class SweepTimers
                 }
                 (lastAt, lastId) = (due[^1].At, due[^1].Id);
                 fired += await FireBatchAsync(due.Select(d => d.Id).ToList(), now, ct);
-                if (due.Count < BatchSize)
+                if (due.Count < _batchSize)
                 {
                     break;
                 }
@@ -100,7 +105,7 @@ public static class SweepTimers
 
         private Task<List<Complaint>> LoadAsync(List<long> ids, DateTime now, CancellationToken ct) =>
             db.Complaints
-                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null))
+                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null))
                 // Re-checked: a row another node fired since the batch was read is no longer due.
                 .Where(c => ids.Contains(c.Id) && c.NextTimerAtUtc <= now)
                 .ToListAsync(ct);

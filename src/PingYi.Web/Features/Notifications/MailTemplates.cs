@@ -15,6 +15,9 @@ public sealed record MailModel
     /// <summary>The handling (or rework) deadline, China time, as people say it (… 24:00).</summary>
     public string? Deadline { get; init; }
 
+    /// <summary>A 督办 notice's own reply deadline (督办, its reminder, overdue and escalation), China time.</summary>
+    public string? ReplyDeadline { get; init; }
+
     public int? Level { get; init; }
 
     /// <summary>A supervisor's text for the unit (交办意见, 催办 note, 督办 reason), or the public decline reason.</summary>
@@ -69,6 +72,8 @@ public sealed class MailTemplates
         [NoticeKind.Urged] = "urged",
         [NoticeKind.Supervised] = "supervised",
         [NoticeKind.SupervisionOverdue] = "supervision-overdue",
+        [NoticeKind.SupervisionReminder] = "supervision-reminder",
+        [NoticeKind.SupervisionEscalated] = "supervision-escalated",
         [NoticeKind.Accepted] = "accepted",
         [NoticeKind.Declined] = "declined",
         [NoticeKind.Replied] = "replied",

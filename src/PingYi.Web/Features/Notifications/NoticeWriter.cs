@@ -20,30 +20,47 @@ namespace PingYi.Web.Features.Notifications;
 /// </remarks>
 public sealed class NoticeWriter(MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time) : INoticeWriter
 {
+    /// <remarks>
+    /// Cost: a constant number of queries per save, however many notices it carries (a sweep batch carries up to
+    /// its batch size): the units (names, contact addresses), their handlers, the supervisors and the complainants'
+    /// addresses are each read once, for all the notices, and only when some notice needs them.
+    /// </remarks>
     public async Task WriteAsync(PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var staffNotBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
-        List<string>? supervisors = null;
+
+        var unitIds = notices.Select(n => n.Notice.UnitId).Distinct().ToList();
+        var units = await db.Units.AsNoTracking()
+            .Where(u => unitIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.Name, u.ContactEmails })
+            .ToDictionaryAsync(u => u.Id, ct);
+        var handlerUnits = notices.Where(n => ToUnit(n.Notice)).Select(n => n.Notice.UnitId).Distinct().ToList();
+        var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<string>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
+        var supervisors = notices.Any(n => ToSupervisors(n.Notice)) ? await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct) : new List<string>();
+        var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
+        var complainantEmails = namedIds.Count == 0 ? new Dictionary<long, string>() : await ComplainantEmailsAsync(db, namedIds, ct);
+
         foreach (var (complaint, notice) in notices)
         {
             var recipients = new List<string>();
             if (notice.IsForComplainant)
             {
-                if (!complaint.Anonymous && await ComplainantEmailAsync(db, complaint.Id, ct) is { } email)
+                if (!complaint.Anonymous && complainantEmails.GetValueOrDefault(complaint.Id) is { } email)
                 {
                     recipients.Add(email);
                 }
             }
             else
             {
-                if (notice.Kind != NoticeKind.AcceptOverdue)
+                if (ToUnit(notice))
                 {
-                    recipients.AddRange(await UnitAddressesAsync(db, notice.UnitId, now, ct));
+                    recipients.AddRange(handlers.GetValueOrDefault(notice.UnitId) ?? []);
+                    recipients.AddRange(units.GetValueOrDefault(notice.UnitId)?.ContactEmails ?? []);
                 }
                 if (ToSupervisors(notice))
                 {
-                    recipients.AddRange(supervisors ??= await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct));
+                    recipients.AddRange(supervisors);
                 }
             }
             recipients = recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -52,13 +69,14 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                 continue;
             }
 
-            var unitName = await db.Units.AsNoTracking().Where(u => u.Id == notice.UnitId).Select(u => u.Name).FirstOrDefaultAsync(ct) ?? "";
             var model = new MailModel
             {
                 TrackingNumber = complaint.TrackingNumber,
                 Title = complaint.Title,
-                UnitName = unitName,
+                UnitName = units.GetValueOrDefault(notice.UnitId)?.Name ?? "",
                 Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
+                // A 督办 notice's own reply deadline, which is not the case's.
+                ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
                 Level = notice.Level,
                 Note = notice.Note,
                 Reference = notice.Reference,
@@ -82,26 +100,39 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         string? dedupKey = null) =>
         new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc, dedupKey);
 
+    private static bool ToUnit(ComplaintNotice notice) => !notice.IsForComplainant && notice.Kind != NoticeKind.AcceptOverdue;
+
     private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
     {
-        NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue => true,
+        NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated => true,
         NoticeKind.Escalated => notice.Level >= 2,
         _ => false,
     };
 
-    private static Task<string?> ComplainantEmailAsync(PingYiDbContext db, long complaintId, CancellationToken ct) =>
-        db.ComplainantContacts.AsNoTracking()
-            .Where(c => c.ComplaintId == complaintId && c.Email != null && c.Email != "")
-            .Select(c => c.Email)
-            .FirstOrDefaultAsync(ct);
-
-    /// <summary>The unit's active handlers and its contact addresses.</summary>
-    public static async Task<List<string>> UnitAddressesAsync(PingYiDbContext db, int unitId, DateTime nowUtc, CancellationToken ct)
+    /// <summary>The complainants' e-mail addresses of <paramref name="complaintIds"/>, in one query.</summary>
+    private static async Task<Dictionary<long, string>> ComplainantEmailsAsync(PingYiDbContext db, List<long> complaintIds, CancellationToken ct)
     {
-        var addresses = await ActiveStaffAsync(db, StaffRoles.UnitHandler, unitId, nowUtc, ct);
-        var contacts = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.ContactEmails).FirstOrDefaultAsync(ct);
-        addresses.AddRange(contacts ?? []);
-        return addresses;
+        var rows = await db.ComplainantContacts.AsNoTracking()
+            .Where(c => complaintIds.Contains(c.ComplaintId) && c.Email != null && c.Email != "")
+            .Select(c => new { c.ComplaintId, c.Email })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.First().Email!);
+    }
+
+    /// <summary>The active handlers (role UnitHandler, not locked out) of each of <paramref name="unitIds"/>, in one query.</summary>
+    private static async Task<Dictionary<int, List<string>>> UnitHandlersAsync(PingYiDbContext db, List<int> unitIds, DateTime nowUtc, CancellationToken ct)
+    {
+        var roleId = db.Roles.Where(r => r.Name == StaffRoles.UnitHandler).Select(r => r.Id);
+        var rows = await db.Users.AsNoTracking()
+            .Where(u => u.Email != null && u.UnitId != null && unitIds.Contains(u.UnitId.Value)
+                        && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
+            .OrderBy(u => u.Email)
+            .Select(u => new { UnitId = u.UnitId!.Value, u.Email, u.LockoutEnd })
+            .ToListAsync(ct);
+        // LockoutEnd is a DateTimeOffset, which SQLite cannot compare in SQL: filter the few rows here.
+        return rows.Where(u => u.LockoutEnd is null || u.LockoutEnd <= nowUtc)
+            .GroupBy(u => u.UnitId)
+            .ToDictionary(g => g.Key, g => g.Select(u => u.Email!).ToList());
     }
 
     /// <summary>Accounts in <paramref name="role"/> (of <paramref name="unitId"/>, if given) that are not locked out.</summary>

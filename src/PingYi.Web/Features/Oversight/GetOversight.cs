@@ -53,10 +53,10 @@ public static class GetOversight
             sort = sort is not null && Sorts.ContainsKey(sort) ? sort : "overdue";
             var now = time.GetUtcNow().UtcDateTime;
             var overdueIds = await db.Complaints.AsNoTracking().Where(ComplaintRules.OverdueAt(now)).Select(c => c.Id).ToListAsync(ct);
-            var supervisedIds = await db.SupervisionNotices.AsNoTracking().Where(n => n.AnsweredAtUtc == null).Select(n => n.ComplaintId).Distinct().ToListAsync(ct);
+            var supervisedIds = await db.SupervisionNotices.AsNoTracking().Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null).Select(n => n.ComplaintId).Distinct().ToListAsync(ct);
             var ids = overdueIds.Union(supervisedIds).ToList();
             var complaints = ids.Count == 0 ? [] : await db.Complaints.AsNoTracking()
-                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null))
+                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null))
                 .Where(c => ids.Contains(c.Id))
                 .ToListAsync(ct);
             var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToDictionaryAsync(u => u.Id, ct);

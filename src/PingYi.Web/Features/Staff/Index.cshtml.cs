@@ -68,8 +68,8 @@ public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users,
             [
                 // 督办 notices come first: each has its own short reply deadline and escalates when missed.
                 await SectionAsync("unit-supervision", "待答复的督办通知", "纪检监察工委发出的督办通知，请在答复期限前在反映页面答复。",
-                    ours, c => c.SupervisionNotices.Any(n => n.AnsweredAtUtc == null && n.UnitId == unitId),
-                    q => q.OrderBy(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.UnitId == unitId).Min(n => n.DueAtUtc)).ThenBy(c => c.Id),
+                    ours, c => c.SupervisionNotices.Any(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.UnitId == unitId),
+                    q => q.OrderBy(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.UnitId == unitId).Min(n => n.DueAtUtc)).ThenBy(c => c.Id),
                     null, now, ct, limit: 50),
                 // Earliest deadline first puts the overdue cases at the top.
                 await SectionAsync("unit-todo", "本单位待办", "交由本单位办理、尚未报告的反映，超期的排在最前。",

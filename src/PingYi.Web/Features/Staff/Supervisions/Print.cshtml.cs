@@ -15,7 +15,7 @@ public sealed class PrintModel(PingYiDbContext db, ComplaintAccess access) : Pag
 {
     public sealed record Sheet(
         string Number, string UnitName, string TrackingNumber, string Title, string Category, string Reason,
-        DateTime IssuedAtUtc, string IssuedBy, DateTime DueAtUtc, int WorkingDays, DateTime? AnsweredAtUtc, string? Answer);
+        DateTime IssuedAtUtc, string IssuedBy, DateTime DueAtUtc, int WorkingDays, DateTime? AnsweredAtUtc, string? Answer, DateTime? WithdrawnAtUtc = null);
 
     public Sheet? Notice { get; private set; }
 
@@ -36,6 +36,6 @@ public sealed class PrintModel(PingYiDbContext db, ComplaintAccess access) : Pag
         var unit = await db.Units.AsNoTracking().Where(u => u.Id == notice.UnitId).Select(u => u.Name).SingleAsync(ct);
         var issuer = await db.Users.AsNoTracking().Where(u => u.Id == notice.IssuedBy).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
         Notice = new Sheet(notice.Number, unit, c.TrackingNumber, c.Title, ProblemCategories.Codes.LabelOf(c.Category), notice.Reason,
-            notice.IssuedAtUtc, issuer ?? "纪检监察工委", notice.DueAtUtc, notice.WorkingDays, notice.AnsweredAtUtc, notice.Answer);
+            notice.IssuedAtUtc, issuer ?? "纪检监察工委", notice.DueAtUtc, notice.WorkingDays, notice.AnsweredAtUtc, notice.Answer, notice.WithdrawnAtUtc);
     }
 }
