@@ -135,6 +135,15 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             .ToDictionary(g => g.Key, g => g.Select(u => u.Email!).ToList());
     }
 
+    /// <summary>The unit's active handlers and its contact addresses: who every notice to a unit goes to.</summary>
+    public static async Task<List<string>> UnitAddressesAsync(PingYiDbContext db, int unitId, DateTime nowUtc, CancellationToken ct)
+    {
+        var addresses = (await UnitHandlersAsync(db, [unitId], nowUtc, ct)).GetValueOrDefault(unitId) ?? [];
+        var contacts = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.ContactEmails).FirstOrDefaultAsync(ct);
+        addresses.AddRange(contacts ?? []);
+        return addresses;
+    }
+
     /// <summary>Accounts in <paramref name="role"/> (of <paramref name="unitId"/>, if given) that are not locked out.</summary>
     public static async Task<List<string>> ActiveStaffAsync(PingYiDbContext db, string role, int? unitId, DateTime nowUtc, CancellationToken ct)
     {
