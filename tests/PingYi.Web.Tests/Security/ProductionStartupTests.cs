@@ -64,7 +64,7 @@ public abstract class ProductionStartupTests(DatabaseProvider provider)
         environment["DataProtection__AllowUnprotectedKeys"] = "true";
         for (var start = 0; start < 2; start++)
         {
-            using var node = await AppProcess.StartAsync(environment, TimeSpan.FromSeconds(90));
+            using var node = await AppProcess.StartAsync(environment, TimeSpan.FromSeconds(150));
             Assert.True(node.Address is not null, node.Output);
             Assert.Contains("Data Protection keys are stored unencrypted", node.Output);
         }
