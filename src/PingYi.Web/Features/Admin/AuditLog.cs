@@ -22,12 +22,15 @@ public static class AuditKinds
     public const string PasswordChanged = "user.password-changed";
     public const string CalendarUploaded = "calendar.uploaded";
     public const string JobRun = "job.run";
+    public const string TwoFactorEnabled = "user.two-factor-enabled";
+    public const string SecurityPolicyChanged = "security.policy-changed";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
         (UnitCreated, "新增单位"), (UnitUpdated, "修改单位"), (UnitsImported, "批量导入单位"),
         (UserCreated, "新增账号"), (UserUpdated, "修改账号"), (UserDisabled, "停用账号"), (UserEnabled, "启用账号"),
         (PasswordReset, "重置密码"), (PasswordChanged, "修改密码"), (CalendarUploaded, "上传节假日"), (JobRun, "手动运行任务"),
+        (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;
