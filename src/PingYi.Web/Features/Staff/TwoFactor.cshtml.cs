@@ -26,7 +26,8 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
 
     public bool Enabled { get; private set; }
 
-    public bool Required => User.HasClaim(c => c.Type == StaffSessionValidator.MustEnrolTwoFactorClaim);
+    /// <summary>Read before anything re-issues the cookie (Identity's sign-in replaces <c>HttpContext.User</c>).</summary>
+    public bool Required { get; private set; }
 
     /// <summary>The shared key in groups of four, as people type it into an app.</summary>
     public string? Key { get; private set; }
@@ -85,6 +86,7 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
 
     private async Task LoadAsync(StaffUser user)
     {
+        Required = User.HasClaim(c => c.Type == StaffSessionValidator.MustEnrolTwoFactorClaim);
         Enabled = user.TwoFactorEnabled;
         if (Enabled)
         {
