@@ -42,7 +42,7 @@ public static class AccountRegistration
         var settings = section.Get<SignInSettings>() ?? new SignInSettings();
         services.Configure<SignInSettings>(section);
         services.AddScoped<SignInCheck>();
-        services.AddSingleton<DummyPasswordHash>();
+        services.AddScoped<DummyPasswordHash>();
         services.Configure<IdentityOptions>(o =>
         {
             o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedAttempts;
@@ -90,6 +90,12 @@ public static class AccountRegistration
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        // Identity's self-service routes are not mapped (staff accounts are made by an administrator; no mail is
+        // sent). Answer 404 for them explicitly: another area's GET template would otherwise make a POST answer 405.
+        foreach (var closed in new[] { "/register", "/confirmEmail", "/resendConfirmationEmail", "/forgotPassword", "/resetPassword", "/manage/info", "/manage/2fa" })
+        {
+            auth.MapMethods(closed, [HttpMethods.Get, HttpMethods.Post], () => Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
+        }
         return app;
     }
 

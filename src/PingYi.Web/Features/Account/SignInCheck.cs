@@ -114,12 +114,17 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
 
 /// <summary>
 /// A hash of a random password, made once with the app's own hasher (same algorithm and iteration count), that
-/// an unknown account's password is verified against: the answer is always "no", and it takes as long as a real check.
+/// an unknown account's password is verified against: the answer is always "no", and it takes as long as a real
+/// check. Scoped like Identity's hasher; the hash itself is made once per process.
 /// </summary>
 public sealed class DummyPasswordHash(IPasswordHasher<StaffUser> hasher)
 {
-    private readonly StaffUser _nobody = new();
-    private readonly Lazy<string> _hash = new(() => hasher.HashPassword(new StaffUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+    private static readonly StaffUser Nobody = new();
+    private static string? _hash;
 
-    public void Verify(string password) => hasher.VerifyHashedPassword(_nobody, _hash.Value, password);
+    public void Verify(string password)
+    {
+        var hash = _hash ??= hasher.HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        hasher.VerifyHashedPassword(Nobody, hash, password);
+    }
 }
