@@ -249,6 +249,22 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("PasswordHistory");
                 });
 
+            modelBuilder.Entity("PingYi.Data.Administration.SecurityPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RequireTwoFactorForSupervisors")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecurityPolicies", (string)null);
+                });
+
             modelBuilder.Entity("PingYi.Data.CalendarUpload", b =>
                 {
                     b.Property<int>("Year")

@@ -233,6 +233,22 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("PasswordHistory");
                 });
 
+            modelBuilder.Entity("PingYi.Data.Administration.SecurityPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireTwoFactorForSupervisors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecurityPolicies", (string)null);
+                });
+
             modelBuilder.Entity("PingYi.Data.CalendarUpload", b =>
                 {
                     b.Property<int>("Year")

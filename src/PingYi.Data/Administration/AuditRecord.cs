@@ -67,3 +67,19 @@ public sealed class PasswordHistoryEntry
 
     public DateTime CreatedAtUtc { get; private set; }
 }
+
+/// <summary>
+/// The sign-in rules an administrator sets at run time (one row, id 1; no row means the defaults). Kept in the
+/// database rather than in settings so that every node applies a change at once and the change is audited.
+/// </summary>
+public sealed class SecurityPolicy
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; private set; } = SingletonId;
+
+    /// <summary>Supervisors and administrators must sign in with an authenticator code; without one enrolled they can only enrol.</summary>
+    public bool RequireTwoFactorForSupervisors { get; set; }
+
+    public DateTime UpdatedAtUtc { get; set; }
+}

@@ -31,3 +31,13 @@ internal sealed class PasswordHistoryConfiguration : IEntityTypeConfiguration<Pa
         b.HasOne<StaffUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class SecurityPolicyConfiguration : IEntityTypeConfiguration<SecurityPolicy>
+{
+    public void Configure(EntityTypeBuilder<SecurityPolicy> b)
+    {
+        b.ToTable("SecurityPolicies");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).ValueGeneratedNever();
+    }
+}

@@ -8,6 +8,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Account;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Admin;
 using PingYi.Web.Features.Handling;
@@ -156,6 +157,7 @@ public static class HostingExtensions
         services.AddOversight();
         services.AddChannelScores();
         builder.AddAdministration();
+        builder.AddAccount();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         services.AddHangfire(hangfire =>
@@ -222,7 +224,9 @@ public static class HostingExtensions
 
         app.MapAdministration();
 
-        app.MapGroup("/api/v1/auth").WithTags("认证").MapIdentityApi<StaffUser>().Add(StaffAccountsAreNotSelfService);
+        // Our own sign-in, refresh and sign-out (not MapIdentityApi: staff accounts are not self-service, and its
+        // login tells a locked account from a wrong password); register, manage/* and the mail flows stay unmapped.
+        app.MapAccount();
 
         app.MapOpenApi();
         // Offline: Scalar's scripts come from the package; no web fonts, telemetry, agent or proxy from scalar.com.
@@ -264,31 +268,5 @@ public static class HostingExtensions
             page();
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// MapIdentityApi also maps self-registration, e-mail confirmation, password reset by mail and
-    /// self-management of the account; staff accounts are made and changed by an administrator and no mail is
-    /// sent, so those answer 404 and are left out of the OpenAPI document. Sign-in and refresh remain.
-    /// </summary>
-    private static void StaffAccountsAreNotSelfService(EndpointBuilder endpoint)
-    {
-        var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? string.Empty;
-        if (route.EndsWith("/register", StringComparison.Ordinal)
-            || route.EndsWith("/confirmEmail", StringComparison.Ordinal)
-            || route.EndsWith("/resendConfirmationEmail", StringComparison.Ordinal)
-            || route.EndsWith("/forgotPassword", StringComparison.Ordinal)
-            || route.EndsWith("/resetPassword", StringComparison.Ordinal)
-            || route.Contains("/manage/", StringComparison.Ordinal))
-        {
-            endpoint.Metadata.Add(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
-            // Closed for everyone: a 404 before any sign-in is asked for.
-            endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
-            endpoint.RequestDelegate = http =>
-            {
-                http.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            };
-        }
     }
 }

@@ -15,6 +15,9 @@ public static class RateLimits
     public const string Intake = "intake";
     public const string Lookup = "lookup";
 
+    /// <summary>Staff sign-in (the page's POSTs and <c>POST /api/v1/auth/login</c>): per address, and all addresses together.</summary>
+    public const string Login = "login";
+
     public sealed class Options
     {
         /// <summary>A service-hall kiosk sends many citizens' complaints from one address.</summary>
@@ -29,6 +32,15 @@ public static class RateLimits
 
         /// <summary>How long a locked tracking number answers 429 to everyone, the right code included.</summary>
         public TimeSpan TrackingNumberLock { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>Sign-in attempts (password or code steps) from one address (IPv6: one /64) per minute.</summary>
+        public int LoginPerMinute { get; set; } = 10;
+
+        /// <summary>
+        /// Sign-in attempts from all addresses together per minute: a botnet spreading a password list over many
+        /// addresses is slowed too. A few hundred staff sign in a few times a day, so this is far above honest use.
+        /// </summary>
+        public int LoginGlobalPerMinute { get; set; } = 300;
     }
 
     public static IServiceCollection AddPingYiRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -41,10 +53,28 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Intake, http => Partition(http, options.IntakePerMinute));
             limiter.AddPolicy(Lookup, http => Partition(http, options.LookupPerMinute));
+            limiter.AddPolicy(Login, http => Partition(http, options.LoginPerMinute));
+            // The endpoint policy has one partition per address; the global limiter adds the all-addresses bucket
+            // for the same requests (it runs first, for every request, and lets everything else through).
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                options.LoginGlobalPerMinute > 0 && IsSignInAttempt(http)
+                    ? RateLimitPartition.GetFixedWindowLimiter("login:all", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.LoginGlobalPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter("free"));
             limiter.OnRejected = OnRejectedAsync;
         });
         return services;
     }
+
+    /// <summary>A POST to an endpoint under the <see cref="Login"/> policy (the sign-in page's form posts, the login API).</summary>
+    private static bool IsSignInAttempt(HttpContext http) =>
+        HttpMethods.IsPost(http.Request.Method)
+        && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Login;
 
     private static RateLimitPartition<string> Partition(HttpContext http, int perMinute)
     {

@@ -26,8 +26,8 @@ public sealed class StaffApi(AppFactory app)
 
     public static string Handler(string unitCode) => $"{unitCode}@pingyi.local";
 
-    // Bearer tokens live one hour of the app's (fake) time; sign in again once the clock has moved on.
-    private static readonly TimeSpan TokenReuse = TimeSpan.FromMinutes(30);
+    // Bearer tokens live 15 minutes of the app's (fake) time; sign in again once the clock has moved on.
+    private static readonly TimeSpan TokenReuse = TimeSpan.FromMinutes(10);
 
     private readonly ConcurrentDictionary<string, (HttpClient Client, DateTimeOffset IssuedAt)> _clients = new();
     private readonly SemaphoreSlim _signIn = new(1, 1);

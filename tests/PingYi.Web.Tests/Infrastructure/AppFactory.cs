@@ -41,6 +41,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:Seed"] = "true",
             ["RateLimits:IntakePerMinute"] = "100000",
             ["RateLimits:LookupPerMinute"] = "100000",
+            // Every test signs in from the same (absent) address; the sign-in limits have their own tests.
+            ["RateLimits:LoginPerMinute"] = "100000",
+            ["RateLimits:LoginGlobalPerMinute"] = "100000",
             // Tests move the fake clock; they run the timer sweep themselves rather than race a background server.
             ["Jobs:Enabled"] = "false",
         };

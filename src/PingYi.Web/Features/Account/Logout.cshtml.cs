@@ -5,14 +5,14 @@ using PingYi.Data.Identity;
 
 namespace PingYi.Web.Features.Account;
 
-public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
+/// <summary>Signing out ends every session of the account (cookies, bearer and refresh tokens), not just this cookie.</summary>
+public sealed class LogoutModel(UserManager<StaffUser> users) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/");
 
     public async Task<IActionResult> OnPostAsync()
     {
-        signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
-        await signIn.SignOutAsync();
+        await AccountRegistration.SignOutEverywhereAsync(HttpContext, users);
         return LocalRedirect("/");
     }
 }

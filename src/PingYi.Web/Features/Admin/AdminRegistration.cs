@@ -24,12 +24,15 @@ public static class AdminRegistration
         services.AddScoped<ManageUnits.Handler>();
         services.AddScoped<ManageUsers.Handler>();
         services.AddScoped<OwnPassword.Handler>();
+        services.AddScoped<SecuritySettings.Handler>();
 
         services.AddAuthorizationBuilder();
         services.Configure<AuthorizationOptions>(AdminPolicies.Add);
         services.AddSingleton<IAuthorizationHandler, UnitAdministrationHandler>();
         services.AddSingleton<IAuthorizationHandler, AccountAdministrationHandler>();
         services.AddSingleton<IAuthorizationHandler, AuditLogHandler>();
+        services.Configure<AuthorizationOptions>(SecuritySettings.AddPolicy);
+        services.AddSingleton<IAuthorizationHandler, SecurityPolicyHandler>();
 
         // Password policy: our validator decides length, classes, the e-mail rule and the history, with
         // Chinese messages; the built-in one (English messages) is left with nothing to check.
@@ -66,6 +69,7 @@ public static class AdminRegistration
         UnitSpreadsheet.Map(admin);
         ManageUsers.Map(admin);
         ListAudit.Map(admin);
+        SecuritySettings.Map(admin);
         OwnPassword.Map(app.MapGroup("/api/v1/account").WithTags("管理"));
         return app;
     }

@@ -25,6 +25,8 @@ public static class AuditKinds
     public const string DeductionRecorded = "deduction.recorded";
     public const string RectificationCreated = "ledger.created";
     public const string RectificationReviewed = "ledger.reviewed";
+    public const string TwoFactorEnabled = "user.two-factor-enabled";
+    public const string SecurityPolicyChanged = "security.policy-changed";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -32,6 +34,7 @@ public static class AuditKinds
         (UserCreated, "新增账号"), (UserUpdated, "修改账号"), (UserDisabled, "停用账号"), (UserEnabled, "启用账号"),
         (PasswordReset, "重置密码"), (PasswordChanged, "修改密码"), (CalendarUploaded, "上传节假日"), (JobRun, "手动运行任务"),
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
+        (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

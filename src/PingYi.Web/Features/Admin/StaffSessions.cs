@@ -38,6 +38,9 @@ public sealed class AccountSettings
 public sealed class StaffSessionValidator(IHttpContextAccessor http, IOptions<IdentityOptions> identity) : IClaimsTransformation
 {
     public const string MustChangePasswordClaim = "pingyi:must-change-password";
+
+    /// <summary>Two-factor is required for the account's role and it has no authenticator: it may only enrol.</summary>
+    public const string MustEnrolTwoFactorClaim = "pingyi:must-enrol-two-factor";
     private const string ItemKey = "pingyi:session";
 
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
@@ -55,8 +58,10 @@ public sealed class StaffSessionValidator(IHttpContextAccessor http, IOptions<Id
             .Where(u => u.Id == id)
             .Select(u => new
             {
-                u.SecurityStamp, u.Disabled, u.MustChangePassword, u.UnitId, u.DisplayName, u.UserName, u.Email,
+                u.SecurityStamp, u.Disabled, u.MustChangePassword, u.UnitId, u.DisplayName, u.UserName, u.Email, u.TwoFactorEnabled,
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).ToList(),
+                // The administrator's setting, read in the same query: a change applies to running sessions at once.
+                TwoFactorRequired = db.SecurityPolicies.Any(p => p.Id == SecurityPolicy.SingletonId && p.RequireTwoFactorForSupervisors),
             })
             .FirstOrDefaultAsync(context.RequestAborted);
         var stampType = identity.Value.ClaimsIdentity.SecurityStampClaimType;
@@ -72,7 +77,7 @@ public sealed class StaffSessionValidator(IHttpContextAccessor http, IOptions<Id
             var fresh = new ClaimsIdentity(original.AuthenticationType, o.UserNameClaimType, o.RoleClaimType);
             fresh.AddClaims(original.Claims.Where(c =>
                 c.Type != o.RoleClaimType && c.Type != o.UserNameClaimType && c.Type != o.EmailClaimType
-                && c.Type != StaffClaims.Unit && c.Type != StaffClaims.DisplayName && c.Type != MustChangePasswordClaim));
+                && c.Type != StaffClaims.Unit && c.Type != StaffClaims.DisplayName && c.Type != MustChangePasswordClaim && c.Type != MustEnrolTwoFactorClaim));
             fresh.AddClaim(new Claim(o.UserNameClaimType, account.UserName ?? id));
             if (account.Email is { } email)
             {
@@ -83,6 +88,11 @@ public sealed class StaffSessionValidator(IHttpContextAccessor http, IOptions<Id
             {
                 // No roles until the password is changed: every staff page and API refuses, the password page does not.
                 fresh.AddClaim(new Claim(MustChangePasswordClaim, "true"));
+            }
+            else if (account.TwoFactorRequired && !account.TwoFactorEnabled && account.Roles.Any(r => r is StaffRoles.Supervisor or StaffRoles.Admin))
+            {
+                // Likewise no roles until an authenticator is enrolled: only the enrolment page (and sign-out) works.
+                fresh.AddClaim(new Claim(MustEnrolTwoFactorClaim, "true"));
             }
             else
             {
@@ -160,10 +170,12 @@ public sealed class StaffUserStore(PingYiDbContext context, TimeProvider time, I
     }
 }
 
-/// <summary>An account whose password was reset sees only the password page until it chooses a new one.</summary>
+/// <summary>An account whose password was reset sees only the password page until it chooses a new one; one that must enrol an authenticator, only the enrolment page.</summary>
 public sealed class ForcePasswordChangeFilter : IAsyncPageFilter
 {
     public const string PasswordPage = "/staff/password";
+
+    public const string TwoFactorPage = "/staff/two-factor";
 
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
@@ -174,6 +186,12 @@ public sealed class ForcePasswordChangeFilter : IAsyncPageFilter
             && path.StartsWith("/Staff/", StringComparison.Ordinal) && path != "/Staff/Password")
         {
             context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(PasswordPage);
+            return;
+        }
+        if (context.HttpContext.User.HasClaim(c => c.Type == StaffSessionValidator.MustEnrolTwoFactorClaim)
+            && path.StartsWith("/Staff/", StringComparison.Ordinal) && path != "/Staff/TwoFactor")
+        {
+            context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(TwoFactorPage);
             return;
         }
         await next();
@@ -195,6 +213,13 @@ public sealed class EndedSessionResultHandler : Microsoft.AspNetCore.Authorizati
         if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated != true)
         {
             authorizeResult = Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult.Challenge();
+        }
+        else if (authorizeResult.Forbidden && !context.Request.Path.StartsWithSegments("/api")
+                 && context.User.HasClaim(c => c.Type == StaffSessionValidator.MustEnrolTwoFactorClaim))
+        {
+            // A role-guarded page (the admin area) refuses an account that must enrol first: send it to enrolment.
+            context.Response.Redirect(ForcePasswordChangeFilter.TwoFactorPage);
+            return Task.CompletedTask;
         }
         return _default.HandleAsync(next, context, policy, authorizeResult);
     }
