@@ -53,6 +53,16 @@ try
         case "outbox":
             await OutboxBench.RunAsync(pg.Get(), o.Postgres!, o.Messages, o.Rounds);
             break;
+        case "generate":
+            await Generator.RunAsync(o.Postgres ?? throw new ArgumentException("--pg is required"),
+                new Generator.Settings(o.Complaints, o.Units, o.Years, o.Shape, o.Due, o.LongTimelines, o.Seed));
+            break;
+        case "pages":
+            await StaffPages.RunAsync(o);
+            break;
+        case "sweep":
+            await SweepBench.RunAsync(o);
+            break;
         case "create-db":
             await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
             break;
@@ -158,7 +168,7 @@ sealed class Options
 {
     public const string Usage = """
         usage: PingYi.Benchmarks <mode> [options]
-          modes: all | ceiling | intake | open | get | app-shape | outbox | create-db | drop-db
+          modes: all | ceiling | intake | open | get | app-shape | outbox | generate | pages | sweep | create-db | drop-db
           --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
           --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
           --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
@@ -174,6 +184,16 @@ sealed class Options
           --counter KIND    app-shape: row (the app's counter row), sequence or none (row)
           --messages N      outbox: messages per phase (2000); --pg names a server where a database may be created
           --rounds N        outbox: bare loop and outbox job alternately, N times each (3)
+          --complaints N    generate: complaints to add (1000000)
+          --units N         generate: units in all, added as copies of the first when fewer (200)
+          --years N         generate: years of history up to now (5)
+          --shape KIND      generate: history (the staff pages) or open (the sweep: all open, --due of them due) (history)
+          --due N           generate --shape open: complaints with a timer due now (10000)
+          --long-timelines N  generate: complaints with a 50-event timeline (100)
+          --seed N          generate: random seed (12)
+          --requests N      pages: requests per page and filter (60)
+          --plans FILE      pages: write the EXPLAIN (ANALYZE, BUFFERS) plans there (markdown)
+          --pg-log FILE     pages: the PostgreSQL server log, where auto_explain writes the plans
           --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
           --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
@@ -198,6 +218,16 @@ sealed class Options
     public int? AppPid { get; private set; }
     public int? PostgresPid { get; private set; }
     public double AppWarmup { get; private set; } = 25;
+    public int Complaints { get; private set; } = 1_000_000;
+    public int Units { get; private set; } = 200;
+    public int Years { get; private set; } = 5;
+    public string Shape { get; private set; } = "history";
+    public int Due { get; private set; } = 10_000;
+    public int LongTimelines { get; private set; } = 100;
+    public int Seed { get; private set; } = 12;
+    public int Requests { get; private set; } = 60;
+    public string? Plans { get; private set; }
+    public string? PgLog { get; private set; }
 
     public Uri RequireUrl()
     {
@@ -243,6 +273,16 @@ sealed class Options
                 case "--app-warmup": o.AppWarmup = Positive(Next()); break;
                 case "--app-pid": o.AppPid = (int)Positive(Next(), int.MaxValue); break;
                 case "--pg-pid": o.PostgresPid = (int)Positive(Next(), int.MaxValue); break;
+                case "--complaints": o.Complaints = (int)Positive(Next(), 10_000_000); break;
+                case "--units": o.Units = (int)Positive(Next(), 10_000); break;
+                case "--years": o.Years = (int)Positive(Next(), 50); break;
+                case "--shape": o.Shape = Next() is "history" or "open" ? args[i] : throw new ArgumentException("--shape is history or open"); break;
+                case "--due": o.Due = (int)Positive(Next(), 10_000_000); break;
+                case "--long-timelines": o.LongTimelines = (int)Positive(Next(), 100_000); break;
+                case "--seed": o.Seed = (int)Positive(Next(), int.MaxValue); break;
+                case "--requests": o.Requests = (int)Positive(Next(), 100_000); break;
+                case "--plans": o.Plans = Next(); break;
+                case "--pg-log": o.PgLog = Next(); break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
