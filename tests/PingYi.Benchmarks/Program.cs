@@ -64,7 +64,7 @@ try
             await SweepBench.RunAsync(o);
             break;
         case "create-db":
-            await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
+            await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"), o.Template);
             break;
         case "drop-db":
             await RawSql.DropDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
@@ -125,6 +125,15 @@ async Task AllAsync()
     var ceiling = (ceiling1.PerSecond + ceiling2.PerSecond) / 2;
     var ratio = intake.PerSecond / ceiling;
     var openOk = open.PercentileMs(99) <= 50 && open.ErrorCount == 0;
+    if (o.Summary is not null)
+    {
+        await File.AppendAllLinesAsync(o.Summary, [
+            $"intake, accepted complaints/s:       {intake.PerSecond:0.0}   (errors: {intake.ErrorSummary})",
+            $"ceiling, raw INSERT transactions/s:  {ceiling:0.0}   (.NET client, before {ceiling1.PerSecond:0.0}, after {ceiling2.PerSecond:0.0})",
+            $"intake / ceiling:                    {ratio * 100:0.0} %   target ≥ 50 % → {(ratio >= 0.5 ? "MET" : "NOT MET")}",
+            $"intake at {o.Rate:0} req/s, p99:           {open.PercentileMs(99):0.0} ms ({open.ErrorCount} errors)",
+        ]);
+    }
     Console.WriteLine();
     Console.WriteLine("==================== summary ====================");
     Console.WriteLine($"connections (HTTP and PostgreSQL):   {o.Connections}");
@@ -181,6 +190,7 @@ sealed class Options
           --path P          the GET path for mode get (/api/v1/units)
           --unit CODE       unit code of the complaints (jyt)
           --database NAME   create-db, drop-db: the database (--pg names a maintenance database)
+          --template NAME   create-db: a copy of this database (migrated and seeded once)
           --counter KIND    app-shape: row (the app's counter row), sequence or none (row)
           --messages N      outbox: messages per phase (2000); --pg names a server where a database may be created
           --rounds N        outbox: bare loop and outbox job alternately, N times each (3)
@@ -194,6 +204,8 @@ sealed class Options
           --requests N      pages: requests per page and filter (60)
           --plans FILE      pages: write the EXPLAIN (ANALYZE, BUFFERS) plans there (markdown)
           --pg-log FILE     pages: the PostgreSQL server log, where auto_explain writes the plans
+          --pg-admin CS     pages: a superuser connection (ALTER SYSTEM switches auto_explain on and off)
+          --summary FILE    all, pages, sweep: append the summary lines to FILE as well (run.sh prints them last)
           --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
           --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
@@ -228,6 +240,9 @@ sealed class Options
     public int Requests { get; private set; } = 60;
     public string? Plans { get; private set; }
     public string? PgLog { get; private set; }
+    public string? PgAdmin { get; private set; }
+    public string? Summary { get; private set; }
+    public string? Template { get; private set; }
 
     public Uri RequireUrl()
     {
@@ -283,6 +298,9 @@ sealed class Options
                 case "--requests": o.Requests = (int)Positive(Next(), 100_000); break;
                 case "--plans": o.Plans = Next(); break;
                 case "--pg-log": o.PgLog = Next(); break;
+                case "--pg-admin": o.PgAdmin = Next(); break;
+                case "--summary": o.Summary = Next(); break;
+                case "--template": o.Template = Next(); break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }

@@ -26,6 +26,7 @@ internal static class StaffPages
     {
         var url = o.RequireUrl();
         await using var db = NpgsqlDataSource.Create(o.Postgres ?? throw new ArgumentException("--pg is required"));
+        await using var admin = o.PgAdmin is null ? null : NpgsqlDataSource.Create(o.PgAdmin);
         using var anonymous = HttpLoad.CreateClient(url, 4);
         var supervisor = await SignInAsync(anonymous, url, "supervisor@pingyi.local");
         // The handler of the demo unit with the most open cases: the fullest inbox a real account has.
@@ -40,6 +41,10 @@ internal static class StaffPages
             """);
         var someNumber = await ScalarAsync<string>(db, """SELECT "TrackingNumber" FROM "Complaints" WHERE "Status" = 6 ORDER BY "Id" LIMIT 1 OFFSET 123456""");
         var cursor = await FirstCursorAsync(supervisor);
+        var smallest = await ScalarAsync<string>(db, """
+            SELECT u."Code" FROM "Units" u LEFT JOIN "Complaints" c ON c."UnitId" = u."Id"
+            GROUP BY u."Code" ORDER BY COUNT(c."Id"), u."Code" LIMIT 1
+            """);
         var today = DateTime.UtcNow.AddHours(8).Date;
         var pages = new List<(string Name, HttpClient Client, string Path)>
         {
@@ -49,7 +54,7 @@ internal static class StaffPages
             ("list: status=under-review", supervisor, "/staff/complaints?status=under-review"),
             ("list: status=closed", supervisor, "/staff/complaints?status=closed"),
             ("list: unit (busiest)", supervisor, $"/staff/complaints?unit={unit}"),
-            ("list: unit (smallest)", supervisor, "/staff/complaints?unit=g199"),
+            ("list: unit (smallest)", supervisor, $"/staff/complaints?unit={smallest}"),
             ("list: category", supervisor, "/staff/complaints?category=discipline"),
             ("list: overdue=true", supervisor, "/staff/complaints?overdue=true"),
             ("list: overdue=false", supervisor, "/staff/complaints?overdue=false"),
@@ -93,13 +98,25 @@ internal static class StaffPages
             }
             times.Sort();
             var r = new PageResult(name, path, times.Count, Percentile(times, 50), Percentile(times, 95), times.Count == 0 ? 0 : times[^1], errors, null);
-            if (o.PgLog is not null && o.Plans is not null)
+            if (o.PgLog is not null && o.Plans is not null && admin is not null)
             {
-                r = r with { Plans = await PlansAsync(db, o.PgLog, client, path) };
+                r = r with { Plans = await PlansAsync(admin, o.PgLog, client, path) };
             }
             results.Add(r);
             Console.WriteLine($"{name,-40} {r.P50,8:0.0} {r.P95,8:0.0} {r.Max,8:0.0}  {errors}{(firstError is null ? "" : "  first: " + firstError)}" +
                 (r.Plans is { } p && ScansComplaints(p) ? "  SEQ SCAN of a complaint table" : ""));
+        }
+        var worst = results.MaxBy(r => r.P95)!;
+        var scans = results.Where(r => r.Plans is { } p && ScansComplaints(p)).Select(r => r.Name).ToList();
+        var lines = new List<string>
+        {
+            $"staff pages at {await ScalarAsync<long>(db, "SELECT COUNT(*) FROM \"Complaints\""):N0} complaints: {results.Count(r => r.P95 <= TargetP95Ms && r.Errors == 0)} of {results.Count} within p95 ≤ {TargetP95Ms:0} ms; worst {worst.Name} p95 {worst.P95:0.0} ms; errors {results.Sum(r => r.Errors)}",
+            o.PgLog is null ? "plans not captured" : $"sequential scans of a complaint table: {(scans.Count == 0 ? "none" : string.Join(", ", scans))}",
+        };
+        lines.AddRange(results.Select(r => $"  {r.Name,-40} p50 {r.P50,7:0.0} ms  p95 {r.P95,7:0.0} ms{(r.P95 <= TargetP95Ms ? "" : "  > target")}"));
+        if (o.Summary is not null)
+        {
+            await File.AppendAllLinesAsync(o.Summary, lines);
         }
         if (o.Plans is not null)
         {

@@ -34,6 +34,11 @@ internal static class SweepBench
         var events = await CountAsync(db, """SELECT COUNT(*) FROM "ComplaintEvents" """) - eventsBefore;
         var r = new SweepResult(open, dueBefore, dueAfter, events, seconds, answer);
         Console.WriteLine($"sweep: {open:N0} open, {dueBefore:N0} due before, {dueAfter:N0} after, {events:N0} events written, {seconds:0.00} s; answer {answer}");
+        if (o.Summary is not null)
+        {
+            // Seconds first: run.sh reads it to print the ratio of two runs.
+            await File.WriteAllTextAsync(o.Summary, $"{seconds:0.000} {open} {dueBefore} {dueAfter} {events}\n");
+        }
         return r;
     }
 
