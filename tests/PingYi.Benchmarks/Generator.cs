@@ -92,7 +92,7 @@ public static class Generator
         var accessHash = AccessHashSample();
         var loadWatch = Stopwatch.StartNew();
         long events = 0, contacts = 0;
-        var perYear = new Dictionary<int, long>();
+        var perYear = await LastNumbersAsync(db);
 
         // Three COPY streams on three connections, fed from one pass over the complaints.
         await using var cConn = await db.OpenConnectionAsync();
@@ -125,8 +125,9 @@ public static class Generator
                 };
                 var year = ChinaYear(r.Submitted);
                 perYear[year] = perYear.GetValueOrDefault(year) + 1;
-                // Gen- prefix keeps generated numbers apart from the app's own per-year sequence (PY-<year>-…).
-                r.TrackingNumber = $"GN-{year}-{perYear[year]:D7}";
+                // The app's own format, numbered on from what the year already has; its sequences are moved past
+                // these numbers at the end, so the app's next intake does not collide with them.
+                r.TrackingNumber = PingYi.Domain.Complaints.TrackingNumber.Format(year, perYear[year]);
                 r.Title = Titles[rng.Next(Titles.Length)] + $"（{r.Id}）";
                 r.Description = Workload.Description;
                 r.Location = Places[rng.Next(Places.Length)];
@@ -179,6 +180,12 @@ public static class Generator
         }
         await ExecAsync(db, """SELECT setval(pg_get_serial_sequence('"Complaints"', 'Id'), (SELECT MAX("Id") FROM "Complaints"))""");
         await ExecAsync(db, """SELECT setval(pg_get_serial_sequence('"ComplaintEvents"', 'Id'), GREATEST((SELECT MAX("Id") FROM "ComplaintEvents"), 1))""");
+        foreach (var (year, last) in perYear)
+        {
+            // The app's per-year tracking sequence (TrackingNumbers.NextAsync on PostgreSQL) continues after these.
+            await ExecAsync(db, $"CREATE SEQUENCE IF NOT EXISTS \"tracking_number_{year}\"");
+            await ExecAsync(db, $"SELECT setval('\"tracking_number_{year}\"', GREATEST({last}, (SELECT last_value FROM \"tracking_number_{year}\")))");
+        }
         Console.WriteLine($"generator: indexes and foreign keys re-created in {indexWatch.Elapsed.TotalSeconds:0.0} s");
         var analyze = Stopwatch.StartNew();
         foreach (var t in tables.Append("Units"))
@@ -528,6 +535,22 @@ public static class Generator
         }
         // Indexes first (the keys' checks use them), then the keys.
         return [.. indexes, .. recreate];
+    }
+
+    /// <summary>The highest number each year already has (the demo seed's complaints), so generated ones follow them.</summary>
+    private static async Task<Dictionary<int, long>> LastNumbersAsync(NpgsqlDataSource db)
+    {
+        var last = new Dictionary<int, long>();
+        await using var cmd = db.CreateCommand("""
+            SELECT split_part("TrackingNumber", '-', 2)::int, MAX(split_part("TrackingNumber", '-', 3)::bigint)
+            FROM "Complaints" WHERE "TrackingNumber" ~ '^[A-Z]+-[0-9]{4}-[0-9]+$' GROUP BY 1
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            last[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+        return last;
     }
 
     private static async Task<List<int>> EnsureUnitsAsync(NpgsqlDataSource db, int units)

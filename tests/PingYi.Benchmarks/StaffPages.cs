@@ -83,8 +83,21 @@ internal static class StaffPages
             for (var i = 0; i < o.Requests + 5; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync(path.TrimStart('/'));
-                var body = await response.Content.ReadAsByteArrayAsync();
+                HttpResponseMessage response;
+                byte[] body;
+                try
+                {
+                    response = await client.GetAsync(path.TrimStart('/'));
+                    body = await response.Content.ReadAsByteArrayAsync();
+                }
+                catch (TaskCanceledException)
+                {
+                    // A timeout is an error of this page, not the end of the run.
+                    errors++;
+                    firstError ??= "timeout (30 s)";
+                    continue;
+                }
+                using var _ = response;
                 var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
