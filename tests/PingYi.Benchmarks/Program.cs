@@ -59,8 +59,18 @@ try
         case "outbox":
             await OutboxBench.RunAsync(pg.Get(), o.Postgres!, o.Messages, o.Rounds);
             break;
+        case "generate":
+            await Generator.RunAsync(o.Postgres ?? throw new ArgumentException("--pg is required"),
+                new Generator.Settings(o.Complaints, o.Units, o.Years, o.Shape, o.Due, o.LongTimelines, o.Seed));
+            break;
+        case "pages":
+            await StaffPages.RunAsync(o);
+            break;
+        case "sweep":
+            await SweepBench.RunAsync(o);
+            break;
         case "create-db":
-            await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
+            await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"), o.Template);
             break;
         case "drop-db":
             await RawSql.DropDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"));
@@ -121,6 +131,15 @@ async Task AllAsync()
     var ceiling = (ceiling1.PerSecond + ceiling2.PerSecond) / 2;
     var ratio = intake.PerSecond / ceiling;
     var openOk = open.PercentileMs(99) <= 50 && open.ErrorCount == 0;
+    if (o.Summary is not null)
+    {
+        await File.AppendAllLinesAsync(o.Summary, [
+            $"intake, accepted complaints/s:       {intake.PerSecond:0.0}   (errors: {intake.ErrorSummary})",
+            $"ceiling, raw INSERT transactions/s:  {ceiling:0.0}   (.NET client, before {ceiling1.PerSecond:0.0}, after {ceiling2.PerSecond:0.0})",
+            $"intake / ceiling:                    {ratio * 100:0.0} %   target ≥ 50 % → {(ratio >= 0.5 ? "MET" : "NOT MET")}",
+            $"intake at {o.Rate:0} req/s, p99:           {open.PercentileMs(99):0.0} ms ({open.ErrorCount} errors)",
+        ]);
+    }
     Console.WriteLine();
     Console.WriteLine("==================== summary ====================");
     Console.WriteLine($"connections (HTTP and PostgreSQL):   {o.Connections}");
@@ -164,7 +183,7 @@ sealed class Options
 {
     public const string Usage = """
         usage: PingYi.Benchmarks <mode> [options]
-          modes: all | ceiling | intake | open | get | app-shape | outbox | create-db | drop-db
+          modes: all | ceiling | intake | open | get | app-shape | outbox | generate | pages | sweep | create-db | drop-db
           --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
           --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
           --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
@@ -177,9 +196,22 @@ sealed class Options
           --path P          the GET path for mode get (/api/v1/units)
           --unit CODE       unit code of the complaints (jyt)
           --database NAME   create-db, drop-db: the database (--pg names a maintenance database)
+          --template NAME   create-db: a copy of this database (migrated and seeded once)
           --counter KIND    app-shape: row (the app's counter row), sequence or none (row)
           --messages N      outbox: messages per phase (2000); --pg names a server where a database may be created
           --rounds N        outbox: bare loop and outbox job alternately, N times each (3)
+          --complaints N    generate: complaints to add (1000000)
+          --units N         generate: units in all, added as copies of the first when fewer (200)
+          --years N         generate: years of history up to now (5)
+          --shape KIND      generate: history (the staff pages) or open (the sweep: all open, --due of them due) (history)
+          --due N           generate --shape open: complaints with a timer due now (10000)
+          --long-timelines N  generate: complaints with a 50-event timeline (100)
+          --seed N          generate: random seed (12)
+          --requests N      pages: requests per page and filter (60)
+          --plans FILE      pages: write the EXPLAIN (ANALYZE, BUFFERS) plans there (markdown)
+          --pg-log FILE     pages: the PostgreSQL server log, where auto_explain writes the plans
+          --pg-admin CS     pages: a superuser connection (ALTER SYSTEM switches auto_explain on and off)
+          --summary FILE    all, pages, sweep: append the summary lines to FILE as well (run.sh prints them last)
           --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
           --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
@@ -204,6 +236,19 @@ sealed class Options
     public int? AppPid { get; private set; }
     public int? PostgresPid { get; private set; }
     public double AppWarmup { get; private set; } = 25;
+    public int Complaints { get; private set; } = 1_000_000;
+    public int Units { get; private set; } = 200;
+    public int Years { get; private set; } = 5;
+    public string Shape { get; private set; } = "history";
+    public int Due { get; private set; } = 10_000;
+    public int LongTimelines { get; private set; } = 100;
+    public int Seed { get; private set; } = 12;
+    public int Requests { get; private set; } = 60;
+    public string? Plans { get; private set; }
+    public string? PgLog { get; private set; }
+    public string? PgAdmin { get; private set; }
+    public string? Summary { get; private set; }
+    public string? Template { get; private set; }
 
     public Uri RequireUrl()
     {
@@ -249,6 +294,19 @@ sealed class Options
                 case "--app-warmup": o.AppWarmup = Positive(Next()); break;
                 case "--app-pid": o.AppPid = (int)Positive(Next(), int.MaxValue); break;
                 case "--pg-pid": o.PostgresPid = (int)Positive(Next(), int.MaxValue); break;
+                case "--complaints": o.Complaints = (int)Positive(Next(), 10_000_000); break;
+                case "--units": o.Units = (int)Positive(Next(), 10_000); break;
+                case "--years": o.Years = (int)Positive(Next(), 50); break;
+                case "--shape": o.Shape = Next() is "history" or "open" ? args[i] : throw new ArgumentException("--shape is history or open"); break;
+                case "--due": o.Due = (int)Positive(Next(), 10_000_000); break;
+                case "--long-timelines": o.LongTimelines = (int)Positive(Next(), 100_000); break;
+                case "--seed": o.Seed = (int)Positive(Next(), int.MaxValue); break;
+                case "--requests": o.Requests = (int)Positive(Next(), 100_000); break;
+                case "--plans": o.Plans = Next(); break;
+                case "--pg-log": o.PgLog = Next(); break;
+                case "--pg-admin": o.PgAdmin = Next(); break;
+                case "--summary": o.Summary = Next(); break;
+                case "--template": o.Template = Next(); break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }

@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# PingYi intake benchmark: the app on PostgreSQL, load from a separate process on 127.0.0.1.
+# PingYi benchmarks: the app on PostgreSQL, load from a separate process on 127.0.0.1.
 #
-#   tests/PingYi.Benchmarks/run.sh [benchmark options]      e.g. --connections 32 --duration 20
+#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep] [benchmark options]
 #
-# Starts a throwaway PostgreSQL (default settings, fsync on) unless PINGYI_BENCH_POSTGRES names one
-# (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE), creates a
-# fresh database, builds Release, starts the app, and runs in one go: the raw INSERT ceiling, the
-# closed-loop intake, the ceiling again, the open loop at 200 req/s and three reference points. Prints a
-# summary and stops everything it started. About 2½ minutes plus the build. Not part of ./test.sh.
-# See docs/benchmarks.md.
+# Parts (all three by default, in this order):
+#   intake  the raw INSERT ceiling (pgbench and a .NET client), the closed-loop intake, the open loop at 200 req/s
+#           and the reference points; about 3 minutes.
+#   pages   a database of 1,000,000 complaints (the COPY generator), then start-up time to a healthy /healthz and
+#           the idle app's memory, then every staff page and list filter one request at a time (p50/p95), and the
+#           plans of their statements (auto_explain) written to $PINGYI_BENCH_PLANS (default: a temporary file);
+#           about 10 minutes.
+#   sweep   one timer sweep on 1,000,000 open complaints with 10,000 due, and on 100,000 open with the same 10,000
+#           due; the ratio of the two; about 8 minutes.
+# Starts a throwaway PostgreSQL (default settings, fsync on, auto_explain loaded but off) unless PINGYI_BENCH_POSTGRES
+# names one (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE; then no plans
+# are captured), creates fresh databases, builds Release, starts the app per database, prints a summary with the
+# ratios last and stops everything it started. Not part of ./test.sh. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 work=$(mktemp -d)
 pg_data=""
 pg_bin=""
+pg_admin=""
 app_pid=""
 maint=""
 db_name="pingyi_bench_$(date +%s)_$$"
+parts="intake,pages,sweep"
+if [ "${1:-}" = "--parts" ]; then parts="$2"; shift 2; fi
+summary="$work/summary"
+: >"$summary"
+has_part() { case ",$parts," in *",$1,"*) return 0;; *) return 1;; esac; }
 
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -35,11 +48,14 @@ cleanup() {
     kill -9 "$app_pid" 2>/dev/null
   fi
   if [ -n "$maint" ] && [ -z "$pg_data" ]; then
-    bench drop-db --pg "$maint" --database "$db_name" >/dev/null 2>&1
+    for d in "$db_name" "${db_name}_template" "${db_name}_pages" "${db_name}_sweep_1000000" "${db_name}_sweep_100000"; do
+      bench drop-db --pg "$maint" --database "$d" >/dev/null 2>&1
+    done
   fi
   if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1
   fi
+  [ -n "${PINGYI_BENCH_KEEP_LOGS:-}" ] && cp -r "$work" "$PINGYI_BENCH_KEEP_LOGS" 2>/dev/null
   rm -rf "$work" ${pg_data:+"$pg_data"}
 }
 trap cleanup EXIT
@@ -77,45 +93,161 @@ else
   [ "$(id -u)" -eq 0 ] && chown postgres: "$pg_data"
   as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log"; exit 1; }
-  # Default settings, fsync on: the ceiling must pay for durable commits like the app does.
+  # Default settings, fsync on: the ceiling must pay for durable commits like the app does. auto_explain is
+  # loaded but logs nothing until the pages part switches it on for one request per page.
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_preload_libraries=auto_explain" start >/dev/null
+  chmod o+r "$pg_data/log"
+  pg_admin="Host=$pg_data;Port=$pg_port;Username=postgres;Database=postgres"
   as_pg psql -h "$pg_data" -p "$pg_port" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB"
   maint="Host=127.0.0.1;Port=$pg_port;Username=pingyi;Password=pingyi;Database=postgres"
 fi
 
-bench create-db --pg "$maint" --database "$db_name"
-conn=$(echo "$maint" | sed -E "s/(^|;)Database=[^;]*//I");
-conn="$conn;Database=$db_name"
 
-app_port=$(free_port)
-echo "== app on http://127.0.0.1:$app_port (database $db_name)"
-ASPNETCORE_ENVIRONMENT=Benchmark \
-Database__Provider=Postgres \
-ConnectionStrings__PingYi="$conn${PINGYI_BENCH_APP_CONNECTION_OPTIONS:+;$PINGYI_BENCH_APP_CONNECTION_OPTIONS}" \
-Demo__Seed=true \
-RateLimits__IntakePerMinute=1000000 \
-RateLimits__LookupPerMinute=1000000 \
-Logging__LogLevel__Default=Warning \
-  dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" \
-  >"$work/app.log" 2>&1 &
-app_pid=$!
+# start_app DB [extra env assignments…]: starts the app on database DB, waits for a healthy /healthz, sets app_pid,
+# app_port and app_started (seconds from process start to healthy).
+start_app() {
+  local db="$1"; shift
+  local c
+  c=$(echo "$maint" | sed -E "s/(^|;)Database=[^;]*//I")
+  c="$c;Database=$db"
+  app_port=$(free_port)
+  local t0; t0=$(date +%s.%N)
+  env ASPNETCORE_ENVIRONMENT=Benchmark \
+    Database__Provider=Postgres \
+    ConnectionStrings__PingYi="$c${PINGYI_BENCH_APP_CONNECTION_OPTIONS:+;$PINGYI_BENCH_APP_CONNECTION_OPTIONS}" \
+    Demo__Seed=true \
+    RateLimits__IntakePerMinute=1000000 \
+    RateLimits__LookupPerMinute=1000000 \
+    Logging__LogLevel__Default=Warning \
+    "$@" \
+    dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" >>"$work/app.log" 2>&1 &
+  app_pid=$!
+  for i in $(seq 1 1200); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$app_port/healthz"; then break; fi
+    if ! kill -0 "$app_pid" 2>/dev/null; then echo "run.sh: the app exited:" >&2; tail -n 50 "$work/app.log" >&2; exit 1; fi
+    [ "$i" -lt 1200 ] || { echo "run.sh: the app did not become healthy in 10 minutes" >&2; tail -n 50 "$work/app.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  app_started=$(echo "$(date +%s.%N) - $t0" | bc)
+  app_conn="$c"
+}
 
-for i in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$app_port/healthz"; then break; fi
-  if ! kill -0 "$app_pid" 2>/dev/null; then echo "run.sh: the app exited:" >&2; cat "$work/app.log" >&2; exit 1; fi
-  [ "$i" -lt 120 ] || { echo "run.sh: the app did not become healthy in 60 s" >&2; cat "$work/app.log" >&2; exit 1; }
-  sleep 0.5
-done
+stop_app() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    kill "$app_pid"
+    for _ in $(seq 1 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$app_pid" 2>/dev/null || true
+  fi
+  app_pid=""
+}
+
+# new_db NAME: a fresh database, migrated and demo-seeded: a copy of one database the app seeded once (Jobs off),
+# since a start with the demo seed takes minutes on a loaded 2-core machine (password hashing, evaluation demo).
+template=""
+new_db() {
+  if [ -z "$template" ]; then
+    template="${db_name}_template"
+    bench create-db --pg "$maint" --database "$template"
+    start_app "$template" Jobs__Enabled=false
+    stop_app
+  fi
+  bench create-db --pg "$maint" --database "$1" --template "$template"
+}
+
+rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 if [ -z "${PINGYI_BENCH_APP_DLL:-}" ] && git -C "$root" rev-parse --short HEAD >/dev/null 2>&1; then
   dirty=""; git -C "$root" diff --quiet HEAD -- src migrations 2>/dev/null || dirty=" + uncommitted changes under src/ or migrations/"
   echo "== app built from commit $(git -C "$root" rev-parse --short HEAD)$dirty"
 fi
-echo "== load (about 2 minutes)"
-pids=(--app-pid "$app_pid")
-if [ -n "$pg_data" ]; then pids+=(--pg-pid "$(head -n 1 "$pg_data/postmaster.pid")"); fi
-bench all --url "http://127.0.0.1:$app_port" --pg "$conn" "${pids[@]}" "$@"
+
+if has_part intake; then
+  bench create-db --pg "$maint" --database "$db_name"
+  start_app "$db_name"
+  conn="$app_conn"
+  echo "== intake: app on http://127.0.0.1:$app_port (database $db_name)"
+  pids=(--app-pid "$app_pid")
+  if [ -n "$pg_data" ]; then pids+=(--pg-pid "$(head -n 1 "$pg_data/postmaster.pid")"); fi
+  # pgbench, PostgreSQL's own client, is the ceiling the target is stated against: 16 clients, one complaint-sized
+  # single-row INSERT per transaction (the same row as the .NET ceiling; txid_current() makes the tracking number
+  # unique), prepared, fsync on. Run right before and right after the app's load; the ratio uses their mean.
+  pgbench_tps() {
+    [ -n "$pg_bin" ] || { echo 0; return; }
+    local c; c=$(echo "$1" | tr ';' '\n')
+    local host port user pass dbn
+    host=$(echo "$c" | sed -n 's/^Host=//Ip'); port=$(echo "$c" | sed -n 's/^Port=//Ip')
+    user=$(echo "$c" | sed -n 's/^Username=//Ip'); pass=$(echo "$c" | sed -n 's/^Password=//Ip'); dbn=$(echo "$c" | sed -n 's/^Database=//Ip')
+    PGPASSWORD="$pass" "$pg_bin/pgbench" -n -M prepared -c 16 -j 2 -T "${PINGYI_BENCH_PGBENCH_SECONDS:-12}" -f "$work/ceiling.sql" \
+      -h "$host" -p "$port" -U "$user" "$dbn" 2>&1 | tee -a "$work/pgbench.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
+  }
+  unit_id=$(PGPASSWORD=pingyi psql -h 127.0.0.1 -p "${pg_port:-5432}" -U pingyi -d "$db_name" -Atc "SELECT \"Id\" FROM \"Units\" WHERE \"Code\" = 'jyt'" 2>/dev/null || echo 1)
+  cat >"$work/ceiling.sql" <<SQL
+INSERT INTO "Complaints" ("TrackingNumber", "AccessCodeHash", "Channel", "Category", "UnitId", "Title",
+    "Description", "OccurredOn", "Location", "Anonymous", "Status", "WorkflowId", "WorkflowVersion",
+    "SubmittedAtUtc", "UpdatedAtUtc", "Version")
+VALUES ('PGB-' || txid_current(), 'v1\$k3mP0Xq9d2Zc8Hh1Jv7YwA==\$Jx0rG2fV9sQ3bZ5nL8tW1yC4mD6pH7kE0uA2iO9eR3s=', 2, 1, $unit_id,
+    '压测 pgbench：窗口办事要求重复提交材料', '本人于上周二到省政务服务中心窗口办理营业执照变更，工作人员要求提交已在系统中上传过的同一份材料的纸质件三份，并称这是内部规定，但无法出示任何书面依据。当天往返两次仍未办结，窗口还要求下周再来。希望有关部门核实窗口是否存在重复要求提交材料、推诿拖延的情况，并督促整改，减少群众跑腿次数。',
+    NULL, '省政务服务中心三楼', TRUE, 1, 'complaint-handling', 2, now(), now(), 0);
+SQL
+  pgb1=$(pgbench_tps "$conn")
+  echo "== pgbench ceiling (before): ${pgb1:-n/a} tps"
+  bench all --url "http://127.0.0.1:$app_port" --pg "$conn" "${pids[@]}" --summary "$summary" "$@"
+  pgb2=$(pgbench_tps "$conn")
+  echo "== pgbench ceiling (after): ${pgb2:-n/a} tps"
+  python3 - "$summary" "${pgb1:-0}" "${pgb2:-0}" >>"$summary" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rate = float(re.search(r"intake, accepted complaints/s:\s+([0-9.]+)", text).group(1))
+b, a = float(sys.argv[2]), float(sys.argv[3])
+if b > 0 and a > 0:
+    m = (a + b) / 2
+    print(f"pgbench ceiling, single-row INSERT tps: {m:.1f}   (before {b:.1f}, after {a:.1f}; 16 clients, prepared, fsync on)")
+    print(f"intake / pgbench ceiling:            {rate / m * 100:.1f} %   target >= 50 % -> {'MET' if rate / m >= 0.5 else 'NOT MET'}")
+PY
+  stop_app
+fi
+
+if has_part pages; then
+  echo "== pages: generating 1,000,000 complaints (a few minutes)"
+  new_db "${db_name}_pages"
+  t0=$(date +%s)
+  bench generate --pg "$(echo "$maint" | sed -E "s/(^|;)Database=[^;]*//I");Database=${db_name}_pages"
+  gen_s=$(( $(date +%s) - t0 ))
+  # No demo seed on this start: the template has the accounts; start-up is then what a real deployment does.
+  start_app "${db_name}_pages" Jobs__Enabled=false Demo__Seed=false
+  sleep 10
+  idle_rss=$(rss_mb "$app_pid")
+  echo "== start-up on 1,000,000 complaints: healthy after ${app_started} s; idle working set ${idle_rss} MB"
+  plans="${PINGYI_BENCH_PLANS:-$work/plans.md}"
+  plan_opts=()
+  if [ -n "$pg_admin" ]; then plan_opts=(--pg-admin "$pg_admin" --pg-log "$pg_data/log" --plans "$plans"); fi
+  bench pages --url "http://127.0.0.1:$app_port" --pg "$app_conn" "${plan_opts[@]}" --summary "$summary"
+  {
+    echo "generator: 1,000,000 complaints with contacts and timelines in ${gen_s} s"
+    echo "start-up to a healthy /healthz on 1,000,000 complaints: ${app_started} s; idle working set ${idle_rss} MB"
+  } >>"$summary"
+  stop_app
+  [ -n "$pg_admin" ] && echo "== plans: $plans"
+fi
+
+if has_part sweep; then
+  for n in 1000000 100000; do
+    echo "== sweep: $n open complaints, 10,000 due"
+    new_db "${db_name}_sweep_$n"
+    bench generate --shape open --complaints "$n" --due 10000 --pg "$(echo "$maint" | sed -E "s/(^|;)Database=[^;]*//I");Database=${db_name}_sweep_$n"
+    start_app "${db_name}_sweep_$n" Jobs__Enabled=false Demo__Seed=false
+    bench sweep --url "http://127.0.0.1:$app_port" --pg "$app_conn" --summary "$work/sweep_$n"
+    stop_app
+  done
+  python3 - "$work/sweep_1000000" "$work/sweep_100000" >>"$summary" <<'PY'
+import sys
+big, small = (float(open(f).read().split()[0]) for f in sys.argv[1:3])
+print(f"sweep, 10,000 due among 1,000,000 open: {big:.2f} s   target <= 5 s -> {'MET' if big <= 5 else 'NOT MET'}")
+print(f"sweep, 10,000 due among 100,000 open:   {small:.2f} s")
+print(f"sweep ratio 1M / 100k:                  {big / small:.2f}   target <= 1.5 -> {'MET' if big / small <= 1.5 else 'NOT MET'}")
+PY
+fi
 
 # On a fresh database EF Core logs one failed query for the missing __EFMigrationsHistory table: expected.
 problems=$(awk '
@@ -128,3 +260,7 @@ if [ -n "$problems" ]; then
   echo "== the app logged errors (first lines):"
   echo "$problems" | head -n 20
 fi
+
+echo
+echo "==================== all parts: $parts ===================="
+cat "$summary"

@@ -715,11 +715,16 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasIndex("TrackingNumber")
                         .IsUnique();
 
+                    b.HasIndex("Status", "DueAtUtc");
+
                     b.HasIndex("Status", "SubmittedAtUtc");
 
                     b.HasIndex("SubmittedAtUtc", "Id");
 
                     b.HasIndex("UnitId", "Status");
+
+                    b.HasIndex(new[] { "Status", "DueAtUtc" }, "IX_Complaints_PendingRequest")
+                        .HasFilter("\"PendingRequest\" <> 0");
 
                     b.ToTable("Complaints");
                 });

@@ -693,11 +693,16 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasIndex("TrackingNumber")
                         .IsUnique();
 
+                    b.HasIndex("Status", "DueAtUtc");
+
                     b.HasIndex("Status", "SubmittedAtUtc");
 
                     b.HasIndex("SubmittedAtUtc", "Id");
 
                     b.HasIndex("UnitId", "Status");
+
+                    b.HasIndex(new[] { "Status", "DueAtUtc" }, "IX_Complaints_PendingRequest")
+                        .HasFilter("\"PendingRequest\" <> 0");
 
                     b.ToTable("Complaints");
                 });
