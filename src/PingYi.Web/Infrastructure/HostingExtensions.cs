@@ -15,6 +15,7 @@ using PingYi.Web.Features.Intake;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
 using PingYi.Web.Features.Tracking;
@@ -144,6 +145,7 @@ public static class HostingExtensions
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
         services.AddOversight();
+        services.AddScoring();
         builder.AddAdministration();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
@@ -206,6 +208,7 @@ public static class HostingExtensions
 
         app.MapNotifications();
         app.MapEvaluation();
+        app.MapScoring();
 
         app.MapAdministration();
 
