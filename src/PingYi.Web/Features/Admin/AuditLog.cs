@@ -22,12 +22,16 @@ public static class AuditKinds
     public const string PasswordChanged = "user.password-changed";
     public const string CalendarUploaded = "calendar.uploaded";
     public const string JobRun = "job.run";
+    public const string Accountability = "evaluation.accountability";
+    public const string Publication = "evaluation.publication";
+    public const string PriorRanks = "evaluation.prior-ranks";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
         (UnitCreated, "新增单位"), (UnitUpdated, "修改单位"), (UnitsImported, "批量导入单位"),
         (UserCreated, "新增账号"), (UserUpdated, "修改账号"), (UserDisabled, "停用账号"), (UserEnabled, "启用账号"),
         (PasswordReset, "重置密码"), (PasswordChanged, "修改密码"), (CalendarUploaded, "上传节假日"), (JobRun, "手动运行任务"),
+        (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

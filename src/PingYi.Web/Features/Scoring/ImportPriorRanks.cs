@@ -64,7 +64,7 @@ public static class ImportPriorRanks
             var userId = user.UserId()!;
             await db.PriorRanks.Where(p => p.Year == year).ExecuteDeleteAsync(ct);
             db.PriorRanks.AddRange(rows.Select(r => new PriorRank(year, r.UnitCode, r.Category, r.Rank, r.TrackingList, userId, now)));
-            audit.Record(user, "evaluation.prior-ranks", year.ToString(CultureInfo.InvariantCulture), null,
+            audit.Record(user, AuditKinds.PriorRanks, year.ToString(CultureInfo.InvariantCulture), null,
                 new { rows = rows.Count, trackingList = rows.Where(r => r.TrackingList).Select(r => r.UnitCode) });
             await db.SaveChangesAsync(ct);
             return new Response(year, rows.Count, rows.Count(r => r.TrackingList));

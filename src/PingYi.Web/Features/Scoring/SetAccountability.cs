@@ -13,7 +13,6 @@ namespace PingYi.Web.Features.Scoring;
 /// <summary>问责: a Supervisor flags (or clears) a unit for accountability by hand, with a reason; each change is audited.</summary>
 public static class SetAccountability
 {
-    public const string AuditKind = "evaluation.accountability";
 
     public sealed record Request(string? UnitCode, bool? Flagged, string? Reason);
 
@@ -67,7 +66,7 @@ public static class SetAccountability
             {
                 flag.Set(request.Flagged!.Value, reason!, user.UserId()!, now);
             }
-            audit.Record(user, AuditKind, $"{year}/{unit!.Code}", before, new { flag.Flagged, flag.Reason });
+            audit.Record(user, AuditKinds.Accountability, $"{year}/{unit!.Code}", before, new { flag.Flagged, flag.Reason });
             await db.SaveChangesAsync(ct);
             return new Response(year, unit.Code, flag.Flagged, flag.Reason, flag.SetAtUtc);
         }

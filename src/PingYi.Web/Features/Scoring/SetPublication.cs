@@ -13,7 +13,6 @@ namespace PingYi.Web.Features.Scoring;
 /// </summary>
 public static class SetPublication
 {
-    public const string AuditKind = "evaluation.publication";
 
     public sealed record Request(bool? Published);
 
@@ -38,7 +37,7 @@ public static class SetPublication
             }
             var before = new { snapshot.Published };
             snapshot.Publish(request.Published.Value, time.GetUtcNow().UtcDateTime);
-            audit.Record(user, AuditKind, year.ToString(System.Globalization.CultureInfo.InvariantCulture), before, new { snapshot.Published });
+            audit.Record(user, AuditKinds.Publication, year.ToString(System.Globalization.CultureInfo.InvariantCulture), before, new { snapshot.Published });
             await db.SaveChangesAsync(ct);
             return new Response(year, snapshot.Published, snapshot.PublishedAtUtc);
         }
