@@ -23,6 +23,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<SupervisionNotice> SupervisionNotices => Set<SupervisionNotice>();
 
+    public DbSet<HandlingRecord> HandlingRecords => Set<HandlingRecord>();
+
     public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
 
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();

@@ -6,6 +6,12 @@ using PingYi.Benchmarks;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// The channel-score benchmark (issue 11) has options of its own; see ChannelScoreBench.
+if (args.Length > 0 && args[0] == "channel-score")
+{
+    return await ChannelScoreBench.MainAsync(args[1..]);
+}
+
 Options o;
 try
 {

@@ -753,6 +753,107 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("ComplaintEvents");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("AssignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EndedBy")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtensionWorkingDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtensionsGranted")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("InitialDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastReturnRejectedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("QualityRating")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RespondedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ReturnRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReturnsRejected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StartedBy")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StoppedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SupervisionAnsweredInTime")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SupervisionAnsweredLate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SupervisionNotices")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkingDaysLate")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("AssignedAtUtc", "UnitId");
+
+                    b.HasIndex("ComplaintId", "Round", "Attempt")
+                        .IsUnique();
+
+                    b.ToTable("HandlingRecords", (string)null);
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.Property<long>("Id")
@@ -1483,6 +1584,21 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany("HandlingRecords")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", null)
@@ -1613,6 +1729,8 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("HandlingRecords");
 
                     b.Navigation("SupervisionNotices");
                 });

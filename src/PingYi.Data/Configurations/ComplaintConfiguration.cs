@@ -32,6 +32,10 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasMany(c => c.SupervisionNotices).WithOne().HasForeignKey(n => n.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.SupervisionNotices).HasField("_supervisionNotices").UsePropertyAccessMode(PropertyAccessMode.Field);
+        // The handling record is part of the aggregate's state (its current attempt): loaded with every complaint.
+        b.HasMany(c => c.HandlingRecords).WithOne().HasForeignKey(r => r.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(c => c.HandlingRecords).HasField("_handlingRecords").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
+        b.Ignore(c => c.CurrentHandling);
         // Raised notices live only until the save that writes them to the outbox.
         b.Ignore(c => c.PendingNotices);
     }

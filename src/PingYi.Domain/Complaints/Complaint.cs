@@ -34,6 +34,7 @@ public sealed class Complaint
     private readonly List<ComplaintEvent> _events = [];
     private readonly List<ComplaintNotice> _notices = [];
     private readonly List<SupervisionNotice> _supervisionNotices = [];
+    private readonly List<HandlingRecord> _handlingRecords = [];
 
     private Complaint()
     {
@@ -137,6 +138,15 @@ public sealed class Complaint
 
     /// <summary>督办 notices issued on this case (loaded when the caller includes them).</summary>
     public IReadOnlyList<SupervisionNotice> SupervisionNotices => _supervisionNotices;
+
+    /// <summary>
+    /// The typed, append-only handling record (one row per deadline a unit had to meet), written here in the
+    /// same save as the action; the channel score counts it. Always loaded with the complaint (auto-included).
+    /// </summary>
+    public IReadOnlyList<HandlingRecord> HandlingRecords => _handlingRecords;
+
+    /// <summary>The attempt the case is in now; null before the first assignment and after an approved return.</summary>
+    public HandlingRecord? CurrentHandling => _handlingRecords.LastOrDefault(r => r.IsCurrent);
 
     /// <summary>Notices raised by changes not yet saved; the persistence layer takes them (see <see cref="TakeNotices"/>).</summary>
     public IReadOnlyList<ComplaintNotice> PendingNotices => _notices;
@@ -290,6 +300,7 @@ public sealed class Complaint
         var calendar = workflow.Calendar;
         var from = Status;
         var dueBefore = DueAtUtc;
+        var extensionDays = PendingExtensionDays;
         string? publicNote = null;
         var internalNote = fields.Text("note") ?? fields.Text("reason");
         SupervisionNotice? supervision = null;
@@ -408,6 +419,9 @@ public sealed class Complaint
         }
 
         Status = transition.To;
+        RecordHandling(action, nowUtc, UnitId, DueAtUtc, fields.Int("qualityRating"),
+            action == FeedbackAction ? Satisfaction : null, extensionDays,
+            supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null, calendar);
         switch (action)
         {
             case "assign":
@@ -597,6 +611,10 @@ public sealed class Complaint
             return false;
         }
         DueAtUtc = due;
+        if (Status == ComplaintStatus.Assigned)
+        {
+            CurrentHandling?.Recounted(due.Value);
+        }
         AcceptOverdueNotified = false;
         DeadlineReminderSent = false;
         EscalationLevelNotified = 0;
@@ -617,6 +635,140 @@ public sealed class Complaint
         }
         using var document = JsonDocument.Parse(data);
         return document.RootElement.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : null;
+    }
+
+    /// <summary>A text field of an event's recorded fields (JSON), or null.</summary>
+    private static string? TextField(string? data, string name)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(data);
+        return document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    // ---- the handling record ----
+
+    /// <summary>
+    /// Writes what <paramref name="action"/> means for the handling record: a new round on assign, transfer and
+    /// reopen (ending the previous attempt, so a transfer's lateness stays with the unit that held the case), a
+    /// new attempt on send-back, and the facts of the current attempt otherwise. <see cref="Perform"/> calls it
+    /// live; <see cref="BackfillHandlingRecord"/> replays the timeline through it, so both write the same rows.
+    /// </summary>
+    private void RecordHandling(string action, DateTime atUtc, int unitId, DateTime? dueAfter, int? qualityRating,
+        Satisfaction? satisfaction, int? extensionDays, bool? supervisionAnsweredInTime, WorkingDayCalendar calendar)
+    {
+        var current = CurrentHandling;
+        switch (action)
+        {
+            case "assign":
+            case "transfer":
+            case "reopen":
+                current?.End(atUtc, action == "reopen" ? HandlingEnd.Reopened : HandlingEnd.Transferred, calendar);
+                var round = _handlingRecords.Count == 0 ? 1 : _handlingRecords.Max(r => r.Round) + 1;
+                var start = action switch { "assign" => HandlingStart.Assign, "transfer" => HandlingStart.Transfer, _ => HandlingStart.Reopen };
+                _handlingRecords.Add(HandlingRecord.Start(round, 1, unitId, start, atUtc, atUtc, dueAfter ?? atUtc));
+                break;
+            case "send-back" when current is not null:
+                current.End(atUtc, HandlingEnd.SentBack, calendar);
+                _handlingRecords.Add(HandlingRecord.Start(current.Round, current.Attempt + 1, current.UnitId, HandlingStart.Rework,
+                    current.AssignedAtUtc, atUtc, dueAfter ?? atUtc));
+                break;
+            case "approve-return":
+                current?.End(atUtc, HandlingEnd.Returned, calendar);
+                break;
+            case "request-return":
+                current?.ReturnRequested();
+                break;
+            case "reject-return":
+                current?.ReturnRejected(atUtc);
+                break;
+            case "approve-extension" when dueAfter is not null:
+                current?.Extended(dueAfter.Value, extensionDays ?? 0);
+                break;
+            case "respond":
+                current?.Responded(atUtc, calendar);
+                break;
+            case "approve":
+                current?.Approved(atUtc, qualityRating);
+                break;
+            case "feedback" when satisfaction is not null:
+                current?.Rated(atUtc, satisfaction.Value);
+                break;
+            case "supervise":
+                current?.Supervised();
+                break;
+            case "answer-supervision" when supervisionAnsweredInTime is not null:
+                current?.SupervisionAnswered(supervisionAnsweredInTime.Value);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the handling record of a complaint that has none yet (one handled before the record existed)
+    /// by replaying its timeline, which the caller must have loaded with the 督办 notices. Deadlines are counted
+    /// again from each event as <see cref="RecountDeadline"/> does; the unit of an assign or transfer comes from
+    /// the event's <c>unitCode</c> through <paramref name="unitIdOf"/>. Returns false (and changes nothing) when
+    /// rows already exist, so running it twice is harmless.
+    /// </summary>
+    public bool BackfillHandlingRecord(WorkflowContext workflow, Func<string, int?> unitIdOf)
+    {
+        EnsurePinned(workflow);
+        if (_handlingRecords.Count > 0)
+        {
+            return false;
+        }
+        var calendar = workflow.Calendar;
+        var deadlines = workflow.Deadlines;
+        DateTime? due = null;
+        int? requestedDays = null;
+        var unitId = UnitId;
+        var noticesByAnswer = _supervisionNotices.Where(n => n.AnsweredAtUtc is not null).ToList();
+        foreach (var e in _events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id))
+        {
+            int? quality = null;
+            Satisfaction? satisfaction = null;
+            bool? answeredInTime = null;
+            int? days = null;
+            switch (e.Action)
+            {
+                case ComplaintActions.Submit:
+                case "approve-return":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.AcceptWorkingDays);
+                    break;
+                case "assign":
+                case "transfer":
+                    unitId = TextField(e.Data, "unitCode") is { } code && unitIdOf(code) is { } id ? id : unitId;
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
+                    break;
+                case "reopen":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
+                    break;
+                case "send-back":
+                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
+                    break;
+                case "request-extension":
+                    requestedDays = IntField(e.Data, "workingDays");
+                    break;
+                case "approve-extension" when due is not null:
+                    days = requestedDays ?? 0;
+                    due = calendar.ExtendUtc(due.Value, days.Value);
+                    break;
+                case "approve":
+                    quality = IntField(e.Data, "qualityRating");
+                    break;
+                case "feedback":
+                    satisfaction = Satisfactions.Codes.TryParse(TextField(e.Data, "satisfaction"), out var s) ? s : null;
+                    break;
+                case "answer-supervision":
+                    var notice = noticesByAnswer.FirstOrDefault(n => n.AnsweredAtUtc == e.AtUtc);
+                    answeredInTime = notice is null || notice.AnsweredAtUtc < notice.DueAtUtc;
+                    break;
+            }
+            RecordHandling(e.Action, e.AtUtc, unitId, due, quality, satisfaction, days, answeredInTime, calendar);
+        }
+        return _handlingRecords.Count > 0;
     }
 
     /// <summary>

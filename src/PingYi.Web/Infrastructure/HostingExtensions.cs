@@ -145,6 +145,7 @@ public static class HostingExtensions
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
         services.AddOversight();
+        services.AddChannelScores();
         services.AddScoring();
         builder.AddAdministration();
 

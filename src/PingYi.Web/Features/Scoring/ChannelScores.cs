@@ -32,10 +32,34 @@ public sealed record ChannelFacts(
     int BasicallySatisfied,
     int Dissatisfied,
     int Reopened,
-    int RejectedReturns);
+    int RejectedReturns)
+{
+    /// <summary>Deadlines decided by the cut-off (the overdue part's denominator): attempts whose clock stopped, or ran past the deadline.</summary>
+    public int Deadlines { get; init; }
+
+    /// <summary>The sum of the quality ratings behind <see cref="AverageQuality"/>.</summary>
+    public int QualitySum { get; init; }
+
+    public static ChannelFacts From(ChannelTally t) => new(t.HandlingRounds, t.Responses, t.OnTime, t.Overdue, t.WorkingDaysOverdue,
+        t.SendBacks, t.QualityRatings, t.AverageQuality, t.Satisfied, t.BasicallySatisfied, t.Dissatisfied, t.Reopened, t.RejectedReturns)
+    {
+        Deadlines = t.Deadlines,
+        QualitySum = t.QualitySum,
+    };
+}
 
 /// <summary>A unit's channel score (0..full marks) with the facts behind it.</summary>
-public sealed record ChannelUnitScore(string UnitCode, double Score, bool NoCases, ChannelFacts Facts);
+public sealed record ChannelUnitScore(string UnitCode, double Score, bool NoCases, ChannelFacts Facts)
+{
+    /// <summary>
+    /// The round's <c>noCases</c> policy is <c>exclude</c> and the unit had no case: the composite leaves the channel
+    /// source out for it (re-weighting over the others) instead of reading <see cref="Score"/>.
+    /// </summary>
+    public bool Excluded { get; init; }
+
+    /// <summary>Each part (0–1, null when not measurable), the weighted base and the deductions, for the explanation.</summary>
+    public ChannelScoreResult? Breakdown { get; init; }
+}
 
 /// <summary>One handling round of one complaint as counted for a unit.</summary>
 public sealed record ChannelCaseLine(
@@ -49,4 +73,20 @@ public sealed record ChannelCaseLine(
     int? QualityRating,
     string? Satisfaction,
     bool Reopened,
-    bool ReturnRejected);
+    bool ReturnRejected)
+{
+    /// <summary>The handling round of the complaint and the answer within it (2+ after 退回重办): a line is one deadline.</summary>
+    public int Round { get; init; }
+
+    public int Attempt { get; init; }
+
+    /// <summary>The deadline was missed by the cut-off (a late response or transfer, or still open past it).</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>How the attempt ended by the cut-off: <c>transferred</c>, <c>returned</c>, <c>sent-back</c>, <c>reopened</c>, or null.</summary>
+    public string? EndedBy { get; init; }
+
+    public int ExtensionsGranted { get; init; }
+
+    public int RejectedReturns { get; init; }
+}

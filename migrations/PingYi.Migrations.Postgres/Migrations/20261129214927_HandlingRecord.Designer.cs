@@ -13,8 +13,8 @@ using PingYi.Data;
 namespace PingYi.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PingYiDbContext))]
-    [Migration("20261129215207_ScoringResults")]
-    partial class ScoringResults
+    [Migration("20261129214927_HandlingRecord")]
+    partial class HandlingRecord
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -756,6 +756,107 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("ComplaintEvents");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("AssignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EndedBy")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtensionWorkingDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtensionsGranted")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("InitialDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastReturnRejectedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("QualityRating")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RespondedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ReturnRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReturnsRejected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StartedBy")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StoppedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SupervisionAnsweredInTime")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SupervisionAnsweredLate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SupervisionNotices")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkingDaysLate")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("AssignedAtUtc", "UnitId");
+
+                    b.HasIndex("ComplaintId", "Round", "Attempt")
+                        .IsUnique();
+
+                    b.ToTable("HandlingRecords", (string)null);
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.Property<long>("Id")
@@ -1128,196 +1229,6 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("InspectionFinding");
                 });
 
-            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("Flagged")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<DateTime>("SetAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SetById")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<int>("UnitId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UnitId");
-
-                    b.HasIndex("Year", "UnitId")
-                        .IsUnique();
-
-                    b.ToTable("AccountabilityFlags");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<DateTime>("ImportedAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ImportedById")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("TrackingList")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("UnitCode")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Year", "UnitCode")
-                        .IsUnique();
-
-                    b.ToTable("PriorRanks");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<bool>("Published")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTime?>("PublishedAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("TakenAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Year")
-                        .IsUnique();
-
-                    b.ToTable("ResultSnapshots");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("Accountability")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("BottomTwo")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<double?>("Channel")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("Deductions")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("Deputies")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("Inspectors")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("Liaison")
-                        .HasColumnType("double precision");
-
-                    b.Property<int>("OverdueWorkingDays")
-                        .HasColumnType("integer");
-
-                    b.Property<double?>("Prefectures")
-                        .HasColumnType("double precision");
-
-                    b.Property<bool>("PreviousBottomTwo")
-                        .HasColumnType("boolean");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("RecordedDeductions")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("ServiceHall")
-                        .HasColumnType("double precision");
-
-                    b.Property<int>("SnapshotId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("UnitCode")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("UnitName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<double>("Weighted")
-                        .HasColumnType("double precision");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SnapshotId", "UnitCode")
-                        .IsUnique();
-
-                    b.ToTable("ResultSnapshotLine");
-                });
-
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1486,6 +1397,21 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany("HandlingRecords")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", null)
@@ -1595,27 +1521,11 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
-                {
-                    b.HasOne("PingYi.Domain.Units.Unit", null)
-                        .WithMany()
-                        .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
-                {
-                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
-                        .WithMany("Lines")
-                        .HasForeignKey("SnapshotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("HandlingRecords");
 
                     b.Navigation("SupervisionNotices");
                 });
@@ -1628,11 +1538,6 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.Inspection", b =>
                 {
                     b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
-                {
-                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

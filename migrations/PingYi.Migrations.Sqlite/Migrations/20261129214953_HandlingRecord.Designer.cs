@@ -11,8 +11,8 @@ using PingYi.Data;
 namespace PingYi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PingYiDbContext))]
-    [Migration("20261129215303_ScoringResults")]
-    partial class ScoringResults
+    [Migration("20261129214953_HandlingRecord")]
+    partial class HandlingRecord
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -732,6 +732,105 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("ComplaintEvents");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AssignedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EndedBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExtensionWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExtensionsGranted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("InitialDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastReturnRejectedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("QualityRating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RespondedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReturnRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReturnsRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StartedBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StoppedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SupervisionAnsweredInTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SupervisionAnsweredLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SupervisionNotices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkingDaysLate")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("AssignedAtUtc", "UnitId");
+
+                    b.HasIndex("ComplaintId", "Round", "Attempt")
+                        .IsUnique();
+
+                    b.ToTable("HandlingRecords", (string)null);
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.Property<long>("Id")
@@ -1088,188 +1187,6 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("InspectionFinding");
                 });
 
-            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Flagged")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("SetAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SetById")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("UnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UnitId");
-
-                    b.HasIndex("Year", "UnitId")
-                        .IsUnique();
-
-                    b.ToTable("AccountabilityFlags");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ImportedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ImportedById")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("TrackingList")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UnitCode")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Year", "UnitCode")
-                        .IsUnique();
-
-                    b.ToTable("PriorRanks");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Published")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("PublishedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("TakenAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Year")
-                        .IsUnique();
-
-                    b.ToTable("ResultSnapshots");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Accountability")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("BottomTwo")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("Channel")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("Deductions")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("Deputies")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("Inspectors")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("Liaison")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("OverdueWorkingDays")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("Prefectures")
-                        .HasColumnType("REAL");
-
-                    b.Property<bool>("PreviousBottomTwo")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("RecordedDeductions")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("ServiceHall")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("SnapshotId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UnitCode")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UnitName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("Weighted")
-                        .HasColumnType("REAL");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SnapshotId", "UnitCode")
-                        .IsUnique();
-
-                    b.ToTable("ResultSnapshotLine");
-                });
-
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1436,6 +1353,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany("HandlingRecords")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", null)
@@ -1545,27 +1477,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
-                {
-                    b.HasOne("PingYi.Domain.Units.Unit", null)
-                        .WithMany()
-                        .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
-                {
-                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
-                        .WithMany("Lines")
-                        .HasForeignKey("SnapshotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("HandlingRecords");
 
                     b.Navigation("SupervisionNotices");
                 });
@@ -1578,11 +1494,6 @@ namespace PingYi.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.Inspection", b =>
                 {
                     b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
-                {
-                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

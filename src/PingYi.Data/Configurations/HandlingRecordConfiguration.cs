@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Units;
+
+namespace PingYi.Data.Configurations;
+
+internal sealed class HandlingRecordConfiguration : IEntityTypeConfiguration<HandlingRecord>
+{
+    public void Configure(EntityTypeBuilder<HandlingRecord> b)
+    {
+        b.ToTable("HandlingRecords");
+        b.HasKey(r => r.Id);
+        b.HasOne<Unit>().WithMany().HasForeignKey(r => r.UnitId).OnDelete(DeleteBehavior.Restrict);
+        // One row per deadline: a replayed or retried write cannot add a second copy.
+        b.HasIndex(r => new { r.ComplaintId, r.Round, r.Attempt }).IsUnique();
+        // The channel score reads a round's rows by assignment time and groups them by unit.
+        b.HasIndex(r => new { r.AssignedAtUtc, r.UnitId });
+        b.Ignore(r => r.IsCurrent);
+    }
+}
