@@ -51,7 +51,6 @@ public sealed class ResultsPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         Assert.Contains("省委宣传部", await chart.GetAttributeAsync("alt"));
         Assert.True(await page.Locator("#overdue-chart img.chart").EvaluateAsync<int>("img => img.naturalWidth") > 0, "the overdue chart SVG did not decode");
         await PageChecks.AssertNoHorizontalScrollAsync(page, "the rankings on a phone");
-        await PageChecks.ScreenshotAsync(page, output, "70-rankings-phone");
 
         await SignInAs("supervisor@pingyi.local");
         Assert.True((await http.PostAsJsonAsync("/api/v1/evaluations/2026/close", new { })).IsSuccessStatusCode);
