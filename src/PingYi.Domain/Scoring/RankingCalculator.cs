@@ -20,7 +20,7 @@ public sealed record UnitScoreInput(
 /// <param name="Weighted">The weighted mean of the sources the unit has, before deductions.</param>
 /// <param name="RecordedDeductions">The deductions' points as recorded.</param>
 /// <param name="Deductions">The points taken off: each rule's points capped by the rule, the total by <c>deductions.maxTotalPoints</c>.</param>
-/// <param name="BottomTwo">Fewer than two units of the category rank below it.</param>
+/// <param name="BottomTwo">Fewer than two units of the category rank below it, and at least one above it.</param>
 /// <param name="PreviousBottomTwo">In the bottom two of the previous round (its tracking list).</param>
 public sealed record UnitResult(
     string UnitCode,
@@ -105,7 +105,8 @@ public static class RankingCalculator
         {
             var better = ordered.Count(o => Order.Compare(o, u) < 0);
             var worse = ordered.Count(o => Order.Compare(o, u) > 0);
-            return u with { Rank = better + 1, BottomTwo = worse < 2 };
+            // Someone must rank above: a category where every unit ties has no bottom to put on a list.
+            return u with { Rank = better + 1, BottomTwo = worse < 2 && better > 0 };
         }).ToList();
     }
 

@@ -104,6 +104,11 @@ public sealed class RankingCalculatorTests
         // Four categories always, each ranked on its own.
         Assert.Equal(4, results.Count);
         Assert.Equal(1, Only(results, "c1").Rank);
+        // A unit alone, or units all tied, have nobody above them: no bottom two.
+        Assert.False(Only(results, "c1").TrackingList);
+        var tied = RankingCalculator.Compute(Round, [Unit("t1", UnitCategory.Central, Sources(deputies: 80)), Unit("t2", UnitCategory.Central, Sources(deputies: 80)),
+            Unit("t3", UnitCategory.Central, Sources(deputies: 80))], new HashSet<string>());
+        Assert.All(tied.SelectMany(c => c.Units), u => Assert.Equal((1, false), (u.Rank, u.TrackingList)));
         Assert.Empty(results.Single(c => c.Category == UnitCategory.PartyMass).Units);
     }
 
