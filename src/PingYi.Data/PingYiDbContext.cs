@@ -7,6 +7,7 @@ using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 
 namespace PingYi.Data;
@@ -51,6 +52,12 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     public DbSet<RectificationProgress> RectificationProgress => Set<RectificationProgress>();
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<PriorRank> PriorRanks => Set<PriorRank>();
+
+    public DbSet<AccountabilityFlag> AccountabilityFlags => Set<AccountabilityFlag>();
+
+    public DbSet<ResultSnapshot> ResultSnapshots => Set<ResultSnapshot>();
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 

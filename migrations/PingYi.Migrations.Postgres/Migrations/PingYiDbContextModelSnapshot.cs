@@ -1394,6 +1394,196 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("RectificationProgress", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("SetAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SetById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Year", "UnitId")
+                        .IsUnique();
+
+                    b.ToTable("AccountabilityFlags");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("ImportedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ImportedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("TrackingList")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("PriorRanks");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("PublishedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("TakenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshots");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Accountability")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("BottomTwo")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double?>("Channel")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Deductions")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Deputies")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Inspectors")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Liaison")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("OverdueWorkingDays")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Prefectures")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("PreviousBottomTwo")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("RecordedDeductions")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("ServiceHall")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double>("Weighted")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshotLine");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1742,6 +1932,24 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
+                {
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
@@ -1764,6 +1972,11 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.RectificationItem", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

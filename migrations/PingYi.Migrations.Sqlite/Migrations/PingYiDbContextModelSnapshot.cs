@@ -1348,6 +1348,188 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("RectificationProgress", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SetAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Year", "UnitId")
+                        .IsUnique();
+
+                    b.ToTable("AccountabilityFlags");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TrackingList")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("PriorRanks");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PublishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("TakenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshots");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Accountability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BottomTwo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Channel")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Deductions")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Deputies")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Inspectors")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Liaison")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("OverdueWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Prefectures")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("PreviousBottomTwo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("RecordedDeductions")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ServiceHall")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Weighted")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshotLine");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1694,6 +1876,24 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
+                {
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
@@ -1716,6 +1916,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.RectificationItem", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

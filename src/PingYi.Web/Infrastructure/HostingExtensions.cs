@@ -156,6 +156,7 @@ public static class HostingExtensions
         services.AddCalendars();
         services.AddOversight();
         services.AddChannelScores();
+        services.AddScoring();
         builder.AddAdministration();
         builder.AddAccount();
 
@@ -221,6 +222,7 @@ public static class HostingExtensions
 
         app.MapNotifications();
         app.MapEvaluation();
+        app.MapScoring();
 
         app.MapAdministration();
 

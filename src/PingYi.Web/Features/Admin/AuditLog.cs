@@ -27,6 +27,9 @@ public static class AuditKinds
     public const string RectificationReviewed = "ledger.reviewed";
     public const string TwoFactorEnabled = "user.two-factor-enabled";
     public const string SecurityPolicyChanged = "security.policy-changed";
+    public const string Accountability = "evaluation.accountability";
+    public const string Publication = "evaluation.publication";
+    public const string PriorRanks = "evaluation.prior-ranks";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -35,6 +38,7 @@ public static class AuditKinds
         (PasswordReset, "重置密码"), (PasswordChanged, "修改密码"), (CalendarUploaded, "上传节假日"), (JobRun, "手动运行任务"),
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
         (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
+        (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

@@ -11,7 +11,8 @@ public static class ListRounds
 {
     public sealed record Item(int Year, string Status);
 
-    public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime, IAuthorizationService authorization, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime, IAuthorizationService authorization, TimeProvider time,
+        IEnumerable<IRoundApprovalStep> approvalSteps)
     {
         public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct) =>
             (await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Year).Select(r => new { r.Year, r.Status }).ToListAsync(ct))
@@ -41,6 +42,10 @@ public static class ListRounds
                     break;
                 case "approve" when round is { Status: RoundStatus.Closed }:
                     round.Approve(now);
+                    foreach (var step in approvalSteps)
+                    {
+                        await step.OnApprovingAsync(new RoundContext(round, runtime.Find(year)!), ct);
+                    }
                     break;
                 default:
                     return RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不能进行此操作", "year",

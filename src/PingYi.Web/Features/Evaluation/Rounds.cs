@@ -9,6 +9,15 @@ namespace PingYi.Web.Features.Evaluation;
 /// <summary>A round as the input handlers need it: its database row and its file.</summary>
 public sealed record RoundContext(EvaluationRound Round, EvaluationRoundDefinition Definition);
 
+/// <summary>
+/// Work that must be saved in the same transaction as a round's approval (the scoring area's result snapshot):
+/// called after the round is marked approved and before the one SaveChanges.
+/// </summary>
+public interface IRoundApprovalStep
+{
+    Task OnApprovingAsync(RoundContext round, CancellationToken ct);
+}
+
 /// <summary>Finds rounds and units and refuses inputs to a round that no longer takes them.</summary>
 public sealed class Rounds(PingYiDbContext db, EvaluationRuntime runtime)
 {

@@ -81,7 +81,7 @@ public static class OverdueChart
     /// names as nothing: register a CJK font file by path, under its real family name so that a browser showing the
     /// SVG uses the same font. Null when none is installed (the page still lists every unit in text and alt text).
     /// </summary>
-    private static readonly Lazy<string?> ChineseFont = new(() =>
+    internal static readonly Lazy<string?> ChineseFont = new(() =>
     {
         (string Family, string File)[] candidates =
         [

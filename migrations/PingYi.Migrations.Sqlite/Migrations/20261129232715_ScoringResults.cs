@@ -1,0 +1,156 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PingYi.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class ScoringResults : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AccountabilityFlags",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Flagged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    SetById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    SetAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountabilityFlags", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AccountabilityFlags_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PriorRanks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnitCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    TrackingList = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ImportedById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ImportedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PriorRanks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResultSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakenAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Published = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PublishedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResultSnapshots", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResultSnapshotLine",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SnapshotId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnitCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    UnitName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Weighted = table.Column<double>(type: "REAL", nullable: false),
+                    Deputies = table.Column<double>(type: "REAL", nullable: true),
+                    ServiceHall = table.Column<double>(type: "REAL", nullable: true),
+                    Prefectures = table.Column<double>(type: "REAL", nullable: true),
+                    Inspectors = table.Column<double>(type: "REAL", nullable: true),
+                    Liaison = table.Column<double>(type: "REAL", nullable: true),
+                    Channel = table.Column<double>(type: "REAL", nullable: true),
+                    RecordedDeductions = table.Column<double>(type: "REAL", nullable: false),
+                    Deductions = table.Column<double>(type: "REAL", nullable: false),
+                    OverdueWorkingDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    BottomTwo = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PreviousBottomTwo = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Accountability = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResultSnapshotLine", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResultSnapshotLine_ResultSnapshots_SnapshotId",
+                        column: x => x.SnapshotId,
+                        principalTable: "ResultSnapshots",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountabilityFlags_UnitId",
+                table: "AccountabilityFlags",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountabilityFlags_Year_UnitId",
+                table: "AccountabilityFlags",
+                columns: new[] { "Year", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PriorRanks_Year_UnitCode",
+                table: "PriorRanks",
+                columns: new[] { "Year", "UnitCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResultSnapshotLine_SnapshotId_UnitCode",
+                table: "ResultSnapshotLine",
+                columns: new[] { "SnapshotId", "UnitCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResultSnapshots_Year",
+                table: "ResultSnapshots",
+                column: "Year",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AccountabilityFlags");
+
+            migrationBuilder.DropTable(
+                name: "PriorRanks");
+
+            migrationBuilder.DropTable(
+                name: "ResultSnapshotLine");
+
+            migrationBuilder.DropTable(
+                name: "ResultSnapshots");
+        }
+    }
+}

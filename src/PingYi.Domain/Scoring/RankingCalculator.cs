@@ -1,0 +1,126 @@
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Units;
+
+namespace PingYi.Domain.Scoring;
+
+/// <summary>A deduction as the composite counts it: its points under its rule (null: no rule named).</summary>
+public sealed record DeductionInput(string? Rule, double Points);
+
+/// <summary>What the composite needs of one unit: its source scores (0–100, null when it has none), overdue days and deductions.</summary>
+public sealed record UnitScoreInput(
+    string UnitCode,
+    string Name,
+    UnitCategory Category,
+    IReadOnlyDictionary<string, double?> Sources,
+    int OverdueWorkingDays,
+    IReadOnlyList<DeductionInput> Deductions,
+    bool Accountability = false);
+
+/// <summary>One unit's result in a round.</summary>
+/// <param name="Weighted">The weighted mean of the sources the unit has, before deductions.</param>
+/// <param name="RecordedDeductions">The deductions' points as recorded.</param>
+/// <param name="Deductions">The points taken off: each rule's points capped by the rule, the total by <c>deductions.maxTotalPoints</c>.</param>
+/// <param name="BottomTwo">Fewer than two units of the category rank below it, and at least one above it.</param>
+/// <param name="PreviousBottomTwo">In the bottom two of the previous round (its tracking list).</param>
+public sealed record UnitResult(
+    string UnitCode,
+    string Name,
+    UnitCategory Category,
+    int Rank,
+    double Score,
+    double Weighted,
+    IReadOnlyDictionary<string, double?> Sources,
+    double RecordedDeductions,
+    double Deductions,
+    int OverdueWorkingDays,
+    bool BottomTwo,
+    bool PreviousBottomTwo,
+    bool Accountability)
+{
+    /// <summary>重点跟踪对象 next year: the bottom two of the category.</summary>
+    public bool TrackingList => BottomTwo;
+
+    /// <summary>通报: the bottom two this round and the previous one.</summary>
+    public bool PublicNotice => BottomTwo && PreviousBottomTwo;
+
+    public double? Channel => Sources.GetValueOrDefault(EvaluationCodes.Channel);
+}
+
+public sealed record CategoryResult(UnitCategory Category, IReadOnlyList<UnitResult> Units);
+
+/// <summary>
+/// The composite and the ranking (docs/scoring.md): pure, so that the golden tests check the formula by hand.
+/// Composite = Σ wᵢ·sᵢ / Σ wᵢ over the sources the unit has, minus deductions; ranked within each category, ties
+/// broken by the channel score, then by fewer working days overdue; still tied → the same rank.
+/// </summary>
+public static class RankingCalculator
+{
+    public const int Decimals = 2;
+
+    public static IReadOnlyList<CategoryResult> Compute(
+        EvaluationRoundDefinition round, IEnumerable<UnitScoreInput> units, IReadOnlySet<string> previousBottomTwo)
+    {
+        var scored = units.Select(u => Score(round, u, previousBottomTwo.Contains(u.UnitCode))).ToList();
+        return UnitCategories.Codes.All.Select(c => c.Value)
+            .Select(category => new CategoryResult(category, Rank(scored.Where(u => u.Category == category).ToList())))
+            .ToList();
+    }
+
+    /// <summary>Σ wᵢ·sᵢ / Σ wᵢ over the sources present; 0 when the unit has no source at all.</summary>
+    public static double Weighted(EvaluationRoundDefinition round, IReadOnlyDictionary<string, double?> sources)
+    {
+        double weights = 0, total = 0;
+        foreach (var source in round.Sources)
+        {
+            if (sources.GetValueOrDefault(source.Code) is { } score && source.Weight > 0)
+            {
+                weights += source.Weight;
+                total += source.Weight * score;
+            }
+        }
+        return weights == 0 ? 0 : total / weights;
+    }
+
+    /// <summary>Each rule's points capped by its <c>maxPoints</c>, then the total capped by <c>maxTotalPoints</c>.</summary>
+    public static double Deductions(EvaluationRoundDefinition round, IReadOnlyList<DeductionInput> deductions)
+    {
+        var total = deductions.GroupBy(d => d.Rule ?? string.Empty)
+            .Sum(g => round.Deductions.Find(g.Key) is { } rule ? Math.Min(g.Sum(d => d.Points), rule.MaxPoints) : g.Sum(d => d.Points));
+        return Math.Min(Math.Max(0, total), round.Deductions.MaxTotalPoints);
+    }
+
+    private static UnitResult Score(EvaluationRoundDefinition round, UnitScoreInput unit, bool previousBottomTwo)
+    {
+        var weighted = Weighted(round, unit.Sources);
+        var deductions = Deductions(round, unit.Deductions);
+        var sources = round.Sources.ToDictionary(s => s.Code, s => unit.Sources.GetValueOrDefault(s.Code) is { } v ? (double?)R(v) : null);
+        return new UnitResult(unit.UnitCode, unit.Name, unit.Category, 0, R(Math.Max(0, weighted - deductions)), R(weighted), sources,
+            R(unit.Deductions.Sum(d => d.Points)), R(deductions), unit.OverdueWorkingDays, false, previousBottomTwo, unit.Accountability);
+    }
+
+    private static List<UnitResult> Rank(List<UnitResult> units)
+    {
+        var ordered = units.OrderBy(u => u, Order).ThenBy(u => u.UnitCode, StringComparer.Ordinal).ToList();
+        return ordered.Select(u =>
+        {
+            var better = ordered.Count(o => Order.Compare(o, u) < 0);
+            var worse = ordered.Count(o => Order.Compare(o, u) > 0);
+            // Someone must rank above: a category where every unit ties has no bottom to put on a list.
+            return u with { Rank = better + 1, BottomTwo = worse < 2 && better > 0 };
+        }).ToList();
+    }
+
+    /// <summary>Best first: higher score, then higher channel score (none counts below any), then fewer working days overdue.</summary>
+    private static readonly Comparer<UnitResult> Order = Comparer<UnitResult>.Create((a, b) =>
+    {
+        var c = b.Score.CompareTo(a.Score);
+        if (c != 0)
+        {
+            return c;
+        }
+        c = (b.Channel ?? -1).CompareTo(a.Channel ?? -1);
+        return c != 0 ? c : a.OverdueWorkingDays.CompareTo(b.OverdueWorkingDays);
+    });
+
+    private static double R(double value) => Math.Round(value, Decimals, MidpointRounding.AwayFromZero);
+}

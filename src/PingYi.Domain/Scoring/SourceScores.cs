@@ -1,0 +1,74 @@
+using PingYi.Domain.Evaluation;
+
+namespace PingYi.Domain.Scoring;
+
+/// <summary>One inspection as the inspectors' source scores it: its overall rating and its findings' severities.</summary>
+public sealed record InspectionInput(string Rating, IReadOnlyList<string> Severities);
+
+/// <summary>
+/// How each entered source becomes a score from 0 to 100 (docs/scoring.md, "Source scores"). Null means the unit
+/// has no score from that source (no responses, not in the service hall, no inspection): the composite then
+/// re-weights over the sources the unit has, rather than counting a missing source as zero.
+/// </summary>
+public static class SourceScores
+{
+    public const double Max = 100;
+
+    /// <summary>
+    /// deputies, prefectures, liaison and service-hall: the mean, over the unit's responses, of the overall
+    /// rating's score on the round's satisfaction scale (2020: 满意 100, 基本满意 80, 不满意 0).
+    /// </summary>
+    /// <param name="ratings">Count of responses per overall rating code.</param>
+    public static double? FromRatings(EvaluationRoundDefinition round, IReadOnlyDictionary<string, int> ratings)
+    {
+        var count = 0;
+        var total = 0.0;
+        foreach (var (code, n) in ratings)
+        {
+            if (n <= 0 || round.Overall.Find(code) is not { } option)
+            {
+                continue;
+            }
+            count += n;
+            total += n * option.Score;
+        }
+        return count == 0 ? null : Clamp(total / count);
+    }
+
+    /// <summary>
+    /// inspectors: each inspection scores its overall rating on the satisfaction scale less its findings' severity
+    /// points (2020: 一般 0.5, 较重 1, 严重 2), floored at 0; the source is the mean over the unit's inspections.
+    /// </summary>
+    public static double? FromInspections(EvaluationRoundDefinition round, IReadOnlyList<InspectionInput> inspections)
+    {
+        if (inspections.Count == 0)
+        {
+            return null;
+        }
+        return Clamp(inspections.Average(i => InspectionScore(round, i)));
+    }
+
+    public static double InspectionScore(EvaluationRoundDefinition round, InspectionInput inspection)
+    {
+        var rating = round.Overall.Find(inspection.Rating)?.Score ?? 0;
+        var points = inspection.Severities.Sum(s => round.Severities.TryGetValue(s, out var severity) ? severity.Points : 0);
+        return Clamp(rating - points);
+    }
+
+    /// <summary>
+    /// channel: the channel score scaled from 0..full marks to 0..100. A unit with no cases has no channel score
+    /// when the round's policy is <c>exclude</c> (its other sources are re-weighted); under <c>full-marks</c> the
+    /// channel implementation already gave it full marks.
+    /// </summary>
+    public static double? FromChannel(EvaluationRoundDefinition round, double score, bool noCases)
+    {
+        if (noCases && round.Channel.NoCasesPolicy == "exclude")
+        {
+            return null;
+        }
+        var full = round.Channel.FullMarks <= 0 ? Max : round.Channel.FullMarks;
+        return Clamp(score / full * Max);
+    }
+
+    private static double Clamp(double value) => Math.Clamp(value, 0, Max);
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
+using PingYi.Domain.Units;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Scoring;
+
+/// <summary>
+/// Why a unit scores and ranks as it does: each source's score with the inputs behind it — the rating counts,
+/// the inspections and their findings, the channel score's facts and its handling rounds (on time or overdue),
+/// the deductions with their reasons. A unit's handlers read their own; Supervisors and Admins every unit's.
+/// </summary>
+public static class GetBreakdown
+{
+    public sealed record SourceLine(string Source, string Label, double Weight, double? Score, bool Applies);
+
+    public sealed record RatingLine(string Source, string Label, IReadOnlyDictionary<string, int> Counts, int Total, double? Score);
+
+    public sealed record InspectionLine(string Date, bool Covert, string Rating, IReadOnlyList<string> Findings, double Score);
+
+    public sealed record DeductionLine(double Points, string? Rule, string? RuleLabel, string Reason, DateTime RecordedAt);
+
+    public sealed record ChannelPart(double? Score, bool NoCases, ChannelFacts? Facts, IReadOnlyList<ChannelCaseLine> Cases);
+
+    public sealed record Breakdown(
+        int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int CategorySize,
+        UnitResult Result, UnitResult? Live, IReadOnlyList<SourceLine> Sources, IReadOnlyList<RatingLine> Ratings,
+        IReadOnlyList<InspectionLine> Inspections, IReadOnlyList<DeductionLine> Deductions, double MaxDeductions, ChannelPart Channel,
+        string? AccountabilityReason);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IChannelScores channel, IAuthorizationService authorization)
+    {
+        public async Task<Result<Breakdown>> HandleAsync(int year, string? unitCode, ClaimsPrincipal user, CancellationToken ct)
+        {
+            var found = await rounds.FindAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var round = found.Value!;
+            var code = unitCode?.Trim().ToLowerInvariant();
+            var unit = string.IsNullOrEmpty(code) ? null : await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == code, ct);
+            if (unit is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status404NotFound, "单位不存在", "unitCode", $"没有代码为“{unitCode}”的参评单位。");
+            }
+            if (!(await authorization.AuthorizeAsync(user, new BreakdownTarget(unit.Id), UnitBreakdownRequirement.View)).Succeeded)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unitCode", "您只能查看本单位的评议得分说明。");
+            }
+            var definition = round.Definition;
+            var all = await results.ReadAsync(round, ct);
+            var shown = all.Find(unit.Code);
+            if (shown is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status404NotFound, "单位未参评", "unitCode", $"“{unit.Name}”不在 {year} 年度评议结果中。");
+            }
+            UnitResult? live = null;
+            if (all.Approved)
+            {
+                var now = (await results.ComputeAsync(round, ct)).Find(unit.Code);
+                live = now is not null && (now.Rank != shown.Rank || Math.Abs(now.Score - shown.Score) > 0.001) ? now : null;
+            }
+
+            var inputs = (await results.InputsAsync(round, unit.Id, ct)).Single();
+            var scored = ScoringResults.ToScoreInput(definition, inputs, shown.Accountability);
+            var sources = definition.Sources.Select(s => new SourceLine(s.Code, s.Label, s.Weight, scored.Sources.GetValueOrDefault(s.Code) is { } v ? Math.Round(v, 2) : null,
+                s.Code != EvaluationCodes.ServiceHall || unit.ServiceHall)).ToList();
+            var ratings = ScoringResults.RatedSources.Where(s => s != EvaluationCodes.ServiceHall || unit.ServiceHall).Select(s =>
+            {
+                var counts = inputs.Ratings.GetValueOrDefault(s) ?? new Dictionary<string, int>();
+                return new RatingLine(s, definition.FindSource(s)?.Label ?? s,
+                    EvaluationCodes.OverallRatings.ToDictionary(r => r, r => counts.GetValueOrDefault(r)), counts.Values.Sum(),
+                    SourceScores.FromRatings(definition, counts) is { } score ? Math.Round(score, 2) : null);
+            }).ToList();
+            var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
+                .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
+            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
+            var cases = await channel.CasesAsync(definition, all.CutoffUtc, unit.Code, ct);
+            var flag = await db.AccountabilityFlags.AsNoTracking().Where(f => f.Year == year && f.UnitId == unit.Id && f.Flagged).Select(f => f.Reason).SingleOrDefaultAsync(ct);
+            var category = all.Categories.Single(c => c.Category == unit.Category);
+            return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(unit.Category), UnitCategories.Codes.LabelOf(unit.Category),
+                category.Units.Count, shown, live, sources, ratings,
+                inspections.Select(i => new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
+                    i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),
+                    Math.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, i.Findings.Select(f => f.Severity).ToList())), 2))).ToList(),
+                deductions.Select(d => new DeductionLine(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)).ToList(),
+                definition.Deductions.MaxTotalPoints,
+                new ChannelPart(scored.Sources.GetValueOrDefault(EvaluationCodes.Channel), inputs.Channel?.NoCases ?? true, inputs.Channel?.Facts, cases),
+                flag);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/evaluations/{year:int}/units/{unitCode}/breakdown", async (int year, string unitCode, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                var result = await handler.HandleAsync(year, unitCode, http.User, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("GetEvaluationBreakdown")
+            .WithSummary("某单位的得分说明（各来源得分及依据）")
+            .Produces<Breakdown>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

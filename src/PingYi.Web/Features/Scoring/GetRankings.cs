@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Units;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Scoring;
+
+/// <summary>
+/// The ranking tables of a round (fixed point: <c>GET /api/v1/evaluations/{year}/rankings</c>). Before publication
+/// only Supervisors and Admins read them (403 for everyone else, signed in or not); once published, anyone. The
+/// staff pages, the public page, the charts and the xlsx export read the same <see cref="Handler.LoadAsync"/>.
+/// </summary>
+public static class GetRankings
+{
+    public sealed record UnitRow(
+        string UnitCode, string Name, int Rank, double Score, IReadOnlyDictionary<string, double?> Sources,
+        double Deductions, bool TrackingList, bool PublicNotice);
+
+    public sealed record CategoryRows(string Category, IReadOnlyList<UnitRow> Units);
+
+    public sealed record Response(int Year, bool Approved, IReadOnlyList<CategoryRows> Categories);
+
+    public sealed record Loaded(RoundContext Round, RoundResults Results);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IAuthorizationService authorization)
+    {
+        public async Task<Result<Loaded>> LoadAsync(int year, ClaimsPrincipal user, CancellationToken ct)
+        {
+            // Authorize before computing anything: the publication flag is one indexed read.
+            var published = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year).Select(s => (bool?)s.Published).SingleOrDefaultAsync(ct) ?? false;
+            if (!(await authorization.AuthorizeAsync(user, new RankingsTarget(year, published), RankingsRequirement.View)).Succeeded)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "评议结果尚未公布", "year", $"{year} 年度评议结果尚未公布，只有纪检监察工委和系统管理员可以查看。");
+            }
+            var found = await rounds.FindAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            return new Loaded(found.Value!, await results.ReadAsync(found.Value!, ct));
+        }
+
+        public async Task<Result<Response>> HandleAsync(int year, ClaimsPrincipal user, CancellationToken ct)
+        {
+            var loaded = await LoadAsync(year, user, ct);
+            return loaded.Succeeded ? ToResponse(loaded.Value!.Results) : loaded.Failure!;
+        }
+    }
+
+    public static Response ToResponse(RoundResults results) => new(results.Year, results.Approved,
+        results.Categories.Select(c => new CategoryRows(UnitCategories.Codes.CodeOf(c.Category),
+            c.Units.Select(u => new UnitRow(u.UnitCode, u.Name, u.Rank, u.Score,
+                EvaluationCodes.Sources.ToDictionary(s => s, s => u.Sources.GetValueOrDefault(s), StringComparer.Ordinal),
+                u.Deductions, u.TrackingList, u.PublicNotice)).ToList())).ToList());
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/evaluations/{year:int}/rankings", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                var result = await handler.HandleAsync(year, http.User, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            // Published results are public; the handler decides (403 before publication for all but Supervisors and Admins).
+            .AllowAnonymous()
+            .WithName("GetEvaluationRankings")
+            .WithSummary("评议结果排名（按单位类别）")
+            .Produces<Response>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

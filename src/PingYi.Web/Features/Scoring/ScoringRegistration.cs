@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authorization;
+using PingYi.Web.Features.Evaluation;
+
+namespace PingYi.Web.Features.Scoring;
+
+/// <summary>
+/// The scoring area: source scores, the composite and the ranking, the lists, the approval snapshot, the
+/// explanation, reports and publication (docs/scoring.md). The channel score itself (<see cref="IChannelScores"/>)
+/// is registered by its own implementation.
+/// </summary>
+public static class ScoringRegistration
+{
+    public static IServiceCollection AddScoring(this IServiceCollection services)
+    {
+        services.AddScoped<ScoringResults>();
+        services.AddScoped<GetRankings.Handler>();
+        services.AddScoped<GetBreakdown.Handler>();
+        services.AddScoped<SetAccountability.Handler>();
+        services.AddScoped<SetPublication.Handler>();
+        services.AddScoped<ImportPriorRanks.Handler>();
+        services.AddScoped<ScoringReports>();
+        services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
+        services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, AccountabilityAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, PriorRanksAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, PublicationAuthorizationHandler>();
+        return services;
+    }
+
+    public static void MapScoring(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("评议结果");
+        GetRankings.Map(api);
+        GetBreakdown.Map(api);
+        SetAccountability.Map(api);
+        SetPublication.Map(api);
+        ImportPriorRanks.Map(api);
+        ScoringReports.Map(api);
+    }
+}

@@ -1,0 +1,169 @@
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
+using PingYi.Domain.Units;
+using PingYi.Web.Features.Evaluation;
+
+namespace PingYi.Web.Features.Scoring;
+
+/// <summary>A round's results: the approved snapshot when there is one, otherwise computed now.</summary>
+/// <param name="PreviousYear">The round the two-year rule looked back to (an approved round or imported ranks), if any.</param>
+public sealed record RoundResults(
+    int Year, bool Approved, bool Published, DateTime? SnapshotAtUtc, DateTime CutoffUtc, int? PreviousYear,
+    IReadOnlyList<CategoryResult> Categories)
+{
+    public IEnumerable<UnitResult> Units => Categories.SelectMany(c => c.Units);
+
+    public UnitResult? Find(string unitCode) => Units.FirstOrDefault(u => u.UnitCode == unitCode);
+}
+
+/// <summary>How a unit's live result differs from the approved snapshot.</summary>
+public sealed record ResultDifference(string UnitCode, string Name, int SnapshotRank, double SnapshotScore, int LiveRank, double LiveScore);
+
+/// <summary>Everything the composite read for one unit, loaded set-based for the whole round.</summary>
+public sealed record UnitInputs(
+    int UnitId, string UnitCode, string Name, UnitCategory Category, bool ServiceHall,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Ratings,
+    IReadOnlyList<InspectionInput> Inspections,
+    IReadOnlyList<DeductionInput> Deductions,
+    ChannelUnitScore? Channel);
+
+/// <summary>
+/// Reads a round's inputs from the typed tables (ratings, public responses, inspections, deductions), the channel
+/// score from <see cref="IChannelScores"/>, last round's bottom two (an approved snapshot, else imported ranks) and
+/// the accountability flags, and runs <see cref="RankingCalculator"/>. An approved round reads its snapshot.
+/// </summary>
+public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, TimeProvider time)
+{
+    /// <summary>The sources entered as questionnaires, scored from their overall ratings.</summary>
+    public static readonly IReadOnlyList<string> RatedSources = [EvaluationCodes.Deputies, EvaluationCodes.Prefectures, EvaluationCodes.Liaison, EvaluationCodes.ServiceHall];
+
+    /// <summary>The moment the channel counts up to: the end of the round's period (China time), or now if earlier.</summary>
+    public DateTime CutoffFor(EvaluationRoundDefinition definition)
+    {
+        var end = ChinaTime.StartOfDayUtc(definition.PeriodEnd.AddDays(1));
+        var now = time.GetUtcNow().UtcDateTime;
+        return now < end ? now : end;
+    }
+
+    public async Task<RoundResults> ReadAsync(RoundContext round, CancellationToken ct)
+    {
+        var snapshot = await db.ResultSnapshots.AsNoTracking().Include(s => s.Lines).SingleOrDefaultAsync(s => s.Year == round.Round.Year, ct);
+        if (snapshot is null)
+        {
+            return await ComputeAsync(round, ct);
+        }
+        // 问责 is a decision taken by hand, not a computed figure: the current flag is shown even on a frozen result.
+        var flagged = await FlaggedCodesAsync(round.Round.Year, ct);
+        var categories = UnitCategories.Codes.All.Select(c => new CategoryResult(c.Value,
+            snapshot.Lines.Where(l => l.Category == c.Value).OrderBy(l => l.Rank).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
+                .Select(l => l.ToResult() with { Accountability = flagged.Contains(l.UnitCode) }).ToList())).ToList();
+        return new RoundResults(round.Round.Year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(round.Definition),
+            await PreviousYearAsync(round.Round.Year, ct), categories);
+    }
+
+    /// <summary>Computes the results from the inputs as they are now, whatever the round's state.</summary>
+    public async Task<RoundResults> ComputeAsync(RoundContext round, CancellationToken ct)
+    {
+        var inputs = await InputsAsync(round, null, ct);
+        var flagged = await FlaggedCodesAsync(round.Round.Year, ct);
+        var previousYear = await PreviousYearAsync(round.Round.Year, ct);
+        var previousBottom = previousYear is { } y ? await BottomTwoOfAsync(y, ct) : new HashSet<string>();
+        var categories = RankingCalculator.Compute(round.Definition, inputs.Select(u => ToScoreInput(round.Definition, u, flagged.Contains(u.UnitCode))), previousBottom);
+        return new RoundResults(round.Round.Year, round.Round.Status == RoundStatus.Approved, false, null, CutoffFor(round.Definition), previousYear, categories);
+    }
+
+    /// <summary>The snapshot's rows against a fresh computation: only the units whose rank or score moved.</summary>
+    public async Task<IReadOnlyList<ResultDifference>> DifferencesAsync(RoundContext round, RoundResults snapshot, CancellationToken ct)
+    {
+        var live = (await ComputeAsync(round, ct)).Units.ToDictionary(u => u.UnitCode);
+        return snapshot.Units
+            .Select(s => (s, l: live.GetValueOrDefault(s.UnitCode)))
+            .Where(p => p.l is null || p.l.Rank != p.s.Rank || Math.Abs(p.l.Score - p.s.Score) > 0.001)
+            .Select(p => new ResultDifference(p.s.UnitCode, p.s.Name, p.s.Rank, p.s.Score, p.l?.Rank ?? 0, p.l?.Score ?? 0))
+            .ToList();
+    }
+
+    /// <summary>Builds the snapshot approval writes (added to the context; the approval's SaveChanges stores both).</summary>
+    public async Task<ResultSnapshot> SnapshotAsync(RoundContext round, CancellationToken ct)
+    {
+        var results = await ComputeAsync(round, ct);
+        var snapshot = new ResultSnapshot(round.Round.Year, time.GetUtcNow().UtcDateTime, results.Units.Select(u => new ResultSnapshotLine(u)));
+        db.ResultSnapshots.Add(snapshot);
+        return snapshot;
+    }
+
+    public static UnitScoreInput ToScoreInput(EvaluationRoundDefinition definition, UnitInputs u, bool accountability)
+    {
+        var sources = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var code in RatedSources)
+        {
+            sources[code] = code == EvaluationCodes.ServiceHall && !u.ServiceHall
+                ? null
+                : SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>());
+        }
+        sources[EvaluationCodes.Inspectors] = SourceScores.FromInspections(definition, u.Inspections);
+        sources[EvaluationCodes.Channel] = u.Channel is { } c ? SourceScores.FromChannel(definition, c.Score, c.NoCases) : null;
+        return new UnitScoreInput(u.UnitCode, u.Name, u.Category, sources, u.Channel?.Facts.WorkingDaysOverdue ?? 0, u.Deductions, accountability);
+    }
+
+    /// <summary>The inputs of every active unit (or of one), a handful of grouped queries for the whole round.</summary>
+    public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, int? unitId, CancellationToken ct)
+    {
+        var roundId = round.Round.Id;
+        var units = await db.Units.AsNoTracking().Where(u => u.Active && (unitId == null || u.Id == unitId))
+            .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
+        var rated = RatedSources.ToList();
+        var ratings = await db.EvaluationResponses.AsNoTracking()
+            .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && (unitId == null || r.UnitId == unitId))
+            .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
+            .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
+            .ToListAsync(ct);
+        var inspections = await db.Inspections.AsNoTracking()
+            .Where(i => i.RoundId == roundId && (unitId == null || i.UnitId == unitId))
+            .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
+            .ToListAsync(ct);
+        var deductions = await db.Deductions.AsNoTracking()
+            .Where(d => d.RoundId == roundId && (unitId == null || d.UnitId == unitId))
+            .Select(d => new { d.UnitId, d.Rule, d.Points })
+            .ToListAsync(ct);
+        var channelScores = await channel.ForRoundAsync(round.Definition, CutoffFor(round.Definition), ct);
+
+        var ratingsByUnit = ratings.ToLookup(r => r.UnitId);
+        var inspectionsByUnit = inspections.ToLookup(i => i.UnitId);
+        var deductionsByUnit = deductions.ToLookup(d => d.UnitId);
+        return units.Select(u => new UnitInputs(u.Id, u.Code, u.Name, u.Category, u.ServiceHall,
+                ratingsByUnit[u.Id].GroupBy(r => r.Source).ToDictionary(g => g.Key,
+                    g => (IReadOnlyDictionary<string, int>)g.ToDictionary(r => r.Rating, r => r.Count), StringComparer.Ordinal),
+                inspectionsByUnit[u.Id].Select(i => new InspectionInput(i.Rating, i.Severities)).ToList(),
+                deductionsByUnit[u.Id].Select(d => new DeductionInput(d.Rule, d.Points)).ToList(),
+                channelScores.GetValueOrDefault(u.Code)))
+            .ToList();
+    }
+
+    /// <summary>The latest earlier round with an approved snapshot or imported ranks: the "previous round" of the two-year rule.</summary>
+    public async Task<int?> PreviousYearAsync(int year, CancellationToken ct)
+    {
+        var approved = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year < year).MaxAsync(s => (int?)s.Year, ct);
+        var imported = await db.PriorRanks.AsNoTracking().Where(p => p.Year < year).MaxAsync(p => (int?)p.Year, ct);
+        return approved is null ? imported : imported is null ? approved : Math.Max(approved.Value, imported.Value);
+    }
+
+    /// <summary>A round's bottom two: its approved snapshot if the system has one, else the imported tracking-list flags.</summary>
+    public async Task<IReadOnlySet<string>> BottomTwoOfAsync(int year, CancellationToken ct)
+    {
+        if (await db.ResultSnapshots.AsNoTracking().AnyAsync(s => s.Year == year, ct))
+        {
+            return (await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year).SelectMany(s => s.Lines)
+                .Where(l => l.BottomTwo).Select(l => l.UnitCode).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        }
+        return (await db.PriorRanks.AsNoTracking().Where(p => p.Year == year && p.TrackingList).Select(p => p.UnitCode).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<HashSet<string>> FlaggedCodesAsync(int year, CancellationToken ct) =>
+        (await db.AccountabilityFlags.AsNoTracking().Where(f => f.Year == year && f.Flagged)
+            .Join(db.Units, f => f.UnitId, u => u.Id, (f, u) => u.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+}

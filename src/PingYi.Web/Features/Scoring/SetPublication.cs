@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Web.Features.Admin;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Scoring;
+
+/// <summary>
+/// The publication switch: an approved round's results are internal (Supervisors and Admins) or public (the public
+/// results page and the rankings API for everyone). Only an approved round — whose results are frozen — is published.
+/// </summary>
+public static class SetPublication
+{
+
+    public sealed record Request(bool? Published);
+
+    public sealed record Response(int Year, bool Published, DateTime? PublishedAt);
+
+    public sealed class Handler(PingYiDbContext db, IAuthorizationService authorization, AuditLog audit, TimeProvider time)
+    {
+        public async Task<Result<Response>> HandleAsync(int year, Request request, ClaimsPrincipal user, CancellationToken ct)
+        {
+            if (!(await authorization.AuthorizeAsync(user, new PublicationTarget(year), PublicationRequirement.Change)).Succeeded)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "published", "只有纪检监察工委可以公布评议结果。");
+            }
+            if (request.Published is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "published", "请说明是公布（true）还是仅内部可见（false）。");
+            }
+            var snapshot = await db.ResultSnapshots.SingleOrDefaultAsync(s => s.Year == year, ct);
+            if (snapshot is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "评议结果尚未审定", "year", $"{year} 年度评议结果审定后才能公布。");
+            }
+            var before = new { snapshot.Published };
+            snapshot.Publish(request.Published.Value, time.GetUtcNow().UtcDateTime);
+            audit.Record(user, AuditKinds.Publication, year.ToString(System.Globalization.CultureInfo.InvariantCulture), before, new { snapshot.Published });
+            await db.SaveChangesAsync(ct);
+            return new Response(year, snapshot.Published, snapshot.PublishedAtUtc);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/evaluations/{year:int}/publication", async (int year, Request request, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(year, request, http.User, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("SetEvaluationPublication")
+            .WithSummary("公布评议结果或改为仅内部可见")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}
