@@ -300,7 +300,9 @@ public static class ChannelScoreBench
                 for (var attempt = 1; attempt <= (p.SentBack ? 2 : 1); attempt++)
                 {
                     var last = attempt == (p.SentBack ? 2 : 1);
-                    var due = start.AddDays(attempt == 1 ? 21 : 7);
+                    // The app's deadlines are always 24:00 China time (16:00 UTC) of a day.
+                    var due = start.AddHours(8).Date.AddDays(attempt == 1 ? 22 : 8).AddHours(-8);
+                    due = DateTime.SpecifyKind(due, DateTimeKind.Utc);
                     var extended = random.NextDouble() < 0.05;
                     if (extended)
                     {

@@ -58,8 +58,12 @@ public static class DatabaseStartup
             {
                 throw new InvalidOperationException("the database did not accept a connection");
             }
-            step = "backfilling the handling record";
-            await Features.Scoring.HandlingRecordBackfill.RunAsync(scope.ServiceProvider, logger);
+            if (migrate)
+            {
+                // With the migrations, so that a deployment that migrates by command backfills there too.
+                step = "backfilling the handling record";
+                await Features.Scoring.HandlingRecordBackfill.RunAsync(scope.ServiceProvider, logger);
+            }
             step = "creating the roles";
             await StaffAccounts.EnsureRolesAsync(scope.ServiceProvider);
             if (seed && !app.Environment.IsDevelopment())

@@ -105,7 +105,7 @@ public static class PerformAction
             {
                 return Refusal(e);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (Exception e) when (e is DbUpdateConcurrencyException || (e is DbUpdateException u && HandlingRecordConflict.Is(u)))
             {
                 logger.LogInformation("Concurrent change to {TrackingNumber}: {Action} lost the race.", complaint.TrackingNumber, command.Action);
                 return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "action",
