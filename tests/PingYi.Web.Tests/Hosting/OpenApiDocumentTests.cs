@@ -57,6 +57,14 @@ public abstract class OpenApiDocumentTests(AppFixture fixture)
                     request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
                 }
                 var response = await client.SendAsync(request);
+                // A route that exists may still answer the handler's own 404 for what it looks for (the reply letter
+                // of a case without one): that problem names the field under errors, routing's empty 404 does not.
+                if (response.StatusCode == HttpStatusCode.NotFound && template.EndsWith("/reply-letter", StringComparison.Ordinal)
+                    && (await response.Content.ReadAsStringAsync()).Contains("\"errors\"", StringComparison.Ordinal))
+                {
+                    checkedRoutes++;
+                    continue;
+                }
                 Assert.True(response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed),
                     $"{method.ToUpperInvariant()} {template} is listed but answered {(int)response.StatusCode}.");
                 checkedRoutes++;
