@@ -20,6 +20,9 @@ public static class ListComplaints
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
+    /// <summary>A sealed cursor is a few hundred characters; anything longer is not one of ours.</summary>
+    public const int MaxCursorLength = 1024;
+
     /// <summary>The orders the list can be sorted in (<c>sort</c>), each paged by (key, id).</summary>
     public static class Sorts
     {
@@ -187,7 +190,7 @@ public static class ListComplaints
             (long Value, long Id)? after = null;
             if (query.Cursor is { Length: > 0 } cursorText)
             {
-                after = Unprotect(cursorText) is { } opened ? KeysetCursor.Decode(opened, order) : null;
+                after = cursorText.Length <= MaxCursorLength && Unprotect(cursorText) is { } opened ? KeysetCursor.Decode(opened, order) : null;
                 if (after is null)
                 {
                     errors.Add("cursor", "翻页游标无效，请从第一页重新查询。");
