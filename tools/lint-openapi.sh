@@ -11,6 +11,7 @@ work=$(mktemp -d)
 app_pid=""
 cleanup() {
   if [[ -n "$app_pid" ]]; then kill "$app_pid" 2>/dev/null || true; fi
+  if [[ -n "${LINT_KEEP:-}" ]]; then cp "$work"/*.json "$LINT_KEEP"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -31,6 +31,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<Attachment> Attachments => Set<Attachment>();
 
+    public DbSet<ComplaintSeen> ComplaintSeen => Set<ComplaintSeen>();
+
     public DbSet<TrackingCounter> TrackingCounters => Set<TrackingCounter>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

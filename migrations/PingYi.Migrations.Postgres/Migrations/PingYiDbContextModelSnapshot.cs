@@ -288,6 +288,25 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("CalendarUploads");
                 });
 
+            modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "ComplaintId");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("ComplaintSeen");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -533,6 +552,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<string>("OriginalFileName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Purpose")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1692,6 +1714,21 @@ namespace PingYi.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("PingYi.Data.Administration.PasswordHistoryEntry", b =>
                 {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -272,6 +272,25 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("CalendarUploads");
                 });
 
+            modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ComplaintId");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("ComplaintSeen");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -513,6 +532,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<string>("OriginalFileName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Purpose")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1636,6 +1658,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("PingYi.Data.Administration.PasswordHistoryEntry", b =>
                 {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -1,6 +1,14 @@
 namespace PingYi.Domain.Complaints;
 
-/// <summary>Evidence a complainant uploads. The bytes live in the database, beside the case.</summary>
+/// <summary>Why a file is on a case: the complainant's evidence, or the unit's signed reply letter.</summary>
+public enum AttachmentPurpose
+{
+    Evidence = 0,
+    /// <summary>答复函: uploaded by the unit with its response; the complainant may download it once a supervisor approves.</summary>
+    ReplyLetter = 1,
+}
+
+/// <summary>Evidence a complainant uploads (or a unit's reply letter). The bytes live in the database, beside the case.</summary>
 public sealed class Attachment
 {
     public const int MaxPerComplaint = 5;
@@ -30,6 +38,18 @@ public sealed class Attachment
         EventId = eventId;
     }
 
+    /// <summary>
+    /// The unit's signed reply letter (答复函), kept with the respond event it came with. It is the unit's own
+    /// document, so it carries a fixed name and no "original name" (that column is the complainant's).
+    /// </summary>
+    public static Attachment ReplyLetter(long complaintId, long respondEventId, InspectedFile file, DateTime uploadedAtUtc) =>
+        new(complaintId, respondEventId, 0, file, uploadedAtUtc)
+        {
+            Purpose = AttachmentPurpose.ReplyLetter,
+            FileName = $"答复函.{file.Kind.Extension}",
+            OriginalFileName = null,
+        };
+
     private Attachment(int number, InspectedFile file, DateTime uploadedAtUtc)
     {
         Complaint.EnsureUtc(uploadedAtUtc);
@@ -43,6 +63,9 @@ public sealed class Attachment
     }
 
     public long Id { get; private set; }
+
+    /// <summary>Evidence counts towards the complainant's per-case caps and shows in their file list; a reply letter does neither.</summary>
+    public AttachmentPurpose Purpose { get; private set; }
 
     public long ComplaintId { get; private set; }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 
 namespace PingYi.Web.Infrastructure;
@@ -74,7 +75,7 @@ public static class OpenApiConventions
         });
         o.AddSchemaTransformer((schema, context, _) =>
         {
-            Limit(schema);
+            Limit(schema, ColumnLengths(context.ApplicationServices));
             return Task.CompletedTask;
         });
         o.AddOperationTransformer((operation, context, _) =>
@@ -106,6 +107,8 @@ public static class OpenApiConventions
                     : [new OpenApiSecurityRequirement()];
         }
 
+        LimitParameters(operation);
+
         operation.Responses ??= new OpenApiResponses();
         var hasInput = description.ParameterDescriptions.Count > 0;
         Add(operation, document, "400", "请求无效：字段校验未通过（problem details，errors 下为各字段的中文说明）", validation: true, when: hasInput);
@@ -130,7 +133,94 @@ public static class OpenApiConventions
         ["accessCode"] = 14,
     };
 
-    private static void Limit(OpenApiSchema schema)
+    /// <summary>
+    /// Strings the server writes itself from code lists and workflow definitions (codes, labels, roles): short by
+    /// construction. 100 is above the longest of them and below anything a client could make the server echo.
+    /// </summary>
+    private static readonly HashSet<string> GeneratedCodes = new(StringComparer.Ordinal)
+    {
+        "status", "statusLabel", "category", "categoryLabel", "label", "action", "actionLabel", "actorRole", "role", "roleLabel",
+        "source", "satisfaction", "pendingRequest", "from", "to", "channel", "purpose", "tokenType", "workflow", "kindLabel",
+    };
+
+    /// <summary>Free text a staff form or a complainant wrote: the workflow fields and the supplement allow at most 5,000 characters.</summary>
+    private static readonly Dictionary<string, int> WrittenText = new(StringComparer.Ordinal)
+    {
+        ["findings"] = 5000, ["measures"] = 5000, ["publicReply"] = 5000, ["reply"] = 5000, ["reason"] = 1000, ["answer"] = 5000,
+        // A supplement's note is its text plus "（附件 n 个）".
+        ["note"] = Features.Tracking.AddSupplement.TextMax + 20, ["internalNote"] = 5000,
+    };
+
+    private static Dictionary<string, int>? _columnLengths;
+
+    /// <summary>
+    /// The lengths the database enforces, by property name (camelCase), from the EF model: a response property
+    /// that comes straight from a column is no longer than its column. Where two columns share a name, the longer wins.
+    /// </summary>
+    private static Dictionary<string, int> ColumnLengths(IServiceProvider services)
+    {
+        if (_columnLengths is { } known)
+        {
+            return known;
+        }
+        var lengths = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var scope = services.CreateScope();
+        var model = scope.ServiceProvider.GetRequiredService<PingYi.Data.PingYiDbContext>().Model;
+        foreach (var property in model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+        {
+            if (property.ClrType == typeof(string) && property.GetMaxLength() is { } max)
+            {
+                var name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+                lengths[name] = Math.Max(max, lengths.GetValueOrDefault(name));
+            }
+        }
+        return _columnLengths = lengths;
+    }
+
+    /// <summary>Query and route parameters: the longest value the server accepts (anything longer is a 400 or 404).</summary>
+    private static readonly Dictionary<string, int> ParameterLengths = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["q"] = 100,
+        ["cursor"] = Features.Handling.ListComplaints.MaxCursorLength,
+        ["from"] = 10, ["to"] = 10,
+        ["limit"] = 3,
+        ["sort"] = 10, ["dir"] = 4,
+        ["overdue"] = 5,
+        ["status"] = 20, ["category"] = 20, ["kind"] = 40, ["actor"] = 256,
+        ["unit"] = 50, ["code"] = 50, ["unitCode"] = 50,
+        ["action"] = 40, ["job"] = 40, ["milestone"] = 40, ["source"] = 40,
+        ["trackingNumber"] = 15,
+        ["id"] = 450,
+    };
+
+    private static void LimitParameters(OpenApiOperation operation)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Schema is OpenApiSchema { Type: { } numeric } number && numeric.HasFlag(JsonSchemaType.Integer))
+            {
+                // Bounds of the route's type (ids are positive database keys).
+                var int64 = number.Format == "int64";
+                number.Minimum ??= parameter.Name == "id" ? "1" : int64 ? long.MinValue.ToString(CultureInfo.InvariantCulture) : int.MinValue.ToString(CultureInfo.InvariantCulture);
+                number.Maximum ??= int64 ? long.MaxValue.ToString(CultureInfo.InvariantCulture) : int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+            if (parameter.Schema is OpenApiSchema { Type: { } type } schema && type.HasFlag(JsonSchemaType.String) && schema.MaxLength is null
+                && schema.Enum is not { Count: > 0 })
+            {
+                if (type.HasFlag(JsonSchemaType.Integer))
+                {
+                    // A number that may be written as a string: at most 20 digits and a sign.
+                    schema.MaxLength = 21;
+                }
+                else if (parameter.Name is { } name && ParameterLengths.TryGetValue(name, out var max))
+                {
+                    schema.MaxLength = max;
+                }
+            }
+        }
+    }
+
+    private static void Limit(OpenApiSchema schema, IReadOnlyDictionary<string, int> columns)
     {
         if (schema.Properties is null)
         {
@@ -142,9 +232,27 @@ public static class OpenApiConventions
             {
                 continue;
             }
-            if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 } && MaxLengths.TryGetValue(name, out var max))
+            if (p.Type.Value.HasFlag(JsonSchemaType.Array) && name == "items" && p.MaxItems is null)
             {
-                p.MaxLength = max;
+                // Every paged list answers at most its limit (≤ 100) per page.
+                p.MaxItems = Features.Handling.ListComplaints.MaxLimit;
+            }
+            if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 })
+            {
+                int? max = MaxLengths.TryGetValue(name, out var known) ? known
+                    : WrittenText.TryGetValue(name, out var text) ? text
+                    : columns.TryGetValue(name, out var column) ? column
+                    : GeneratedCodes.Contains(name) ? 100
+                    // Dates and times in ISO 8601 (2026-11-25T02:00:00.0000000+00:00 is 33 characters).
+                    : p.Format == "date-time" ? 40
+                    : p.Format == "date" ? 10
+                    // A number that may be written as a string.
+                    : p.Type.Value.HasFlag(JsonSchemaType.Integer) || p.Type.Value.HasFlag(JsonSchemaType.Number) ? 32
+                    : null;
+                if (max is { } m)
+                {
+                    p.MaxLength = m;
+                }
             }
             if (name == "trackingNumber" && p.Pattern is null)
             {

@@ -180,6 +180,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestPeerAddress>();
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestBodyMeter>();
             _services?.Invoke(services);
         });
     }
@@ -215,4 +216,69 @@ internal sealed class TestPeerAddress : Microsoft.AspNetCore.Hosting.IStartupFil
         });
         next(app);
     };
+}
+
+/// <summary>
+/// Counts how many bytes of a request's body the app read, for a request that names a meter in
+/// <c>X-Test-Body-Meter</c> (the test server's own transport may drain a body the app never touched, so the
+/// client cannot tell; this sits in front of the whole pipeline and sees exactly what the app took in).
+/// </summary>
+internal sealed class RequestBodyMeter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Header = "X-Test-Body-Meter";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Read = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> Answered = new();
+
+    public static long BytesRead(string meter) => Read.GetValueOrDefault(meter);
+
+    /// <summary>How long the app took from the request's arrival to starting its response (the transport's own time excluded).</summary>
+    public static TimeSpan AnsweredAfter(string meter) => Answered.GetValueOrDefault(meter, TimeSpan.MaxValue);
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (http, nextMiddleware) =>
+        {
+            if (http.Request.Headers.TryGetValue(Header, out var meter))
+            {
+                Read[meter.ToString()] = 0;
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                http.Response.OnStarting(() =>
+                {
+                    Answered[meter.ToString()] = started.Elapsed;
+                    return Task.CompletedTask;
+                });
+                http.Request.Body = new CountingStream(http.Request.Body, n => Read.AddOrUpdate(meter.ToString(), n, (_, total) => total + n));
+            }
+            await nextMiddleware(http);
+        });
+        next(app);
+    };
+
+    private sealed class CountingStream(Stream inner, Action<long> counted) : Stream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        private int Counted(int n)
+        {
+            counted(n);
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

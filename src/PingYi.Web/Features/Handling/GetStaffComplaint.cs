@@ -16,7 +16,8 @@ public static class GetStaffComplaint
     public sealed record ResponseInfo(string? Findings, string? Measures, string? PublicReply, DateTime? RespondedAt, bool Late);
 
     /// <summary><paramref name="OriginalFileName"/> is the complainant's own name for the file: null for those who may not see the complainant.</summary>
-    public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt);
+    /// <param name="Purpose">evidence (the complainant's) or reply-letter (the unit's signed 答复函, attached to its response).</param>
+    public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt, string Purpose = "evidence");
 
     /// <summary><paramref name="DayOnly"/>: <paramref name="At"/> is the start of the day (China time), not the time of the act.</summary>
     public sealed record TimelineItem(
@@ -80,12 +81,18 @@ public static class GetStaffComplaint
 
     public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants)
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants, ComplaintSeenLog seen)
     {
+        /// <summary>The staff view of a case; reading it counts as having looked at it (clears the list's 新补充 flag for this user).</summary>
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
         {
             var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.View, track: false, ct);
-            return loaded.Succeeded ? await BuildAsync(user, loaded.Value!, ct) : loaded.Failure!;
+            if (!loaded.Succeeded)
+            {
+                return loaded.Failure!;
+            }
+            await seen.MarkAsync(user, loaded.Value!.Id, ct);
+            return await BuildAsync(user, loaded.Value!, ct);
         }
 
         public async Task<View> BuildAsync(ClaimsPrincipal user, Complaint c, CancellationToken ct)
@@ -101,8 +108,10 @@ public static class GetStaffComplaint
             var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
             var exact = ComplainantTimes.Exact(user);
             var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc)).ToListAsync(ct))
-                .Select(a => a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) }).ToList();
+                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
+                    a.Purpose == AttachmentPurpose.ReplyLetter ? "reply-letter" : "evidence")).ToListAsync(ct))
+                // Only the complainant's uploads are their acts (day-only for a handler); the unit's letter keeps its time.
+                .Select(a => a.Purpose == "evidence" ? a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) } : a).ToList();
             if (!seesComplainant)
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();

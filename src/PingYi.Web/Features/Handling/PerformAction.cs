@@ -5,6 +5,7 @@ using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Intake;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Handling;
@@ -15,7 +16,15 @@ namespace PingYi.Web.Features.Handling;
 /// </summary>
 public static class PerformAction
 {
-    public sealed record Command(string Action, Actor Actor, IReadOnlyDictionary<string, JsonElement> Fields, string? IfMatch);
+    /// <param name="ReplyLetter">The unit's signed reply letter (答复函), only with <c>respond</c>.</param>
+    public sealed record Command(string Action, Actor Actor, IReadOnlyDictionary<string, JsonElement> Fields, string? IfMatch, UploadedFile? ReplyLetter = null);
+
+    /// <summary>The action a reply letter may come with, and the multipart field that carries it.</summary>
+    public const string RespondAction = "respond";
+    public const string ReplyLetterField = "replyLetter";
+
+    /// <summary>A signed letter: a PDF, a Word document or a scan/photo of the paper (JPG), recognised by content.</summary>
+    private static readonly FileKind[] ReplyLetterKinds = [FileInspector.Pdf, FileInspector.Docx, FileInspector.Jpeg];
 
     public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, ComplaintAccess access, TimeProvider time, ILogger<Handler> logger)
     {
@@ -24,7 +33,8 @@ public static class PerformAction
         /// (404/403 as <see cref="ComplaintAccess"/> decides), takes their workflow role on it, and applies it.
         /// </summary>
         public async Task<Result<Complaint>> ForStaffAsync(
-            ClaimsPrincipal user, string? trackingNumber, string action, IReadOnlyDictionary<string, JsonElement> fields, string? ifMatch, CancellationToken ct)
+            ClaimsPrincipal user, string? trackingNumber, string action, IReadOnlyDictionary<string, JsonElement> fields, string? ifMatch, CancellationToken ct,
+            UploadedFile? replyLetter = null)
         {
             var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
             if (!loaded.Succeeded)
@@ -37,7 +47,7 @@ public static class PerformAction
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。");
             }
-            return await HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields, ifMatch), ct);
+            return await HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields, ifMatch, replyLetter), ct);
         }
 
         /// <summary>
@@ -76,6 +86,16 @@ public static class PerformAction
             {
                 return RequestFailure.Invalid(validation.Errors);
             }
+            InspectedFile? letter = null;
+            if (command.ReplyLetter is { Length: > 0 } upload)
+            {
+                var inspected = await InspectReplyLetterAsync(command.Action, upload, ct);
+                if (!inspected.Succeeded)
+                {
+                    return inspected.Failure!;
+                }
+                letter = inspected.Value;
+            }
             UnitRef? unit = null;
             if (validation.Values.Text("unitCode") is { } unitCode)
             {
@@ -98,8 +118,16 @@ public static class PerformAction
 
             try
             {
-                complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now, supervisionNumber);
+                // With a letter, the response and its letter are saved together or not at all.
+                await using var tx = letter is null ? null : await db.Database.BeginTransactionAsync(ct);
+                var done = complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now, supervisionNumber);
                 await db.SaveChangesAsync(ct);
+                if (letter is not null)
+                {
+                    db.Attachments.Add(Attachment.ReplyLetter(complaint.Id, done.Id, letter, now));
+                    await db.SaveChangesAsync(ct);
+                    await tx!.CommitAsync(ct);
+                }
             }
             catch (WorkflowActionException e)
             {
@@ -112,6 +140,31 @@ public static class PerformAction
                     "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.") with { Code = RequestFailure.Codes.Stale };
             }
             return complaint;
+        }
+
+        /// <summary>
+        /// The evidence pipeline (size, content check, metadata stripped) for the unit's reply letter, narrowed to
+        /// the kinds a signed letter comes in. Only <c>respond</c> carries one.
+        /// </summary>
+        private static async Task<Result<InspectedFile>> InspectReplyLetterAsync(string action, UploadedFile upload, CancellationToken ct)
+        {
+            if (action != RespondAction)
+            {
+                return RequestFailure.Field(StatusCodes.Status400BadRequest, "不能附答复函", ReplyLetterField, "只有“办理情况报告”可以附答复函。");
+            }
+            var recognised = await AttachmentUploads.InspectAsync([upload], 1, ct);
+            if (!recognised.Succeeded)
+            {
+                var failure = recognised.Failure!;
+                return failure with { Errors = new Dictionary<string, string[]> { [ReplyLetterField] = failure.Errors.SelectMany(e => e.Value).ToArray() } };
+            }
+            var file = recognised.Value![0];
+            if (!ReplyLetterKinds.Contains(file.Kind))
+            {
+                return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "答复函类型不支持", ReplyLetterField,
+                    "答复函应为 PDF、DOCX 或 JPG 文件（按文件内容识别）。");
+            }
+            return file;
         }
 
         /// <summary>Lets the engine say why an action is not permitted (role or state), changing nothing.</summary>
@@ -154,13 +207,31 @@ public static class PerformAction
 
         staff.MapPost("/actions/{action}", async (string trackingNumber, string action, HttpContext http, Handler handler, GetStaffComplaint.Handler view, CancellationToken ct) =>
             {
-                var fields = await ReadFieldsAsync(http, ct);
+                UploadedFile? letter = null;
+                Result<IReadOnlyDictionary<string, JsonElement>> fields;
+                if (ApiBody.IsMultipart(http.Request))
+                {
+                    // respond with its signed letter: the fields as form values, the file as replyLetter.
+                    var form = await ApiBody.ReadFormAsync(http, Attachment.MaxBytes + 256 * 1024, ct);
+                    if (!form.Succeeded)
+                    {
+                        return form.Failure!.ToProblem();
+                    }
+                    fields = Result<IReadOnlyDictionary<string, JsonElement>>.From(form.Value!
+                        .Where(f => !string.IsNullOrWhiteSpace(f.Value.ToString()))
+                        .ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value.ToString()), StringComparer.Ordinal));
+                    letter = form.Value!.Files.GetFile(ReplyLetterField) is { } file ? UploadedFile.From(file) : null;
+                }
+                else
+                {
+                    fields = await ReadFieldsAsync(http, ct);
+                }
                 if (!fields.Succeeded)
                 {
                     return fields.Failure!.ToProblem();
                 }
                 var ifMatch = http.Request.Headers.IfMatch.ToString();
-                var result = await handler.ForStaffAsync(http.User, trackingNumber, action, fields.Value!, ifMatch.Length == 0 ? null : ifMatch, ct);
+                var result = await handler.ForStaffAsync(http.User, trackingNumber, action, fields.Value!, ifMatch.Length == 0 ? null : ifMatch, ct, letter);
                 if (!result.Succeeded)
                 {
                     return result.Failure!.ToProblem();
@@ -171,14 +242,16 @@ public static class PerformAction
             })
             .WithName("PerformAction")
             .WithSummary("对反映执行办理操作（受理、交办、报告、审核等）")
-            .WithDescription("Send the action's fields as a JSON object. If-Match with the ETag of GET makes a stale action fail with 412.")
-            .Accepts<Dictionary<string, JsonElement>>("application/json")
+            .WithDescription("Send the action's fields as a JSON object. If-Match with the ETag of GET makes a stale action fail with 412. respond may instead be multipart/form-data (bearer clients): the fields as form values and the signed reply letter (PDF, DOCX or JPG, up to 10 MB, checked by content) as replyLetter; the complainant can download it once a supervisor approves.")
+            .Accepts<Dictionary<string, JsonElement>>("application/json", "multipart/form-data")
             .Produces<GetStaffComplaint.View>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         staff.MapGet("/actions", async (string trackingNumber, HttpContext http, GetStaffComplaint.Handler view, CancellationToken ct) =>
             {

@@ -54,3 +54,53 @@ public static class AttachmentUploads
         return inspected;
     }
 }
+
+/// <summary>
+/// Caps on a complaint's evidence as a whole (intake plus every supplement), so that a complainant — or
+/// whoever holds a code — cannot fill the disk one supplement at a time. Section <c>Attachments</c>.
+/// </summary>
+public sealed class AttachmentLimits
+{
+    public const string Section = "Attachments";
+
+    /// <summary>Files on one complaint, all supplements included (default 20).</summary>
+    public int MaxFilesPerComplaint { get; set; } = 20;
+
+    /// <summary>Bytes of evidence on one complaint, as uploaded (default 100 MB).</summary>
+    public long MaxBytesPerComplaint { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>What is left for a complaint that already holds <paramref name="files"/> files of <paramref name="bytes"/> bytes.</summary>
+    public (int Files, long Bytes) Remaining(int files, long bytes) =>
+        (Math.Max(0, MaxFilesPerComplaint - files), Math.Max(0, MaxBytesPerComplaint - bytes));
+
+    /// <summary>
+    /// 413 when <paramref name="uploads"/> would take the complaint over either cap. Checked on the declared
+    /// sizes before any content is read, so an upload over the cap is refused whole and nothing of it is stored.
+    /// </summary>
+    public RequestFailure? Check(IReadOnlyList<UploadedFile> uploads, int existingFiles, long existingBytes)
+    {
+        var present = uploads.Where(u => u.Length > 0).ToList();
+        if (present.Count == 0)
+        {
+            return null;
+        }
+        var (files, bytes) = Remaining(existingFiles, existingBytes);
+        if (present.Count > files || present.Sum(u => u.Length) > bytes)
+        {
+            return TooMuch(existingFiles, existingBytes);
+        }
+        return null;
+    }
+
+    /// <summary>The 413 of an upload over the per-complaint caps, saying what is left.</summary>
+    public RequestFailure TooMuch(int existingFiles, long existingBytes)
+    {
+        var (files, bytes) = Remaining(existingFiles, existingBytes);
+        return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "附件总量超出上限", AttachmentUploads.Field,
+            $"每件反映最多 {MaxFilesPerComplaint} 个附件、合计 {Megabytes(MaxBytesPerComplaint)} MB；"
+            + $"本件还可上传 {files} 个、{Megabytes(bytes)} MB。本次提交未保存，请减少附件后重试。");
+    }
+
+    private static string Megabytes(long bytes) =>
+        (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -24,7 +24,8 @@ public static class SubmitComplaint
     public const int MaxIdempotencyKeyLength = 100;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
-    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows, IMemoryCache cache)
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows, IMemoryCache cache,
+        Microsoft.Extensions.Options.IOptions<AttachmentLimits> limits)
     {
         private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
 
@@ -47,6 +48,11 @@ public static class SubmitComplaint
                 return RequestFailure.Invalid(errors);
             }
 
+            // The per-complaint caps hold from the start (an operator may set them below five files).
+            if (limits.Value.Check(command.Files, 0, 0) is { } tooMuch)
+            {
+                return tooMuch;
+            }
             var files = await AttachmentUploads.InspectAsync(command.Files, Attachment.MaxPerComplaint, ct);
             if (!files.Succeeded)
             {

@@ -8,6 +8,12 @@ public static class PagesRegistration
     public static IServiceCollection AddPingYiPages(this IServiceCollection services)
     {
         services.AddSingleton<TrackingSession>();
+        services.AddOptions<PingYi.Web.Features.Intake.AttachmentLimits>()
+            .BindConfiguration(PingYi.Web.Features.Intake.AttachmentLimits.Section)
+            .Validate(l => l.MaxFilesPerComplaint >= 1 && l.MaxBytesPerComplaint >= 1024 * 1024,
+                "Attachments:MaxFilesPerComplaint must be at least 1 and Attachments:MaxBytesPerComplaint at least 1 MB.")
+            .ValidateOnStart();
+        services.AddScoped<PingYi.Web.Features.Handling.ComplaintSeenLog>();
         return services;
     }
 

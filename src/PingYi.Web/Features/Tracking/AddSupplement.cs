@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
@@ -17,8 +18,35 @@ public static class AddSupplement
 
     public sealed record Request(string? Text);
 
-    public sealed class Handler(PingYiDbContext db, LookupComplaint.Handler lookup, TimeProvider time)
+    /// <summary>The multipart overhead allowed beyond the files themselves (the text, boundaries, headers).</summary>
+    public const long FormOverheadBytes = 1024 * 1024;
+
+    public sealed class Handler(PingYiDbContext db, LookupComplaint.Handler lookup, TimeProvider time, IOptions<AttachmentLimits> limits)
     {
+        /// <summary>
+        /// The most bytes a supplement's request body may have for complaint <paramref name="complaintId"/>: what the
+        /// per-complaint cap leaves (at most five files' worth) plus the form's overhead. Read before the body.
+        /// </summary>
+        public async Task<long> MaxBodyBytesAsync(long complaintId, CancellationToken ct)
+        {
+            var (files, bytes) = await EvidenceSoFarAsync(complaintId, ct);
+            var left = limits.Value.Remaining(files, bytes).Bytes;
+            return Math.Min(left, MaxFiles * Attachment.MaxBytes) + FormOverheadBytes;
+        }
+
+        private async Task<(int Files, long Bytes)> EvidenceSoFarAsync(long complaintId, CancellationToken ct)
+        {
+            var evidence = db.Attachments.Where(a => a.ComplaintId == complaintId && a.Purpose == AttachmentPurpose.Evidence);
+            return (await evidence.CountAsync(ct), await evidence.SumAsync(a => (long?)a.SizeBytes, ct) ?? 0);
+        }
+
+        /// <summary>The 413 for a body larger than <see cref="MaxBodyBytesAsync"/> allows.</summary>
+        public async Task<RequestFailure> TooMuchAsync(long complaintId, CancellationToken ct)
+        {
+            var (files, bytes) = await EvidenceSoFarAsync(complaintId, ct);
+            return limits.Value.TooMuch(files, bytes);
+        }
+
         /// <summary>Null when the number or code is wrong.</summary>
         public async Task<Result<bool>?> HandleAsync(Command command, CancellationToken ct)
         {
@@ -41,6 +69,12 @@ public static class AddSupplement
             {
                 return RequestFailure.Invalid(errors);
             }
+            // The per-complaint caps, on the declared sizes: over them, nothing is read, cleaned or stored.
+            var (existingFiles, existingBytes) = await EvidenceSoFarAsync(id.Value, ct);
+            if (limits.Value.Check(command.Files, existingFiles, existingBytes) is { } tooMuch)
+            {
+                return tooMuch;
+            }
             var files = await AttachmentUploads.InspectAsync(command.Files, MaxFiles, ct);
             if (!files.Succeeded)
             {
@@ -60,9 +94,18 @@ public static class AddSupplement
             }
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                // The complaint's version moves with the new event: of two supplements racing past the caps
+                // above, one saves and the other stops here, so together they cannot exceed them.
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "text", "该反映刚刚有其他更新，本次补充未保存，请重试。");
+            }
             // Neutral names continue the case's numbering: 证据3.jpg after two files with the complaint.
-            var numbered = await db.Attachments.CountAsync(a => a.ComplaintId == complaint.Id, ct);
+            var numbered = existingFiles;
             foreach (var file in files.Value!)
             {
                 db.Attachments.Add(new Attachment(complaint.Id, supplement.Id, ++numbered, file, now));
@@ -79,7 +122,7 @@ public static class AddSupplement
             {
                 // The code is checked before the body is read: without it nobody may make the server take in
                 // up to 50 MB of uploads. (The handler checks it again; a right code stays right.)
-                if (await lookup.AuthenticateAsync(trackingNumber, http.Request.Headers[LookupComplaint.AccessCodeHeader], ct) is null)
+                if (await lookup.AuthenticateAsync(trackingNumber, http.Request.Headers[LookupComplaint.AccessCodeHeader], ct) is not { } complaintId)
                 {
                     return LookupComplaint.NotFound().ToProblem();
                 }
@@ -87,7 +130,13 @@ public static class AddSupplement
                 IReadOnlyList<UploadedFile> files = [];
                 if (ApiBody.IsMultipart(http.Request))
                 {
-                    var form = await ApiBody.ReadFormAsync(http, MaxFiles * Attachment.MaxBytes + 1024 * 1024, ct);
+                    // A body that cannot fit in what the complaint's caps leave is refused before it is read.
+                    var maxBody = await handler.MaxBodyBytesAsync(complaintId, ct);
+                    if (http.Request.ContentLength > maxBody)
+                    {
+                        return (await handler.TooMuchAsync(complaintId, ct)).ToProblem();
+                    }
+                    var form = await ApiBody.ReadFormAsync(http, maxBody, ct);
                     if (!form.Succeeded)
                     {
                         return form.Failure!.ToProblem();
@@ -118,6 +167,8 @@ public static class AddSupplement
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimits.Lookup)
             .WithAccessCode();

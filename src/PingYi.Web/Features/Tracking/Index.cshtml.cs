@@ -15,8 +15,10 @@ namespace PingYi.Web.Features.Tracking;
 /// so a reload never posts twice and the code never appears in a URL.
 /// </summary>
 [EnableRateLimiting(RateLimits.Lookup)]
-[RequestFormLimits(MultipartBodyLengthLimit = AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
-[RequestSizeLimit(AddSupplement.MaxFiles * Attachment.MaxBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = AddSupplement.MaxFiles * Attachment.MaxBytes + AddSupplement.FormOverheadBytes)]
+// The body size is set per form by the gate once it has checked the code: after the form-limits filter (900),
+// before antiforgery (1000), which is the first to read the body.
+[TypeFilter<SupplementBodyGate>(Order = 950)]
 public sealed class IndexModel(
     LookupComplaint.Handler lookup, AddSupplement.Handler supplements, GiveFeedback.Handler feedback,
     WorkflowRuntime workflows, TrackingSession session, TimeProvider time) : PageModel
@@ -82,6 +84,10 @@ public sealed class IndexModel(
         TrackingNumber = remembered.TrackingNumber;
         Code = remembered.AccessCode;
         SupplementAdded = TempData[SupplementAddedKey] is true;
+        if (TempData[SupplementBodyGate.RefusedKey] is string refused)
+        {
+            SupplementErrors = new Dictionary<string, string[]> { [AttachmentUploads.Field] = [refused] };
+        }
         if (TempData[FeedbackGivenKey] is string given && Satisfactions.Codes.TryParse(given, out var s))
         {
             FeedbackGiven = s;
@@ -110,6 +116,18 @@ public sealed class IndexModel(
         }
         session.Remember(HttpContext, Complaint!.TrackingNumber, Code!);
         return RedirectToPage();
+    }
+
+    /// <summary>下载答复函: the unit's signed letter for the case this device opened, once its response is approved.</summary>
+    public async Task<IActionResult> OnGetReplyLetterAsync(CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "private, no-store";
+        if (session.Read(HttpContext) is not { } remembered
+            || await lookup.ReplyLetterAsync(remembered.TrackingNumber, remembered.AccessCode, ct) is not { } file)
+        {
+            return RedirectToPage();
+        }
+        return File(file.Content, file.ContentType, LookupComplaint.ReplyLetterDownloadName(remembered.TrackingNumber, file.FileName));
     }
 
     /// <summary>"查询其他反映": forget the case on this device.</summary>

@@ -31,6 +31,9 @@ public static class LookupComplaint
         /// <summary>The names of the files they attached (with the complaint and with supplements).</summary>
         public IReadOnlyList<string> AttachmentNames { get; init; } = [];
 
+        /// <summary>The name of the unit's signed reply letter (答复函) with the approved response, when it came with one.</summary>
+        public string? ReplyLetterName { get; init; }
+
         /// <summary>The deadline of the current step (accepting, handling), when there is one.</summary>
         public DateTime? DueAtUtc { get; init; }
 
@@ -68,10 +71,12 @@ public static class LookupComplaint
                 .Select(e => new { e.AtUtc, e.Action, e.PublicNote })
                 .ToListAsync(ct);
             var files = await db.Attachments.AsNoTracking()
-                .Where(a => a.ComplaintId == id)
+                .Where(a => a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
                 .OrderBy(a => a.UploadedAtUtc).ThenBy(a => a.Id)
                 .Select(a => a.FileName)
                 .ToListAsync(ct);
+            var approved = head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null;
+            var letter = approved ? await ApprovedReplyLetter(id.Value).Select(a => a.FileName).FirstOrDefaultAsync(ct) : null;
             return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
                 events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList(),
                 // The reply is published once a supervisor approves it; a reopened case is being handled again.
@@ -81,10 +86,44 @@ public static class LookupComplaint
             {
                 Description = head.Description,
                 AttachmentNames = files,
+                ReplyLetterName = letter,
                 DueAtUtc = head.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned ? head.DueAtUtc : null,
                 // While a rating is awaited the next timer is the end of the feedback window.
                 FeedbackDueAtUtc = head.Status == ComplaintStatus.AwaitingFeedback && head.Satisfaction is null ? head.NextTimerAtUtc : null,
             };
+        }
+
+        /// <summary>
+        /// The reply letter the complainant may download: the one sent with the latest response, once a supervisor
+        /// approved it (a response sent back, or a reopened case, shows none until the next approval).
+        /// </summary>
+        public async Task<ReplyLetterFile?> ReplyLetterAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
+        {
+            if (await AuthenticateAsync(trackingNumber, accessCode, ct) is not { } id)
+            {
+                return null;
+            }
+            var approved = await db.Complaints.AsNoTracking()
+                .AnyAsync(c => c.Id == id && (c.Status == ComplaintStatus.AwaitingFeedback || c.Status == ComplaintStatus.Closed) && c.ApprovedAtUtc != null, ct);
+            if (!approved)
+            {
+                return null;
+            }
+            return await ApprovedReplyLetter(id)
+                .Select(a => new ReplyLetterFile(a.FileName, a.ContentType, a.Content))
+                .FirstOrDefaultAsync(ct);
+        }
+
+        private IQueryable<Attachment> ApprovedReplyLetter(long complaintId)
+        {
+            var latestResponse = db.ComplaintEvents
+                .Where(e => e.ComplaintId == complaintId && e.Action == Handling.PerformAction.RespondAction)
+                .OrderByDescending(e => e.AtUtc).ThenByDescending(e => e.Id)
+                .Select(e => (long?)e.Id)
+                .Take(1);
+            return db.Attachments.AsNoTracking()
+                .Where(a => a.ComplaintId == complaintId && a.Purpose == AttachmentPurpose.ReplyLetter && latestResponse.Contains(a.EventId))
+                .OrderByDescending(a => a.Id);
         }
 
         /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
@@ -108,9 +147,11 @@ public static class LookupComplaint
         }
     }
 
+    public sealed record ReplyLetterFile(string FileName, string ContentType, byte[] Content);
+
     public sealed record Response(
         string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt,
-        IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback);
+        IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback, string? ReplyLetter = null);
 
     public sealed record UnitRef(string Code, string Name);
 
@@ -127,7 +168,8 @@ public static class LookupComplaint
         v.Timeline.Select(t => new TimelineItem(t.At, t.Action, t.ActionLabel, t.Note)).ToList(),
         v.PublicReply,
         v.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
-        v.CanGiveFeedback);
+        v.CanGiveFeedback,
+        v.ReplyLetterName);
 
     public const string AccessCodeHeader = "X-Access-Code";
 
@@ -162,5 +204,31 @@ public static class LookupComplaint
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup)
             .WithAccessCode();
+
+        api.MapGet("/complaints/{trackingNumber}/reply-letter", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var file = await handler.ReplyLetterAsync(trackingNumber, http.Request.Headers[AccessCodeHeader], ct);
+                if (file is null)
+                {
+                    // Unknown number, wrong code, not yet approved, no letter: the same answer.
+                    return NotFound().ToProblem();
+                }
+                http.Response.Headers.CacheControl = "private, no-store";
+                return Results.File(file.Content, file.ContentType, ReplyLetterDownloadName(trackingNumber, file.FileName));
+            })
+            .WithName("DownloadReplyLetter")
+            .WithSummary("下载单位答复函（受理编号 + 查询码）")
+            .WithDescription("The unit's signed reply letter, once a supervisor approved the response it came with. Sent as an attachment; 404 as for a wrong code when there is none.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimits.Lookup)
+            .WithAccessCode();
     }
+
+    /// <summary>答复函-ZTC-2026-000001.pdf: the case's number in the name, so a saved letter says what it answers.</summary>
+    public static string ReplyLetterDownloadName(string trackingNumber, string fileName) =>
+        TrackingNumber.TryNormalize(trackingNumber, out var number)
+            ? $"{Path.GetFileNameWithoutExtension(fileName)}-{number}{Path.GetExtension(fileName)}"
+            : fileName;
 }

@@ -18,6 +18,9 @@ namespace PingYi.Web.Features.Staff.Complaints;
 /// Loading goes through <see cref="ComplaintAccess"/> and actions through <see cref="PerformAction.Handler"/>,
 /// so the page and the API authorize and decide exactly alike; another unit's handler gets 404.
 /// </summary>
+// The respond form may carry a signed reply letter; every other form is a few fields.
+[RequestFormLimits(MultipartBodyLengthLimit = Attachment.MaxBytes + 1024 * 1024)]
+[RequestSizeLimit(Attachment.MaxBytes + 1024 * 1024)]
 public sealed class DetailModel(
     ComplaintAccess access,
     GetStaffComplaint.Handler views,
@@ -25,8 +28,11 @@ public sealed class DetailModel(
     ViewComplainant.Handler complainants,
     ListUnits.Handler units,
     WorkflowRuntime workflows,
-    PingYiDbContext db) : PageModel
+    PingYiDbContext db,
+    ComplaintSeenLog seen) : PageModel
 {
+    private long SeenComplaintId { get; set; }
+
     public const string StaleMessage = "该反映已被他人处理，请刷新。本页已更新为最新情况，您填写的内容已保留，请核对后再提交。";
 
     /// <summary>The action whose form was posted.</summary>
@@ -44,6 +50,10 @@ public sealed class DetailModel(
     /// <summary>The posted form's fields, by field name (<c>Fields[findings]</c>).</summary>
     [BindProperty]
     public Dictionary<string, string?> Fields { get; set; } = [];
+
+    /// <summary>The signed reply letter (答复函) sent with 办理情况报告.</summary>
+    [BindProperty]
+    public IFormFile? ReplyLetter { get; set; }
 
     public GetStaffComplaint.View? Complaint { get; private set; }
 
@@ -72,6 +82,8 @@ public sealed class DetailModel(
         {
             return Page();
         }
+        // Opening the page is looking at the case: the list's 新补充 flag clears for this user.
+        await seen.MarkAsync(User, SeenComplaintId, ct);
         if (done is not null)
         {
             DoneLabel = Complaint!.Timeline.LastOrDefault(t => t.Action == done)?.ActionLabel;
@@ -94,7 +106,8 @@ public sealed class DetailModel(
         var fields = Fields.Where(f => !string.IsNullOrWhiteSpace(f.Value))
             .ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value), StringComparer.Ordinal);
         // Always compare: a form without its ETag is treated as stale rather than applied blindly.
-        var result = await perform.ForStaffAsync(User, trackingNumber, action, fields, ETag ?? string.Empty, ct);
+        var result = await perform.ForStaffAsync(User, trackingNumber, action, fields, ETag ?? string.Empty, ct,
+            ReplyLetter is { Length: > 0 } letter ? Intake.UploadedFile.From(letter) : null);
         if (!result.Succeeded)
         {
             return await FailAsync(trackingNumber, result.Failure!, ct);
@@ -179,6 +192,7 @@ public sealed class DetailModel(
             return false;
         }
         var complaint = loaded.Value!;
+        SeenComplaintId = complaint.Id;
         Complaint = await views.BuildAsync(User, complaint, ct);
         CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
         if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
@@ -205,12 +219,13 @@ public sealed class DetailModel(
     /// <summary>Where a message of the failed form points: its field, or the form itself.</summary>
     public string AnchorFor(string action, string field) =>
         field == "confirm" ? $"{action}-confirm"
+        : field == PerformAction.ReplyLetterField ? $"{action}-{field}"
         : Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.Any(f => f.Name == field) == true ? $"{action}-{field}"
         : $"action-{action}";
 
     public IEnumerable<string> FormErrors(string action) =>
         FailedAction == action
-            ? Errors.Where(e => e.Key != "confirm" && (e.Key.Length == 0 || Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.All(f => f.Name != e.Key) != false))
+            ? Errors.Where(e => e.Key != "confirm" && e.Key != PerformAction.ReplyLetterField && (e.Key.Length == 0 || Complaint?.Actions.FirstOrDefault(a => a.Action == action)?.Fields.All(f => f.Name != e.Key) != false))
                 .SelectMany(e => e.Value)
             : [];
 

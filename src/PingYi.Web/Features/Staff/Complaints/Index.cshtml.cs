@@ -42,6 +42,17 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     [BindProperty(SupportsGet = true)]
     public string? Cursor { get; set; }
 
+    /// <summary>submitted (default), due or escalation: sorted on the server, so paging keeps the order.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    /// <summary>asc or desc (empty: the sort's natural direction).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Dir { get; set; }
+
+    /// <summary>Supervisors see whether a case is named; a unit's handler must not learn even that.</summary>
+    public bool ShowsNamed => User.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
+
     public ListComplaints.Page? Results { get; private set; }
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
@@ -62,7 +73,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
             Units = await units.HandleAsync(null, ct, includeRetired: true);
         }
         var result = await list.HandleAsync(User, new ListComplaints.Query(
-            Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, Limit: null, Cursor), ct);
+            Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, Limit: null, Cursor, Sort, Dir), ct);
         if (result.Succeeded)
         {
             Results = result.Value;
@@ -87,7 +98,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         do
         {
             var result = await list.HandleAsync(User, new ListComplaints.Query(
-                Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, ListComplaints.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), cursor), ct);
+                Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, ListComplaints.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), cursor, Sort, Dir), ct);
             if (!result.Succeeded)
             {
                 // The filters are wrong: show the list page with its messages.
@@ -107,7 +118,13 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
                     ["期限"] = r.DueAt is { } due && r.Status is "submitted" or "assigned" ? ChinaTime.FormatDeadline(due) : "",
                     ["剩余/超期工作日"] = DaysText(r, now),
                     ["待审批申请"] = r.PendingRequest switch { "return" => "申请退回", "extension" => "申请延期", _ => "" },
+                    ["升级级别"] = r.EscalationLevel,
+                    ["新补充"] = r.NewSupplement ? "是" : "",
                 });
+                if (r.Anonymous is { } anonymous)
+                {
+                    rows[^1]["实名/匿名"] = anonymous ? "匿名" : "实名";
+                }
             }
             cursor = result.Value.NextCursor;
         }
@@ -139,8 +156,38 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
 
     public IEnumerable<IGrouping<UnitCategory, ListUnits.Item>> UnitGroups => Units.GroupBy(u => u.Category);
 
-    /// <summary>This list's URL with the same filters and another cursor (null: the first page).</summary>
-    public string PageLink(string? cursor)
+    /// <summary>The sort in force (the default when none or an unknown one was asked for).</summary>
+    public string CurrentSort => Sort?.Trim().ToLowerInvariant() is { } s && ListComplaints.Sorts.All.Contains(s) ? s : ListComplaints.Sorts.Submitted;
+
+    /// <summary>Whether the list is in ascending order now (due sorts ascending by default, the others descending).</summary>
+    public bool CurrentAscending => Dir?.Trim().ToLowerInvariant() switch
+    {
+        "asc" => true,
+        "desc" => false,
+        _ => CurrentSort == ListComplaints.Sorts.Due,
+    };
+
+    /// <summary>The aria-sort of a sortable column header: ascending, descending, or none for the others.</summary>
+    public string AriaSort(string sort) => CurrentSort != sort ? "none" : CurrentAscending ? "ascending" : "descending";
+
+    /// <summary>The first page sorted by <paramref name="sort"/>: the other direction when it is the current sort.</summary>
+    public string SortLink(string sort)
+    {
+        var ascending = CurrentSort == sort ? !CurrentAscending : sort == ListComplaints.Sorts.Due;
+        return PageLink(null, sort, ascending ? "asc" : "desc");
+    }
+
+    /// <summary>What activating the sort button of <paramref name="sort"/> does, for screen readers.</summary>
+    public string SortHint(string sort)
+    {
+        var ascending = CurrentSort == sort ? !CurrentAscending : sort == ListComplaints.Sorts.Due;
+        return ascending ? "，点击按升序排列" : "，点击按降序排列";
+    }
+
+    /// <summary>This list's URL with the same filters and sort and another cursor (null: the first page).</summary>
+    public string PageLink(string? cursor) => PageLink(cursor, Sort, Dir);
+
+    private string PageLink(string? cursor, string? sort, string? dir)
     {
         var query = new List<KeyValuePair<string, string?>>();
         void Add(string name, string? value)
@@ -157,6 +204,8 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         Add("from", From);
         Add("to", To);
         Add("q", Q);
+        Add("sort", sort);
+        Add("dir", dir);
         Add("cursor", cursor);
         return "/staff/complaints" + QueryString.Create(query).ToUriComponent();
     }

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PingYi.Data.Identity;
+using PingYi.Domain.Complaints;
+
+namespace PingYi.Data.Configurations;
+
+internal sealed class ComplaintSeenConfiguration : IEntityTypeConfiguration<ComplaintSeen>
+{
+    public void Configure(EntityTypeBuilder<ComplaintSeen> b)
+    {
+        // The list asks "has this user seen complaint X since …": the key is that lookup.
+        b.HasKey(s => new { s.UserId, s.ComplaintId });
+        b.Property(s => s.UserId).HasMaxLength(450);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
