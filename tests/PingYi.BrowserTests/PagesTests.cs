@@ -253,8 +253,18 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
         {
             await Expect(table).ToBeVisibleAsync();
             await Expect(cards).ToBeHiddenAsync();
-            await Expect(table.Locator("thead th")).ToHaveTextAsync(["受理编号", "标题", "被反映单位", "状态", "提交", "期限", "剩余/超期"]);
+            // Sortable headers carry a hidden hint of what a tap does after their label; a supervisor also sees
+            // 实名/匿名 (a unit handler never does).
+            await Expect(table.Locator("thead th")).ToHaveTextAsync([
+                new Regex("^受理编号$"), new Regex("^标题$"), new Regex("^被反映单位$"), new Regex("^状态$"), new Regex("^提交"),
+                new Regex("^期限"), new Regex("^剩余/超期$"), new Regex("^升级"), new Regex("^实名/匿名$"), new Regex("^新补充$"),
+            ]);
             await Expect(table.Locator("tr", new() { HasText = number })).ToContainTextAsync(new Regex(@"剩余 \d+ 个工作日"));
+            // Sorting is a new GET on the server: the 期限 header becomes the sorted one, the others are not.
+            await page.Locator("#sort-due").ClickAsync();
+            await Expect(page.Locator("th:has(#sort-due)")).ToHaveAttributeAsync("aria-sort", "ascending");
+            await Expect(page.Locator("th:has(#sort-submitted)")).ToHaveAttributeAsync("aria-sort", "none");
+            await Expect(table.Locator("tr", new() { HasText = number })).ToBeVisibleAsync();
         }
         else
         {
