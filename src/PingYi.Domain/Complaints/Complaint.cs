@@ -687,6 +687,18 @@ public sealed class Complaint
         return moved;
     }
 
+    /// <summary>
+    /// The deadline an action on the timeline starts, or null if it starts none: the rule both replays of the
+    /// timeline (the recount after a calendar upload and the handling-record backfill) read it by.
+    /// </summary>
+    private DateTime? DeadlineStartedBy(string action, DateTime atUtc, WorkflowDeadlines deadlines, WorkingDayCalendar calendar) => action switch
+    {
+        ComplaintActions.Submit or "approve-return" => calendar.DeadlineUtc(atUtc, deadlines.AcceptWorkingDays),
+        "assign" or "transfer" or "reopen" => calendar.DeadlineUtc(atUtc, deadlines.HandleWorkingDays(Category)),
+        "send-back" => calendar.DeadlineUtc(atUtc, deadlines.ReworkWorkingDays),
+        _ => null,
+    };
+
     private bool RecountCaseDeadline(WorkflowContext workflow, int year, DateTime nowUtc)
     {
         if (Status is not (ComplaintStatus.Submitted or ComplaintStatus.Assigned) || DueAtUtc is not { } before)
@@ -699,20 +711,9 @@ public sealed class Complaint
         int? requestedDays = null;
         foreach (var e in _events.OrderBy(e => e.AtUtc).ThenBy(e => e.Id))
         {
+            due = DeadlineStartedBy(e.Action, e.AtUtc, deadlines, calendar) ?? due;
             switch (e.Action)
             {
-                case ComplaintActions.Submit:
-                case "approve-return":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.AcceptWorkingDays);
-                    break;
-                case "assign":
-                case "transfer":
-                case "reopen":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
-                    break;
-                case "send-back":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
-                    break;
                 case "request-extension":
                     requestedDays = IntField(e.Data, "workingDays");
                     break;
@@ -846,22 +847,12 @@ public sealed class Complaint
             Satisfaction? satisfaction = null;
             bool? answeredInTime = null;
             int? days = null;
+            due = DeadlineStartedBy(e.Action, e.AtUtc, deadlines, calendar) ?? due;
             switch (e.Action)
             {
-                case ComplaintActions.Submit:
-                case "approve-return":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.AcceptWorkingDays);
-                    break;
                 case "assign":
                 case "transfer":
                     unitId = TextField(e.Data, "unitCode") is { } code && unitIdOf(code) is { } id ? id : unitId;
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
-                    break;
-                case "reopen":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.HandleWorkingDays(Category));
-                    break;
-                case "send-back":
-                    due = calendar.DeadlineUtc(e.AtUtc, deadlines.ReworkWorkingDays);
                     break;
                 case "request-extension":
                     requestedDays = IntField(e.Data, "workingDays");
