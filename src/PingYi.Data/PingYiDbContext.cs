@@ -65,6 +65,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<SecurityPolicy> SecurityPolicies => Set<SecurityPolicy>();
 
+    public DbSet<CompletedDataStep> CompletedDataSteps => Set<CompletedDataStep>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -27,3 +27,17 @@ public sealed class IdempotencyRecord
 
     public DateTime ExpiresAtUtc { get; set; }
 }
+
+/// <summary>
+/// A one-time data step that has run to completion on this database (e.g. the handling-record backfill), so
+/// that later start-ups skip it instead of searching the data again for work that cannot reappear.
+/// </summary>
+public sealed class CompletedDataStep
+{
+    public string Name { get; set; } = string.Empty;
+
+    public DateTime CompletedAtUtc { get; set; }
+
+    /// <summary>How many rows the step changed when it ran (for the operator's curiosity; nothing reads it).</summary>
+    public int Rows { get; set; }
+}

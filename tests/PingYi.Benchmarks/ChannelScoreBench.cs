@@ -31,7 +31,7 @@ public static class ChannelScoreBench
     private static readonly DateTime Cutoff = new(2026, 12, 20, 16, 0, 0, DateTimeKind.Utc);
 
     /// <summary>The channel facts as plain SQL: the same filters and conditional counts as the app's query, no ORM, no calendar.</summary>
-    private const string RawGroupBy = """
+    internal const string RawGroupBy = """
         SELECT "UnitId",
                count(*) FILTER (WHERE "Attempt" = 1),
                count(*) FILTER (WHERE "StoppedAtUtc" <= $3),
@@ -200,12 +200,15 @@ public static class ChannelScoreBench
         Console.WriteLine($"load average at the end:             {LoadAverage()}");
     }
 
-    private static async Task<List<long[]>> RawAsync(NpgsqlDataSource data)
+    private static Task<List<long[]>> RawAsync(NpgsqlDataSource data) => RawAsync(data, PeriodStart, PeriodEnd, Cutoff);
+
+    /// <summary>The raw GROUP BY over the rows assigned in [from, to) and started by the cut-off.</summary>
+    internal static async Task<List<long[]>> RawAsync(NpgsqlDataSource data, DateTime from, DateTime to, DateTime cutoff)
     {
         await using var cmd = data.CreateCommand(RawGroupBy);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = PeriodStart, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = PeriodEnd, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = Cutoff, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await using var reader = await cmd.ExecuteReaderAsync();
         var list = new List<long[]>();
         while (await reader.ReadAsync())
@@ -226,12 +229,17 @@ public static class ChannelScoreBench
     /// and the rest still open at the cut-off; 12 % sent back once (a second attempt), 80 % of answers approved with a
     /// rating, 60 % of those rated by the complainant, 3 % reopened, 2 % with a rejected return request.
     /// </summary>
-    private static async Task<(long Complaints, long Records)> LoadAsync(NpgsqlDataSource data, IReadOnlyList<int> unitIds, int rowCount)
+    /// <remarks>With <paramref name="complaintCount"/>, exactly that many complaints (and about 12 % more rows) instead of <paramref name="rowCount"/> rows.</remarks>
+    internal static async Task<(long Complaints, long Records)> LoadAsync(NpgsqlDataSource data, IReadOnlyList<int> unitIds, int rowCount, int? complaintCount = null)
     {
         var random = new Random(42);
         var plan = new List<(int Unit, DateTime AssignedAt, bool SentBack)>();
         var total = 0;
-        while (total < rowCount)
+        if (complaintCount is not null)
+        {
+            rowCount = int.MaxValue;
+        }
+        while (complaintCount is { } n ? plan.Count < n : total < rowCount)
         {
             var sentBack = random.NextDouble() < 0.12 && total + 2 <= rowCount;
             var assigned = PeriodStart.AddMinutes(random.Next(0, (int)(PeriodEnd - PeriodStart).TotalMinutes + 20 * 24 * 60));
@@ -386,13 +394,13 @@ public static class ChannelScoreBench
         }
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -404,7 +412,7 @@ public static class ChannelScoreBench
         throw new InvalidOperationException("workflows/ not found above " + AppContext.BaseDirectory);
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg")
+    internal static string LoadAverage() => File.Exists("/proc/loadavg")
         ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))
         : "n/a";
 }

@@ -307,6 +307,23 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("ComplaintSeen");
                 });
 
+            modelBuilder.Entity("PingYi.Data.CompletedDataStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CompletedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("CompletedDataSteps");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -900,6 +917,9 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("ComplaintId", "Round", "Attempt")
                         .IsUnique();
+
+                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc")
+                        .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);
                 });

@@ -291,6 +291,23 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("ComplaintSeen");
                 });
 
+            modelBuilder.Entity("PingYi.Data.CompletedDataStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CompletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("CompletedDataSteps");
+                });
+
             modelBuilder.Entity("PingYi.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -874,6 +891,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ComplaintId", "Round", "Attempt")
                         .IsUnique();
+
+                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc")
+                        .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);
                 });

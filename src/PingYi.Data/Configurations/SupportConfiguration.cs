@@ -26,6 +26,15 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class CompletedDataStepConfiguration : IEntityTypeConfiguration<CompletedDataStep>
+{
+    public void Configure(EntityTypeBuilder<CompletedDataStep> b)
+    {
+        b.HasKey(s => s.Name);
+        b.Property(s => s.Name).HasMaxLength(100);
+    }
+}
+
 internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUser>
 {
     public void Configure(EntityTypeBuilder<StaffUser> b)

@@ -161,6 +161,28 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         var open = Assert.Single(await channel.CasesAsync(round, Cutoff, "wjw", CancellationToken.None));
         Assert.Equal((returned.Number, Due, (DateTime?)null, 5, true, true), (open.TrackingNumber, open.DueAtUtc!.Value, open.RespondedAtUtc, open.WorkingDaysLate, open.Overdue, open.ReturnRejected));
 
+        // The overdue chart reads every unit's overdue rounds in one query; its weekly points must be what the
+        // per-unit case lines (the explanation's own reading of the record) say for each moment.
+        var reports = scope.ServiceProvider.GetRequiredService<ScoringReports>();
+        var activeCodes = await db.Units.AsNoTracking().Where(u => u.Active).Select(u => u.Code).ToListAsync();
+        var allLines = new List<ChannelCaseLine>();
+        foreach (var unitCode in activeCodes)
+        {
+            allLines.AddRange(await channel.CasesAsync(round, Cutoff, unitCode, CancellationToken.None));
+        }
+        var points = await reports.OverdueSeriesAsync(round, Cutoff, CancellationToken.None);
+        Assert.Equal(new DateOnly(2026, 8, 17), points[0].Day);
+        Assert.Equal(new DateOnly(2026, 12, 23), points[^1].Day);
+        foreach (var point in points)
+        {
+            var at = point.Day == points[^1].Day ? Cutoff : Domain.Common.ChinaTime.StartOfDayUtc(point.Day.AddDays(1));
+            Assert.Equal((point.Day, allLines.Count(l => l.AssignedAtUtc <= at && l.DueAtUtc is { } d && d < at && (l.RespondedAtUtc is null || l.RespondedAtUtc > d && l.RespondedAtUtc > at))),
+                (point.Day, point.Overdue));
+        }
+        // At the cut-off at least 卫健委's unanswered case and 自然资源厅's transferred one count as overdue.
+        Assert.True(points[^1].Overdue >= 2);
+        Assert.Contains(allLines, l => l.TrackingNumber == returned.Number && l.Overdue);
+
         // An earlier cut-off sees only what had happened by then: on Tue 12-01 08:00 China time 教育厅 had not answered
         // (it did at 10:00) and 交通运输厅's answer was not yet approved.
         var early = await channel.ForRoundAsync(round, Utc("2026-12-01T00:00:00Z"), CancellationToken.None);
@@ -194,13 +216,29 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         var live = await Rows();
         Assert.Equal(3, live.Count);
 
-        // As if handled before the record existed: the rows are gone, the timeline is there.
+        // The app's start-up ran the backfill and recorded that it completed.
+        Task<bool> Completed() => db.CompletedDataSteps.AsNoTracking().AnyAsync(s => s.Name == HandlingRecordBackfill.StepName);
+        Assert.True(await Completed());
+
+        // As if handled before the record existed: the rows are gone, the timeline is there, the backfill never ran.
         await db.HandlingRecords.Where(r => r.ComplaintId == id).ExecuteDeleteAsync();
+        await db.CompletedDataSteps.Where(s => s.Name == HandlingRecordBackfill.StepName).ExecuteDeleteAsync();
         Assert.Empty(await Rows());
         Assert.True(await HandlingRecordBackfill.RunAsync(scope.ServiceProvider, NullLogger.Instance) >= 1);
         Assert.Equal(live, await Rows());
+        Assert.True(await Completed());
+
+        // A second start-up does not search the complaints again: even with the rows gone once more, it finds its
+        // record of the completed run and does nothing (a rescan would rebuild them).
+        await db.HandlingRecords.Where(r => r.ComplaintId == id).ExecuteDeleteAsync();
         Assert.Equal(0, await HandlingRecordBackfill.RunAsync(scope.ServiceProvider, NullLogger.Instance));
+        Assert.Empty(await Rows());
+
+        // Without the record of completion it runs (and completes) again, idempotently.
+        await db.CompletedDataSteps.Where(s => s.Name == HandlingRecordBackfill.StepName).ExecuteDeleteAsync();
+        Assert.True(await HandlingRecordBackfill.RunAsync(scope.ServiceProvider, NullLogger.Instance) >= 1);
         Assert.Equal(live, await Rows());
+        Assert.Equal(0, await HandlingRecordBackfill.RunAsync(scope.ServiceProvider, NullLogger.Instance));
     }
 
     private static void AssertFacts(ChannelUnitScore s, int rounds, int responses, int onTime, int overdue, int days, int sendBacks, double? quality,

@@ -1,10 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
+using PingYi.Data;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Scoring;
 using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
@@ -66,6 +72,39 @@ public abstract partial class ScoringTests(AppFixture fixture)
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return browser;
+    }
+
+    /// <summary>Passes every call to the app's channel score and counts the whole-round computations.</summary>
+    private sealed class CountingChannelScores(IChannelScores inner) : IChannelScores
+    {
+        public int Rounds { get; private set; }
+
+        public Task<IReadOnlyDictionary<string, ChannelUnitScore>> ForRoundAsync(PingYi.Domain.Evaluation.EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken ct)
+        {
+            Rounds++;
+            return inner.ForRoundAsync(round, cutoffUtc, ct);
+        }
+
+        public Task<IReadOnlyList<ChannelCaseLine>> CasesAsync(PingYi.Domain.Evaluation.EvaluationRoundDefinition round, DateTime cutoffUtc, string unitCode, CancellationToken ct) =>
+            inner.CasesAsync(round, cutoffUtc, unitCode, ct);
+
+        public Task<IReadOnlyList<ChannelOverdueSpan>> OverdueSpansAsync(PingYi.Domain.Evaluation.EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken ct) =>
+            inner.OverdueSpansAsync(round, cutoffUtc, ct);
+    }
+
+    /// <summary>The breakdown handler over the app's own services and database, as a Supervisor, with the round computations counted.</summary>
+    private async Task<(GetBreakdown.Breakdown Breakdown, int Computations)> BreakdownCountedAsync(int year, string unitCode)
+    {
+        using var scope = fixture.App.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<PingYiDbContext>();
+        var channel = new CountingChannelScores(services.GetRequiredService<IChannelScores>());
+        var handler = new GetBreakdown.Handler(db, services.GetRequiredService<Rounds>(), new ScoringResults(db, channel, services.GetRequiredService<TimeProvider>()),
+            channel, services.GetRequiredService<IAuthorizationService>());
+        var supervisor = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, "Supervisor")], "test"));
+        var result = await handler.HandleAsync(year, unitCode, supervisor, CancellationToken.None);
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+        return (result.Value!, channel.Rounds);
     }
 
     [Fact]
@@ -226,6 +265,15 @@ public abstract partial class ScoringTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Anonymous.GetAsync("/results/2020")).StatusCode);
         // A handler still sees only their own unit's breakdown.
         await ExpectProblemAsync(await _api.GetAsync(Handler("xcb"), "/api/v1/evaluations/2026/units/tzb/breakdown"), HttpStatusCode.Forbidden);
+
+        // The breakdown of an approved round: the snapshot's rank in the category tzb had when it was approved, and
+        // the round computed once (for the difference and today's inputs), not once for each.
+        var (frozenBreakdown, computations) = await BreakdownCountedAsync(2026, "tzb");
+        Assert.Equal(1, computations);
+        Assert.True(frozenBreakdown.Approved);
+        Assert.Equal((tzb["rank"]!.GetValue<int>(), tzb["score"]!.GetValue<double>()), (frozenBreakdown.Result.Rank, frozenBreakdown.Result.Score));
+        Assert.Equal("party-mass", frozenBreakdown.Category);
+        Assert.Equal(partyMass.Count, frozenBreakdown.CategorySize);
     }
 
     [Fact]
@@ -266,6 +314,13 @@ public abstract partial class ScoringTests(AppFixture fixture)
         Assert.Equal("/staff/scoring/2020/units/sky", redirect.Headers.Location!.ToString());
         // A supervisor reads every unit's.
         await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/units/sky/breakdown"), HttpStatusCode.OK);
+
+        // One computation of the round per request, and the same result as the rankings.
+        var (counted, computations) = await BreakdownCountedAsync(2020, "sky");
+        Assert.Equal(1, computations);
+        var ranked = UnitOf(await RankingsAsync(), "sky");
+        Assert.Equal((ranked["rank"]!.GetValue<int>(), ranked["score"]!.GetValue<double>()), (counted.Result.Rank, counted.Result.Score));
+        Assert.Equal(99.5, counted.Sources.Single(x => x.Source == "inspectors").Score);
     }
 
     [Fact]

@@ -16,7 +16,17 @@ public interface IChannelScores
     /// <summary>The handling rounds counted for one unit, as the explanation shows them.</summary>
     Task<IReadOnlyList<ChannelCaseLine>> CasesAsync(
         EvaluationRoundDefinition round, DateTime cutoffUtc, string unitCode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The handling rounds of every active unit that were overdue at some moment up to the cut-off (deadline passed
+    /// before it, not answered by the deadline), in one query for the whole round: the overdue chart reads them.
+    /// </summary>
+    Task<IReadOnlyList<ChannelOverdueSpan>> OverdueSpansAsync(
+        EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken cancellationToken);
 }
+
+/// <summary>A handling round overdue from <see cref="DueAtUtc"/> until <see cref="RespondedAtUtc"/> (null: still unanswered at the cut-off).</summary>
+public sealed record ChannelOverdueSpan(DateTime AssignedAtUtc, DateTime DueAtUtc, DateTime? RespondedAtUtc);
 
 /// <summary>The inputs of one unit's channel score, counted over its handling rounds in the round.</summary>
 public sealed record ChannelFacts(

@@ -14,8 +14,8 @@ namespace PingYi.Web.Features.Scoring;
 /// its <see cref="HandlingRecord.AssignedAtUtc"/> (China dates), provided its deadline had started by the cut-off,
 /// and only with what had happened by the cut-off: every fact is filtered by its own time. All units' counts come
 /// from one GROUP BY over the round's rows; the working days of deadlines still running past the cut-off need the
-/// working-day calendar, so a second set-based query returns them grouped by (unit, deadline) and they are counted
-/// here. The formula itself is <see cref="ChannelScoreCalculator"/>.
+/// working-day calendar, so two more set-based queries, each one range of an index holding every column they read
+/// (IX_HandlingRecords_Running), return them grouped by (unit, deadline) and they are counted here. The formula itself is <see cref="ChannelScoreCalculator"/>.
 /// </summary>
 public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime workflows) : IChannelScores
 {
@@ -101,12 +101,18 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             })
             .ToListAsync(ct);
 
-        // Deadlines still running past the cut-off: how many working days overdue at the cut-off, per distinct deadline.
-        var running = await rows
-            .Where(r => (r.StoppedAtUtc == null || r.StoppedAtUtc > c) && r.DueAtUtc <= c)
+        // Deadlines still running past the cut-off: how many working days overdue at the cut-off, per distinct
+        // deadline. Two queries, not one with an OR: "not stopped" and "stopped after the cut-off" are each one
+        // range of IX_HandlingRecords_Running, read without touching the table (an OR would scan the round again).
+        var overdueAtCutoff = rows.Where(r => r.DueAtUtc <= c);
+        var running = await overdueAtCutoff.Where(r => r.StoppedAtUtc == null)
             .GroupBy(r => new { r.UnitId, r.DueAtUtc })
             .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
             .ToListAsync(ct);
+        running.AddRange(await overdueAtCutoff.Where(r => r.StoppedAtUtc > c)
+            .GroupBy(r => new { r.UnitId, r.DueAtUtc })
+            .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
+            .ToListAsync(ct));
         var calendar = workflows.Calendar;
         var runningDays = new Dictionary<int, int>();
         foreach (var r in running)
@@ -148,6 +154,27 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             .ToListAsync(cancellationToken);
         var calendar = workflows.Calendar;
         return rows.Select(x => Line(x.TrackingNumber, x.Record, c, calendar)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ChannelOverdueSpan>> OverdueSpansAsync(
+        EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken cancellationToken)
+    {
+        EnsureUtc(cutoffUtc);
+        var (start, end) = Window(round, cutoffUtc);
+        var c = cutoffUtc;
+        // Only the rows that were ever overdue before the cut-off: the rest never count on the chart.
+        var rows = await (
+                from r in db.HandlingRecords.AsNoTracking()
+                join u in db.Units on r.UnitId equals u.Id
+                where u.Active && r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c
+                    && r.DueAtUtc < c && (r.RespondedAtUtc == null || r.RespondedAtUtc > r.DueAtUtc)
+                select new { r.AssignedAtUtc, r.DueAtUtc, r.RespondedAtUtc })
+            .ToListAsync(cancellationToken);
+        return rows.Select(x => new ChannelOverdueSpan(
+                DateTime.SpecifyKind(x.AssignedAtUtc, DateTimeKind.Utc),
+                DateTime.SpecifyKind(x.DueAtUtc, DateTimeKind.Utc),
+                x.RespondedAtUtc is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null))
+            .ToList();
     }
 
     /// <summary>One row as it stood at the cut-off: facts after it are not shown, a deadline still running counts its days up to it.</summary>

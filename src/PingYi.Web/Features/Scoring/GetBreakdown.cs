@@ -55,7 +55,11 @@ public static class GetBreakdown
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unitCode", "您只能查看本单位的评议得分说明。");
             }
             var definition = round.Definition;
-            var all = await results.ReadAsync(round, ct);
+            // The round is computed once per request: the unit's rank needs every unit's score, and the same
+            // computation gives the unit's inputs. An approved round shows its snapshot and this live computation
+            // only as the difference (and as the inputs, which are today's).
+            var computed = await results.ComputeWithInputsAsync(round, ct);
+            var all = await results.ApprovedAsync(year, definition, ct) ?? computed.Results;
             var shown = all.Find(unit.Code);
             if (shown is null)
             {
@@ -64,11 +68,14 @@ public static class GetBreakdown
             UnitResult? live = null;
             if (all.Approved)
             {
-                var now = (await results.ComputeAsync(round, ct)).Find(unit.Code);
+                var now = computed.Results.Find(unit.Code);
                 live = now is not null && (now.Rank != shown.Rank || Math.Abs(now.Score - shown.Score) > 0.001) ? now : null;
             }
 
-            var inputs = (await results.InputsAsync(round, unit.Id, ct)).Single();
+            // A unit retired since the snapshot is not among the computed (active) units: it has no current inputs.
+            var inputs = computed.Inputs.SingleOrDefault(i => i.UnitId == unit.Id)
+                ?? new UnitInputs(unit.Id, unit.Code, unit.Name, unit.Category, unit.ServiceHall,
+                    new Dictionary<string, IReadOnlyDictionary<string, int>>(), [], [], null);
             var scored = ScoringResults.ToScoreInput(definition, inputs, shown.Accountability);
             var sources = definition.Sources.Select(s => new SourceLine(s.Code, s.Label, s.Weight, scored.Sources.GetValueOrDefault(s.Code) is { } v ? Math.Round(v, 2) : null,
                 s.Code != EvaluationCodes.ServiceHall || unit.ServiceHall)).ToList();
@@ -84,8 +91,9 @@ public static class GetBreakdown
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
             var cases = await channel.CasesAsync(definition, all.CutoffUtc, unit.Code, ct);
             var flag = await db.AccountabilityFlags.AsNoTracking().Where(f => f.Year == year && f.UnitId == unit.Id && f.Flagged).Select(f => f.Reason).SingleOrDefaultAsync(ct);
-            var category = all.Categories.Single(c => c.Category == unit.Category);
-            return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(unit.Category), UnitCategories.Codes.LabelOf(unit.Category),
+            // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
+            var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
+            return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
                 category.Units.Count, shown, live, sources, ratings,
                 inspections.Select(i => new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
                     i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),

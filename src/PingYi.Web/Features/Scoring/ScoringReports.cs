@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
-using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
@@ -18,7 +16,7 @@ namespace PingYi.Web.Features.Scoring;
 /// as the 督办台 draws its chart: SVG in the page, PNG to download), and xlsx exports of the whole result and of
 /// one unit's breakdown (MiniExcel). Access is the rankings' and the breakdown's own.
 /// </summary>
-public sealed class ScoringReports(PingYiDbContext db, IChannelScores channel)
+public sealed class ScoringReports(IChannelScores channel)
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const int Width = 800;
@@ -63,12 +61,8 @@ public sealed class ScoringReports(PingYiDbContext db, IChannelScores channel)
 
     public async Task<IReadOnlyList<OverduePoint>> OverdueSeriesAsync(EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken ct)
     {
-        var codes = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => u.Code).ToListAsync(ct);
-        var lines = new List<ChannelCaseLine>();
-        foreach (var code in codes)
-        {
-            lines.AddRange(await channel.CasesAsync(round, cutoffUtc, code, ct));
-        }
+        // One query for all units (the rows that were ever overdue), then the weekly points in memory.
+        var spans = await channel.OverdueSpansAsync(round, cutoffUtc, ct);
         var points = new List<OverduePoint>();
         var last = ChinaTime.DateOf(cutoffUtc);
         for (var day = round.PeriodStart; day <= last; day = day.AddDays(7))
@@ -84,8 +78,8 @@ public sealed class ScoringReports(PingYiDbContext db, IChannelScores channel)
         OverduePoint Point(DateOnly day)
         {
             var at = day == last ? cutoffUtc : ChinaTime.StartOfDayUtc(day.AddDays(1));
-            return new OverduePoint(day, lines.Count(l => l.AssignedAtUtc <= at && l.DueAtUtc is { } due && due < at
-                && (l.RespondedAtUtc is null || l.RespondedAtUtc > due && l.RespondedAtUtc > at)));
+            return new OverduePoint(day, spans.Count(s => s.AssignedAtUtc <= at && s.DueAtUtc < at
+                && (s.RespondedAtUtc is null || s.RespondedAtUtc > s.DueAtUtc && s.RespondedAtUtc > at)));
         }
     }
 

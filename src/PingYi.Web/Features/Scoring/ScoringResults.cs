@@ -19,6 +19,9 @@ public sealed record RoundResults(
     public UnitResult? Find(string unitCode) => Units.FirstOrDefault(u => u.UnitCode == unitCode);
 }
 
+/// <summary>A round computed now, with the inputs of every active unit it was computed from.</summary>
+public sealed record ComputedRound(RoundResults Results, IReadOnlyList<UnitInputs> Inputs);
+
 /// <summary>How a unit's live result differs from the approved snapshot.</summary>
 public sealed record ResultDifference(string UnitCode, string Name, int SnapshotRank, double SnapshotScore, int LiveRank, double LiveScore);
 
@@ -48,31 +51,43 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
         return now < end ? now : end;
     }
 
-    public async Task<RoundResults> ReadAsync(RoundContext round, CancellationToken ct)
+    public async Task<RoundResults> ReadAsync(RoundContext round, CancellationToken ct) =>
+        await ApprovedAsync(round.Round.Year, round.Definition, ct) ?? await ComputeAsync(round, ct);
+
+    /// <summary>The approved snapshot of a round, or null when it has none (nothing is computed).</summary>
+    public async Task<RoundResults?> ApprovedAsync(int year, EvaluationRoundDefinition definition, CancellationToken ct)
     {
-        var snapshot = await db.ResultSnapshots.AsNoTracking().Include(s => s.Lines).SingleOrDefaultAsync(s => s.Year == round.Round.Year, ct);
+        var snapshot = await db.ResultSnapshots.AsNoTracking().Include(s => s.Lines).SingleOrDefaultAsync(s => s.Year == year, ct);
         if (snapshot is null)
         {
-            return await ComputeAsync(round, ct);
+            return null;
         }
         // 问责 is a decision taken by hand, not a computed figure: the current flag is shown even on a frozen result.
-        var flagged = await FlaggedCodesAsync(round.Round.Year, ct);
+        var flagged = await FlaggedCodesAsync(year, ct);
         var categories = UnitCategories.Codes.All.Select(c => new CategoryResult(c.Value,
             snapshot.Lines.Where(l => l.Category == c.Value).OrderBy(l => l.Rank).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
                 .Select(l => l.ToResult() with { Accountability = flagged.Contains(l.UnitCode) }).ToList())).ToList();
-        return new RoundResults(round.Round.Year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(round.Definition),
-            await PreviousYearAsync(round.Round.Year, ct), categories);
+        return new RoundResults(year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(definition),
+            await PreviousYearAsync(year, ct), categories);
     }
 
     /// <summary>Computes the results from the inputs as they are now, whatever the round's state.</summary>
-    public async Task<RoundResults> ComputeAsync(RoundContext round, CancellationToken ct)
+    public async Task<RoundResults> ComputeAsync(RoundContext round, CancellationToken ct) => (await ComputeWithInputsAsync(round, ct)).Results;
+
+    /// <summary>
+    /// <see cref="ComputeAsync"/> with the inputs it read, so that a caller that also shows inputs (the breakdown)
+    /// does not read the round a second time.
+    /// </summary>
+    public async Task<ComputedRound> ComputeWithInputsAsync(RoundContext round, CancellationToken ct)
     {
-        var inputs = await InputsAsync(round, null, ct);
+        var inputs = await InputsAsync(round, ct);
         var flagged = await FlaggedCodesAsync(round.Round.Year, ct);
         var previousYear = await PreviousYearAsync(round.Round.Year, ct);
         var previousBottom = previousYear is { } y ? await BottomTwoOfAsync(y, ct) : new HashSet<string>();
         var categories = RankingCalculator.Compute(round.Definition, inputs.Select(u => ToScoreInput(round.Definition, u, flagged.Contains(u.UnitCode))), previousBottom);
-        return new RoundResults(round.Round.Year, round.Round.Status == RoundStatus.Approved, false, null, CutoffFor(round.Definition), previousYear, categories);
+        return new ComputedRound(
+            new RoundResults(round.Round.Year, round.Round.Status == RoundStatus.Approved, false, null, CutoffFor(round.Definition), previousYear, categories),
+            inputs);
     }
 
     /// <summary>The snapshot's rows against a fresh computation: only the units whose rank or score moved.</summary>
@@ -109,24 +124,24 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
         return new UnitScoreInput(u.UnitCode, u.Name, u.Category, sources, u.Channel?.Facts.WorkingDaysOverdue ?? 0, u.Deductions, accountability);
     }
 
-    /// <summary>The inputs of every active unit (or of one), a handful of grouped queries for the whole round.</summary>
-    public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, int? unitId, CancellationToken ct)
+    /// <summary>The inputs of every active unit, a handful of grouped queries for the whole round.</summary>
+    public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, CancellationToken ct)
     {
         var roundId = round.Round.Id;
-        var units = await db.Units.AsNoTracking().Where(u => u.Active && (unitId == null || u.Id == unitId))
+        var units = await db.Units.AsNoTracking().Where(u => u.Active)
             .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
         var rated = RatedSources.ToList();
         var ratings = await db.EvaluationResponses.AsNoTracking()
-            .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && (unitId == null || r.UnitId == unitId))
+            .Where(r => r.RoundId == roundId && rated.Contains(r.Source))
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);
         var inspections = await db.Inspections.AsNoTracking()
-            .Where(i => i.RoundId == roundId && (unitId == null || i.UnitId == unitId))
+            .Where(i => i.RoundId == roundId)
             .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
             .ToListAsync(ct);
         var deductions = await db.Deductions.AsNoTracking()
-            .Where(d => d.RoundId == roundId && (unitId == null || d.UnitId == unitId))
+            .Where(d => d.RoundId == roundId)
             .Select(d => new { d.UnitId, d.Rule, d.Points })
             .ToListAsync(ct);
         var channelScores = await channel.ForRoundAsync(round.Definition, CutoffFor(round.Definition), ct);

@@ -1,0 +1,44 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PingYi.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class ScoringAtScale : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CompletedDataSteps",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CompletedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Rows = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CompletedDataSteps", x => x.Name);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandlingRecords_Running",
+                table: "HandlingRecords",
+                columns: new[] { "StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CompletedDataSteps");
+
+            migrationBuilder.DropIndex(
+                name: "IX_HandlingRecords_Running",
+                table: "HandlingRecords");
+        }
+    }
+}
