@@ -49,7 +49,7 @@ public static class ScoringBench
     {
         string? maintenance = null, reuse = null;
         int complaints = 1_000_000, units = 200, repeat = 5;
-        var keep = false;
+        bool keep = false, sql = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -60,9 +60,11 @@ public static class ScoringBench
                 case "--units": units = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--keep": keep = true; break;
+                // Prints every SQL statement of the app with its time (EF Core's command log), to see where the time goes.
+                case "--sql": sql = true; break;
                 case "--database": reuse = Next(); keep = true; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; usage: scoring --pg \"<connection string>\" [--complaints N] [--units N] [--repeat N] [--keep] [--database NAME]");
+                    Console.Error.WriteLine($"unknown option {args[i]}; usage: scoring --pg \"<connection string>\" [--complaints N] [--units N] [--repeat N] [--keep] [--database NAME] [--sql]");
                     return 2;
             }
         }
@@ -81,7 +83,7 @@ public static class ScoringBench
         var connection = new NpgsqlConnectionStringBuilder(maintenance) { Database = name }.ConnectionString;
         try
         {
-            return await RunAsync(connection, load: reuse is null, complaints, units, repeat);
+            return await RunAsync(connection, load: reuse is null, complaints, units, repeat, sql);
         }
         finally
         {
@@ -98,7 +100,7 @@ public static class ScoringBench
         }
     }
 
-    private static async Task<int> RunAsync(string connection, bool load, int complaintCount, int unitCount, int repeat)
+    private static async Task<int> RunAsync(string connection, bool load, int complaintCount, int unitCount, int repeat, bool sql)
     {
         var root = ChannelScoreBench.FindRoot();
         var workflowsDirectory = Path.Combine(root, "workflows");
@@ -107,7 +109,14 @@ public static class ScoringBench
 
         // The app's own registrations for everything the rankings handler reads (no copy of the computation).
         var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(l =>
+        {
+            l.SetMinimumLevel(LogLevel.Warning);
+            if (sql)
+            {
+                l.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information);
+            }
+        });
         services.AddSingleton<TimeProvider>(new FixedTime(Now));
         services.AddPingYiDatabase(new DatabaseSettings(DatabaseProvider.Postgres, connection));
         services.AddSingleton(WorkflowRuntime.Load(workflowsDirectory, NullLogger.Instance));

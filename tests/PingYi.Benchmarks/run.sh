@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # PingYi benchmarks: the app on PostgreSQL, load from a separate process on 127.0.0.1.
 #
-#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep] [benchmark options]
+#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring] [benchmark options]
 #
-# Parts (all three by default, in this order):
+# Parts (all four by default, in this order):
 #   intake  the raw INSERT ceiling (pgbench and a .NET client), the closed-loop intake, the open loop at 200 req/s
 #           and the reference points; about 3 minutes.
 #   pages   a database of 1,000,000 complaints (the COPY generator), then start-up time to a healthy /healthz and
@@ -12,6 +12,9 @@
 #           about 10 minutes.
 #   sweep   one timer sweep on 1,000,000 open complaints with 10,000 due, and on 100,000 open with the same 10,000
 #           due; the ratio of the two; about 8 minutes.
+#   scoring a round over 1,000,000 complaints and 200 units with evaluation inputs for every source: all scores and
+#           ranks through the rankings API's handler against a raw SQL GROUP BY over the same rows, alternately,
+#           median of PINGYI_BENCH_SCORING_REPEAT (default 3); in its own database; about 5 minutes.
 # Starts a throwaway PostgreSQL (default settings, fsync on, auto_explain loaded but off) unless PINGYI_BENCH_POSTGRES
 # names one (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE; then no plans
 # are captured), creates fresh databases, builds Release, starts the app per database, prints a summary with the
@@ -26,7 +29,7 @@ pg_admin=""
 app_pid=""
 maint=""
 db_name="pingyi_bench_$(date +%s)_$$"
-parts="intake,pages,sweep"
+parts="intake,pages,sweep,scoring"
 if [ "${1:-}" = "--parts" ]; then parts="$2"; shift 2; fi
 summary="$work/summary"
 : >"$summary"
@@ -247,6 +250,12 @@ print(f"sweep, 10,000 due among 1,000,000 open: {big:.2f} s   target <= 5 s -> {
 print(f"sweep, 10,000 due among 100,000 open:   {small:.2f} s")
 print(f"sweep ratio 1M / 100k:                  {big / small:.2f}   target <= 1.5 -> {'MET' if big / small <= 1.5 else 'NOT MET'}")
 PY
+fi
+
+if has_part scoring; then
+  echo "== scoring: a round over 1,000,000 complaints and 200 units (loading takes a few minutes)"
+  bench scoring --pg "$maint" --repeat "${PINGYI_BENCH_SCORING_REPEAT:-3}" | tee "$work/scoring.log"
+  grep '^scoring, ' "$work/scoring.log" >>"$summary" || true
 fi
 
 # On a fresh database EF Core logs one failed query for the missing __EFMigrationsHistory table: expected.
