@@ -33,6 +33,7 @@ parts="intake,pages,sweep,scoring"
 if [ "${1:-}" = "--parts" ]; then parts="$2"; shift 2; fi
 summary="$work/summary"
 : >"$summary"
+: >"$work/app.log"   # the scoring part alone starts no app; the error scan at the end reads this file anyway
 has_part() { case ",$parts," in *",$1,"*) return 0;; *) return 1;; esac; }
 
 as_pg() {
