@@ -183,6 +183,13 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         Assert.True(points[^1].Overdue >= 2);
         Assert.Contains(allLines, l => l.TrackingNumber == returned.Number && l.Overdue);
 
+        // A cut-off between the deadline and the answers (Thu 12-17 18:00 China time): 公安厅's answer (Fri 12-18) and
+        // 自然资源厅's transfer came after it, so both deadlines were still running, one working day (Thu 17) past.
+        var midway = await channel.ForRoundAsync(round, Utc("2026-12-17T10:00:00Z"), CancellationToken.None);
+        Assert.Equal((1, 1, 0), (midway["gat"].Facts.Overdue, midway["gat"].Facts.WorkingDaysOverdue, midway["gat"].Facts.Responses));
+        Assert.Equal((1, 1), (midway["zrt"].Facts.Overdue, midway["zrt"].Facts.WorkingDaysOverdue));
+        Assert.Equal((1, 1), (midway["wjw"].Facts.Overdue, midway["wjw"].Facts.WorkingDaysOverdue));
+
         // An earlier cut-off sees only what had happened by then: on Tue 12-01 08:00 China time 教育厅 had not answered
         // (it did at 10:00) and 交通运输厅's answer was not yet approved.
         var early = await channel.ForRoundAsync(round, Utc("2026-12-01T00:00:00Z"), CancellationToken.None);

@@ -15,7 +15,8 @@ namespace PingYi.Web.Features.Scoring;
 /// and only with what had happened by the cut-off: every fact is filtered by its own time. All units' counts come
 /// from one GROUP BY over the round's rows; the working days of deadlines still running past the cut-off need the
 /// working-day calendar, so two more set-based queries, each one range of an index holding every column they read
-/// (IX_HandlingRecords_Running), return them grouped by (unit, deadline) and they are counted here. The formula itself is <see cref="ChannelScoreCalculator"/>.
+/// (IX_HandlingRecords_Running), return them grouped by (unit, deadline) and they are counted here. The formula
+/// itself is <see cref="ChannelScoreCalculator"/>.
 /// </summary>
 public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime workflows) : IChannelScores
 {
