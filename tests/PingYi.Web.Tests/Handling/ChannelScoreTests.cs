@@ -176,12 +176,18 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         foreach (var point in points)
         {
             var at = point.Day == points[^1].Day ? Cutoff : Domain.Common.ChinaTime.StartOfDayUtc(point.Day.AddDays(1));
-            Assert.Equal((point.Day, allLines.Count(l => l.AssignedAtUtc <= at && l.DueAtUtc is { } d && d < at && (l.RespondedAtUtc is null || l.RespondedAtUtc > d && l.RespondedAtUtc > at))),
+            Assert.Equal((point.Day, allLines.Count(l => l.AssignedAtUtc <= at && l.DueAtUtc is { } d && d < at && (l.StoppedAtUtc is null || l.StoppedAtUtc > d && l.StoppedAtUtc > at))),
                 (point.Day, point.Overdue));
         }
-        // At the cut-off at least 卫健委's unanswered case and 自然资源厅's transferred one count as overdue.
-        Assert.True(points[^1].Overdue >= 2);
-        Assert.Contains(allLines, l => l.TrackingNumber == returned.Number && l.Overdue);
+        // At the cut-off 卫健委's unanswered case is overdue on the chart; 自然资源厅's round stays overdue in its record
+        // (its late days count against it) but left the chart with the transfer (Fri 12-18), which stopped its clock.
+        Assert.True(points[^1].Overdue >= 1);
+        Assert.Contains(allLines, l => l.TrackingNumber == returned.Number && l.Overdue && l.StoppedAtUtc is null);
+        var leftByTransfer = Assert.Single(allLines, l => l.TrackingNumber == transferred.Number && l.EndedBy == "transferred");
+        Assert.True(leftByTransfer.Overdue);
+        Assert.Equal(Utc("2026-12-18T02:00:00Z"), leftByTransfer.StoppedAtUtc);
+        var spans = await channel.OverdueSpansAsync(round, Cutoff, CancellationToken.None);
+        Assert.Contains(spans, s => s.StoppedAtUtc == Utc("2026-12-18T02:00:00Z"));
 
         // A cut-off between the deadline and the answers (Thu 12-17 18:00 China time): 公安厅's answer (Fri 12-18) and
         // 自然资源厅's transfer came after it, so both deadlines were still running, one working day (Thu 17) past.

@@ -25,8 +25,11 @@ public interface IChannelScores
         EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken cancellationToken);
 }
 
-/// <summary>A handling round overdue from <see cref="DueAtUtc"/> until <see cref="RespondedAtUtc"/> (null: still unanswered at the cut-off).</summary>
-public sealed record ChannelOverdueSpan(DateTime AssignedAtUtc, DateTime DueAtUtc, DateTime? RespondedAtUtc);
+/// <summary>
+/// A handling round overdue from <see cref="DueAtUtc"/> until <see cref="StoppedAtUtc"/>: the unit's late answer, or the
+/// transfer or approved return that took the case away (null: still running at the cut-off).
+/// </summary>
+public sealed record ChannelOverdueSpan(DateTime AssignedAtUtc, DateTime DueAtUtc, DateTime? StoppedAtUtc);
 
 /// <summary>The inputs of one unit's channel score, counted over its handling rounds in the round.</summary>
 public sealed record ChannelFacts(
@@ -97,6 +100,9 @@ public sealed record ChannelCaseLine(
     public string? EndedBy { get; init; }
 
     public int ExtensionsGranted { get; init; }
+
+    /// <summary>When the deadline stopped running by the cut-off (the answer, or the transfer or approved return), or null.</summary>
+    public DateTime? StoppedAtUtc { get; init; }
 
     public int RejectedReturns { get; init; }
 }

@@ -168,13 +168,13 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 from r in db.HandlingRecords.AsNoTracking()
                 join u in db.Units on r.UnitId equals u.Id
                 where u.Active && r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c
-                    && r.DueAtUtc < c && (r.RespondedAtUtc == null || r.RespondedAtUtc > r.DueAtUtc)
-                select new { r.AssignedAtUtc, r.DueAtUtc, r.RespondedAtUtc })
+                    && r.DueAtUtc < c && (r.StoppedAtUtc == null || r.StoppedAtUtc > r.DueAtUtc)
+                select new { r.AssignedAtUtc, r.DueAtUtc, r.StoppedAtUtc })
             .ToListAsync(cancellationToken);
         return rows.Select(x => new ChannelOverdueSpan(
                 DateTime.SpecifyKind(x.AssignedAtUtc, DateTimeKind.Utc),
                 DateTime.SpecifyKind(x.DueAtUtc, DateTimeKind.Utc),
-                x.RespondedAtUtc is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null))
+                x.StoppedAtUtc is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null))
             .ToList();
     }
 
@@ -206,6 +206,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             Round = r.Round,
             Attempt = r.Attempt,
             Overdue = overdue,
+            StoppedAtUtc = By(r.StoppedAtUtc, c),
             EndedBy = ended switch
             {
                 HandlingEnd.Transferred => "transferred",

@@ -56,7 +56,10 @@ public sealed class ScoringReports(IChannelScores channel)
 
     public static byte[] Png(CategoryResult category) => CategoryChart(category).GetImageBytes(Width, HeightFor(category.Units.Count), ImageFormat.Png);
 
-    /// <summary>Weekly points from the period's start to the cut-off: handling rounds overdue at that moment.</summary>
+    /// <summary>
+    /// Weekly points from the period's start to the cut-off: handling rounds overdue at that moment. A round stops being
+    /// overdue when its clock stops: the unit's late answer, or the transfer or return that took the case from it.
+    /// </summary>
     public sealed record OverduePoint(DateOnly Day, int Overdue);
 
     public async Task<IReadOnlyList<OverduePoint>> OverdueSeriesAsync(EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken ct)
@@ -79,7 +82,7 @@ public sealed class ScoringReports(IChannelScores channel)
         {
             var at = day == last ? cutoffUtc : ChinaTime.StartOfDayUtc(day.AddDays(1));
             return new OverduePoint(day, spans.Count(s => s.AssignedAtUtc <= at && s.DueAtUtc < at
-                && (s.RespondedAtUtc is null || s.RespondedAtUtc > s.DueAtUtc && s.RespondedAtUtc > at)));
+                && (s.StoppedAtUtc is null || s.StoppedAtUtc > s.DueAtUtc && s.StoppedAtUtc > at)));
         }
     }
 
