@@ -160,7 +160,9 @@ public static class OpenApiConventions
         LimitParameters(operation);
 
         operation.Responses ??= new OpenApiResponses();
-        var hasInput = description.ParameterDescriptions.Count > 0;
+        // Parameters, or a body: POST and PUT routes read theirs themselves (ApiBody) and answer 400 for a bad one,
+        // as does the antiforgery check of a cookie client.
+        var hasInput = description.ParameterDescriptions.Count > 0 || description.HttpMethod is "POST" or "PUT" or "PATCH";
         Add(operation, document, "400", "请求无效：字段校验未通过（problem details，errors 下为各字段的中文说明）", validation: true, when: hasInput);
         Add(operation, document, "401", "未登录或登录已过期", when: staff);
         Add(operation, document, "403", "无权执行此操作", when: staff);
@@ -200,6 +202,25 @@ public static class OpenApiConventions
         ["text"] = Features.Tracking.AddSupplement.TextMax,
         ["trackingNumber"] = 15,
         ["accessCode"] = 14,
+        // ISO dates (yyyy-MM-dd): the server writes them so and reads only that form (occurredOn: ComplaintSubmission).
+        ["occurredOn"] = 10, ["dueOn"] = 10, ["date"] = 10,
+        // A staff account id: Identity makes every one a GUID string; a request body's id must equal an existing one.
+        ["id"] = 36,
+        // The complaint's version in quotes (GetStaffComplaint.ETagFor): an int and two quotes.
+        ["eTag"] = 13,
+        // The lists write cursors they would accept back, and refuse longer ones (ListComplaints.MaxCursorLength).
+        ["nextCursor"] = Features.Handling.ListComplaints.MaxCursorLength,
+        ["accountabilityReason"] = Domain.Scoring.AccountabilityFlag.MaxReasonLength,
+        // A person shown by display name (the column and the account form allow 100).
+        ["by"] = 100,
+        // A unit's contact e-mails: at most 254 characters each (ManageUnits.Validate).
+        ["contactEmails"] = 254,
+    };
+
+    /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
+    private static readonly Dictionary<string, int> MaxItems = new(StringComparer.Ordinal)
+    {
+        ["contactEmails"] = Features.Admin.ManageUnits.MaxContactEmails,
     };
 
     /// <summary>
@@ -210,6 +231,7 @@ public static class OpenApiConventions
     {
         "status", "statusLabel", "category", "categoryLabel", "label", "action", "actionLabel", "actorRole", "role", "roleLabel",
         "source", "satisfaction", "pendingRequest", "from", "to", "channel", "purpose", "tokenType", "workflow", "kindLabel",
+        "endedBy", "sourceLabel", "ruleLabel",
     };
 
     /// <summary>Free text a staff form or a complainant wrote: the workflow fields and the supplement allow at most 5,000 characters.</summary>
@@ -291,6 +313,27 @@ public static class OpenApiConventions
 
     private static void Limit(OpenApiSchema schema, IReadOnlyDictionary<string, int> columns)
     {
+        // A C# enum written as its number (UnitCategory) or any other integer schema: an int unless it says otherwise.
+        if (schema.Type is { } own && own.HasFlag(JsonSchemaType.Integer) && schema.Format is null)
+        {
+            schema.Format = "int32";
+        }
+        // Maps of counts (a rating's counts per answer): the values are integers of their format, possibly written as strings.
+        if (schema.AdditionalProperties is OpenApiSchema { Type: { } valueType } value
+            && (valueType.HasFlag(JsonSchemaType.Integer) || valueType.HasFlag(JsonSchemaType.Number)))
+        {
+            if (valueType.HasFlag(JsonSchemaType.Integer))
+            {
+                var int64 = value.Format == "int64";
+                value.Minimum ??= int64 ? long.MinValue.ToString(CultureInfo.InvariantCulture) : int.MinValue.ToString(CultureInfo.InvariantCulture);
+                value.Maximum ??= int64 ? long.MaxValue.ToString(CultureInfo.InvariantCulture) : int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+            if (valueType.HasFlag(JsonSchemaType.String))
+            {
+                // A number that may be written as a string (a double's round-trip form is at most 24 characters).
+                value.MaxLength ??= 32;
+            }
+        }
         if (schema.Properties is null)
         {
             return;
@@ -305,6 +348,15 @@ public static class OpenApiConventions
             {
                 // Every paged list answers at most its limit (≤ 100) per page.
                 p.MaxItems = Features.Handling.ListComplaints.MaxLimit;
+            }
+            if (p.Type.Value.HasFlag(JsonSchemaType.Array) && p.MaxItems is null && MaxItems.TryGetValue(name, out var count))
+            {
+                p.MaxItems = count;
+                if (p.Items is OpenApiSchema { Type: { } itemType } item && itemType.HasFlag(JsonSchemaType.String) && item.MaxLength is null
+                    && MaxLengths.TryGetValue(name, out var itemLength))
+                {
+                    item.MaxLength = itemLength;
+                }
             }
             if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 })
             {
