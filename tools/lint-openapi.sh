@@ -31,12 +31,9 @@ if [[ -z "$base" ]]; then
 fi
 curl -fsS "$base/openapi/v1.json" -o "$work/v1.json"
 
-cat >"$work/oas.yaml" <<'YAML'
-extends: ["spectral:oas"]
-YAML
-cat >"$work/owasp.yaml" <<'YAML'
-extends: ["@stoplight/spectral-owasp-ruleset"]
-YAML
+# The rulesets (with the reason for every rule they switch off) live in tools/spectral/; copied beside the
+# document because their overrides name it by a relative path.
+cp tools/spectral/oas.yaml tools/spectral/owasp.yaml "$work"/
 
 # Installed beside the rulesets, so that "extends" finds the OWASP package locally (not on unpkg).
 (cd "$work" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \

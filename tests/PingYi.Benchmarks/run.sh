@@ -123,6 +123,7 @@ start_app() {
     Demo__Seed=true \
     RateLimits__IntakePerMinute=1000000 \
     RateLimits__LookupPerMinute=1000000 \
+    RateLimits__ApiPerMinute=1000000 \
     Logging__LogLevel__Default=Warning \
     "$@" \
     dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" >>"$work/app.log" 2>&1 &

@@ -147,6 +147,7 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
             builder.UseSetting("RateLimits:IntakePerMinute", "1000");
             builder.UseSetting("RateLimits:LookupPerMinute", "1000");
             builder.UseSetting("RateLimits:LoginPerMinute", "1000");
+            builder.UseSetting("RateLimits:ApiPerMinute", "100000");
             // The journeys move the fake clock by hours between one person's steps; a working day's idle limit keeps
             // their sessions (the 30-minute default is tested through the API in AdminApiTests).
             builder.UseSetting("Accounts:IdleTimeoutMinutes", "600");

@@ -67,7 +67,8 @@ public sealed partial record ComplaintSubmission(
         var occurredText = Text.Clean(OccurredOn, multiline: false);
         if (occurredText is not null)
         {
-            if (!DateOnly.TryParseExact(occurredText, "yyyy-MM-dd", out var d))
+            // Only the 10 characters of yyyy-MM-dd (padding included), as /openapi/v1.json states.
+            if (OccurredOn!.Length > 10 || !DateOnly.TryParseExact(occurredText, "yyyy-MM-dd", out var d))
             {
                 errors.Add("occurredOn", "发生日期格式应为 YYYY-MM-DD。");
             }

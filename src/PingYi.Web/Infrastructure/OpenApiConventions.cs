@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
@@ -64,6 +65,11 @@ public static class OpenApiConventions
                 Name = "pingyi.auth",
                 Description = "Staff signed in on the web pages.",
             };
+            document.Components.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            document.Components.Headers[RateLimitReport.LimitHeader] = CountHeader("请求配额：当前时间窗口内允许的请求数（按账号或客户端地址计；同时适用多个限额时为最接近用尽的一个）", minimum: 1);
+            document.Components.Headers[RateLimitReport.RemainingHeader] = CountHeader("当前时间窗口内剩余的请求数", minimum: 0);
+            document.Components.Headers[RateLimitReport.ResetHeader] = CountHeader("距当前时间窗口结束的秒数", minimum: 1);
+            document.Components.Headers[RetryAfter] = CountHeader("需等待的秒数，之后再重试", minimum: 1);
             document.Components.SecuritySchemes[AccessCode] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -78,14 +84,54 @@ public static class OpenApiConventions
             Limit(schema, ColumnLengths(context.ApplicationServices));
             return Task.CompletedTask;
         });
-        o.AddOperationTransformer((operation, context, _) =>
+        o.AddOperationTransformer(async (operation, context, _) =>
         {
-            Apply(operation, context);
-            return Task.CompletedTask;
+            var roles = await RolesAsync(context);
+            Apply(operation, context, roles);
         });
     });
 
-    private static void Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    private const string RetryAfter = "Retry-After";
+
+    private static OpenApiHeader CountHeader(string description, int minimum) => new()
+    {
+        Description = description,
+        Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer,
+            Format = "int32",
+            Minimum = minimum.ToString(CultureInfo.InvariantCulture),
+            Maximum = int.MaxValue.ToString(CultureInfo.InvariantCulture),
+        },
+    };
+
+    /// <summary>
+    /// The roles a staff route's policy demands (a <c>RequireRole</c> policy, or an <see cref="IRoleRequirement"/>):
+    /// published in its security requirement. Routes whose access depends on the resource (a unit's own case)
+    /// list none; their handlers decide.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RolesAsync(OpenApiOperationTransformerContext context)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var data = metadata.OfType<IAuthorizeData>().ToList();
+        var policies = metadata.OfType<AuthorizationPolicy>().ToList();
+        if (data.Count == 0 && policies.Count == 0)
+        {
+            return [];
+        }
+        var provider = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
+        var policy = await AuthorizationPolicy.CombineAsync(provider, data, policies);
+        return policy?.Requirements
+            .SelectMany(r => r switch
+            {
+                RolesAuthorizationRequirement roles => roles.AllowedRoles,
+                IRoleRequirement roles => roles.Roles,
+                _ => [],
+            })
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() ?? [];
+    }
+
+    private static void Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context, IReadOnlyList<string> roles)
     {
         var description = context.Description;
         var metadata = description.ActionDescriptor.EndpointMetadata;
@@ -95,11 +141,15 @@ public static class OpenApiConventions
 
         var staff = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
         var accessCode = metadata.OfType<AccessCodeMetadata>().Any();
-        var limited = metadata.OfType<EnableRateLimitingAttribute>().Any();
+        // A route's own policy (intake, access-code checks, sign-in), or the per-caller API bucket every /api call
+        // counts against (RateLimits.IsApiCall): either way the response carries the RateLimit-* headers.
+        var apiBucket = context.ApplicationServices.GetRequiredService<RateLimits.Options>().ApiPerMinute > 0
+                        && ((description.RelativePath ?? string.Empty).StartsWith("api/", StringComparison.Ordinal) || metadata.OfType<RateLimits.ApiLimitMetadata>().Any());
+        var limited = apiBucket || metadata.OfType<EnableRateLimitingAttribute>().Any();
         if (operation.Security is null || operation.Security.Count == 0)
         {
             operation.Security = staff
-                ? [Requirement(Bearer, document), Requirement(Cookie, document)]
+                ? [Requirement(Bearer, document, roles), Requirement(Cookie, document, roles)]
                 : accessCode
                     // The lookup also serves signed-in staff without a code.
                     ? [Requirement(AccessCode, document), Requirement(Bearer, document), Requirement(Cookie, document)]
@@ -110,15 +160,36 @@ public static class OpenApiConventions
         LimitParameters(operation);
 
         operation.Responses ??= new OpenApiResponses();
-        var hasInput = description.ParameterDescriptions.Count > 0;
+        // Parameters, or a body: POST and PUT routes read theirs themselves (ApiBody) and answer 400 for a bad one,
+        // as does the antiforgery check of a cookie client.
+        var hasInput = description.ParameterDescriptions.Count > 0 || description.HttpMethod is "POST" or "PUT" or "PATCH";
         Add(operation, document, "400", "请求无效：字段校验未通过（problem details，errors 下为各字段的中文说明）", validation: true, when: hasInput);
         Add(operation, document, "401", "未登录或登录已过期", when: staff);
         Add(operation, document, "403", "无权执行此操作", when: staff);
         Add(operation, document, "404", "未找到该反映，或查询码不正确（两者不加区分）",
             when: (description.RelativePath ?? string.Empty).Contains('{', StringComparison.Ordinal));
-        // Retry-After is described in words: a headers object would also have to list CORS headers we do not send.
-        Add(operation, document, "429", "请求过于频繁：按客户端地址限流；响应头 Retry-After 给出需等待的秒数", when: limited);
+        Add(operation, document, "429", "请求过于频繁：超过按账号或客户端地址计的限额；响应头 Retry-After 给出需等待的秒数", when: limited);
         Add(operation, document, "500", "服务器内部错误", when: true);
+        if (!limited)
+        {
+            return;
+        }
+        foreach (var (status, response) in operation.Responses)
+        {
+            // The limiter counts the request before anything else answers it, so every answer but a crash has them.
+            if (response is OpenApiResponse r && (status.StartsWith('2') || status.StartsWith('4')))
+            {
+                r.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                foreach (var header in new[] { RateLimitReport.LimitHeader, RateLimitReport.RemainingHeader, RateLimitReport.ResetHeader })
+                {
+                    r.Headers.TryAdd(header, new OpenApiHeaderReference(header, document));
+                }
+                if (status == "429")
+                {
+                    r.Headers.TryAdd(RetryAfter, new OpenApiHeaderReference(RetryAfter, document));
+                }
+            }
+        }
     }
 
     /// <summary>Limits the server enforces, by property name, where the generator cannot see them.</summary>
@@ -131,6 +202,25 @@ public static class OpenApiConventions
         ["text"] = Features.Tracking.AddSupplement.TextMax,
         ["trackingNumber"] = 15,
         ["accessCode"] = 14,
+        // ISO dates (yyyy-MM-dd): the server writes them so and reads only that form (occurredOn: ComplaintSubmission).
+        ["occurredOn"] = 10, ["dueOn"] = 10, ["date"] = 10,
+        // A staff account id: Identity makes every one a GUID string; a request body's id must equal an existing one.
+        ["id"] = 36,
+        // The complaint's version in quotes (GetStaffComplaint.ETagFor): an int and two quotes.
+        ["eTag"] = 13,
+        // The lists write cursors they would accept back, and refuse longer ones (ListComplaints.MaxCursorLength).
+        ["nextCursor"] = Features.Handling.ListComplaints.MaxCursorLength,
+        ["accountabilityReason"] = Domain.Scoring.AccountabilityFlag.MaxReasonLength,
+        // A person shown by display name (the column and the account form allow 100).
+        ["by"] = 100,
+        // A unit's contact e-mails: at most 254 characters each (ManageUnits.Validate).
+        ["contactEmails"] = 254,
+    };
+
+    /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
+    private static readonly Dictionary<string, int> MaxItems = new(StringComparer.Ordinal)
+    {
+        ["contactEmails"] = Features.Admin.ManageUnits.MaxContactEmails,
     };
 
     /// <summary>
@@ -141,6 +231,7 @@ public static class OpenApiConventions
     {
         "status", "statusLabel", "category", "categoryLabel", "label", "action", "actionLabel", "actorRole", "role", "roleLabel",
         "source", "satisfaction", "pendingRequest", "from", "to", "channel", "purpose", "tokenType", "workflow", "kindLabel",
+        "endedBy", "sourceLabel", "ruleLabel",
     };
 
     /// <summary>Free text a staff form or a complainant wrote: the workflow fields and the supplement allow at most 5,000 characters.</summary>
@@ -222,6 +313,27 @@ public static class OpenApiConventions
 
     private static void Limit(OpenApiSchema schema, IReadOnlyDictionary<string, int> columns)
     {
+        // A C# enum written as its number (UnitCategory) or any other integer schema: an int unless it says otherwise.
+        if (schema.Type is { } own && own.HasFlag(JsonSchemaType.Integer) && schema.Format is null)
+        {
+            schema.Format = "int32";
+        }
+        // Maps of counts (a rating's counts per answer): the values are integers of their format, possibly written as strings.
+        if (schema.AdditionalProperties is OpenApiSchema { Type: { } valueType } value
+            && (valueType.HasFlag(JsonSchemaType.Integer) || valueType.HasFlag(JsonSchemaType.Number)))
+        {
+            if (valueType.HasFlag(JsonSchemaType.Integer))
+            {
+                var int64 = value.Format == "int64";
+                value.Minimum ??= int64 ? long.MinValue.ToString(CultureInfo.InvariantCulture) : int.MinValue.ToString(CultureInfo.InvariantCulture);
+                value.Maximum ??= int64 ? long.MaxValue.ToString(CultureInfo.InvariantCulture) : int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+            if (valueType.HasFlag(JsonSchemaType.String))
+            {
+                // A number that may be written as a string (a double's round-trip form is at most 24 characters).
+                value.MaxLength ??= 32;
+            }
+        }
         if (schema.Properties is null)
         {
             return;
@@ -236,6 +348,15 @@ public static class OpenApiConventions
             {
                 // Every paged list answers at most its limit (≤ 100) per page.
                 p.MaxItems = Features.Handling.ListComplaints.MaxLimit;
+            }
+            if (p.Type.Value.HasFlag(JsonSchemaType.Array) && p.MaxItems is null && MaxItems.TryGetValue(name, out var count))
+            {
+                p.MaxItems = count;
+                if (p.Items is OpenApiSchema { Type: { } itemType } item && itemType.HasFlag(JsonSchemaType.String) && item.MaxLength is null
+                    && MaxLengths.TryGetValue(name, out var itemLength))
+                {
+                    item.MaxLength = itemLength;
+                }
             }
             if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 })
             {
@@ -289,8 +410,9 @@ public static class OpenApiConventions
         return response;
     }
 
-    private static OpenApiSecurityRequirement Requirement(string scheme, OpenApiDocument? document) =>
-        new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };
+    /// <param name="roles">For a staff scheme, the roles the route requires (OpenAPI 3.1: "a list of role names which are required for the execution").</param>
+    private static OpenApiSecurityRequirement Requirement(string scheme, OpenApiDocument? document, IReadOnlyList<string>? roles = null) =>
+        new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [.. roles ?? []] };
 
     /// <summary><c>POST api/v1/complaints/{trackingNumber}/supplements</c> → <c>PostComplaintsTrackingNumberSupplements</c>.</summary>
     internal static string OperationId(string method, string path)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using PingYi.Web.Features.Security;
@@ -9,6 +10,9 @@ namespace PingYi.Web.Infrastructure;
 /// <summary>
 /// Per-client-address limits: one for lodging complaints, a stricter one for anything that checks an
 /// access code (guessing). Only unsafe methods and code checks count, so browsing the form is free.
+/// Every call of the JSON API (everything under <c>/api</c>, and the routes marked <see cref="UnderApiLimit"/>)
+/// also counts against one generous per-caller bucket, so that no documented route is unlimited.
+/// Every counted request gets RateLimit-Limit/-Remaining/-Reset headers (<see cref="RateLimitWindow"/>).
 /// </summary>
 public static class RateLimits
 {
@@ -41,31 +45,49 @@ public static class RateLimits
         /// addresses is slowed too. A few hundred staff sign in a few times a day, so this is far above honest use.
         /// </summary>
         public int LoginGlobalPerMinute { get; set; } = 300;
+
+        /// <summary>
+        /// Calls of the JSON API per minute from one caller: a signed-in account (however many offices share its
+        /// address), else one client address (IPv6: one /64). Far above what a person or a unit's system does;
+        /// it stops a leaked token or a script from reading the whole case base at full speed. 0 turns it off.
+        /// </summary>
+        public int ApiPerMinute { get; set; } = 600;
     }
+
+    /// <summary>Marks a route outside <c>/api</c> that is documented in the API and counted like it.</summary>
+    public sealed class ApiLimitMetadata;
+
+    public static TBuilder UnderApiLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ApiLimitMetadata());
+
+    /// <summary>Whether the per-caller API bucket counts this request.</summary>
+    public static bool IsApiCall(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api") || http.GetEndpoint()?.Metadata.GetMetadata<ApiLimitMetadata>() is not null;
 
     public static IServiceCollection AddPingYiRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("RateLimits").Get<Options>() ?? new Options();
         services.AddSingleton(options);
         services.AddSingleton<TrackingNumberGuard>();
+        // The limiters record their numbers on the request they count (RateLimitWindow).
+        services.AddHttpContextAccessor();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Intake, http => Partition(http, options.IntakePerMinute));
             limiter.AddPolicy(Lookup, http => Partition(http, options.LookupPerMinute));
             limiter.AddPolicy(Login, http => Partition(http, options.LoginPerMinute));
-            // The endpoint policy has one partition per address; the global limiter adds the all-addresses bucket
-            // for the same requests (it runs first, for every request, and lets everything else through).
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                options.LoginGlobalPerMinute > 0 && IsSignInAttempt(http)
-                    ? RateLimitPartition.GetFixedWindowLimiter("login:all", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.LoginGlobalPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    })
-                    : RateLimitPartition.GetNoLimiter("free"));
+            // The endpoint policy has one partition per address; the global limiters add the all-addresses sign-in
+            // bucket for the same requests and the per-caller API bucket (they run first, for every request).
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    options.ApiPerMinute > 0 && IsApiCall(http)
+                        ? Window(http, "api:" + Caller(http), options.ApiPerMinute, TimeSpan.FromMinutes(1))
+                        : RateLimitPartition.GetNoLimiter("free")),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    options.LoginGlobalPerMinute > 0 && IsSignInAttempt(http)
+                        ? Window(http, "login:all", options.LoginGlobalPerMinute, TimeSpan.FromMinutes(1))
+                        : RateLimitPartition.GetNoLimiter("free")));
             limiter.OnRejected = OnRejectedAsync;
         });
         return services;
@@ -90,14 +112,22 @@ public static class RateLimits
         {
             return RateLimitPartition.GetNoLimiter("free");
         }
-        return RateLimitPartition.GetFixedWindowLimiter(ClientKey(http.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        return Window(http, ClientKey(http.Connection.RemoteIpAddress), perMinute, TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>A fixed window of <paramref name="limit"/> requests per <paramref name="window"/> for one partition key, reporting its numbers.</summary>
+    public static RateLimitPartition<string> Window(HttpContext http, string key, int limit, TimeSpan window)
+    {
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        var accessor = http.RequestServices.GetRequiredService<IHttpContextAccessor>();
+        return RateLimitPartition.Get(key, _ => new RateLimitWindow(limit, window, time, accessor));
+    }
+
+    /// <summary>The API bucket's owner: the signed-in account, else the client address.</summary>
+    private static string Caller(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true && http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
+            ? "user:" + id
+            : "address:" + ClientKey(http.Connection.RemoteIpAddress);
 
     /// <summary>
     /// The bucket of a client address: an IPv4 address, or the /64 prefix of an IPv6 one (one host is handed a
@@ -131,7 +161,10 @@ public static class RateLimits
         return new ValueTask(WriteTooManyAsync(context.HttpContext, seconds, ct));
     }
 
-    /// <summary>429 with Retry-After: problem details under /api, a short Chinese page elsewhere.</summary>
+    /// <summary>
+    /// 429 with Retry-After: problem details under /api, a short Chinese page elsewhere. The RateLimit-* headers
+    /// of the window that refused are added as the response starts (<see cref="RateLimitReport"/>).
+    /// </summary>
     public static async Task WriteTooManyAsync(HttpContext http, int seconds, CancellationToken ct)
     {
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -44,6 +44,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             // Every test signs in from the same (absent) address; the sign-in limits have their own tests.
             ["RateLimits:LoginPerMinute"] = "100000",
             ["RateLimits:LoginGlobalPerMinute"] = "100000",
+            // The per-caller API bucket counts on the fake clock, which most tests never move; its own tests set it low.
+            ["RateLimits:ApiPerMinute"] = "100000",
             // Tests move the fake clock; they run the timer sweep themselves rather than race a background server.
             ["Jobs:Enabled"] = "false",
         };

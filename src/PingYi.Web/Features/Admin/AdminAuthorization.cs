@@ -1,16 +1,26 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Data.Identity;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Admin;
 
 /// <summary>Managing units (参评单位). One requirement type per resource, so that unit, account and audit rules never collide.</summary>
-public sealed class UnitAdministrationRequirement : IAuthorizationRequirement;
+public sealed class UnitAdministrationRequirement : IRoleRequirement
+{
+    public IReadOnlyList<string> Roles { get; } = [StaffRoles.Admin];
+}
 
 /// <summary>Managing staff accounts: create, change, disable, reset passwords.</summary>
-public sealed class AccountAdministrationRequirement : IAuthorizationRequirement;
+public sealed class AccountAdministrationRequirement : IRoleRequirement
+{
+    public IReadOnlyList<string> Roles { get; } = [StaffRoles.Admin];
+}
 
 /// <summary>Reading and exporting the audit log.</summary>
-public sealed class AuditLogRequirement : IAuthorizationRequirement;
+public sealed class AuditLogRequirement : IRoleRequirement
+{
+    public IReadOnlyList<string> Roles { get; } = [StaffRoles.Admin];
+}
 
 public static class AdminPolicies
 {
@@ -30,39 +40,9 @@ public static class AdminPolicies
     }
 }
 
-/// <summary>Today only the Admin role manages units; the committee may later let a supervisor edit duties text.</summary>
-public sealed class UnitAdministrationHandler : AuthorizationHandler<UnitAdministrationRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, UnitAdministrationRequirement requirement)
-    {
-        if (context.User.IsInRole(StaffRoles.Admin))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
-}
+/// <summary>Today only the Admin role manages units (the committee may later let a supervisor edit duties text: add the role to the requirement).</summary>
+public sealed class UnitAdministrationHandler : RoleRequirementHandler<UnitAdministrationRequirement>;
 
-public sealed class AccountAdministrationHandler : AuthorizationHandler<AccountAdministrationRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountAdministrationRequirement requirement)
-    {
-        if (context.User.IsInRole(StaffRoles.Admin))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
-}
+public sealed class AccountAdministrationHandler : RoleRequirementHandler<AccountAdministrationRequirement>;
 
-public sealed class AuditLogHandler : AuthorizationHandler<AuditLogRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AuditLogRequirement requirement)
-    {
-        if (context.User.IsInRole(StaffRoles.Admin))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
-}
+public sealed class AuditLogHandler : RoleRequirementHandler<AuditLogRequirement>;

@@ -15,6 +15,9 @@ namespace PingYi.Web.Features.Admin;
 /// </summary>
 public static class ManageUnits
 {
+    /// <summary>Contact e-mails per unit (notices go to each).</summary>
+    public const int MaxContactEmails = 10;
+
     /// <summary>The body of POST and PUT, and each item of GET (which adds the handlers).</summary>
     public sealed record UnitBody(
         string? Code, string? Name, string? Category, string? Duties, string? SupervisionPhone, List<string>? ContactEmails,
@@ -95,9 +98,10 @@ public static class ManageUnits
                 emails.Add(e);
             }
         }
-        if (emails.Count > 10)
+        // Counted as sent (blank and repeated entries too), so that no longer array is accepted than the API documents.
+        if (emails.Count > MaxContactEmails || body.ContactEmails is { Count: > MaxContactEmails })
         {
-            errors.Add(prefix + "contactEmails", label + "联系邮箱最多 10 个。");
+            errors.Add(prefix + "contactEmails", label + $"联系邮箱最多 {MaxContactEmails} 个。");
         }
         var url = body.EvaluationChannelUrl?.Trim();
         if (string.IsNullOrEmpty(url))

@@ -8,19 +8,12 @@ using PingYi.Web.Infrastructure;
 namespace PingYi.Web.Features.Admin;
 
 /// <summary>Changing the sign-in rules held in the database (today: two-factor for supervisors and administrators).</summary>
-public sealed class SecurityPolicyRequirement : IAuthorizationRequirement;
-
-public sealed class SecurityPolicyHandler : AuthorizationHandler<SecurityPolicyRequirement>
+public sealed class SecurityPolicyRequirement : IRoleRequirement
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SecurityPolicyRequirement requirement)
-    {
-        if (context.User.IsInRole(StaffRoles.Admin))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    public IReadOnlyList<string> Roles { get; } = [StaffRoles.Admin];
 }
+
+public sealed class SecurityPolicyHandler : RoleRequirementHandler<SecurityPolicyRequirement>;
 
 /// <summary>
 /// <c>GET/PUT /api/v1/admin/security</c> and the page <c>/staff/admin/security</c>. Turning the requirement on

@@ -101,6 +101,7 @@ public static class GetInputs
             })
             .RequireAuthorization()
             .WithName("GetEvaluationInputs")
+            .Produces<View>()
             .WithSummary("某单位已收集的评议材料（按来源）")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

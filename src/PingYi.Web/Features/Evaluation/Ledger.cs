@@ -491,6 +491,9 @@ public static class Ledger
         _ => "退回继续整改",
     };
 
+    /// <summary>The answer to an upload: how many files the item now has (<c>{ "evidence": n }</c>).</summary>
+    public sealed record EvidenceAdded(int Evidence);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/evaluations/{year:int}/ledger", async (int year, string? unit, string? status, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -500,6 +503,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("ListLedger")
+            .Produces<ListView>()
             .WithSummary("整改台账（纪检监察工委：各单位；单位承办人：本单位）")
             .WithDescription("Query: unit (unit code), status = open | overdue | done | verified.")
             .ProducesValidationProblem()
@@ -517,6 +521,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("CreateLedgerItem")
+            .Produces<ItemView>(StatusCodes.Status201Created)
             .WithSummary("登记整改事项")
             .WithDescription("Body: { \"unitCode\", \"source\": \"unit-channel\" | \"inspection\" | \"deduction\" | \"complaint\" | \"prior-year\", \"sourceRef\"?, \"problem\", \"measures\", \"owner\", \"dueOn\": \"yyyy-MM-dd\" }.")
             .ProducesValidationProblem()
@@ -529,6 +534,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("GetLedgerItem")
+            .Produces<Detail>()
             .WithSummary("整改事项详情（进展、佐证材料）")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -544,6 +550,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("ReportLedgerProgress")
+            .Produces<ItemView>()
             .WithSummary("报告整改进展（本单位承办人）")
             .WithDescription("Body: { \"note\", \"completed\"? } — completed needs at least one evidence file.")
             .ProducesValidationProblem()
@@ -559,11 +566,12 @@ public static class Ledger
                     return form.Failure!.ToProblem();
                 }
                 var result = await handler.AddEvidenceAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new { evidence = result.Value }) : result.Failure!.ToProblem();
+                return result.Succeeded ? Results.Ok(new EvidenceAdded(result.Value)) : result.Failure!.ToProblem();
             })
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddLedgerEvidence")
+            .Produces<EvidenceAdded>()
             .WithSummary("上传整改佐证材料（multipart，字段 attachments）")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -579,6 +587,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("GetLedgerEvidence")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .WithSummary("下载整改佐证材料")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -594,6 +603,7 @@ public static class Ledger
             })
             .RequireAuthorization()
             .WithName("ReviewLedgerItem")
+            .Produces<ItemView>()
             .WithSummary("核验整改事项（纪检监察工委）")
             .WithDescription("Body: { \"decision\": \"verify\" | \"send-back\", \"note\"? } — send-back needs a note.")
             .ProducesValidationProblem()

@@ -72,6 +72,7 @@ public static class ListRounds
                 })
                 .RequireAuthorization()
                 .WithName($"EvaluationRound-{move}")
+                .Produces<Item>()
                 .WithSummary(move switch { "open" => "开启评议年度", "close" => "截止评议（冻结评议材料）", _ => "审定评议结果" })
                 .ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status409Conflict);

@@ -110,13 +110,7 @@ public static class PublicSurvey
             {
                 return RateLimitPartition.GetNoLimiter("free");
             }
-            return RateLimitPartition.GetFixedWindowLimiter((http.Connection.RemoteIpAddress ?? IPAddress.None).ToString(), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = perAddressPerHour,
-                Window = TimeSpan.FromHours(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            return RateLimits.Window(http, "survey:" + (http.Connection.RemoteIpAddress ?? IPAddress.None), perAddressPerHour, TimeSpan.FromHours(1));
         }));
 
     public static void Map(WebApplication app)
@@ -131,6 +125,7 @@ public static class PublicSurvey
                 var url = $"{http.Request.Scheme}://{http.Request.Host}{PathOf(year, source, target.Unit.Code)}";
                 return Results.Content(QrSvg(url), "image/svg+xml; charset=utf-8");
             })
+            .UnderApiLimit()
             .WithName("SurveyQrCode")
             .WithSummary("问卷二维码（SVG）")
             .WithTags("评议");

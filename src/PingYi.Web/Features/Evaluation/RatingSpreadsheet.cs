@@ -197,6 +197,7 @@ public static class RatingSpreadsheet
             })
             .RequireAuthorization()
             .WithName("RatingTemplate")
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .WithSummary("下载评议表模板（xlsx，本账号的评议来源）");
 
         api.MapPost("/evaluations/{year:int}/ratings/import", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -219,6 +220,7 @@ public static class RatingSpreadsheet
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("ImportRatings")
+            .Produces<ImportResult>()
             .WithSummary("导入填好的评议表（multipart，字段 file）：任一行有误则全部不导入")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -110,6 +110,9 @@ public static class RecordDeduction
             RequestFailure.Field(StatusCodes.Status403Forbidden, "无权扣分", "$", "只有纪检监察工委可以记录扣分。");
     }
 
+    /// <summary>The answer to an upload: how many files the item now has (<c>{ "evidence": n }</c>).</summary>
+    public sealed record EvidenceAdded(int Evidence);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/evaluations/{year:int}/deductions", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -124,6 +127,7 @@ public static class RecordDeduction
             })
             .RequireAuthorization()
             .WithName("RecordDeduction")
+            .Produces<Response>(StatusCodes.Status201Created)
             .WithSummary("记录扣分（纪检监察工委）")
             .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"? }.")
             .ProducesValidationProblem()
@@ -138,11 +142,12 @@ public static class RecordDeduction
                     return form.Failure!.ToProblem();
                 }
                 var result = await handler.AddEvidenceAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new { evidence = result.Value }) : result.Failure!.ToProblem();
+                return result.Succeeded ? Results.Ok(new EvidenceAdded(result.Value)) : result.Failure!.ToProblem();
             })
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddDeductionEvidence")
+            .Produces<EvidenceAdded>()
             .WithSummary("上传扣分证据（multipart，字段 attachments）")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -128,6 +128,9 @@ public static class RecordInspection
             RequestFailure.Field(StatusCodes.Status403Forbidden, "无权录入检查", "$", "只有义务监督员可以录入明察暗访检查。");
     }
 
+    /// <summary>The answer to an upload: how many files the item now has (<c>{ "photos": n }</c>).</summary>
+    public sealed record PhotosAdded(int Photos);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/evaluations/{year:int}/inspections", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -142,6 +145,7 @@ public static class RecordInspection
             })
             .RequireAuthorization()
             .WithName("RecordInspection")
+            .Produces<Response>(StatusCodes.Status201Created)
             .WithSummary("录入明察暗访检查（义务监督员）")
             .WithDescription("Body: { \"unitCode\", \"date\": \"yyyy-MM-dd\", \"covert\": bool, \"findings\": [{ \"description\", \"severity\": \"minor\" | \"major\" | \"serious\" }], \"rating\" }.")
             .ProducesValidationProblem()
@@ -156,11 +160,12 @@ public static class RecordInspection
                     return form.Failure!.ToProblem();
                 }
                 var result = await handler.AddPhotosAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new { photos = result.Value }) : result.Failure!.ToProblem();
+                return result.Succeeded ? Results.Ok(new PhotosAdded(result.Value)) : result.Failure!.ToProblem();
             })
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddInspectionPhotos")
+            .Produces<PhotosAdded>()
             .WithSummary("上传检查照片（multipart，字段 attachments）")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

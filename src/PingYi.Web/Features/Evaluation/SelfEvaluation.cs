@@ -173,6 +173,7 @@ public static class SelfEvaluation
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("UploadSelfEvaluationDocument")
+            .Produces<Uploaded>(StatusCodes.Status201Created)
             .WithSummary("上传实施方案或自评情况报告（单位承办人，multipart，字段 file）")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -185,6 +186,7 @@ public static class SelfEvaluation
             })
             .RequireAuthorization()
             .WithName("SelfEvaluationStatus")
+            .Produces<IReadOnlyList<UnitStatus>>()
             .WithSummary("各单位自评材料报送情况（迟报、未报）")
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }

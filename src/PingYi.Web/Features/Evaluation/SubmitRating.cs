@@ -94,6 +94,7 @@ public static class SubmitRating
             })
             .RequireAuthorization()
             .WithName("SubmitRating")
+            .Produces<Response>(StatusCodes.Status201Created)
             .WithSummary("录入评议（评议工作人员，限本账号的评议来源）")
             .WithDescription("Body: { \"source\", \"unitCode\", \"rating\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?, \"answers\"?: { \"<item code>\": \"<option code or text>\" } }.")
             .ProducesValidationProblem()

@@ -219,6 +219,7 @@ public static class ImportPriorRanks
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("ImportPriorRanks")
+            .Produces<Response>()
             .WithSummary("导入往年评议结果（单位代码、类别、排名、重点跟踪对象）")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -205,6 +205,7 @@ public sealed class ScoringReports(IChannelScores channel)
             })
             .AllowAnonymous()
             .WithName("ExportEvaluationRankings")
+            .Produces(StatusCodes.Status200OK, contentType: XlsxType)
             .WithSummary("导出评议结果（xlsx）")
             .ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/evaluations/{year:int}/units/{unitCode}/breakdown.xlsx", async (int year, string unitCode, HttpContext http, GetBreakdown.Handler handler, CancellationToken ct) =>
@@ -216,6 +217,7 @@ public sealed class ScoringReports(IChannelScores channel)
             })
             .RequireAuthorization()
             .WithName("ExportEvaluationBreakdown")
+            .Produces(StatusCodes.Status200OK, contentType: XlsxType)
             .WithSummary("导出某单位得分说明（xlsx）")
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }

@@ -81,6 +81,7 @@ public static class SetAccountability
             })
             .RequireAuthorization()
             .WithName("SetEvaluationAccountability")
+            .Produces<Response>()
             .WithSummary("标记或取消问责（纪检监察工委）")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);

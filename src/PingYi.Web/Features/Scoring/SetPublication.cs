@@ -52,6 +52,7 @@ public static class SetPublication
             })
             .RequireAuthorization()
             .WithName("SetEvaluationPublication")
+            .Produces<Response>()
             .WithSummary("公布评议结果或改为仅内部可见")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
