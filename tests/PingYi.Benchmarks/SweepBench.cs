@@ -78,12 +78,16 @@ internal static class SweepBench
             WITH fired AS (DELETE FROM "ComplaintEvents" WHERE "Action" = 'overdue' AND "ActorRole" = 'system' RETURNING "ComplaintId")
             UPDATE "Complaints" c SET "NextTimerAtUtc" = c."DueAtUtc", "EscalationLevelNotified" = 0 FROM fired WHERE c."Id" = fired."ComplaintId";
             DELETE FROM "OutboxMessages" WHERE "Kind" = 'overdue';
-            VACUUM ANALYZE "Complaints";
-            VACUUM ANALYZE "ComplaintEvents";
-            VACUUM ANALYZE "OutboxMessages";
             """);
         cmd.CommandTimeout = 600;
         await cmd.ExecuteNonQueryAsync();
+        // Each on its own: VACUUM refuses to run inside a multi-statement command.
+        foreach (var table in new[] { "Complaints", "ComplaintEvents", "OutboxMessages" })
+        {
+            await using var vacuum = db.CreateCommand($"""VACUUM ANALYZE "{table}" """);
+            vacuum.CommandTimeout = 600;
+            await vacuum.ExecuteNonQueryAsync();
+        }
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
