@@ -10,8 +10,9 @@
 #           the idle app's memory, then every staff page and list filter one request at a time (p50/p95), and the
 #           plans of their statements (auto_explain) written to $PINGYI_BENCH_PLANS (default: a temporary file);
 #           about 10 minutes.
-#   sweep   one timer sweep on 1,000,000 open complaints with 10,000 due, and on 100,000 open with the same 10,000
-#           due; the ratio of the two; about 8 minutes.
+#   sweep   timer sweeps on 1,000,000 open complaints with 10,000 due, and on 100,000 open with the same 10,000
+#           due: one cold (right after start-up) and three warm per database; the ratio of the warm medians;
+#           about 10 minutes.
 #   scoring a round over 1,000,000 complaints and 200 units with evaluation inputs for every source: all scores and
 #           ranks through the rankings API's handler against a raw SQL GROUP BY over the same rows, alternately,
 #           median of PINGYI_BENCH_SCORING_REPEAT (default 3); in its own database; about 5 minutes.
@@ -117,7 +118,9 @@ start_app() {
   c="$c;Database=$db"
   app_port=$(free_port)
   local t0; t0=$(date +%s.%N)
-  env ASPNETCORE_ENVIRONMENT=Benchmark \
+  # Development: the demo accounts and units the load signs in with are only ever seeded there (and plain http
+  # and throwaway Data Protection keys are accepted); logging is cut to warnings as in production.
+  env ASPNETCORE_ENVIRONMENT=Development \
     Database__Provider=Postgres \
     ConnectionStrings__PingYi="$c${PINGYI_BENCH_APP_CONNECTION_OPTIONS:+;$PINGYI_BENCH_APP_CONNECTION_OPTIONS}" \
     Demo__Seed=true \
@@ -242,15 +245,15 @@ if has_part sweep; then
     new_db "${db_name}_sweep_$n"
     bench generate --shape open --complaints "$n" --due 10000 --pg "$(echo "$maint" | sed -E "s/(^|;)Database=[^;]*//I");Database=${db_name}_sweep_$n"
     start_app "${db_name}_sweep_$n" Jobs__Enabled=false Demo__Seed=false
-    bench sweep --url "http://127.0.0.1:$app_port" --pg "$app_conn" --summary "$work/sweep_$n"
+    bench sweep --url "http://127.0.0.1:$app_port" --pg "$app_conn" --rounds 4 --summary "$work/sweep_$n"
     stop_app
   done
   python3 - "$work/sweep_1000000" "$work/sweep_100000" >>"$summary" <<'PY'
 import sys
-big, small = (float(open(f).read().split()[0]) for f in sys.argv[1:3])
-print(f"sweep, 10,000 due among 1,000,000 open: {big:.2f} s   target <= 5 s -> {'MET' if big <= 5 else 'NOT MET'}")
-print(f"sweep, 10,000 due among 100,000 open:   {small:.2f} s")
-print(f"sweep ratio 1M / 100k:                  {big / small:.2f}   target <= 1.5 -> {'MET' if big / small <= 1.5 else 'NOT MET'}")
+(big, big_cold), (small, small_cold) = ([float(x) for x in open(f).read().split()[:2]] for f in sys.argv[1:3])
+print(f"sweep, 10,000 due among 1,000,000 open: {big:.2f} s warm (median), {big_cold:.2f} s cold   target <= 5 s -> {'MET' if big <= 5 else 'NOT MET'}")
+print(f"sweep, 10,000 due among 100,000 open:   {small:.2f} s warm (median), {small_cold:.2f} s cold")
+print(f"sweep ratio 1M / 100k (warm):           {big / small:.2f}   target <= 1.5 -> {'MET' if big / small <= 1.5 else 'NOT MET'}")
 PY
 fi
 

@@ -152,6 +152,7 @@ public static class HostingExtensions
         services.AddScoped<ListComplaints.Handler>();
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();
+        services.AddScoped<SweepTimers.Batch>();
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
         services.AddOversight();

@@ -21,7 +21,9 @@ public abstract class SweepCrashTests(DatabaseProvider provider)
     public async Task A_sweep_that_dies_after_two_batches_and_runs_again_fires_every_timer_once()
     {
         var fault = new SaveFault();
-        using var app = AppFactory.Create(provider, new Dictionary<string, string?> { ["Timers:SweepBatchSize"] = "4" }, services: s => s.AddInterceptor(fault));
+        // One batch at a time, so that "the third save" is the third batch.
+        using var app = AppFactory.Create(provider, new Dictionary<string, string?> { ["Timers:SweepBatchSize"] = "4", ["Timers:SweepParallelism"] = "1" },
+            services: s => s.AddInterceptor(fault));
         var api = StaffApi.For(app);
         var numbers = new List<string>();
         for (var i = 0; i < Cases; i++)
@@ -51,6 +53,39 @@ public abstract class SweepCrashTests(DatabaseProvider provider)
         {
             Assert.Equal(1, (await api.StaffViewAsync(Supervisor, number))["escalationLevelNotified"]!.GetValue<int>());
         }
+    }
+
+    [Fact]
+    public async Task A_sweep_with_batches_in_flight_together_that_dies_fires_every_timer_once_when_it_runs_again()
+    {
+        var fault = new SaveFault();
+        // Three batches of 4, 4 and 3, two at a time (on PostgreSQL; SQLite takes one writer and sweeps one by one).
+        using var app = AppFactory.Create(provider, new Dictionary<string, string?> { ["Timers:SweepBatchSize"] = "4", ["Timers:SweepParallelism"] = "2" },
+            services: s => s.AddInterceptor(fault));
+        var api = StaffApi.For(app);
+        var numbers = new List<string>();
+        for (var i = 0; i < Cases; i++)
+        {
+            numbers.Add(await api.AssignedAsync($"{Token("并行")} 第{i + 1}件"));
+        }
+        app.Time.SetUtcNow(Utc("2026-12-01T02:00:00Z"));
+        await Sweep.RunAsync(app);
+
+        app.Time.SetUtcNow(Utc("2026-12-17T02:00:00Z"));
+        fault.Arm(2);
+        await Assert.ThrowsAnyAsync<Exception>(() => Sweep.RunAsync(app));
+        Assert.Equal(1, fault.Failures);
+        // Whichever batches committed before the failure stand whole, the failed one (and any cancelled with it) left
+        // nothing: each case has its event and both its messages, or none of them.
+        var counts = await OverdueCountsAsync(app, numbers);
+        Assert.All(counts, c => Assert.Contains(c, new[] { (0, 0), (1, 2) }));
+        var firedBefore = counts.Count(c => c.Events == 1);
+        Assert.InRange(firedBefore, 0, Cases - 3);
+
+        Assert.Equal(Cases - firedBefore, await Sweep.RunAsync(app));
+        Assert.Equal(0, await Sweep.RunAsync(app));
+        counts = await OverdueCountsAsync(app, numbers);
+        Assert.All(counts, c => Assert.Equal((1, 2), (c.Events, c.Messages)));
     }
 
     /// <summary>Per case, in the order the sweep takes them (due time, then id): its overdue events and overdue messages.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
@@ -20,15 +21,42 @@ public static class SweepTimers
     /// <summary><c>Timers:SweepBatchSize</c>: rows fired and saved per transaction (default 200).</summary>
     public static int BatchSizeFrom(IConfiguration configuration) => Math.Clamp(configuration.GetValue("Timers:SweepBatchSize", DefaultBatchSize), 1, 5000);
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, TimeProvider time, IConfiguration configuration, ILogger<Handler> logger)
+    /// <summary>
+    /// <c>Timers:SweepParallelism</c>: batches fired at once, each on its own connection (default 2). A batch's cost
+    /// is half the app's CPU (the aggregate, the notices, EF's save) and half the database's, so two in flight keep
+    /// both busy. SQLite takes one writer at a time: there it is always 1.
+    /// </summary>
+    public static int ParallelismFrom(IConfiguration configuration, DatabaseSettings database) =>
+        database.Provider == DatabaseProvider.Sqlite ? 1 : Math.Clamp(configuration.GetValue("Timers:SweepParallelism", 2), 1, 16);
+
+    public sealed class Handler(PingYiDbContext db, IServiceScopeFactory scopes, TimeProvider time, IConfiguration configuration, DatabaseSettings database, ILogger<Handler> logger)
     {
         private readonly int _batchSize = BatchSizeFrom(configuration);
+        private readonly int _parallelism = ParallelismFrom(configuration, database);
 
         /// <summary>Fires every due timer; returns how many fired (timeline events appended).</summary>
         public async Task<int> HandleAsync(CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var fired = 0;
+            // The due batches are read one after another on this context; each is fired and saved on a context of
+            // its own. Batches never share a row, so their saves cannot conflict with each other.
+            await Parallel.ForEachAsync(DueBatchesAsync(now, ct), new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct },
+                async (ids, token) =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var batch = scope.ServiceProvider.GetRequiredService<Batch>();
+                    Interlocked.Add(ref fired, await batch.FireAsync(ids, now, token));
+                });
+            if (fired > 0)
+            {
+                logger.LogInformation("Timer sweep fired {Count} timers.", fired);
+            }
+            return fired;
+        }
+
+        private async IAsyncEnumerable<List<long>> DueBatchesAsync(DateTime now, [EnumeratorCancellation] CancellationToken ct)
+        {
             DateTime lastAt = DateTime.MinValue;
             long lastId = 0;
             while (true)
@@ -47,28 +75,27 @@ public static class SweepTimers
                     .ToListAsync(ct);
                 if (due.Count == 0)
                 {
-                    break;
+                    yield break;
                 }
                 (lastAt, lastId) = (due[^1].At, due[^1].Id);
-                fired += await FireBatchAsync(due.Select(d => d.Id).ToList(), now, ct);
+                yield return due.Select(d => d.Id).ToList();
                 if (due.Count < _batchSize)
                 {
-                    break;
+                    yield break;
                 }
             }
-            if (fired > 0)
-            {
-                logger.LogInformation("Timer sweep fired {Count} timers.", fired);
-            }
-            return fired;
         }
+    }
 
+    /// <summary>Fires one batch of due complaints on its own context (a scoped service: one per batch).</summary>
+    public sealed class Batch(PingYiDbContext db, WorkflowRuntime workflows, ILogger<Batch> logger)
+    {
         /// <summary>One save for the batch; if another writer changed any of its rows, each row is retried alone.</summary>
-        private async Task<int> FireBatchAsync(List<long> ids, DateTime now, CancellationToken ct)
+        public async Task<int> FireAsync(List<long> ids, DateTime now, CancellationToken ct)
         {
             try
             {
-                var fired = await FireAsync(await LoadAsync(ids, now, ct), now);
+                var fired = Fire(await LoadAsync(ids, now, ct), now);
                 await db.SaveChangesAsync(ct);
                 return fired;
             }
@@ -85,7 +112,7 @@ public static class SweepTimers
             {
                 try
                 {
-                    var fired = await FireAsync(await LoadAsync([id], now, ct), now);
+                    var fired = Fire(await LoadAsync([id], now, ct), now);
                     await db.SaveChangesAsync(ct);
                     total += fired;
                 }
@@ -110,15 +137,8 @@ public static class SweepTimers
                 .Where(c => ids.Contains(c.Id) && c.NextTimerAtUtc <= now)
                 .ToListAsync(ct);
 
-        private Task<int> FireAsync(List<Complaint> complaints, DateTime now)
-        {
-            var fired = 0;
-            foreach (var complaint in complaints)
-            {
-                fired += complaint.FireDueTimers(workflows.For(complaint), now).Count;
-            }
-            return Task.FromResult(fired);
-        }
+        private int Fire(List<Complaint> complaints, DateTime now) =>
+            complaints.Sum(complaint => complaint.FireDueTimers(workflows.For(complaint), now).Count);
     }
 
     /// <summary>The Hangfire entry point: a distributed lock keeps one sweep at a time across servers.</summary>
