@@ -66,13 +66,22 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         return (from, end < cutoffUtc ? end : cutoffUtc);
     }
 
+    /// <summary>
+    /// The handling records a round counts at a cut-off: assigned within the period's window (up to the cut-off) and
+    /// started by then. The one reading of "in the round" that the tallies, the case lines and the chart share.
+    /// </summary>
+    private IQueryable<HandlingRecord> InRound(EvaluationRoundDefinition round, DateTime cutoffUtc)
+    {
+        var (start, end) = Window(round, cutoffUtc);
+        return db.HandlingRecords.AsNoTracking()
+            .Where(r => r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= cutoffUtc);
+    }
+
     /// <summary>The tallies of every unit (or of one) for the round, keyed by unit id.</summary>
     internal async Task<Dictionary<int, ChannelTally>> TallyAsync(EvaluationRoundDefinition round, DateTime cutoffUtc, int? unitId, CancellationToken ct)
     {
-        var (start, end) = Window(round, cutoffUtc);
         var c = cutoffUtc;
-        var rows = db.HandlingRecords.AsNoTracking()
-            .Where(r => r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c);
+        var rows = InRound(round, c);
         if (unitId is { } only)
         {
             rows = rows.Where(r => r.UnitId == only);
@@ -143,13 +152,12 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         EvaluationRoundDefinition round, DateTime cutoffUtc, string unitCode, CancellationToken cancellationToken)
     {
         EnsureUtc(cutoffUtc);
-        var (start, end) = Window(round, cutoffUtc);
         var c = cutoffUtc;
         var rows = await (
-                from r in db.HandlingRecords.AsNoTracking()
+                from r in InRound(round, c)
                 join u in db.Units on r.UnitId equals u.Id
                 join k in db.Complaints on r.ComplaintId equals k.Id
-                where u.Code == unitCode && r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c
+                where u.Code == unitCode
                 orderby r.AssignedAtUtc, k.TrackingNumber, r.Round, r.Attempt
                 select new { k.TrackingNumber, Record = r })
             .ToListAsync(cancellationToken);
@@ -161,14 +169,12 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken cancellationToken)
     {
         EnsureUtc(cutoffUtc);
-        var (start, end) = Window(round, cutoffUtc);
         var c = cutoffUtc;
         // Only the rows that were ever overdue before the cut-off: the rest never count on the chart.
         var rows = await (
-                from r in db.HandlingRecords.AsNoTracking()
+                from r in InRound(round, c)
                 join u in db.Units on r.UnitId equals u.Id
-                where u.Active && r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= c
-                    && r.DueAtUtc < c && (r.StoppedAtUtc == null || r.StoppedAtUtc > r.DueAtUtc)
+                where u.Active && r.DueAtUtc < c && (r.StoppedAtUtc == null || r.StoppedAtUtc > r.DueAtUtc)
                 select new { r.AssignedAtUtc, r.DueAtUtc, r.StoppedAtUtc })
             .ToListAsync(cancellationToken);
         return rows.Select(x => new ChannelOverdueSpan(
