@@ -74,6 +74,13 @@ try
         case "sweep":
             await SweepBench.RunAsync(o);
             break;
+        case "soak":
+            // Its own default: ten minutes (the per-phase --duration of the other modes is 12 s).
+            if (await Soak.RunAsync(o, o.DurationGiven ? o.Duration : 600) != 0)
+            {
+                return 1;
+            }
+            break;
         case "create-db":
             await RawSql.CreateDatabaseAsync(pg.Get(), o.Database ?? throw new ArgumentException("--database is required"), o.Template);
             break;
@@ -188,14 +195,16 @@ sealed class Options
 {
     public const string Usage = """
         usage: PingYi.Benchmarks <mode> [options]
-          modes: all | ceiling | intake | open | get | app-shape | outbox | generate | pages | sweep | create-db | drop-db
+          modes: all | ceiling | intake | open | get | app-shape | outbox | generate | pages | sweep | soak | create-db | drop-db
           --url http://127.0.0.1:PORT    the running app (intake, open, get, all)
           --pg "<Npgsql connection string>"  the app's database (ceiling, app-shape, all)
           --connections N   concurrent connections, HTTP and PostgreSQL alike (16)
           --app-warmup S    all: intake load before any measurement, not counted (25)
           --warmup S        seconds not counted at the start of each phase (2)
-          --duration S      measured seconds per closed-loop phase (12)
-          --rate R          open-loop requests per second (200)
+          --duration S      measured seconds per closed-loop phase (12); soak: measured seconds of the soak (600)
+          --rate R          open-loop requests per second (200); soak: all kinds together
+          soak: 1 intake : 5 lookups : 10 staff reads : 2 actions at --rate, after --warmup S (ramping from 10 % of the rate) not counted;
+                the app's working set every 10 s (--app-pid) and a flat/not-flat verdict on the last 5 minutes
           --open-duration S measured seconds of the open-loop phase (15)
           --open-max-connections N  connection cap of the open loop (64)
           --path P          the GET path for mode get (/api/v1/units)
@@ -216,7 +225,7 @@ sealed class Options
           --plans FILE      pages: write the EXPLAIN (ANALYZE, BUFFERS) plans there (markdown)
           --pg-log FILE     pages: the PostgreSQL server log, where auto_explain writes the plans
           --pg-admin CS     pages: a superuser connection (ALTER SYSTEM switches auto_explain on and off)
-          --summary FILE    all, pages, sweep: append the summary lines to FILE as well (run.sh prints them last)
+          --summary FILE    all, pages, sweep, soak: append the summary lines to FILE as well (run.sh prints them last)
           --app-pid PID     the app's process, to report its CPU per request (Linux /proc)
           --pg-pid PID      the postmaster, to report PostgreSQL's CPU per request (Linux /proc)
           --no-diagnostics  all: skip the GET /api/v1/units and app-shape reference points
@@ -228,6 +237,7 @@ sealed class Options
     public int Connections { get; private set; } = 16;
     public double Warmup { get; private set; } = 2;
     public double Duration { get; private set; } = 12;
+    public bool DurationGiven { get; private set; }
     public double Rate { get; private set; } = 200;
     public double OpenDuration { get; private set; } = 15;
     public int OpenMaxConnections { get; private set; } = 64;
@@ -285,7 +295,7 @@ sealed class Options
                 case "--pg": o.Postgres = Next(); break;
                 case "--connections": o.Connections = (int)Positive(Next()); break;
                 case "--warmup": o.Warmup = Positive(Next()); break;
-                case "--duration": o.Duration = Positive(Next()); break;
+                case "--duration": o.Duration = Positive(Next()); o.DurationGiven = true; break;
                 case "--rate": o.Rate = Positive(Next(), 5000); break;
                 case "--open-duration": o.OpenDuration = Positive(Next()); break;
                 case "--open-max-connections": o.OpenMaxConnections = (int)Positive(Next()); break;

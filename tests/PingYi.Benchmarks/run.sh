@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # PingYi benchmarks: the app on PostgreSQL, load from a separate process on 127.0.0.1.
 #
-#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring] [benchmark options]
+#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring,soak] [benchmark options]
 #
-# Parts (all four by default, in this order):
+# Parts (all five by default, in this order):
 #   intake  the raw INSERT ceiling (pgbench and a .NET client), the closed-loop intake, the open loop at 200 req/s
 #           and the reference points; about 3 minutes.
 #   pages   a database of 1,000,000 complaints (the COPY generator), then start-up time to a healthy /healthz and
@@ -16,6 +16,10 @@
 #   scoring a round over 1,000,000 complaints and 200 units with evaluation inputs for every source: all scores and
 #           ranks through the rankings API's handler against a raw SQL GROUP BY over the same rows, alternately,
 #           median of PINGYI_BENCH_SCORING_REPEAT (default 3); in its own database; about 5 minutes.
+#   soak    the mixed soak on a fresh database: 1 intake : 5 lookups : 10 staff reads : 2 workflow actions in one
+#           open loop at 200 req/s for 10 minutes after a 60 s warm-up ramping up to that rate, not counted (--duration S and --rate R change that;
+#           PINGYI_BENCH_SOAK_WARMUP the warm-up); p99 per kind, errors, and the app's working set every 10 s with a
+#           flat/not-flat verdict on the last 5 minutes; about 12 minutes.
 # Starts a throwaway PostgreSQL (default settings, fsync on, auto_explain loaded but off) unless PINGYI_BENCH_POSTGRES
 # names one (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE; then no plans
 # are captured), creates fresh databases, builds Release, starts the app per database, prints a summary with the
@@ -30,7 +34,7 @@ pg_admin=""
 app_pid=""
 maint=""
 db_name="pingyi_bench_$(date +%s)_$$"
-parts="intake,pages,sweep,scoring"
+parts="intake,pages,sweep,scoring,soak"
 if [ "${1:-}" = "--parts" ]; then parts="$2"; shift 2; fi
 summary="$work/summary"
 : >"$summary"
@@ -53,7 +57,7 @@ cleanup() {
     kill -9 "$app_pid" 2>/dev/null
   fi
   if [ -n "$maint" ] && [ -z "$pg_data" ]; then
-    for d in "$db_name" "${db_name}_template" "${db_name}_pages" "${db_name}_sweep_1000000" "${db_name}_sweep_100000"; do
+    for d in "$db_name" "${db_name}_template" "${db_name}_pages" "${db_name}_sweep_1000000" "${db_name}_sweep_100000" "${db_name}_soak"; do
       bench drop-db --pg "$maint" --database "$d" >/dev/null 2>&1
     done
   fi
@@ -263,6 +267,21 @@ if has_part scoring; then
   grep '^scoring, ' "$work/scoring.log" >>"$summary" || true
 fi
 
+soak_rc=0
+if has_part soak; then
+  bench create-db --pg "$maint" --database "${db_name}_soak"
+  # The app as the intake part starts it (demo seed, jobs on: the timer sweep and the outbox run during the soak).
+  # Only the intake and lookup limits are raised (start_app): the staff lists, pages and actions have none, and
+  # the two sign-ins (supervisor, one handler; renewed every 10 minutes) stay far under the login limits.
+  start_app "${db_name}_soak"
+  echo "== soak: app on http://127.0.0.1:$app_port (database ${db_name}_soak), working set at the start $(rss_mb "$app_pid") MB"
+  pids=(--app-pid "$app_pid")
+  if [ -n "$pg_data" ]; then pids+=(--pg-pid "$(head -n 1 "$pg_data/postmaster.pid")"); fi
+  bench soak --url "http://127.0.0.1:$app_port" --pg "$app_conn" "${pids[@]}" --warmup "${PINGYI_BENCH_SOAK_WARMUP:-60}" \
+    --summary "$summary" "$@" || soak_rc=$?
+  stop_app
+fi
+
 # On a fresh database EF Core logs one failed query for the missing __EFMigrationsHistory table: expected.
 problems=$(awk '
   /^[a-z]+: / { flush(); inblock = ($1 == "fail:" || $1 == "crit:"); block = ""; }
@@ -272,9 +291,11 @@ problems=$(awk '
 if [ -n "$problems" ]; then
   echo
   echo "== the app logged errors (first lines):"
-  echo "$problems" | head -n 20
+  # Not "echo | head": with pipefail, head closing the pipe early (SIGPIPE, 141) ended the script before the summary.
+  head -n 20 <<<"$problems"
 fi
 
 echo
 echo "==================== all parts: $parts ===================="
 cat "$summary"
+exit "$soak_rc"
