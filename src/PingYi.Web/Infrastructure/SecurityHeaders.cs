@@ -3,6 +3,13 @@ namespace PingYi.Web.Infrastructure;
 public static class SecurityHeaders
 {
     /// <summary>
+    /// Cache-Control of a page or answer that must not be stored (staff pages, tokens). Antiforgery insists on
+    /// <c>no-cache, no-store</c> for a response that carries a form token, and rewrites anything else with a warning
+    /// on every request; this is that value.
+    /// </summary>
+    public const string NoStore = "no-cache, no-store";
+
+    /// <summary>
     /// Headers every response carries; the pages load nothing from other origins. Written when the response
     /// starts rather than when the request arrives: a middleware that clears the response (the exception
     /// handler, the tracking-number lock's 429) would otherwise send it without them.

@@ -76,7 +76,7 @@ public static class ViewComplainant
         // POST: a reveal writes an audit record and needs a reason; a GET here answers 405.
         api.MapPost("/complaints/{trackingNumber}/complainant", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
                 var body = await ApiBody.ReadJsonAsync<Request>(http, 16 * 1024, ct);
                 if (!body.Succeeded)
                 {

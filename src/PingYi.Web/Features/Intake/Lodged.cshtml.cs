@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Intake;
 
@@ -16,7 +17,7 @@ public sealed class LodgedModel : PageModel
     public void OnGet()
     {
         // The code must not stay in any cache: a back button or a shared phone would show it again.
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (TempData[NewModel.LodgedKey] is string json)
         {
             Lodged = JsonSerializer.Deserialize<Result>(json);

@@ -79,7 +79,7 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
     /// <summary>查找: narrows the unit list and shows the form again with everything typed.</summary>
     public async Task<IActionResult> OnPostSearchAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         FormToken ??= NewFormToken();
         FilesDropped = Attachments.Count > 0;
         var all = await units.HandleAsync(null, ct);
@@ -96,7 +96,7 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (Input.Anonymous && !string.IsNullOrWhiteSpace(Input.Name + Input.Phone + Input.Email))
         {
             // Never drop what a citizen typed without telling them.

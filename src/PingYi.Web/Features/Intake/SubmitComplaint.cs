@@ -259,7 +259,7 @@ public static class SubmitComplaintEndpoint
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
-        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
         return Results.Created(
             $"/api/v1/complaints/{ok.TrackingNumber}",
             new SubmitComplaintResponse(ok.TrackingNumber, AccessCode.Display(ok.AccessCode), ComplaintStatuses.Codes.CodeOf(ComplaintStatus.Submitted), ok.SubmittedAtUtc));

@@ -109,7 +109,7 @@ public static class GetBreakdown
     {
         api.MapGet("/evaluations/{year:int}/units/{unitCode}/breakdown", async (int year, string unitCode, HttpContext http, Handler handler, CancellationToken ct) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
                 var result = await handler.HandleAsync(year, unitCode, http.User, ct);
                 return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
             })

@@ -61,7 +61,7 @@ public static class GetRankings
     {
         api.MapGet("/evaluations/{year:int}/rankings", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
                 var result = await handler.HandleAsync(year, http.User, ct);
                 return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
             })

@@ -67,7 +67,7 @@ public static class SecurityRegistration
         // A browser client signed in by cookie fetches the token it must send as RequestVerificationToken.
         app.MapGet("/api/v1/auth/antiforgery", (HttpContext http, IAntiforgery antiforgery) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
                 var tokens = antiforgery.GetAndStoreTokens(http);
                 return Results.Ok(new { headerName = tokens.HeaderName, token = tokens.RequestToken });
             })

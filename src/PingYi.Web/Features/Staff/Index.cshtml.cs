@@ -38,7 +38,7 @@ public sealed class IndexModel(PingYiDbContext db, UserManager<StaffUser> users,
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         var user = await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
         DisplayName = user.DisplayName;
         Roles = User.FindAll(ClaimTypes.Role).Select(r => StaffRoles.LabelOf(r.Value)).ToList();

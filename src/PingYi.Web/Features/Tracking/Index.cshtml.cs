@@ -76,7 +76,7 @@ public sealed class IndexModel(
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (session.Read(HttpContext) is not { } remembered)
         {
             return;
@@ -209,7 +209,7 @@ public sealed class IndexModel(
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Complaint = await lookup.HandleAsync(TrackingNumber, Code, ct);
         if (Complaint is null)
         {

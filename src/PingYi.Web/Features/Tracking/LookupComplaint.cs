@@ -180,7 +180,7 @@ public static class LookupComplaint
     {
         api.MapGet("/complaints/{trackingNumber}", async (string trackingNumber, HttpContext http, Handler handler, Handling.GetStaffComplaint.Handler staff, CancellationToken ct) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
                 var code = http.Request.Headers[AccessCodeHeader].ToString();
                 if (code.Length == 0 && http.User.IsStaff())
                 {

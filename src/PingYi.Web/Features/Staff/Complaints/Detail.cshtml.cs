@@ -183,7 +183,7 @@ public sealed class DetailModel(
 
     private async Task<bool> LoadAsync(string trackingNumber, CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         var loaded = await access.LoadAsync(User, trackingNumber, ComplaintOperations.View, track: false, ct);
         if (!loaded.Succeeded)
         {

@@ -67,7 +67,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (CanFilterByUnit)
         {
             Units = await units.HandleAsync(null, ct, includeRetired: true);
@@ -91,7 +91,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     /// </summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         var rows = new List<Dictionary<string, object?>>();
         string? cursor = null;
         var now = time.GetUtcNow().UtcDateTime;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Web.Features.Handling;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Staff.Complaints;
 
@@ -22,7 +23,7 @@ public sealed class PrintModel(GetStaffComplaint.Handler views, TimeProvider tim
 
     public async Task<IActionResult> OnGetAsync(string trackingNumber, string kind, CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (kind is not (Assignment or Report))
         {
             return NotFound();

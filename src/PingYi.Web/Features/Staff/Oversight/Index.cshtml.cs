@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Web.Features.Oversight;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Staff.Oversight;
 
@@ -18,7 +19,7 @@ public sealed class IndexModel(GetOversight.Handler oversight, TimeProvider time
 
     public async Task OnGetAsync(string? sort, CancellationToken ct)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Board = await oversight.HandleAsync(sort, ct);
         ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(Board)));
     }
@@ -27,7 +28,7 @@ public sealed class IndexModel(GetOversight.Handler oversight, TimeProvider time
     public async Task<IActionResult> OnGetPngAsync(CancellationToken ct)
     {
         var board = await oversight.HandleAsync(null, ct);
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         return File(OverdueChart.Png(board), "image/png", $"超期反映-{ChinaTime.Today(time):yyyyMMdd}.png");
     }
 }

@@ -49,7 +49,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
         {
             return loaded;
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         if (chart == "overdue")
         {
             var points = await reports.OverdueSeriesAsync(runtime.Find(Year)!, Results.CutoffUtc, ct);
@@ -101,7 +101,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
             return loaded;
         }
         Response.StatusCode = status;
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Charts = Results.Categories.ToDictionary(c => c.Category, c => ScoringReports.DataUri(ScoringReports.Svg(c)));
         OverduePoints = await reports.OverdueSeriesAsync(runtime.Find(Year)!, Results.CutoffUtc, ct);
         OverdueChart = ScoringReports.DataUri(ScoringReports.OverdueChart(OverduePoints).GetSvgXml(ScoringReports.Width, 400));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Web.Features.Scoring;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Staff.Scoring;
 
@@ -16,7 +17,7 @@ public sealed class UnitModel(GetBreakdown.Handler breakdown) : PageModel
         {
             return result.Failure!.StatusCode == StatusCodes.Status403Forbidden ? Forbid() : NotFound();
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
         B = result.Value!;
         return Page();
     }
