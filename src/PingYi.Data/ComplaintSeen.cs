@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace PingYi.Data;
 
 /// <summary>
@@ -25,12 +27,16 @@ public sealed class ComplaintSeen
 
     public DateTime SeenAtUtc { get; private set; }
 
-    /// <summary>Only forwards: a late, concurrent request with an older clock reading does not un-see a supplement.</summary>
-    public void Seen(DateTime atUtc)
-    {
-        if (atUtc > SeenAtUtc)
-        {
-            SeenAtUtc = atUtc;
-        }
-    }
+    /// <summary>
+    /// Records the look in one statement, whoever else is writing: an upsert that only moves the time forwards. Two
+    /// tabs of the same user opening the case at once both succeed (no duplicate-key failure to catch), and nothing
+    /// else the context tracks is saved with it. <c>INSERT … ON CONFLICT … DO UPDATE … WHERE</c> is the same SQL in
+    /// PostgreSQL and SQLite (3.24 and later).
+    /// </summary>
+    public static Task MarkAsync(PingYiDbContext db, string userId, long complaintId, DateTime seenAtUtc, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "ComplaintSeen" ("UserId", "ComplaintId", "SeenAtUtc") VALUES ({userId}, {complaintId}, {seenAtUtc})
+            ON CONFLICT ("UserId", "ComplaintId") DO UPDATE SET "SeenAtUtc" = excluded."SeenAtUtc"
+            WHERE "ComplaintSeen"."SeenAtUtc" < excluded."SeenAtUtc"
+            """, ct);
 }

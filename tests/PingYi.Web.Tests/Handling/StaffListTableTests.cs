@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
@@ -105,12 +106,7 @@ public abstract class StaffListTableTests(AppFixture fixture)
         Assert.False(await FlagAsync(JytHandler, token));
 
         fixture.App.Time.Advance(TimeSpan.FromMinutes(10));
-        var supplement = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{number}/supplements")
-        {
-            Content = new StringContent("{\"text\":\"又想起一件事\"}", System.Text.Encoding.UTF8, "application/json"),
-        };
-        supplement.Headers.Add("X-Access-Code", code);
-        Assert.Equal(HttpStatusCode.NoContent, (await _api.Anonymous.SendAsync(supplement)).StatusCode);
+        await SupplementAsync(number, code, "又想起一件事");
 
         Assert.True(await FlagAsync(Supervisor, token));
         Assert.True(await FlagAsync(JytHandler, token));
@@ -125,6 +121,26 @@ public abstract class StaffListTableTests(AppFixture fixture)
         var page = await (await _api.AsAsync(JytHandler)).GetAsync($"/staff/complaints/{number}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.False(await FlagAsync(JytHandler, token));
+
+        // A later supplement raises it again; the next look moves the user's mark forwards, and two tabs opening the
+        // case at the same moment both succeed.
+        fixture.App.Time.Advance(TimeSpan.FromMinutes(1));
+        await SupplementAsync(number, code, "还有一份材料");
+        Assert.True(await FlagAsync(Supervisor, token));
+        fixture.App.Time.Advance(TimeSpan.FromMinutes(1));
+        await Task.WhenAll(StaffViewAsync(Supervisor, number), StaffViewAsync(Supervisor, number));
+        Assert.False(await FlagAsync(Supervisor, token));
+        Assert.True(await FlagAsync(JytHandler, token));
+    }
+
+    private async Task SupplementAsync(string number, string code, string text)
+    {
+        var supplement = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{number}/supplements")
+        {
+            Content = JsonContent.Create(new { text }),
+        };
+        supplement.Headers.Add("X-Access-Code", code);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Anonymous.SendAsync(supplement)).StatusCode);
     }
 
     private Task<JsonObject> DoAsync(string email, string number, string action, object fields) => _api.DoAsync(email, number, action, fields);
