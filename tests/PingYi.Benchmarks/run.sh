@@ -117,7 +117,7 @@ start_app() {
   c="$c;Database=$db"
   app_port=$(free_port)
   local t0; t0=$(date +%s.%N)
-  env ASPNETCORE_ENVIRONMENT=Benchmark \
+  env ASPNETCORE_ENVIRONMENT=Development \
     Database__Provider=Postgres \
     ConnectionStrings__PingYi="$c${PINGYI_BENCH_APP_CONNECTION_OPTIONS:+;$PINGYI_BENCH_APP_CONNECTION_OPTIONS}" \
     Demo__Seed=true \
