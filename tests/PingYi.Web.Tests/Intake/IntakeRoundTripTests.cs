@@ -53,6 +53,54 @@ public abstract class IntakeRoundTripTests(CountingAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_largest_intake_is_still_one_batch_and_all_of_it_is_stored()
+    {
+        // Named, five files and an Idempotency-Key: every row an intake can write. On PostgreSQL the save runs without
+        // EF's own transaction, relying on PostgreSQL running one batch as one transaction; that holds only while it
+        // is one batch, which this pins.
+        await LodgeAsync(_client, Complaint("预热"));
+        using var form = new MultipartFormDataContent();
+        foreach (var (k, v) in Complaint("最大的一次受理").Where(p => p.Key != "anonymous"))
+        {
+            form.Add(new StringContent(v is null ? "" : v.ToString().ToLowerInvariant() is "true" or "false" ? v.ToString().ToLowerInvariant() : v.ToString()), k);
+        }
+        form.Add(new StringContent("false"), "anonymous");
+        form.Add(new StringContent("王建国"), "complainant.name");
+        form.Add(new StringContent("13800431234"), "complainant.phone");
+        for (var i = 0; i < 5; i++)
+        {
+            var file = new ByteArrayContent(Png);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            form.Add(file, "attachments", $"照片{i}.png");
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints") { Content = form };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        fixture.Log.Reset();
+        fixture.Log.Counting = true;
+        var response = await _client.SendAsync(request);
+        fixture.Log.Counting = false;
+
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var number = (await response.ReadObjectAsync())["trackingNumber"]!.GetValue<string>();
+        var writes = fixture.Log.Commands.Where(c => c.Contains("INSERT", StringComparison.Ordinal)).ToList();
+        if (Postgres)
+        {
+            var batch = Assert.Single(writes);
+            foreach (var table in new[] { "Complaints", "ComplaintEvents", "ComplainantContacts", "Attachments", "IdempotencyRecords" })
+            {
+                Assert.Contains($"INSERT INTO \"{table}\"", batch);
+            }
+        }
+        using var scope = fixture.App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+        var id = await db.Complaints.Where(c => c.TrackingNumber == number).Select(c => c.Id).SingleAsync();
+        Assert.Equal(5, await db.Attachments.CountAsync(a => a.ComplaintId == id));
+        Assert.Equal("王建国", (await db.ComplainantContacts.SingleAsync(c => c.ComplaintId == id)).Name);
+        Assert.Equal(1, await db.IdempotencyRecords.CountAsync(r => r.ComplaintId == id));
+        Assert.Equal(1, await db.Set<ComplaintEvent>().CountAsync(e => e.ComplaintId == id));
+    }
+
+    [Fact]
     public async Task Reserved_ids_and_numbers_never_collide_with_other_writers()
     {
         var first = await LodgeAsync(_client, Complaint("预留之前"));

@@ -136,15 +136,18 @@ public static class SubmitComplaint
             }
             try
             {
-                if (command.IdempotencyKey is null)
+                if (reserved.ComplaintId is not null)
                 {
-                    await db.SaveChangesAsync(ct);
+                    // The record joins the same save, so a concurrent retry that loses the race on the record's key
+                    // rolls its complaint back with it.
+                    if (recordKey is not null)
+                    {
+                        db.IdempotencyRecords.Add(Record(recordKey, complaint.Id, accessCode, now));
+                    }
+                    await SaveAsOneBatchAsync(ct);
                 }
-                else if (reserved.ComplaintId is not null)
+                else if (command.IdempotencyKey is null)
                 {
-                    // The record joins the same SaveChanges: one transaction, so a concurrent retry that loses the
-                    // race on the record's key rolls its complaint back with it.
-                    db.IdempotencyRecords.Add(Record(recordKey!, complaint.Id, accessCode, now));
                     await db.SaveChangesAsync(ct);
                 }
                 else
@@ -163,6 +166,24 @@ public static class SubmitComplaint
                 throw;
             }
             return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
+        }
+
+        /// <summary>
+        /// PostgreSQL, every key known: EF Core sends the whole save as one batch (IntakeRoundTripTests prove it for the
+        /// largest intake), and PostgreSQL runs one batch — everything up to its Sync — as one implicit transaction that
+        /// commits, durably, or not at all. EF's own BEGIN … COMMIT would only add the COMMIT's round trip.
+        /// </summary>
+        private async Task SaveAsOneBatchAsync(CancellationToken ct)
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            finally
+            {
+                db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
+            }
         }
 
         private IdempotencyRecord Record(string recordKey, long complaintId, string accessCode, DateTime now) => new()
