@@ -105,6 +105,7 @@ public static class DatabaseServiceCollectionExtensions
     public static IServiceCollection AddPingYiDatabase(this IServiceCollection services, DatabaseSettings settings)
     {
         services.AddSingleton(settings);
+        services.AddSingleton<IntakeKeys>();
         services.AddDbContextPool<PingYiDbContext>((sp, options) =>
         {
             settings.Configure(options);

@@ -125,6 +125,9 @@ async Task AllAsync()
     Print(ceiling2);
     var open = await HttpLoad.OpenLoopAsync(url, HttpLoad.Intake(o.Unit), o.Rate, o.OpenMaxConnections, warmup, openDuration, cpu);
     Print(open);
+    // The second ceiling: a complaint's own rows in one transaction, raw SQL (our schema's cost without our code's).
+    var rows = await RawSql.ComplaintRowsAsync(db, unitId, o.Connections, warmup, duration, cpu);
+    Print(rows);
 
     Result? units = null, shape = null, shapeSequence = null;
     if (o.Diagnostics)
@@ -150,6 +153,9 @@ async Task AllAsync()
             $"ceiling, raw INSERT transactions/s:  {ceiling:0.0}   (.NET client, before {ceiling1.PerSecond:0.0}, after {ceiling2.PerSecond:0.0})",
             $"intake / ceiling:                    {ratio * 100:0.0} %   target ≥ 50 % → {(ratio >= 0.5 ? "MET" : "NOT MET")}",
             $"intake at {o.Rate:0} req/s, p99:           {open.PercentileMs(99):0.0} ms ({open.ErrorCount} errors)",
+            $"second ceiling, a complaint's rows in one transaction (raw SQL): {rows.PerSecond:0.0}/s ({rows.PerSecond / ceiling * 100:0.0} % of the .NET single-row ceiling); intake / second ceiling: {intake.PerSecond / rows.PerSecond * 100:0.0} %",
+            $"CPU per complaint (ms), intake: {(intake.Cpu is { } sc ? sc.Describe(intake.Successes) : "n/a")}",
+            $"load average at the end: {LoadAverage()}",
         ]);
     }
     Console.WriteLine();

@@ -98,6 +98,39 @@ public static class RawSql
             };
         });
 
+    /// <summary>
+    /// The second ceiling: the rows one (anonymous) complaint writes — the complaint and its "submit" event — in one
+    /// transaction, as one prepared statement (a data-modifying CTE, so the event gets the complaint's id without a
+    /// second round trip), with a unique tracking number and no look-up or counter. The intake against it is the
+    /// cost of our code; this against the single-row ceiling is the cost of our schema.
+    /// </summary>
+    public static Task<Result> ComplaintRowsAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
+        => RunAsync("raw SQL, a complaint's rows in one transaction", connections, warmup, duration, cpu, db, async (conn, runTag) =>
+        {
+            var insert = new NpgsqlCommand("WITH c AS (" + InsertComplaint + """
+                 RETURNING "Id", "SubmittedAtUtc")
+                INSERT INTO "ComplaintEvents" ("ComplaintId", "AtUtc", "Action", "ActorId", "ActorRole", "FromStatus", "ToStatus", "PublicNote", "InternalNote", "Data")
+                SELECT c."Id", c."SubmittedAtUtc", 'submit', NULL, 'complainant', NULL, 1, '已收到您反映的问题', NULL, NULL FROM c
+                """, conn);
+            var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            var hash = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = unitId });
+            var title = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
+            var now = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await insert.PrepareAsync();
+            return async () =>
+            {
+                var n = Interlocked.Increment(ref _sequence);
+                tracking.Value = $"ROW-{runTag}-{n:D9}";
+                hash.Value = AccessCodeHash();
+                title.Value = Workload.Title(runTag, n);
+                now.Value = DateTime.UtcNow;
+                await insert.ExecuteNonQueryAsync();
+            };
+        });
+
     /// <param name="counter">
     /// <c>row</c>: the app's counter, an upsert of one shared "TrackingCounters" row in its own transaction.
     /// <c>sequence</c>: a PostgreSQL sequence instead (what-if). <c>none</c>: no counter at all (what-if).

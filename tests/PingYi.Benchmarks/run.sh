@@ -216,6 +216,10 @@ if b > 0 and a > 0:
     m = (a + b) / 2
     print(f"pgbench ceiling, single-row INSERT tps: {m:.1f}   (before {b:.1f}, after {a:.1f}; 16 clients, prepared, fsync on)")
     print(f"intake / pgbench ceiling:            {rate / m * 100:.1f} %   target >= 50 % -> {'MET' if rate / m >= 0.5 else 'NOT MET'}")
+    rows = re.search(r"second ceiling, a complaint's rows in one transaction \(raw SQL\): ([0-9.]+)/s", text)
+    if rows:
+        r = float(rows.group(1))
+        print(f"second ceiling (a complaint's rows, one transaction) / pgbench ceiling: {r / m * 100:.1f} %; intake / second ceiling: {rate / r * 100:.1f} %")
 PY
   stop_app
 fi
