@@ -180,14 +180,16 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         return rows.Select(x => new ChannelOverdueSpan(
                 DateTime.SpecifyKind(x.AssignedAtUtc, DateTimeKind.Utc),
                 DateTime.SpecifyKind(x.DueAtUtc, DateTimeKind.Utc),
-                x.StoppedAtUtc is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null))
+                By(x.StoppedAtUtc, c)))
             .ToList();
     }
+
+    /// <summary>A recorded moment as the cut-off sees it: the time (UTC) if it had happened by then, else null.</summary>
+    private static DateTime? By(DateTime? at, DateTime c) => at is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
 
     /// <summary>One row as it stood at the cut-off: facts after it are not shown, a deadline still running counts its days up to it.</summary>
     private static ChannelCaseLine Line(string trackingNumber, HandlingRecord r, DateTime c, WorkingDayCalendar calendar)
     {
-        static DateTime? By(DateTime? at, DateTime c) => at is { } t && t <= c ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
         var due = DateTime.SpecifyKind(r.DueAtUtc, DateTimeKind.Utc);
         var stopped = By(r.StoppedAtUtc, c) is not null;
         var responded = By(r.RespondedAtUtc, c);
