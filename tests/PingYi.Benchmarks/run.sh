@@ -64,7 +64,11 @@ cleanup() {
   if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1
   fi
-  [ -n "${PINGYI_BENCH_KEEP_LOGS:-}" ] && cp -r "$work" "$PINGYI_BENCH_KEEP_LOGS" 2>/dev/null
+  if [ -n "${PINGYI_BENCH_KEEP_LOGS:-}" ]; then
+    # PostgreSQL's log too: its checkpoint lines tell whether a latency spike was the database flushing.
+    [ -n "$pg_data" ] && cp "$pg_data/log" "$work/postgres.log" 2>/dev/null
+    cp -r "$work" "$PINGYI_BENCH_KEEP_LOGS" 2>/dev/null
+  fi
   rm -rf "$work" ${pg_data:+"$pg_data"}
 }
 trap cleanup EXIT

@@ -33,12 +33,15 @@ public sealed class ComplaintEvent
     /// <summary>The action's fields as JSON, for the staff timeline.</summary>
     public string? Data { get; private set; }
 
+    // One instance: System.Text.Json builds and caches its type metadata per options instance.
+    private static readonly System.Text.Json.JsonSerializerOptions ReadableJson =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A supervisor looked at a named complainant's identity: every such view is on the record, with its reason in <see cref="Data"/>.</summary>
     public static ComplaintEvent ContactViewed(long complaintId, string actorId, string actorRole, DateTime atUtc, string reason)
     {
         var e = Create(ComplaintActions.ViewContact, atUtc, actorId, actorRole, null, null, null, "查看了反映人身份信息",
-            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = reason },
-                new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = reason }, ReadableJson));
         e.ComplaintId = complaintId;
         return e;
     }

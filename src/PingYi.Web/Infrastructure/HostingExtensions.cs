@@ -138,6 +138,7 @@ public static class HostingExtensions
             .AddDbContextCheck<PingYiDbContext>("database")
             .AddCheck<CalendarHealthCheck>("calendar");
         services.AddPingYiRateLimits(builder.Configuration);
+        services.AddPingYiLoadShedding(builder.Configuration);
         builder.AddPingYiSecurity();
         services.AddPingYiPages();
 
@@ -186,6 +187,8 @@ public static class HostingExtensions
         app.UsePingYiForwardedHeaders();
         // Set as the response starts, so that every response has them, whatever wrote it (redirects, 429s, error pages).
         app.UsePingYiSecurityHeaders();
+        // Before any work is spent on a request the server has no room for.
+        app.UsePingYiLoadShedding();
         if (!app.Environment.IsDevelopment())
         {
             // API clients get problem details for a crash, browsers the site's error page.

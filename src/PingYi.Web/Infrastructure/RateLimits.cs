@@ -162,25 +162,9 @@ public static class RateLimits
     }
 
     /// <summary>
-    /// 429 with Retry-After: problem details under /api, a short Chinese page elsewhere. The RateLimit-* headers
-    /// of the window that refused are added as the response starts (<see cref="RateLimitReport"/>).
+    /// 429 with Retry-After. The RateLimit-* headers of the window that refused are added as the response starts
+    /// (<see cref="RateLimitReport"/>).
     /// </summary>
-    public static async Task WriteTooManyAsync(HttpContext http, int seconds, CancellationToken ct)
-    {
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var detail = $"请求过于频繁，请在 {seconds} 秒后重试。";
-        if (http.Request.Path.StartsWithSegments("/api"))
-        {
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "请求过于频繁", Detail = detail },
-            });
-            return;
-        }
-        http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync(
-            $"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>请求过于频繁</title><body style=\"font-family:sans-serif;padding:1rem\"><h1>请求过于频繁</h1><p>{detail}</p><p>您填写的内容未提交，请返回上一页稍后再试。</p></body></html>", ct);
-    }
+    public static Task WriteTooManyAsync(HttpContext http, int seconds, CancellationToken ct) =>
+        Refusals.WriteAsync(http, StatusCodes.Status429TooManyRequests, "请求过于频繁", $"请求过于频繁，请在 {seconds} 秒后重试。", seconds, ct);
 }
