@@ -42,6 +42,18 @@ public static class HttpLoad
         };
     }, HttpStatusCode.Created);
 
+    /// <summary>The same requests, each on a connection of its own (Connection: close): exercises the server's connection set-up.</summary>
+    public static Target EachOnNewConnection(Target target) => target with
+    {
+        Name = target.Name + " (new connection each)",
+        NewRequest = () =>
+        {
+            var request = target.NewRequest();
+            request.Headers.ConnectionClose = true;
+            return request;
+        },
+    };
+
     public static Target Get(string path) => new($"GET {path}", () => new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), HttpStatusCode.OK);
 
     /// <summary>N workers, each sending its next request as soon as the previous one is answered.</summary>
@@ -82,6 +94,10 @@ public static class HttpLoad
         var window = Window.Start(warmup, duration);
         var usage = cpu?.MeasureAsync(window);
         long lastDone = 0;
+        // Requests slower than the 50 ms target, by the wall-clock second they were scheduled in: a cluster in one
+        // second is a stall (a GC, a job, a checkpoint) to look up in the other logs; a spread is a slow path.
+        var slow = new SortedDictionary<DateTime, int>();
+        var wallAtStart = DateTime.UtcNow - Stopwatch.GetElapsedTime(window.StartTicks);
 
         var scheduler = new Thread(() =>
         {
@@ -110,6 +126,12 @@ public static class HttpLoad
                         if (counts)
                         {
                             Record(recorder, outcome, done - scheduled);
+                            if (done - scheduled > Stopwatch.Frequency / 20)
+                            {
+                                var second = wallAtStart.AddTicks((scheduled - window.StartTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                                second = new DateTime(second.Ticks - second.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+                                slow[second] = slow.GetValueOrDefault(second) + 1;
+                            }
                         }
                     }
                 });
@@ -134,7 +156,8 @@ public static class HttpLoad
         {
             Cpu = usage is null ? null : await usage,
             Note = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"offered {ratePerSecond:0}/s for {window.Measured.TotalSeconds:0} s; the last answer came {drain:0.00} s after the last send (a backlog shows here)"),
+                $"offered {ratePerSecond:0}/s for {window.Measured.TotalSeconds:0} s; the last answer came {drain:0.00} s after the last send (a backlog shows here); " +
+                $"over 50 ms by second sent (UTC): {(slow.Count == 0 ? "none" : string.Join(", ", slow.Select(kv => $"{kv.Key:HH:mm:ss} {kv.Value}")))}"),
         };
     }
 

@@ -114,6 +114,12 @@ async Task AllAsync()
     // while to finish the tier-1 compilation. Warm it on the measured path first, not counted.
     var warm = await HttpLoad.ClosedLoopAsync(url, HttpLoad.Intake(o.Unit), o.Connections, TimeSpan.Zero, TimeSpan.FromSeconds(o.AppWarmup));
     Console.WriteLine($"(app warm-up, not counted: {warm.Successes} complaints in {o.AppWarmup:0} s, {warm.PerSecond:0.0}/s, errors: {warm.ErrorSummary})");
+    // The open loop opens connections of its own as it goes, and the app's connection set-up code (Kestrel, sockets)
+    // had run only as many times as the closed loop had connections: the first seconds of the measured open loop
+    // then paid for its tier-1 compilation (stalls of 100–300 ms, docs/benchmarks.md). Warm that path too: the open
+    // loop at its rate, each request on a new connection.
+    var warmOpen = await HttpLoad.OpenLoopAsync(url, HttpLoad.EachOnNewConnection(HttpLoad.Intake(o.Unit)), o.Rate, o.OpenMaxConnections, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    Console.WriteLine($"(open-loop warm-up, not counted: {warmOpen.Successes} complaints at {o.Rate:0}/s, p99 {warmOpen.PercentileMs(99):0.0} ms; {warmOpen.Note})");
 
     // The ceiling is measured before and after the intake; the ratio uses their mean, so that drift on a
     // shared machine during the run shows up instead of skewing the ratio.

@@ -86,6 +86,7 @@ free_port() {
 echo "== build (Release)"
 # PINGYI_BENCH_APP_CONNECTION_OPTIONS is appended to the app's connection string (e.g. "No Reset On Close=true").
 # PINGYI_BENCH_APP_DLL runs another build of the app (say, a branch's Release output) instead of this tree's.
+# PINGYI_BENCH_APP_ENV adds environment assignments to the app only (e.g. "DOTNET_TieredPGO=0"), to A/B runtime settings.
 app_dll="${PINGYI_BENCH_APP_DLL:-$root/src/PingYi.Web/bin/Release/net10.0/PingYi.Web.dll}"
 if [ -z "${PINGYI_BENCH_APP_DLL:-}" ]; then
   dotnet build -c Release -v q -nologo "$root/src/PingYi.Web/PingYi.Web.csproj" >"$work/build-web.log" 2>&1 \
@@ -109,7 +110,7 @@ else
   # Default settings, fsync on: the ceiling must pay for durable commits like the app does. auto_explain is
   # loaded but logs nothing until the pages part switches it on for one request per page.
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_preload_libraries=auto_explain" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_preload_libraries=auto_explain -c log_autovacuum_min_duration=0" start >/dev/null
   chmod o+r "$pg_data/log"
   pg_admin="Host=$pg_data;Port=$pg_port;Username=postgres;Database=postgres"
   as_pg psql -h "$pg_data" -p "$pg_port" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB"
@@ -136,6 +137,7 @@ start_app() {
     RateLimits__LookupPerMinute=1000000 \
     RateLimits__ApiPerMinute=1000000 \
     Logging__LogLevel__Default=Warning \
+    ${PINGYI_BENCH_APP_ENV:-} \
     "$@" \
     dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" >>"$work/app.log" 2>&1 &
   app_pid=$!
