@@ -156,7 +156,7 @@ public static class HostingExtensions
         services.AddScoped<SweepTimers.Batch>();
         services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
-        services.AddOversight();
+        services.AddOversight(builder.Configuration);
         services.AddChannelScores();
         services.AddScoring();
         builder.AddAdministration();

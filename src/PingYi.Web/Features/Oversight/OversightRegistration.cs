@@ -3,8 +3,14 @@ namespace PingYi.Web.Features.Oversight;
 /// <summary>The 督办台 area (pages under /staff/oversight).</summary>
 public static class OversightRegistration
 {
-    public static IServiceCollection AddOversight(this IServiceCollection services)
+    public static IServiceCollection AddOversight(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = configuration.GetSection("Oversight").Get<GetOversight.Options>() ?? new GetOversight.Options();
+        if (options.MaxCasesShown < 1)
+        {
+            throw new InvalidOperationException("Oversight:MaxCasesShown must be at least 1.");
+        }
+        services.AddSingleton(options);
         services.AddScoped<GetOversight.Handler>();
         return services;
     }
