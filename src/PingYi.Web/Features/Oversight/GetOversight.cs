@@ -46,7 +46,7 @@ public static class GetOversight
     /// <param name="MaxCasesShown">
     /// How many cases the page lists, in its order; the units after that show their counts and a link to their list.
     /// At provincial scale (895 overdue cases in 200 units at a million complaints) listing every one with its
-    /// 催办/督办 forms made a 2.8 MB page that took 80–145 ms to render; a phone needs the most pressing ones.
+    /// 催办/督办 forms made a 2.8 MB page that took 80–145 ms to build and render; a phone needs the most pressing ones.
     /// </param>
     public sealed record Board(string Sort, IReadOnlyList<UnitGroup> Units, int MaxCasesShown = int.MaxValue)
     {
