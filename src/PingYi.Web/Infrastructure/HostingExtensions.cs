@@ -163,18 +163,20 @@ public static class HostingExtensions
         builder.AddAccount();
 
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
-        services.AddHangfire(hangfire =>
+        // The storage is this app's own singleton, created when first asked for. Hangfire's AddHangfire would answer
+        // with its process-wide JobStorage.Current, which another app in the same process (the tests run many)
+        // may have set in between: two apps then share one storage and its job locks.
+        services.AddSingleton<JobStorage>(_ =>
         {
-            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
             if (database.Provider == DatabaseProvider.Postgres)
             {
-                hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(database.ConnectionString));
+                var options = new PostgreSqlStorageOptions();
+                return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, options), options);
             }
-            else
-            {
-                hangfire.UseInMemoryStorage();
-            }
+            return new Hangfire.InMemory.InMemoryStorage();
         });
+        services.AddHangfire((sp, hangfire) =>
+            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings().UseStorage(sp.GetRequiredService<JobStorage>()));
         if (JobsEnabled(builder.Configuration))
         {
             services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
