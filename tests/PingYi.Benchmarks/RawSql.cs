@@ -76,27 +76,8 @@ public static class RawSql
     }
 
     public static Task<Result> CeilingAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
-        => RunAsync("raw INSERT ceiling", connections, warmup, duration, cpu, db, async (conn, runTag) =>
-        {
-            var insert = new NpgsqlCommand(InsertComplaint, conn);
-            var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            var hash = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = unitId });
-            var title = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
-            var now = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await insert.PrepareAsync();
-            return async () =>
-            {
-                var n = Interlocked.Increment(ref _sequence);
-                tracking.Value = $"BEN-{runTag}-{n:D9}";
-                hash.Value = AccessCodeHash();
-                title.Value = Workload.Title(runTag, n);
-                now.Value = DateTime.UtcNow;
-                await insert.ExecuteNonQueryAsync();
-            };
-        });
+        => RunAsync("raw INSERT ceiling", connections, warmup, duration, cpu, db,
+            (conn, runTag) => PreparedComplaintInsertAsync(conn, InsertComplaint, unitId, "BEN", runTag));
 
     /// <summary>
     /// The second ceiling: the rows one (anonymous) complaint writes — the complaint and its "submit" event — in one
@@ -105,31 +86,38 @@ public static class RawSql
     /// cost of our code; this against the single-row ceiling is the cost of our schema.
     /// </summary>
     public static Task<Result> ComplaintRowsAsync(NpgsqlDataSource db, int unitId, int connections, TimeSpan warmup, TimeSpan duration, CpuMeter? cpu = null)
-        => RunAsync("raw SQL, a complaint's rows in one transaction", connections, warmup, duration, cpu, db, async (conn, runTag) =>
-        {
-            var insert = new NpgsqlCommand("WITH c AS (" + InsertComplaint + """
+        => RunAsync("raw SQL, a complaint's rows in one transaction", connections, warmup, duration, cpu, db,
+            (conn, runTag) => PreparedComplaintInsertAsync(conn, "WITH c AS (" + InsertComplaint + """
                  RETURNING "Id", "SubmittedAtUtc")
                 INSERT INTO "ComplaintEvents" ("ComplaintId", "AtUtc", "Action", "ActorId", "ActorRole", "FromStatus", "ToStatus", "PublicNote", "InternalNote", "Data")
                 SELECT c."Id", c."SubmittedAtUtc", 'submit', NULL, 'complainant', NULL, 1, '已收到您反映的问题', NULL, NULL FROM c
-                """, conn);
-            var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            var hash = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = unitId });
-            var title = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
-            var now = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await insert.PrepareAsync();
-            return async () =>
-            {
-                var n = Interlocked.Increment(ref _sequence);
-                tracking.Value = $"ROW-{runTag}-{n:D9}";
-                hash.Value = AccessCodeHash();
-                title.Value = Workload.Title(runTag, n);
-                now.Value = DateTime.UtcNow;
-                await insert.ExecuteNonQueryAsync();
-            };
-        });
+                """, unitId, "ROW", runTag));
+
+    /// <summary>
+    /// Prepares <paramref name="sql"/> (whose parameters are <see cref="InsertComplaint"/>'s) on <paramref name="conn"/>
+    /// and returns one operation: a complaint with a fresh tracking number <c>PREFIX-tag-n</c>, title and time.
+    /// </summary>
+    private static async Task<Func<Task>> PreparedComplaintInsertAsync(NpgsqlConnection conn, string sql, int unitId, string prefix, string runTag)
+    {
+        var insert = new NpgsqlCommand(sql, conn);
+        var tracking = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+        var hash = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = unitId });
+        var title = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Description });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = Workload.Location });
+        var now = insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await insert.PrepareAsync();
+        return async () =>
+        {
+            var n = Interlocked.Increment(ref _sequence);
+            tracking.Value = $"{prefix}-{runTag}-{n:D9}";
+            hash.Value = AccessCodeHash();
+            title.Value = Workload.Title(runTag, n);
+            now.Value = DateTime.UtcNow;
+            await insert.ExecuteNonQueryAsync();
+        };
+    }
 
     /// <param name="counter">
     /// <c>row</c>: the app's counter, an upsert of one shared "TrackingCounters" row in its own transaction.
