@@ -33,6 +33,7 @@ public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, IT
 
         // Due at the end of Wed 12-16; on Tue 12-22 three working days have passed: level 2.
         fixture.Time.SetUtcNow(new DateTimeOffset(2026, 12, 22, 2, 0, 0, TimeSpan.Zero));
+        await fixture.SweepTimersAsync();
 
         await using var phone = await fixture.NewPhoneContextAsync();
         var page = await phone.NewPageAsync();

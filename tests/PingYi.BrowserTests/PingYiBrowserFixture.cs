@@ -109,6 +109,18 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
         return context;
     }
 
+    /// <summary>
+    /// Fires every timer due at the fake clock's time, as the app's minutely sweep would once the clock has moved.
+    /// A test that moves the clock past a deadline calls this before anyone opens a page, so the recurring job
+    /// (which runs on the real clock) finds nothing left to fire while a form is open: firing bumps the
+    /// complaint's version, and a form rendered before that is refused as stale (412).
+    /// </summary>
+    public async Task<int> SweepTimersAsync()
+    {
+        await using var scope = (_app ?? throw new InvalidOperationException("The fixture is not initialised.")).Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Handling.SweepTimers.Handler>().HandleAsync(CancellationToken.None);
+    }
+
     /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>
     public Task<IBrowserContext> NewContextAsync(int width) => width <= 390 ? NewPhoneContextAsync() : NewDesktopContextAsync();
 
