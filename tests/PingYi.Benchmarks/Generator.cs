@@ -1,13 +1,20 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
 
 namespace PingYi.Benchmarks;
 
 /// <summary>
 /// Fills a migrated, demo-seeded PostgreSQL database with a provincial-scale history through binary COPY
 /// (<see cref="NpgsqlBinaryImporter"/>): units up to <c>--units</c>, complaints spread over <c>--years</c> years
-/// up to now with a realistic status mix, their contacts and their timelines (some of 50 events).
+/// up to now with a realistic status mix, their contacts and their timelines (some of 50 events). The history
+/// shape also writes each assigned complaint's handling record and, when the workflows define a round for this
+/// year and the database has none, that round with its inputs, so the evaluation pages score over the history.
 /// <para>
 /// The column lists are read from the database (information_schema), so the generator follows the schema the
 /// migrations made: a column it has no value for gets NULL, or a zero value when it is NOT NULL. Secondary
@@ -187,8 +194,12 @@ public static class Generator
             await ExecAsync(db, $"SELECT setval('\"tracking_number_{year}\"', GREATEST({last}, (SELECT last_value FROM \"tracking_number_{year}\")))");
         }
         Console.WriteLine($"generator: indexes and foreign keys re-created in {indexWatch.Elapsed.TotalSeconds:0.0} s");
+        if (s.Shape != "open")
+        {
+            await AddEvaluationAsync(csb.ConnectionString, db, now);
+        }
         var analyze = Stopwatch.StartNew();
-        foreach (var t in tables.Append("Units"))
+        foreach (var t in tables.Append("Units").Append("HandlingRecords"))
         {
             // VACUUM sets the visibility map, so index-only scans work as they would on an aged database.
             await ExecAsync(db, $"VACUUM (ANALYZE) \"{t}\"");
@@ -538,6 +549,62 @@ public static class Generator
     }
 
     /// <summary>The highest number each year already has (the demo seed's complaints), so generated ones follow them.</summary>
+    /// <summary>
+    /// The handling record of every assigned complaint that has none (one handling round each: the generated cases are
+    /// never transferred or sent back), as the app keeps it, and this year's round with its inputs if it is missing.
+    /// </summary>
+    private static async Task AddEvaluationAsync(string connectionString, NpgsqlDataSource db, DateTime now)
+    {
+        var watch = Stopwatch.StartNew();
+        await using (var cmd = db.CreateCommand("""
+            INSERT INTO "HandlingRecords" ("ComplaintId", "Round", "Attempt", "UnitId", "StartedBy", "AssignedAtUtc", "StartedAtUtc",
+                "DueAtUtc", "InitialDueAtUtc", "ExtensionsGranted", "ExtensionWorkingDays", "RespondedAtUtc", "StoppedAtUtc", "Late",
+                "WorkingDaysLate", "ApprovedAtUtc", "QualityRating", "Satisfaction", "RatedAtUtc", "ReturnRequests", "ReturnsRejected",
+                "SupervisionNotices", "SupervisionAnsweredInTime", "SupervisionAnsweredLate")
+            SELECT c."Id", 1, 1, c."UnitId", $1, c."AssignedAtUtc", c."AssignedAtUtc", c."DueAtUtc", c."DueAtUtc", 0, 0,
+                c."RespondedAtUtc", c."RespondedAtUtc", c."RespondedLate",
+                CASE WHEN c."RespondedLate" THEN ceil(extract(epoch FROM c."RespondedAtUtc" - c."DueAtUtc") / 86400 * 5 / 7)::int ELSE 0 END,
+                c."ApprovedAtUtc", c."QualityRating", c."Satisfaction",
+                CASE WHEN c."Satisfaction" IS NOT NULL THEN COALESCE(c."ClosedAtUtc", c."ApprovedAtUtc") END, 0, 0, 0, 0, 0
+            FROM "Complaints" c
+            WHERE c."AssignedAtUtc" IS NOT NULL AND c."DueAtUtc" IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM "HandlingRecords" h WHERE h."ComplaintId" = c."Id")
+            """))
+        {
+            cmd.Parameters.AddWithValue((int)PingYi.Domain.Complaints.HandlingStart.Assign);
+            var rows = await cmd.ExecuteNonQueryAsync();
+            Console.WriteLine($"generator: {rows:N0} handling-record rows in {watch.Elapsed.TotalSeconds:0.0} s");
+        }
+
+        var year = ChinaYear(now);
+        var workflows = Path.Combine(ChannelScoreBench.FindRoot(), "workflows");
+        var definition = EvaluationRoundLoader.LoadDirectory(Path.Combine(workflows, "evaluation")).SingleOrDefault(d => d.Year == year);
+        if (definition is null)
+        {
+            Console.WriteLine($"generator: the workflows define no {year} evaluation round; no round added");
+            return;
+        }
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddPingYiDatabase(new DatabaseSettings(DatabaseProvider.Postgres, connectionString));
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+        if (await context.EvaluationRounds.AnyAsync(r => r.Year == year))
+        {
+            Console.WriteLine($"generator: the {year} evaluation round exists; its inputs are left as they are");
+            return;
+        }
+        var round = new EvaluationRound(year, ChinaTime.StartOfDayUtc(definition.PeriodStart));
+        context.EvaluationRounds.Add(round);
+        await context.SaveChangesAsync();
+        var units = await context.Units.Where(u => u.Active).OrderBy(u => u.Id).ToListAsync();
+        var user = await context.Users.OrderBy(u => u.Email != "supervisor@pingyi.local").ThenBy(u => u.Id).Select(u => u.Id).FirstAsync();
+        ScoringBench.AddRoundInputs(context, round, definition, units, user, now.AddDays(-1), new Random(7));
+        await context.SaveChangesAsync();
+        Console.WriteLine($"generator: the {year} evaluation round with the inputs of {units.Count} units");
+    }
+
     private static async Task<Dictionary<int, long>> LastNumbersAsync(NpgsqlDataSource db)
     {
         var last = new Dictionary<int, long>();

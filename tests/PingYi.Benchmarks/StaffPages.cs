@@ -69,6 +69,9 @@ internal static class StaffPages
             ("handler list", handler, "/staff/complaints"),
             ("complaint page, 50-event timeline", supervisor, $"/staff/complaints/{longCase}"),
             ("督办台 /staff/oversight", supervisor, "/staff/oversight"),
+            // A unit's evaluation page: its 得分说明 in this year's round (the generator opens it with every source's inputs).
+            ("得分说明 (supervisor, busiest unit)", supervisor, $"/staff/scoring/{today.Year}/units/{unit}"),
+            ("得分说明 (the unit's handler)", handler, $"/staff/scoring/{today.Year}/units/{unit}"),
         };
 
         Console.WriteLine($"staff pages — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {await ScalarAsync<long>(db, "SELECT COUNT(*) FROM \"Complaints\""):N0} complaints, " +

@@ -99,7 +99,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PingYiDbContext>();
         var channel = new CountingChannelScores(services.GetRequiredService<IChannelScores>());
-        var handler = new GetBreakdown.Handler(db, services.GetRequiredService<Rounds>(), new ScoringResults(db, channel, services.GetRequiredService<TimeProvider>()),
+        var handler = new GetBreakdown.Handler(db, services.GetRequiredService<Rounds>(), new ScoringResults(db, channel, services.GetRequiredService<TimeProvider>(), new LiveResults(services.GetRequiredService<TimeProvider>())),
             channel, services.GetRequiredService<IAuthorizationService>());
         var supervisor = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, "Supervisor")], "test"));
         var result = await handler.HandleAsync(year, unitCode, supervisor, CancellationToken.None);

@@ -26,7 +26,8 @@ public static class GetBreakdown
 
     public sealed record DeductionLine(double Points, string? Rule, string? RuleLabel, string Reason, DateTime RecordedAt);
 
-    public sealed record ChannelPart(double? Score, bool NoCases, ChannelFacts? Facts, IReadOnlyList<ChannelCaseLine> Cases);
+    /// <param name="CountedToUtc">The cut-off the facts and cases were counted to (the live results may be up to a minute old).</param>
+    public sealed record ChannelPart(double? Score, bool NoCases, ChannelFacts? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc);
 
     public sealed record Breakdown(
         int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int CategorySize,
@@ -55,10 +56,10 @@ public static class GetBreakdown
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unitCode", "您只能查看本单位的评议得分说明。");
             }
             var definition = round.Definition;
-            // The round is computed once per request: the unit's rank needs every unit's score, and the same
-            // computation gives the unit's inputs. An approved round shows its snapshot and this live computation
-            // only as the difference (and as the inputs, which are today's).
-            var computed = await results.ComputeWithInputsAsync(round, ct);
+            // The round's live results (LiveResults keeps them while their inputs stay as they are): the unit's rank
+            // needs every unit's score, and the same computation gives the unit's inputs. An approved round shows its
+            // snapshot and the live results only as the difference (and as the inputs, which are today's).
+            var computed = await results.LiveAsync(round, ct);
             var all = await results.ApprovedAsync(year, definition, ct) ?? computed.Results;
             var shown = all.Find(unit.Code);
             if (shown is null)
@@ -89,7 +90,9 @@ public static class GetBreakdown
             var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
                 .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
-            var cases = await channel.CasesAsync(definition, all.CutoffUtc, unit.Code, ct);
+            // The case lines as of the cut-off the facts were counted to, so that the two agree.
+            var countedTo = computed.Results.CutoffUtc;
+            var cases = await channel.CasesAsync(definition, countedTo, unit.Code, ct);
             var flag = await db.AccountabilityFlags.AsNoTracking().Where(f => f.Year == year && f.UnitId == unit.Id && f.Flagged).Select(f => f.Reason).SingleOrDefaultAsync(ct);
             // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
             var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
@@ -100,7 +103,7 @@ public static class GetBreakdown
                     Math.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, i.Findings.Select(f => f.Severity).ToList())), 2))).ToList(),
                 deductions.Select(d => new DeductionLine(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)).ToList(),
                 definition.Deductions.MaxTotalPoints,
-                new ChannelPart(scored.Sources.GetValueOrDefault(EvaluationCodes.Channel), inputs.Channel?.NoCases ?? true, inputs.Channel?.Facts, cases),
+                new ChannelPart(scored.Sources.GetValueOrDefault(EvaluationCodes.Channel), inputs.Channel?.NoCases ?? true, inputs.Channel?.Facts, cases, countedTo),
                 flag);
         }
     }

@@ -13,6 +13,9 @@ public static class ScoringRegistration
     public static IServiceCollection AddScoring(this IServiceCollection services)
     {
         services.AddScoped<ScoringResults>();
+        services.AddSingleton(sp => new LiveResults(sp.GetRequiredService<TimeProvider>(), sp.GetService<IConfiguration>()));
+        services.AddSingleton<ScoringInputsInterceptor>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<ScoringInputsInterceptor>());
         services.AddScoped<GetRankings.Handler>();
         services.AddScoped<GetBreakdown.Handler>();
         services.AddScoped<SetAccountability.Handler>();

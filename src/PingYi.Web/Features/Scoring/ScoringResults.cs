@@ -38,7 +38,7 @@ public sealed record UnitInputs(
 /// score from <see cref="IChannelScores"/>, last round's bottom two (an approved snapshot, else imported ranks) and
 /// the accountability flags, and runs <see cref="RankingCalculator"/>. An approved round reads its snapshot.
 /// </summary>
-public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, TimeProvider time)
+public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, TimeProvider time, LiveResults live)
 {
     /// <summary>The sources entered as questionnaires, scored from their overall ratings.</summary>
     public static readonly IReadOnlyList<string> RatedSources = [EvaluationCodes.Deputies, EvaluationCodes.Prefectures, EvaluationCodes.Liaison, EvaluationCodes.ServiceHall];
@@ -52,7 +52,13 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     }
 
     public async Task<RoundResults> ReadAsync(RoundContext round, CancellationToken ct) =>
-        await ApprovedAsync(round.Round.Year, round.Definition, ct) ?? await ComputeAsync(round, ct);
+        await ApprovedAsync(round.Round.Year, round.Definition, ct) ?? (await LiveAsync(round, ct)).Results;
+
+    /// <summary>
+    /// What the pages read: <see cref="ComputeWithInputsAsync"/>, kept by <see cref="LiveResults"/> while nothing it
+    /// was computed from has changed. Approval computes afresh.
+    /// </summary>
+    public Task<ComputedRound> LiveAsync(RoundContext round, CancellationToken ct) => live.GetAsync(round, c => ComputeWithInputsAsync(round, c), ct);
 
     /// <summary>The approved snapshot of a round, or null when it has none (nothing is computed).</summary>
     public async Task<RoundResults?> ApprovedAsync(int year, EvaluationRoundDefinition definition, CancellationToken ct)
@@ -93,9 +99,9 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     /// <summary>The snapshot's rows against a fresh computation: only the units whose rank or score moved.</summary>
     public async Task<IReadOnlyList<ResultDifference>> DifferencesAsync(RoundContext round, RoundResults snapshot, CancellationToken ct)
     {
-        var live = (await ComputeAsync(round, ct)).Units.ToDictionary(u => u.UnitCode);
+        var now = (await LiveAsync(round, ct)).Results.Units.ToDictionary(u => u.UnitCode);
         return snapshot.Units
-            .Select(s => (s, l: live.GetValueOrDefault(s.UnitCode)))
+            .Select(s => (s, l: now.GetValueOrDefault(s.UnitCode)))
             .Where(p => p.l is null || p.l.Rank != p.s.Rank || Math.Abs(p.l.Score - p.s.Score) > 0.001)
             .Select(p => new ResultDifference(p.s.UnitCode, p.s.Name, p.s.Rank, p.s.Score, p.l?.Rank ?? 0, p.l?.Score ?? 0))
             .ToList();
