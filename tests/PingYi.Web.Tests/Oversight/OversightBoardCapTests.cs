@@ -11,13 +11,15 @@ namespace PingYi.Web.Tests.Oversight;
 /// 督办台 at scale: the board lists at most <c>Oversight:MaxCasesShown</c> cases (set to 2 here), most pressing first;
 /// the summary still counts every case, every unit keeps its heading with its counts, and a unit whose cases are not
 /// all listed links to its overdue list. The page's queries are shared with the chart and tested on both databases
-/// elsewhere; this is the page's own rule, so one provider shows it.
+/// elsewhere; this is the page's own rule, so one provider shows it. The chart draws at most <c>Oversight:ChartUnits</c>
+/// (1 here) units, the most overdue first, and says so; the PNG download draws them all.
 /// </summary>
 public sealed partial class OversightBoardCapTests : IDisposable
 {
     private readonly AppFactory _app = AppFactory.Create(DatabaseProvider.Sqlite, new Dictionary<string, string?>
     {
         ["Oversight:MaxCasesShown"] = "2",
+        ["Oversight:ChartUnits"] = "1",
     });
 
     [Fact]
@@ -54,7 +56,29 @@ public sealed partial class OversightBoardCapTests : IDisposable
         {
             Assert.DoesNotContain("id=\"unit-jyt-all\"", html);
         }
+
+        // The chart: one unit, the one with the most overdue cases, drawn one bar high;
+        // the PNG has a bar for every unit the page says has overdue cases.
+        Assert.Contains("超期件数最多的 1 个单位", html);
+        var units = int.Parse(UnitsOverdue().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(units >= 2, $"jyt and rst have overdue cases ({units})");
+        var alt = ChartAlt().Match(html).Groups[1].Value;
+        Assert.Single(alt.Split('，'));
+        var svg = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(WebUtility.HtmlDecode(ChartSvg().Match(html).Groups[1].Value)));
+        Assert.Contains($"height=\"{PingYi.Web.Features.Oversight.OverdueChart.HeightFor(1)}\"", svg);
+        var png = await (await supervisor.GetAsync("/staff/oversight?handler=png")).Content.ReadAsByteArrayAsync();
+        Assert.Equal(PingYi.Web.Features.Oversight.OverdueChart.HeightFor(units), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
     }
+
+    [GeneratedRegex("共 (\\d+) 个单位有超期反映")]
+    private static partial Regex UnitsOverdue();
+
+    [GeneratedRegex("alt=\"各单位超期反映件数柱状图：([^\"]*)\"")]
+    private static partial Regex ChartAlt();
+
+    // Razor writes the data URI's '+', '/' and '=' as character references.
+    [GeneratedRegex("src=\"data:image/svg(?:\\+|&#x2B;)xml;base64,([^\"]+)\"")]
+    private static partial Regex ChartSvg();
 
     [GeneratedRegex("id=\"overdue-count\">(\\d+) 件")]
     private static partial Regex OverdueCount();

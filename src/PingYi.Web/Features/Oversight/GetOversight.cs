@@ -37,10 +37,15 @@ public static class GetOversight
         public int OpenNotices => Cases.Sum(c => c.Notices.Count);
     }
 
-    /// <summary><c>Oversight:MaxCasesShown</c>: the cases the board lists, most pressing first (the counts and the chart cover all).</summary>
+    /// <summary>
+    /// <c>Oversight:MaxCasesShown</c>: the cases the board lists, most pressing first (the counts cover all).
+    /// <c>Oversight:ChartUnits</c>: the units the page's chart draws, most overdue cases first (the PNG draws all).
+    /// </summary>
     public sealed class Options
     {
         public int MaxCasesShown { get; set; } = 200;
+
+        public int ChartUnits { get; set; } = 20;
     }
 
     /// <param name="MaxCasesShown">

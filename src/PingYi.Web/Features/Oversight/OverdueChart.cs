@@ -4,7 +4,9 @@ namespace PingYi.Web.Features.Oversight;
 
 /// <summary>
 /// The 督办台's bar chart of overdue cases by unit, drawn by ScottPlot: SVG for the page (embedded as an image,
-/// so the page's CSP — no inline style — does not touch the chart's own styling) and PNG to download.
+/// so the page's CSP — no inline style — does not touch the chart's own styling) and PNG to download. The page draws
+/// the units with the most overdue cases (at 200 units every bar made a 7,000-pixel image, most of the page on a
+/// phone); the PNG, for reports, draws every unit.
 /// </summary>
 public static class OverdueChart
 {
@@ -18,40 +20,47 @@ public static class OverdueChart
     private static Tuple<string, string>? _lastSvg;
     private static Tuple<string, byte[]>? _lastPng;
 
-    public static string Svg(GetOversight.Board board)
+    /// <summary>The units a chart of at most <paramref name="maxUnits"/> bars draws: the most overdue cases first, then by unit code.</summary>
+    public static IReadOnlyList<GetOversight.UnitGroup> Drawn(GetOversight.Board board, int maxUnits = int.MaxValue) =>
+        board.Units.Where(u => u.OverdueCount > 0).OrderByDescending(u => u.OverdueCount).ThenBy(u => u.UnitCode, StringComparer.Ordinal).Take(maxUnits).ToList();
+
+    /// <summary>The page's chart: the <paramref name="maxUnits"/> units with the most overdue cases.</summary>
+    public static string Svg(GetOversight.Board board, int maxUnits)
     {
-        var key = KeyOf(board);
+        var units = Drawn(board, maxUnits);
+        var truncated = units.Count < Drawn(board).Count;
+        var key = (truncated ? "top\n" : "") + KeyOf(units);
         if (Volatile.Read(ref _lastSvg) is { } last && last.Item1 == key)
         {
             return last.Item2;
         }
-        var svg = Build(board).GetSvgXml(Width, HeightFor(Count(board)));
+        var svg = Build(units, truncated).GetSvgXml(Width, HeightFor(Math.Max(1, units.Count)));
         Volatile.Write(ref _lastSvg, Tuple.Create(key, svg));
         return svg;
     }
 
+    /// <summary>The download: every unit with an overdue case.</summary>
     public static byte[] Png(GetOversight.Board board)
     {
-        var key = KeyOf(board);
+        var units = Drawn(board);
+        var key = KeyOf(units);
         if (Volatile.Read(ref _lastPng) is { } last && last.Item1 == key)
         {
             return last.Item2;
         }
-        var png = Build(board).GetImageBytes(Width, HeightFor(Count(board)), ImageFormat.Png);
+        var png = Build(units, truncated: false).GetImageBytes(Width, HeightFor(Math.Max(1, units.Count)), ImageFormat.Png);
         Volatile.Write(ref _lastPng, Tuple.Create(key, png));
         return png;
     }
 
-    /// <summary>Everything <see cref="Build"/> draws from (the units with overdue cases, their counts, whether escalated), in one order whatever the page's sort.</summary>
-    private static string KeyOf(GetOversight.Board board) => string.Join("\n", board.Units.Where(u => u.OverdueCount > 0)
+    /// <summary>Everything <see cref="Build"/> draws from (the units, their counts, whether escalated), in one order whatever the page's sort.</summary>
+    private static string KeyOf(IReadOnlyList<GetOversight.UnitGroup> units) => string.Join("\n", units
         .OrderBy(u => u.UnitCode, StringComparer.Ordinal).Select(u => $"{u.UnitCode}\t{u.UnitName}\t{u.OverdueCount}\t{(u.MaxLevel >= 2 ? 1 : 0)}"));
 
-    private static int Count(GetOversight.Board board) => Math.Max(1, board.Units.Count(u => u.OverdueCount > 0));
-
-    private static Plot Build(GetOversight.Board board)
+    private static Plot Build(IReadOnlyList<GetOversight.UnitGroup> drawn, bool truncated)
     {
         // Largest at the top: ScottPlot counts positions upwards.
-        var units = board.Units.Where(u => u.OverdueCount > 0).OrderBy(u => u.OverdueCount).ThenByDescending(u => u.UnitCode, StringComparer.Ordinal).ToList();
+        var units = drawn.Reverse().ToList();
         var plot = new Plot();
         var bars = units.Select((u, i) => new Bar
         {
@@ -66,7 +75,7 @@ public static class OverdueChart
         plot.Axes.Left.SetTicks(units.Select((_, i) => (double)i).ToArray(), units.Select(u => u.UnitName).ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.Margins(left: 0, right: 0.15);
-        plot.Title(units.Count == 0 ? "暂无超期反映" : "各单位超期反映件数");
+        plot.Title(units.Count == 0 ? "暂无超期反映" : truncated ? $"超期反映最多的 {units.Count} 个单位" : "各单位超期反映件数");
         plot.XLabel("超期件数（红色：已升级至二级以上督办）");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (ChineseFont.Value is { } family)

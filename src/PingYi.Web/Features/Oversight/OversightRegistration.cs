@@ -10,6 +10,10 @@ public static class OversightRegistration
         {
             throw new InvalidOperationException("Oversight:MaxCasesShown must be at least 1.");
         }
+        if (options.ChartUnits < 1)
+        {
+            throw new InvalidOperationException("Oversight:ChartUnits must be at least 1.");
+        }
         services.AddSingleton(options);
         services.AddScoped<GetOversight.Handler>();
         return services;

@@ -10,18 +10,25 @@ namespace PingYi.Web.Features.Staff.Oversight;
 
 /// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
 [Authorize(Roles = StaffRoles.Supervisor)]
-public sealed class IndexModel(GetOversight.Handler oversight, TimeProvider time) : PageModel
+public sealed class IndexModel(GetOversight.Handler oversight, GetOversight.Options options, TimeProvider time) : PageModel
 {
     public GetOversight.Board Board { get; private set; } = new("overdue", []);
 
     /// <summary>The chart as an SVG data URI: in the page, no extra request, and outside the page's style CSP.</summary>
     public string ChartDataUri { get; private set; } = string.Empty;
 
+    /// <summary>The units the page's chart draws (most overdue first), and how many units have overdue cases.</summary>
+    public IReadOnlyList<GetOversight.UnitGroup> ChartUnits { get; private set; } = [];
+
+    public int UnitsOverdue { get; private set; }
+
     public async Task OnGetAsync(string? sort, CancellationToken ct)
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Board = await oversight.HandleAsync(sort, ct);
-        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(Board)));
+        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(Board, options.ChartUnits)));
+        ChartUnits = OverdueChart.Drawn(Board, options.ChartUnits);
+        UnitsOverdue = OverdueChart.Drawn(Board).Count;
     }
 
     /// <summary>The same chart as PNG, to download (GET /staff/oversight?handler=png).</summary>
