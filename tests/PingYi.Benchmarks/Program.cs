@@ -307,7 +307,7 @@ sealed class Options
                 case "--pg": o.Postgres = Next(); break;
                 case "--connections": o.Connections = (int)Positive(Next()); break;
                 case "--warmup": o.Warmup = Positive(Next()); break;
-                case "--duration": o.Duration = Positive(Next()); o.DurationGiven = true; break;
+                case "--duration": o.Duration = Positive(Next(), 3600); o.DurationGiven = true; break; // a soak may run an hour
                 case "--rate": o.Rate = Positive(Next(), 5000); break;
                 case "--open-duration": o.OpenDuration = Positive(Next()); break;
                 case "--open-max-connections": o.OpenMaxConnections = (int)Positive(Next()); break;

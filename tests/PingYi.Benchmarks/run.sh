@@ -109,8 +109,9 @@ else
     -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log"; exit 1; }
   # Default settings, fsync on: the ceiling must pay for durable commits like the app does. auto_explain is
   # loaded but logs nothing until the pages part switches it on for one request per page.
+  # PINGYI_BENCH_PG_OPTIONS adds server settings for an A/B (e.g. "-c checkpoint_timeout=30min -c max_wal_size=4GB").
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_preload_libraries=auto_explain -c log_autovacuum_min_duration=0" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_preload_libraries=auto_explain -c log_autovacuum_min_duration=0 ${PINGYI_BENCH_PG_OPTIONS:-}" start >/dev/null
   chmod o+r "$pg_data/log"
   pg_admin="Host=$pg_data;Port=$pg_port;Username=postgres;Database=postgres"
   as_pg psql -h "$pg_data" -p "$pg_port" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB"

@@ -129,7 +129,7 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await supervisor.Locator("#transfer-unitCode").SelectOptionAsync(new SelectOptionValue { Value = "gat" });
         await supervisor.Locator("#transfer-reason").FillAsync("误派");
         await supervisor.Locator("#action-transfer").GetByRole(AriaRole.Button, new() { Name = "转办" }).ClickAsync();
-        await Expect(supervisor.Locator("#page-error")).ToContainTextAsync("该反映已被他人处理，请刷新");
+        await Expect(supervisor.Locator("#page-error")).ToContainTextAsync("该反映在您打开后已有新的变化");
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("审核中");
         await Expect(supervisor.Locator("#unit")).ToHaveTextAsync("省教育厅");
 

@@ -35,7 +35,7 @@ public abstract class ConcurrencyTests(AppFixture fixture, ITestOutputHelper out
         // Someone who read before the assignment tries to act on what they saw.
         var stale = await ExpectProblemAsync(await _api.ActAsync(Admin, number, "transfer", new { unitCode = "rst", reason = "转办" }, ifMatch: etag), HttpStatusCode.PreconditionFailed);
         var message = Errors(stale, "If-Match").Single();
-        Assert.Contains("已被他人处理", message);
+        Assert.Contains("已有新的变化", message);
         Assert.Contains("changed since you read it", message);
         var staleForHandler = await _api.ActAsync(JytHandler, number, "request-extension", new { workingDays = 2, reason = "延期" }, ifMatch: etag);
         await ExpectProblemAsync(staleForHandler, HttpStatusCode.PreconditionFailed);

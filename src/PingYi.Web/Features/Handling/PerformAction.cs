@@ -74,7 +74,7 @@ public static class PerformAction
             if (command.IfMatch is { } ifMatch && ifMatch != "*" && ifMatch != GetStaffComplaint.ETagFor(complaint.Version))
             {
                 return RequestFailure.Field(StatusCodes.Status412PreconditionFailed, "内容已变化", "If-Match",
-                    "该反映在您打开后已被他人处理，请刷新后重试。 / The complaint changed since you read it; reload and retry.") with { Code = RequestFailure.Codes.Stale };
+                    "该反映在您打开后已有新的变化（他人办理或期限到期），请刷新后重试。 / The complaint changed since you read it; reload and retry.") with { Code = RequestFailure.Codes.Stale };
             }
             if (!engine.CanFire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate))
             {

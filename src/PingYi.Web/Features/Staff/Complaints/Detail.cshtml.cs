@@ -33,7 +33,7 @@ public sealed class DetailModel(
 {
     private long SeenComplaintId { get; set; }
 
-    public const string StaleMessage = "该反映已被他人处理，请刷新。本页已更新为最新情况，您填写的内容已保留，请核对后再提交。";
+    public const string StaleMessage = "该反映在您打开后已有新的变化（他人办理或期限到期），本页已更新为最新情况，您填写的内容已保留，请核对后再提交。";
 
     /// <summary>The action whose form was posted.</summary>
     [BindProperty]
