@@ -548,10 +548,12 @@ public static class Generator
         return [.. indexes, .. recreate];
     }
 
-    /// <summary>The highest number each year already has (the demo seed's complaints), so generated ones follow them.</summary>
     /// <summary>
     /// The handling record of every assigned complaint that has none (one handling round each: the generated cases are
     /// never transferred or sent back), as the app keeps it, and this year's round with its inputs if it is missing.
+    /// One set-based INSERT rather than the app's <c>HandlingRecordBackfill</c>: that one replays each complaint through
+    /// the aggregate in batches of 200 and runs once per database (the demo seed already completed it here), and the
+    /// generated deadlines need no working-day count beyond this approximation of the late ones.
     /// </summary>
     private static async Task AddEvaluationAsync(string connectionString, NpgsqlDataSource db, DateTime now)
     {
@@ -605,6 +607,7 @@ public static class Generator
         Console.WriteLine($"generator: the {year} evaluation round with the inputs of {units.Count} units");
     }
 
+    /// <summary>The highest number each year already has (the demo seed's complaints), so generated ones follow them.</summary>
     private static async Task<Dictionary<int, long>> LastNumbersAsync(NpgsqlDataSource db)
     {
         var last = new Dictionary<int, long>();

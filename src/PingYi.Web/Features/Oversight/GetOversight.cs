@@ -26,8 +26,11 @@ public static class GetOversight
         string TrackingNumber, string Title, DateTime? DueAtUtc, bool Overdue, int WorkingDaysOverdue, int Level,
         IReadOnlyList<OpenNotice> Notices, string ETag, bool WithUnit, bool UrgeAllowed, bool SuperviseAllowed);
 
-    public sealed record UnitGroup(string UnitCode, string UnitName, IReadOnlyList<CaseRow> Cases)
+    /// <param name="Listed">How many of <paramref name="Cases"/>, from the first, the page lists (the rest are only counted).</param>
+    public sealed record UnitGroup(string UnitCode, string UnitName, IReadOnlyList<CaseRow> Cases, int Listed)
     {
+        public int Unlisted => Cases.Count - Listed;
+
         public int OverdueCount => Cases.Count(c => c.Overdue);
 
         public int MaxWorkingDaysOverdue => Cases.Select(c => c.WorkingDaysOverdue).DefaultIfEmpty(0).Max();
@@ -55,9 +58,7 @@ public static class GetOversight
     /// </param>
     public sealed record Board(string Sort, IReadOnlyList<UnitGroup> Units, int MaxCasesShown = int.MaxValue)
     {
-        public int AllCases => Units.Sum(u => u.Cases.Count);
-
-        public int HiddenCases => Math.Max(0, AllCases - MaxCasesShown);
+        public int HiddenCases => Units.Sum(u => u.Unlisted);
 
         public int OverdueCases => Units.Sum(u => u.OverdueCount);
 
@@ -106,7 +107,7 @@ public static class GetOversight
                 var cases = sort == "level"
                     ? all.OrderByDescending(c => c.Level).ThenByDescending(c => c.WorkingDaysOverdue)
                     : all.OrderByDescending(c => c.WorkingDaysOverdue).ThenByDescending(c => c.Level);
-                return new UnitGroup(unit?.Code ?? string.Empty, unit?.Name ?? string.Empty, cases.ThenBy(c => c.TrackingNumber, StringComparer.Ordinal).ToList());
+                return new UnitGroup(unit?.Code ?? string.Empty, unit?.Name ?? string.Empty, cases.ThenBy(c => c.TrackingNumber, StringComparer.Ordinal).ToList(), 0);
             });
             var groups = sort switch
             {
@@ -115,14 +116,16 @@ public static class GetOversight
                 "unit" => grouped.OrderBy(g => g.UnitCode, StringComparer.Ordinal),
                 _ => grouped.OrderByDescending(g => g.MaxWorkingDaysOverdue).ThenByDescending(g => g.MaxLevel),
             };
-            // Which quick actions a case offers is the workflow's answer (a state machine per case): asked only for the
-            // cases the page lists.
+            // The first MaxCasesShown cases in the page's order are listed. Which quick actions a case offers is the
+            // workflow's answer (a state machine per case): asked only for those.
             var left = options.MaxCasesShown;
             var board = groups.ThenBy(g => g.UnitCode, StringComparer.Ordinal).Select(g =>
             {
-                var cases = g.Cases.Select(row =>
+                var listed = Math.Min(left, g.Cases.Count);
+                left -= listed;
+                var cases = g.Cases.Select((row, i) =>
                 {
-                    if (left-- <= 0)
+                    if (i >= listed)
                     {
                         return row;
                     }
@@ -130,7 +133,7 @@ public static class GetOversight
                     var actions = c.PermittedActions(workflows.For(c), PingYi.Domain.Workflow.WorkflowRoles.Supervisor, now).Select(a => a.Code).ToHashSet();
                     return row with { UrgeAllowed = actions.Contains("urge"), SuperviseAllowed = actions.Contains("supervise") };
                 }).ToList();
-                return g with { Cases = cases };
+                return g with { Cases = cases, Listed = listed };
             }).ToList();
             return new Board(sort, board, options.MaxCasesShown);
         }

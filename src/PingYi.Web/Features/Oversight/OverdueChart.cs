@@ -20,15 +20,13 @@ public static class OverdueChart
     private static Tuple<string, string>? _lastSvg;
     private static Tuple<string, byte[]>? _lastPng;
 
-    /// <summary>The units a chart of at most <paramref name="maxUnits"/> bars draws: the most overdue cases first, then by unit code.</summary>
-    public static IReadOnlyList<GetOversight.UnitGroup> Drawn(GetOversight.Board board, int maxUnits = int.MaxValue) =>
-        board.Units.Where(u => u.OverdueCount > 0).OrderByDescending(u => u.OverdueCount).ThenBy(u => u.UnitCode, StringComparer.Ordinal).Take(maxUnits).ToList();
+    /// <summary>The units with overdue cases, in the chart's order: the most overdue cases first, then by unit code.</summary>
+    public static IReadOnlyList<GetOversight.UnitGroup> Drawn(GetOversight.Board board) =>
+        board.Units.Where(u => u.OverdueCount > 0).OrderByDescending(u => u.OverdueCount).ThenBy(u => u.UnitCode, StringComparer.Ordinal).ToList();
 
-    /// <summary>The page's chart: the <paramref name="maxUnits"/> units with the most overdue cases.</summary>
-    public static string Svg(GetOversight.Board board, int maxUnits)
+    /// <summary>The page's chart of <paramref name="units"/> (the first of <see cref="Drawn"/>; <paramref name="truncated"/> when not all).</summary>
+    public static string Svg(IReadOnlyList<GetOversight.UnitGroup> units, bool truncated)
     {
-        var units = Drawn(board, maxUnits);
-        var truncated = units.Count < Drawn(board).Count;
         var key = (truncated ? "top\n" : "") + KeyOf(units);
         if (Volatile.Read(ref _lastSvg) is { } last && last.Item1 == key)
         {

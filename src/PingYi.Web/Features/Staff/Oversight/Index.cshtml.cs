@@ -22,13 +22,16 @@ public sealed class IndexModel(GetOversight.Handler oversight, GetOversight.Opti
 
     public int UnitsOverdue { get; private set; }
 
+    public bool ChartTruncated => ChartUnits.Count < UnitsOverdue;
+
     public async Task OnGetAsync(string? sort, CancellationToken ct)
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Board = await oversight.HandleAsync(sort, ct);
-        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(Board, options.ChartUnits)));
-        ChartUnits = OverdueChart.Drawn(Board, options.ChartUnits);
-        UnitsOverdue = OverdueChart.Drawn(Board).Count;
+        var overdue = OverdueChart.Drawn(Board);
+        UnitsOverdue = overdue.Count;
+        ChartUnits = overdue.Take(options.ChartUnits).ToList();
+        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(ChartUnits, ChartTruncated)));
     }
 
     /// <summary>The same chart as PNG, to download (GET /staff/oversight?handler=png).</summary>
