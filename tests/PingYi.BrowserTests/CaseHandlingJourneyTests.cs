@@ -64,7 +64,8 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await supervisor.Locator("#submitted").GetByRole(AriaRole.Link, new() { Name = Title }).ClickAsync();
         await Expect(supervisor).ToHaveURLAsync(new Uri(fixture.BaseAddress, complaintPath).ToString());
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("待受理");
-        // Line breaks in the description survive as text.
+        // Line breaks in the description survive as text (rendered once the stylesheet applies, as below).
+        await supervisor.WaitForLoadStateAsync(LoadState.Load);
         Assert.Equal(Description, await supervisor.Locator("#description").InnerTextAsync());
         // Masked until a supervisor gives a reason to see the identity (every reveal is on the record).
         await Expect(supervisor.Locator("#contact-masked")).Not.ToContainTextAsync(ComplainantName);
@@ -149,6 +150,9 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await citizen.Locator("#code").FillAsync(accessCode);
         await citizen.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         await Expect(citizen.Locator("#status")).ToHaveTextAsync("待评价");
+        // innerText keeps the reply's line breaks only once the stylesheet (white-space: pre-wrap) applies;
+        // the status can be read before that.
+        await citizen.WaitForLoadStateAsync(LoadState.Load);
         Assert.Equal(PublicReply, await citizen.Locator("#public-reply").InnerTextAsync());
         await Expect(citizen.Locator("#feedback")).ToBeVisibleAsync();
         await PageChecks.AssertNoHorizontalScrollAsync(citizen, "the tracking page with the feedback form");

@@ -1,4 +1,5 @@
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Workflow;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -105,4 +106,39 @@ public sealed record ChannelCaseLine(
     public DateTime? StoppedAtUtc { get; init; }
 
     public int RejectedReturns { get; init; }
+}
+
+/// <summary>How the explanation (the page and its Excel export) words and orders a unit's handling rounds.</summary>
+public static class ChannelCaseText
+{
+    /// <summary>
+    /// Where the deadline stands at the cut-off: 超期 (with the working days), 按期, or, for a round not answered and
+    /// not overdue, how it ended (已转办, 已退回) or that it is still running (办理中).
+    /// </summary>
+    public static string Deadline(ChannelCaseLine c) => c.Overdue
+        ? c.WorkingDaysLate > 0 ? $"超期 {c.WorkingDaysLate} 个工作日" : "超期"
+        : c.RespondedAtUtc is not null ? "按期"
+        : c.EndedBy switch
+        {
+            "transferred" => "已转办",
+            "returned" => "已退回",
+            _ => "办理中",
+        };
+
+    public static string SatisfactionLabel(ChannelCaseLine c) =>
+        Satisfactions.Codes.TryParse(c.Satisfaction, out var s) ? Satisfactions.Codes.LabelOf(s) : "";
+
+    /// <summary>
+    /// The round took points from the unit's channel score: overdue, sent back, rated below full quality or below 满意,
+    /// reopened, or a return the supervisor rejected.
+    /// </summary>
+    public static bool CostsPoints(ChannelCaseLine c) =>
+        c.Overdue || c.SendBacks > 0 || c.QualityRating is < 5 || c.Reopened || c.ReturnRejected
+        || c.Satisfaction is not null && c.Satisfaction != Satisfactions.Codes.CodeOf(Satisfaction.Satisfied);
+
+    /// <summary>The rounds that cost the most first (overdue by working days late, then any other cost), otherwise in the record's order.</summary>
+    public static IEnumerable<ChannelCaseLine> CostliestFirst(IEnumerable<ChannelCaseLine> cases) => cases
+        .OrderByDescending(c => c.Overdue)
+        .ThenByDescending(c => c.WorkingDaysLate)
+        .ThenByDescending(CostsPoints);
 }

@@ -174,8 +174,8 @@ public sealed class ScoringReports(IChannelScores channel)
         var cases = b.Channel.Cases.Select(c => new Dictionary<string, object?>
         {
             ["受理编号"] = c.TrackingNumber, ["交办时间"] = ChinaTime.Format(c.AssignedAtUtc), ["办理期限"] = c.DueAtUtc is { } due ? ChinaTime.Format(due) : "",
-            ["答复时间"] = c.RespondedAtUtc is { } r ? ChinaTime.Format(r) : "", ["按期"] = c.OnTime ? "是" : "否", ["超期工作日"] = c.WorkingDaysLate,
-            ["退回重办"] = c.SendBacks, ["办理质量"] = c.QualityRating, ["满意度"] = c.Satisfaction ?? "", ["重新交办"] = c.Reopened ? "是" : "否",
+            ["答复时间"] = c.RespondedAtUtc is { } r ? ChinaTime.Format(r) : "", ["期限情况"] = ChannelCaseText.Deadline(c), ["超期工作日"] = c.WorkingDaysLate,
+            ["退回重办"] = c.SendBacks, ["办理质量"] = c.QualityRating, ["满意度"] = ChannelCaseText.SatisfactionLabel(c), ["重新交办"] = c.Reopened ? "是" : "否",
             ["退回申请被驳回"] = c.ReturnRejected ? "是" : "否",
         }).ToList();
         using var stream = new MemoryStream();
