@@ -89,6 +89,18 @@ internal static class Soak
         public readonly long[] OkPerBucket = new long[61];
         public readonly long[] ErrorsPerBucket = new long[61];
 
+        /// <summary>Per 10 s of the measured window (by scheduled time): the slowest answer, in ticks (when a stall came).</summary>
+        public readonly long[] SlowestPerBucket = new long[61];
+
+        public void Slowest(int bucket, long ticks)
+        {
+            long seen;
+            while (ticks > (seen = Volatile.Read(ref SlowestPerBucket[bucket]))
+                && Interlocked.CompareExchange(ref SlowestPerBucket[bucket], ticks, seen) != seen)
+            {
+            }
+        }
+
         public void Success(string name, long ticks)
         {
             lock (_gate)
@@ -160,6 +172,8 @@ internal static class Soak
             {
                 await Task.Delay(100);
             }
+            // The wall clock of t = 0, to line the 10 s series up with the app's and PostgreSQL's logs.
+            Console.WriteLine($"measured window from {DateTime.UtcNow:HH:mm:ss} UTC");
             for (var k = 0; ; k++)
             {
                 var at = window.MeasureFromTicks + (long)(k * SampleSeconds * (double)Stopwatch.Frequency);
@@ -297,6 +311,7 @@ internal static class Soak
                 if (bucket >= 0)
                 {
                     Interlocked.Increment(ref (ok && status == expected ? stats.OkPerBucket : stats.ErrorsPerBucket)[bucket]);
+                    stats.Slowest(bucket, done - scheduled);
                 }
                 if (ok && status == expected)
                 {
@@ -463,6 +478,7 @@ internal static class Soak
         }
         var buckets = (int)Math.Min(61, Math.Ceiling(durationSeconds / SampleSeconds));
         lines.Add("answered as expected per second, each 10 s (by scheduled time): " + string.Join(" ", stats.OkPerBucket.Take(buckets).Select(b => (b / (double)SampleSeconds).ToString("0", CultureInfo.InvariantCulture))));
+        lines.Add("slowest answer (s), each 10 s: " + string.Join(" ", stats.SlowestPerBucket.Take(buckets).Select(t => ((double)t / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture))));
         lines.Add("errors per second, each 10 s: " + string.Join(" ", stats.ErrorsPerBucket.Take(buckets).Select(b => (b / (double)SampleSeconds).ToString("0", CultureInfo.InvariantCulture))));
         lines.AddRange(RssVerdict(rss, durationSeconds));
         foreach (var line in lines)
