@@ -50,7 +50,7 @@ public sealed partial class UnitPageCasesTests : IDisposable
         _app.Time.Advance(TimeSpan.FromMinutes(5));
 
         var handler = await api.NewSessionAsync(Handler("sky"));
-        var html = await GetAsync(handler, "/staff/scoring/2026/units/sky");
+        var html = await ExpectAsync(await handler.GetAsync("/staff/scoring/2026/units/sky"), HttpStatusCode.OK);
         var lines = Lines(html);
         var total = int.Parse(Total().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(total >= 4, $"{total} handling rounds");
@@ -62,7 +62,7 @@ public sealed partial class UnitPageCasesTests : IDisposable
         Assert.Contains($"另有 {total - 2} 轮未列出", html);
         Assert.Contains("href=\"?cases=all#channel-cases\"", html);
 
-        var all = Lines(await GetAsync(handler, "/staff/scoring/2026/units/sky?cases=all"));
+        var all = Lines(await ExpectAsync(await handler.GetAsync("/staff/scoring/2026/units/sky?cases=all"), HttpStatusCode.OK));
         Assert.Equal(total, all.Count);
         var numbers = all.Select(l => l.Number).ToList();
         Assert.True(numbers.IndexOf(late) < numbers.IndexOf(unhappy), "overdue before the other costs");
@@ -70,14 +70,7 @@ public sealed partial class UnitPageCasesTests : IDisposable
         Assert.Equal(("按期", "不满意"), (all.Single(l => l.Number == unhappy).Deadline, all.Single(l => l.Number == unhappy).Satisfaction));
         Assert.Equal(("按期", "满意"), (all.Single(l => l.Number == good).Deadline, all.Single(l => l.Number == good).Satisfaction));
         Assert.Equal(("办理中", ""), (all.Single(l => l.Number == running).Deadline, all.Single(l => l.Number == running).Satisfaction));
-        Assert.DoesNotContain("id=\"channel-cases-more\"", await GetAsync(handler, "/staff/scoring/2026/units/sky?cases=all"));
-    }
-
-    private static async Task<string> GetAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("id=\"channel-cases-more\"", await ExpectAsync(await handler.GetAsync("/staff/scoring/2026/units/sky?cases=all"), HttpStatusCode.OK));
     }
 
     private sealed record Line(string Number, string Deadline, string Satisfaction);
