@@ -27,6 +27,11 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         await AssertStylesheetLoadedAsync(page);
         await AssertNoHorizontalScrollAsync(page, "the complaint form");
 
+        // As a newcomer does it: 查找 first (the page is then at ?handler=Search), choose the unit, fill in,
+        // attach, 提交. The submit must reach the lodging handler, not search again.
+        await page.Locator("#unitSearch").FillAsync("教育");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#unit-search-result")).ToContainTextAsync("找到 1 个单位");
         var selected = await page.Locator("#unit").SelectOptionAsync(new SelectOptionValue { Value = "jyt" });
         Assert.Equal(["jyt"], selected);
         Assert.Equal("省教育厅", (await page.Locator("#unit option:checked").InnerTextAsync()).Trim());
@@ -45,6 +50,7 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         await ScreenshotAsync(page, "01b-form-attachment-in-view", fullPage: false);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/complaints/lodged$"));
 
         // Shown once: the tracking number and the access code.
         await Expect(page.Locator("#tracking-number")).ToBeVisibleAsync();
@@ -73,6 +79,8 @@ public sealed partial class ComplaintJourneyTests(PingYiBrowserFixture fixture, 
         // (a) The title's HTML is shown as text, not turned into elements.
         Assert.Contains(Title, facts, StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#complaint b").CountAsync());
+        // The photo attached after 查找 arrived with the complaint.
+        await Expect(page.Locator("#own-files li")).ToHaveCountAsync(1);
         await AssertNoHorizontalScrollAsync(page, "the tracking page");
         await ScreenshotAsync(page, "03-tracking");
 
