@@ -90,6 +90,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 options.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
                 break;
         }
+        options.AddInterceptors(DeadlineRulesInterceptor.Instance);
     }
 
     /// <summary>The setting a person should look at when this database cannot be reached.</summary>

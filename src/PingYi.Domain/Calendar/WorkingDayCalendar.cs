@@ -233,18 +233,19 @@ public sealed partial class WorkingDayCalendar
     {
         EnsureUtc(deadlineUtc, nameof(deadlineUtc));
         EnsureUtc(nowUtc, nameof(nowUtc));
-        return nowUtc < deadlineUtc ? 0 : WorkingDaysBetween(LastDayCovered(deadlineUtc), ChinaTime.DateOf(nowUtc));
+        return !Deadlines.Late(nowUtc, deadlineUtc) ? 0 : WorkingDaysBetween(LastDayCovered(deadlineUtc), ChinaTime.DateOf(nowUtc));
     }
 
     /// <summary>
-    /// The working days still open before <paramref name="deadlineUtc"/>, today included when it is a working
-    /// day (a deadline at 24:00 tonight leaves 1); 0 once it has passed (see <see cref="WorkingDaysOverdue"/>).
+    /// The whole working days still ahead of <paramref name="deadlineUtc"/>: those after today up to the deadline's
+    /// last day. Today never counts, as the day of an action never counts when a deadline is set, so a deadline
+    /// of n working days set today leaves n; on the deadline's own day (and once it has passed) 0.
     /// </summary>
     public int WorkingDaysLeft(DateTime deadlineUtc, DateTime nowUtc)
     {
         EnsureUtc(deadlineUtc, nameof(deadlineUtc));
         EnsureUtc(nowUtc, nameof(nowUtc));
-        return nowUtc >= deadlineUtc ? 0 : WorkingDaysBetween(ChinaTime.DateOf(nowUtc).AddDays(-1), LastDayCovered(deadlineUtc));
+        return Deadlines.Late(nowUtc, deadlineUtc) ? 0 : WorkingDaysBetween(ChinaTime.DateOf(nowUtc), LastDayCovered(deadlineUtc));
     }
 
     /// <summary>24:00 China time at the end of <paramref name="date"/>, as UTC.</summary>

@@ -249,7 +249,7 @@ public sealed class Complaint
         && nowUtc >= workflow.Deadlines.FeedbackTimeoutUtc(approved);
 
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response (<see cref="ComplaintRules.OverdueAt"/> in SQL).</summary>
-    public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && DueAtUtc is { } due && nowUtc >= due;
+    public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && Deadlines.Late(nowUtc, DueAtUtc);
 
     /// <summary>
     /// 0 when not overdue; 1 from the deadline on; 2 and 3 once the escalation offsets (working days, e.g. 3 and 5)
@@ -361,7 +361,7 @@ public sealed class Complaint
                 ResponseMeasures = fields.Text("measures");
                 PublicReply = fields.Text("publicReply");
                 RespondedAtUtc = nowUtc;
-                RespondedLate = DueAtUtc is { } due && nowUtc >= due;
+                RespondedLate = Deadlines.Late(nowUtc, DueAtUtc);
                 PendingRequest = PendingRequest.None;
                 PendingExtensionDays = null;
                 internalNote = $"调查核实情况：{ResponseFindings}\n整改措施：{ResponseMeasures}";
@@ -571,7 +571,7 @@ public sealed class Complaint
                     DeadlineReminderSent = true;
                     // A reminder is only worth sending before the deadline; a sweep that runs after it goes
                     // straight to the overdue notice.
-                    if (now < due)
+                    if (!Deadlines.Late(now, due))
                     {
                         fired.Add(TimerEvent(TimerActions.DeadlineReminder, now, $"距办理期限（{ChinaTime.FormatDeadline(due)}）不足 {deadlines.ReminderBeforeDeadlineWorkingDays} 个工作日，已提醒承办单位。", null));
                         Raise(NoticeKind.DeadlineReminder, now);

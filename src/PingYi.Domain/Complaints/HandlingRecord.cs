@@ -200,8 +200,7 @@ public sealed class HandlingRecord
             return;
         }
         StoppedAtUtc = nowUtc;
-        // The same rule as Complaint.IsOverdue: at the deadline instant it is late.
-        Late = nowUtc >= DueAtUtc;
+        Late = Deadlines.Late(nowUtc, DueAtUtc);
         WorkingDaysLate = Late ? calendar.WorkingDaysOverdue(DueAtUtc, nowUtc) : 0;
     }
 }

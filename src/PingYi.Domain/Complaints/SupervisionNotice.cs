@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Domain.Complaints;
 
@@ -61,7 +62,7 @@ public sealed partial class SupervisionNotice
     public bool IsOpen => AnsweredAtUtc is null && WithdrawnAtUtc is null;
 
     /// <summary>Whether the notice is open and its reply deadline has passed.</summary>
-    public bool IsOverdue(DateTime nowUtc) => IsOpen && nowUtc >= DueAtUtc;
+    public bool IsOverdue(DateTime nowUtc) => IsOpen && Deadlines.Late(nowUtc, DueAtUtc);
 
     internal static SupervisionNotice Issue(string number, int unitId, string reason, string issuedBy, int workingDays, DateTime dueAtUtc, DateTime nowUtc)
     {

@@ -164,12 +164,13 @@ public sealed class WorkingDayCalendarTests
     }
 
     [Fact]
-    public void Working_days_left_count_today_when_it_is_a_working_day_and_end_at_the_deadline()
+    public void Working_days_left_count_the_working_days_after_today_up_to_the_deadline()
     {
         var deadline = Utc("2020-10-14T16:00:00Z"); // 24:00 at the end of Wednesday 2020-10-14
-        Assert.Equal(5, Cn.WorkingDaysLeft(deadline, Utc("2020-10-09T02:00:00Z"))); // Fri 09, Sat 10 (make-up workday), Mon–Wed
+        Assert.Equal(4, Cn.WorkingDaysLeft(deadline, Utc("2020-10-09T02:00:00Z"))); // Fri 09: Sat 10 (make-up workday), Mon–Wed
         Assert.Equal(3, Cn.WorkingDaysLeft(deadline, Utc("2020-10-11T02:00:00Z"))); // a Sunday: Mon–Wed
-        Assert.Equal(1, Cn.WorkingDaysLeft(deadline, Utc("2020-10-14T15:59:59Z"))); // the last evening
+        Assert.Equal(1, Cn.WorkingDaysLeft(deadline, Utc("2020-10-13T02:00:00Z"))); // Tuesday: Wednesday
+        Assert.Equal(0, Cn.WorkingDaysLeft(deadline, Utc("2020-10-14T15:59:59Z"))); // the last evening: due today
         Assert.Equal(0, Cn.WorkingDaysLeft(deadline, Utc("2020-10-14T16:00:00Z")));
         Assert.Equal(0, Cn.WorkingDaysLeft(deadline, Utc("2020-10-20T02:00:00Z")));
     }

@@ -64,6 +64,8 @@ public sealed class MailTemplateTests
     {
         Assert.Equal("【交办】PY-2026-000123 学校迎检材料层层加码", Templates.Render("assigned", Case).Subject);
         Assert.Contains("办理期限：2026-12-16 24:00", Templates.Render("assigned", Case).Text);
+        Assert.Contains("办理期限：2026-12-16 24:00（剩余 15 个工作日）", Templates.Render("assigned", Case with { Remaining = "剩余 15 个工作日" }).Text);
+        Assert.Contains("2026-12-16 24:00（超期 2 个工作日）", Templates.Render("overdue", Case with { Remaining = "超期 2 个工作日" }).Html);
         Assert.Contains("交办意见：请于三日内答复 <b>务必</b> & 落实", Templates.Render("assigned", Case).Text);
         Assert.Contains("请于三日内答复 &lt;b&gt;务必&lt;/b&gt; &amp; 落实", Templates.Render("urged", Case).Html);
         Assert.Equal("【超期升级】PY-2026-000123 已升至2级", Templates.Render("escalated", Case).Subject);
@@ -86,8 +88,8 @@ public sealed class MailTemplateTests
         Link = "https://pingyi.test/staff/oversight",
         Units =
         [
-            new DigestUnit("省教育厅", [new DigestCase("PY-2026-000301", "迎检材料", "2026-12-15 24:00", 4, 2, "https://pingyi.test/staff/complaints/PY-2026-000301")]),
-            new DigestUnit("省公安厅", [new DigestCase("PY-2026-000302", "窗口推诿", "2026-12-18 24:00", 1, 1, "https://pingyi.test/staff/complaints/PY-2026-000302")]),
+            new DigestUnit("省教育厅", [new DigestCase("PY-2026-000301", "迎检材料", "2026-12-15 24:00", 4, 2, "https://pingyi.test/staff/complaints/PY-2026-000301") { Standing = "超期 4 个工作日" }]),
+            new DigestUnit("省公安厅", [new DigestCase("PY-2026-000302", "窗口推诿", "2026-12-18 24:00", 1, 1, "https://pingyi.test/staff/complaints/PY-2026-000302") { Standing = "超期 1 个工作日" }]),
         ],
     };
 }

@@ -8,6 +8,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Handling;
 
@@ -250,7 +251,7 @@ public static class ListComplaints
                 r.Title,
                 ComplainantTimes.For(exact, r.SubmittedAtUtc),
                 r.DueAtUtc,
-                r.Status == ComplaintStatus.Assigned && r.DueAtUtc <= now,
+                r.Status == ComplaintStatus.Assigned && Deadlines.Late(now, r.DueAtUtc),
                 r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
                 r.EscalationLevelNotified,
                 supervisor ? r.Anonymous : null,

@@ -8,11 +8,14 @@ namespace PingYi.Web.Features.Intake;
 /// 提交成功: where <c>POST /complaints/new</c> redirects. The number and the access code come from TempData
 /// (read once, then deleted), so a reload of this page lodges nothing and no longer shows the code.
 /// </summary>
-public sealed class LodgedModel : PageModel
+public sealed class LodgedModel(WorkflowRuntime workflows) : PageModel
 {
     public sealed record Result(string TrackingNumber, string AccessCode);
 
     public Result? Lodged { get; private set; }
+
+    /// <summary>The accept deadline new complaints get (the workflow's <c>acceptWorkingDays</c>), so the promise is the rule.</summary>
+    public int AcceptWorkingDays => workflows.ForNewComplaint().Deadlines.AcceptWorkingDays;
 
     public void OnGet()
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
@@ -45,7 +46,10 @@ public static class DailyDigest
                         ChinaTime.FormatDeadline(x.Complaint.DueAtUtc!.Value),
                         workflows.Calendar.WorkingDaysOverdue(x.Complaint.DueAtUtc!.Value, now),
                         x.Complaint.EscalationLevel(workflows.For(x.Complaint), now),
-                        settings.Link("/staff/complaints/" + Uri.EscapeDataString(x.Complaint.TrackingNumber))))
+                        settings.Link("/staff/complaints/" + Uri.EscapeDataString(x.Complaint.TrackingNumber)))
+                    {
+                        Standing = Deadlines.Standing(workflows.Calendar, x.Complaint.DueAtUtc!.Value, now).Text,
+                    })
                     .OrderByDescending(c => c.Level).ThenByDescending(c => c.WorkingDaysOverdue).ThenBy(c => c.TrackingNumber)
                     .ToList()))
                 .OrderByDescending(u => u.Cases.Count).ThenBy(u => u.Name, StringComparer.Ordinal)

@@ -18,6 +18,9 @@ public sealed record MailModel
     /// <summary>A 督办 notice's own reply deadline (督办, its reminder, overdue and escalation), China time.</summary>
     public string? ReplyDeadline { get; init; }
 
+    /// <summary>How the running deadline stands when the mail goes out (剩余 N 个工作日, 超期 N 个工作日; <c>Deadlines.Standing</c>).</summary>
+    public string? Remaining { get; init; }
+
     public int? Level { get; init; }
 
     /// <summary>A supervisor's text for the unit (交办意见, 催办 note, 督办 reason), or the public decline reason.</summary>
@@ -40,7 +43,11 @@ public sealed record MailModel
 
 public sealed record DigestUnit(string Name, IReadOnlyList<DigestCase> Cases);
 
-public sealed record DigestCase(string TrackingNumber, string Title, string Deadline, int WorkingDaysOverdue, int Level, string Link);
+public sealed record DigestCase(string TrackingNumber, string Title, string Deadline, int WorkingDaysOverdue, int Level, string Link)
+{
+    /// <summary>The deadline's standing in words (<c>Deadlines.Standing</c>), as the pages show it.</summary>
+    public string Standing { get; init; } = "";
+}
 
 public sealed record RenderedMail(string Subject, string Text, string Html);
 

@@ -3,6 +3,7 @@ using MimeKit.Utils;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
@@ -69,6 +70,8 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                 continue;
             }
 
+            // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
+            var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
             var model = new MailModel
             {
                 TrackingNumber = complaint.TrackingNumber,
@@ -77,6 +80,11 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                 Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
                 // A 督办 notice's own reply deadline, which is not the case's.
                 ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+                // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
+                Remaining = complaint.DueAtUtc is { } running && complaint.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned
+                    ? Deadlines.Standing(workflows.Calendar, running, notBefore,
+                        complaint.Status == ComplaintStatus.Submitted ? DeadlineKind.Accept : DeadlineKind.Handling).Text
+                    : null,
                 Level = notice.Level,
                 Note = notice.Note,
                 Reference = notice.Reference,
@@ -87,8 +95,6 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             };
             var name = MailTemplates.NameOf[notice.Kind];
             var mail = templates.Render(name, model);
-            // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
-            var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
             foreach (var recipient in recipients)
             {
                 db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore));

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Oversight;
 
@@ -24,7 +25,11 @@ public static class GetOversight
 
     public sealed record CaseRow(
         string TrackingNumber, string Title, DateTime? DueAtUtc, bool Overdue, int WorkingDaysOverdue, int Level,
-        IReadOnlyList<OpenNotice> Notices, string ETag, bool WithUnit, bool UrgeAllowed, bool SuperviseAllowed);
+        IReadOnlyList<OpenNotice> Notices, string ETag, bool WithUnit, bool UrgeAllowed, bool SuperviseAllowed)
+    {
+        /// <summary>The deadline's standing in words (<see cref="Deadlines.Standing"/>), as every page and mail shows it.</summary>
+        public string? Standing { get; init; }
+    }
 
     /// <param name="Listed">How many of <paramref name="Cases"/>, from the first, the page lists (the rest are only counted).</param>
     public sealed record UnitGroup(string UnitCode, string UnitName, IReadOnlyList<CaseRow> Cases, int Listed)
@@ -87,16 +92,17 @@ public static class GetOversight
             {
                 var workflow = workflows.For(c);
                 var overdue = c.IsOverdue(now);
+                var standing = c.DueAtUtc is { } due && c.Status == ComplaintStatus.Assigned ? Deadlines.Standing(workflow.Calendar, due, now) : null;
                 var row = new CaseRow(
                     c.TrackingNumber, c.Title, c.DueAtUtc, overdue,
-                    overdue ? workflow.Calendar.WorkingDaysOverdue(c.DueAtUtc!.Value, now) : 0,
+                    standing?.WorkingDaysOverdue ?? 0,
                     // The level read from the calendar; the sweep's stored level catches up within a minute.
                     Math.Max(c.EscalationLevel(workflow, now), overdue ? c.EscalationLevelNotified : 0),
                     c.SupervisionNotices.Where(n => n.IsOpen && n.UnitId == c.UnitId).OrderBy(n => n.DueAtUtc)
                         .Select(n => new OpenNotice(n.Number, n.DueAtUtc, n.IsOverdue(now))).ToList(),
                     Handling.GetStaffComplaint.ETagFor(c.Version),
                     c.Status == ComplaintStatus.Assigned,
-                    UrgeAllowed: false, SuperviseAllowed: false);
+                    UrgeAllowed: false, SuperviseAllowed: false) { Standing = standing?.Text };
                 return (c.UnitId, Row: row);
             }).ToList();
 

@@ -1,5 +1,6 @@
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Workflow;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -116,7 +117,7 @@ public static class ChannelCaseText
     /// not overdue, how it ended (已转办, 已退回) or that it is still running (办理中).
     /// </summary>
     public static string Deadline(ChannelCaseLine c) => c.Overdue
-        ? c.WorkingDaysLate > 0 ? $"超期 {c.WorkingDaysLate} 个工作日" : "超期"
+        ? Deadlines.OverdueText(c.WorkingDaysLate)
         : c.RespondedAtUtc is not null ? "按期"
         : c.EndedBy switch
         {

@@ -99,7 +99,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 OnTime = g.Count(r => r.RespondedAtUtc != null && r.RespondedAtUtc <= c && !r.Late),
                 StoppedLate = g.Count(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c && r.Late),
                 DaysLate = g.Sum(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c ? r.WorkingDaysLate : 0),
-                RunningOverdue = g.Count(r => (r.StoppedAtUtc == null || r.StoppedAtUtc > c) && r.DueAtUtc <= c),
+                RunningOverdue = g.Count(r => (r.StoppedAtUtc == null || r.StoppedAtUtc > c) && Deadlines.Late(c, r.DueAtUtc)),
                 SendBacks = g.Count(r => r.EndedBy == HandlingEnd.SentBack && r.EndedAtUtc <= c),
                 Rated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null),
                 QualitySum = g.Sum(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null ? r.QualityRating!.Value : 0),
@@ -114,7 +114,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         // Deadlines still running past the cut-off: how many working days overdue at the cut-off, per distinct
         // deadline. Two queries, not one with an OR: "not stopped" and "stopped after the cut-off" are each one
         // range of IX_HandlingRecords_Running, read without touching the table (an OR would scan the round again).
-        var overdueAtCutoff = rows.Where(r => r.DueAtUtc <= c);
+        var overdueAtCutoff = rows.Where(r => Deadlines.Late(c, r.DueAtUtc));
         var running = await overdueAtCutoff.Where(r => r.StoppedAtUtc == null)
             .GroupBy(r => new { r.UnitId, r.DueAtUtc })
             .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
@@ -174,7 +174,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         var rows = await (
                 from r in InRound(round, c)
                 join u in db.Units on r.UnitId equals u.Id
-                where u.Active && r.DueAtUtc < c && (r.StoppedAtUtc == null || r.StoppedAtUtc > r.DueAtUtc)
+                where u.Active && Deadlines.Late(c, r.DueAtUtc) && (r.StoppedAtUtc == null || r.Late)
                 select new { r.AssignedAtUtc, r.DueAtUtc, r.StoppedAtUtc })
             .ToListAsync(cancellationToken);
         return rows.Select(x => new ChannelOverdueSpan(
@@ -193,7 +193,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         var due = DateTime.SpecifyKind(r.DueAtUtc, DateTimeKind.Utc);
         var stopped = By(r.StoppedAtUtc, c) is not null;
         var responded = By(r.RespondedAtUtc, c);
-        var overdue = stopped ? r.Late : due <= c;
+        var overdue = stopped ? r.Late : Deadlines.Late(c, due);
         var daysLate = stopped ? r.WorkingDaysLate : calendar.WorkingDaysOverdue(due, c);
         var ended = By(r.EndedAtUtc, c) is not null ? r.EndedBy : null;
         var rated = By(r.RatedAtUtc, c) is not null ? r.Satisfaction : null;

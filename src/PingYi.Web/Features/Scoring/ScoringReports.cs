@@ -8,6 +8,7 @@ using PingYi.Domain.Units;
 using PingYi.Web.Features.Oversight;
 using PingYi.Web.Infrastructure;
 using ScottPlot;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -81,8 +82,8 @@ public sealed class ScoringReports(IChannelScores channel)
         OverduePoint Point(DateOnly day)
         {
             var at = day == last ? cutoffUtc : ChinaTime.StartOfDayUtc(day.AddDays(1));
-            return new OverduePoint(day, spans.Count(s => s.AssignedAtUtc <= at && s.DueAtUtc < at
-                && (s.StoppedAtUtc is null || s.StoppedAtUtc > s.DueAtUtc && s.StoppedAtUtc > at)));
+            return new OverduePoint(day, spans.Count(s => s.AssignedAtUtc <= at && Deadlines.Late(at, s.DueAtUtc)
+                && (s.StoppedAtUtc is not { } stop || Deadlines.Late(stop, s.DueAtUtc) && stop > at)));
         }
     }
 

@@ -64,14 +64,9 @@ public static class Progress
         {
             return c.Status == ComplaintStatus.UnderReview ? "承办单位已报告办理情况，纪检监察工委正在审核。" : null;
         }
-        var what = c.Status == ComplaintStatus.Submitted ? "受理期限" : "办理期限";
+        var accept = c.Status == ComplaintStatus.Submitted;
+        var standing = Deadlines.Standing(calendar, due, nowUtc, accept ? DeadlineKind.Accept : DeadlineKind.Handling);
         var deadline = Domain.Common.ChinaTime.FormatDeadline(due);
-        var overdue = calendar.WorkingDaysOverdue(due, nowUtc);
-        if (overdue > 0)
-        {
-            return $"{what} {deadline}，已超期 {overdue} 个工作日，纪检监察工委正在督办。";
-        }
-        var today = calendar.IsWorkingDay(Domain.Common.ChinaTime.DateOf(nowUtc)) ? "（含今天）" : "";
-        return $"{what} {deadline}，剩余 {calendar.WorkingDaysLeft(due, nowUtc)} 个工作日{today}。";
+        return $"{(accept ? "受理期限" : "办理期限")} {deadline}，{standing.Text}{(standing.Late && !accept ? "，纪检监察工委正在督办" : "")}。";
     }
 }

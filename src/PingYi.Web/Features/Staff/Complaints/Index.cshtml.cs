@@ -5,6 +5,7 @@ using PingYi.Domain.Units;
 using PingYi.Web.Features.Handling;
 using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
+using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Staff.Complaints;
 
@@ -137,16 +138,10 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         return File(stream, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
 
-    /// <summary>"剩余 3 个工作日" or "超期 2 个工作日" for a case with a running deadline; empty otherwise.</summary>
-    public string DaysText(ListComplaints.Item r, DateTime nowUtc)
-    {
-        if (r.DueAt is not { } due || r.Status is not ("submitted" or "assigned"))
-        {
-            return string.Empty;
-        }
-        var overdue = workflows.Calendar.WorkingDaysOverdue(due, nowUtc);
-        return overdue > 0 ? $"超期 {overdue} 个工作日" : $"剩余 {workflows.Calendar.WorkingDaysLeft(due, nowUtc)} 个工作日";
-    }
+    /// <summary>The deadline's standing (<see cref="Deadlines.Standing"/>) for a case with a running deadline; empty otherwise.</summary>
+    public string DaysText(ListComplaints.Item r, DateTime nowUtc) => r.DueAt is { } due && r.Status is "submitted" or "assigned"
+        ? Deadlines.Standing(workflows.Calendar, due, nowUtc, r.Status == "submitted" ? DeadlineKind.Accept : DeadlineKind.Handling).Text
+        : string.Empty;
 
     public DateTime NowUtc => time.GetUtcNow().UtcDateTime;
 
