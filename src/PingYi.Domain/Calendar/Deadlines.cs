@@ -17,8 +17,12 @@ public enum DeadlineKind
 /// <param name="Late">The deadline has passed (<see cref="Deadlines.Late(DateTime, DateTime)"/>).</param>
 /// <param name="WorkingDaysLeft">Working days after today up to the deadline's last day; 0 on that day and after.</param>
 /// <param name="WorkingDaysOverdue">Working days begun since the deadline passed; 0 before it (and on a weekend right after it).</param>
-/// <param name="Text">剩余 N 个工作日 / 今天到期 / 超期 N 个工作日 / 已超期 (or the 受理 wording).</param>
-public sealed record DeadlineStanding(bool Late, int WorkingDaysLeft, int WorkingDaysOverdue, string Text);
+/// <param name="Text">剩余 N 个工作日 / 今天到期 / 超期 N 个工作日 / 已超期 (or the 受理 wording), with ，暂按周一至周五计算 when provisional.</param>
+public sealed record DeadlineStanding(bool Late, int WorkingDaysLeft, int WorkingDaysOverdue, string Text)
+{
+    /// <summary>The count runs through a year with no holiday calendar, so it is Monday–Friday until one is uploaded.</summary>
+    public bool Provisional { get; init; }
+}
 
 /// <summary>
 /// The deadline rules, each written once: when a deadline counts as missed (<see cref="Late(DateTime, DateTime)"/>)
@@ -51,16 +55,33 @@ public static class Deadlines
     public static DeadlineStanding Standing(WorkingDayCalendar calendar, DateTime dueUtc, DateTime nowUtc, DeadlineKind kind = DeadlineKind.Handling)
     {
         ArgumentNullException.ThrowIfNull(calendar);
+        var provisional = IsProvisional(calendar, dueUtc, nowUtc);
+        var suffix = provisional ? ProvisionalNote : "";
         if (Late(nowUtc, dueUtc))
         {
             var overdue = calendar.WorkingDaysOverdue(dueUtc, nowUtc);
             var text = kind == DeadlineKind.Accept
                 ? overdue > 0 ? $"超过受理期限 {overdue} 个工作日" : "已过受理期限"
                 : OverdueText(overdue);
-            return new DeadlineStanding(true, 0, overdue, text);
+            return new DeadlineStanding(true, 0, overdue, text + suffix) { Provisional = provisional };
         }
         var left = calendar.WorkingDaysLeft(dueUtc, nowUtc);
-        return new DeadlineStanding(false, left, 0, left > 0 ? $"剩余 {left} 个工作日" : "今天到期");
+        return new DeadlineStanding(false, left, 0, (left > 0 ? $"剩余 {left} 个工作日" : "今天到期") + suffix) { Provisional = provisional };
+    }
+
+    /// <summary>What a provisional count adds to its words.</summary>
+    public const string ProvisionalNote = "，暂按周一至周五计算";
+
+    /// <summary>
+    /// Whether counting between now and the deadline (either way round) crosses a year with no holiday calendar:
+    /// such a year counts Monday–Friday, so the deadline may move when its calendar is uploaded.
+    /// </summary>
+    public static bool IsProvisional(WorkingDayCalendar calendar, DateTime dueUtc, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var dueYear = ChinaTime.DateOf(dueUtc.AddTicks(-1)).Year;
+        var nowYear = ChinaTime.DateOf(nowUtc).Year;
+        return calendar.YearsWithoutData(Math.Min(dueYear, nowYear), Math.Max(dueYear, nowYear)).Count > 0;
     }
 
     /// <summary>A missed handling deadline in words: 超期 N 个工作日, or 已超期 before the first working day after it begins.</summary>

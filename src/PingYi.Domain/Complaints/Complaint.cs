@@ -739,6 +739,12 @@ public sealed class Complaint
         _events.Add(ComplaintEvent.Create(TimerActions.DeadlineRecounted, nowUtc, null, ActorRoles.System, Status, Status,
             $"根据新发布的 {year} 年节假日安排，{(Status == ComplaintStatus.Submitted ? "受理" : "办理")}期限重新计算为 {ChinaTime.FormatDeadline(due.Value)}。",
             $"原期限 {ChinaTime.FormatDeadline(before)} 系按周一至周五推算（{year} 年节假日安排当时尚未发布）。"));
+        // The unit handling it and the complainant are told the new date (the complainant also sees the event on /track).
+        if (Status == ComplaintStatus.Assigned)
+        {
+            Raise(NoticeKind.DeadlineRecounted, nowUtc, note: ChinaTime.FormatDeadline(before));
+        }
+        Raise(NoticeKind.DeadlineRecountedForComplainant, nowUtc, note: ChinaTime.FormatDeadline(before));
         return true;
     }
 

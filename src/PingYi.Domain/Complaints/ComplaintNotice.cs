@@ -37,11 +37,17 @@ public enum NoticeKind
     /// <summary>A 督办 notice still unanswered reached escalation level 2 or 3 (to the unit and supervisors).</summary>
     SupervisionEscalated = 10,
 
+    /// <summary>A holiday calendar upload moved the running deadline (to the unit of an assigned case; Note: the old deadline).</summary>
+    DeadlineRecounted = 11,
+
     /// <summary>Complainant notices (only when they left an e-mail address): accepted, declined, replied, closed.</summary>
     Accepted = 20,
     Declined = 21,
     Replied = 22,
     Closed = 23,
+
+    /// <summary>A holiday calendar upload moved the accept or handling deadline (Note: the old deadline).</summary>
+    DeadlineRecountedForComplainant = 24,
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
@@ -55,5 +61,6 @@ public enum NoticeKind
 public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId, int? Level = null, string? Note = null, string? Reference = null, DateTime? DueAtUtc = null)
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
-    public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed;
+    public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed
+        or NoticeKind.DeadlineRecountedForComplainant;
 }

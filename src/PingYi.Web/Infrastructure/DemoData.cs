@@ -77,8 +77,17 @@ public static class DemoData
             await UnitSpreadsheet.SaveAsync(db, services.GetRequiredService<AuditLog>(), read.Value!, CancellationToken.None);
         }
         await SeedAccountsAsync(services, db, password);
+        var history = DemoHistory.IsEnabled(configuration);
+        if (history)
+        {
+            await DemoHistory.SeedAsync(services, db, logger);
+        }
         await SeedComplaintsAsync(services, db, logger);
         await Features.Evaluation.EvaluationDemoData.SeedAsync(services, db, password);
+        if (history)
+        {
+            await DemoHistory.SeedRoundsAsync(services, db, Features.Evaluation.EvaluationDemoData.DemoYear);
+        }
         logger.LogInformation("Demo mode: {Units} units; sign in as {Admin}, {Supervisor} or <unit code>@pingyi.local with the demo password.",
             await db.Units.CountAsync(), AdminEmail, SupervisorEmail);
     }
@@ -98,7 +107,8 @@ public static class DemoData
 
     private static async Task SeedComplaintsAsync(IServiceProvider services, PingYiDbContext db, ILogger logger)
     {
-        if (await db.Complaints.AnyAsync())
+        var sampleTitle = SampleComplaints[0].Title;
+        if (await db.Complaints.AnyAsync(c => c.Title == sampleTitle))
         {
             return;
         }

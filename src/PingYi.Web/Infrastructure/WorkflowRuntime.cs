@@ -69,14 +69,23 @@ public sealed class WorkflowRuntime(WorkflowRegistry registry, WorkingDayCalenda
     }
 }
 
-/// <summary>Degraded when the current year has no holiday calendar: deadlines then count Monday–Friday only.</summary>
-public sealed class CalendarHealthCheck(WorkflowRuntime runtime, TimeProvider time) : IHealthCheck
+/// <summary>
+/// Degraded as soon as the next 60 days or an open deadline reach a year with no holiday calendar
+/// (<see cref="Features.Calendars.CalendarCoverage"/>): such deadlines count Monday–Friday only.
+/// </summary>
+public sealed class CalendarHealthCheck(WorkflowRuntime runtime, TimeProvider time, IServiceScopeFactory scopes) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var year = ChinaTime.Today(time).Year;
-        return Task.FromResult(runtime.Calendar.HasDataFor(year)
-            ? HealthCheckResult.Healthy($"Holiday calendar covers {year}.")
-            : HealthCheckResult.Degraded($"No holiday calendar for {year}: deadlines count Monday–Friday. Upload it at /staff/calendars (PUT /api/v1/admin/calendars/{year}) or add workflows/calendars/cn/{year}.json."));
+        var now = time.GetUtcNow().UtcDateTime;
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PingYi.Data.PingYiDbContext>();
+        var missing = await Features.Calendars.CalendarCoverage.MissingYearsAsync(db, runtime.Calendar, now, cancellationToken);
+        if (missing.Count == 0)
+        {
+            return HealthCheckResult.Healthy($"Holiday calendar covers the next {Features.Calendars.CalendarCoverage.LookAheadDays} days and every open deadline.");
+        }
+        var years = string.Join(", ", missing);
+        return HealthCheckResult.Degraded($"No holiday calendar for {years}: deadlines reaching it count Monday–Friday (shown as provisional). Upload it at /staff/calendars (PUT /api/v1/admin/calendars/{{year}}) or add workflows/calendars/cn/{{year}}.json.");
     }
 }

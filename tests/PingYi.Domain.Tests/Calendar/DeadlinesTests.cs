@@ -87,4 +87,19 @@ public sealed class DeadlinesTests
             Assert.Equal(!s.Late, s.Text.StartsWith("剩余", StringComparison.Ordinal) || s.Text == "今天到期");
         }
     }
+
+    [Fact]
+    public void A_count_that_runs_into_a_year_without_a_calendar_says_it_is_provisional()
+    {
+        Assert.False(Cn.HasDataFor(2027));
+        // Assigned Friday 2026-12-18: 15 working days end on Friday 2027-01-08, counting 元旦 as a working day (2027 unknown).
+        var now = Utc("2026-12-18T02:00:00Z");
+        var due = Cn.DeadlineUtc(now, 15);
+        var s = Deadlines.Standing(Cn, due, now);
+        Assert.True(s.Provisional);
+        Assert.Equal("剩余 15 个工作日，暂按周一至周五计算", s.Text);
+        Assert.False(Deadlines.Standing(Cn, Utc("2026-12-16T16:00:00Z"), now).Provisional);
+        // Overdue from 2026 into 2027: the overdue count is provisional too.
+        Assert.True(Deadlines.Standing(Cn, Utc("2026-12-30T16:00:00Z"), Utc("2027-01-05T02:00:00Z")).Provisional);
+    }
 }

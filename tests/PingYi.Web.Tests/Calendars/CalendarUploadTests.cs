@@ -74,6 +74,11 @@ public abstract class CalendarUploadTests(AppFixture fixture)
         Assert.Equal("system", recount["actorRole"]!.GetValue<string>());
         Assert.Contains("2027-01-12 24:00", Readable(recount["note"]!));
         Assert.Contains("2027-01-11 24:00", Readable(recount["internalNote"]!));
+        // The unit is told the new date by mail (the anonymous complainant reads it on /track, below).
+        var told = (await PingYi.Web.Tests.Notifications.Outbox.RowsAsync(fixture.App, assigned)).Where(m => m.Kind == "deadline-recounted").ToList();
+        Assert.NotEmpty(told);
+        Assert.All(told, m => Assert.Contains("新的办理期限：2027-01-12 24:00", m.TextBody));
+        Assert.All(told, m => Assert.Contains("原期限：2027-01-11 24:00", m.TextBody));
         Assert.Equal(Utc("2027-01-05T16:00:00Z"), Date((await _api.StaffViewAsync(Supervisor, submitted))["dueAt"]));
         Assert.Contains("2027 年节假日安排", Readable(await _api.PublicViewTextAsync(submitted, code)));
 

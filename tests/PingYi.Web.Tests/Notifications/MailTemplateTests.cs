@@ -29,9 +29,9 @@ public sealed class MailTemplateTests
     public void Every_notice_kind_has_a_template()
     {
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
-        // One per notice kind (the 督办 reminder and escalation included), the digest, the one-time password link
-        // and the two evaluation reminders.
-        Assert.Equal(18, MailTemplates.AllNames.Count());
+        // One per notice kind (the 督办 reminder and escalation, and the two "deadline recounted" notices included),
+        // the digest, the one-time password link and the two evaluation reminders.
+        Assert.Equal(20, MailTemplates.AllNames.Count());
     }
 
     [Theory]

@@ -85,6 +85,8 @@ public sealed class MailTemplates
         [NoticeKind.Declined] = "declined",
         [NoticeKind.Replied] = "replied",
         [NoticeKind.Closed] = "closed",
+        [NoticeKind.DeadlineRecounted] = "deadline-recounted",
+        [NoticeKind.DeadlineRecountedForComplainant] = "deadline-recounted-complainant",
     };
 
     public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder);

@@ -20,6 +20,9 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
 
     public int CurrentYear { get; private set; }
 
+    /// <summary>Years without a calendar that the next 60 days or an open deadline reach.</summary>
+    public IReadOnlySet<int> MissingYears { get; private set; } = new HashSet<int>();
+
     [BindProperty]
     public int? Year { get; set; }
 
@@ -70,6 +73,7 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
             .Select(y => new YearRow(y.Year.Year, uploads.ContainsKey(y.Year.Year) ? "管理员上传" : "随程序发布", y.Year.Days.Count, uploads.TryGetValue(y.Year.Year, out var at) ? at : null))
             .OrderByDescending(y => y.Year)
             .ToList();
-        Year ??= CurrentYear + 1;
+        MissingYears = await CalendarCoverage.MissingYearsAsync(db, workflows.Calendar, time.GetUtcNow().UtcDateTime, ct);
+        Year ??= MissingYears.Count > 0 ? MissingYears.Min() : CurrentYear + 1;
     }
 }
