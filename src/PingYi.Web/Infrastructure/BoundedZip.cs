@@ -40,7 +40,7 @@ public sealed class BoundedZip
         {
             throw new ZipLimitException(ZipLimit.PartTooLarge);
         }
-        return new CountingStream(this, entry.Open(), entry.Length, maxPartBytes);
+        return new CountingStream(this, entry.Open(), entry.Length, entry.Crc32, maxPartBytes);
     }
 
     /// <summary>The whole entry, within the limits.</summary>
@@ -75,9 +75,10 @@ public sealed class BoundedZip
         }
     }
 
-    private sealed class CountingStream(BoundedZip owner, Stream inner, long declared, long max) : Stream
+    private sealed class CountingStream(BoundedZip owner, Stream inner, long declared, uint crc, long max) : Stream
     {
         private long _read;
+        private uint _crc = 0xFFFFFFFF;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -99,6 +100,13 @@ public sealed class BoundedZip
                 throw new ZipLimitException(ZipLimit.PartTooLarge);
             }
             if (_read > declared || (n == 0 && buffer.Length > 0 && _read != declared))
+            {
+                throw new ZipLimitException(ZipLimit.SizeMismatch);
+            }
+            _crc = Crc32.Update(_crc, buffer[..n]);
+            // The runtime stops inflating at the declared size, so a part that declares less than it holds reads as
+            // a truncated part; the checksum of the whole part, stored beside the sizes, tells the two apart.
+            if (n == 0 && buffer.Length > 0 && ~_crc != crc)
             {
                 throw new ZipLimitException(ZipLimit.SizeMismatch);
             }
@@ -124,6 +132,28 @@ public sealed class BoundedZip
             }
             base.Dispose(disposing);
         }
+    }
+}
+
+internal static class Crc32
+{
+    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(i =>
+    {
+        var c = (uint)i;
+        for (var k = 0; k < 8; k++)
+        {
+            c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        }
+        return c;
+    }).ToArray();
+
+    public static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return crc;
     }
 }
 

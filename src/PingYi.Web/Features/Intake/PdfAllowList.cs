@@ -39,6 +39,8 @@ public sealed class PdfAllowList : ITokenWriter
 
     private static IToken Filter(IToken token) => token switch
     {
+        // Every object reaches the writer wrapped in its "n 0 obj" token.
+        ObjectToken obj => new ObjectToken(obj.Position, obj.Number, Filter(obj.Data)),
         DictionaryToken dictionary => Filter(dictionary),
         ArrayToken array => new ArrayToken(array.Data.Select(Filter).ToList()),
         StreamToken stream => IsMetadata(stream.StreamDictionary)
