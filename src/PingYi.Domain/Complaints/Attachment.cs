@@ -89,6 +89,14 @@ public sealed class Attachment
 
     public DateTime UploadedAtUtc { get; private set; }
 
+    /// <summary>The file cleaned again by a stricter cleaner (files stored before it): the old bytes are replaced, not kept.</summary>
+    public void ReplaceContent(byte[] cleaned)
+    {
+        SizeBytes = cleaned.Length;
+        Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cleaned));
+        Content = cleaned;
+    }
+
     /// <summary>The retention period is over: the complainant's own file name goes (the cleaned content stays as evidence).</summary>
     public void EraseOriginalName() => OriginalFileName = null;
 

@@ -245,6 +245,10 @@ public static class UnitSpreadsheet
         }
         await using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
+        if (SpreadsheetLimits.Check(buffer.ToArray(), MaxRows) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         buffer.Position = 0;
         var read = Read(buffer, ExcelType.XLSX);
         if (!read.Succeeded)

@@ -81,11 +81,16 @@ public static class RatingSpreadsheet
             {
                 return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "文件类型不支持", FileField, "请上传由评议表模板填写的 Excel（.xlsx）文件。");
             }
+            if (SpreadsheetLimits.Check(content, MaxRows, FileField) is { } tooLarge)
+            {
+                return tooLarge;
+            }
             List<IDictionary<string, object?>> sheet;
             try
             {
-                sheet = (await new MemoryStream(content).QueryAsync(useHeaderRow: true, cancellationToken: ct))
-                    .Select(r => (IDictionary<string, object?>)r).ToList();
+                // Rows are read as they come and no further than one past the cap.
+                sheet = new MemoryStream(content).Query(useHeaderRow: true)
+                    .Select(r => (IDictionary<string, object?>)r).Take(MaxRows + 1).ToList();
             }
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IndexOutOfRangeException or NotSupportedException)
             {

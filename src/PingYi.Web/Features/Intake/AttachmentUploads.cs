@@ -43,13 +43,20 @@ public static class AttachmentUploads
                     $"附件“{name}”不是 {FileInspector.AcceptedForMessage} 文件（按文件内容识别）。");
             }
             // Metadata goes before anything is stored: the unit the complaint is about reads these files.
-            var cleaned = EvidenceSanitizer.Clean(kind, content);
-            if (cleaned is null)
+            var cleaned = await EvidenceSanitizer.CleanAsync(kind, content, ct);
+            switch (cleaned.Failure)
             {
-                return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "附件无法处理", Field,
-                    $"附件“{name}”已损坏或无法读取，请重新导出（例如将文档另存为图片或截图）后再上传。");
+                case CleanFailure.OverLimit:
+                    return RequestFailure.Field(StatusCodes.Status400BadRequest, "附件超出处理限制", Field,
+                        $"附件“{name}”无法接收：{cleaned.Reason}。请另存为较小的文件或截图后再上传。");
+                case CleanFailure.Busy:
+                    return RequestFailure.Field(StatusCodes.Status503ServiceUnavailable, "系统繁忙", Field,
+                        "正在处理的附件较多，本次提交未保存，请稍后再试。");
+                case not CleanFailure.None:
+                    return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "附件无法处理", Field,
+                        $"附件“{name}”已损坏或无法读取，请重新导出（例如将文档另存为图片或截图）后再上传。");
             }
-            inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, cleaned));
+            inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, cleaned.Content!));
         }
         return inspected;
     }

@@ -20,6 +20,9 @@ public static class PrivacyRegistration
         builder.Services.AddScoped<EraseContacts.Handler>();
         // Every day at 03:00 China time (19:00 UTC), when nobody works on cases; also runnable by an Admin.
         builder.Services.AddPingYiJob(EraseContacts.JobId, async (sp, ct) => await sp.GetRequiredService<EraseContacts.Handler>().HandleAsync(ct), "0 19 * * *");
+        // Files stored before the allow-list cleaner: run by hand once after upgrading (no schedule).
+        builder.Services.AddScoped<Intake.RecleanEvidence.Handler>();
+        builder.Services.AddPingYiJob(Intake.RecleanEvidence.JobId, async (sp, ct) => await sp.GetRequiredService<Intake.RecleanEvidence.Handler>().HandleAsync(ct));
         return true;
     }
 }

@@ -76,6 +76,10 @@ public static class ImportPriorRanks
     {
         // Recognised by content, not by name: an xlsx is a zip ("PK"); anything else is read as CSV.
         var type = content.Length > 1 && content[0] == 'P' && content[1] == 'K' ? ExcelType.XLSX : ExcelType.CSV;
+        if (type == ExcelType.XLSX && SpreadsheetLimits.Check(content, MaxRows) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         List<IDictionary<string, object?>> raw;
         try
         {
