@@ -27,6 +27,7 @@ public abstract class EvaluationPrivacyTests(AppFixture fixture)
         ["unitCode"] = unit,
         ["rating"] = rating,
         ["comment"] = comment,
+        ["formReference"] = Token("表"),
         ["answers"] = new JsonObject
         {
             ["formalism"] = "satisfied",
@@ -150,6 +151,94 @@ public abstract class EvaluationPrivacyTests(AppFixture fixture)
         Assert.True(published["rankShown"]!.GetValue<bool>());
         Assert.True(published["result"]!["rank"]!.GetValue<int>() > 0);
         Assert.NotNull(published["result"]!["trackingList"]);
+    }
+
+    private async Task<int> BreakdownRatingsAsync(string unit) =>
+        (await BreakdownAsync(Supervisor, unit, 2020))["ratings"]!.AsArray().Single(r => r!["source"]!.GetValue<string>() == "deputies")!["total"]!.GetValue<int>();
+
+    [Fact]
+    public async Task A_form_reference_is_entered_once_per_unit_and_ratings_beyond_the_cap_count_only_after_a_supervisor_confirms()
+    {
+        var missing = Rating("fgw", "satisfied", "意见", "建议");
+        missing.Remove("formReference");
+        var problem = await ExpectProblemAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings", missing), HttpStatusCode.BadRequest);
+        Assert.True(HasChinese(Errors(problem, "formReference")[0]));
+
+        var first = Rating("fgw", "satisfied", "意见", "建议");
+        var reference = first["formReference"]!.GetValue<string>();
+        var created = JsonNode.Parse(await ExpectAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings", first), HttpStatusCode.Created))!;
+        Assert.Equal(reference, created["formReference"]!.GetValue<string>());
+        Assert.False(created["awaitingConfirmation"]!.GetValue<bool>());
+        var again = Rating("fgw", "dissatisfied", "再录一次", "建议");
+        again["formReference"] = reference;
+        var conflict = await ExpectProblemAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings", again), HttpStatusCode.Conflict);
+        Assert.True(HasChinese(Errors(conflict, "formReference")[0]));
+        // The same serial on another unit's form is another form.
+        var otherUnit = Rating("rst", "satisfied", "意见", "建议");
+        otherUnit["formReference"] = reference;
+        await ExpectAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings", otherUnit), HttpStatusCode.Created);
+
+        // The round file's cap (10 per account and unit): the 11th waits for a supervisor.
+        for (var i = 1; i < 10; i++)
+        {
+            await ExpectAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings", Rating("fgw", "satisfied", "意见", "建议")), HttpStatusCode.Created);
+        }
+        Assert.Equal(10, await BreakdownRatingsAsync("fgw"));
+        var over = JsonNode.Parse(await ExpectAsync(await PostAsync(Deputies, "/api/v1/evaluations/2020/ratings",
+            Rating("fgw", "dissatisfied", "第十一份", "建议")), HttpStatusCode.Created))!;
+        Assert.True(over["awaitingConfirmation"]!.GetValue<bool>());
+        var id = over["id"]!.GetValue<long>();
+        Assert.Equal(10, await BreakdownRatingsAsync("fgw"));
+        Assert.Equal(10, (await InputsAsync(Handler("fgw"), "fgw", 2020))["sources"]!["deputies"]!["count"]!.GetValue<int>());
+
+        var inputs = (await InputsAsync(Supervisor, "fgw", 2020))["sources"]!["deputies"]!;
+        Assert.Equal(10, inputs["count"]!.GetValue<int>());
+        Assert.Equal(1, inputs["awaitingConfirmation"]!.GetValue<int>());
+        var account = inputs["accounts"]!.AsArray().Single(a => a!["evaluator"]!.GetValue<string>() == Deputies)!;
+        Assert.Equal(11, account["count"]!.GetValue<int>());
+        Assert.Equal(1, account["awaitingConfirmation"]!.GetValue<int>());
+        Assert.Empty((await InputsAsync(Handler("fgw"), "fgw", 2020))["sources"]!["deputies"]!["accounts"]!.AsArray());
+
+        await ExpectProblemAsync(await PostAsync(Deputies, $"/api/v1/evaluations/2020/ratings/{id}/confirm", new JsonObject()), HttpStatusCode.Forbidden);
+        await ExpectProblemAsync(await PostAsync(Handler("fgw"), $"/api/v1/evaluations/2020/ratings/{id}/confirm", new JsonObject()), HttpStatusCode.Forbidden);
+        await ExpectAsync(await PostAsync(Supervisor, $"/api/v1/evaluations/2020/ratings/{id}/confirm", new JsonObject()), HttpStatusCode.OK);
+        await ExpectProblemAsync(await PostAsync(Supervisor, $"/api/v1/evaluations/2020/ratings/{id}/confirm", new JsonObject()), HttpStatusCode.Conflict);
+        Assert.Equal(11, await BreakdownRatingsAsync("fgw"));
+        Assert.Contains(await AuditAsync("evaluation.rating-confirmed"), a => a!["target"]!.GetValue<string>() == $"rating:{id}");
+    }
+
+    [Fact]
+    public async Task The_spreadsheet_has_a_form_reference_column_and_a_form_imported_twice_answers_409()
+    {
+        var template = await _api.GetAsync(Deputies, "/api/v1/evaluations/2020/ratings/template");
+        using var templateStream = new MemoryStream(await template.Content.ReadAsByteArrayAsync());
+        var rows = templateStream.Query(useHeaderRow: true).Select(r => ((IDictionary<string, object?>)r).ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
+        var row = rows.Single(r => (string?)r["单位代码"] == "wjw");
+        Assert.True(row.ContainsKey("评议表编号"));
+        row["评议表编号"] = Token("纸表");
+        row["总体评价"] = "满意";
+        row["形式主义、官僚主义问题整治情况"] = "满意";
+        row["贯彻落实中央八项规定精神和省委具体规定情况"] = "满意";
+        row["新冠肺炎疫情防控中担当作为情况"] = "满意";
+        row["机关纪律作风建设情况"] = "满意";
+        async Task<HttpResponseMessage> ImportAsync(IEnumerable<Dictionary<string, object?>> sheet)
+        {
+            using var stream = new MemoryStream();
+            stream.SaveAs(sheet.ToList());
+            using var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(stream.ToArray());
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            form.Add(file, "file", "评议表.xlsx");
+            return await (await _api.AsAsync(Deputies)).PostAsync("/api/v1/evaluations/2020/ratings/import", form);
+        }
+        await ExpectAsync(await ImportAsync([row]), HttpStatusCode.OK);
+        var problem = await ExpectProblemAsync(await ImportAsync([row]), HttpStatusCode.Conflict);
+        Assert.Contains("评议表编号", Errors(problem, "rows[2]")[0], StringComparison.Ordinal);
+        // Twice in one file: refused as well, nothing imported.
+        var copy = new Dictionary<string, object?>(row) { ["评议表编号"] = Token("纸表") };
+        problem = await ExpectProblemAsync(await ImportAsync([copy, new Dictionary<string, object?>(copy)]), HttpStatusCode.Conflict);
+        Assert.Contains("评议表编号", Errors(problem, "rows[3]")[0], StringComparison.Ordinal);
+        await ExpectAsync(await ImportAsync([copy]), HttpStatusCode.OK);
     }
 }
 

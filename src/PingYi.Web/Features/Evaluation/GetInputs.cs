@@ -15,13 +15,20 @@ namespace PingYi.Web.Features.Evaluation;
 /// </summary>
 public static class GetInputs
 {
-    public sealed record ResponseView(long Id, string Rating, string? Comment, string Channel, DateTime CreatedAt, IReadOnlyDictionary<string, string?> Answers);
+    public sealed record ResponseView(long Id, string Rating, string? Comment, string Channel, DateTime CreatedAt, IReadOnlyDictionary<string, string?> Answers,
+        string? FormReference, string? Evaluator, bool AwaitingConfirmation);
+
+    /// <summary>How many ratings one evaluator account entered for the unit (supervisors only).</summary>
+    public sealed record AccountCount(string? EvaluatorId, string? Evaluator, int Count, int AwaitingConfirmation);
 
     /// <param name="Items">Per questionnaire item with options: how many responses chose each option.</param>
     /// <param name="Texts">Comments and text answers; for a unit only after the round is closed, in random order.</param>
     /// <param name="Responses">Each response: supervisors only (empty for a unit).</param>
+    /// <param name="Count">Responses that count (confirmed); <paramref name="AwaitingConfirmation"/> more wait for a Supervisor.</param>
+    /// <param name="Accounts">Per evaluator account: supervisors only (empty for a unit).</param>
     public sealed record SourceView(string Label, double Weight, int Count, IReadOnlyDictionary<string, int> Ratings, IReadOnlyList<ResponseView> Responses,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Items, IReadOnlyList<string> Texts);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Items, IReadOnlyList<string> Texts, int AwaitingConfirmation = 0,
+        IReadOnlyList<AccountCount>? Accounts = null);
 
     public sealed record FindingView(string Description, string Severity);
 
@@ -63,9 +70,15 @@ public static class GetInputs
                 .OrderBy(r => r.Id).ToListAsync(ct);
             var detailed = user.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
             var textsReleased = detailed || !round.AcceptsInputs;
+            var evaluatorIds = responses.Where(r => r.EvaluatorId != null).Select(r => r.EvaluatorId!).Distinct().ToList();
+            var evaluators = !detailed || evaluatorIds.Count == 0 ? new Dictionary<string, string?>()
+                : await db.Users.AsNoTracking().Where(u => evaluatorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
             SourceView Summarise(string label, double weight, IEnumerable<EvaluationResponse> rows)
             {
-                var list = rows.ToList();
+                var all = rows.ToList();
+                var awaiting = all.Count(r => r.AwaitingConfirmation);
+                // Unconfirmed ratings beyond the cap count nowhere; supervisors see them listed, flagged.
+                var list = all.Where(r => !r.AwaitingConfirmation).ToList();
                 var items = list.SelectMany(r => r.Answers).Where(a => a.Choice is not null).GroupBy(a => a.ItemCode, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(a => a.Choice!, StringComparer.Ordinal)
                         .ToDictionary(c => c.Key, c => c.Count(), StringComparer.Ordinal), StringComparer.Ordinal);
@@ -81,10 +94,16 @@ public static class GetInputs
                 return new SourceView(label, weight, list.Count,
                     EvaluationCodes.OverallRatings.ToDictionary(c => c, c => list.Count(r => r.Rating == c)),
                     detailed
-                        ? list.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
-                            r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text))).ToList()
+                        ? all.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
+                            r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text), r.FormReference,
+                            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation)).ToList()
                         : [],
-                    items, texts);
+                    items, texts, detailed ? awaiting : 0,
+                    detailed
+                        ? all.Where(r => r.EvaluatorId != null).GroupBy(r => r.EvaluatorId)
+                            .Select(g => new AccountCount(g.Key, evaluators.GetValueOrDefault(g.Key!), g.Count(), g.Count(r => r.AwaitingConfirmation)))
+                            .OrderByDescending(a => a.Count).ToList()
+                        : []);
             }
             var sources = new Dictionary<string, SourceView?>(StringComparer.Ordinal);
             foreach (var s in definition.Sources)
