@@ -30,7 +30,7 @@ public sealed class ResultsPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         foreach (var (unit, rating) in new[] { ("xcb", "satisfied"), ("tzb", "dissatisfied"), ("zfw", "basically-satisfied") })
         {
             var answers = new JsonObject { ["formalism"] = rating, ["eight-point-rules"] = rating, ["epidemic-response"] = rating, ["discipline"] = rating };
-            var rated = await http.PostAsJsonAsync("/api/v1/evaluations/2026/ratings", new JsonObject { ["source"] = "deputies", ["unitCode"] = unit, ["rating"] = rating, ["answers"] = answers });
+            var rated = await http.PostAsJsonAsync("/api/v1/evaluations/2026/ratings", new JsonObject { ["source"] = "deputies", ["unitCode"] = unit, ["rating"] = rating, ["answers"] = answers, ["formReference"] = Guid.NewGuid().ToString("N") });
             Assert.True(rated.IsSuccessStatusCode, await rated.Content.ReadAsStringAsync());
         }
 

@@ -493,6 +493,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("RecipientHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime?>("SentAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -508,6 +512,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("ToComplainant")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComplaintId");
@@ -516,6 +523,8 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("MessageId")
                         .IsUnique();
+
+                    b.HasIndex("ComplaintId", "RecipientHash");
 
                     b.HasIndex("DedupKey", "Recipient")
                         .IsUnique();
@@ -1149,6 +1158,9 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AwaitingConfirmation")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("BrowserKey")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -1162,12 +1174,23 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<DateTime?>("ConfirmedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("EvaluatorId")
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<string>("FormReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateOnly?>("PublicDay")
                         .HasColumnType("date");
@@ -1192,7 +1215,12 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("EvaluatorId");
 
+                    b.HasIndex("RoundId", "EvaluatorId", "UnitId");
+
                     b.HasIndex("RoundId", "Source", "UnitId");
+
+                    b.HasIndex("RoundId", "Source", "UnitId", "FormReference")
+                        .IsUnique();
 
                     b.HasIndex("UnitId", "Source", "BrowserKey", "PublicDay")
                         .IsUnique();

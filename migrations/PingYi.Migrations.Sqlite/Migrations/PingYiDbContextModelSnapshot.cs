@@ -475,6 +475,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RecipientHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("SentAtUtc")
                         .HasColumnType("TEXT");
 
@@ -490,6 +494,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ToComplainant")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComplaintId");
@@ -498,6 +505,8 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MessageId")
                         .IsUnique();
+
+                    b.HasIndex("ComplaintId", "RecipientHash");
 
                     b.HasIndex("DedupKey", "Recipient")
                         .IsUnique();
@@ -1113,6 +1122,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AwaitingConfirmation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BrowserKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -1126,11 +1138,22 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ConfirmedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConfirmedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EvaluatorId")
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FormReference")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("PublicDay")
@@ -1156,7 +1179,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("EvaluatorId");
 
+                    b.HasIndex("RoundId", "EvaluatorId", "UnitId");
+
                     b.HasIndex("RoundId", "Source", "UnitId");
+
+                    b.HasIndex("RoundId", "Source", "UnitId", "FormReference")
+                        .IsUnique();
 
                     b.HasIndex("UnitId", "Source", "BrowserKey", "PublicDay")
                         .IsUnique();

@@ -35,6 +35,12 @@ internal sealed class EvaluationResponseConfiguration : IEntityTypeConfiguration
         b.HasIndex(r => new { r.RoundId, r.Source, r.UnitId });
         // One public response per browser per unit per day; staff rows have no browser key (NULLs never collide).
         b.HasIndex(r => new { r.UnitId, r.Source, r.BrowserKey, r.PublicDay }).IsUnique();
+        b.Property(r => r.FormReference).HasMaxLength(EvaluationResponse.MaxFormReferenceLength);
+        b.Property(r => r.ConfirmedById).HasMaxLength(450);
+        // One rating per paper form (or respondent code) per round, source and unit; public rows have none (NULLs never collide).
+        b.HasIndex(r => new { r.RoundId, r.Source, r.UnitId, r.FormReference }).IsUnique();
+        // The cap per account and unit counts an evaluator's rows of one unit.
+        b.HasIndex(r => new { r.RoundId, r.EvaluatorId, r.UnitId });
         b.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -22,6 +22,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.HasIndex(m => new { m.State, m.NextAttemptAtUtc });
         b.HasIndex(m => m.ComplaintId);
         b.HasIndex(m => m.CreatedAtUtc);
+        b.Property(m => m.RecipientHash).HasMaxLength(64);
+        b.HasIndex(m => new { m.ComplaintId, m.RecipientHash });
         b.Property(m => m.DedupKey).HasMaxLength(200);
         // NULL keys never collide (both providers): only keyed reminders are held to once per recipient.
         b.HasIndex(m => new { m.DedupKey, m.Recipient }).IsUnique();

@@ -26,8 +26,10 @@ public sealed class OutboxMessage
     }
 
     public OutboxMessage(string kind, long? complaintId, string recipient, string subject, string textBody, string htmlBody,
-        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc, string? dedupKey = null)
+        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc, string? dedupKey = null, bool toComplainant = false)
     {
+        ToComplainant = toComplainant;
+        RecipientHash = HashOf(recipient);
         DedupKey = dedupKey;
         Kind = kind;
         ComplaintId = complaintId;
@@ -51,6 +53,21 @@ public sealed class OutboxMessage
     public long? ComplaintId { get; private set; }
 
     public string Recipient { get; private set; }
+
+    /// <summary>Mail to a complainant: its recipient is masked for everyone and dropped once sent.</summary>
+    public bool ToComplainant { get; private set; }
+
+    /// <summary>
+    /// SHA-256 (hex) of the lower-cased recipient: once a complainant's address is dropped from a sent row, the
+    /// hash still finds the row (de-duplication, erasure by address).
+    /// </summary>
+    public string? RecipientHash { get; private set; }
+
+    /// <summary>What a sent complainant row keeps in <see cref="Recipient"/> instead of the address.</summary>
+    public const string DroppedRecipient = "（已删除）";
+
+    public static string HashOf(string recipient) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(recipient.Trim().ToLowerInvariant())));
 
     /// <summary>
     /// For mail a scheduled job writes about a fact rather than a change (a reminder of a due date): the same

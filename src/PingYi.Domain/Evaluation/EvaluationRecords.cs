@@ -112,9 +112,12 @@ public sealed class EvaluationResponse
     }
 
     public EvaluationResponse(int roundId, int unitId, string source, string rating, string? comment, ResponseChannel channel,
-        string? evaluatorId, string? browserKey, DateOnly? publicDay, DateTime createdAtUtc, IEnumerable<EvaluationAnswer> answers)
+        string? evaluatorId, string? browserKey, DateOnly? publicDay, DateTime createdAtUtc, IEnumerable<EvaluationAnswer> answers,
+        string? formReference = null, bool awaitingConfirmation = false)
     {
         Complaint.EnsureUtc(createdAtUtc);
+        FormReference = string.IsNullOrWhiteSpace(formReference) ? null : formReference.Trim();
+        AwaitingConfirmation = awaitingConfirmation;
         RoundId = roundId;
         UnitId = unitId;
         Source = source;
@@ -154,6 +157,37 @@ public sealed class EvaluationResponse
     public DateOnly? PublicDay { get; private set; }
 
     public DateTime CreatedAtUtc { get; private set; }
+
+    public const int MaxFormReferenceLength = 64;
+
+    /// <summary>
+    /// The paper form's serial or the respondent's code, unique per round, source and unit: the same form cannot be
+    /// entered twice. Null for public responses (they have the browser key instead).
+    /// </summary>
+    public string? FormReference { get; private set; }
+
+    /// <summary>
+    /// Entered beyond the round's cap per account and unit: it counts nowhere (scores, a unit's aggregates) until a
+    /// Supervisor confirms it.
+    /// </summary>
+    public bool AwaitingConfirmation { get; private set; }
+
+    public string? ConfirmedById { get; private set; }
+
+    public DateTime? ConfirmedAtUtc { get; private set; }
+
+    public bool Confirm(string supervisorId, DateTime atUtc)
+    {
+        Complaint.EnsureUtc(atUtc);
+        if (!AwaitingConfirmation)
+        {
+            return false;
+        }
+        AwaitingConfirmation = false;
+        ConfirmedById = supervisorId;
+        ConfirmedAtUtc = atUtc;
+        return true;
+    }
 
     public List<EvaluationAnswer> Answers { get; private set; } = [];
 }

@@ -23,6 +23,14 @@ public sealed record EvaluationRoundDefinition(
     PublicSurveyLimits PublicSurvey,
     string Source)
 {
+    public const int DefaultRatingsPerAccountAndUnit = 10;
+
+    /// <summary>
+    /// <c>ratingForms.maxPerAccountAndUnit</c>: how many ratings one evaluator account enters for one unit before
+    /// each further one waits for a Supervisor's confirmation.
+    /// </summary>
+    public int RatingsPerAccountAndUnit { get; init; } = DefaultRatingsPerAccountAndUnit;
+
     /// <summary>The scale of every overall rating: its codes are the API's <c>rating</c> values.</summary>
     public RatingScale Overall => Scales[EvaluationCodes.OverallScale];
 

@@ -65,7 +65,7 @@ public static partial class EvaluationRoundLoader
         {
             const string Root = "$";
             ExpectObject(root, Root, "$schema", "year", "title", "description", "period", "milestones", "reminders", "ratingScales",
-                "sources", "questionnaires", "liaison", "inspection", "deductions", "channel", "publicSurvey");
+                "sources", "questionnaires", "liaison", "inspection", "deductions", "channel", "publicSurvey", "ratingForms");
             OptionalString(root, Root, "$schema");
             OptionalString(root, Root, "description");
             var year = RequiredInt(root, Root, "year");
@@ -100,7 +100,7 @@ public static partial class EvaluationRoundLoader
             var channel = ReadChannel(root);
             var survey = ReadSurvey(root);
             return new EvaluationRoundDefinition(year, title, start, end, milestones, reminders, scales, sources, questionnaires,
-                liaison, severities, deductions, channel, survey, Source);
+                liaison, severities, deductions, channel, survey, Source) { RatingsPerAccountAndUnit = ReadRatingForms(root) };
         }
 
         private List<Milestone> ReadMilestones(JsonElement root, int year)
@@ -508,7 +508,19 @@ public static partial class EvaluationRoundLoader
             return value;
         }
 
-        private PublicSurveyLimits ReadSurvey(JsonElement root)
+        private int ReadRatingForms(JsonElement root)
+        {
+            if (!root.TryGetProperty("ratingForms", out _))
+            {
+                return EvaluationRoundDefinition.DefaultRatingsPerAccountAndUnit;
+            }
+            var path = Child("$", "ratingForms");
+            var obj = RequiredObject(root, "$", "ratingForms");
+            ExpectObject(obj, path, "maxPerAccountAndUnit");
+            return PositiveInt(obj, path, "maxPerAccountAndUnit", "ratings");
+        }
+
+                private PublicSurveyLimits ReadSurvey(JsonElement root)
         {
             var path = Child("$", "publicSurvey");
             var obj = RequiredObject(root, "$", "publicSurvey");

@@ -43,6 +43,17 @@ public sealed class RoundFileTests
     }
 
     [Fact]
+    public void The_cap_of_ratings_per_account_and_unit_comes_from_the_file_and_defaults_to_10()
+    {
+        Assert.Equal(10, EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json")).RatingsPerAccountAndUnit);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "2020.json")))!.AsObject();
+        json["ratingForms"]!["maxPerAccountAndUnit"] = 3;
+        Assert.Equal(3, EvaluationRoundLoader.Parse(json.ToJsonString(), "2020.json").RatingsPerAccountAndUnit);
+        json.Remove("ratingForms");
+        Assert.Equal(EvaluationRoundDefinition.DefaultRatingsPerAccountAndUnit, EvaluationRoundLoader.Parse(json.ToJsonString(), "2020.json").RatingsPerAccountAndUnit);
+    }
+
+    [Fact]
     public void Reminders_fall_7_and_1_days_before_each_due_date_and_the_day_after()
     {
         var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json"));
@@ -68,6 +79,7 @@ public sealed class RoundFileTests
         { "bad-date", "$.milestones[0].due: expected a date written yyyy-MM-dd" },
         { "unknown-property", "$.period.middle: unknown property 'middle'" },
         { "malformed", "$: malformed JSON at line" },
+        { "rating-cap", "$.ratingForms.maxPerAccountAndUnit" },
     };
 
     [Theory]
@@ -95,6 +107,9 @@ public sealed class RoundFileTests
                 break;
             case "unknown-property":
                 json["period"]!["middle"] = "2020-10-01";
+                break;
+            case "rating-cap":
+                json["ratingForms"]!["maxPerAccountAndUnit"] = 0;
                 break;
         }
         var broken = fault == "malformed" ? text.Replace("\"year\": 2020,", "\"year\": 2020", StringComparison.Ordinal) : json.ToJsonString();

@@ -30,6 +30,7 @@ public abstract class EvaluationApiTests(AppFixture fixture)
         ["unitCode"] = unit,
         ["rating"] = rating,
         ["comment"] = comment,
+        ["formReference"] = Token("表"),
         ["answers"] = new JsonObject
         {
             ["formalism"] = "satisfied",

@@ -59,6 +59,7 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
             ["Answers[epidemic-response]"] = "satisfied",
             ["Answers[discipline]"] = "basically-satisfied",
             ["Comment"] = "<i>会议过多</i>",
+            ["FormReference"] = PingYi.Web.Tests.Handling.StaffApi.Token("纸表"),
         });
         var okPage = await ExpectAsync(ok, HttpStatusCode.OK);
         Assert.Contains("评议已保存", okPage);

@@ -46,6 +46,7 @@ public abstract class RatingSpreadsheetTests(AppFixture fixture)
     private static void Fill(Dictionary<string, object?> row, string rating)
     {
         row["总体评价"] = rating;
+        row["评议表编号"] = Token("纸表");
         row["评价意见"] = "纸质评议表录入";
         row["形式主义、官僚主义问题整治情况"] = "满意";
         row["贯彻落实中央八项规定精神和省委具体规定情况"] = "basically-satisfied";
@@ -104,6 +105,7 @@ public abstract class RatingSpreadsheetTests(AppFixture fixture)
         var row = liaison[0];
         row["单位代码"] = "fgw";
         row["总体评价"] = "满意";
+        row["评议表编号"] = Token("纸表");
         row["形式主义、官僚主义问题整治情况"] = "满意";
         row["机关纪律作风建设情况"] = "满意";
         var problem = await ExpectProblemAsync(await ImportAsync(EvaluationApiTests.Liaison, [row]), HttpStatusCode.BadRequest);

@@ -48,6 +48,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["RateLimits:ApiPerMinute"] = "100000",
             // Tests move the fake clock; they run the timer sweep themselves rather than race a background server.
             ["Jobs:Enabled"] = "false",
+            // Supplements reach a unit as they come in, unless a test sets release times (EvaluationPrivacyTests' batch test).
+            ["Privacy:UnitReleaseTimes"] = "",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
         {

@@ -48,7 +48,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
     {
         var body = new JsonObject
         {
-            ["source"] = source, ["unitCode"] = unit, ["rating"] = rating,
+            ["source"] = source, ["unitCode"] = unit, ["rating"] = rating, ["formReference"] = PingYi.Web.Tests.Handling.StaffApi.Token("表"),
             ["answers"] = new JsonObject { ["formalism"] = rating, ["eight-point-rules"] = rating, ["epidemic-response"] = rating, ["discipline"] = rating },
         };
         await ExpectAsync(await PostAsync(email, $"/api/v1/evaluations/{year}/ratings", body), HttpStatusCode.Created);

@@ -30,6 +30,11 @@ public static class AuditKinds
     public const string Accountability = "evaluation.accountability";
     public const string Publication = "evaluation.publication";
     public const string PriorRanks = "evaluation.prior-ranks";
+    public const string RoundOpened = "evaluation.round-opened";
+    public const string RoundClosed = "evaluation.round-closed";
+    public const string RoundApproved = "evaluation.round-approved";
+    public const string RatingConfirmed = "evaluation.rating-confirmed";
+    public const string OutboxRevealed = "outbox.revealed";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -39,6 +44,7 @@ public static class AuditKinds
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
         (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
         (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
+        (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RatingConfirmed, "确认超限评议"), (OutboxRevealed, "查看反映人邮件"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

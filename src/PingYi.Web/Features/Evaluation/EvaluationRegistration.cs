@@ -31,6 +31,7 @@ public static class EvaluationRegistration
         services.AddScoped<ListRounds.Handler>();
         services.AddScoped<GetInputs.Handler>();
         services.AddScoped<SubmitRating.Handler>();
+        services.AddScoped<ConfirmRating.Handler>();
         services.AddScoped<RecordInspection.Handler>();
         services.AddScoped<RecordDeduction.Handler>();
         services.AddScoped<SelfEvaluation.Handler>();
@@ -61,6 +62,7 @@ public static class EvaluationRegistration
         ListRounds.Map(api);
         GetInputs.Map(api);
         SubmitRating.Map(api);
+        ConfirmRating.Map(api);
         RatingSpreadsheet.Map(api);
         RecordInspection.Map(api);
         RecordDeduction.Map(api);

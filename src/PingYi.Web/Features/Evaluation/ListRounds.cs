@@ -12,7 +12,7 @@ public static class ListRounds
     public sealed record Item(int Year, string Status);
 
     public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime, IAuthorizationService authorization, TimeProvider time,
-        IEnumerable<IRoundApprovalStep> approvalSteps)
+        IEnumerable<IRoundApprovalStep> approvalSteps, PingYi.Web.Features.Admin.AuditLog audit)
     {
         public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct) =>
             (await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Year).Select(r => new { r.Year, r.Status }).ToListAsync(ct))
@@ -31,6 +31,7 @@ public static class ListRounds
             }
             var now = time.GetUtcNow().UtcDateTime;
             var round = await db.EvaluationRounds.SingleOrDefaultAsync(r => r.Year == year, ct);
+            var before = round is null ? null : RoundStatuses.CodeOf(round.Status);
             switch (move)
             {
                 case "open" when round is null:
@@ -51,6 +52,13 @@ public static class ListRounds
                     return RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不能进行此操作", "year",
                         round is null ? $"{year} 年度评议尚未开启。" : $"{year} 年度评议{RoundStatuses.LabelOf(round.Status)}。");
             }
+            // Saved with the move itself: opening, freezing the inputs and freezing the results each leave a record.
+            audit.Record(user, move switch
+            {
+                "open" => PingYi.Web.Features.Admin.AuditKinds.RoundOpened,
+                "close" => PingYi.Web.Features.Admin.AuditKinds.RoundClosed,
+                _ => PingYi.Web.Features.Admin.AuditKinds.RoundApproved,
+            }, $"evaluation:{year}", before is null ? null : new { status = before }, new { status = RoundStatuses.CodeOf(round.Status) });
             await db.SaveChangesAsync(ct);
             return new Item(year, RoundStatuses.CodeOf(round.Status));
         }

@@ -23,8 +23,10 @@ public static class RatingSpreadsheet
     public const string UnitNameHeader = "单位名称";
     public const string RatingHeader = "总体评价";
     public const string CommentHeader = "评价意见";
+    public const string FormReferenceHeader = "评议表编号";
 
-    public sealed record ImportResult(int Imported);
+    /// <param name="AwaitingConfirmation">Rows beyond the round's cap per account and unit, waiting for a Supervisor.</param>
+    public sealed record ImportResult(int Imported, int AwaitingConfirmation = 0);
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, SubmitRating.Handler ratings, TimeProvider time)
     {
@@ -51,7 +53,7 @@ public static class RatingSpreadsheet
             var questionnaire = definition.QuestionnaireFor(source.Code);
             var rows = units.Select(u =>
             {
-                var row = new Dictionary<string, object?> { [UnitCodeHeader] = u.Code, [UnitNameHeader] = u.Name, [RatingHeader] = null, [CommentHeader] = null };
+                var row = new Dictionary<string, object?> { [UnitCodeHeader] = u.Code, [UnitNameHeader] = u.Name, [FormReferenceHeader] = null, [RatingHeader] = null, [CommentHeader] = null };
                 foreach (var item in questionnaire.Items)
                 {
                     row[Header(item)] = null;
@@ -103,13 +105,17 @@ public static class RatingSpreadsheet
                 return RequestFailure.Field(400, "行数过多", FileField, $"一次最多导入 {MaxRows} 行。");
             }
             var header = sheet.FirstOrDefault()?.Keys.ToHashSet(StringComparer.Ordinal) ?? [];
-            var missing = new[] { UnitCodeHeader, RatingHeader }.Concat(questionnaire.Items.Select(Header)).Where(h => !header.Contains(h)).ToList();
+            var missing = new[] { UnitCodeHeader, FormReferenceHeader, RatingHeader }.Concat(questionnaire.Items.Select(Header)).Where(h => !header.Contains(h)).ToList();
             if (sheet.Count > 0 && missing.Count > 0)
             {
                 return RequestFailure.Field(400, "表头不符", FileField, $"缺少列：{string.Join("、", missing)}。请使用本年度本来源的评议表模板。");
             }
             var accepted = new List<EvaluationResponse>();
             var now = time.GetUtcNow().UtcDateTime;
+            var evaluator = user.UserId();
+            var seen = new HashSet<(int, string)>();
+            var duplicates = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var entered = new Dictionary<int, int>();
             for (var i = 0; i < sheet.Count; i++)
             {
                 var row = sheet[i];
@@ -120,7 +126,7 @@ public static class RatingSpreadsheet
                 }
                 var answers = questionnaire.Items.ToDictionary(item => item.Code, item => ToCode(definition, item, Cell(Get(row, Header(item)))));
                 var request = new SubmitRating.Request(source.Code, Cell(Get(row, UnitCodeHeader)),
-                    ToOverall(definition, Cell(Get(row, RatingHeader))), Cell(Get(row, CommentHeader)), answers);
+                    ToOverall(definition, Cell(Get(row, RatingHeader))), Cell(Get(row, CommentHeader)), answers, Cell(Get(row, FormReferenceHeader)));
                 var check = await ratings.CheckAsync(definition, request, user, ct);
                 if (!check.Succeeded)
                 {
@@ -128,12 +134,28 @@ public static class RatingSpreadsheet
                     continue;
                 }
                 var (unit, filled) = check.Value;
+                var reference = request.FormReference!.Trim();
+                if (!seen.Add((unit.Id, reference)) || await db.EvaluationResponses.AnyAsync(
+                        r => r.RoundId == round.Id && r.Source == source.Code && r.UnitId == unit.Id && r.FormReference == reference, ct))
+                {
+                    duplicates[$"rows[{rowNumber}]"] = [$"第 {rowNumber} 行（{FormReferenceHeader}）：评议表编号“{reference}”已录入过对“{unit.Name}”的评议，同一张评议表不能重复录入。"];
+                    continue;
+                }
+                if (!entered.TryGetValue(unit.Id, out var count))
+                {
+                    count = await db.EvaluationResponses.CountAsync(r => r.RoundId == round.Id && r.EvaluatorId == evaluator && r.UnitId == unit.Id && r.Source == source.Code, ct);
+                }
+                entered[unit.Id] = count + 1;
                 accepted.Add(new EvaluationResponse(round.Id, unit.Id, source.Code, filled.Rating, filled.Comment, ResponseChannel.Spreadsheet,
-                    user.UserId(), null, null, now, filled.Answers));
+                    evaluator, null, null, now, filled.Answers, reference, awaitingConfirmation: count >= definition.RatingsPerAccountAndUnit));
             }
             if (errors.Count > 0)
             {
                 return new RequestFailure(StatusCodes.Status400BadRequest, $"有 {errors.Count} 行有误，全部未导入", errors);
+            }
+            if (duplicates.Count > 0)
+            {
+                return new RequestFailure(StatusCodes.Status409Conflict, $"有 {duplicates.Count} 行的评议表已录入，全部未导入", duplicates);
             }
             if (accepted.Count == 0)
             {
@@ -141,7 +163,7 @@ public static class RatingSpreadsheet
             }
             db.EvaluationResponses.AddRange(accepted);
             await db.SaveChangesAsync(ct);
-            return new ImportResult(accepted.Count);
+            return new ImportResult(accepted.Count, accepted.Count(r => r.AwaitingConfirmation));
         }
     }
 
@@ -152,6 +174,7 @@ public static class RatingSpreadsheet
         "unitCode" => UnitCodeHeader,
         "rating" => RatingHeader,
         "comment" => CommentHeader,
+        "formReference" => FormReferenceHeader,
         "source" => "评议来源",
         _ when field.StartsWith("answers.", StringComparison.Ordinal) =>
             questionnaire.Items.FirstOrDefault(i => i.Code == field["answers.".Length..])?.Label ?? field,

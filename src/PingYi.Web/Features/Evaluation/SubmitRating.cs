@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
@@ -10,9 +11,11 @@ namespace PingYi.Web.Features.Evaluation;
 /// <summary>An evaluator's rating of one unit from their source, with the source's questionnaire items.</summary>
 public static class SubmitRating
 {
-    public sealed record Request(string? Source, string? UnitCode, string? Rating, string? Comment, Dictionary<string, string?>? Answers);
+    /// <param name="FormReference">The paper form's serial or the respondent's code: unique per round, source and unit.</param>
+    public sealed record Request(string? Source, string? UnitCode, string? Rating, string? Comment, Dictionary<string, string?>? Answers, string? FormReference = null);
 
-    public sealed record Response(long Id, int Year, string Source, string UnitCode, string Rating);
+    /// <param name="AwaitingConfirmation">Beyond the round's cap for this account and unit: counted only once a Supervisor confirms it.</param>
+    public sealed record Response(long Id, int Year, string Source, string UnitCode, string Rating, string? FormReference, bool AwaitingConfirmation);
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization, TimeProvider time)
     {
@@ -30,12 +33,38 @@ public static class SubmitRating
                 return checkedRequest.Failure!;
             }
             var (unit, filled) = checkedRequest.Value;
-            var response = new EvaluationResponse(round.Id, unit.Id, request.Source!, filled.Rating, filled.Comment, channel,
-                user.UserId(), browserKey: null, publicDay: null, time.GetUtcNow().UtcDateTime, filled.Answers);
+            var source = request.Source!.Trim();
+            var reference = request.FormReference!.Trim();
+            if (await db.EvaluationResponses.AnyAsync(r => r.RoundId == round.Id && r.Source == source && r.UnitId == unit.Id && r.FormReference == reference, ct))
+            {
+                return DuplicateReference(reference, unit.Name);
+            }
+            var evaluator = user.UserId();
+            var entered = await db.EvaluationResponses.CountAsync(r => r.RoundId == round.Id && r.EvaluatorId == evaluator && r.UnitId == unit.Id && r.Source == source, ct);
+            var response = new EvaluationResponse(round.Id, unit.Id, source, filled.Rating, filled.Comment, channel,
+                evaluator, browserKey: null, publicDay: null, time.GetUtcNow().UtcDateTime, filled.Answers,
+                reference, awaitingConfirmation: entered >= definition.RatingsPerAccountAndUnit);
             db.EvaluationResponses.Add(response);
-            await db.SaveChangesAsync(ct);
-            return new Response(response.Id, year, response.Source, unit.Code, response.Rating);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(response).State = EntityState.Detached;
+                // Two entries of the same form at once: the unique index let one in.
+                if (await db.EvaluationResponses.AsNoTracking().AnyAsync(
+                        r => r.RoundId == round.Id && r.Source == source && r.UnitId == unit.Id && r.FormReference == reference, CancellationToken.None))
+                {
+                    return DuplicateReference(reference, unit.Name);
+                }
+                throw;
+            }
+            return new Response(response.Id, year, response.Source, unit.Code, response.Rating, response.FormReference, response.AwaitingConfirmation);
         }
+
+        public static RequestFailure DuplicateReference(string reference, string unitName) =>
+            RequestFailure.Field(StatusCodes.Status409Conflict, "评议表已录入", "formReference", $"评议表编号“{reference}”已录入过对“{unitName}”的评议，同一张评议表不能重复录入。");
 
         /// <summary>
         /// Validates one rating without saving it: the spreadsheet import checks every row first and saves
@@ -70,7 +99,15 @@ public static class SubmitRating
                     : RequestFailure.Field(StatusCodes.Status403Forbidden, "无权录入该来源的评议", "source", $"您的账号不能录入“{source.Label}”的评议。");
             }
             var filled = Questionnaires.Validate(definition, definition.QuestionnaireFor(source.Code), request.Rating, request.Comment, request.Answers, errors);
-            if (filled is null)
+            if (string.IsNullOrWhiteSpace(request.FormReference))
+            {
+                errors.Add("formReference", "请填写评议表编号（纸质评议表上的编号，或评议人的评议码）。");
+            }
+            else if (request.FormReference.Trim().Length > EvaluationResponse.MaxFormReferenceLength)
+            {
+                errors.Add("formReference", $"评议表编号不能超过 {EvaluationResponse.MaxFormReferenceLength} 个字符。");
+            }
+            if (filled is null || !errors.IsEmpty)
             {
                 return RequestFailure.Invalid(errors);
             }
@@ -96,7 +133,7 @@ public static class SubmitRating
             .WithName("SubmitRating")
             .Produces<Response>(StatusCodes.Status201Created)
             .WithSummary("录入评议（评议工作人员，限本账号的评议来源）")
-            .WithDescription("Body: { \"source\", \"unitCode\", \"rating\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?, \"answers\"?: { \"<item code>\": \"<option code or text>\" } }.")
+            .WithDescription("Body: { \"source\", \"unitCode\", \"rating\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?, \"answers\"?: { \"<item code>\": \"<option code or text>\" }, \"formReference\": \"<paper form serial or respondent code>\" }. The same formReference again for the round, source and unit → 409; beyond the round's cap per account and unit the rating waits for a Supervisor's confirmation (awaitingConfirmation).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

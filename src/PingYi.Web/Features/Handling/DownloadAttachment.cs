@@ -9,15 +9,19 @@ public static class DownloadAttachment
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/complaints/{trackingNumber}/attachments/{id:long}", async (string trackingNumber, long id, HttpContext http, ComplaintAccess access, PingYiDbContext db, CancellationToken ct) =>
+        api.MapGet("/complaints/{trackingNumber}/attachments/{id:long}", async (string trackingNumber, long id, HttpContext http, ComplaintAccess access, PingYiDbContext db, TimeProvider time, IConfiguration configuration, CancellationToken ct) =>
             {
                 var loaded = await access.LoadAsync(http.User, trackingNumber, ComplaintOperations.View, track: false, ct);
                 if (!loaded.Succeeded)
                 {
                     return loaded.Failure!.ToProblem();
                 }
+                // A supplement's file not yet released to the unit is not there for it (ids are sequential).
+                var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, http.User, time.GetUtcNow().UtcDateTime);
+                var submittedAt = loaded.Value!.SubmittedAtUtc;
                 var file = await db.Attachments.AsNoTracking()
                     .Where(a => a.Id == id && a.ComplaintId == loaded.Value!.Id)
+                    .Where(a => a.Purpose != PingYi.Domain.Complaints.AttachmentPurpose.Evidence || a.UploadedAtUtc <= submittedAt || a.UploadedAtUtc <= releasedUntil)
                     .Select(a => new { a.FileName, a.OriginalFileName, a.ContentType, a.Content })
                     .FirstOrDefaultAsync(ct);
                 if (file is null)

@@ -81,7 +81,8 @@ public static class GetStaffComplaint
 
     public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants, ComplaintSeenLog seen)
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, WorkflowRuntime workflows, TimeProvider time, ViewComplainant.Handler complainants, ComplaintSeenLog seen,
+        IConfiguration configuration)
     {
         /// <summary>The staff view of a case; reading it counts as having looked at it (clears the list's 新补充 flag for this user).</summary>
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
@@ -107,7 +108,11 @@ public static class GetStaffComplaint
             var role = user.WorkflowRoleFor(c.UnitId);
             var seesComplainant = await access.AllowedAsync(user, c, ComplaintOperations.ViewContact);
             var exact = ComplainantTimes.Exact(user);
-            var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.Id)
+            // Supplements (and the files they brought) reach a unit in batches, not as they come in.
+            var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, now);
+            var submittedAt = c.SubmittedAtUtc;
+            var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id)
+                .Where(a => a.Purpose != AttachmentPurpose.Evidence || a.UploadedAtUtc <= submittedAt || a.UploadedAtUtc <= releasedUntil).OrderBy(a => a.Id)
                 .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
                     a.Purpose == AttachmentPurpose.ReplyLetter ? "reply-letter" : "evidence")).ToListAsync(ct))
                 // Only the complainant's uploads are their acts (day-only for a handler); the unit's letter keeps its time.
@@ -116,6 +121,7 @@ public static class GetStaffComplaint
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();
             }
+            events = events.Where(e => e.Action != ComplaintActions.Supplement || e.AtUtc <= releasedUntil).ToList();
             var actions = role is null ? [] : c.PermittedActions(workflow, role, now)
                 .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
                     f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,

@@ -70,7 +70,7 @@ public static class ListComplaints
 
     public sealed record Page(IReadOnlyList<Item> Items, string? NextCursor);
 
-    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection)
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, IConfiguration configuration)
     {
         // The cursor holds the last row's exact submission time: sealed, so a handler cannot read it out of the cursor.
         private readonly IDataProtector _cursor = dataProtection.CreateProtector("PingYi.Staff.ListCursor");
@@ -214,6 +214,10 @@ public static class ListComplaints
 
             var supervisor = user.IsInRole(StaffRoles.Supervisor);
             var userId = user.UserId() ?? string.Empty;
+            var listedAt = time.GetUtcNow().UtcDateTime;
+            var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, listedAt);
+            // Supplements after this came with the latest release: a look at the case before that release did not show them.
+            var releasedBefore = releasedUntil == listedAt ? releasedUntil : ComplainantTimes.ReleasedUntil(configuration, user, releasedUntil.AddTicks(-1));
             var rows = await complaints
                 .Take(limit + 1)
                 .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new
@@ -221,8 +225,9 @@ public static class ListComplaints
                     c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest, c.Satisfaction,
                     c.EscalationLevelNotified, c.Anonymous,
                     // A supplement newer than this user's last look at the case (or any, if they never opened it).
-                    NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == c.Id && e.Action == ComplaintActions.Supplement
-                        && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == c.Id && s.SeenAtUtc >= e.AtUtc)),
+                    NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
+                        && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == c.Id && s.SeenAtUtc >= e.AtUtc
+                            && (e.AtUtc <= releasedBefore || s.SeenAtUtc >= releasedUntil))),
                 })
                 .ToListAsync(ct);
             long KeyOf(DateTime submitted, DateTime? due, ComplaintStatus status, int level) => sort switch

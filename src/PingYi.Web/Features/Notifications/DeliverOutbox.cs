@@ -87,6 +87,8 @@ public static class DeliverOutbox
                         await mine.ExecuteUpdateAsync(s => s
                             .SetProperty(m => m.State, OutboxState.Sent)
                             .SetProperty(m => m.SentAtUtc, now)
+                            // A complainant's address is not kept once the mail is out (PIPL); RecipientHash stays.
+                            .SetProperty(m => m.Recipient, m => m.ToComplainant ? OutboxMessage.DroppedRecipient : m.Recipient)
                             .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                             .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
                         sent++;

@@ -97,14 +97,14 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             var mail = templates.Render(name, model);
             foreach (var recipient in recipients)
             {
-                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore));
+                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
             }
         }
     }
 
     public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc,
-        string? dedupKey = null) =>
-        new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc, dedupKey);
+        string? dedupKey = null, bool toComplainant = false) =>
+        new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc, dedupKey, toComplainant);
 
     private static bool ToUnit(ComplaintNotice notice) => !notice.IsForComplainant && notice.Kind != NoticeKind.AcceptOverdue;
 

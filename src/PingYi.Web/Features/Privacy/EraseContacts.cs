@@ -63,8 +63,10 @@ public static class EraseContacts
             foreach (var address in addresses)
             {
                 // Mail to the complainant names their address (and sometimes quotes them); mail to staff stays.
+                // A sent row no longer holds the address, only its hash.
+                var hash = PingYi.Data.Outbox.OutboxMessage.HashOf(address.Email!);
                 mails += await db.OutboxMessages
-                    .Where(m => m.ComplaintId == address.ComplaintId && m.Recipient == address.Email)
+                    .Where(m => m.ComplaintId == address.ComplaintId && (m.Recipient == address.Email || m.RecipientHash == hash))
                     .ExecuteDeleteAsync(ct);
             }
             var contacts = await db.ComplainantContacts.Where(c => batch.Contains(c.ComplaintId)).ExecuteDeleteAsync(ct);

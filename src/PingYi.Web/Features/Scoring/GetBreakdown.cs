@@ -29,9 +29,24 @@ public static class GetBreakdown
     /// <param name="CountedToUtc">The cut-off the facts and cases were counted to (the live results may be up to a minute old).</param>
     public sealed record ChannelPart(double? Score, bool NoCases, ChannelFacts? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc);
 
+    /// <summary>
+    /// A unit's result as shown: rank and the bottom-two, tracking-list and public-notice flags are null for a unit's
+    /// own handlers until the round is published (its place among the others is the ranking, which they may not read yet).
+    /// </summary>
+    public sealed record ResultView(
+        string UnitCode, string Name, UnitCategory Category, int? Rank, double Score, double Weighted, IReadOnlyDictionary<string, double?> Sources,
+        double RecordedDeductions, double Deductions, int OverdueWorkingDays, bool? BottomTwo, bool? PreviousBottomTwo, bool Accountability,
+        bool? TrackingList, bool? PublicNotice, double? Channel)
+    {
+        public static ResultView Of(UnitResult r, bool ranked) => new(r.UnitCode, r.Name, r.Category, ranked ? r.Rank : null, r.Score, r.Weighted, r.Sources,
+            r.RecordedDeductions, r.Deductions, r.OverdueWorkingDays, ranked ? r.BottomTwo : null, ranked ? r.PreviousBottomTwo : null, r.Accountability,
+            ranked ? r.TrackingList : null, ranked ? r.PublicNotice : null, r.Channel);
+    }
+
+    /// <param name="RankShown">False for a unit's handlers before publication: <c>categorySize</c>, the rank and the list flags are null.</param>
     public sealed record Breakdown(
-        int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int CategorySize,
-        UnitResult Result, UnitResult? Live, IReadOnlyList<SourceLine> Sources, IReadOnlyList<RatingLine> Ratings,
+        int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int? CategorySize, bool RankShown,
+        ResultView Result, ResultView? Live, IReadOnlyList<SourceLine> Sources, IReadOnlyList<RatingLine> Ratings,
         IReadOnlyList<InspectionLine> Inspections, IReadOnlyList<DeductionLine> Deductions, double MaxDeductions, ChannelPart Channel,
         string? AccountabilityReason);
 
@@ -66,11 +81,12 @@ public static class GetBreakdown
             {
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "单位未参评", "unitCode", $"“{unit.Name}”不在 {year} 年度评议结果中。");
             }
+            var ranked = all.Published || ScoringRoles.SeesAll(user);
             UnitResult? live = null;
             if (all.Approved)
             {
                 var now = computed.Results.Find(unit.Code);
-                live = now is not null && (now.Rank != shown.Rank || Math.Abs(now.Score - shown.Score) > 0.001) ? now : null;
+                live = now is not null && ((ranked && now.Rank != shown.Rank) || Math.Abs(now.Score - shown.Score) > 0.001) ? now : null;
             }
 
             // A unit retired since the snapshot is not among the computed (active) units: it has no current inputs.
@@ -97,7 +113,7 @@ public static class GetBreakdown
             // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
             var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
-                category.Units.Count, shown, live, sources, ratings,
+                ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
                 inspections.Select(i => new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
                     i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),
                     Math.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, i.Findings.Select(f => f.Severity).ToList())), 2))).ToList(),

@@ -158,7 +158,7 @@ public sealed class ScoringReports(IChannelScores channel)
             ["说明"] = s.Applies ? (s.Score is null ? "无评议数据，按其余来源重新加权" : string.Empty) : "不适用（未进驻省政务大厅）",
         }).ToList();
         summary.Add(new() { ["来源"] = "扣分", ["权重"] = null, ["得分"] = -b.Result.Deductions, ["说明"] = $"已记录 {b.Result.RecordedDeductions} 分，上限 {b.MaxDeductions} 分" });
-        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["得分"] = b.Result.Score, ["说明"] = $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" });
+        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["得分"] = b.Result.Score, ["说明"] = b.RankShown ? $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" : "排名在评议结果公布后显示" });
         var ratings = b.Ratings.Select(r => new Dictionary<string, object?>
         {
             ["来源"] = r.Label, ["满意"] = r.Counts["satisfied"], ["基本满意"] = r.Counts["basically-satisfied"], ["不满意"] = r.Counts["dissatisfied"],

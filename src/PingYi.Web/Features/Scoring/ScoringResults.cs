@@ -138,7 +138,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
         var rated = RatedSources.ToList();
         var ratings = await db.EvaluationResponses.AsNoTracking()
-            .Where(r => r.RoundId == roundId && rated.Contains(r.Source))
+            .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && !r.AwaitingConfirmation)
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);

@@ -33,7 +33,8 @@ public sealed class OutboxModel(PingYiDbContext db) : PageModel
 
     public IReadOnlyDictionary<OutboxState, int> Counts { get; private set; } = new Dictionary<OutboxState, int>();
 
-    public sealed record Row(long Id, string Kind, string Recipient, string Subject, OutboxState State, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, DateTime? SentAtUtc, string? LastError);
+    public sealed record Row(long Id, string Kind, string Recipient, string Subject, OutboxState State, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, DateTime? SentAtUtc, string? LastError,
+        bool ToComplainant = false);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -50,8 +51,14 @@ public sealed class OutboxModel(PingYiDbContext db) : PageModel
             query = query.Where(m => m.State == match.State);
         }
         Counts = await db.OutboxMessages.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        Rows = await query.OrderByDescending(m => m.Id).Take(PageSize)
-            .Select(m => new Row(m.Id, m.Kind, m.Recipient, m.Subject, m.State, m.Attempts, m.CreatedAtUtc, m.NextAttemptAtUtc, m.SentAtUtc, m.LastError))
-            .ToListAsync(ct);
+        Rows = (await query.OrderByDescending(m => m.Id).Take(PageSize)
+            .Select(m => new Row(m.Id, m.Kind, m.Recipient, m.Subject, m.State, m.Attempts, m.CreatedAtUtc, m.NextAttemptAtUtc, m.SentAtUtc, m.LastError, m.ToComplainant))
+            .ToListAsync(ct))
+            .Select(r => r with
+            {
+                Recipient = OutboxMasking.Recipient(r.ToComplainant, r.Recipient),
+                Subject = OutboxMasking.Text(r.ToComplainant, r.Subject)!,
+                LastError = OutboxMasking.Text(r.ToComplainant, r.LastError),
+            }).ToList();
     }
 }

@@ -56,7 +56,9 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         var result = await spreadsheet.ImportAsync(Round.Year, buffer.ToArray(), User, ct);
         if (result.Succeeded)
         {
-            Message = $"已导入 {result.Value!.Imported} 份评议。";
+            Message = result.Value!.AwaitingConfirmation > 0
+                ? $"已导入 {result.Value.Imported} 份评议，其中 {result.Value.AwaitingConfirmation} 份超出本账号对同一单位的录入上限，须经纪检监察工委确认后才计入。"
+                : $"已导入 {result.Value.Imported} 份评议。";
             await LoadAsync(ct);
         }
         else

@@ -23,6 +23,12 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
     public string? Comment { get; set; }
 
     [BindProperty]
+    public string? FormReference { get; set; }
+
+    /// <summary>The saved rating exceeded the cap per account and unit and waits for a Supervisor.</summary>
+    public bool AwaitingConfirmation { get; private set; }
+
+    [BindProperty]
     public Dictionary<string, string?> Answers { get; set; } = [];
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
@@ -39,11 +45,12 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
         {
             return refused;
         }
-        var result = await submit.HandleAsync(Round!.Year, new SubmitRating.Request(Source!.Code, unit, Rating, Comment, Answers), User, ResponseChannel.Form, ct);
+        var result = await submit.HandleAsync(Round!.Year, new SubmitRating.Request(Source!.Code, unit, Rating, Comment, Answers, FormReference), User, ResponseChannel.Form, ct);
         if (result.Succeeded)
         {
             Saved = true;
-            Rating = Comment = null;
+            AwaitingConfirmation = result.Value!.AwaitingConfirmation;
+            Rating = Comment = FormReference = null;
             Answers = [];
             return Page();
         }
