@@ -164,10 +164,11 @@ public enum ZipLimit
     PackageTooLarge,
     SizeMismatch,
     TooDeep,
+    TooManyPages,
     TooSlow,
 }
 
-/// <summary>A zip package passed one of <see cref="BoundedZip"/>'s limits; <see cref="Reason"/> says which, in Chinese.</summary>
+/// <summary>A file passed one of the limits on what it may make the server do (<see cref="BoundedZip"/>, the PDF page cap); <see cref="Reason"/> says which, in Chinese.</summary>
 public sealed class ZipLimitException(ZipLimit limit) : Exception(limit.ToString())
 {
     public ZipLimit Limit { get; } = limit;
@@ -179,6 +180,7 @@ public sealed class ZipLimitException(ZipLimit limit) : Exception(limit.ToString
         ZipLimit.PackageTooLarge => "压缩包解压后总量过大",
         ZipLimit.SizeMismatch => "压缩包声明的大小与实际内容不符",
         ZipLimit.TooDeep => "文档结构嵌套过深",
+        ZipLimit.TooManyPages => "PDF 页数过多",
         _ => "处理超时",
     };
 }

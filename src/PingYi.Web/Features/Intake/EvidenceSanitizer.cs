@@ -467,7 +467,7 @@ public static partial class EvidenceSanitizer
         using var source = PdfDocument.Open(content);
         if (source.NumberOfPages > MaxPdfPages)
         {
-            throw new ZipLimitException(ZipLimit.PackageTooLarge);
+            throw new ZipLimitException(ZipLimit.TooManyPages);
         }
         // First pass: the filter drops the keys, but PdfPig has already copied the objects they pointed at.
         var filtered = CopyPages(source, new PdfAllowList(), ct);
