@@ -15,7 +15,7 @@ namespace PingYi.BrowserTests;
 /// The real app on Kestrel (a real loopback port) over a fresh SQLite file with demo data, a fake
 /// clock, and a headless system Chromium driven by Playwright. Never downloads a browser.
 /// </summary>
-public sealed class PingYiBrowserFixture : IAsyncLifetime
+public class PingYiBrowserFixture : IAsyncLifetime
 {
     /// <summary>10:00 China time on a Wednesday.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
@@ -52,7 +52,7 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         var database = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "pingyi.db") }.ToString();
 
-        _app = new PingYiAppFactory(database, Time);
+        _app = new PingYiAppFactory(database, Time, ConfigureApp);
         _app.UseKestrel(0);
         _app.StartServer();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
@@ -122,6 +122,11 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
     }
 
     /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>
+    /// <summary>Settings a derived fixture adds to the app (e.g. <c>Demo:History</c>).</summary>
+    protected virtual void ConfigureApp(IWebHostBuilder builder)
+    {
+    }
+
     public Task<IBrowserContext> NewContextAsync(int width) => width <= 390 ? NewPhoneContextAsync() : NewDesktopContextAsync();
 
     public async Task DisposeAsync()
@@ -146,7 +151,7 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
         }
     }
 
-    private sealed class PingYiAppFactory(string connectionString, TimeProvider time) : WebApplicationFactory<Program>
+    private sealed class PingYiAppFactory(string connectionString, TimeProvider time, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -169,6 +174,7 @@ public sealed class PingYiBrowserFixture : IAsyncLifetime
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(time);
             });
+            configure(builder);
         }
     }
 }

@@ -77,12 +77,12 @@ public static class DemoData
             await UnitSpreadsheet.SaveAsync(db, services.GetRequiredService<AuditLog>(), read.Value!, CancellationToken.None);
         }
         await SeedAccountsAsync(services, db, password);
+        await SeedComplaintsAsync(services, db, logger);
         var history = DemoHistory.IsEnabled(configuration);
         if (history)
         {
             await DemoHistory.SeedAsync(services, db, logger);
         }
-        await SeedComplaintsAsync(services, db, logger);
         await Features.Evaluation.EvaluationDemoData.SeedAsync(services, db, password);
         if (history)
         {
@@ -107,8 +107,7 @@ public static class DemoData
 
     private static async Task SeedComplaintsAsync(IServiceProvider services, PingYiDbContext db, ILogger logger)
     {
-        var sampleTitle = SampleComplaints[0].Title;
-        if (await db.Complaints.AnyAsync(c => c.Title == sampleTitle))
+        if (await db.Complaints.AnyAsync())
         {
             return;
         }

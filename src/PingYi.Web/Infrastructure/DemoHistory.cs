@@ -83,7 +83,7 @@ public static class DemoHistory
         var now = time.GetUtcNow().UtcDateTime;
         var lodged = 0;
 
-        // Oldest first, so the numbers follow the order of lodging.
+        // Oldest first, so their numbers follow the order of lodging (after the samples lodged just now).
         foreach (var story in Stories.OrderByDescending(s => s.LodgedDaysAgo))
         {
             var workflow = runtime.ForNewComplaint();
