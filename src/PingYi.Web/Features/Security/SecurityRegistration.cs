@@ -47,7 +47,7 @@ public static class SecurityRegistration
         }
     }
 
-    /// <summary>After the exception handler: turns a locked tracking number into 429 on the page and in the API.</summary>
+    /// <summary>After the exception handler: a throttled client gets 429, a staff account sending an access code 403, on the page and in the API.</summary>
     public static void UsePingYiSecurity(this WebApplication app)
     {
         app.Use(async (http, next) =>
@@ -56,10 +56,16 @@ public static class SecurityRegistration
             {
                 await next(http);
             }
-            catch (TrackingNumberLockedException e) when (!http.Response.HasStarted)
+            catch (AccessCodeThrottledException e) when (!http.Response.HasStarted)
             {
                 http.Response.Clear();
                 await RateLimits.WriteTooManyAsync(http, e.RetryAfterSeconds, http.RequestAborted);
+            }
+            catch (StaffAccessCodeException) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await Refusals.WriteAsync(http, StatusCodes.Status403Forbidden, "工作人员不能使用查询码",
+                    "查询码只供反映人本人使用。工作人员请在工作台查看本单位的案件；本次尝试已记录，纪检监察工委可以查阅。", null, http.RequestAborted);
             }
         });
         app.Use(RequireAntiforgeryForCookieApiCalls);
