@@ -57,6 +57,12 @@ public abstract class AccessCodeThrottleTests(DatabaseProvider provider) : IDisp
             Assert.Equal(number, r["target"]!.GetValue<string>());
         });
 
+        // The supervisors see them; the handler does not.
+        var seen = JsonNode.Parse(await ExpectAsync(await (await Api.AsAsync(Supervisor)).GetAsync("/api/v1/security/staff-access-code-attempts"), HttpStatusCode.OK))!["items"]!.AsArray();
+        Assert.Equal(51, seen.Count);
+        Assert.Equal("/track", seen[0]!["path"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await handler.GetAsync("/api/v1/security/staff-access-code-attempts")).StatusCode);
+
         // Fifty wrong codes from one address: five answered, then that address waits.
         var anonymous = _app.CreateClient();
         var statuses = new List<HttpStatusCode>();
