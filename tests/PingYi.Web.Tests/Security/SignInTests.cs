@@ -188,6 +188,44 @@ public abstract class SignInTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task An_admin_resets_a_lost_authenticator_which_ends_the_sessions_and_is_audited()
+    {
+        var email = AdminApi.Email("totp-lost");
+        var id = await _admin.CreateUserAsync(email, "supervisor");
+        var browser = new PageBrowser(App);
+        await browser.SignInAsync(email, AdminApi.StrongPassword);
+        var enrol = await (await browser.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync();
+        var key = Totp.KeyFromPage(enrol);
+        var now = App.Time.GetUtcNow();
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        var session = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, now)), HttpStatusCode.OK))!;
+        var bearer = SignInApi.Bearer(App, session["accessToken"]!.GetValue<string>());
+        await ExpectAsync(await bearer.GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
+
+        // Only an administrator may, and not on their own account.
+        var supervisor = await _admin.Api.AsAsync(Supervisor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PostAsync($"/api/v1/admin/users/{id}/reset-two-factor", null)).StatusCode);
+        var admin = await _admin.Api.AsAsync(Admin);
+        var reset = JsonNode.Parse(await ExpectAsync(await admin.PostAsync($"/api/v1/admin/users/{id}/reset-two-factor", null), HttpStatusCode.OK))!;
+        Assert.False(reset["twoFactorEnabled"]!.GetValue<bool>());
+        var adminId = JsonNode.Parse(await ExpectAsync(await admin.GetAsync("/api/v1/admin/users"), HttpStatusCode.OK))!.AsArray()
+            .Single(u => u!["email"]!.GetValue<string>() == Admin)!["id"]!.GetValue<string>();
+        await ExpectProblemAsync(await admin.PostAsync($"/api/v1/admin/users/{adminId}/reset-two-factor", null), HttpStatusCode.BadRequest);
+
+        // The old session is over; the password alone signs in again, and the page offers a new key.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/complaints?limit=1")).StatusCode);
+        await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword), HttpStatusCode.OK);
+        var again = new PageBrowser(App);
+        await again.SignInAsync(email, AdminApi.StrongPassword);
+        var newKey = Totp.KeyFromPage(await (await again.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync());
+        Assert.NotEqual(key, newKey);
+
+        var audit = JsonNode.Parse(await ExpectAsync(await admin.GetAsync("/api/v1/admin/audit?kind=user.two-factor-reset"), HttpStatusCode.OK))!["items"]!.AsArray();
+        var record = Assert.Single(audit, r => r!["target"]!.GetValue<string>() == email)!;
+        Assert.Equal(Admin, record["actor"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Access_tokens_last_15_minutes_and_refresh_tokens_8_hours()
     {
         var email = AdminApi.Email("tokens");
