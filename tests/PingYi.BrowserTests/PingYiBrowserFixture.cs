@@ -163,6 +163,8 @@ public class PingYiBrowserFixture : IAsyncLifetime
             builder.UseSetting("Demo:Seed", "true");
             builder.UseSetting("RateLimits:IntakePerMinute", "1000");
             builder.UseSetting("RateLimits:LookupPerMinute", "1000");
+            builder.UseSetting("RateLimits:AccessCodeFreeFailures", "1000");
+            builder.UseSetting("RateLimits:SurveyPerUnitPerNetworkPerDay", "1000");
             builder.UseSetting("RateLimits:LoginPerMinute", "1000");
             builder.UseSetting("RateLimits:ApiPerMinute", "100000");
             // The journeys move the fake clock by hours between one person's steps; a working day's idle limit keeps

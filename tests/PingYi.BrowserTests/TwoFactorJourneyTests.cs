@@ -37,7 +37,7 @@ public sealed class TwoFactorJourneyTests(PingYiBrowserFixture fixture, ITestOut
         await PageChecks.AssertNoHorizontalScrollAsync(page, "two-factor enrolment on a phone");
         await PageChecks.ScreenshotAsync(page, output, "70-two-factor-enrol-phone");
 
-        await page.Locator("#code").FillAsync(Code(key));
+        await page.Locator("#code").FillAsync(Code(key, stepOffset: -1));
         await page.GetByRole(AriaRole.Button, new() { Name = "验证并启用" }).ClickAsync();
         await Expect(page.Locator("#two-factor-enabled")).ToBeVisibleAsync();
         await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
@@ -66,9 +66,10 @@ public sealed class TwoFactorJourneyTests(PingYiBrowserFixture fixture, ITestOut
     }
 
     /// <summary>RFC 6238: HMAC-SHA1 over the 30-second step count, dynamic truncation, 6 digits.</summary>
-    private static string Code(string base32Key, int stepOffset = 0)
+    private string Code(string base32Key, int stepOffset = 0)
     {
-        var step = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30 + stepOffset;
+        // The server counts steps on its (fake) clock; each code is good once.
+        var step = fixture.Time.GetUtcNow().ToUnixTimeSeconds() / 30 + stepOffset;
         var counter = BitConverter.GetBytes(step);
         if (BitConverter.IsLittleEndian)
         {
@@ -82,7 +83,7 @@ public sealed class TwoFactorJourneyTests(PingYiBrowserFixture fixture, ITestOut
         return (binary % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string Wrong(string base32Key)
+    private string Wrong(string base32Key)
     {
         var valid = Enumerable.Range(-3, 7).Select(i => Code(base32Key, i)).ToHashSet();
         return Enumerable.Range(0, 100).Select(i => i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)).First(c => !valid.Contains(c));

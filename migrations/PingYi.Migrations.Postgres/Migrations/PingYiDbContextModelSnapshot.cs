@@ -673,6 +673,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("EscalationLevelNotified")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("FeedbackExtendedToUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Location")
                         .HasMaxLength(800)
                         .HasColumnType("character varying(800)");

@@ -651,6 +651,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("EscalationLevelNotified")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("FeedbackExtendedToUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Location")
                         .HasMaxLength(800)
                         .HasColumnType("TEXT");

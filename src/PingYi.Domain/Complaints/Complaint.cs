@@ -79,6 +79,12 @@ public sealed class Complaint
     /// <summary>When a timer of this case is next due (deadline, feedback window); swept by a recurring job.</summary>
     public DateTime? NextTimerAtUtc { get; private set; }
 
+    /// <summary>
+    /// A later end of the current feedback window than the workflow's, set when the complainant's lookups were
+    /// throttled (someone was failing access codes on this case), so that they lose no time to rate. Cleared by approve.
+    /// </summary>
+    public DateTime? FeedbackExtendedToUtc { get; private set; }
+
     public DateTime? AssignedAtUtc { get; private set; }
 
     public PendingRequest PendingRequest { get; private set; }
@@ -245,8 +251,36 @@ public sealed class Complaint
     public bool IsFeedbackTimeoutDue(WorkflowContext workflow, DateTime nowUtc) =>
         Status == ComplaintStatus.AwaitingFeedback
         && Satisfaction is null
-        && ApprovedAtUtc is { } approved
-        && nowUtc >= workflow.Deadlines.FeedbackTimeoutUtc(approved);
+        && FeedbackWindowEndUtc(workflow) is { } end
+        && nowUtc >= end;
+
+    /// <summary>When the current feedback window ends: the workflow's window after approval, or a later extension.</summary>
+    public DateTime? FeedbackWindowEndUtc(WorkflowContext workflow)
+    {
+        if (ApprovedAtUtc is not { } approved)
+        {
+            return null;
+        }
+        var end = workflow.Deadlines.FeedbackTimeoutUtc(approved);
+        return FeedbackExtendedToUtc is { } extended && extended > end ? extended : end;
+    }
+
+    /// <summary>
+    /// Moves the end of the feedback window to at least <paramref name="untilUtc"/> while a rating is awaited.
+    /// Returns whether anything changed (nothing does for a rated, closed or unapproved case, or a later end).
+    /// </summary>
+    public bool ExtendFeedbackWindow(WorkflowContext workflow, DateTime untilUtc)
+    {
+        EnsureUtc(untilUtc);
+        EnsurePinned(workflow);
+        if (Status != ComplaintStatus.AwaitingFeedback || Satisfaction is not null || FeedbackWindowEndUtc(workflow) is not { } end || end >= untilUtc)
+        {
+            return false;
+        }
+        FeedbackExtendedToUtc = untilUtc;
+        RecomputeNextTimer(workflow);
+        return true;
+    }
 
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response (<see cref="ComplaintRules.OverdueAt"/> in SQL).</summary>
     public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && Deadlines.Late(nowUtc, DueAtUtc);
@@ -369,6 +403,7 @@ public sealed class Complaint
             case "approve":
                 QualityRating = fields.Int("qualityRating");
                 ApprovedAtUtc = nowUtc;
+                FeedbackExtendedToUtc = null;
                 Satisfaction = null;
                 publicNote = $"办理结果：{PublicReply}";
                 break;
@@ -898,9 +933,8 @@ public sealed class Complaint
             }
         }
         // A dissatisfied rating stops the feedback clock: the case waits for a supervisor.
-        if (Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null && ApprovedAtUtc is { } approved)
+        if (Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null && FeedbackWindowEndUtc(workflow) is { } closeAt)
         {
-            var closeAt = workflow.Deadlines.FeedbackTimeoutUtc(approved);
             if (next is null || closeAt < next)
             {
                 next = closeAt;

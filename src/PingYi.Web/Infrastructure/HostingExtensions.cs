@@ -97,7 +97,9 @@ public static class HostingExtensions
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
+                o.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.Name;
             })
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(OneTimeAuthenticatorTokenProvider.Name)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PingYiDbContext>()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();

@@ -29,13 +29,27 @@ public static class RateLimits
 
         public int LookupPerMinute { get; set; } = 30;
 
-        /// <summary>Wrong access codes for one tracking number, from anyone, before that number is locked.</summary>
+        /// <summary>Wrong access codes one client address (IPv6: one /64) may send before it has to wait.</summary>
+        public int AccessCodeFreeFailures { get; set; } = 5;
+
+        /// <summary>The wait after the first failure beyond the free ones; it doubles with every further failure.</summary>
+        public TimeSpan AccessCodeFirstDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+        public TimeSpan AccessCodeMaxDelay { get; set; } = TimeSpan.FromHours(24);
+
+        /// <summary>A client that has not failed for this long starts again with its free failures.</summary>
+        public TimeSpan AccessCodeForgetAfter { get; set; } = TimeSpan.FromHours(24);
+
+        /// <summary>
+        /// Wrong codes for one tracking number, from anyone, within <see cref="TrackingNumberWindow"/> after which the
+        /// case counts as under attack and its feedback window is extended. The number is never locked.
+        /// </summary>
         public int TrackingNumberFailures { get; set; } = 10;
 
         public TimeSpan TrackingNumberWindow { get; set; } = TimeSpan.FromHours(1);
 
-        /// <summary>How long a locked tracking number answers 429 to everyone, the right code included.</summary>
-        public TimeSpan TrackingNumberLock { get; set; } = TimeSpan.FromHours(1);
+        /// <summary>How long from the throttling a complainant keeps to rate a case whose lookups were throttled.</summary>
+        public TimeSpan ThrottledFeedbackExtension { get; set; } = TimeSpan.FromDays(7);
 
         /// <summary>Sign-in attempts (password or code steps) from one address (IPv6: one /64) per minute.</summary>
         public int LoginPerMinute { get; set; } = 10;
@@ -68,7 +82,7 @@ public static class RateLimits
     {
         var options = configuration.GetSection("RateLimits").Get<Options>() ?? new Options();
         services.AddSingleton(options);
-        services.AddSingleton<TrackingNumberGuard>();
+        services.AddSingleton<AccessCodeThrottle>();
         // The limiters record their numbers on the request they count (RateLimitWindow).
         services.AddHttpContextAccessor();
         services.AddRateLimiter(limiter =>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
 using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
@@ -96,6 +98,48 @@ public sealed class PostgresPublicSurveyTests(PostgresApp fixture) : PublicSurve
 /// <summary>Many browsers from one address: the per-address limit refuses the flood with 429.</summary>
 public sealed class SurveyFloodTests
 {
+    /// <summary>
+    /// Review "second pass", item 4 (in part): thirty fresh browser sessions from one IPv6 /64, each at its own address,
+    /// used to give thirty 不满意 for one unit. Now at most the per-network daily cap counts; the next /64 is not affected.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Thirty_fresh_sessions_from_one_64_count_at_most_the_cap(DatabaseProvider provider)
+    {
+        using var app = AppFactory.Create(provider, new Dictionary<string, string?>
+        {
+            ["RateLimits:SurveyPerAddressPerHour"] = "1000",
+            ["RateLimits:SurveyPerUnitPerNetworkPerDay"] = "10",
+        });
+        const string Path = "/survey/2020/service-hall/scj";
+        var before = await CountAsync(app);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+            browser.DefaultRequestHeaders.Add("X-Test-Peer", $"2001:db8:5:1::{i + 1:x}");
+            statuses.Add((await PublicSurveyTests.AnswerAsync(browser, Path, $"刷票{i}", "dissatisfied")).StatusCode);
+        }
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(10, await CountAsync(app) - before);
+
+        var refused = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        refused.DefaultRequestHeaders.Add("X-Test-Peer", "2001:db8:5:1::ffff");
+        Assert.Contains("已达上限", await (await PublicSurveyTests.AnswerAsync(refused, Path, "再来一次", "dissatisfied")).Content.ReadAsStringAsync());
+        var neighbour = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        neighbour.DefaultRequestHeaders.Add("X-Test-Peer", "2001:db8:5:2::1");
+        Assert.Equal(HttpStatusCode.OK, (await PublicSurveyTests.AnswerAsync(neighbour, Path, "另一个网络")).StatusCode);
+    }
+
+    private static async Task<int> CountAsync(AppFactory app)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+        return await db.EvaluationResponses.CountAsync(r => r.Source == "service-hall" && db.Units.Any(u => u.Id == r.UnitId && u.Code == "scj"));
+    }
+
     [Fact]
     public async Task Fresh_browsers_from_one_address_are_refused_past_the_hourly_limit()
     {

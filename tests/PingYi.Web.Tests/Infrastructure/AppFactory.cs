@@ -41,6 +41,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:Seed"] = "true",
             ["RateLimits:IntakePerMinute"] = "100000",
             ["RateLimits:LookupPerMinute"] = "100000",
+            // Wrong access codes make the failing client wait, and every test's client shares the absent address;
+            // the access-code throttle has its own tests.
+            ["RateLimits:AccessCodeFreeFailures"] = "100000",
+            // Likewise for the survey's per-network daily cap.
+            ["RateLimits:SurveyPerUnitPerNetworkPerDay"] = "100000",
             // Every test signs in from the same (absent) address; the sign-in limits have their own tests.
             ["RateLimits:LoginPerMinute"] = "100000",
             ["RateLimits:LoginGlobalPerMinute"] = "100000",

@@ -52,7 +52,7 @@ public abstract class ProductionAppFixture(DatabaseProvider provider) : IAsyncLi
             ["Demo:Seed"] = "true",
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
-            ["RateLimits:TrackingNumberFailures"] = "3",
+            ["RateLimits:AccessCodeFreeFailures"] = "3",
         });
         Admin = await BearerAsync(App, AdminEmail, AdminPassword);
         var unit = await Admin.PostAsync("/api/v1/admin/units", TestData.Json(PingYi.Web.Tests.Administration.AdminApi.Unit(TestData.DemoUnit, "省教育厅")));

@@ -115,9 +115,11 @@ public abstract class SignInTests(AppFixture fixture)
         Assert.Matches("^[a-z2-7 ]{32,}$", key);
         Assert.Contains("src=\"data:image/png;base64,", enrol);
         var token = PageBrowser.Token(enrol);
-        var wrong = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Wrong(key, DateTimeOffset.UtcNow) }, token);
+        // Codes are counted on the app's clock; each is good once, so every step below uses a later time step.
+        var now = App.Time.GetUtcNow();
+        var wrong = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Wrong(key, now) }, token);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        var enrolled = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) }, token);
+        var enrolled = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, token);
         var enrolledHtml = await ExpectAsync(enrolled, HttpStatusCode.OK);
         var recovery = Totp.RecoveryCodesFromPage(enrolledHtml);
         Assert.Equal(10, recovery.Count);
@@ -129,11 +131,11 @@ public abstract class SignInTests(AppFixture fixture)
         // The API: the password alone answers 401 "code required"; a wrong code 401; the right code a token.
         Assert.Equal("two-factor-required", await SignInApi.ProblemCodeAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword), HttpStatusCode.Unauthorized));
         Assert.Equal("two-factor-code-invalid", await SignInApi.ProblemCodeAsync(
-            await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Wrong(key, DateTimeOffset.UtcNow)), HttpStatusCode.Unauthorized));
+            await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Wrong(key, now)), HttpStatusCode.Unauthorized));
         // A wrong password with any code is the ordinary failure: the code step is never reached.
         Assert.Equal("sign-in-failed", await SignInApi.ProblemCodeAsync(
-            await SignInApi.LoginAsync(Anonymous, email, "Wrong-Password-1", Totp.Code(key, DateTimeOffset.UtcNow)), HttpStatusCode.Unauthorized));
-        var ok = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, DateTimeOffset.UtcNow)), HttpStatusCode.OK))!;
+            await SignInApi.LoginAsync(Anonymous, email, "Wrong-Password-1", Totp.Code(key, now)), HttpStatusCode.Unauthorized));
+        var ok = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, now)), HttpStatusCode.OK))!;
         await ExpectAsync(await SignInApi.Bearer(App, ok["accessToken"]!.GetValue<string>()).GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
         // A recovery code works once.
         await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, recoveryCode: recovery[0]), HttpStatusCode.OK);
@@ -146,13 +148,81 @@ public abstract class SignInTests(AppFixture fixture)
         var step1Html = await ExpectAsync(step1, HttpStatusCode.OK);
         Assert.Contains("id=\"code-form\"", step1Html);
         Assert.Equal(HttpStatusCode.Redirect, (await page.GetAsync("/staff")).StatusCode);
-        var badCode = await page.PostFormAsync("/account/login?handler=code", new Dictionary<string, string> { ["Code"] = Totp.Wrong(key, DateTimeOffset.UtcNow) }, PageBrowser.Token(step1Html));
+        var badCode = await page.PostFormAsync("/account/login?handler=code", new Dictionary<string, string> { ["Code"] = Totp.Wrong(key, now) }, PageBrowser.Token(step1Html));
         var badHtml = await ExpectAsync(badCode, HttpStatusCode.BadRequest);
         Assert.Contains("动态验证码不正确", PageBrowser.Alert(badHtml));
-        var step2 = await page.PostFormAsync("/account/login?handler=code", new Dictionary<string, string> { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) }, PageBrowser.Token(badHtml));
+        var step2 = await page.PostFormAsync("/account/login?handler=code", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(30)) }, PageBrowser.Token(badHtml));
         Assert.Equal(HttpStatusCode.Redirect, step2.StatusCode);
         Assert.Equal("/staff", step2.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await page.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_authenticator_code_is_good_once_a_replay_or_an_earlier_step_is_refused()
+    {
+        var email = AdminApi.Email("totp-replay");
+        await _admin.CreateUserAsync(email, "supervisor");
+        var browser = new PageBrowser(App);
+        await browser.SignInAsync(email, AdminApi.StrongPassword);
+        var enrol = await (await browser.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync();
+        var key = Totp.KeyFromPage(enrol);
+        var now = App.Time.GetUtcNow();
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-60)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+
+        var code = Totp.Code(key, now);
+        await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, code), HttpStatusCode.OK);
+        // The same code again, within its window: refused like a wrong code.
+        Assert.Equal("two-factor-code-invalid", await SignInApi.ProblemCodeAsync(
+            await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, code), HttpStatusCode.Unauthorized));
+        // So is an earlier step that was never used (still inside the clock-drift window).
+        Assert.Equal("two-factor-code-invalid", await SignInApi.ProblemCodeAsync(
+            await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, now.AddSeconds(-30))), HttpStatusCode.Unauthorized));
+        // On the page too: the used code is refused with the ordinary message.
+        var page = new PageBrowser(App);
+        var step1Html = await ExpectAsync(await page.SignInAsync(email, AdminApi.StrongPassword), HttpStatusCode.OK);
+        var replay = await page.PostFormAsync("/account/login?handler=code", new Dictionary<string, string> { ["Code"] = code }, PageBrowser.Token(step1Html));
+        Assert.Contains("动态验证码不正确", PageBrowser.Alert(await ExpectAsync(replay, HttpStatusCode.BadRequest)));
+        // The next step's code works once.
+        App.Time.Advance(TimeSpan.FromSeconds(30));
+        await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, App.Time.GetUtcNow())), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_admin_resets_a_lost_authenticator_which_ends_the_sessions_and_is_audited()
+    {
+        var email = AdminApi.Email("totp-lost");
+        var id = await _admin.CreateUserAsync(email, "supervisor");
+        var browser = new PageBrowser(App);
+        await browser.SignInAsync(email, AdminApi.StrongPassword);
+        var enrol = await (await browser.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync();
+        var key = Totp.KeyFromPage(enrol);
+        var now = App.Time.GetUtcNow();
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        var session = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, now)), HttpStatusCode.OK))!;
+        var bearer = SignInApi.Bearer(App, session["accessToken"]!.GetValue<string>());
+        await ExpectAsync(await bearer.GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
+
+        // Only an administrator may, and not on their own account.
+        var supervisor = await _admin.Api.AsAsync(Supervisor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PostAsync($"/api/v1/admin/users/{id}/reset-two-factor", null)).StatusCode);
+        var admin = await _admin.Api.AsAsync(Admin);
+        var reset = JsonNode.Parse(await ExpectAsync(await admin.PostAsync($"/api/v1/admin/users/{id}/reset-two-factor", null), HttpStatusCode.OK))!;
+        Assert.False(reset["twoFactorEnabled"]!.GetValue<bool>());
+        var adminId = JsonNode.Parse(await ExpectAsync(await admin.GetAsync("/api/v1/admin/users"), HttpStatusCode.OK))!.AsArray()
+            .Single(u => u!["email"]!.GetValue<string>() == Admin)!["id"]!.GetValue<string>();
+        await ExpectProblemAsync(await admin.PostAsync($"/api/v1/admin/users/{adminId}/reset-two-factor", null), HttpStatusCode.BadRequest);
+
+        // The old session is over; the password alone signs in again, and the page offers a new key.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/complaints?limit=1")).StatusCode);
+        await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword), HttpStatusCode.OK);
+        var again = new PageBrowser(App);
+        await again.SignInAsync(email, AdminApi.StrongPassword);
+        var newKey = Totp.KeyFromPage(await (await again.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync());
+        Assert.NotEqual(key, newKey);
+
+        var audit = JsonNode.Parse(await ExpectAsync(await admin.GetAsync("/api/v1/admin/audit?kind=user.two-factor-reset"), HttpStatusCode.OK))!["items"]!.AsArray();
+        var record = Assert.Single(audit, r => r!["target"]!.GetValue<string>() == email)!;
+        Assert.Equal(Admin, record["actor"]!.GetValue<string>());
     }
 
     [Fact]
@@ -327,12 +397,12 @@ public abstract class TwoFactorRequirementTests(DatabaseProvider provider) : IDi
         var enrol = await ExpectAsync(await browser.GetAsync("/staff/two-factor"), HttpStatusCode.OK);
         Assert.Contains("id=\"two-factor-required\"", enrol);
         var key = Totp.KeyFromPage(enrol);
-        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
         await ExpectAsync(await browser.GetAsync("/staff"), HttpStatusCode.OK);
 
         // Enrolled: the API wants the code, and with it the supervisor works again.
         Assert.Equal("two-factor-required", await SignInApi.ProblemCodeAsync(await SignInApi.LoginAsync(api.Anonymous, Supervisor, Password), HttpStatusCode.Unauthorized));
-        var token = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(api.Anonymous, Supervisor, Password, Totp.Code(key, DateTimeOffset.UtcNow)), HttpStatusCode.OK))!;
+        var token = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(api.Anonymous, Supervisor, Password, Totp.Code(key, _app.Time.GetUtcNow())), HttpStatusCode.OK))!;
         await ExpectAsync(await SignInApi.Bearer(_app, token["accessToken"]!.GetValue<string>()).GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
 
         // The change is on the audit log; reading it needs an administrator, who must enrol first as well.
@@ -340,8 +410,8 @@ public abstract class TwoFactorRequirementTests(DatabaseProvider provider) : IDi
         await adminBrowser.SignInAsync(Admin, Password);
         var adminEnrol = await ExpectAsync(await adminBrowser.GetAsync("/staff/two-factor"), HttpStatusCode.OK);
         var adminKey = Totp.KeyFromPage(adminEnrol);
-        await ExpectAsync(await adminBrowser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(adminKey, DateTimeOffset.UtcNow) }, PageBrowser.Token(adminEnrol)), HttpStatusCode.OK);
-        var adminToken = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(api.Anonymous, Admin, Password, Totp.Code(adminKey, DateTimeOffset.UtcNow)), HttpStatusCode.OK))!;
+        await ExpectAsync(await adminBrowser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(adminKey, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(adminEnrol)), HttpStatusCode.OK);
+        var adminToken = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(api.Anonymous, Admin, Password, Totp.Code(adminKey, _app.Time.GetUtcNow())), HttpStatusCode.OK))!;
         var audit = JsonNode.Parse(await ExpectAsync(await SignInApi.Bearer(_app, adminToken["accessToken"]!.GetValue<string>()).GetAsync("/api/v1/admin/audit?kind=security.policy-changed"), HttpStatusCode.OK))!["items"]!.AsArray();
         var record = Assert.Single(audit)!;
         Assert.Equal(Admin, record["actor"]!.GetValue<string>());

@@ -23,6 +23,7 @@ public static class AdminRegistration
         services.AddScoped<ListAudit.Handler>();
         services.AddScoped<ManageUnits.Handler>();
         services.AddScoped<ManageUsers.Handler>();
+        services.AddScoped<ResetTwoFactor.Handler>();
         services.AddScoped<OwnPassword.Handler>();
         services.AddScoped<SecuritySettings.Handler>();
 
@@ -70,6 +71,7 @@ public static class AdminRegistration
         ManageUsers.Map(admin);
         ListAudit.Map(admin);
         SecuritySettings.Map(admin);
+        ResetTwoFactor.Map(admin);
         OwnPassword.Map(app.MapGroup("/api/v1/account").WithTags("管理"));
         return app;
     }

@@ -26,6 +26,7 @@ public static class AuditKinds
     public const string RectificationCreated = "ledger.created";
     public const string RectificationReviewed = "ledger.reviewed";
     public const string TwoFactorEnabled = "user.two-factor-enabled";
+    public const string TwoFactorReset = "user.two-factor-reset";
     public const string SecurityPolicyChanged = "security.policy-changed";
     public const string Accountability = "evaluation.accountability";
     public const string Publication = "evaluation.publication";
@@ -35,6 +36,7 @@ public static class AuditKinds
     public const string RoundApproved = "evaluation.round-approved";
     public const string RatingConfirmed = "evaluation.rating-confirmed";
     public const string OutboxRevealed = "outbox.revealed";
+    public const string StaffAccessCode = "security.staff-access-code";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -42,9 +44,10 @@ public static class AuditKinds
         (UserCreated, "新增账号"), (UserUpdated, "修改账号"), (UserDisabled, "停用账号"), (UserEnabled, "启用账号"),
         (PasswordReset, "重置密码"), (PasswordChanged, "修改密码"), (CalendarUploaded, "上传节假日"), (JobRun, "手动运行任务"),
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
-        (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
+        (TwoFactorEnabled, "启用两步验证"), (TwoFactorReset, "重置两步验证"), (SecurityPolicyChanged, "修改安全设置"),
         (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
         (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RatingConfirmed, "确认超限评议"), (OutboxRevealed, "查看反映人邮件"),
+        (StaffAccessCode, "工作人员使用查询码"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

@@ -37,6 +37,7 @@ public static class EvaluationRegistration
         services.AddScoped<SelfEvaluation.Handler>();
         services.AddScoped<SelfEvaluation.Reminders>();
         services.AddScoped<PublicSurvey.Handler>();
+        services.AddSingleton(new PublicSurvey.NetworkCap(builder.Configuration.GetValue<int?>("RateLimits:SurveyPerUnitPerNetworkPerDay") ?? 10));
         services.AddScoped<RatingSpreadsheet.Handler>();
         services.AddScoped<Ledger.Handler>();
         services.AddScoped<EvaluationReminders.Handler>();

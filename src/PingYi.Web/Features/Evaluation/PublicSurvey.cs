@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +13,9 @@ namespace PingYi.Web.Features.Evaluation;
 /// <summary>
 /// The public questionnaire engine: the service-hall survey of each unit resident in the hall, and each
 /// unit's own online evaluation channel. No sign-in; a browser cookie limits a browser to one response per
-/// unit per day (a unique index backs it), and a per-address rate limit stops floods from one place.
+/// unit per day (a unique index backs it), a per-address rate limit stops floods from one place, and
+/// <see cref="NetworkCap"/> counts at most a few answers a day per unit from one network (the cookie is the
+/// client's to throw away).
 /// </summary>
 public static class PublicSurvey
 {
@@ -28,7 +29,7 @@ public static class PublicSurvey
 
     public sealed record Target(RoundContext Round, Unit Unit, string Source, Questionnaire Questionnaire);
 
-    public sealed class Handler(PingYiDbContext db, Rounds rounds, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, TimeProvider time, NetworkCap cap)
     {
         /// <summary>The questionnaire for a unit, or null when there is none (unknown unit, a unit not in the hall, no such round).</summary>
         public async Task<Target?> FindAsync(int year, string source, string unitCode, CancellationToken ct)
@@ -46,7 +47,8 @@ public static class PublicSurvey
             return new Target(found.Value!, unit, source, found.Value!.Definition.QuestionnaireFor(source));
         }
 
-        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string browserKey, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
+        /// <param name="network">The client's address bucket (<see cref="RateLimits.ClientKey"/>: IPv4, or the IPv6 /64).</param>
+        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string browserKey, string network, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
         {
             if (!target.Round.Round.AcceptsInputs)
             {
@@ -65,6 +67,12 @@ public static class PublicSurvey
             {
                 return RequestFailure.Invalid(errors);
             }
+            var capKey = $"{target.Round.Round.Id}|{target.Source}|{target.Unit.Id}|{today:yyyy-MM-dd}|{network}";
+            if (!cap.TryTake(capKey, today))
+            {
+                return RequestFailure.Field(StatusCodes.Status429TooManyRequests, "评价次数已达上限", "$",
+                    $"今天来自同一网络对{target.Unit.Name}的评价已达上限，感谢您的参与。");
+            }
             db.EvaluationResponses.Add(new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
                 ResponseChannel.Public, evaluatorId: null, browserKey, today, time.GetUtcNow().UtcDateTime, filled.Answers));
             try
@@ -74,6 +82,7 @@ public static class PublicSurvey
             catch (DbUpdateException)
             {
                 // Two submissions from one browser raced past the check; the unique index kept one.
+                cap.Release(capKey);
                 return already;
             }
             return filled;
@@ -102,7 +111,49 @@ public static class PublicSurvey
         return new SvgQRCode(data).GetGraphic(new System.Drawing.Size(256, 256), "#000000", "#ffffff", drawQuietZones: true, sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute);
     }
 
-    /// <summary>Per client address, only the POSTs that submit answers count.</summary>
+    /// <summary>
+    /// At most <c>RateLimits:SurveyPerUnitPerNetworkPerDay</c> (10) answers a China day for one unit and source from
+    /// one network (IPv4 address, IPv6 /64): thirty fresh browser sessions behind one address used to give thirty
+    /// answers. Counted in this node's memory when an answer is accepted.
+    /// </summary>
+    public sealed class NetworkCap(int perDay)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateOnly Day, int Count)> _counts = new(StringComparer.Ordinal);
+
+        public bool TryTake(string key, DateOnly today)
+        {
+            if (perDay <= 0)
+            {
+                return true;
+            }
+            if (_counts.Count >= 10_000)
+            {
+                foreach (var (k, v) in _counts)
+                {
+                    if (v.Day < today)
+                    {
+                        _counts.TryRemove(k, out _);
+                    }
+                }
+            }
+            while (true)
+            {
+                var current = _counts.GetOrAdd(key, (today, 0));
+                if (current.Count >= perDay)
+                {
+                    return false;
+                }
+                if (_counts.TryUpdate(key, (today, current.Count + 1), current))
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void Release(string key) => _counts.AddOrUpdate(key, (default, 0), (_, v) => (v.Day, Math.Max(0, v.Count - 1)));
+    }
+
+    /// <summary>Per client address (IPv6: per /64, like every limiter), only the POSTs that submit answers count.</summary>
     public static void AddRateLimit(IServiceCollection services, int perAddressPerHour) =>
         services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, http =>
         {
@@ -110,7 +161,7 @@ public static class PublicSurvey
             {
                 return RateLimitPartition.GetNoLimiter("free");
             }
-            return RateLimits.Window(http, "survey:" + (http.Connection.RemoteIpAddress ?? IPAddress.None), perAddressPerHour, TimeSpan.FromHours(1));
+            return RateLimits.Window(http, "survey:" + RateLimits.ClientKey(http.Connection.RemoteIpAddress), perAddressPerHour, TimeSpan.FromHours(1));
         }));
 
     public static void Map(WebApplication app)

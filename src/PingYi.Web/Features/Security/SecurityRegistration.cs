@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Infrastructure;
 
@@ -47,7 +50,7 @@ public static class SecurityRegistration
         }
     }
 
-    /// <summary>After the exception handler: turns a locked tracking number into 429 on the page and in the API.</summary>
+    /// <summary>After the exception handler: a throttled client gets 429, a staff account sending an access code 403, on the page and in the API.</summary>
     public static void UsePingYiSecurity(this WebApplication app)
     {
         app.Use(async (http, next) =>
@@ -56,10 +59,16 @@ public static class SecurityRegistration
             {
                 await next(http);
             }
-            catch (TrackingNumberLockedException e) when (!http.Response.HasStarted)
+            catch (AccessCodeThrottledException e) when (!http.Response.HasStarted)
             {
                 http.Response.Clear();
                 await RateLimits.WriteTooManyAsync(http, e.RetryAfterSeconds, http.RequestAborted);
+            }
+            catch (StaffAccessCodeException) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await Refusals.WriteAsync(http, StatusCodes.Status403Forbidden, "工作人员不能使用查询码",
+                    "查询码只供反映人本人使用。工作人员请在工作台查看本单位的案件；本次尝试已记录，纪检监察工委可以查阅。", null, http.RequestAborted);
             }
         });
         app.Use(RequireAntiforgeryForCookieApiCalls);
@@ -75,7 +84,30 @@ public static class SecurityRegistration
             .WithTags("认证")
             .WithName("AntiforgeryToken")
             .WithSummary("获取防伪令牌（Cookie 登录的浏览器调用 API 时使用）");
+
+        // Staff accounts that sent a complainant's access code (refused with 403): for the supervisors to follow up.
+        app.MapGet("/api/v1/security/staff-access-code-attempts", async (PingYiDbContext db, CancellationToken ct) =>
+            {
+                var rows = await db.AuditRecords.AsNoTracking()
+                    .Where(r => r.Kind == Admin.AuditKinds.StaffAccessCode)
+                    .OrderByDescending(r => r.AtUtc).ThenByDescending(r => r.Id)
+                    .Take(200)
+                    .Select(r => new { r.AtUtc, r.ActorName, r.Target, r.After })
+                    .ToListAsync(ct);
+                return Results.Ok(new StaffAccessCodeAttempts(rows.Select(r => new StaffAccessCodeAttempt(
+                    r.AtUtc, r.ActorName, r.Target, r.After is null ? null : System.Text.Json.Nodes.JsonNode.Parse(r.After)?["path"]?.GetValue<string>())).ToList()));
+            })
+            .RequireAuthorization(p => p.RequireRole(StaffRoles.Supervisor, StaffRoles.Admin))
+            .WithTags("管理")
+            .WithName("ListStaffAccessCodeAttempts")
+            .WithSummary("工作人员使用查询码的记录（纪检监察工委、系统管理员）")
+            .WithDescription("Each time a signed-in staff account sent a complainant's access code it was refused with 403 and recorded; newest first, at most 200.")
+            .Produces<StaffAccessCodeAttempts>();
     }
+
+    public sealed record StaffAccessCodeAttempt(DateTime At, string Account, string TrackingNumber, string? Path);
+
+    public sealed record StaffAccessCodeAttempts(IReadOnlyList<StaffAccessCodeAttempt> Items);
 
     /// <summary>
     /// CSRF: a same-site page can make a supervisor's browser post a form to <c>/api/v1/…/actions/close</c>, and

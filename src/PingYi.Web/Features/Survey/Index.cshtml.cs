@@ -44,14 +44,14 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
         {
             return NotFound();
         }
-        var result = await handler.SubmitAsync(Target, PublicSurvey.BrowserKey(HttpContext), Rating, Answers, ct);
+        var result = await handler.SubmitAsync(Target, PublicSurvey.BrowserKey(HttpContext), Infrastructure.RateLimits.ClientKey(HttpContext.Connection.RemoteIpAddress), Rating, Answers, ct);
         if (result.Succeeded)
         {
             Submitted = result.Value;
             return Page();
         }
         Errors = result.Failure!.Errors;
-        if (result.Failure.StatusCode == StatusCodes.Status409Conflict)
+        if (result.Failure.StatusCode is StatusCodes.Status409Conflict or StatusCodes.Status429TooManyRequests)
         {
             Refusal = Errors.Values.First()[0];
         }

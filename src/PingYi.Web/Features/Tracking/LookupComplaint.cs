@@ -50,7 +50,9 @@ public static class LookupComplaint
     // Verified when the tracking number is unknown, so both failures take the same time.
     private static readonly string DecoyHash = AccessCode.Hash(AccessCode.Generate());
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, Security.TrackingNumberGuard guard)
+    public sealed class Handler(
+        PingYiDbContext db, WorkflowRuntime workflows, Security.AccessCodeThrottle throttle, RateLimits.Options limits,
+        IHttpContextAccessor http, IServiceScopeFactory scopes, TimeProvider time, ILogger<Handler> log)
     {
         /// <summary>The complainant's view, or null when the number is unknown or the code is wrong (the caller must not tell which).</summary>
         public async Task<View?> HandleAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
@@ -126,24 +128,74 @@ public static class LookupComplaint
                 .OrderByDescending(a => a.Id);
         }
 
-        /// <summary>The complaint's id when the tracking number and access code match; null otherwise.</summary>
+        /// <summary>
+        /// The complaint's id when the tracking number and access code match; null otherwise. The right code always
+        /// works unless this client is itself waiting after its own wrong codes (<see cref="Security.AccessCodeThrottle"/>);
+        /// a signed-in staff account is refused outright and the attempt is audited.
+        /// </summary>
         public async Task<long?> AuthenticateAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
         {
             var valid = TrackingNumber.TryNormalize(trackingNumber, out var number);
-            if (valid)
+            var context = http.HttpContext;
+            if (context?.User.IsStaff() == true)
             {
-                // A number under attack answers 429 to everyone until its lock ends, the right code included.
-                guard.ThrowIfLocked(number);
+                await AuditStaffAttemptAsync(context, valid ? number : trackingNumber, ct);
+                throw new Security.StaffAccessCodeException();
+            }
+            var client = RateLimits.ClientKey(context?.Connection.RemoteIpAddress);
+            if (throttle.RetryAfterSeconds(client) is { } wait)
+            {
+                if (valid && throttle.ShouldExtend(number))
+                {
+                    await ExtendFeedbackWindowAsync(number, ct);
+                }
+                throw new Security.AccessCodeThrottledException(wait);
             }
             var candidate = valid
                 ? await db.Complaints.AsNoTracking().Where(c => c.TrackingNumber == number).Select(c => new { c.Id, c.AccessCodeHash }).FirstOrDefaultAsync(ct)
                 : null;
             var ok = AccessCode.Verify(accessCode, candidate?.AccessCodeHash ?? DecoyHash) && candidate is not null;
-            if (!ok && valid)
+            if (!ok)
             {
-                guard.RecordFailure(number);
+                // Unknown numbers count like wrong codes, so the answer never tells whether a number exists.
+                var underAttack = throttle.RecordFailure(client, valid ? number : null);
+                if (underAttack && candidate is not null && throttle.ShouldExtend(number))
+                {
+                    await ExtendFeedbackWindowAsync(number, ct);
+                }
             }
             return ok ? candidate!.Id : null;
+        }
+
+        // Someone failing codes on this case may be keeping the complainant away from it: they keep their time to rate.
+        private async Task ExtendFeedbackWindowAsync(string number, CancellationToken ct)
+        {
+            using var scope = scopes.CreateScope();
+            var own = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+            var complaint = await own.Complaints.FirstOrDefaultAsync(c => c.TrackingNumber == number, ct);
+            if (complaint is null)
+            {
+                return;
+            }
+            var until = time.GetUtcNow().UtcDateTime + limits.ThrottledFeedbackExtension;
+            if (complaint.ExtendFeedbackWindow(workflows.For(complaint), until))
+            {
+                await own.SaveChangesAsync(ct);
+                log.LogWarning("Access-code lookups of complaint {ComplaintId} were throttled; its feedback window now ends at {Until:o}", complaint.Id, until);
+            }
+        }
+
+        // Staff have their own view of the cases they may see; a staff account trying a complainant's code is
+        // probing, so the supervisors get to see it (in its own scope: this request ends in a refusal).
+        private async Task AuditStaffAttemptAsync(HttpContext context, string? trackingNumber, CancellationToken ct)
+        {
+            using var scope = scopes.CreateScope();
+            var audit = scope.ServiceProvider.GetRequiredService<Admin.AuditLog>();
+            var target = trackingNumber is { Length: > 0 } t ? t[..Math.Min(t.Length, 40)] : "-";
+            audit.Record(context.User, Admin.AuditKinds.StaffAccessCode, target, null,
+                new { trackingNumber = target, path = context.Request.Path.Value, address = RateLimits.ClientKey(context.Connection.RemoteIpAddress) });
+            await scope.ServiceProvider.GetRequiredService<PingYiDbContext>().SaveChangesAsync(ct);
+            log.LogWarning("Staff account {UserId} sent an access code for {TrackingNumber}; refused", context.User.UserId(), target);
         }
     }
 

@@ -1,0 +1,29 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PingYi.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class ThrottledFeedbackExtension : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "FeedbackExtendedToUtc",
+                table: "Complaints",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FeedbackExtendedToUtc",
+                table: "Complaints");
+        }
+    }
+}
