@@ -463,7 +463,11 @@ public static class OpenApiConventions
         ["nextCursor"] = Features.Handling.ListComplaints.MaxCursorLength,
         ["accountabilityReason"] = Domain.Scoring.AccountabilityFlag.MaxReasonLength,
         // A person shown by display name (the column and the account form allow 100).
-        ["by"] = 100,
+        ["by"] = 100, ["recordedBy"] = 100,
+        // The audit's actor: a display name (100) or, for an account without one, its e-mail address (256).
+        ["actor"] = 256,
+        // The stored name of the complaint's reply letter (the attachment's file name column).
+        ["replyLetter"] = 200,
         // A unit's contact e-mails: at most 254 characters each (ManageUnits.Validate).
         ["contactEmails"] = 254,
     };
