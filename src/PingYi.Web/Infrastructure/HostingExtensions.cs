@@ -134,7 +134,7 @@ public static class HostingExtensions
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Staff");
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(ChineseProblemDetails.Configure);
         services.AddPingYiOpenApi();
         services.AddHealthChecks()
             .AddDbContextCheck<PingYiDbContext>("database")
@@ -216,6 +216,7 @@ public static class HostingExtensions
 
         var api = app.MapGroup("/api/v1").WithTags("直通车");
         ListUnits.Map(api);
+        ListCategories.Map(api);
         SubmitComplaintEndpoint.Map(api);
         LookupComplaint.Map(api);
         AddSupplement.Map(api);

@@ -191,7 +191,8 @@ public abstract class LifecycleTests(AppFixture fixture)
         var late = await ExpectProblemAsync(await api.ActAsync(Supervisor, number, "reopen", new { reason = "超期后重新交办" }), HttpStatusCode.Conflict);
         var message = Errors(late, "action").Single();
         Assert.Contains("已超过办结后 30 天的重新交办期限", message);
-        Assert.Contains("'closed'", message);
+        // Chinese only: the English of the engine's exception stays in the log.
+        Assert.DoesNotContain("'closed'", message);
         Assert.Equal("closed", Str(await api.StaffViewAsync(Supervisor, number), "status"));
     }
 

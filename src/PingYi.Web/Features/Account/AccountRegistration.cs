@@ -69,6 +69,7 @@ public static class AccountRegistration
                              + "(with `?useCookies=true` or `?useSessionCookies=true`: a cookie and an empty body). 401 `code: sign-in-failed` for a wrong "
                              + "password, an unknown, disabled or locked account alike; 401 `code: two-factor-required`: repeat with `totpCode`; "
                              + "401 `code: two-factor-code-invalid`; 403 `code: two-factor-enrolment-required`: enrol at /staff/two-factor first; 429: too many attempts.")
+            .Accepts<LoginBody>("application/json")
             .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -79,6 +80,7 @@ public static class AccountRegistration
             .RequireRateLimiting(RateLimits.Login)
             .WithName("RefreshToken")
             .WithSummary("用刷新令牌换取新的 bearer token（注销后或过期后答 401）")
+            .Accepts<RefreshBody>("application/json")
             .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

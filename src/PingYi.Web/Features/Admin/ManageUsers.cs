@@ -380,9 +380,9 @@ public static class ManageUsers
             .Produces<UserItem>()
             .ProducesValidationProblem();
         admin.MapPost("/users/{id}/disable", (string id, Handler handler, CancellationToken ct) => Answer(handler.SetActiveAsync(id, false, ct)))
-            .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminDisableUser").WithSummary("停用账号（立即失效）");
+            .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminDisableUser").WithSummary("停用账号（立即失效）").Produces<UserItem>();
         admin.MapPost("/users/{id}/enable", (string id, Handler handler, CancellationToken ct) => Answer(handler.SetActiveAsync(id, true, ct)))
-            .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminEnableUser").WithSummary("启用账号");
+            .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminEnableUser").WithSummary("启用账号").Produces<UserItem>();
         admin.MapPost("/users/{id}/reset-password", async (string id, Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.ResetPasswordAsync(id, ct);
@@ -390,7 +390,8 @@ public static class ManageUsers
             })
             .RequireAuthorization(AdminPolicies.Accounts)
             .WithName("AdminResetPassword")
-            .WithSummary("重置密码：返回一次性链接，下次登录须修改密码");
+            .WithSummary("重置密码：返回一次性链接，下次登录须修改密码")
+            .Produces<WithLink>();
     }
 
     private static async Task<IResult> Answer(Task<Result<UserItem>> task)

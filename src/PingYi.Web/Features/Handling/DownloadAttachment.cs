@@ -36,6 +36,9 @@ public static class DownloadAttachment
                 return Results.File(file.Content, file.ContentType, name);
             })
             .RequireAuthorization()
+            .Produces(StatusCodes.Status200OK)
+            .AddOpenApiOperationTransformer(OpenApiConventions.FileDownload(Domain.Complaints.FileInspector.Jpeg.ContentType, Domain.Complaints.FileInspector.Png.ContentType,
+                Domain.Complaints.FileInspector.Pdf.ContentType, Domain.Complaints.FileInspector.Docx.ContentType))
             .WithName("DownloadAttachment")
             .WithSummary("下载证据材料");
     }

@@ -185,7 +185,7 @@ public static class PerformAction
         {
             WorkflowRefusal.UnknownAction => RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", e.ChineseMessage),
             WorkflowRefusal.RoleNotAllowed => RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", e.ChineseMessage),
-            _ => RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不允许该操作", "action", $"{e.ChineseMessage} / {e.Message}"),
+            _ => RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不允许该操作", "action", e.ChineseMessage),
         };
     }
 
@@ -244,6 +244,7 @@ public static class PerformAction
             .WithSummary("对反映执行办理操作（受理、交办、报告、审核等）")
             .WithDescription("Send the action's fields as a JSON object. If-Match with the ETag of GET makes a stale action fail with 412. respond may instead be multipart/form-data (bearer clients): the fields as form values and the signed reply letter (PDF, DOCX or JPG, up to 10 MB, checked by content) as replyLetter; the complainant can download it once a supervisor approves.")
             .Accepts<Dictionary<string, JsonElement>>("application/json", "multipart/form-data")
+            .AddOpenApiOperationTransformer(OpenApiConventions.ActionForm)
             .Produces<GetStaffComplaint.View>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

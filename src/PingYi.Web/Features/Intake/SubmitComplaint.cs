@@ -264,8 +264,10 @@ public static class SubmitComplaintEndpoint
         api.MapPost("/complaints", HandleAsync)
             .WithName("SubmitComplaint")
             .WithSummary("反映问题（直通车）")
-            .WithDescription("JSON, or multipart/form-data with the same field names (complainant.name …) and files under 'attachments'. An Idempotency-Key header makes a retry return the same complaint.")
+            .WithDescription("JSON, or multipart/form-data with the same field names (complainant.name …) and files under 'attachments'. "
+                             + "An Idempotency-Key header makes a retry return the same complaint (see the parameter).")
             .Accepts<SubmitComplaintRequest>("application/json", "multipart/form-data")
+            .AddOpenApiOperationTransformer(OpenApiConventions.SubmissionForm)
             .Produces<SubmitComplaintResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesValidationProblem(StatusCodes.Status413PayloadTooLarge)

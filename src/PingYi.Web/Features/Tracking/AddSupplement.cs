@@ -163,6 +163,7 @@ public static class AddSupplement
             .WithName("AddSupplement")
             .WithSummary("补充材料")
             .Accepts<Request>("application/json", "multipart/form-data")
+            .AddOpenApiOperationTransformer(OpenApiConventions.SupplementForm)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -28,6 +28,11 @@ public static class GiveFeedback
     /// <summary>The case's status after the rating: closed, or still awaiting-feedback before the supervisors.</summary>
     public sealed record Response(string Status);
 
+    /// <summary>The body as documented; the handler reads it as the workflow's <c>feedback</c> fields.</summary>
+    /// <param name="Satisfaction">satisfied, basically-satisfied or dissatisfied.</param>
+    /// <param name="Comment">Optional.</param>
+    public sealed record Body(string? Satisfaction, string? Comment);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/complaints/{trackingNumber}/feedback", async (string trackingNumber, HttpContext http, Handler handler, CancellationToken ct) =>
@@ -49,6 +54,7 @@ public static class GiveFeedback
             .WithName("GiveFeedback")
             .WithSummary("评价办理结果（反映人，凭查询码）")
             .WithDescription("Body: { \"satisfaction\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?: string }, with the X-Access-Code header.")
+            .Accepts<Body>("application/json")
             .Produces<Response>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

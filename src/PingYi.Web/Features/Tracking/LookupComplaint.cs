@@ -201,9 +201,20 @@ public static class LookupComplaint
 
     public sealed record ReplyLetterFile(string FileName, string ContentType, byte[] Content);
 
+    /// <summary>
+    /// The complainant's view in the API: what <c>/track</c> shows them: their own words, the deadline of the current
+    /// step, the names of their files, the published reply. Never staff data (internal notes, escalation, ETag).
+    /// </summary>
+    /// <param name="Deadline">The deadline of the current step (accepting, handling); null in the other states. Named apart
+    /// from the staff view's <c>dueAt</c>, whose escalation data the complainant does not get.</param>
+    /// <param name="FeedbackDeadline">Until when a rating can be given, while one is awaited.</param>
+    /// <param name="Attachments">The complainant's own files (with the complaint and with supplements), by their stored names.</param>
     public sealed record Response(
         string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt,
-        IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback, string? ReplyLetter = null);
+        IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback, string? ReplyLetter,
+        string Description, DateTime? Deadline, DateTime? FeedbackDeadline, IReadOnlyList<AttachmentName> Attachments);
+
+    public sealed record AttachmentName(string FileName);
 
     public sealed record UnitRef(string Code, string Name);
 
@@ -221,7 +232,11 @@ public static class LookupComplaint
         v.PublicReply,
         v.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
         v.CanGiveFeedback,
-        v.ReplyLetterName);
+        v.ReplyLetterName,
+        v.Description,
+        v.DueAtUtc,
+        v.FeedbackDueAtUtc,
+        v.AttachmentNames.Select(n => new AttachmentName(n)).ToList());
 
     public const string AccessCodeHeader = "X-Access-Code";
 
@@ -251,7 +266,9 @@ public static class LookupComplaint
             .WithSummary("进度查询（受理编号 + 查询码）")
             .WithDescription("The complainant sends the access code in the X-Access-Code header; an unknown number and a wrong code both answer 404. Signed-in staff (no X-Access-Code) get the staff view with deadlines, escalation, internal notes and an ETag.")
             .Produces<Response>()
-            .Produces<Handling.GetStaffComplaint.View>()
+            // One 200, two shapes: the document says which when (oneOf with a description).
+            .AddOpenApiOperationTransformer(OpenApiConventions.EitherShape<Response, Handling.GetStaffComplaint.View>(
+                "X-Access-Code 正确时为反映人视图（LookupComplaintResponse）；工作人员登录且不带 X-Access-Code 时为办理视图（GetStaffComplaintView，另有 ETag 响应头）。"))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup)
@@ -271,7 +288,8 @@ public static class LookupComplaint
             .WithName("DownloadReplyLetter")
             .WithSummary("下载单位答复函（受理编号 + 查询码）")
             .WithDescription("The unit's signed reply letter, once a supervisor approved the response it came with. Sent as an attachment; 404 as for a wrong code when there is none.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status200OK)
+            .AddOpenApiOperationTransformer(OpenApiConventions.FileDownload(FileInspector.Pdf.ContentType, FileInspector.Docx.ContentType, FileInspector.Jpeg.ContentType))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup)
