@@ -30,6 +30,7 @@ public static class AuditKinds
     public const string Accountability = "evaluation.accountability";
     public const string Publication = "evaluation.publication";
     public const string PriorRanks = "evaluation.prior-ranks";
+    public const string ComplainantViewed = "complaint.complainant-viewed";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -39,6 +40,7 @@ public static class AuditKinds
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
         (TwoFactorEnabled, "启用两步验证"), (SecurityPolicyChanged, "修改安全设置"),
         (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
+        (ComplainantViewed, "查看反映人身份信息"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

@@ -29,7 +29,9 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     public IReadOnlyList<SelfEvaluation.MilestoneStatus> OwnFiling { get; private set; } = [];
 
-    public string? Message { get; private set; }
+    /// <summary>What the last form did; kept across the redirect that follows a successful POST.</summary>
+    [TempData(Key = "evaluation-notice")]
+    public string? Message { get; set; }
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -57,13 +59,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         if (result.Succeeded)
         {
             Message = $"已导入 {result.Value!.Imported} 份评议。";
-            await LoadAsync(ct);
+            return RedirectToPage();
         }
-        else
-        {
-            Problems = [result.Failure!.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = [result.Failure!.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
+        Response.StatusCode = result.Failure.StatusCode;
         return Page();
     }
 
@@ -78,13 +77,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         if (result.Succeeded)
         {
             Message = $"已上传“{result.Value!.FileName}”{(result.Value.Late ? "（已超过报送期限）" : string.Empty)}。";
-            await LoadAsync(ct);
+            return RedirectToPage();
         }
-        else
-        {
-            Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+        Response.StatusCode = result.Failure.StatusCode;
         return Page();
     }
 

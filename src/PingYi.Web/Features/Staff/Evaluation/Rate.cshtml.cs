@@ -27,7 +27,9 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
-    public bool Saved { get; private set; }
+    /// <summary>Set after the redirect that follows a saved rating, so a reload cannot save it twice.</summary>
+    [TempData(Key = "rating-saved")]
+    public bool Saved { get; set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var m) ? m[0] : null;
 
@@ -43,9 +45,7 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
         if (result.Succeeded)
         {
             Saved = true;
-            Rating = Comment = null;
-            Answers = [];
-            return Page();
+            return RedirectToPage(new { unit });
         }
         Errors = result.Failure!.Errors;
         Response.StatusCode = result.Failure.StatusCode;
