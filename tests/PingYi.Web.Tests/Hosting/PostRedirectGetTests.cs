@@ -310,6 +310,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var id = Regex.Match(await ReadAsync(admin, "/staff/admin/outbox"), "href=\"/staff/admin/outbox/([0-9]+)\"").Groups[1].Value;
             return await SubmitAsync(admin, $"/staff/admin/outbox/{id}", [], $"/staff/admin/outbox/{id}?handler=Resend");
         };
+        s["Staff.Admin.JobsModel.OnPostRun"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/jobs", new() { ["job"] = "outbox" }, "/staff/admin/jobs?handler=Run");
         s["Staff.Calendars.IndexModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/calendars", new() { ["Year"] = "2027" }, null,
             ("Upload", Encoding.UTF8.GetBytes("""{ "year": 2027, "papers": ["https://www.gov.cn/"], "days": [{ "name": "元旦", "date": "2027-01-01", "isOffDay": true }] }"""), "2027.json"));
 

@@ -84,6 +84,12 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         return Page();
     }
 
+    /// <summary>Why an evaluator has no units to rate: no source on the account, or one not rated by form.</summary>
+    public static string NoSourceMessage(EvaluationRoundDefinition round, System.Security.Claims.ClaimsPrincipal user) =>
+        round.FindSource(user.EvaluationSource() ?? string.Empty) is { } bound
+            ? $"您的账号绑定的评议来源“{bound.Label}”不通过评议表录入，本页没有需要您填写的评议表。如绑定有误，请联系系统管理员修改账号的评议来源。"
+            : "您的账号尚未绑定评议来源，因此没有需要填写评议表的单位。请联系系统管理员在账号设置中选择您所属的评议来源。";
+
     private async Task LoadAsync(CancellationToken ct)
     {
         var round = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).FirstOrDefaultAsync(ct);
