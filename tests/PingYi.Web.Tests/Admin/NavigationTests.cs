@@ -9,7 +9,9 @@ namespace PingYi.Web.Tests.Administration;
 /// <summary>
 /// Navigation by role: no link to a page the role cannot use; the case list refused to a role shows no filters;
 /// an evaluator whose source is not rated by form is told why the page is empty; the admin tools are linked,
-/// and a job run from its page is audited; the public results are linked from the home page and the menu.
+/// and a job run from its page is audited; the public results are linked from the home page and the menu. And the
+/// administration page fixes: 停用 asks first, a password chosen through the link is the owner's act, an evaluator's
+/// source list offers only the sources rated by form.
 /// </summary>
 public abstract class NavigationTests(AppFixture fixture)
 {
@@ -98,6 +100,47 @@ public abstract class NavigationTests(AppFixture fixture)
         var refused = await supervisor.GetAsync("/staff/admin/jobs");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Contains("/account/denied", refused.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task The_account_form_offers_an_evaluator_only_the_sources_rated_by_form()
+    {
+        var form = await ExpectAsync(await (await SignInAsync(Admin)).GetAsync("/staff/admin/users/edit"), HttpStatusCode.OK);
+        foreach (var rated in new[] { "deputies", "prefectures", "liaison" })
+        {
+            Assert.Contains($"<option value=\"{rated}\"", form);
+        }
+        foreach (var other in new[] { "service-hall", "inspectors", "channel" })
+        {
+            Assert.DoesNotContain($"<option value=\"{other}\"", form);
+        }
+    }
+
+    [Fact]
+    public async Task A_password_chosen_through_the_one_time_link_is_attributed_to_the_account_in_the_audit_log()
+    {
+        var email = AdminApi.Email("own-choice");
+        await _admin.CreateUserAsync(email, "supervisor");
+        var audit = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Admin, $"/api/v1/admin/audit?kind=user.password-changed&actor={Uri.EscapeDataString(email)}"), HttpStatusCode.OK))!;
+        var record = Assert.Single(audit["items"]!.AsArray())!;
+        Assert.Equal(email, record["actor"]!.GetValue<string>());
+        Assert.Equal(email, record["target"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Disabling_an_account_on_the_page_asks_for_confirmation_first()
+    {
+        var email = AdminApi.Email("to-disable");
+        var id = await _admin.CreateUserAsync(email, "supervisor");
+        var admin = await SignInAsync(Admin);
+        var users = await ExpectAsync(await admin.GetAsync("/staff/admin/users"), HttpStatusCode.OK);
+        Assert.Contains("确认停用", users);
+        var unconfirmed = await admin.PostFormAsync("/staff/admin/users?handler=Disable", new Dictionary<string, string> { ["id"] = id }, PageBrowser.Token(users));
+        Assert.Contains("请点“停用”后再点“确认停用”", await ExpectAsync(unconfirmed, HttpStatusCode.BadRequest));
+        Assert.Equal(HttpStatusCode.Redirect, (await new PageBrowser(fixture.App).SignInAsync(email, AdminApi.StrongPassword)).StatusCode);
+        var confirmed = await admin.PostFormAsync("/staff/admin/users?handler=Disable", new Dictionary<string, string> { ["id"] = id, ["confirmed"] = "true" }, PageBrowser.Token(users));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Redirect, (await new PageBrowser(fixture.App).SignInAsync(email, AdminApi.StrongPassword)).StatusCode);
     }
 
     [Fact]

@@ -300,7 +300,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         s["Staff.Admin.UsersModel.OnPostDisable"] = async () =>
         {
             accountId = await _admin.CreateUserAsync(AdminApi.Email("prg-account"), "supervisor");
-            return await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Disable");
+            return await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId, ["confirmed"] = "true" }, "/staff/admin/users?handler=Disable");
         };
         s["Staff.Admin.UsersModel.OnPostEnable"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Enable");
         s["Staff.Admin.UsersModel.OnPostReset"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Reset");

@@ -31,7 +31,17 @@ public sealed class UsersModel(ManageUsers.Handler users) : AdminPageModel
     public static void Issue(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, ManageUsers.WithLink issued) =>
         tempData[IssuedKey] = System.Text.Json.JsonSerializer.Serialize(issued);
 
-    public async Task<IActionResult> OnPostDisableAsync(string id, CancellationToken ct) => await After(await users.SetActiveAsync(id, false, ct), "已停用", ct);
+    public async Task<IActionResult> OnPostDisableAsync(string id, bool confirmed, CancellationToken ct)
+    {
+        if (!confirmed)
+        {
+            Show(Infrastructure.RequestFailure.Field(StatusCodes.Status400BadRequest, "请确认", "confirm", "停用会让该账号立即退出登录，请点“停用”后再点“确认停用”。"));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Users = await users.ListAsync(Unit, ct);
+            return Page();
+        }
+        return await After(await users.SetActiveAsync(id, false, ct), "已停用", ct);
+    }
 
     public async Task<IActionResult> OnPostEnableAsync(string id, CancellationToken ct) => await After(await users.SetActiveAsync(id, true, ct), "已启用", ct);
 
