@@ -128,6 +128,17 @@ public abstract class NavigationTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_audit_log_page_names_units_rather_than_giving_their_codes()
+    {
+        var code = AdminApi.NewCode();
+        await _admin.CreateUnitAsync(code, "省审计名称厅");
+        await _admin.CreateUserAsync(AdminApi.Email("unit-named"), "unit-handler", unitCode: code);
+        var html = await ExpectAsync(await (await SignInAsync(Admin)).GetAsync("/staff/admin/audit"), HttpStatusCode.OK);
+        Assert.Contains($"省审计名称厅（{code}）", html);
+        Assert.Contains("（单位：省审计名称厅）", html);
+    }
+
+    [Fact]
     public async Task Disabling_an_account_on_the_page_asks_for_confirmation_first()
     {
         var email = AdminApi.Email("to-disable");
