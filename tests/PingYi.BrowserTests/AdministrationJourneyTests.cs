@@ -73,7 +73,10 @@ public sealed class AdministrationJourneyTests(PingYiBrowserFixture fixture, ITe
 
         // Disabled: the handler's very next page is the sign-in form.
         await admin.GotoAsync($"/staff/admin/users?unit={code}");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "停用" }).ClickAsync();
+        // 停用 asks first: the account stays active until 确认停用.
+        await admin.Locator("summary", new() { HasText = "停用" }).ClickAsync();
+        await Expect(admin.Locator("#users-message")).ToHaveCountAsync(0);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "确认停用" }).ClickAsync();
         await Expect(admin.Locator("#users-message")).ToContainTextAsync("已停用");
         await handler.GotoAsync("/staff");
         await Expect(handler).ToHaveURLAsync(new Regex("/account/login"));

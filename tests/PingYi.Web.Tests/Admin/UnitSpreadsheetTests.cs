@@ -14,6 +14,23 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
     private readonly StaffApi _api = StaffApi.For(fixture.App);
 
     [Fact]
+    public async Task The_template_has_an_example_row_and_the_list_of_categories_and_the_example_is_never_imported()
+    {
+        var template = await DownloadAsync("/api/v1/admin/units/template");
+        var sheets = MiniExcel.GetSheetNames(new MemoryStream(template));
+        Assert.Equal(["参评单位", "填写示例", "类别", "填写说明"], sheets);
+        var example = Assert.Single(MiniExcel.Query(new MemoryStream(template), useHeaderRow: true, sheetName: "填写示例").Cast<IDictionary<string, object>>());
+        Assert.Equal("省示例厅", example["名称"]?.ToString());
+        Assert.Equal("省政府工作部门", example["类别"]?.ToString());
+        var categories = MiniExcel.Query(new MemoryStream(template), useHeaderRow: true, sheetName: "类别").Cast<IDictionary<string, object>>()
+            .Select(r => r["代码"]?.ToString()).ToList();
+        Assert.Equal(["party-mass", "government", "enterprise-institution", "central"], categories);
+        // Uploaded as downloaded: only the first sheet is read, so the example never becomes a unit.
+        await UploadAsync(template);
+        Assert.DoesNotContain("example-dept", await ExpectAsync(await _api.GetAsync(Admin, "/api/v1/admin/units"), HttpStatusCode.OK));
+    }
+
+    [Fact]
     public async Task A_filled_template_imports_and_exports_in_the_same_format()
     {
         var template = await DownloadAsync("/api/v1/admin/units/template");

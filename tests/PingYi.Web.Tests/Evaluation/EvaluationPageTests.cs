@@ -37,6 +37,13 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
         return await browser.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Post/Redirect/Get: a saved form answers 302, and the page it leads to says what was done.</summary>
+    internal static async Task<string> FollowAsync(HttpClient browser, HttpResponseMessage posted)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        return await ExpectAsync(await browser.GetAsync(posted.Headers.Location), HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task An_evaluator_fills_the_rating_form_of_a_unit_and_errors_show_beside_the_fields()
     {
@@ -61,7 +68,7 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
             ["Comment"] = "<i>会议过多</i>",
             ["FormReference"] = PingYi.Web.Tests.Handling.StaffApi.Token("纸表"),
         });
-        var okPage = await ExpectAsync(ok, HttpStatusCode.OK);
+        var okPage = await FollowAsync(deputies, ok);
         Assert.Contains("评议已保存", okPage);
         var inputs = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs?unit=tsw"), HttpStatusCode.OK))!;
         Assert.Contains(inputs["sources"]!["deputies"]!["responses"]!.AsArray(), r => r!["comment"]!.GetValue<string>() == "<i>会议过多</i>");
@@ -87,7 +94,7 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
             { new StringContent("implementation-plan"), "milestone" },
             { new ByteArrayContent(TestData.Pdf), "file", "共青团实施方案.pdf" },
         };
-        var uploaded = await ExpectAsync(await handler.PostAsync("/staff/evaluation?handler=Document", form), HttpStatusCode.OK);
+        var uploaded = await FollowAsync(handler, await handler.PostAsync("/staff/evaluation?handler=Document", form));
         Assert.Contains("已上传“共青团实施方案.pdf”（已超过报送期限）", uploaded);
 
         var supervisor = await SignInAsync(Supervisor);
@@ -123,7 +130,7 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
         var inputs = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs?unit=fl"), HttpStatusCode.OK))!;
         Assert.Empty(inputs["inspections"]!.AsArray());
 
-        Assert.Contains("检查记录已保存（1 个问题，1 张照片）", await ExpectAsync(await PostAsync(TestData.Png), HttpStatusCode.OK));
+        Assert.Contains("检查记录已保存（1 个问题，1 张照片）", await FollowAsync(inspector, await PostAsync(TestData.Png)));
         inputs = System.Text.Json.Nodes.JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/inputs?unit=fl"), HttpStatusCode.OK))!;
         var inspection = Assert.Single(inputs["inspections"]!.AsArray())!;
         Assert.Equal("serious", inspection["findings"]![0]!["severity"]!.GetValue<string>());

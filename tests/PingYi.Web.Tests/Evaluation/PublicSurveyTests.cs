@@ -33,7 +33,9 @@ public abstract partial class PublicSurveyTests(AppFixture fixture)
             ["Answers[one-visit]"] = "no",
             ["Answers[suggestion]"] = suggestion,
         };
-        return await browser.PostAsync(path, new FormUrlEncodedContent(fields));
+        var posted = await browser.PostAsync(path, new FormUrlEncodedContent(fields));
+        // Post/Redirect/Get: a saved response answers 302 to the thank-you page.
+        return posted.StatusCode == HttpStatusCode.Redirect ? await browser.GetAsync(posted.Headers.Location) : posted;
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -120,7 +120,8 @@ public abstract class SignInTests(AppFixture fixture)
         var wrong = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Wrong(key, now) }, token);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var enrolled = await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, token);
-        var enrolledHtml = await ExpectAsync(enrolled, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        var enrolledHtml = await ExpectAsync(await browser.GetAsync(enrolled.Headers.Location!.OriginalString), HttpStatusCode.OK);
         var recovery = Totp.RecoveryCodesFromPage(enrolledHtml);
         Assert.Equal(10, recovery.Count);
         // Shown once: the page does not show them again.
@@ -167,7 +168,7 @@ public abstract class SignInTests(AppFixture fixture)
         var enrol = await (await browser.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync();
         var key = Totp.KeyFromPage(enrol);
         var now = App.Time.GetUtcNow();
-        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-60)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-60)) }, PageBrowser.Token(enrol)), HttpStatusCode.Redirect);
 
         var code = Totp.Code(key, now);
         await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, code), HttpStatusCode.OK);
@@ -197,7 +198,7 @@ public abstract class SignInTests(AppFixture fixture)
         var enrol = await (await browser.GetAsync("/staff/two-factor")).Content.ReadAsStringAsync();
         var key = Totp.KeyFromPage(enrol);
         var now = App.Time.GetUtcNow();
-        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, now.AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.Redirect);
         var session = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, Totp.Code(key, now)), HttpStatusCode.OK))!;
         var bearer = SignInApi.Bearer(App, session["accessToken"]!.GetValue<string>());
         await ExpectAsync(await bearer.GetAsync("/api/v1/complaints?limit=1"), HttpStatusCode.OK);
@@ -397,7 +398,7 @@ public abstract class TwoFactorRequirementTests(DatabaseProvider provider) : IDi
         var enrol = await ExpectAsync(await browser.GetAsync("/staff/two-factor"), HttpStatusCode.OK);
         Assert.Contains("id=\"two-factor-required\"", enrol);
         var key = Totp.KeyFromPage(enrol);
-        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.OK);
+        await ExpectAsync(await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(key, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(enrol)), HttpStatusCode.Redirect);
         await ExpectAsync(await browser.GetAsync("/staff"), HttpStatusCode.OK);
 
         // Enrolled: the API wants the code, and with it the supervisor works again.
@@ -410,7 +411,7 @@ public abstract class TwoFactorRequirementTests(DatabaseProvider provider) : IDi
         await adminBrowser.SignInAsync(Admin, Password);
         var adminEnrol = await ExpectAsync(await adminBrowser.GetAsync("/staff/two-factor"), HttpStatusCode.OK);
         var adminKey = Totp.KeyFromPage(adminEnrol);
-        await ExpectAsync(await adminBrowser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(adminKey, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(adminEnrol)), HttpStatusCode.OK);
+        await ExpectAsync(await adminBrowser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(adminKey, _app.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(adminEnrol)), HttpStatusCode.Redirect);
         var adminToken = JsonNode.Parse(await ExpectAsync(await SignInApi.LoginAsync(api.Anonymous, Admin, Password, Totp.Code(adminKey, _app.Time.GetUtcNow())), HttpStatusCode.OK))!;
         var audit = JsonNode.Parse(await ExpectAsync(await SignInApi.Bearer(_app, adminToken["accessToken"]!.GetValue<string>()).GetAsync("/api/v1/admin/audit?kind=security.policy-changed"), HttpStatusCode.OK))!["items"]!.AsArray();
         var record = Assert.Single(audit)!;

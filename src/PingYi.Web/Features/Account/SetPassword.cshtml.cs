@@ -20,7 +20,9 @@ public sealed class SetPasswordModel(OwnPassword.Handler passwords) : AdminPageM
     [BindProperty]
     public string? ConfirmPassword { get; set; }
 
-    public bool Done { get; private set; }
+    /// <summary>Set after the redirect that follows a successful POST: a reload does not post the used link again.</summary>
+    [TempData(Key = "password-set")]
+    public bool Done { get; set; }
 
     public void OnGet()
     {
@@ -40,6 +42,6 @@ public sealed class SetPasswordModel(OwnPassword.Handler passwords) : AdminPageM
             return Page();
         }
         Done = true;
-        return Page();
+        return RedirectToPage();
     }
 }

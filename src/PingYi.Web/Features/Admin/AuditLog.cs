@@ -37,6 +37,7 @@ public static class AuditKinds
     public const string RatingConfirmed = "evaluation.rating-confirmed";
     public const string OutboxRevealed = "outbox.revealed";
     public const string StaffAccessCode = "security.staff-access-code";
+    public const string ComplainantViewed = "complaint.complainant-viewed";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -48,6 +49,7 @@ public static class AuditKinds
         (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
         (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RatingConfirmed, "确认超限评议"), (OutboxRevealed, "查看反映人邮件"),
         (StaffAccessCode, "工作人员使用查询码"),
+        (ComplainantViewed, "查看反映人身份信息"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

@@ -53,7 +53,10 @@ public static class OwnPassword
                 return RequestFailure.Field(400, "提交的内容有误", "newPassword", "请输入新密码。");
             }
             user.MustChangePassword = false;
-            audit.Record(null, AuditKinds.PasswordChanged, user.Email!, null, new { by = "link" });
+            // The account's owner chose it (the link proves who they are), not the system: the record says so.
+            var owner = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new(System.Security.Claims.ClaimTypes.NameIdentifier, user.Id), new(System.Security.Claims.ClaimTypes.Name, user.Email ?? user.Id)], "password-link"));
+            audit.Record(owner, AuditKinds.PasswordChanged, user.Email!, null, new { by = "link" });
             var result = await users.ResetPasswordAsync(user, token, newPassword);
             return result.Succeeded ? user : Failure(result, "newPassword", db);
         }

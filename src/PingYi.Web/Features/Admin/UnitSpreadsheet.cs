@@ -23,6 +23,9 @@ public static class UnitSpreadsheet
 
     public static readonly string[] Columns = ["代码", "名称", "类别", "职能简介", "监督电话", "联系邮箱", "驻省政务大厅", "评议渠道网址", "状态"];
 
+    public const string ExampleSheet = "填写示例";
+    public const string CategorySheet = "类别";
+
     private const string Yes = "是";
     private const string No = "否";
     private const string ActiveText = "在用";
@@ -44,7 +47,23 @@ public static class UnitSpreadsheet
         notes.Rows.Add("驻省政务大厅", "是 / 否，空为否");
         notes.Rows.Add("评议渠道网址", "单位自己的评议渠道网址（http:// 或 https://），可空");
         notes.Rows.Add("状态", "在用 / 撤销，空为在用；撤销的单位不再受理新的反映");
-        return Save(new Dictionary<string, object> { [SheetName] = Table([]), ["填写说明"] = notes });
+        // The example and the categories are sheets of their own: the import reads only the first sheet, so an
+        // example row left in place is never imported as a unit.
+        var example = new DataTable(ExampleSheet);
+        foreach (var c in Columns)
+        {
+            example.Columns.Add(c);
+        }
+        example.Rows.Add("example-dept", "省示例厅", UnitCategories.Codes.LabelOf(UnitCategory.Government), "负责全省示例工作的综合管理。", "0431-88000000",
+            "office@example.cn;leader@example.cn", No, "https://example.cn/pingyi", ActiveText);
+        var categories = new DataTable(CategorySheet);
+        categories.Columns.Add("类别");
+        categories.Columns.Add("代码");
+        foreach (var c in UnitCategories.Codes.All)
+        {
+            categories.Rows.Add(c.Label, c.Code);
+        }
+        return Save(new Dictionary<string, object> { [SheetName] = Table([]), [ExampleSheet] = example, [CategorySheet] = categories, ["填写说明"] = notes });
     }
 
     public static async Task<byte[]> ExportAsync(PingYiDbContext db, CancellationToken ct)

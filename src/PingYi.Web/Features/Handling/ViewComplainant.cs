@@ -21,7 +21,7 @@ public static class ViewComplainant
 
     public sealed record Request(string? Reason);
 
-    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, TimeProvider time)
+    public sealed class Handler(PingYiDbContext db, ComplaintAccess access, TimeProvider time, Admin.AuditLog audit)
     {
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, string? reason, CancellationToken ct)
         {
@@ -55,6 +55,8 @@ public static class ViewComplainant
                 return new View(false, null, null, null, Erased: true);
             }
             db.ComplaintEvents.Add(ComplaintEvent.ContactViewed(complaint.Id, user.UserId()!, user.WorkflowRoleFor(complaint.UnitId)!, time.GetUtcNow().UtcDateTime, why!));
+            // Also in the administrators' audit log, with its reason: the case's timeline is not where they look.
+            audit.Record(user, Admin.AuditKinds.ComplainantViewed, $"complaint:{complaint.TrackingNumber}", null, new { trackingNumber = complaint.TrackingNumber, reason = why });
             await db.SaveChangesAsync(ct);
             return new View(false, contact.Name, contact.Phone, contact.Email);
         }

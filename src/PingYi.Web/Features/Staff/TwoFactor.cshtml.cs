@@ -49,8 +49,16 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
             return Challenge();
         }
         await LoadAsync(user);
+        // Shown once, after the redirect that follows enrolment; TempData is an encrypted cookie, read once.
+        if (TempData[RecoveryCodesKey] is string codes)
+        {
+            NewRecoveryCodes = codes.Split(' ');
+            RecoveryCodesLeft = NewRecoveryCodes.Count;
+        }
         return Page();
     }
+
+    private const string RecoveryCodesKey = "recovery-codes";
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -79,9 +87,8 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
         NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         await db.SaveChangesAsync();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim("amr", AccountRegistration.MultiFactor)]);
-        Enabled = true;
-        RecoveryCodesLeft = NewRecoveryCodes.Count;
-        return Page();
+        TempData[RecoveryCodesKey] = string.Join(' ', NewRecoveryCodes);
+        return RedirectToPage();
     }
 
     private async Task LoadAsync(StaffUser user)

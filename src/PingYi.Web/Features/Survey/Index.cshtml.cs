@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 
 namespace PingYi.Web.Features.Survey;
@@ -34,8 +36,19 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
             return NotFound();
         }
         PublicSurvey.BrowserKey(HttpContext);
+        if (TempData[ThanksKey] is string thanks && JsonSerializer.Deserialize<Thanks>(thanks) is { } said)
+        {
+            Submitted = new Questionnaires.Filled(said.Rating, null, said.Texts.Select(t => new EvaluationAnswer(t.Item, null, t.Text)).ToList());
+        }
         return Page();
     }
+
+    private const string ThanksKey = "survey-thanks";
+
+    /// <summary>What the thank-you shows back, carried across the redirect after a saved response.</summary>
+    private sealed record Thanks(string Rating, List<ThanksText> Texts);
+
+    private sealed record ThanksText(string Item, string Text);
 
     public async Task<IActionResult> OnPostAsync(int year, string source, string unit, CancellationToken ct)
     {
@@ -47,8 +60,10 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
         var result = await handler.SubmitAsync(Target, PublicSurvey.BrowserKey(HttpContext), Infrastructure.RateLimits.ClientKey(HttpContext.Connection.RemoteIpAddress), Rating, Answers, ct);
         if (result.Succeeded)
         {
-            Submitted = result.Value;
-            return Page();
+            // Post/Redirect/Get: a reload shows the thanks again instead of posting the response a second time.
+            TempData[ThanksKey] = JsonSerializer.Serialize(new Thanks(result.Value!.Rating,
+                result.Value.Answers.Where(a => a.Text is not null).Select(a => new ThanksText(a.ItemCode, a.Text!)).ToList()));
+            return RedirectToPage();
         }
         Errors = result.Failure!.Errors;
         if (result.Failure.StatusCode is StatusCodes.Status409Conflict or StatusCodes.Status429TooManyRequests)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Web.Infrastructure;
 
@@ -8,6 +9,8 @@ public abstract class AdminPageModel : PageModel
 {
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
+    /// <summary>What the last form did; kept across the redirect that follows a successful POST.</summary>
+    [TempData(Key = "admin-notice")]
     public string? Message { get; set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;

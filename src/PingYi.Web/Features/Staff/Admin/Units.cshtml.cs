@@ -24,6 +24,7 @@ public sealed class UnitsModel(ManageUnits.Handler units, PingYiDbContext db, Au
             if (result.Succeeded)
             {
                 Message = $"导入完成：新增 {result.Value!.Created} 个，修改 {result.Value.Updated} 个，未变 {result.Value.Unchanged} 个。";
+                return RedirectToPage();
             }
             else
             {

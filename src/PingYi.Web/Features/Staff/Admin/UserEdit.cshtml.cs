@@ -17,8 +17,6 @@ public sealed class UserEditModel(ManageUsers.Handler users, ManageUnits.Handler
 
     public IReadOnlyList<ManageUnits.UnitItem> Units { get; private set; } = [];
 
-    public ManageUsers.WithLink? Issued { get; private set; }
-
     public sealed class Form
     {
         public string? Email { get; set; }
@@ -58,8 +56,10 @@ public sealed class UserEditModel(ManageUsers.Handler users, ManageUnits.Handler
                 Show(created.Failure!);
                 return Page();
             }
-            Issued = created.Value;
-            return Page();
+            // Post/Redirect/Get: the account list shows the one-time link once; a reload creates nothing.
+            UsersModel.Issue(TempData, created.Value!);
+            Message = $"账号 {created.Value!.User.Email} 已创建。";
+            return Redirect("/staff/admin/users");
         }
         var updated = await users.UpdateAsync(Id!, body, ct);
         if (!updated.Succeeded)

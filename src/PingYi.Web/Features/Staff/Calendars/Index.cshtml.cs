@@ -33,9 +33,18 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
 
     public UploadCalendar.Outcome? Done { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    private const string DoneKey = "calendar-done";
 
-    public async Task OnPostAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (TempData[DoneKey] is string done)
+        {
+            Done = System.Text.Json.JsonSerializer.Deserialize<UploadCalendar.Outcome>(done);
+        }
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Year is null)
         {
@@ -55,7 +64,9 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
             var result = await upload.HandleAsync(User, Year.Value, await reader.ReadToEndAsync(ct), ct);
             if (result.Succeeded)
             {
-                Done = result.Value;
+                // Post/Redirect/Get: a reload does not upload the year again.
+                TempData[DoneKey] = System.Text.Json.JsonSerializer.Serialize(result.Value);
+                return RedirectToPage();
             }
             else
             {
@@ -63,6 +74,7 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
             }
         }
         await LoadAsync(ct);
+        return Page();
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -84,6 +84,11 @@ public sealed class DetailModel(
         }
         // Opening the page is looking at the case: the list's 新补充 flag clears for this user.
         await seen.MarkAsync(User, SeenComplaintId, ct);
+        if (TempData[ContactKey] is string revealed
+            && JsonSerializer.Deserialize<RevealedContact>(revealed) is { } shown && shown.TrackingNumber == Complaint!.TrackingNumber)
+        {
+            Contact = shown.Contact;
+        }
         if (done is not null)
         {
             DoneLabel = Complaint!.Timeline.LastOrDefault(t => t.Action == done)?.ActionLabel;
@@ -138,10 +143,15 @@ public sealed class DetailModel(
         {
             return await FailAsync(trackingNumber, result.Failure!, ct);
         }
-        Contact = result.Value;
-        await LoadAsync(trackingNumber, ct);
-        return Page();
+        // Post/Redirect/Get: a reload shows nothing new and logs no second view. The details cross the redirect
+        // in TempData (a cookie encrypted by data protection, read once), tied to this case.
+        TempData[ContactKey] = JsonSerializer.Serialize(new RevealedContact(TrackingNumber.TryNormalize(trackingNumber, out var number) ? number : trackingNumber, result.Value!));
+        return RedirectToPage("/Staff/Complaints/Detail", new { trackingNumber });
     }
+
+    private const string ContactKey = "revealed-contact";
+
+    private sealed record RevealedContact(string TrackingNumber, ViewComplainant.View Contact);
 
     private async Task<IActionResult> FailAsync(string trackingNumber, RequestFailure failure, CancellationToken ct)
     {
@@ -232,6 +242,17 @@ public sealed class DetailModel(
     public static string Size(long bytes) => bytes < 1024 * 1024
         ? (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
         : (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+
+    /// <summary>The reason given for a view of the complainant's identity (only supervisors' timelines hold such entries).</summary>
+    public static string? ViewReason(GetStaffComplaint.TimelineItem item)
+    {
+        if (item.Action != ComplaintActions.ViewContact || string.IsNullOrEmpty(item.Data))
+        {
+            return null;
+        }
+        using var data = JsonDocument.Parse(item.Data);
+        return data.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null;
+    }
 
     public static string StatusLabel(string? code) =>
         code is not null && ComplaintStatuses.Codes.TryParse(code, out var s) ? ComplaintStatuses.Codes.LabelOf(s) : code ?? string.Empty;

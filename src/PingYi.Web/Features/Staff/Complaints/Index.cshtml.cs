@@ -86,6 +86,9 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         }
     }
 
+    /// <summary>The role has no case list: the page says so and offers no filters.</summary>
+    public bool Denied => Response.StatusCode == StatusCodes.Status403Forbidden;
+
     /// <summary>
     /// 导出 Excel: the same filters, every page (up to <see cref="ExportMax"/> rows), as an xlsx file with
     /// Chinese column names. The same handler as the list, so a unit's handler exports only their unit's.

@@ -29,7 +29,9 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     public IReadOnlyList<SelfEvaluation.MilestoneStatus> OwnFiling { get; private set; } = [];
 
-    public string? Message { get; private set; }
+    /// <summary>What the last form did; kept across the redirect that follows a successful POST.</summary>
+    [TempData(Key = "evaluation-notice")]
+    public string? Message { get; set; }
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -59,13 +61,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
             Message = result.Value!.AwaitingConfirmation > 0
                 ? $"已导入 {result.Value.Imported} 份评议，其中 {result.Value.AwaitingConfirmation} 份超出本账号对同一单位的录入上限，须经纪检监察工委确认后才计入。"
                 : $"已导入 {result.Value.Imported} 份评议。";
-            await LoadAsync(ct);
+            return RedirectToPage();
         }
-        else
-        {
-            Problems = [result.Failure!.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = [result.Failure!.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
+        Response.StatusCode = result.Failure.StatusCode;
         return Page();
     }
 
@@ -80,15 +79,18 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         if (result.Succeeded)
         {
             Message = $"已上传“{result.Value!.FileName}”{(result.Value.Late ? "（已超过报送期限）" : string.Empty)}。";
-            await LoadAsync(ct);
+            return RedirectToPage();
         }
-        else
-        {
-            Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+        Response.StatusCode = result.Failure.StatusCode;
         return Page();
     }
+
+    /// <summary>Why an evaluator has no units to rate: no source on the account, or one not rated by form.</summary>
+    public static string NoSourceMessage(EvaluationRoundDefinition round, System.Security.Claims.ClaimsPrincipal user) =>
+        round.FindSource(user.EvaluationSource() ?? string.Empty) is { } bound
+            ? $"您的账号绑定的评议来源“{bound.Label}”不通过评议表录入，本页没有需要您填写的评议表。如绑定有误，请联系系统管理员修改账号的评议来源。"
+            : "您的账号尚未绑定评议来源，因此没有需要填写评议表的单位。请联系系统管理员在账号设置中选择您所属的评议来源。";
 
     private async Task LoadAsync(CancellationToken ct)
     {

@@ -27,7 +27,10 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
-    public string? Saved { get; private set; }
+    /// <summary>Set after the redirect that follows a saved inspection: a reload cannot record it twice, and the
+    /// form comes back empty with all its 发现的问题 blocks.</summary>
+    [TempData(Key = "inspection-saved")]
+    public string? Saved { get; set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var m) ? m[0] : null;
 
@@ -63,10 +66,7 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
             count = added.Value;
         }
         Saved = $"检查记录已保存（{result.Value!.Findings} 个问题，{count} 张照片）。";
-        UnitCode = Date = Rating = null;
-        Covert = false;
-        Findings = [];
-        return Page();
+        return RedirectToPage();
     }
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)

@@ -26,14 +26,17 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
     public string? FormReference { get; set; }
 
     /// <summary>The saved rating exceeded the cap per account and unit and waits for a Supervisor.</summary>
-    public bool AwaitingConfirmation { get; private set; }
+    [TempData(Key = "rating-awaiting")]
+    public bool AwaitingConfirmation { get; set; }
 
     [BindProperty]
     public Dictionary<string, string?> Answers { get; set; } = [];
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
-    public bool Saved { get; private set; }
+    /// <summary>Set after the redirect that follows a saved rating, so a reload cannot save it twice.</summary>
+    [TempData(Key = "rating-saved")]
+    public bool Saved { get; set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var m) ? m[0] : null;
 
@@ -50,9 +53,7 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
         {
             Saved = true;
             AwaitingConfirmation = result.Value!.AwaitingConfirmation;
-            Rating = Comment = FormReference = null;
-            Answers = [];
-            return Page();
+            return RedirectToPage(new { unit });
         }
         Errors = result.Failure!.Errors;
         Response.StatusCode = result.Failure.StatusCode;

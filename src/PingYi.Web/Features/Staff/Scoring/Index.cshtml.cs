@@ -36,7 +36,9 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
 
     public bool SeesAll => ScoringRoles.SeesAll(User);
 
-    public string? Message { get; private set; }
+    /// <summary>Kept across the redirect that follows a successful POST.</summary>
+    [TempData(Key = "scoring-notice")]
+    public string? Message { get; set; }
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -68,12 +70,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
         if (result.Succeeded)
         {
             Message = result.Value!.Published ? "评议结果已公布，公众可在“评议结果公示”页查看。" : "评议结果已改为仅内部可见。";
+            return RedirectToPage(new { year });
         }
-        else
-        {
-            Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+        Response.StatusCode = result.Failure.StatusCode;
         return await ShowAsync(year, ct);
     }
 
@@ -83,12 +83,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
         if (result.Succeeded)
         {
             Message = result.Value!.Flagged ? $"已将 {result.Value.UnitCode} 标记为问责。" : $"已取消 {result.Value.UnitCode} 的问责标记。";
+            return RedirectToPage(new { year });
         }
-        else
-        {
-            Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+        Response.StatusCode = result.Failure.StatusCode;
         return await ShowAsync(year, ct);
     }
 

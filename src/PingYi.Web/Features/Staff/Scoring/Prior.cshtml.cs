@@ -15,7 +15,9 @@ public sealed class PriorModel(PingYiDbContext db, ImportPriorRanks.Handler impo
 
     public int DefaultYear { get; private set; }
 
-    public string? Message { get; private set; }
+    /// <summary>Kept across the redirect that follows a successful import.</summary>
+    [TempData(Key = "prior-notice")]
+    public string? Message { get; set; }
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -35,16 +37,14 @@ public sealed class PriorModel(PingYiDbContext db, ImportPriorRanks.Handler impo
         if (result.Succeeded)
         {
             Message = $"已导入 {result.Value!.Year} 年度 {result.Value.Imported} 个单位的评议结果，其中重点跟踪对象 {result.Value.TrackingList} 个。";
+            return RedirectToPage();
         }
-        else if (result.Failure!.StatusCode == StatusCodes.Status403Forbidden)
+        if (result.Failure!.StatusCode == StatusCodes.Status403Forbidden)
         {
             return Forbid();
         }
-        else
-        {
-            Problems = [result.Failure.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
-            Response.StatusCode = result.Failure.StatusCode;
-        }
+        Problems = [result.Failure.Title, .. result.Failure.Errors.SelectMany(e => e.Value)];
+        Response.StatusCode = result.Failure.StatusCode;
         await LoadAsync(ct);
         return Page();
     }
