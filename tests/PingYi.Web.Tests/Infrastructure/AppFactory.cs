@@ -68,6 +68,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public AppFactory InEnvironment(string environment)
     {
         _environment = environment;
+        if (environment != "Development")
+        {
+            // Required outside Development; a test that is about them overrides or removes them.
+            _settings.TryAdd("Mail:BaseUrl", ProductionAddress.ToString());
+            _settings.TryAdd("AllowedHosts", ProductionAddress.Host);
+        }
         return this;
     }
 
