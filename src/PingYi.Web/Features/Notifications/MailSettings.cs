@@ -2,6 +2,13 @@ using MailKit.Security;
 
 namespace PingYi.Web.Features.Notifications;
 
+/// <summary>How supervisors hear that a unit answered or filed a request: a mail each time, or in the daily digest.</summary>
+public enum SupervisorNoticeMode
+{
+    Immediate,
+    Digest,
+}
+
 public enum SmtpSecurity
 {
     None,
@@ -76,6 +83,9 @@ public sealed record MailSettings
 
     public bool QuietHours { get; init; } = true;
 
+    /// <summary><c>Mail:SupervisorNotices</c>: <c>Immediate</c> (default) or <c>Digest</c>.</summary>
+    public SupervisorNoticeMode SupervisorNotices { get; init; } = SupervisorNoticeMode.Immediate;
+
     /// <summary>Delivery attempts before a row is marked failed.</summary>
     public int MaxAttempts { get; init; } = 8;
 
@@ -115,6 +125,13 @@ public sealed record MailSettings
         {
             throw new InvalidOperationException($"Setting Smtp:Security is '{securityText}'; use None, StartTls or SslOnConnect.");
         }
+        var supervisorText = mail["SupervisorNotices"];
+        var supervisorNotices = defaults.SupervisorNotices;
+        if (!string.IsNullOrWhiteSpace(supervisorText)
+            && (!Enum.TryParse(supervisorText.Trim(), ignoreCase: true, out supervisorNotices) || !Enum.IsDefined(supervisorNotices)))
+        {
+            throw new InvalidOperationException($"Setting Mail:SupervisorNotices is '{supervisorText}'; use Immediate or Digest.");
+        }
         var port = Number(smtp, "Port", security == SmtpSecurity.SslOnConnect ? 465 : security == SmtpSecurity.StartTls ? 587 : 25, 1, 65535);
         var from = smtp["From"] is { Length: > 0 } f ? f : defaults.From;
         if (!MimeKit.MailboxAddress.TryParse(from, out _))
@@ -136,6 +153,7 @@ public sealed record MailSettings
             Password = smtp["Password"] is { Length: > 0 } password ? password : null,
             From = from,
             QuietHours = mail.GetValue("QuietHours", true),
+            SupervisorNotices = supervisorNotices,
             MaxAttempts = Number(mail, "MaxAttempts", defaults.MaxAttempts, 1, 100),
             RetryBase = TimeSpan.FromSeconds(Number(mail, "RetryBaseSeconds", (int)defaults.RetryBase.TotalSeconds, 1, 86400)),
             PickupFolder = Path.GetFullPath(mail["PickupFolder"] is { Length: > 0 } folder ? folder : defaults.PickupFolder, contentRoot),
