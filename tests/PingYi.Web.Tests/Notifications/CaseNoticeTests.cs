@@ -169,6 +169,27 @@ public abstract class CaseNoticeTests(MailAppFixture fixture)
         Assert.DoesNotContain(rows, r => r.Kind == "overdue");
     }
 
+    [Fact]
+    public async Task The_accept_overdue_mail_names_the_unit_complained_about_and_the_accept_deadline()
+    {
+        var (number, _) = await _api.LodgeAsync(Token("受理超期"));
+        var acceptBy = Date((await _api.StaffViewAsync(Supervisor, number))["dueAt"])!.Value;
+        var later = new DateTimeOffset(acceptBy.AddHours(1), TimeSpan.Zero);
+        if (later > App.Time.GetUtcNow())
+        {
+            App.Time.SetUtcNow(later);
+        }
+        await Outbox.RunJobAsync(_api, "sweep-timers");
+        var mails = (await DeliveredAsync(number)).Where(m => (m.Subject ?? "").StartsWith("【受理超期】", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Supervisors, To(mails));
+        Assert.All(mails, m =>
+        {
+            Assert.Contains("被反映单位：省教育厅", m.TextBody);
+            Assert.Contains($"受理期限：{ChinaDeadline(acceptBy)}", m.TextBody);
+            Assert.Contains("被反映单位", m.HtmlBody);
+        });
+    }
+
     private static string ChinaDeadline(DateTime dueUtc) => PingYi.Domain.Common.ChinaTime.FormatDeadline(dueUtc);
 }
 
