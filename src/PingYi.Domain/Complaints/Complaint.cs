@@ -466,8 +466,31 @@ public sealed class Complaint
                 break;
             case "transfer":
             case "reopen":
-            case "send-back":
                 Raise(NoticeKind.Assigned, nowUtc, note: internalNote);
+                break;
+            case "send-back":
+                Raise(NoticeKind.SentBack, nowUtc, note: fields.Text("reason"));
+                break;
+            case "approve-extension":
+                Raise(NoticeKind.ExtensionApproved, nowUtc, note: fields.Text("note"));
+                break;
+            case "reject-extension":
+                Raise(NoticeKind.ExtensionRejected, nowUtc, note: fields.Text("reason"));
+                break;
+            case "approve-return":
+                Raise(NoticeKind.ReturnApproved, nowUtc, note: fields.Text("note"));
+                break;
+            case "reject-return":
+                Raise(NoticeKind.ReturnRejected, nowUtc, note: fields.Text("reason"));
+                break;
+            case "request-extension":
+                Raise(NoticeKind.ExtensionRequested, nowUtc, level: PendingExtensionDays, note: fields.Text("reason"));
+                break;
+            case "request-return":
+                Raise(NoticeKind.ReturnRequested, nowUtc, note: fields.Text("reason"));
+                break;
+            case "respond":
+                Raise(NoticeKind.Responded, nowUtc);
                 break;
             case "decline":
                 Raise(NoticeKind.Declined, nowUtc, note: fields.Text("reason"));

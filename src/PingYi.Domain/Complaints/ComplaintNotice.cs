@@ -37,8 +37,32 @@ public enum NoticeKind
     /// <summary>A 督办 notice still unanswered reached escalation level 2 or 3 (to the unit and supervisors).</summary>
     SupervisionEscalated = 10,
 
+    /// <summary>退回重办: the supervisor sent the answer back, with the reason and the rework deadline (to the unit).</summary>
+    SentBack = 11,
+
+    /// <summary>The unit's extension request was approved: the new deadline (to the unit).</summary>
+    ExtensionApproved = 12,
+
+    /// <summary>The unit's extension request was refused, with the reason; the deadline stands (to the unit).</summary>
+    ExtensionRejected = 13,
+
+    /// <summary>The unit's return request was approved: the case left the unit (to the unit).</summary>
+    ReturnApproved = 14,
+
+    /// <summary>The unit's return request was refused, with the reason (to the unit).</summary>
+    ReturnRejected = 15,
+
+    /// <summary>The unit answered (办理情况报告): the answer awaits review (to supervisors, or their daily digest).</summary>
+    Responded = 16,
+
+    /// <summary>The unit asked for an extension; <see cref="ComplaintNotice.Level"/> carries the working days asked for (to supervisors, or their digest).</summary>
+    ExtensionRequested = 17,
+
+    /// <summary>The unit asked to return the case (to supervisors, or their digest).</summary>
+    ReturnRequested = 18,
+
     /// <summary>A holiday calendar upload moved the running deadline (to the unit of an assigned case; Note: the old deadline).</summary>
-    DeadlineRecounted = 11,
+    DeadlineRecounted = 19,
 
     /// <summary>Complainant notices (only when they left an e-mail address): accepted, declined, replied, closed.</summary>
     Accepted = 20,
@@ -51,7 +75,7 @@ public enum NoticeKind
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
-/// <param name="Level">The escalation level, for <see cref="NoticeKind.Escalated"/>.</param>
+/// <param name="Level">The escalation level, for <see cref="NoticeKind.Escalated"/>; the working days asked for, for <see cref="NoticeKind.ExtensionRequested"/>.</param>
 /// <param name="Note">A supervisor's text (催办 note, 督办 reason), for the unit.</param>
 /// <param name="Reference">A 督办 notice number (DB-2026-0001), when the notice is about one.</param>
 /// <param name="DueAtUtc">

@@ -101,6 +101,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         ["Answers[epidemic-response]"] = "satisfied",
         ["Answers[discipline]"] = "basically-satisfied",
         ["Comment"] = "按时办结",
+        ["FormReference"] = "PRG-0001",
     };
 
     private async Task<int> DeputyCountAsync(string unit) =>
@@ -309,6 +310,12 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var admin = await SignInAsync(Admin);
             var id = Regex.Match(await ReadAsync(admin, "/staff/admin/outbox"), "href=\"/staff/admin/outbox/([0-9]+)\"").Groups[1].Value;
             return await SubmitAsync(admin, $"/staff/admin/outbox/{id}", [], $"/staff/admin/outbox/{id}?handler=Resend");
+        };
+        s["Staff.Admin.OutboxMessageModel.OnPostReveal"] = async () =>
+        {
+            var admin = await SignInAsync(Admin);
+            var id = Regex.Match(await ReadAsync(admin, "/staff/admin/outbox"), "href=\"/staff/admin/outbox/([0-9]+)\"").Groups[1].Value;
+            return await SubmitAsync(admin, $"/staff/admin/outbox/{id}", new() { ["Reason"] = "核对投递失败原因" }, $"/staff/admin/outbox/{id}?handler=Reveal");
         };
         s["Staff.Admin.JobsModel.OnPostRun"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/jobs", new() { ["job"] = "outbox" }, "/staff/admin/jobs?handler=Run");
         s["Staff.Calendars.IndexModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/calendars", new() { ["Year"] = "2027" }, null,

@@ -75,6 +75,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public AppFactory InEnvironment(string environment)
     {
         _environment = environment;
+        if (environment != "Development")
+        {
+            // Required outside Development; a test that is about them overrides or removes them.
+            _settings.TryAdd("Mail:BaseUrl", ProductionAddress.ToString());
+            _settings.TryAdd("AllowedHosts", ProductionAddress.Host);
+        }
         return this;
     }
 
@@ -196,6 +202,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        // Hangfire keeps one static log provider, set by the last app that started; left pointing at this app's
+        // disposed LoggerFactory, a Hangfire type first used later by another app (PostgreSqlDistributedLock's
+        // static logger) fails to initialise for the rest of the run.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(new SilentHangfireLog());
         base.Dispose(disposing);
         // WebApplicationFactory may dispose twice (Dispose and DisposeAsync); drop the database once.
         if (disposing)
@@ -203,6 +213,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             Interlocked.Exchange(ref _dispose, null)?.Invoke();
         }
     }
+}
+
+internal sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }
 
 /// <summary>

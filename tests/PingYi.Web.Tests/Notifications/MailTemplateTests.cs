@@ -31,7 +31,7 @@ public sealed class MailTemplateTests
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
         // One per notice kind (the 督办 reminder and escalation, and the two "deadline recounted" notices included),
         // the digest, the one-time password link and the two evaluation reminders.
-        Assert.Equal(20, MailTemplates.AllNames.Count());
+        Assert.Equal(28, MailTemplates.AllNames.Count());
     }
 
     [Theory]
@@ -75,6 +75,11 @@ public sealed class MailTemplateTests
         Assert.Contains("DB-2026-0007", Templates.Render("supervision-overdue", Case).Subject);
         Assert.Contains("已撤销重复材料要求并通报。", Templates.Render("replied", Case).Text);
         Assert.Contains("2026-12-16 24:00", Templates.Render("deadline-reminder", Case).Subject);
+        Assert.Equal("【退回重办】PY-2026-000123 学校迎检材料层层加码", Templates.Render("sent-back", Case).Subject);
+        Assert.Contains("重办期限：2026-12-16 24:00", Templates.Render("sent-back", Case).Text);
+        Assert.Contains("退回重办理由：请于三日内答复", Templates.Render("sent-back", Case).Text);
+        Assert.Contains("2026-12-16 24:00", Templates.Render("extension-approved", Case).Subject);
+        Assert.Contains("申请延长：5 个工作日", Templates.Render("extension-requested", Case with { ExtensionDays = 5 }).Text);
         var digest = Templates.Render("digest", Digest);
         Assert.Equal("【每日督办】2026-12-21 超期反映 2 件", digest.Subject);
         Assert.Contains("省教育厅（1 件）", digest.Text);

@@ -145,6 +145,22 @@ public abstract partial class ProductionDefaultsTests(ProductionAppFixture fixtu
         }
     }
 
+    /// <summary>
+    /// AllowedHosts comes from the settings outside Development: a request naming another host is refused, and the
+    /// links the app hands out (here the set-password link) carry Mail:BaseUrl, not the request's host.
+    /// </summary>
+    [Fact]
+    public async Task A_request_for_another_host_is_refused_and_links_carry_Mail_BaseUrl()
+    {
+        var stranger = fixture.App.CreateClient(new() { BaseAddress = new Uri("https://evil.example.cn"), AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.BadRequest, (await stranger.GetAsync("/units")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.App.CreateClient().GetAsync("/units")).StatusCode);
+
+        var body = new JsonObject { ["email"] = $"base-{Guid.NewGuid().ToString("N")[..8]}@jw.example.cn", ["displayName"] = "链接", ["role"] = "supervisor", ["active"] = true };
+        var created = JsonNode.Parse(await (await fixture.Admin.PostAsync("/api/v1/admin/users", Json(body))).Content.ReadAsStringAsync())!;
+        Assert.StartsWith("https://pingyi.example.cn/account/set-password?", created["passwordLink"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Plain_http_is_redirected_to_https_and_https_answers_carry_HSTS()
     {

@@ -22,6 +22,8 @@ public abstract class ProductionStartupTests(DatabaseProvider provider)
             ["Database__Provider"] = provider.ToString(),
             ["ConnectionStrings__PingYi"] = demo.ConnectionString,
             ["DataProtection__AllowUnprotectedKeys"] = "true",
+            ["Mail__BaseUrl"] = "https://pingyi.example.cn",
+            ["AllowedHosts"] = "pingyi.example.cn",
             ["Jobs__Enabled"] = "false",
         });
 
@@ -43,6 +45,8 @@ public abstract class ProductionStartupTests(DatabaseProvider provider)
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Database__Provider"] = provider.ToString(),
             ["ConnectionStrings__PingYi"] = database.ConnectionString,
+            ["Mail__BaseUrl"] = "https://pingyi.example.cn",
+            ["AllowedHosts"] = "pingyi.example.cn",
             ["Jobs__Enabled"] = "false",
         };
 
@@ -67,6 +71,43 @@ public abstract class ProductionStartupTests(DatabaseProvider provider)
             using var node = await AppProcess.StartAsync(environment, TimeSpan.FromSeconds(150));
             Assert.True(node.Address is not null, node.Output);
             Assert.Contains("Data Protection keys are stored unencrypted", node.Output);
+        }
+    }
+
+    [Fact]
+    public async Task A_production_start_without_an_https_Mail_BaseUrl_or_AllowedHosts_stops_naming_each_setting()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__Provider"] = provider.ToString(),
+            // Never opened: the start stops before it reaches the database.
+            ["ConnectionStrings__PingYi"] = provider == DatabaseProvider.Sqlite
+                ? $"Data Source={Path.Combine(Path.GetTempPath(), "pingyi-never-opened.db")}"
+                : Environment.GetEnvironmentVariable("PINGYI_TEST_POSTGRES") ?? "Host=127.0.0.1;Database=never_opened",
+            ["DataProtection__AllowUnprotectedKeys"] = "true",
+            ["Jobs__Enabled"] = "false",
+        };
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(environment);
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(lines, l => l.Contains("Refusing to start", StringComparison.Ordinal) && l.Contains("Mail:BaseUrl", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("Refusing to start", StringComparison.Ordinal) && l.Contains("AllowedHosts", StringComparison.Ordinal));
+        Assert.DoesNotContain("Now listening", output);
+
+        // Plain http, and a wildcard host list, are refused as well; a host the list does not allow too.
+        foreach (var (baseUrl, hosts, setting) in new[]
+                 {
+                     ("http://pingyi.example.cn", "pingyi.example.cn", "Mail:BaseUrl"),
+                     ("https://pingyi.example.cn", "*", "AllowedHosts"),
+                     ("https://pingyi.example.cn", "other.example.cn", "AllowedHosts"),
+                 })
+        {
+            environment["Mail__BaseUrl"] = baseUrl;
+            environment["AllowedHosts"] = hosts;
+            (exitCode, output) = await AppProcess.RunUntilExitAsync(environment);
+            Assert.True(exitCode == 1, $"{baseUrl} {hosts}: exit code {exitCode}:\n{output}");
+            Assert.Contains(output.Split('\n'), l => l.Contains("Refusing to start", StringComparison.Ordinal) && l.Contains(setting, StringComparison.Ordinal));
         }
     }
 }

@@ -141,15 +141,16 @@ public abstract class DeadlineScheduleTests(AppFixture fixture)
         Assert.Equal(["accept-overdue"], await TimerEventsAsync(lateSubmitted, late));
         Assert.Equal([2, 3], Levels(await _api.StaffViewAsync(Supervisor, lateAssigned), "escalate"));
         Assert.Equal([2, 3], Levels(await _api.StaffViewAsync(Supervisor, lateSupervised), "supervision-escalate"));
-        // And their messages once each.
+        // And their messages: one per recipient and case, stating the level reached (3), not one per timer.
         rows = await Outbox.RowsAsync(app, lateAssigned);
         Assert.Equal(0, rows.Count(m => m.Kind == "deadline-reminder"));
-        Assert.Equal(2, rows.Count(m => m.Kind == "overdue"));
-        Assert.Equal(2 * overdueRows, rows.Count(m => m.Kind == "escalated"));
+        Assert.Equal(0, rows.Count(m => m.Kind == "overdue"));
+        Assert.Equal(overdueRows, rows.Count(m => m.Kind == "escalated"));
+        Assert.All(rows.Where(m => m.Kind == "escalated"), m => Assert.Contains("已升至3级", m.Subject));
         rows = await Outbox.RowsAsync(app, lateSupervised);
         Assert.Equal(0, rows.Count(m => m.Kind == "supervision-reminder"));
-        Assert.Equal(overdueRows, rows.Count(m => m.Kind == "supervision-overdue"));
-        Assert.Equal(2 * overdueRows, rows.Count(m => m.Kind == "supervision-escalated"));
+        Assert.Equal(0, rows.Count(m => m.Kind is "supervision-overdue" or "overdue"));
+        Assert.Equal(overdueRows, rows.Count(m => m.Kind == "supervision-escalated"));
 
         // The withdrawn notice never fired.
         Assert.All((await CountsAsync([transferred])).Where(e => e.Key.Item2.StartsWith("supervision-", StringComparison.Ordinal)), e => Assert.Equal(0, e.Value));

@@ -123,10 +123,14 @@ public sealed class TwoNodeSweepTests(ITestOutputHelper output)
             Assert.Equal(all.Count, received.Count);
             Assert.Equal(received.Count, received.Distinct().Count());
             Assert.Equal(all.Select(m => m.MessageId).Order(), received.Order());
-            // And one row per recipient per firing: the unit's two addresses for an overdue notice.
+            // And one row per recipient per case for the timers one sweep fired together (超期, 2级, 3级): the unit's
+            // two addresses and the supervisors get one 3级 message each, no separate 超期 message.
             foreach (var number in plain)
             {
-                Assert.Equal(2, (await Outbox.RowsAsync(app, number)).Count(m => m.Kind == "overdue"));
+                var rows = (await Outbox.RowsAsync(app, number)).Where(m => m.Kind != "assigned").ToList();
+                Assert.Equal(0, rows.Count(m => m.Kind == "overdue"));
+                Assert.True(rows.Count(m => m.Kind == "escalated") > 2, string.Join(", ", rows.Select(m => m.Recipient)));
+                Assert.All(rows.GroupBy(m => m.Recipient, StringComparer.OrdinalIgnoreCase), g => Assert.Single(g));
             }
         }
         finally

@@ -219,9 +219,8 @@ public static class ManageUsers
         private async Task<WithLink> LinkAsync(StaffUser user, string purpose, CancellationToken ct)
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            var request = http.HttpContext?.Request;
-            var origin = request is null ? string.Empty : $"{request.Scheme}://{request.Host}{request.PathBase}";
-            var link = QueryHelpers.AddQueryString(origin + "/account/set-password", new Dictionary<string, string?> { ["id"] = user.Id, ["token"] = token });
+            // The configured public address, as in every mail: never the Host header a caller sent.
+            var link = QueryHelpers.AddQueryString(mail.Link("/account/set-password"), new Dictionary<string, string?> { ["id"] = user.Id, ["token"] = token });
             var now = time.GetUtcNow().UtcDateTime;
             var expires = now + tokenOptions.Value.TokenLifespan;
             var emailed = !mail.UsesPickupFolder && !string.IsNullOrEmpty(user.Email);

@@ -166,14 +166,15 @@ public static class PublicSurvey
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, HttpContext http, Handler handler, CancellationToken ct) =>
+        app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, Notifications.MailSettings mail, Handler handler, CancellationToken ct) =>
             {
                 var target = await handler.FindAsync(year, source, unit, ct);
                 if (target is null)
                 {
                     return Results.NotFound();
                 }
-                var url = $"{http.Request.Scheme}://{http.Request.Host}{PathOf(year, source, target.Unit.Code)}";
+                // The configured public address: a Host header is the caller's to choose.
+                var url = mail.Link(PathOf(year, source, target.Unit.Code));
                 return Results.Content(QrSvg(url), "image/svg+xml; charset=utf-8");
             })
             .UnderApiLimit()

@@ -33,7 +33,14 @@ public static class DailyDigest
                 .Where(ComplaintRules.OverdueAt(now))
                 .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { Complaint = c, UnitName = u.Name })
                 .ToListAsync(ct);
-            if (overdue.Count == 0)
+            // With Mail:SupervisorNotices=Digest the unit's answers and requests are not mailed one by one: they are here.
+            var pending = settings.SupervisorNotices == SupervisorNoticeMode.Digest
+                ? await db.Complaints.AsNoTracking()
+                    .Where(c => c.Status == ComplaintStatus.UnderReview || (c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None))
+                    .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.TrackingNumber, c.Title, c.Status, c.PendingRequest, c.PendingExtensionDays, UnitName = u.Name })
+                    .ToListAsync(ct)
+                : [];
+            if (overdue.Count == 0 && pending.Count == 0)
             {
                 return new Outcome(0, 0);
             }
@@ -59,6 +66,14 @@ public static class DailyDigest
                 Date = today.ToString("yyyy-MM-dd"),
                 Units = units,
                 CaseCount = overdue.Count,
+                Pending = pending.OrderBy(p => p.TrackingNumber, StringComparer.Ordinal)
+                    .Select(p => new DigestPending(p.TrackingNumber, p.Title, p.UnitName,
+                        p.Status == ComplaintStatus.UnderReview ? "待审核办理情况"
+                        : p.PendingRequest == PendingRequest.Extension ? $"延期申请 {p.PendingExtensionDays} 个工作日"
+                        : "退回申请",
+                        settings.Link("/staff/complaints/" + Uri.EscapeDataString(p.TrackingNumber))))
+                    .ToList(),
+                PendingCount = pending.Count,
                 Link = settings.Link("/staff/oversight"),
             });
 

@@ -23,6 +23,9 @@ public sealed record MailModel
 
     public int? Level { get; init; }
 
+    /// <summary>The working days a unit asked to extend by (延期申请).</summary>
+    public int? ExtensionDays { get; init; }
+
     /// <summary>A supervisor's text for the unit (交办意见, 催办 note, 督办 reason), or the public decline reason.</summary>
     public string? Note { get; init; }
 
@@ -39,6 +42,11 @@ public sealed record MailModel
     public string? Date { get; init; }
     public IReadOnlyList<DigestUnit> Units { get; init; } = [];
     public int CaseCount { get; init; }
+
+    /// <summary>The digest's cases awaiting a supervisor's decision (with <c>Mail:SupervisorNotices=Digest</c>).</summary>
+    public IReadOnlyList<DigestPending> Pending { get; init; } = [];
+
+    public int PendingCount { get; init; }
 }
 
 public sealed record DigestUnit(string Name, IReadOnlyList<DigestCase> Cases);
@@ -48,6 +56,9 @@ public sealed record DigestCase(string TrackingNumber, string Title, string Dead
     /// <summary>The deadline's standing in words (<c>Deadlines.Standing</c>), as the pages show it.</summary>
     public string Standing { get; init; } = "";
 }
+
+/// <param name="What">待审核 (an answer), 延期申请 N 个工作日, 退回申请.</param>
+public sealed record DigestPending(string TrackingNumber, string Title, string UnitName, string What, string Link);
 
 public sealed record RenderedMail(string Subject, string Text, string Html);
 
@@ -81,6 +92,14 @@ public sealed class MailTemplates
         [NoticeKind.SupervisionOverdue] = "supervision-overdue",
         [NoticeKind.SupervisionReminder] = "supervision-reminder",
         [NoticeKind.SupervisionEscalated] = "supervision-escalated",
+        [NoticeKind.SentBack] = "sent-back",
+        [NoticeKind.ExtensionApproved] = "extension-approved",
+        [NoticeKind.ExtensionRejected] = "extension-rejected",
+        [NoticeKind.ReturnApproved] = "return-approved",
+        [NoticeKind.ReturnRejected] = "return-rejected",
+        [NoticeKind.Responded] = "responded",
+        [NoticeKind.ExtensionRequested] = "extension-requested",
+        [NoticeKind.ReturnRequested] = "return-requested",
         [NoticeKind.Accepted] = "accepted",
         [NoticeKind.Declined] = "declined",
         [NoticeKind.Replied] = "replied",
@@ -110,6 +129,7 @@ public sealed class MailTemplates
         _options.MemberAccessStrategy.Register<MailModel>();
         _options.MemberAccessStrategy.Register<DigestUnit>();
         _options.MemberAccessStrategy.Register<DigestCase>();
+        _options.MemberAccessStrategy.Register<DigestPending>();
         foreach (var name in AllNames)
         {
             _templates[name] = (Load(name, "subject"), Load(name, "txt"), Load(name, "html"));

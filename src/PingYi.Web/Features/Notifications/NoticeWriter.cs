@@ -42,8 +42,15 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
         var complainantEmails = namedIds.Count == 0 ? new Dictionary<long, string>() : await ComplainantEmailsAsync(db, namedIds, ct);
 
-        foreach (var (complaint, notice) in notices)
+        // Who hears of each notice, then one notice per recipient and case among the timers a save fired together.
+        var deliveries = new List<(Complaint Complaint, ComplaintNotice Notice, int Order, string Recipient)>();
+        for (var i = 0; i < notices.Count; i++)
         {
+            var (complaint, notice) = notices[i];
+            if (SupervisorsByDigest(notice))
+            {
+                continue;
+            }
             var recipients = new List<string>();
             if (notice.IsForComplainant)
             {
@@ -64,12 +71,13 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                     recipients.AddRange(supervisors);
                 }
             }
-            recipients = recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            if (recipients.Count == 0)
-            {
-                continue;
-            }
+            deliveries.AddRange(recipients.Distinct(StringComparer.OrdinalIgnoreCase).Select(r => (complaint, notice, i, r)));
+        }
+        var kept = Coalesce(deliveries);
 
+        foreach (var group in kept.GroupBy(d => d.Order).OrderBy(g => g.Key))
+        {
+            var (complaint, notice, _, _) = group.First();
             // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
             var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
             var model = new MailModel
@@ -85,7 +93,8 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                     ? Deadlines.Standing(workflows.Calendar, running, notBefore,
                         complaint.Status == ComplaintStatus.Submitted ? DeadlineKind.Accept : DeadlineKind.Handling).Text
                     : null,
-                Level = notice.Level,
+                Level = notice.Kind == NoticeKind.ExtensionRequested ? null : notice.Level,
+                ExtensionDays = notice.Kind == NoticeKind.ExtensionRequested ? notice.Level : null,
                 Note = notice.Note,
                 Reference = notice.Reference,
                 PublicReply = notice.IsForComplainant ? complaint.PublicReply : null,
@@ -95,21 +104,54 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             };
             var name = MailTemplates.NameOf[notice.Kind];
             var mail = templates.Render(name, model);
-            foreach (var recipient in recipients)
+            foreach (var (_, _, _, recipient) in group)
             {
                 db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
             }
         }
     }
 
+    /// <summary>
+    /// A sweep that runs late fires several timers of one case at once (超期, 2级, 3级; a 督办 notice's own
+    /// levels): each recipient gets one message per case, the most severe of those meant for them, which states
+    /// the level the case has reached now. Other notices (a person's action) are kept as they are.
+    /// </summary>
+    private static List<(Complaint Complaint, ComplaintNotice Notice, int Order, string Recipient)> Coalesce(
+        List<(Complaint Complaint, ComplaintNotice Notice, int Order, string Recipient)> deliveries)
+    {
+        var kept = deliveries.Where(d => !IsTimer(d.Notice.Kind)).ToList();
+        kept.AddRange(deliveries.Where(d => IsTimer(d.Notice.Kind))
+            .GroupBy(d => (d.Complaint.Id, Recipient: d.Recipient.ToLowerInvariant()))
+            .Select(g => g.OrderByDescending(d => d.Notice.Level ?? 0).ThenByDescending(d => Severity(d.Notice.Kind)).ThenByDescending(d => d.Order).First()));
+        return kept;
+    }
+
+    private static bool IsTimer(NoticeKind kind) => kind is NoticeKind.AcceptOverdue or NoticeKind.DeadlineReminder or NoticeKind.Overdue
+        or NoticeKind.Escalated or NoticeKind.SupervisionReminder or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated;
+
+    /// <summary>At the same level the case's own escalation outranks its 督办 notice's, and either outranks a reminder.</summary>
+    private static int Severity(NoticeKind kind) => kind switch
+    {
+        NoticeKind.Escalated or NoticeKind.Overdue or NoticeKind.AcceptOverdue => 3,
+        NoticeKind.SupervisionEscalated or NoticeKind.SupervisionOverdue => 2,
+        _ => 1,
+    };
+
+    private bool SupervisorsByDigest(ComplaintNotice notice) =>
+        settings.SupervisorNotices == SupervisorNoticeMode.Digest && IsUnitRequest(notice.Kind);
+
+    /// <summary>What a unit filed that a supervisor must decide: its answer, an extension or a return request.</summary>
+    public static bool IsUnitRequest(NoticeKind kind) => kind is NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested;
+
     public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc,
         string? dedupKey = null, bool toComplainant = false) =>
         new(kind, complaintId, recipient, mail.Subject, mail.Text, mail.Html, MimeUtils.GenerateMessageId(settings.MessageIdDomain), nowUtc, notBeforeUtc, dedupKey, toComplainant);
 
-    private static bool ToUnit(ComplaintNotice notice) => !notice.IsForComplainant && notice.Kind != NoticeKind.AcceptOverdue;
+    private static bool ToUnit(ComplaintNotice notice) => !notice.IsForComplainant && notice.Kind != NoticeKind.AcceptOverdue && !IsUnitRequest(notice.Kind);
 
     private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
     {
+        NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested => true,
         NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated => true,
         NoticeKind.Escalated => notice.Level >= 2,
         _ => false,

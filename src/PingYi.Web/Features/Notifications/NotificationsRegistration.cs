@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
@@ -52,6 +54,17 @@ public static class NotificationsRegistration
 
     public static void MapNotifications(this WebApplication app)
     {
+        var settings = app.Services.GetRequiredService<MailSettings>();
+        if (!settings.BaseUrlConfigured)
+        {
+            // Development only (elsewhere Mail:BaseUrl is required): links go where this app actually listens.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                var used = settings.UseListeningAddresses(addresses);
+                app.Logger.LogInformation("No Mail:BaseUrl: links in mail, set-password links and survey QR codes use {BaseUrl}.", used);
+            });
+        }
         var admin = app.MapGroup("/api/v1").WithTags("管理");
         RunJob.Map(admin);
 

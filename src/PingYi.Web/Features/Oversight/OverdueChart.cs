@@ -73,6 +73,13 @@ public static class OverdueChart
         plot.Axes.Left.SetTicks(units.Select((_, i) => (double)i).ToArray(), units.Select(u => u.UnitName).ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.Margins(left: 0, right: 0.15);
+        // Counts start at 0: without bars ScottPlot's automatic limits run from -10 to 10, a negative count axis.
+        var most = units.Select(u => u.OverdueCount).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsX(0, Math.Max(1, most) * 1.15);
+        if (units.Count == 0)
+        {
+            plot.Axes.SetLimitsY(-0.5, 0.5);
+        }
         plot.Title(units.Count == 0 ? "暂无超期反映" : truncated ? $"超期反映最多的 {units.Count} 个单位" : "各单位超期反映件数");
         plot.XLabel("超期件数（红色：已升级至二级以上督办）");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };

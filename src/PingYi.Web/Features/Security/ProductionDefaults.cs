@@ -21,6 +21,8 @@ public static class ProductionDefaults
     public const string CertificatePasswordKey = "DataProtection:CertificatePassword";
     public const string AllowUnprotectedKeysKey = "DataProtection:AllowUnprotectedKeys";
     public const string BehindTlsProxyKey = "Https:BehindTlsProxy";
+    public const string BaseUrlKey = "Mail:BaseUrl";
+    public const string AllowedHostsKey = "AllowedHosts";
 
     /// <summary>
     /// False when the keys cannot be protected (already logged, one line naming the setting): a start without
@@ -36,7 +38,9 @@ public static class ProductionDefaults
         {
             return true;
         }
-        if (!ProtectKeys(builder, startupLogger))
+        // Both checks run, so that one start names every setting that is missing.
+        var publicAddress = CheckPublicAddress(builder, startupLogger);
+        if (!ProtectKeys(builder, startupLogger) || !publicAddress)
         {
             return false;
         }
@@ -62,6 +66,46 @@ public static class ProductionDefaults
         cookie.Path = "/";
         cookie.Domain = null;
     }
+
+    /// <summary>
+    /// The site's public address: links in mail, set-password links and survey QR codes are built from
+    /// <c>Mail:BaseUrl</c>, never from a request's Host header, and <c>AllowedHosts</c> makes the app refuse requests
+    /// for any other host. Without them a deployment would mail links to localhost or to whatever host a caller sent.
+    /// </summary>
+    private static bool CheckPublicAddress(WebApplicationBuilder builder, ILogger logger)
+    {
+        var configuration = builder.Configuration;
+        var environment = builder.Environment.EnvironmentName;
+        var ok = true;
+        var baseUrl = configuration[BaseUrlKey]?.Trim();
+        Uri? baseUri = null;
+        if (string.IsNullOrEmpty(baseUrl) || !Uri.TryCreate(baseUrl, UriKind.Absolute, out baseUri) || baseUri.Scheme != Uri.UriSchemeHttps)
+        {
+            logger.LogCritical("Refusing to start in the {Environment} environment without an absolute https {Setting} (now '{Value}'): set it to the site's public address, e.g. https://pingyi.example.gov.cn.",
+                environment, BaseUrlKey, baseUrl ?? "");
+            ok = false;
+            baseUri = null;
+        }
+        var hosts = (configuration[AllowedHostsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (hosts.Length == 0 || hosts.Contains("*"))
+        {
+            logger.LogCritical("Refusing to start in the {Environment} environment without {Setting}: list the site's host names separated by ';' (e.g. pingyi.example.gov.cn), not '*'.",
+                environment, AllowedHostsKey);
+            ok = false;
+        }
+        else if (baseUri is not null && !hosts.Any(h => HostMatches(h, baseUri.Host)))
+        {
+            logger.LogCritical("Refusing to start in the {Environment} environment: {BaseUrl} names the host {Host}, which {Setting} ({Hosts}) does not allow, so every link in mail would be refused.",
+                environment, BaseUrlKey, baseUri.Host, AllowedHostsKey, string.Join(';', hosts));
+            ok = false;
+        }
+        return ok;
+    }
+
+    private static bool HostMatches(string pattern, string host) =>
+        pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
 
     private static bool ProtectKeys(WebApplicationBuilder builder, ILogger logger)
     {

@@ -5,6 +5,7 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
@@ -13,7 +14,7 @@ namespace PingYi.Web.Features.Staff.Evaluation;
 /// Printable QR codes: supervisors and evaluators print the service-hall survey of every unit in the hall;
 /// a unit's handler prints the code of the unit's own online evaluation channel.
 /// </summary>
-public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime) : PageModel
+public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailSettings mail) : PageModel
 {
     public sealed record Code(string UnitName, string Source, string Path, string Svg);
 
@@ -29,7 +30,8 @@ public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime) : Pag
         {
             return NotFound();
         }
-        var origin = $"{Request.Scheme}://{Request.Host}";
+        // The configured public address, never the request's Host header (a printed code outlives the request).
+        var origin = mail.BaseUrl;
         if (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Evaluator))
         {
             var units = await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall).OrderBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct);
