@@ -94,6 +94,7 @@ public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOu
         var problems = PageChecks.WatchForProblems(page, output);
         await SignInAsync(page, "deputies@pingyi.local");
         await page.GotoAsync($"/staff/evaluation/rate/{unit}");
+        await page.Locator("#form-reference").FillAsync($"PRG-{width}-{unit}");
         await page.Locator("input[name=Rating][value=satisfied]").CheckAsync();
         foreach (var item in new[] { "formalism", "eight-point-rules", "epidemic-response", "discipline" })
         {
@@ -204,7 +205,7 @@ public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOu
         foreach (var (unit, rating) in new[] { ("xcb", "satisfied"), ("tzb", "dissatisfied"), ("zfw", "basically-satisfied") })
         {
             var answers = new JsonObject { ["formalism"] = rating, ["eight-point-rules"] = rating, ["epidemic-response"] = rating, ["discipline"] = rating };
-            var rated = await deputies.PostAsJsonAsync("/api/v1/evaluations/2026/ratings", new JsonObject { ["source"] = "deputies", ["unitCode"] = unit, ["rating"] = rating, ["answers"] = answers });
+            var rated = await deputies.PostAsJsonAsync("/api/v1/evaluations/2026/ratings", new JsonObject { ["source"] = "deputies", ["unitCode"] = unit, ["rating"] = rating, ["answers"] = answers, ["formReference"] = $"RESULTS-{unit}" });
             Assert.True(rated.IsSuccessStatusCode, await rated.Content.ReadAsStringAsync());
         }
         Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/close", new { })).IsSuccessStatusCode);

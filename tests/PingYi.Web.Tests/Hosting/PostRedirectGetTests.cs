@@ -121,15 +121,15 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var browser = await SignInAsync(totpEmail, AdminApi.StrongPassword);
             var enrol = await ReadAsync(browser, "/staff/two-factor");
             totpKey = Totp.KeyFromPage(enrol);
-            return await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(totpKey, DateTimeOffset.UtcNow) }, PageBrowser.Token(enrol));
+            return await browser.PostFormAsync("/staff/two-factor", new Dictionary<string, string> { ["Code"] = Totp.Code(totpKey, fixture.App.Time.GetUtcNow().AddSeconds(-30)) }, PageBrowser.Token(enrol));
         };
         s["Account.LoginModel.OnPostCode"] = async () =>
         {
             var browser = new PageBrowser(fixture.App);
             var step1 = await ExpectAsync(await browser.SignInAsync(totpEmail, AdminApi.StrongPassword), HttpStatusCode.OK);
-            // The next time step: the enrolment's code is not used twice.
+            // The next time step on the app's clock: the enrolment's code is not good twice.
             return await browser.PostFormAsync("/account/login?handler=code",
-                new Dictionary<string, string> { ["Code"] = Totp.Code(totpKey, DateTimeOffset.UtcNow.AddSeconds(30)) }, PageBrowser.Token(step1));
+                new Dictionary<string, string> { ["Code"] = Totp.Code(totpKey, fixture.App.Time.GetUtcNow()) }, PageBrowser.Token(step1));
         };
         s["Account.LogoutModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Evaluator), "/staff", [], "/account/logout");
         s["Account.SetPasswordModel.OnPost"] = async () =>
