@@ -9,7 +9,8 @@ namespace PingYi.BrowserTests;
 
 /// <summary>
 /// 督办台 in Chromium on a 390 px phone and a 1280 px desktop: an overdue case under its unit with working days
-/// overdue and level, the chart (ScottPlot SVG in the page, PNG to download), 督办 from the board, the printable
+/// overdue and level, a submitted case past its 受理期限, the chart (a table of counts on the phone; ScottPlot SVG in
+/// the page on the desktop, which the board fills, and PNG to download), 督办 from the board, the printable
 /// notice, and the handler's inbox putting the open notice first.
 /// </summary>
 public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
@@ -27,6 +28,12 @@ public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, IT
             description = "区教育局要求学校在一周内提交同一检查的三套纸质材料，教师连续加班整理台账。",
         })).Content.ReadFromJsonAsync<JsonObject>();
         var number = lodged!["trackingNumber"]!.GetValue<string>();
+        var unaccepted = await (await http.PostAsJsonAsync("/api/v1/complaints", new
+        {
+            unitCode = "jyt", category = "formalism", title = "未按期受理的反映" + Guid.NewGuid().ToString("N")[..6], anonymous = true,
+            description = "反映提交后超过受理期限仍未受理，督办台应列出，提醒纪检监察工委及时受理。",
+        })).Content.ReadFromJsonAsync<JsonObject>();
+        var unacceptedNumber = unaccepted!["trackingNumber"]!.GetValue<string>();
         var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email = "supervisor@pingyi.local", password = Password })).Content.ReadFromJsonAsync<JsonObject>();
         http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
         Assert.True((await http.PostAsJsonAsync($"/api/v1/complaints/{number}/actions/assign", new { unitCode = "jyt" })).IsSuccessStatusCode);
@@ -43,10 +50,12 @@ public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, IT
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "督办台", Exact = true })).ToBeVisibleAsync();
         var item = page.Locator($"#unit-jyt li[data-tracking='{number}']");
         await Expect(item).ToContainTextAsync("超期 4 个工作日 · 督办 2 级");
-        var chart = page.Locator("#chart img.chart");
-        await Expect(chart).ToBeVisibleAsync();
-        Assert.True(await chart.EvaluateAsync<int>("img => img.naturalWidth") > 0, "the chart SVG did not decode");
-        Assert.Contains("省教育厅", await chart.GetAttributeAsync("alt"));
+        // Lodged on 11-25 and never accepted: its 受理期限 passed long ago.
+        await Expect(page.Locator($"#unit-jyt li[data-tracking='{unacceptedNumber}']")).ToContainTextAsync(new Regex(@"超过受理期限 \d+ 个工作日 · 待受理"));
+        await Expect(page.Locator("#accept-late-count")).Not.ToHaveTextAsync("0 件");
+        // On a phone the chart is a table of counts; the drawn chart is for wide screens.
+        await Expect(page.Locator("#chart img.chart")).ToBeHiddenAsync();
+        await Expect(page.Locator("#chart-table tr", new() { HasText = "省教育厅" })).ToContainTextAsync(new Regex(@"省教育厅\s*\d+ 件"));
         await PageChecks.AssertNoHorizontalScrollAsync(page, "the 督办台 on a phone");
         await PageChecks.ScreenshotScreensAsync(page, output, "60-oversight-phone");
 
@@ -82,6 +91,14 @@ public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, IT
         await Expect(wide).ToHaveURLAsync(new Regex("sort=level"));
         await Expect(wide.Locator($"#unit-jyt li[data-tracking='{number}']")).ToContainTextAsync("督办 2 级");
         await PageChecks.AssertNoHorizontalScrollAsync(wide, "the 督办台 on a desktop");
+        var chart = wide.Locator("#chart img.chart");
+        await Expect(chart).ToBeVisibleAsync();
+        await Expect(wide.Locator("#chart-table")).ToBeHiddenAsync();
+        Assert.True(await chart.EvaluateAsync<int>("img => img.naturalWidth") > 0, "the chart SVG did not decode");
+        Assert.Contains("省教育厅", await chart.GetAttributeAsync("alt"));
+        // The board uses the desktop's width (not a 46rem column): units side by side.
+        var board = await wide.Locator(".oversight-board").BoundingBoxAsync();
+        Assert.True(board!.Width >= 1100, $"the board is {board.Width} px wide on a 1280 px screen");
         await PageChecks.ScreenshotAsync(wide, output, "61-oversight-desktop");
         var download = await wide.RunAndWaitForDownloadAsync(() => wide.Locator("#chart-png").ClickAsync());
         var path = await download.PathAsync();

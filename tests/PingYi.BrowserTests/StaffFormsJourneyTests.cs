@@ -161,6 +161,11 @@ public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOu
         await SignInAsync(supervisor, "supervisor@pingyi.local");
         await supervisor.Locator("#nav-complaints").ClickAsync();
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "反映列表" })).ToBeVisibleAsync();
+        if (width < 1024)
+        {
+            // A phone folds the filters under 筛选.
+            await supervisor.Locator("#list-filters > summary").ClickAsync();
+        }
         await Expect(supervisor.Locator("form[role=search]")).ToBeVisibleAsync();
         await PageChecks.AssertNoHorizontalScrollAsync(supervisor, $"the supervisor's list at {width} px");
         Assert.Empty(problems);

@@ -7,7 +7,8 @@ using PingYi.Domain.Calendar;
 namespace PingYi.Web.Features.Oversight;
 
 /// <summary>
-/// 督办台: what the supervisors chase — overdue cases (<see cref="ComplaintRules.OverdueAt"/>, the one rule) and
+/// 督办台: what the supervisors chase — overdue cases (<see cref="ComplaintRules.OverdueAt"/>, the one rule),
+/// submitted cases past their 受理期限 (the supervisors' own lateness: not 超期, not in the chart) and
 /// cases with an unanswered 督办 notice, grouped by unit, with working days overdue, escalation level and the
 /// open notices. The page, the chart and its PNG all read this.
 /// </summary>
@@ -29,6 +30,9 @@ public static class GetOversight
     {
         /// <summary>The deadline's standing in words (<see cref="Deadlines.Standing"/>), as every page and mail shows it.</summary>
         public string? Standing { get; init; }
+
+        /// <summary>A submitted case past its 受理期限: the supervisors have not accepted or declined it in time.</summary>
+        public bool AcceptLate { get; init; }
     }
 
     /// <param name="Listed">How many of <paramref name="Cases"/>, from the first, the page lists (the rest are only counted).</param>
@@ -37,6 +41,8 @@ public static class GetOversight
         public int Unlisted => Cases.Count - Listed;
 
         public int OverdueCount => Cases.Count(c => c.Overdue);
+
+        public int AcceptLateCount => Cases.Count(c => c.AcceptLate);
 
         public int MaxWorkingDaysOverdue => Cases.Select(c => c.WorkingDaysOverdue).DefaultIfEmpty(0).Max();
 
@@ -67,6 +73,8 @@ public static class GetOversight
 
         public int OverdueCases => Units.Sum(u => u.OverdueCount);
 
+        public int AcceptLateCases => Units.Sum(u => u.AcceptLateCount);
+
         public int EscalatedCases => Units.Sum(u => u.Cases.Count(c => c.Level >= 2));
 
         public int OpenNotices => Units.Sum(u => u.OpenNotices);
@@ -80,7 +88,8 @@ public static class GetOversight
             var now = time.GetUtcNow().UtcDateTime;
             var overdueIds = await db.Complaints.AsNoTracking().Where(ComplaintRules.OverdueAt(now)).Select(c => c.Id).ToListAsync(ct);
             var supervisedIds = await db.SupervisionNotices.AsNoTracking().Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null).Select(n => n.ComplaintId).Distinct().ToListAsync(ct);
-            var ids = overdueIds.Union(supervisedIds).ToList();
+            var acceptLateIds = await db.Complaints.AsNoTracking().Where(c => c.Status == ComplaintStatus.Submitted && Deadlines.Late(now, c.DueAtUtc)).Select(c => c.Id).ToListAsync(ct);
+            var ids = overdueIds.Union(supervisedIds).Union(acceptLateIds).ToList();
             var complaints = ids.Count == 0 ? [] : await db.Complaints.AsNoTracking()
                 .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null))
                 .Where(c => ids.Contains(c.Id))
@@ -92,7 +101,10 @@ public static class GetOversight
             {
                 var workflow = workflows.For(c);
                 var overdue = c.IsOverdue(now);
-                var standing = c.DueAtUtc is { } due && c.Status == ComplaintStatus.Assigned ? Deadlines.Standing(workflow.Calendar, due, now) : null;
+                var acceptLate = c.Status == ComplaintStatus.Submitted && Deadlines.Late(now, c.DueAtUtc);
+                var standing = c.DueAtUtc is { } due && (c.Status == ComplaintStatus.Assigned || acceptLate)
+                    ? Deadlines.Standing(workflow.Calendar, due, now, acceptLate ? DeadlineKind.Accept : DeadlineKind.Handling)
+                    : null;
                 var row = new CaseRow(
                     c.TrackingNumber, c.Title, c.DueAtUtc, overdue,
                     standing?.WorkingDaysOverdue ?? 0,
@@ -102,7 +114,7 @@ public static class GetOversight
                         .Select(n => new OpenNotice(n.Number, n.DueAtUtc, n.IsOverdue(now))).ToList(),
                     Handling.GetStaffComplaint.ETagFor(c.Version),
                     c.Status == ComplaintStatus.Assigned,
-                    UrgeAllowed: false, SuperviseAllowed: false) { Standing = standing?.Text };
+                    UrgeAllowed: false, SuperviseAllowed: false) { Standing = standing?.Text, AcceptLate = acceptLate };
                 return (c.UnitId, Row: row);
             }).ToList();
 
