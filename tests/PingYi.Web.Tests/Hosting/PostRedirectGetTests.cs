@@ -223,6 +223,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var rows = new MemoryStream(template).Query(useHeaderRow: true)
                 .Select(r => ((IDictionary<string, object?>)r).ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
             var row = rows.Single(r => (string?)r["单位代码"] == "czt");
+            row["评议表编号"] = "PRG-IMPORT-0001";
             row["总体评价"] = "满意";
             row["形式主义、官僚主义问题整治情况"] = "满意";
             row["贯彻落实中央八项规定精神和省委具体规定情况"] = "满意";
