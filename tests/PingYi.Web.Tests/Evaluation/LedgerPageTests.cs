@@ -74,7 +74,7 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
             new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1.5", ["Reason"] = "<b>答复</b>敷衍，未核实情况。" }, ("Evidence", TestData.Pdf, "答复件.pdf"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var list = await ExpectAsync(await supervisor.GetAsync(saved.Headers.Location!.OriginalString), HttpStatusCode.OK);
-        Assert.Contains("扣分已记录：czt 扣 1.5 分（证据 1 份）", list);
+        Assert.Contains("扣分已记录：省财政厅 扣 1.5 分（证据 1 份）", list);
         Assert.Contains("累计扣 1.5 分", list);
         Assert.Contains("&lt;b&gt;答复&lt;/b&gt;敷衍", list);
         Assert.Contains("source=deduction&ref=", list);
