@@ -90,6 +90,29 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
         Assert.Equal("/account/denied", refused.Headers.Location!.AbsolutePath);
     }
 
+    [GeneratedRegex("<select id=\"(?:unit|f-unit)\" name=\"(?:Unit|unit)\">(.*?)</select>", RegexOptions.Singleline)]
+    private static partial Regex UnitSelect();
+
+    [GeneratedRegex("<option value=\"([a-z0-9-]+)\"")]
+    private static partial Regex OptionValue();
+
+    [Fact]
+    public async Task The_evaluation_unit_pickers_list_units_in_the_intake_forms_order_category_then_code()
+    {
+        // The intake form's order, as /api/v1/units gives it.
+        var intake = System.Text.Json.Nodes.JsonNode.Parse(await (await fixture.App.CreateClient().GetAsync("/api/v1/units")).Content.ReadAsStringAsync())!
+            .AsArray().Select(u => u!["code"]!.GetValue<string>()).ToList();
+        var supervisor = await SignInAsync(Supervisor);
+        foreach (var page in new[] { "/staff/evaluation/ledger/new?year=2020", "/staff/evaluation/ledger?year=2020", "/staff/evaluation/deductions?year=2020" })
+        {
+            var html = await ExpectAsync(await supervisor.GetAsync(page), HttpStatusCode.OK);
+            var select = UnitSelect().Match(html);
+            Assert.True(select.Success, page);
+            var codes = OptionValue().Matches(select.Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(intake, codes);
+        }
+    }
+
     [Fact]
     public async Task A_closed_round_refuses_a_deduction_on_the_page_with_409_and_a_Chinese_message()
     {

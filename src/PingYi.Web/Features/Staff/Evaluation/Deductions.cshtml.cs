@@ -6,6 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -102,7 +103,7 @@ public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtim
         {
             return NotFound();
         }
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Category).ThenBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
             .Select(u => (u.Code, u.Name)).ToList();
         if (!string.IsNullOrWhiteSpace(Unit))
         {

@@ -5,6 +5,7 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -62,7 +63,7 @@ public sealed class LedgerNewModel(PingYiDbContext db, Ledger.Handler ledger) : 
         }
         Year = y;
         var own = User.UnitId();
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active && (supervisor || u.Id == own)).OrderBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+        Units = (await db.Units.AsNoTracking().Where(u => u.Active && (supervisor || u.Id == own)).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
             .Select(u => (u.Code, u.Name)).ToList();
         if (!supervisor)
         {
