@@ -128,6 +128,41 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_related_record_is_picked_from_the_units_deductions_and_complaints_by_readable_labels()
+    {
+        var supervisor = await SignInAsync(Supervisor);
+        const string deductions = "/staff/evaluation/deductions?year=2020";
+        var saved = await PostMultipartAsync(supervisor, deductions, deductions, new() { ["Unit"] = "jyt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍，未核实情况。" });
+        var deductionId = saved.Headers.Location!.OriginalString.Split("#deduction-")[1];
+        var title = $"{StaffApi.Token("关联记录")} 课后服务收费";
+        var number = await _api.AssignedAsync(title);
+
+        var form = await ExpectAsync(await supervisor.GetAsync("/staff/evaluation/ledger/new?year=2020&unit=jyt"), HttpStatusCode.OK);
+        Assert.Contains("<select id=\"record\" name=\"Record\">", form);
+        Assert.Contains($"<option value=\"deduction:{deductionId}\">", form);
+        Assert.Contains("扣 1 分：答复敷衍，未核实情况。", form);
+        Assert.Contains($"<option value=\"complaint:{number}\">{number} ", form);
+        Assert.DoesNotContain("id=\"ref\"", form);
+
+        // A record of another kind than the chosen source is refused in Chinese; a matching one is saved.
+        const string page = "/staff/evaluation/ledger/new?year=2020&unit=jyt";
+        var due = ChinaTime.Today(fixture.App.Time).AddDays(10).ToString("yyyy-MM-dd");
+        var mismatch = await PostMultipartAsync(supervisor, page, page,
+            new() { ["Unit"] = "jyt", ["Source"] = "complaint", ["Record"] = $"deduction:{deductionId}", ["Problem"] = "答复敷衍", ["Measures"] = "重新核实。", ["Owner"] = "王某", ["DueOn"] = due });
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+        Assert.Contains("所选关联记录与问题来源不一致", await mismatch.Content.ReadAsStringAsync());
+        var linked = await PostMultipartAsync(supervisor, page, page,
+            new() { ["Unit"] = "jyt", ["Source"] = "deduction", ["Record"] = $"deduction:{deductionId}", ["Problem"] = "答复敷衍", ["Measures"] = "重新核实。", ["Owner"] = "王某", ["DueOn"] = due });
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+
+        // The unit's handler picks among its complaints only, never the committee's deductions.
+        var unit = await SignInAsync(Handler("jyt"));
+        var own = await ExpectAsync(await unit.GetAsync("/staff/evaluation/ledger/new?year=2020"), HttpStatusCode.OK);
+        Assert.Contains($"<option value=\"complaint:{number}\">", own);
+        Assert.DoesNotContain("deduction:", own);
+    }
+
+    [Fact]
     public async Task A_unit_reports_progress_on_its_ledger_page_and_another_unit_gets_404()
     {
         var supervisor = await SignInAsync(Supervisor);
