@@ -441,7 +441,10 @@ public sealed class Complaint
                 supervision = SupervisionNotice.Issue(number, UnitId, fields.Text("reason")!, actor.UserId ?? actor.Role, replyDays,
                     calendar.DeadlineUtc(nowUtc, replyDays), nowUtc);
                 _supervisionNotices.Add(supervision);
-                internalNote = $"督办通知 {number}：{supervision.Reason}。请于 {ChinaTime.FormatDeadline(supervision.DueAtUtc)} 前答复。";
+                // A reason typed as a full sentence already ends with its own stop; do not print 。。.
+                var reason = supervision.Reason.TrimEnd();
+                var stop = reason.Length > 0 && "。！？!?.".Contains(reason[^1]) ? string.Empty : "。";
+                internalNote = $"督办通知 {number}：{reason}{stop}请于 {ChinaTime.FormatDeadline(supervision.DueAtUtc)} 前答复。";
                 break;
             case "answer-supervision":
                 supervision = OpenSupervisionNotice()

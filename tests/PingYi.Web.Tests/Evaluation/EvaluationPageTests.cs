@@ -52,6 +52,12 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
         Assert.Contains("/staff/evaluation/rate/tsw", hub);
         Assert.Contains("下载评议表模板", hub);
 
+        // One free-text box: the questionnaire's own 意见和建议, not a second generic comment beside it.
+        var form = await ExpectAsync(await deputies.GetAsync("/staff/evaluation/rate/tsw"), HttpStatusCode.OK);
+        Assert.Single(Regex.Matches(form, "<textarea"));
+        Assert.Contains("name=\"Answers[suggestion]\"", form);
+        Assert.DoesNotContain("name=\"Comment\"", form);
+
         var bad = await PostFormAsync(deputies, "/staff/evaluation/rate/tsw", new() { ["Answers[formalism]"] = "satisfied" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var badPage = await bad.Content.ReadAsStringAsync();

@@ -74,7 +74,7 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
             new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1.5", ["Reason"] = "<b>答复</b>敷衍，未核实情况。" }, ("Evidence", TestData.Pdf, "答复件.pdf"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var list = await ExpectAsync(await supervisor.GetAsync(saved.Headers.Location!.OriginalString), HttpStatusCode.OK);
-        Assert.Contains("扣分已记录：czt 扣 1.5 分（证据 1 份）", list);
+        Assert.Contains("扣分已记录：省财政厅 扣 1.5 分（证据 1 份）", list);
         Assert.Contains("累计扣 1.5 分", list);
         Assert.Contains("&lt;b&gt;答复&lt;/b&gt;敷衍", list);
         Assert.Contains("source=deduction&ref=", list);
@@ -90,6 +90,29 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
         Assert.Equal("/account/denied", refused.Headers.Location!.AbsolutePath);
     }
 
+    [GeneratedRegex("<select id=\"(?:unit|f-unit)\" name=\"(?:Unit|unit)\">(.*?)</select>", RegexOptions.Singleline)]
+    private static partial Regex UnitSelect();
+
+    [GeneratedRegex("<option value=\"([a-z0-9-]+)\"")]
+    private static partial Regex OptionValue();
+
+    [Fact]
+    public async Task The_evaluation_unit_pickers_list_units_in_the_intake_forms_order_category_then_code()
+    {
+        // The intake form's order, as /api/v1/units gives it.
+        var intake = System.Text.Json.Nodes.JsonNode.Parse(await (await fixture.App.CreateClient().GetAsync("/api/v1/units")).Content.ReadAsStringAsync())!
+            .AsArray().Select(u => u!["code"]!.GetValue<string>()).ToList();
+        var supervisor = await SignInAsync(Supervisor);
+        foreach (var page in new[] { "/staff/evaluation/ledger/new?year=2020", "/staff/evaluation/ledger?year=2020", "/staff/evaluation/deductions?year=2020" })
+        {
+            var html = await ExpectAsync(await supervisor.GetAsync(page), HttpStatusCode.OK);
+            var select = UnitSelect().Match(html);
+            Assert.True(select.Success, page);
+            var codes = OptionValue().Matches(select.Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(intake, codes);
+        }
+    }
+
     [Fact]
     public async Task A_closed_round_refuses_a_deduction_on_the_page_with_409_and_a_Chinese_message()
     {
@@ -102,6 +125,41 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
         var refused = await PostMultipartAsync(supervisor, page, page, new() { ["Unit"] = "jyt", ["Points"] = "1", ["Reason"] = "截止后扣分" });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("不再接收评议材料", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_related_record_is_picked_from_the_units_deductions_and_complaints_by_readable_labels()
+    {
+        var supervisor = await SignInAsync(Supervisor);
+        const string deductions = "/staff/evaluation/deductions?year=2020";
+        var saved = await PostMultipartAsync(supervisor, deductions, deductions, new() { ["Unit"] = "jyt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍，未核实情况。" });
+        var deductionId = saved.Headers.Location!.OriginalString.Split("#deduction-")[1];
+        var title = $"{StaffApi.Token("关联记录")} 课后服务收费";
+        var number = await _api.AssignedAsync(title);
+
+        var form = await ExpectAsync(await supervisor.GetAsync("/staff/evaluation/ledger/new?year=2020&unit=jyt"), HttpStatusCode.OK);
+        Assert.Contains("<select id=\"record\" name=\"Record\">", form);
+        Assert.Contains($"<option value=\"deduction:{deductionId}\">", form);
+        Assert.Contains("扣 1 分：答复敷衍，未核实情况。", form);
+        Assert.Contains($"<option value=\"complaint:{number}\">{number} ", form);
+        Assert.DoesNotContain("id=\"ref\"", form);
+
+        // A record of another kind than the chosen source is refused in Chinese; a matching one is saved.
+        const string page = "/staff/evaluation/ledger/new?year=2020&unit=jyt";
+        var due = ChinaTime.Today(fixture.App.Time).AddDays(10).ToString("yyyy-MM-dd");
+        var mismatch = await PostMultipartAsync(supervisor, page, page,
+            new() { ["Unit"] = "jyt", ["Source"] = "complaint", ["Record"] = $"deduction:{deductionId}", ["Problem"] = "答复敷衍", ["Measures"] = "重新核实。", ["Owner"] = "王某", ["DueOn"] = due });
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+        Assert.Contains("所选关联记录与问题来源不一致", await mismatch.Content.ReadAsStringAsync());
+        var linked = await PostMultipartAsync(supervisor, page, page,
+            new() { ["Unit"] = "jyt", ["Source"] = "deduction", ["Record"] = $"deduction:{deductionId}", ["Problem"] = "答复敷衍", ["Measures"] = "重新核实。", ["Owner"] = "王某", ["DueOn"] = due });
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+
+        // The unit's handler picks among its complaints only, never the committee's deductions.
+        var unit = await SignInAsync(Handler("jyt"));
+        var own = await ExpectAsync(await unit.GetAsync("/staff/evaluation/ledger/new?year=2020"), HttpStatusCode.OK);
+        Assert.Contains($"<option value=\"complaint:{number}\">", own);
+        Assert.DoesNotContain("deduction:", own);
     }
 
     [Fact]

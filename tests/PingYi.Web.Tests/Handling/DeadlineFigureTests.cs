@@ -90,6 +90,9 @@ public abstract partial class DeadlineFigureTests(AppFixture fixture)
         var note = ProgressNote().Match(trackHtml).Groups[1].Value;
         Assert.True(Figures(note).SequenceEqual([figure]), $"/track at {at:O}: {note}");
         Assert.Equal(overdue, note.Contains("督办", StringComparison.Ordinal));
+        // The hint names the button it means, not a "点此" link that is not there.
+        Assert.Contains(">查询其他反映</button>", trackHtml);
+        Assert.Contains("请点“查询其他反映”退出本件", trackHtml);
 
         // The staff list (the row of this case; the table and the phone cards say the same).
         var supervisor = await _api.AsAsync(Supervisor);

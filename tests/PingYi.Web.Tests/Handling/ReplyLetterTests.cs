@@ -106,6 +106,38 @@ public abstract partial class ReplyLetterTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_complainant_downloads_their_own_files_on_track_the_same_cleaned_bytes_the_unit_gets()
+    {
+        var (number, code) = await _api.LodgeWithPngAsync(StaffApi.Complaint(Token("自己的材料")));
+        await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
+        var fileId = (await _api.StaffViewAsync(JytHandler, number))["attachments"]!.AsArray()[0]!["id"]!.GetValue<long>();
+        var unitBytes = await (await _api.GetAsync(JytHandler, $"/api/v1/complaints/{number}/attachments/{fileId}")).Content.ReadAsByteArrayAsync();
+
+        var client = fixture.App.CreateClient();
+        // A device that has not opened the case gets the lookup form, not the file.
+        var stranger = await client.GetAsync($"/track?handler=File&id={fileId}");
+        Assert.Equal("text/html", stranger.Content.Headers.ContentType?.MediaType);
+
+        var token = AntiforgeryToken().Match(await client.GetStringAsync("/track")).Groups[1].Value;
+        var page = await client.PostAsync("/track", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["TrackingNumber"] = number, ["Code"] = code, ["__RequestVerificationToken"] = token,
+        }));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains($"<a href=\"/track?handler=File&amp;id={fileId}\" download>", html);
+
+        var download = await client.GetAsync($"/track?handler=File&id={fileId}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(unitBytes, await download.Content.ReadAsByteArrayAsync());
+        // Another case's file is not reachable through this case.
+        var (other, _) = await _api.LodgeWithPngAsync(StaffApi.Complaint(Token("别人的材料")));
+        await _api.DoAsync(Supervisor, other, "assign", new { unitCode = "jyt" });
+        var otherId = (await _api.StaffViewAsync(JytHandler, other))["attachments"]!.AsArray()[0]!["id"]!.GetValue<long>();
+        Assert.Equal("text/html", (await client.GetAsync($"/track?handler=File&id={otherId}")).Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_letter_that_is_not_a_pdf_docx_or_jpg_is_refused_and_nothing_is_applied()
     {
         var (number, _) = await AssignedWithCodeAsync("答复函-类型");

@@ -61,7 +61,13 @@ public abstract partial class SupervisionTests(AppFixture fixture)
         Assert.Equal(3, notice["workingDays"]!.GetValue<int>());
         Assert.Contains(first, Readable(view["timeline"]!.AsArray()[^1]!["internalNote"]!));
 
-        view = await _api.DoAsync(Supervisor, number, "supervise", new { reason = "再次督办", workingDays = 1 });
+        Assert.Contains("群众反映强烈，请限期答复。请于", Readable(view["timeline"]!.AsArray()[^1]!["internalNote"]!));
+
+        // A reason that already ends with 。 gets no second one.
+        view = await _api.DoAsync(Supervisor, number, "supervise", new { reason = "再次督办，请限期答复。", workingDays = 1 });
+        var again = Readable(view["timeline"]!.AsArray()[^1]!["internalNote"]!);
+        Assert.Contains("再次督办，请限期答复。请于", again);
+        Assert.DoesNotContain("。。", again);
         var second = view["supervisions"]![1]!["number"]!.GetValue<string>();
         Assert.NotEqual(first, second);
         Assert.Equal(Utc("2026-11-26T16:00:00Z"), Date(view["supervisions"]![1]!["dueAt"]));

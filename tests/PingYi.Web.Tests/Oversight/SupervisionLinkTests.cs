@@ -35,7 +35,9 @@ public abstract partial class SupervisionLinkTests(AppFixture fixture)
         var answered = await ExpectAsync(await _api.GetAsync(Supervisor, $"/staff/complaints/{number}"), HttpStatusCode.OK);
         Assert.Contains(link, answered);
         Assert.Contains("已答复", answered);
-        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync(Supervisor, $"/staff/supervisions/{notice}")).StatusCode);
+        var sheet = await ExpectAsync(await _api.GetAsync(Supervisor, $"/staff/supervisions/{notice}"), HttpStatusCode.OK);
+        // The same committee header as the 交办单.
+        Assert.Contains("<p class=\"sheet-issuer\">省直机关纪检监察工委</p>", sheet);
     }
 }
 

@@ -24,6 +24,23 @@ public abstract class SignInTests(AppFixture fixture)
     private HttpClient Anonymous => _admin.Api.Anonymous;
 
     [Fact]
+    public async Task Successful_sign_ins_on_the_page_and_the_api_are_on_the_audit_log_as_their_own_kind_and_failures_are_not()
+    {
+        var email = AdminApi.Email("audited-sign-in");
+        await _admin.CreateUserAsync(email, "supervisor");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInApi.LoginAsync(Anonymous, email, "Wrong-Password-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await new PageBrowser(App).SignInAsync(email, AdminApi.StrongPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword)).StatusCode);
+
+        var audit = JsonNode.Parse(await ExpectAsync(await (await _admin.Api.AsAsync(Admin)).GetAsync($"/api/v1/admin/audit?kind=user.signed-in&actor={Uri.EscapeDataString(email)}"), HttpStatusCode.OK))!["items"]!.AsArray();
+        Assert.Equal(2, audit.Count);
+        Assert.All(audit, r => Assert.Equal(email, r!["target"]!.GetValue<string>()));
+        var text = audit.ToJsonString();
+        Assert.Contains("page", text);
+        Assert.Contains("api", text);
+    }
+
+    [Fact]
     public async Task A_wrong_password_an_unknown_a_disabled_and_a_locked_account_get_the_same_answer()
     {
         var active = AdminApi.Email("same-active");

@@ -140,6 +140,7 @@ public static class AccountRegistration
                 var cookies = useCookies == true || useSessionCookies == true;
                 signIn.AuthenticationScheme = cookies ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
                 await signIn.SignInWithClaimsAsync(user!, isPersistent: useCookies == true && useSessionCookies != true, Amr(multiFactor));
+                await check.RecordSignInAsync(user!, "api", multiFactor);
                 // The bearer handler has written the token response; a cookie sign-in answers 200 with no body.
                 return Results.Empty;
             default:

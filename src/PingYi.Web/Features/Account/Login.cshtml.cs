@@ -63,6 +63,7 @@ public sealed class LoginModel(SignInCheck check, SignInManager<StaffUser> signI
             case SignInOutcome.Succeeded or SignInOutcome.MustEnrol:
                 signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
                 await signIn.SignInAsync(user!, isPersistent: false);
+                await check.RecordSignInAsync(user!, "page", multiFactor: false);
                 // A required but missing authenticator: enrolment is the only page this session reaches.
                 return outcome == SignInOutcome.MustEnrol ? LocalRedirect(EnrolPage) : LocalRedirect(Target);
             default:
@@ -90,6 +91,7 @@ public sealed class LoginModel(SignInCheck check, SignInManager<StaffUser> signI
                 await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
                 await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", AccountRegistration.MultiFactor)]);
+                await check.RecordSignInAsync(user, "page", multiFactor: true);
                 return LocalRedirect(Target);
             case SignInOutcome.CodeInvalid:
                 Error = SignInProblems.CodeInvalid.Detail;

@@ -30,8 +30,20 @@ public enum SignInOutcome
 /// whether an account exists, is disabled or is locked. Wrong passwords and wrong codes count towards Identity's
 /// lockout; a locked account answers exactly like a wrong password until the lockout ends.
 /// </summary>
-public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db, DummyPasswordHash dummy)
+public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db, DummyPasswordHash dummy, TimeProvider time)
 {
+    /// <summary>
+    /// Puts a successful sign-in on the audit log as its own kind. The request's user is not yet the account, so the
+    /// actor is named from the account itself. <paramref name="channel"/> is <c>page</c> or <c>api</c>.
+    /// </summary>
+    public async Task RecordSignInAsync(StaffUser user, string channel, bool multiFactor)
+    {
+        db.AuditRecords.Add(new AuditRecord(time.GetUtcNow().UtcDateTime, user.Id, user.Email ?? user.Id,
+            PingYi.Web.Features.Admin.AuditKinds.SignedIn, user.Email ?? user.Id, null,
+            System.Text.Json.JsonSerializer.Serialize(new { channel, multiFactor }, PingYi.Web.Features.Admin.AuditLog.Json)));
+        await db.SaveChangesAsync();
+    }
+
     public async Task<(SignInOutcome Outcome, StaffUser? User)> CheckPasswordAsync(string? email, string? password)
     {
         password ??= string.Empty;

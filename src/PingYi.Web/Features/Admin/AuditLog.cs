@@ -38,6 +38,7 @@ public static class AuditKinds
     public const string OutboxRevealed = "outbox.revealed";
     public const string StaffAccessCode = "security.staff-access-code";
     public const string ComplainantViewed = "complaint.complainant-viewed";
+    public const string SignedIn = "user.signed-in";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -50,6 +51,7 @@ public static class AuditKinds
         (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RatingConfirmed, "确认超限评议"), (OutboxRevealed, "查看反映人邮件"),
         (StaffAccessCode, "工作人员使用查询码"),
         (ComplainantViewed, "查看反映人身份信息"),
+        (SignedIn, "登录"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

@@ -5,6 +5,7 @@ using MiniExcelLibs;
 using PingYi.Data;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Evaluation;
 
@@ -44,7 +45,7 @@ public static class RatingSpreadsheet
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权下载评议表", "$", "只有绑定了评议来源的评议工作人员可以下载评议表。");
             }
-            var units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Category).ThenBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct);
+            var units = await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct);
             if (source.Code == EvaluationCodes.Liaison)
             {
                 var assigned = definition.LiaisonUnitsOf(user.Email() ?? string.Empty).ToHashSet(StringComparer.Ordinal);

@@ -130,6 +130,18 @@ public sealed class IndexModel(
         return File(file.Content, file.ContentType, LookupComplaint.ReplyLetterDownloadName(remembered.TrackingNumber, file.FileName));
     }
 
+    /// <summary>One of the complainant's own files, for the device that opened the case (as the reply letter).</summary>
+    public async Task<IActionResult> OnGetFileAsync(long id, CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "private, no-store";
+        if (session.Read(HttpContext) is not { } remembered
+            || await lookup.OwnFileAsync(remembered.TrackingNumber, remembered.AccessCode, id, ct) is not { } file)
+        {
+            return RedirectToPage();
+        }
+        return File(file.Content, file.ContentType, file.FileName);
+    }
+
     /// <summary>"查询其他反映": forget the case on this device.</summary>
     public IActionResult OnPostForget()
     {

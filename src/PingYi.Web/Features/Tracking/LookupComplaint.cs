@@ -31,6 +31,9 @@ public static class LookupComplaint
         /// <summary>The names of the files they attached (with the complaint and with supplements).</summary>
         public IReadOnlyList<string> AttachmentNames { get; init; } = [];
 
+        /// <summary>The complainant's own evidence files with their ids, for the download links on /track.</summary>
+        public IReadOnlyList<(long Id, string Name)> OwnFiles { get; init; } = [];
+
         /// <summary>The name of the unit's signed reply letter (答复函) with the approved response, when it came with one.</summary>
         public string? ReplyLetterName { get; init; }
 
@@ -75,7 +78,7 @@ public static class LookupComplaint
             var files = await db.Attachments.AsNoTracking()
                 .Where(a => a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
                 .OrderBy(a => a.UploadedAtUtc).ThenBy(a => a.Id)
-                .Select(a => a.FileName)
+                .Select(a => new { a.Id, a.FileName })
                 .ToListAsync(ct);
             var approved = head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null;
             var letter = approved ? await ApprovedReplyLetter(id.Value).Select(a => a.FileName).FirstOrDefaultAsync(ct) : null;
@@ -87,7 +90,8 @@ public static class LookupComplaint
                 head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed ? head.Satisfaction : null)
             {
                 Description = head.Description,
-                AttachmentNames = files,
+                AttachmentNames = files.Select(f => f.FileName).ToList(),
+                OwnFiles = files.Select(f => (f.Id, f.FileName)).ToList(),
                 ReplyLetterName = letter,
                 DueAtUtc = head.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned ? head.DueAtUtc : null,
                 // While a rating is awaited the next timer is the end of the feedback window.
@@ -99,6 +103,22 @@ public static class LookupComplaint
         /// The reply letter the complainant may download: the one sent with the latest response, once a supervisor
         /// approved it (a response sent back, or a reopened case, shows none until the next approval).
         /// </summary>
+        /// <summary>
+        /// One of the complainant's own evidence files, authorised by the case opened with the number and code: the
+        /// same cleaned bytes the unit downloads. Null for anything else (another case's file, a letter, a wrong code).
+        /// </summary>
+        public async Task<ReplyLetterFile?> OwnFileAsync(string? trackingNumber, string? accessCode, long fileId, CancellationToken ct)
+        {
+            if (await AuthenticateAsync(trackingNumber, accessCode, ct) is not { } id)
+            {
+                return null;
+            }
+            return await db.Attachments.AsNoTracking()
+                .Where(a => a.Id == fileId && a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
+                .Select(a => new ReplyLetterFile(a.FileName, a.ContentType, a.Content))
+                .FirstOrDefaultAsync(ct);
+        }
+
         public async Task<ReplyLetterFile?> ReplyLetterAsync(string? trackingNumber, string? accessCode, CancellationToken ct)
         {
             if (await AuthenticateAsync(trackingNumber, accessCode, ct) is not { } id)

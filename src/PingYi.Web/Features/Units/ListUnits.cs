@@ -7,6 +7,11 @@ namespace PingYi.Web.Features.Units;
 /// <summary>The units a complaint can be about, for the intake form, the public unit page and the API.</summary>
 public static class ListUnits
 {
+    /// <summary>The one order of every unit list and picker (intake, /units, staff filters, admin, evaluation):
+    /// by category, then by code.</summary>
+    public static IOrderedQueryable<Unit> InListOrder(this IQueryable<Unit> units) =>
+        units.OrderBy(u => u.Category).ThenBy(u => u.Code);
+
     public sealed record Item(string Code, string Name, UnitCategory Category, string Duties, string SupervisionPhone);
 
     public sealed record ApiItem(string Code, string Name, string Category);

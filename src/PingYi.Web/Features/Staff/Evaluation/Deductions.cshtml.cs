@@ -6,6 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -76,8 +77,10 @@ public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtim
         {
             count = (await record.AddEvidenceAsync(Round.Year, result.Value!.Id, uploads, User, ct)).Value;
         }
-        TempData["deduction-notice"] = $"扣分已记录：{result.Value!.UnitCode} 扣 {result.Value.Points} 分（证据 {count} 份）。";
-        return Redirect($"/staff/evaluation/deductions?year={Round.Year}&unit={Uri.EscapeDataString(result.Value.UnitCode)}#deduction-{result.Value.Id}");
+        var saved = result.Value!;
+        var unitName = Units.Where(u => u.Code == saved.UnitCode).Select(u => u.Name).FirstOrDefault() ?? saved.UnitCode;
+        TempData["deduction-notice"] = $"扣分已记录：{unitName} 扣 {saved.Points} 分（证据 {count} 份）。";
+        return Redirect($"/staff/evaluation/deductions?year={Round.Year}&unit={Uri.EscapeDataString(saved.UnitCode)}#deduction-{saved.Id}");
     }
 
     private IActionResult Fail(Infrastructure.RequestFailure failure)
@@ -100,7 +103,7 @@ public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtim
         {
             return NotFound();
         }
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Category).ThenBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
             .Select(u => (u.Code, u.Name)).ToList();
         if (!string.IsNullOrWhiteSpace(Unit))
         {

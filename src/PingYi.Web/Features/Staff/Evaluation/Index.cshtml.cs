@@ -7,6 +7,7 @@ using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Intake;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -103,7 +104,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         if (User.IsInRole(StaffRoles.Evaluator) && Round.FindSource(User.EvaluationSource() ?? string.Empty) is { Input: SourceInput.Rating } source)
         {
             Source = source;
-            var units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Category).ThenBy(u => u.Code).Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
+            var units = await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
             if (source.Code == EvaluationCodes.Liaison)
             {
                 var assigned = Round.LiaisonUnitsOf(User.Email() ?? string.Empty).ToHashSet(StringComparer.Ordinal);

@@ -6,6 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -81,7 +82,7 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
         {
             return NotFound();
         }
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Category).ThenBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
             .Select(u => (u.Code, u.Name)).ToList();
         while (Findings.Count < FindingRows)
         {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -45,7 +46,7 @@ public sealed class LedgerModel(PingYiDbContext db, Ledger.Handler ledger) : Pag
         List = result.Value;
         if (IsSupervisor)
         {
-            Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+            Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
                 .Select(u => (u.Code, u.Name)).ToList();
         }
         return Page();

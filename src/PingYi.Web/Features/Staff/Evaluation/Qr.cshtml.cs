@@ -7,6 +7,7 @@ using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Staff.Evaluation;
 
@@ -34,7 +35,7 @@ public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailS
         var origin = mail.BaseUrl;
         if (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Evaluator))
         {
-            var units = await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall).OrderBy(u => u.Code).Select(u => new { u.Code, u.Name }).ToListAsync(ct);
+            var units = await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct);
             Codes = units.Select(u => Make(u.Name, EvaluationCodes.ServiceHall, u.Code, origin)).ToList();
         }
         else if (User.UnitId() is { } unitId)
