@@ -25,6 +25,13 @@ public static class ChinaTime
         return local.TimeOfDay == TimeSpan.Zero ? local.AddDays(-1).ToString("yyyy-MM-dd") + " 24:00" : local.ToString("yyyy-MM-dd HH:mm");
     }
 
+    /// <summary>The China wall-clock time of an instant, to the minute: for spreadsheet cells, which hold a date, not text.</summary>
+    public static DateTime Local(DateTime utc)
+    {
+        var local = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).DateTime;
+        return new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified);
+    }
+
     public static string Format(DateTime utc) =>
         new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).ToString("yyyy-MM-dd HH:mm");
 }

@@ -10,6 +10,16 @@ public sealed class RoundFileTests
     private static string Folder => RepoPaths.Combine("workflows", "evaluation");
 
     [Fact]
+    public void The_current_questionnaires_ask_nothing_about_the_covid_response_of_2020()
+    {
+        // The 2020 round is history and keeps its wording; a 2026 respondent is not asked about 新冠肺炎疫情防控.
+        var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2026.json"));
+        var labels = round.Questionnaires.Values.SelectMany(q => q.Items).Select(i => i.Label).ToList();
+        Assert.NotEmpty(labels);
+        Assert.DoesNotContain(labels, l => l.Contains("新冠", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_round_file_loads_and_is_named_for_its_year()
     {
         var rounds = EvaluationRoundLoader.LoadDirectory(Folder);

@@ -288,6 +288,9 @@ public abstract class AdminApiTests(AppFixture fixture)
         var rows = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
         Assert.Contains(rows, r => (string)r["对象"] == codes[0]);
         Assert.All(rows, r => Assert.Equal("unit.created", r["类型代码"]));
+        // A date cell, not text: a spreadsheet can sort and filter it as a time.
+        var now = PingYi.Domain.Common.ChinaTime.Now(Api.App.Time).DateTime;
+        Assert.All(rows, r => Assert.InRange(Assert.IsType<DateTime>(r["时间（北京时间）"]), now.AddDays(-1), now.AddMinutes(1)));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public static class ListAudit
             var sheet = rows.Select(r => new Dictionary<string, object?>
             {
                 ["编号"] = r.Id,
-                ["时间（北京时间）"] = ChinaTime.Format(r.AtUtc),
+                ["时间（北京时间）"] = ChinaTime.Local(r.AtUtc),
                 ["操作人"] = r.ActorName,
                 ["类型"] = AuditKinds.LabelOf(r.Kind),
                 ["类型代码"] = r.Kind,

@@ -118,7 +118,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
                     ["被反映单位"] = r.Unit.Name,
                     ["问题类别"] = r.CategoryLabel,
                     ["状态"] = r.StatusLabel,
-                    ["提交时间"] = ChinaTime.Format(r.SubmittedAt),
+                    ["提交时间"] = ChinaTime.Local(r.SubmittedAt),
                     ["期限"] = r.DueAt is { } due && r.Status is "submitted" or "assigned" ? ChinaTime.FormatDeadline(due) : "",
                     ["剩余/超期工作日"] = DaysText(r, now),
                     ["待审批申请"] = r.PendingRequest switch { "return" => "申请退回", "extension" => "申请延期", _ => "" },
