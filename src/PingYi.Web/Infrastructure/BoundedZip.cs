@@ -78,7 +78,7 @@ public sealed class BoundedZip
     private sealed class CountingStream(BoundedZip owner, Stream inner, long declared, uint crc, long max) : Stream
     {
         private long _read;
-        private uint _crc = 0xFFFFFFFF;
+        private readonly System.IO.Hashing.Crc32 _crc = new();
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -103,10 +103,10 @@ public sealed class BoundedZip
             {
                 throw new ZipLimitException(ZipLimit.SizeMismatch);
             }
-            _crc = Crc32.Update(_crc, buffer[..n]);
+            _crc.Append(buffer[..n]);
             // The runtime stops inflating at the declared size, so a part that declares less than it holds reads as
             // a truncated part; the checksum of the whole part, stored beside the sizes, tells the two apart.
-            if (n == 0 && buffer.Length > 0 && ~_crc != crc)
+            if (n == 0 && buffer.Length > 0 && _crc.GetCurrentHashAsUInt32() != crc)
             {
                 throw new ZipLimitException(ZipLimit.SizeMismatch);
             }
@@ -132,28 +132,6 @@ public sealed class BoundedZip
             }
             base.Dispose(disposing);
         }
-    }
-}
-
-internal static class Crc32
-{
-    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(i =>
-    {
-        var c = (uint)i;
-        for (var k = 0; k < 8; k++)
-        {
-            c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-        }
-        return c;
-    }).ToArray();
-
-    public static uint Update(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data)
-        {
-            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-        return crc;
     }
 }
 
