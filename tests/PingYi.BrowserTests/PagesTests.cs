@@ -197,6 +197,11 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
         await Expect(page.Locator("#category")).ToHaveValueAsync("formalism");
         await Expect(page.Locator("#form-errors")).ToHaveCountAsync(0);
         await PageChecks.ScreenshotAsync(page, output, $"24-unit-search-{width}", fullPage: false);
+
+        // 提交 after 查找 lodges the complaint (the page's URL is ?handler=Search at this point).
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/complaints/lodged$"));
+        await Expect(page.Locator("#tracking-number")).ToBeVisibleAsync();
         Assert.Empty(problems);
     }
 
