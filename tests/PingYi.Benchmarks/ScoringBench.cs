@@ -16,6 +16,11 @@ using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
 

@@ -118,7 +118,7 @@ public class PingYiBrowserFixture : IAsyncLifetime
     public async Task<int> SweepTimersAsync()
     {
         await using var scope = (_app ?? throw new InvalidOperationException("The fixture is not initialised.")).Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Handling.SweepTimers.Handler>().HandleAsync(CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Complaints.Timers.SweepTimers.Handler>().HandleAsync(CancellationToken.None);
     }
 
     /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PingYi.Domain.Complaints;
-using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Complaints.Intake;
 
 namespace PingYi.Web.Infrastructure;
 

@@ -4,7 +4,7 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
-using PingYi.Web.Features.Admin;
+using PingYi.Web.Features.Administration;
 
 namespace PingYi.Web.Infrastructure;
 

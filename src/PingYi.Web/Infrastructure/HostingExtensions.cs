@@ -10,9 +10,15 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Account;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Admin;
-using PingYi.Web.Features.Handling;
-using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Features.Administration;
+using PingYi.Web.Features.Complaints.Handling;
+using PingYi.Web.Features.Complaints.Timers;
+using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
@@ -20,7 +26,7 @@ using PingYi.Web.Features.Privacy;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
-using PingYi.Web.Features.Tracking;
+using PingYi.Web.Features.Complaints.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
 
@@ -132,7 +138,15 @@ public static class HostingExtensions
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
-            o.Conventions.AuthorizeFolder("/Staff");
+            // Folders follow the domain, not the URL tree: every page under /staff needs a signed-in account,
+            // whichever area holds it (the pages' own policies narrow it further).
+            o.Conventions.AddFolderRouteModelConvention("/", model =>
+            {
+                foreach (var selector in model.Selectors)
+                    if (selector.AttributeRouteModel?.Template is { } template
+                        && (template.Equals("staff", StringComparison.OrdinalIgnoreCase) || template.StartsWith("staff/", StringComparison.OrdinalIgnoreCase)))
+                        selector.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
+            });
         });
         services.AddProblemDetails(ChineseProblemDetails.Configure);
         services.AddPingYiOpenApi();

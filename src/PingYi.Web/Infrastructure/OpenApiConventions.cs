@@ -135,10 +135,10 @@ public static class OpenApiConventions
     /// </summary>
     private static readonly Dictionary<Type, string[]> RequiredFields = new()
     {
-        [typeof(Features.Intake.SubmitComplaintRequest)] = ["unitCode", "category", "title", "description", "anonymous"],
+        [typeof(Features.Complaints.Intake.SubmitComplaintRequest)] = ["unitCode", "category", "title", "description", "anonymous"],
         [typeof(Features.Account.AccountRegistration.LoginBody)] = ["email", "password"],
         [typeof(Features.Account.AccountRegistration.RefreshBody)] = ["refreshToken"],
-        [typeof(Features.Tracking.GiveFeedback.Body)] = ["satisfaction"],
+        [typeof(Features.Complaints.Tracking.GiveFeedback.Body)] = ["satisfaction"],
     };
 
     /// <summary>
@@ -171,9 +171,9 @@ public static class OpenApiConventions
     /// <summary>The problem category codes (<c>GET /api/v1/categories</c>) as an enum wherever a category is written or read.</summary>
     private static void CategoryCodes(OpenApiSchema schema, Type type)
     {
-        var property = type == typeof(Features.Intake.ListCategories.Item) ? "code"
-            : type == typeof(Features.Intake.SubmitComplaintRequest) || type == typeof(Features.Tracking.LookupComplaint.Response)
-              || type == typeof(Features.Handling.GetStaffComplaint.View) || type == typeof(Features.Handling.ListComplaints.Item) ? "category"
+        var property = type == typeof(Features.Complaints.Intake.ListCategories.Item) ? "code"
+            : type == typeof(Features.Complaints.Intake.SubmitComplaintRequest) || type == typeof(Features.Complaints.Tracking.LookupComplaint.Response)
+              || type == typeof(Features.Complaints.Handling.GetStaffComplaint.View) || type == typeof(Features.Complaints.Handling.ListComplaints.Item) ? "category"
             : null;
         if (property is not null && schema.Properties is { } properties && properties.TryGetValue(property, out var found) && found is OpenApiSchema p)
         {
@@ -249,7 +249,7 @@ public static class OpenApiConventions
             media.Schema = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Required = new HashSet<string>(RequiredFields[typeof(Features.Intake.SubmitComplaintRequest)], StringComparer.Ordinal),
+                Required = new HashSet<string>(RequiredFields[typeof(Features.Complaints.Intake.SubmitComplaintRequest)], StringComparer.Ordinal),
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
                     ["unitCode"] = Text(16, "单位代码（GET /api/v1/units）"),
@@ -273,10 +273,10 @@ public static class OpenApiConventions
             In = ParameterLocation.Header,
             Required = false,
             Description = "可选。至少 128 位随机数（如 UUID v4，或 32 位以上的随机十六进制字符串），最长 "
-                          + Features.Intake.SubmitComplaint.MaxIdempotencyKeyLength.ToString(CultureInfo.InvariantCulture)
+                          + Features.Complaints.Intake.SubmitComplaint.MaxIdempotencyKeyLength.ToString(CultureInfo.InvariantCulture)
                           + " 个字符。24 小时内以同一个键重发内容相同的请求（含附件），返回第一次受理的同一受理编号和查询码，响应头带 Idempotent-Replayed: true，不会重复立案；"
                           + "同一个键配不同的内容视为新的反映。键过长或不够随机答 400。",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 22, MaxLength = Features.Intake.SubmitComplaint.MaxIdempotencyKeyLength },
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 22, MaxLength = Features.Complaints.Intake.SubmitComplaint.MaxIdempotencyKeyLength },
         });
         return Task.CompletedTask;
     }
@@ -291,7 +291,7 @@ public static class OpenApiConventions
                 Type = JsonSchemaType.Object,
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
-                    ["text"] = Text(Features.Tracking.AddSupplement.TextMax),
+                    ["text"] = Text(Features.Complaints.Tracking.AddSupplement.TextMax),
                     ["attachments"] = Files("补充的证据材料：JPG、PNG、PDF、DOCX", Domain.Complaints.Attachment.MaxPerComplaint),
                 },
             };
@@ -450,7 +450,7 @@ public static class OpenApiConventions
         ["description"] = Domain.Complaints.ComplaintSubmission.DescriptionMax,
         ["location"] = Domain.Complaints.ComplaintSubmission.LocationMax,
         ["name"] = Domain.Complaints.ComplaintSubmission.NameMax,
-        ["text"] = Features.Tracking.AddSupplement.TextMax,
+        ["text"] = Features.Complaints.Tracking.AddSupplement.TextMax,
         ["trackingNumber"] = 15,
         ["accessCode"] = 14,
         // ISO dates (yyyy-MM-dd): the server writes them so and reads only that form (occurredOn: ComplaintSubmission).
@@ -460,7 +460,7 @@ public static class OpenApiConventions
         // The complaint's version in quotes (GetStaffComplaint.ETagFor): an int and two quotes.
         ["eTag"] = 13,
         // The lists write cursors they would accept back, and refuse longer ones (ListComplaints.MaxCursorLength).
-        ["nextCursor"] = Features.Handling.ListComplaints.MaxCursorLength,
+        ["nextCursor"] = Features.Complaints.Handling.ListComplaints.MaxCursorLength,
         ["accountabilityReason"] = Domain.Scoring.AccountabilityFlag.MaxReasonLength,
         // A person shown by display name (the column and the account form allow 100).
         ["by"] = 100, ["recordedBy"] = 100,
@@ -475,7 +475,7 @@ public static class OpenApiConventions
     /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
     private static readonly Dictionary<string, int> MaxItems = new(StringComparer.Ordinal)
     {
-        ["contactEmails"] = Features.Admin.ManageUnits.MaxContactEmails,
+        ["contactEmails"] = Features.Administration.ManageUnits.MaxContactEmails,
     };
 
     /// <summary>
@@ -494,7 +494,7 @@ public static class OpenApiConventions
     {
         ["findings"] = 5000, ["measures"] = 5000, ["publicReply"] = 5000, ["reply"] = 5000, ["reason"] = 1000, ["answer"] = 5000,
         // A supplement's note is its text plus "（附件 n 个）".
-        ["note"] = Features.Tracking.AddSupplement.TextMax + 20, ["internalNote"] = 5000,
+        ["note"] = Features.Complaints.Tracking.AddSupplement.TextMax + 20, ["internalNote"] = 5000,
     };
 
     private static Dictionary<string, int>? _columnLengths;
@@ -527,7 +527,7 @@ public static class OpenApiConventions
     private static readonly Dictionary<string, int> ParameterLengths = new(StringComparer.OrdinalIgnoreCase)
     {
         ["q"] = 100,
-        ["cursor"] = Features.Handling.ListComplaints.MaxCursorLength,
+        ["cursor"] = Features.Complaints.Handling.ListComplaints.MaxCursorLength,
         ["from"] = 10, ["to"] = 10,
         ["limit"] = 3,
         ["sort"] = 10, ["dir"] = 4,
@@ -602,7 +602,7 @@ public static class OpenApiConventions
             if (p.Type.Value.HasFlag(JsonSchemaType.Array) && name == "items" && p.MaxItems is null)
             {
                 // Every paged list answers at most its limit (≤ 100) per page.
-                p.MaxItems = Features.Handling.ListComplaints.MaxLimit;
+                p.MaxItems = Features.Complaints.Handling.ListComplaints.MaxLimit;
             }
             if (p.Type.Value.HasFlag(JsonSchemaType.Array) && p.MaxItems is null && MaxItems.TryGetValue(name, out var count))
             {

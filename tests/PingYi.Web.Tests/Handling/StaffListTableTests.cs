@@ -153,7 +153,7 @@ public abstract class StaffListTableTests(AppFixture fixture)
     private async Task SweepAsync()
     {
         using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(fixture.App.Services);
-        var sweep = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PingYi.Web.Features.Handling.SweepTimers.Handler>(scope.ServiceProvider);
+        var sweep = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PingYi.Web.Features.Complaints.Timers.SweepTimers.Handler>(scope.ServiceProvider);
         await sweep.HandleAsync(CancellationToken.None);
     }
 }

@@ -27,7 +27,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
     /// <summary>POST handlers that change nothing, so answering with the page is right.</summary>
     private static readonly Dictionary<string, string> ChangesNothing = new()
     {
-        ["Intake.NewModel.OnPostSearch"] = "查找 filters the unit list of the form; it saves nothing",
+        ["Complaints.Intake.NewModel.OnPostSearch"] = "查找 filters the unit list of the form; it saves nothing",
         ["Shared.ErrorModel.OnPost"] = "the error page a failed POST is re-executed to; it is no form",
     };
 
@@ -45,7 +45,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
     public async Task Every_page_handler_that_changes_something_answers_a_successful_POST_with_a_redirect()
     {
         var handlers = PageHandlers();
-        Assert.Contains("Staff.Evaluation.RateModel.OnPost", handlers);
+        Assert.Contains("Evaluation.Ratings.RateModel.OnPost", handlers);
         var scenarios = Scenarios();
         var unchecked_ = handlers.Except(scenarios.Keys).Except(ChangesNothing.Keys).ToList();
         Assert.True(unchecked_.Count == 0, "POST handlers with no Post/Redirect/Get scenario here: " + string.Join(", ", unchecked_));
@@ -115,7 +115,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         var totpKey = string.Empty;
 
         s["Account.LoginModel.OnPost"] = () => new PageBrowser(fixture.App).SignInAsync(Evaluator, Password);
-        s["Staff.TwoFactorModel.OnPost"] = async () =>
+        s["Account.TwoFactorModel.OnPost"] = async () =>
         {
             await _admin.CreateUserAsync(totpEmail, "supervisor");
             var browser = await SignInAsync(totpEmail, AdminApi.StrongPassword);
@@ -139,7 +139,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var link = new Uri(reset["passwordLink"]!.GetValue<string>()).PathAndQuery;
             return await SubmitAsync(new PageBrowser(fixture.App), link, new() { ["NewPassword"] = "Ganz-Neues-Passwort-2027", ["ConfirmPassword"] = "Ganz-Neues-Passwort-2027" });
         };
-        s["Staff.PasswordModel.OnPost"] = async () =>
+        s["Account.PasswordModel.OnPost"] = async () =>
         {
             var email = AdminApi.Email("prg-own");
             await _admin.CreateUserAsync(email, "supervisor");
@@ -148,7 +148,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         };
 
         // The citizen's side.
-        s["Intake.NewModel.OnPost"] = async () =>
+        s["Complaints.Intake.NewModel.OnPost"] = async () =>
         {
             var browser = new PageBrowser(fixture.App);
             var page = await ReadAsync(browser, "/complaints/new");
@@ -160,19 +160,19 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             }, PageBrowser.Token(page));
         };
         var tracking = new PageBrowser(fixture.App);
-        s["Tracking.IndexModel.OnPost"] = async () =>
+        s["Complaints.Tracking.IndexModel.OnPost"] = async () =>
         {
             var (number, code) = await _api.LodgeAsync("查询进度");
             return await SubmitAsync(tracking, "/track", new() { ["TrackingNumber"] = number, ["Code"] = code });
         };
-        s["Tracking.IndexModel.OnPostSupplement"] = async () =>
+        s["Complaints.Tracking.IndexModel.OnPostSupplement"] = async () =>
         {
             var response = await SubmitAsync(tracking, "/track", new() { ["SupplementText"] = "补充：办事时间为上午十点。" }, "/track?handler=Supplement");
             Assert.EndsWith("#supplement", response.Headers.Location?.OriginalString ?? "#supplement");
             return response;
         };
-        s["Tracking.IndexModel.OnPostForget"] = () => SubmitAsync(tracking, "/track", [], "/track?handler=Forget");
-        s["Tracking.IndexModel.OnPostFeedback"] = async () =>
+        s["Complaints.Tracking.IndexModel.OnPostForget"] = () => SubmitAsync(tracking, "/track", [], "/track?handler=Forget");
+        s["Complaints.Tracking.IndexModel.OnPostFeedback"] = async () =>
         {
             var (number, code) = await _api.LodgeAsync("待评价");
             await ExpectAsync(await _api.ActAsync(Supervisor, number, "assign", new { unitCode = "jyt" }), HttpStatusCode.OK);
@@ -182,7 +182,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(browser, "/track", new() { ["TrackingNumber"] = number, ["Code"] = code })).StatusCode);
             return await SubmitAsync(browser, "/track", new() { ["SatisfactionCode"] = "satisfied" }, "/track?handler=Feedback");
         };
-        s["Survey.IndexModel.OnPost"] = async () =>
+        s["Evaluation.Survey.IndexModel.OnPost"] = async () =>
         {
             var browser = fixture.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
             var form = await ExpectAsync(await browser.GetAsync("/survey/2020/service-hall/gat"), HttpStatusCode.OK);
@@ -194,7 +194,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         };
 
         // Case handling.
-        s["Staff.Complaints.DetailModel.OnPostAct"] = async () =>
+        s["Complaints.Handling.DetailModel.OnPostAct"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync("待交办");
             var supervisor = await SignInAsync(Supervisor);
@@ -204,20 +204,20 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
                 ["ActionCode"] = "assign", ["ETag"] = WebUtility.HtmlDecode(ETag().Match(page).Groups[1].Value), ["Fields[unitCode]"] = "jyt",
             }, PageBrowser.Token(page));
         };
-        s["Staff.Complaints.DetailModel.OnPostContact"] = async () =>
+        s["Complaints.Handling.DetailModel.OnPostContact"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync(Named(Complaint("实名反映"), Complainant.Distinct()));
             return await SubmitAsync(await SignInAsync(Supervisor), $"/staff/complaints/{number}", new() { ["reason"] = "核实身份" }, $"/staff/complaints/{number}?handler=Contact");
         };
 
         // Evaluation.
-        s["Staff.Evaluation.RateModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(EvaluationTestsDeputies), "/staff/evaluation/rate/tsw", RatingFields());
-        s["Staff.Evaluation.InspectModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Inspector), "/staff/evaluation/inspect", new()
+        s["Evaluation.Ratings.RateModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(EvaluationTestsDeputies), "/staff/evaluation/rate/tsw", RatingFields());
+        s["Evaluation.Inspections.InspectModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Inspector), "/staff/evaluation/inspect", new()
         {
             ["UnitCode"] = "fl", ["Date"] = "2020-11-03", ["Rating"] = "dissatisfied",
             ["Findings[0].Description"] = "服务窗口无人值守", ["Findings[0].Severity"] = "serious",
         });
-        s["Staff.Evaluation.IndexModel.OnPostImport"] = async () =>
+        s["Evaluation.IndexModel.OnPostImport"] = async () =>
         {
             var template = await (await _api.GetAsync(EvaluationTestsDeputies, "/api/v1/evaluations/2020/ratings/template")).Content.ReadAsByteArrayAsync();
             var rows = new MemoryStream(template).Query(useHeaderRow: true)
@@ -233,12 +233,12 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             sheet.SaveAs(rows);
             return await SubmitAsync(await SignInAsync(EvaluationTestsDeputies), "/staff/evaluation", [], "/staff/evaluation?handler=Import", ("file", sheet.ToArray(), "评议表.xlsx"));
         };
-        s["Staff.Evaluation.IndexModel.OnPostDocument"] = async () =>
+        s["Evaluation.IndexModel.OnPostDocument"] = async () =>
             await SubmitAsync(await SignInAsync(Handler("tsw")), "/staff/evaluation", new() { ["milestone"] = "implementation-plan" }, "/staff/evaluation?handler=Document", ("file", TestData.Pdf, "实施方案.pdf"));
-        s["Staff.Evaluation.DeductionsModel.OnPost"] = async () =>
+        s["Evaluation.Deductions.DeductionsModel.OnPost"] = async () =>
             await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/deductions?year=2020", new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍。" });
         var ledgerItems = new List<string>();
-        s["Staff.Evaluation.LedgerNewModel.OnPost"] = async () =>
+        s["Evaluation.Ledger.LedgerNewModel.OnPost"] = async () =>
         {
             var supervisor = await SignInAsync(Supervisor);
             var due = PingYi.Domain.Common.ChinaTime.Today(fixture.App.Time).AddDays(10).ToString("yyyy-MM-dd");
@@ -251,37 +251,37 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             }
             return last;
         };
-        s["Staff.Evaluation.LedgerItemModel.OnPostEvidence"] = async () =>
+        s["Evaluation.Ledger.LedgerItemModel.OnPostEvidence"] = async () =>
         {
             var unit = await SignInAsync(Handler("mzt"));
             Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(unit, ledgerItems[0], [], LedgerHandler(ledgerItems[0], "Evidence"), ("Files", TestData.Png, "整改照片.png"))).StatusCode);
             return await SubmitAsync(unit, ledgerItems[1], [], LedgerHandler(ledgerItems[1], "Evidence"), ("Files", TestData.Png, "整改照片.png"));
         };
-        s["Staff.Evaluation.LedgerItemModel.OnPostProgress"] = async () =>
+        s["Evaluation.Ledger.LedgerItemModel.OnPostProgress"] = async () =>
         {
             var unit = await SignInAsync(Handler("mzt"));
             Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(unit, ledgerItems[0], new() { ["Note"] = "已整改。", ["Completed"] = "true" }, LedgerHandler(ledgerItems[0], "Progress"))).StatusCode);
             return await SubmitAsync(unit, ledgerItems[1], new() { ["Note"] = "已整改。", ["Completed"] = "true" }, LedgerHandler(ledgerItems[1], "Progress"));
         };
-        s["Staff.Evaluation.LedgerItemModel.OnPostVerify"] = async () => await SubmitAsync(await SignInAsync(Supervisor), ledgerItems[0], [], LedgerHandler(ledgerItems[0], "Verify"));
-        s["Staff.Evaluation.LedgerItemModel.OnPostSendBack"] = async () =>
+        s["Evaluation.Ledger.LedgerItemModel.OnPostVerify"] = async () => await SubmitAsync(await SignInAsync(Supervisor), ledgerItems[0], [], LedgerHandler(ledgerItems[0], "Verify"));
+        s["Evaluation.Ledger.LedgerItemModel.OnPostSendBack"] = async () =>
             await SubmitAsync(await SignInAsync(Supervisor), ledgerItems[1], new() { ["ReviewNote"] = "佐证不足，请补充。" }, LedgerHandler(ledgerItems[1], "SendBack"));
 
         // Scoring.
-        s["Staff.Scoring.PriorModel.OnPost"] = async () =>
+        s["Scoring.PriorModel.OnPost"] = async () =>
             await SubmitAsync(await SignInAsync(Supervisor), "/staff/scoring/prior", new() { ["year"] = "2018" }, null,
                 ("file", Encoding.UTF8.GetBytes("单位代码,类别,排名,重点跟踪对象\nswj,中直单位,1,否\n"), "prior.csv"));
-        s["Staff.Scoring.IndexModel.OnPostAccountability"] = async () =>
+        s["Scoring.IndexModel.OnPostAccountability"] = async () =>
             await SubmitAsync(await SignInAsync(Supervisor), "/staff/scoring/2020", new() { ["unitCode"] = "tjj", ["flagged"] = "true", ["reason"] = "通报批评" }, "/staff/scoring/2020?handler=Accountability");
 
         // Administration.
-        s["Staff.Admin.SecurityModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/security", new() { ["RequireTwoFactorForSupervisors"] = "false" });
-        s["Staff.Admin.UnitEditModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/units/edit", new()
+        s["Administration.SecurityModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/security", new() { ["RequireTwoFactorForSupervisors"] = "false" });
+        s["Administration.UnitEditModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/units/edit", new()
         {
             ["Input.Code"] = AdminApi.NewCode(), ["Input.Name"] = "测试厅", ["Input.Category"] = "government", ["Input.Duties"] = "测试职能",
             ["Input.SupervisionPhone"] = "028-12345678", ["Input.Active"] = "true",
         });
-        s["Staff.Admin.UnitsModel.OnPostImport"] = async () =>
+        s["Administration.UnitsModel.OnPostImport"] = async () =>
         {
             using var sheet = new MemoryStream();
             sheet.SaveAs(new[]
@@ -294,36 +294,36 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             });
             return await SubmitAsync(await SignInAsync(Admin), "/staff/admin/units", [], "/staff/admin/units?handler=Import", ("file", sheet.ToArray(), "units.xlsx"));
         };
-        s["Staff.Admin.UserEditModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users/edit", new()
+        s["Administration.UserEditModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users/edit", new()
         {
             ["Input.Email"] = AdminApi.Email("prg-new"), ["Input.DisplayName"] = "新同事", ["Input.Role"] = "unit-handler", ["Input.UnitCode"] = "jyt", ["Input.Active"] = "true",
         });
         var accountId = string.Empty;
-        s["Staff.Admin.UsersModel.OnPostDisable"] = async () =>
+        s["Administration.UsersModel.OnPostDisable"] = async () =>
         {
             accountId = await _admin.CreateUserAsync(AdminApi.Email("prg-account"), "supervisor");
             return await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId, ["confirmed"] = "true" }, "/staff/admin/users?handler=Disable");
         };
-        s["Staff.Admin.UsersModel.OnPostEnable"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Enable");
-        s["Staff.Admin.UsersModel.OnPostReset"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Reset");
-        s["Staff.Admin.OutboxMessageModel.OnPostResend"] = async () =>
+        s["Administration.UsersModel.OnPostEnable"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Enable");
+        s["Administration.UsersModel.OnPostReset"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/users", new() { ["id"] = accountId }, "/staff/admin/users?handler=Reset");
+        s["Administration.OutboxMessageModel.OnPostResend"] = async () =>
         {
             var admin = await SignInAsync(Admin);
             var id = Regex.Match(await ReadAsync(admin, "/staff/admin/outbox"), "href=\"/staff/admin/outbox/([0-9]+)\"").Groups[1].Value;
             return await SubmitAsync(admin, $"/staff/admin/outbox/{id}", [], $"/staff/admin/outbox/{id}?handler=Resend");
         };
-        s["Staff.Admin.OutboxMessageModel.OnPostReveal"] = async () =>
+        s["Administration.OutboxMessageModel.OnPostReveal"] = async () =>
         {
             var admin = await SignInAsync(Admin);
             var id = Regex.Match(await ReadAsync(admin, "/staff/admin/outbox"), "href=\"/staff/admin/outbox/([0-9]+)\"").Groups[1].Value;
             return await SubmitAsync(admin, $"/staff/admin/outbox/{id}", new() { ["Reason"] = "核对投递失败原因" }, $"/staff/admin/outbox/{id}?handler=Reveal");
         };
-        s["Staff.Admin.JobsModel.OnPostRun"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/jobs", new() { ["job"] = "outbox" }, "/staff/admin/jobs?handler=Run");
-        s["Staff.Calendars.IndexModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/calendars", new() { ["Year"] = "2027" }, null,
+        s["Administration.JobsModel.OnPostRun"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/admin/jobs", new() { ["job"] = "outbox" }, "/staff/admin/jobs?handler=Run");
+        s["Calendars.IndexModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/calendars", new() { ["Year"] = "2027" }, null,
             ("Upload", Encoding.UTF8.GetBytes("""{ "year": 2027, "papers": ["https://www.gov.cn/"], "days": [{ "name": "元旦", "date": "2027-01-01", "isOffDay": true }] }"""), "2027.json"));
 
         // Last: opening, closing and approving 2026 to publish it changes which round is open.
-        s["Staff.Scoring.IndexModel.OnPostPublish"] = async () =>
+        s["Scoring.IndexModel.OnPostPublish"] = async () =>
         {
             await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/open", new JsonObject()), HttpStatusCode.OK);
             await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/close", new JsonObject()), HttpStatusCode.OK);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using PingYi.Web.Features.Handling;
+using PingYi.Web.Features.Complaints.Handling;
+using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using PingYi.Web.Features.Admin;
-using PingYi.Web.Features.Staff.Admin;
+using PingYi.Web.Features.Administration;
 
 namespace PingYi.Web.Features.Account;
 

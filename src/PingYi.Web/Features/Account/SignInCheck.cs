@@ -39,8 +39,8 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
     public async Task RecordSignInAsync(StaffUser user, string channel, bool multiFactor)
     {
         db.AuditRecords.Add(new AuditRecord(time.GetUtcNow().UtcDateTime, user.Id, user.Email ?? user.Id,
-            PingYi.Web.Features.Admin.AuditKinds.SignedIn, user.Email ?? user.Id, null,
-            System.Text.Json.JsonSerializer.Serialize(new { channel, multiFactor }, PingYi.Web.Features.Admin.AuditLog.Json)));
+            PingYi.Web.Features.Administration.AuditKinds.SignedIn, user.Email ?? user.Id, null,
+            System.Text.Json.JsonSerializer.Serialize(new { channel, multiFactor }, PingYi.Web.Features.Administration.AuditLog.Json)));
         await db.SaveChangesAsync();
     }
 

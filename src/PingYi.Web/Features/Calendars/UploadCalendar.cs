@@ -6,7 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
-using PingYi.Web.Features.Admin;
+using PingYi.Web.Features.Administration;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Calendars;

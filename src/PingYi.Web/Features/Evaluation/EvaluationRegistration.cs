@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Notifications;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation;
 
@@ -39,7 +44,7 @@ public static class EvaluationRegistration
         services.AddScoped<PublicSurvey.Handler>();
         services.AddSingleton(new PublicSurvey.NetworkCap(builder.Configuration.GetValue<int?>("RateLimits:SurveyPerUnitPerNetworkPerDay") ?? 10));
         services.AddScoped<RatingSpreadsheet.Handler>();
-        services.AddScoped<Ledger.Handler>();
+        services.AddScoped<RectificationLedger.Handler>();
         services.AddScoped<EvaluationReminders.Handler>();
         services.AddHostedService<LiaisonCheck.AtStartup>();
         // 09:00 China time (01:00 UTC) every day: reminder dates are calendar dates; quiet hours hold a
@@ -67,7 +72,7 @@ public static class EvaluationRegistration
         RatingSpreadsheet.Map(api);
         RecordInspection.Map(api);
         RecordDeduction.Map(api);
-        Ledger.Map(api);
+        RectificationLedger.Map(api);
         SelfEvaluation.Map(api);
         PublicSurvey.Map(app);
     }

@@ -3,6 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation;
 
@@ -12,7 +17,7 @@ public static class ListRounds
     public sealed record Item(int Year, string Status);
 
     public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime, IAuthorizationService authorization, TimeProvider time,
-        IEnumerable<IRoundApprovalStep> approvalSteps, PingYi.Web.Features.Admin.AuditLog audit)
+        IEnumerable<IRoundApprovalStep> approvalSteps, PingYi.Web.Features.Administration.AuditLog audit)
     {
         public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct) =>
             (await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Year).Select(r => new { r.Year, r.Status }).ToListAsync(ct))
@@ -55,9 +60,9 @@ public static class ListRounds
             // Saved with the move itself: opening, freezing the inputs and freezing the results each leave a record.
             audit.Record(user, move switch
             {
-                "open" => PingYi.Web.Features.Admin.AuditKinds.RoundOpened,
-                "close" => PingYi.Web.Features.Admin.AuditKinds.RoundClosed,
-                _ => PingYi.Web.Features.Admin.AuditKinds.RoundApproved,
+                "open" => PingYi.Web.Features.Administration.AuditKinds.RoundOpened,
+                "close" => PingYi.Web.Features.Administration.AuditKinds.RoundClosed,
+                _ => PingYi.Web.Features.Administration.AuditKinds.RoundApproved,
             }, $"evaluation:{year}", before is null ? null : new { status = before }, new { status = RoundStatuses.CodeOf(round.Status) });
             await db.SaveChangesAsync(ct);
             return new Item(year, RoundStatuses.CodeOf(round.Status));

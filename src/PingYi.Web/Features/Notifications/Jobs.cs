@@ -1,13 +1,13 @@
 using Hangfire;
 using PingYi.Data;
 using PingYi.Data.Identity;
-using PingYi.Web.Features.Admin;
+using PingYi.Web.Features.Administration;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Notifications;
 
 /// <summary>
-/// A background job by name: what it runs and, if recurring, when (cron in China time). Areas add theirs with
+/// A background job by name: what it runs and, if recurring, when (cron in China time). Features add theirs with
 /// <see cref="JobRegistration.AddPingYiJob"/>; each can be run now through <c>POST /api/v1/admin/jobs/{job}/run</c>.
 /// </summary>
 /// <param name="Run">Runs in its own service scope; returns a small summary for the caller.</param>

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
-using PingYi.Web.Features.Handling;
+using PingYi.Web.Features.Complaints.Handling;
+using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Notifications;

@@ -112,7 +112,7 @@ public static class GetOversight
                     Math.Max(c.EscalationLevel(workflow, now), overdue ? c.EscalationLevelNotified : 0),
                     c.SupervisionNotices.Where(n => n.IsOpen && n.UnitId == c.UnitId).OrderBy(n => n.DueAtUtc)
                         .Select(n => new OpenNotice(n.Number, n.DueAtUtc, n.IsOverdue(now))).ToList(),
-                    Handling.GetStaffComplaint.ETagFor(c.Version),
+                    Complaints.Handling.GetStaffComplaint.ETagFor(c.Version),
                     c.Status == ComplaintStatus.Assigned,
                     UrgeAllowed: false, SuperviseAllowed: false) { Standing = standing?.Text, AcceptLate = acceptLate };
                 return (c.UnitId, Row: row);

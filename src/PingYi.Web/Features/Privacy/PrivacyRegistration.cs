@@ -21,8 +21,8 @@ public static class PrivacyRegistration
         // Every day at 03:00 China time (19:00 UTC), when nobody works on cases; also runnable by an Admin.
         builder.Services.AddPingYiJob(EraseContacts.JobId, async (sp, ct) => await sp.GetRequiredService<EraseContacts.Handler>().HandleAsync(ct), "0 19 * * *");
         // Files stored before the allow-list cleaner: run by hand once after upgrading (no schedule).
-        builder.Services.AddScoped<Intake.RecleanEvidence.Handler>();
-        builder.Services.AddPingYiJob(Intake.RecleanEvidence.JobId, async (sp, ct) => await sp.GetRequiredService<Intake.RecleanEvidence.Handler>().HandleAsync(ct));
+        builder.Services.AddScoped<Complaints.Intake.RecleanEvidence.Handler>();
+        builder.Services.AddPingYiJob(Complaints.Intake.RecleanEvidence.JobId, async (sp, ct) => await sp.GetRequiredService<Complaints.Intake.RecleanEvidence.Handler>().HandleAsync(ct));
         return true;
     }
 }

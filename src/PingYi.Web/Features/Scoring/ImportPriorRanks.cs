@@ -7,7 +7,7 @@ using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
-using PingYi.Web.Features.Admin;
+using PingYi.Web.Features.Administration;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

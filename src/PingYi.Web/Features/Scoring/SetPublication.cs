@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Web.Features.Admin;
+using PingYi.Web.Features.Administration;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
-using PingYi.Web.Features.Intake;
+using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Security;
@@ -89,7 +89,7 @@ public static class SecurityRegistration
         app.MapGet("/api/v1/security/staff-access-code-attempts", async (PingYiDbContext db, CancellationToken ct) =>
             {
                 var rows = await db.AuditRecords.AsNoTracking()
-                    .Where(r => r.Kind == Admin.AuditKinds.StaffAccessCode)
+                    .Where(r => r.Kind == Administration.AuditKinds.StaffAccessCode)
                     .OrderByDescending(r => r.AtUtc).ThenByDescending(r => r.Id)
                     .Take(200)
                     .Select(r => new { r.AtUtc, r.ActorName, r.Target, r.After })

@@ -1,4 +1,4 @@
-using PingYi.Web.Features.Tracking;
+using PingYi.Web.Features.Complaints.Tracking;
 
 namespace PingYi.Web.Features.Shared;
 
@@ -8,12 +8,12 @@ public static class PagesRegistration
     public static IServiceCollection AddPingYiPages(this IServiceCollection services)
     {
         services.AddSingleton<TrackingSession>();
-        services.AddOptions<PingYi.Web.Features.Intake.AttachmentLimits>()
-            .BindConfiguration(PingYi.Web.Features.Intake.AttachmentLimits.Section)
+        services.AddOptions<PingYi.Web.Features.Complaints.Intake.AttachmentLimits>()
+            .BindConfiguration(PingYi.Web.Features.Complaints.Intake.AttachmentLimits.Section)
             .Validate(l => l.MaxFilesPerComplaint >= 1 && l.MaxBytesPerComplaint >= 1024 * 1024,
                 "Attachments:MaxFilesPerComplaint must be at least 1 and Attachments:MaxBytesPerComplaint at least 1 MB.")
             .ValidateOnStart();
-        services.AddScoped<PingYi.Web.Features.Handling.ComplaintSeenLog>();
+        services.AddScoped<PingYi.Web.Features.Complaints.Handling.ComplaintSeenLog>();
         return services;
     }
 

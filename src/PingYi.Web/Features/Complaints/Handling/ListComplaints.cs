@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
+using PingYi.Domain.Calendar;
+using PingYi.Web.Features.Complaints.Timers;
+
+namespace PingYi.Web.Features.Complaints.Handling;
+
+/// <summary>
+/// The staff list of complaints: filters, a sort order and keyset pagination (newest first unless sorted
+/// otherwise). A handler sees only their own unit's.
+/// </summary>
+public static class ListComplaints
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    /// <summary>A sealed cursor is a few hundred characters; anything longer is not one of ours.</summary>
+    public const int MaxCursorLength = 1024;
+
+    /// <summary>The orders the list can be sorted in (<c>sort</c>), each paged by (key, id).</summary>
+    public static class Sorts
+    {
+        /// <summary>When the complaint was lodged (the default, newest first).</summary>
+        public const string Submitted = "submitted";
+
+        /// <summary>The running deadline (accepting or handling); cases without one come after every dated case.</summary>
+        public const string Due = "due";
+
+        /// <summary>The escalation level reached (0–3).</summary>
+        public const string Escalation = "escalation";
+
+        public static readonly IReadOnlyList<string> All = [Submitted, Due, Escalation];
+    }
+
+    /// <param name="Sort">submitted (default), due or escalation.</param>
+    /// <param name="Dir">asc or desc; the default is desc for submitted and escalation, asc for due (the most urgent first).</param>
+    public sealed record Query(
+        string? Status = null, string? Unit = null, string? Category = null, string? Overdue = null,
+        string? From = null, string? To = null, string? Q = null, string? Limit = null, string? Cursor = null,
+        string? Sort = null, string? Dir = null);
+
+    /// <param name="EscalationLevel">The level reached and notified for the current deadline (0 none … 3), as the 督办台 counts it.</param>
+    /// <param name="Anonymous">Supervisors only; null for a unit's handler, who must not learn even whether a case is named.</param>
+    /// <param name="NewSupplement">The complainant added a supplement since this user last opened the case.</param>
+    public sealed record Item(
+        string TrackingNumber, string Status, string StatusLabel, GetStaffComplaint.UnitInfo Unit, string Category, string CategoryLabel,
+        string Title, DateTime SubmittedAt, DateTime? DueAt, bool Overdue, string? PendingRequest,
+        int EscalationLevel = 0, bool? Anonymous = null, bool NewSupplement = false);
+
+    /// <summary>The sort key of "no running deadline": after every real deadline.</summary>
+    private static readonly DateTime NoDeadline = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
+    private static readonly Expression<Func<Complaint, DateTime>> SubmittedKey = c => c.SubmittedAtUtc;
+
+    private static readonly Expression<Func<Complaint, DateTime>> DueKey = c =>
+        (c.Status == ComplaintStatus.Submitted || c.Status == ComplaintStatus.Assigned) && c.DueAtUtc != null ? c.DueAtUtc.Value : NoDeadline;
+
+    private static readonly Expression<Func<Complaint, int>> EscalationKey = c => c.EscalationLevelNotified;
+
+    /// <summary>The same key as <see cref="DueKey"/>, in memory.</summary>
+    private static DateTime DueKeyOf(ComplaintStatus status, DateTime? due) =>
+        status is ComplaintStatus.Submitted or ComplaintStatus.Assigned && due is { } d ? d : NoDeadline;
+
+    public sealed record Page(IReadOnlyList<Item> Items, string? NextCursor);
+
+    public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, IConfiguration configuration)
+    {
+        // The cursor holds the last row's exact submission time: sealed, so a handler cannot read it out of the cursor.
+        private readonly IDataProtector _cursor = dataProtection.CreateProtector("PingYi.Staff.ListCursor");
+
+        public async Task<Result<Page>> HandleAsync(ClaimsPrincipal user, Query query, CancellationToken ct)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var errors = new ValidationErrors();
+            var complaints = db.Complaints.AsNoTracking();
+
+            if (user.IsInRole(StaffRoles.Supervisor))
+            {
+                // all units
+            }
+            else if (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is { } ownUnit)
+            {
+                complaints = complaints.Where(ComplaintVisibility.ToUnit(ownUnit));
+            }
+            else
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "user", "您的账号无权查看反映列表。");
+            }
+
+            if (!string.IsNullOrWhiteSpace(query.Status))
+            {
+                if (ComplaintStatuses.Codes.TryParse(query.Status, out var status))
+                {
+                    complaints = complaints.Where(c => c.Status == status);
+                }
+                else
+                {
+                    errors.Add("status", $"状态无效，应为 {ComplaintStatuses.Codes.CodesForMessage} 之一。");
+                }
+            }
+            if (!string.IsNullOrWhiteSpace(query.Category))
+            {
+                if (ProblemCategories.Codes.TryParse(query.Category, out var category))
+                {
+                    complaints = complaints.Where(c => c.Category == category);
+                }
+                else
+                {
+                    errors.Add("category", $"问题类别无效，应为 {ProblemCategories.Codes.CodesForMessage} 之一。");
+                }
+            }
+            if (!string.IsNullOrWhiteSpace(query.Unit))
+            {
+                var code = query.Unit.Trim().ToLowerInvariant();
+                var unitId = await db.Units.Where(u => u.Code == code).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+                if (unitId is null)
+                {
+                    errors.Add("unit", $"找不到单位代码“{code}”。");
+                }
+                complaints = complaints.Where(c => c.UnitId == unitId);
+            }
+            bool? overdueFilter = query.Overdue?.Trim().ToLowerInvariant() switch
+            {
+                null or "" => null,
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => null,
+            };
+            if (overdueFilter is null && !string.IsNullOrWhiteSpace(query.Overdue))
+            {
+                errors.Add("overdue", "overdue 应为 true 或 false。");
+            }
+            if (overdueFilter is { } overdue)
+            {
+                complaints = complaints.Where(overdue ? ComplaintRules.OverdueAt(now) : ComplaintRules.NotOverdueAt(now));
+            }
+            var dates = DateRange.Parse(query.From, query.To, errors);
+            if (dates.StartUtc is { } start)
+            {
+                complaints = complaints.Where(c => c.SubmittedAtUtc >= start);
+            }
+            if (dates.EndUtc is { } end)
+            {
+                complaints = complaints.Where(c => c.SubmittedAtUtc < end);
+            }
+            if (Text.Clean(query.Q, multiline: false) is { } q)
+            {
+                if (q.Length > 100)
+                {
+                    errors.Add("q", "搜索词不能超过 100 个字。");
+                }
+                // A tracking number is looked up by its unique index alone: OR-ing it with the text match made the
+                // database test every complaint's text (seconds at a million rows) to find the one row the index has.
+                complaints = TrackingNumber.TryNormalize(q, out var number)
+                    ? complaints.Where(c => c.TrackingNumber == number)
+                    : complaints.Where(c => c.Title.Contains(q) || c.Description.Contains(q));
+            }
+            var limit = DefaultLimit;
+            if (!string.IsNullOrWhiteSpace(query.Limit)
+                && (!int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            {
+                errors.Add("limit", $"每页条数应在 1–{MaxLimit} 之间。");
+            }
+            var sort = string.IsNullOrWhiteSpace(query.Sort) ? Sorts.Submitted : query.Sort.Trim().ToLowerInvariant();
+            if (!Sorts.All.Contains(sort))
+            {
+                errors.Add("sort", $"排序字段无效，应为 {string.Join("、", Sorts.All)} 之一。");
+                sort = Sorts.Submitted;
+            }
+            var ascending = sort == Sorts.Due;
+            switch (query.Dir?.Trim().ToLowerInvariant())
+            {
+                case null or "":
+                    break;
+                case "asc":
+                    ascending = true;
+                    break;
+                case "desc":
+                    ascending = false;
+                    break;
+                default:
+                    errors.Add("dir", "排序方向应为 asc 或 desc。");
+                    break;
+            }
+            // The cursor names its order: a cursor of another order would skip or repeat rows.
+            var order = $"{sort}.{(ascending ? "asc" : "desc")}";
+            (long Value, long Id)? after = null;
+            if (query.Cursor is { Length: > 0 } cursorText)
+            {
+                after = cursorText.Length <= MaxCursorLength && Unprotect(cursorText) is { } opened ? KeysetCursor.Decode(opened, order) : null;
+                if (after is null)
+                {
+                    errors.Add("cursor", "翻页游标无效，请从第一页重新查询。");
+                }
+            }
+            if (!errors.IsEmpty)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+
+            complaints = sort switch
+            {
+                Sorts.Due => Keyset(complaints, DueKey, ascending, after is { } a ? (new DateTime(a.Value, DateTimeKind.Utc), a.Id) : null),
+                Sorts.Escalation => Keyset(complaints, EscalationKey, ascending, after is { } b ? ((int)b.Value, b.Id) : null),
+                _ => Keyset(complaints, SubmittedKey, ascending, after is { } c ? (new DateTime(c.Value, DateTimeKind.Utc), c.Id) : null),
+            };
+
+            var supervisor = user.IsInRole(StaffRoles.Supervisor);
+            var userId = user.UserId() ?? string.Empty;
+            var listedAt = time.GetUtcNow().UtcDateTime;
+            var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, listedAt);
+            // Supplements after this came with the latest release: a look at the case before that release did not show them.
+            var releasedBefore = releasedUntil == listedAt ? releasedUntil : ComplainantTimes.ReleasedUntil(configuration, user, releasedUntil.AddTicks(-1));
+            var rows = await complaints
+                .Take(limit + 1)
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new
+                {
+                    c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest, c.Satisfaction,
+                    c.EscalationLevelNotified, c.Anonymous,
+                    // A supplement newer than this user's last look at the case (or any, if they never opened it).
+                    NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
+                        && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == c.Id && s.SeenAtUtc >= e.AtUtc
+                            && (e.AtUtc <= releasedBefore || s.SeenAtUtc >= releasedUntil))),
+                })
+                .ToListAsync(ct);
+            long KeyOf(DateTime submitted, DateTime? due, ComplaintStatus status, int level) => sort switch
+            {
+                Sorts.Due => DueKeyOf(status, due).Ticks,
+                Sorts.Escalation => level,
+                _ => submitted.Ticks,
+            };
+            // The join may reorder on some providers; the page order is the keyset order.
+            rows = (ascending
+                    ? rows.OrderBy(r => KeyOf(r.SubmittedAtUtc, r.DueAtUtc, r.Status, r.EscalationLevelNotified)).ThenBy(r => r.Id)
+                    : rows.OrderByDescending(r => KeyOf(r.SubmittedAtUtc, r.DueAtUtc, r.Status, r.EscalationLevelNotified)).ThenByDescending(r => r.Id))
+                .ToList();
+            var page = rows.Take(limit).ToList();
+            var next = rows.Count > limit
+                ? _cursor.Protect(KeysetCursor.Encode(order, KeyOf(page[^1].SubmittedAtUtc, page[^1].DueAtUtc, page[^1].Status, page[^1].EscalationLevelNotified), page[^1].Id))
+                : null;
+            var exact = ComplainantTimes.Exact(user);
+            return new Page(page.Select(r => new Item(
+                r.TrackingNumber,
+                ComplaintStatuses.Codes.CodeOf(r.Status),
+                ComplaintStatuses.DisplayLabel(r.Status, r.Satisfaction),
+                new GetStaffComplaint.UnitInfo(r.Code, r.Name),
+                ProblemCategories.Codes.CodeOf(r.Category),
+                ProblemCategories.Codes.LabelOf(r.Category),
+                r.Title,
+                ComplainantTimes.For(exact, r.SubmittedAtUtc),
+                r.DueAtUtc,
+                r.Status == ComplaintStatus.Assigned && Deadlines.Late(now, r.DueAtUtc),
+                r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+                r.EscalationLevelNotified,
+                supervisor ? r.Anonymous : null,
+                r.NewSupplement)).ToList(), next);
+        }
+
+        /// <summary>Orders by (key, id) in <paramref name="ascending"/> order and starts after the cursor's row.</summary>
+        private static IQueryable<Complaint> Keyset<TKey>(IQueryable<Complaint> complaints, Expression<Func<Complaint, TKey>> key, bool ascending, (TKey Value, long Id)? after)
+        {
+            if (after is { } cursor)
+            {
+                var c = key.Parameters[0];
+                // Through a closure, so the values become SQL parameters rather than constants in the query text.
+                var value = Expression.Property(Expression.Constant(new Box<TKey>(cursor.Value)), nameof(Box<TKey>.Value));
+                var id = Expression.Property(Expression.Constant(new Box<long>(cursor.Id)), nameof(Box<long>.Value));
+                var rowId = Expression.Property(c, nameof(Complaint.Id));
+                var beyond = ascending ? Expression.GreaterThan(key.Body, value) : Expression.LessThan(key.Body, value);
+                var tie = Expression.AndAlso(Expression.Equal(key.Body, value), ascending ? Expression.GreaterThan(rowId, id) : Expression.LessThan(rowId, id));
+                complaints = complaints.Where(Expression.Lambda<Func<Complaint, bool>>(Expression.OrElse(beyond, tie), c));
+            }
+            return ascending
+                ? complaints.OrderBy(key).ThenBy(c => c.Id)
+                : complaints.OrderByDescending(key).ThenByDescending(c => c.Id);
+        }
+
+        private sealed class Box<T>(T value)
+        {
+            public T Value { get; } = value;
+        }
+
+        private string? Unprotect(string text)
+        {
+            try
+            {
+                return _cursor.Unprotect(text);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null;
+            }
+        }
+
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/complaints", async ([AsParameters] Query query, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(http.User, query, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("ListComplaints")
+            .WithSummary("反映列表（工作人员）")
+            .WithDescription("Filters: status, unit, category, overdue, from/to (China dates, yyyy-MM-dd), q (text or tracking number). Sort: sort=submitted|due|escalation, dir=asc|desc. Keyset pagination: pass nextCursor back as cursor (with the same sort). anonymous is present for supervisors only; newSupplement says the complainant added a supplement since you last opened the case.")
+            .Produces<Page>()
+            .ProducesValidationProblem();
+    }
+}

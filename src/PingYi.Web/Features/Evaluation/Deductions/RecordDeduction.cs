@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Administration;
+using PingYi.Web.Features.Complaints.Intake;
+using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+
+namespace PingYi.Web.Features.Evaluation.Deductions;
+
+/// <summary>扣分: a supervisor records a problem found during the round with points, a reason and evidence.</summary>
+public static class RecordDeduction
+{
+    public const int MaxEvidence = 5;
+
+    public sealed record Request(string? UnitCode, double? Points, string? Reason, string? Rule);
+
+    public sealed record Response(long Id, int Year, string UnitCode, double Points, string Reason, string? Rule, string RecordedBy, DateTime RecordedAt);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization, AuditLog audit, TimeProvider time)
+    {
+        public async Task<Result<Response>> HandleAsync(int year, Request request, ClaimsPrincipal user, CancellationToken ct)
+        {
+            if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), DeductionRequirement.Record)).Succeeded)
+            {
+                return Forbidden();
+            }
+            var found = await rounds.OpenAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var (round, definition) = found.Value!;
+            var errors = new ValidationErrors();
+            var unit = await rounds.UnitAsync(request.UnitCode, ct);
+            if (unit is null)
+            {
+                errors.Add("unitCode", string.IsNullOrWhiteSpace(request.UnitCode) ? "请填写被扣分单位代码。" : $"没有代码为“{request.UnitCode}”的参评单位。");
+            }
+            var rule = request.Rule is null ? null : definition.Deductions.Find(request.Rule);
+            if (request.Rule is not null && rule is null)
+            {
+                errors.Add("rule", $"扣分事项只能是：{string.Join("、", definition.Deductions.Rules.Select(r => $"{r.Code}（{r.Label}）"))}。");
+            }
+            var max = rule?.MaxPoints ?? definition.Deductions.MaxTotalPoints;
+            if (request.Points is null)
+            {
+                errors.Add("points", "请填写扣分分值。");
+            }
+            else if (request.Points <= 0 || request.Points > max || Math.Round(request.Points.Value, 2) != request.Points.Value)
+            {
+                errors.Add("points", $"扣分分值应大于 0、不超过 {max} 分，最多两位小数。");
+            }
+            var reason = Text.Clean(request.Reason, multiline: true);
+            if (reason is null)
+            {
+                errors.Add("reason", "请填写扣分理由。");
+            }
+            else if (reason.Length > Deduction.MaxReasonLength)
+            {
+                errors.Add("reason", $"扣分理由不能超过 {Deduction.MaxReasonLength} 字。");
+            }
+            if (errors.IsEmpty)
+            {
+                var total = await db.Deductions.Where(d => d.RoundId == round.Id && d.UnitId == unit!.Id).SumAsync(d => (double?)d.Points, ct) ?? 0;
+                if (total + request.Points!.Value > definition.Deductions.MaxTotalPoints + 1e-9)
+                {
+                    errors.Add("points", $"该单位本年度已扣 {total} 分，累计不能超过 {definition.Deductions.MaxTotalPoints} 分。");
+                }
+            }
+            if (!errors.IsEmpty)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+            var deduction = new Deduction(round.Id, unit!.Id, request.Points!.Value, reason!, rule?.Code, user.UserId()!, time.GetUtcNow().UtcDateTime);
+            // Each deduction is an auditable event: the record names its id, so both are saved in one transaction.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Deductions.Add(deduction);
+            await db.SaveChangesAsync(ct);
+            audit.Record(user, AuditKinds.DeductionRecorded, $"deduction:{deduction.Id}", null,
+                new { year, unit = unit.Code, points = deduction.Points, reason = deduction.Reason, rule = deduction.Rule });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new Response(deduction.Id, year, unit.Code, deduction.Points, deduction.Reason, deduction.Rule, user.Email() ?? string.Empty, deduction.RecordedAtUtc);
+        }
+
+        public async Task<Result<int>> AddEvidenceAsync(int year, long deductionId, IReadOnlyList<UploadedFile> uploads, ClaimsPrincipal user, CancellationToken ct)
+        {
+            if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), DeductionRequirement.Record)).Succeeded)
+            {
+                return Forbidden();
+            }
+            var found = await rounds.OpenAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var deduction = await db.Deductions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deductionId && d.RoundId == found.Value!.Round.Id, ct);
+            if (deduction is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status404NotFound, "扣分记录不存在", "id", "没有这条扣分记录。");
+            }
+            return await EvaluationFileUploads.AttachAsync(db, EvaluationFileOwner.DeductionEvidence, deduction.Id, deduction.RoundId, deduction.UnitId,
+                MaxEvidence, uploads, user, time.GetUtcNow().UtcDateTime, "请选择证据文件", "请至少上传一个证据文件。", ct);
+        }
+
+        private static RequestFailure Forbidden() =>
+            RequestFailure.Field(StatusCodes.Status403Forbidden, "无权扣分", "$", "只有纪检监察工委可以记录扣分。");
+    }
+
+    /// <summary>The answer to an upload: how many files the item now has (<c>{ "evidence": n }</c>).</summary>
+    public sealed record EvidenceAdded(int Evidence);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/evaluations/{year:int}/deductions", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var body = await ApiBody.ReadJsonAsync<Request>(http, 64 * 1024, ct);
+                if (!body.Succeeded)
+                {
+                    return body.Failure!.ToProblem();
+                }
+                var result = await handler.HandleAsync(year, body.Value!, http.User, ct);
+                return result.Succeeded ? Results.Created($"/api/v1/evaluations/{year}/deductions/{result.Value!.Id}", result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("RecordDeduction")
+            .Produces<Response>(StatusCodes.Status201Created)
+            .WithSummary("记录扣分（纪检监察工委）")
+            .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"? }.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPost("/evaluations/{year:int}/deductions/{id:long}/evidence", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var form = await ApiBody.ReadFormAsync(http, (MaxEvidence * Domain.Complaints.Attachment.MaxBytes) + (64 * 1024), ct);
+                if (!form.Succeeded)
+                {
+                    return form.Failure!.ToProblem();
+                }
+                var result = await handler.AddEvidenceAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
+                return result.Succeeded ? Results.Ok(new EvidenceAdded(result.Value)) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .DisableAntiforgery()
+            .WithName("AddDeductionEvidence")
+            .Produces<EvidenceAdded>()
+            .WithSummary("上传扣分证据（multipart，字段 attachments）")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

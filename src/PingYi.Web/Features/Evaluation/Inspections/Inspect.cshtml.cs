@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Features.Complaints.Intake;
+using PingYi.Web.Features.Units;
+
+namespace PingYi.Web.Features.Evaluation.Inspections;
+
+/// <summary>明察暗访 on a phone: an inspector records a visit, up to three findings and photos, through the API's handler.</summary>
+public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, RecordInspection.Handler record) : PageModel
+{
+    public const int FindingRows = 3;
+
+    public EvaluationRoundDefinition? Round { get; private set; }
+
+    public IReadOnlyList<(string Code, string Name)> Units { get; private set; } = [];
+
+    [BindProperty] public string? UnitCode { get; set; }
+    [BindProperty] public string? Date { get; set; }
+    [BindProperty] public bool Covert { get; set; }
+    [BindProperty] public string? Rating { get; set; }
+    [BindProperty] public List<RecordInspection.FindingRequest> Findings { get; set; } = [];
+    [BindProperty] public List<IFormFile> Photos { get; set; } = [];
+
+    public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    /// <summary>Set after the redirect that follows a saved inspection: a reload cannot record it twice, and the
+    /// form comes back empty with all its 发现的问题 blocks.</summary>
+    [TempData(Key = "inspection-saved")]
+    public string? Saved { get; set; }
+
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var m) ? m[0] : null;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } refused)
+        {
+            return refused;
+        }
+        var uploads = Photos.Select(UploadedFile.From).ToList();
+        // Check the photos before saving anything, so a bad photo does not leave an inspection without them.
+        var photos = await AttachmentUploads.InspectAsync(uploads, RecordInspection.MaxPhotos, ct);
+        if (!photos.Succeeded)
+        {
+            Errors = photos.Failure!.Errors;
+            Response.StatusCode = photos.Failure.StatusCode;
+            return Page();
+        }
+        var findings = Findings.Where(f => !string.IsNullOrWhiteSpace(f.Description) || !string.IsNullOrWhiteSpace(f.Severity)).ToList();
+        var result = await record.HandleAsync(Round!.Year, new RecordInspection.Request(UnitCode, Date, Covert, findings, Rating), User, ct);
+        if (!result.Succeeded)
+        {
+            Errors = result.Failure!.Errors;
+            Response.StatusCode = result.Failure.StatusCode;
+            return Page();
+        }
+        var count = 0;
+        if (photos.Value!.Count > 0)
+        {
+            var added = await record.AddPhotosAsync(Round.Year, result.Value!.Id, uploads, User, ct);
+            count = added.Value;
+        }
+        Saved = $"检查记录已保存（{result.Value!.Findings} 个问题，{count} 张照片）。";
+        return RedirectToPage();
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        if (!User.IsInRole(StaffRoles.Inspector))
+        {
+            return Forbid();
+        }
+        var year = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).Select(r => (int?)r.Year).FirstOrDefaultAsync(ct);
+        Round = year is null ? null : runtime.Find(year.Value);
+        if (Round is null)
+        {
+            return NotFound();
+        }
+        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+            .Select(u => (u.Code, u.Name)).ToList();
+        while (Findings.Count < FindingRows)
+        {
+            Findings.Add(new RecordInspection.FindingRequest(null, null));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Features.Units;
+
+namespace PingYi.Web.Features.Evaluation.Ledger;
+
+/// <summary>整改台账: supervisors see every unit's items, overdue first; a unit's handlers their own. Reads through the API's handler.</summary>
+public sealed class LedgerModel(PingYiDbContext db, RectificationLedger.Handler ledger) : PageModel
+{
+    public RectificationLedger.ListView? List { get; private set; }
+
+    public IReadOnlyList<(string Code, string Name)> Units { get; private set; } = [];
+
+    public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public string? Notice { get; private set; }
+
+    public bool IsSupervisor => User.IsInRole(StaffRoles.Supervisor);
+
+    public async Task<IActionResult> OnGetAsync(int? year, string? unit, string? status, CancellationToken ct)
+    {
+        if (!IsSupervisor && !User.IsInRole(StaffRoles.UnitHandler))
+        {
+            return Forbid();
+        }
+        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        {
+            return NotFound();
+        }
+        Notice = TempData["ledger-notice"] as string;
+        var result = await ledger.ListAsync(y, unit, string.IsNullOrWhiteSpace(status) ? null : status, User, ct);
+        if (!result.Succeeded)
+        {
+            if (result.Failure!.StatusCode is StatusCodes.Status403Forbidden)
+            {
+                return Forbid();
+            }
+            Errors = result.Failure.Errors;
+            Response.StatusCode = result.Failure.StatusCode;
+            return Page();
+        }
+        List = result.Value;
+        if (IsSupervisor)
+        {
+            Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
+                .Select(u => (u.Code, u.Name)).ToList();
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Survey;
+
+namespace PingYi.Web.Features.Evaluation.Ratings;
+
+/// <summary>
+/// What has been collected for one unit in a round, per source: counts by rating and by item option, inspections,
+/// deductions, documents. Supervisors also get each response (time, evaluator's account, answers); a unit's handlers
+/// get aggregates only — a response's time and its text would point at the respondent (a service-hall visitor stood
+/// at that unit's window) — and the free texts only once the round is closed, shuffled and without times.
+/// </summary>
+public static class GetInputs
+{
+    public sealed record ResponseView(long Id, string Rating, string? Comment, string Channel, DateTime CreatedAt, IReadOnlyDictionary<string, string?> Answers,
+        string? FormReference, string? Evaluator, bool AwaitingConfirmation);
+
+    /// <summary>How many ratings one evaluator account entered for the unit (supervisors only).</summary>
+    public sealed record AccountCount(string? EvaluatorId, string? Evaluator, int Count, int AwaitingConfirmation);
+
+    /// <param name="Items">Per questionnaire item with options: how many responses chose each option.</param>
+    /// <param name="Texts">Comments and text answers; for a unit only after the round is closed, in random order.</param>
+    /// <param name="Responses">Each response: supervisors only (empty for a unit).</param>
+    /// <param name="Count">Responses that count (confirmed); <paramref name="AwaitingConfirmation"/> more wait for a Supervisor.</param>
+    /// <param name="Accounts">Per evaluator account: supervisors only (empty for a unit).</param>
+    public sealed record SourceView(string Label, double Weight, int Count, IReadOnlyDictionary<string, int> Ratings, IReadOnlyList<ResponseView> Responses,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Items, IReadOnlyList<string> Texts, int AwaitingConfirmation = 0,
+        IReadOnlyList<AccountCount>? Accounts = null);
+
+    public sealed record FindingView(string Description, string Severity);
+
+    public sealed record InspectionView(long Id, string Date, bool Covert, string Rating, IReadOnlyList<FindingView> Findings, int Photos);
+
+    public sealed record DeductionView(long Id, double Points, string Reason, string? Rule, DateTime RecordedAt, int Evidence);
+
+    public sealed record DocumentView(long Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
+
+    /// <param name="Detailed">Whether per-response rows and times are included (supervisors).</param>
+    /// <param name="TextsReleased">Whether the free texts are included (supervisors always; a unit once the round is closed).</param>
+    public sealed record View(
+        int Year, string Status, string UnitCode, string UnitName, bool ServiceHall, bool Detailed, bool TextsReleased,
+        IReadOnlyDictionary<string, SourceView?> Sources, IReadOnlyList<InspectionView> Inspections,
+        SourceView UnitChannel, IReadOnlyList<DeductionView> Deductions, double DeductionTotal, IReadOnlyList<DocumentView> Documents);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization)
+    {
+        public async Task<Result<View>> HandleAsync(int year, string? unitCode, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+        {
+            var found = await rounds.FindAsync(year, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var (round, definition) = found.Value!;
+            var unit = await rounds.UnitAsync(unitCode, ct);
+            if (unit is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "unit",
+                    string.IsNullOrWhiteSpace(unitCode) ? "请用 unit 参数指定单位代码。" : $"没有代码为“{unitCode}”的参评单位。");
+            }
+            if (!(await authorization.AuthorizeAsync(user, new UnitTarget(unit.Id), EvaluationInputsRequirement.View)).Succeeded)
+            {
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unit", "您只能查看本单位的评议材料。");
+            }
+            var responses = await db.EvaluationResponses.AsNoTracking().Include(r => r.Answers)
+                .Where(r => r.RoundId == round.Id && r.UnitId == unit.Id)
+                .OrderBy(r => r.Id).ToListAsync(ct);
+            var detailed = user.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
+            var textsReleased = detailed || !round.AcceptsInputs;
+            var evaluatorIds = responses.Where(r => r.EvaluatorId != null).Select(r => r.EvaluatorId!).Distinct().ToList();
+            var evaluators = !detailed || evaluatorIds.Count == 0 ? new Dictionary<string, string?>()
+                : await db.Users.AsNoTracking().Where(u => evaluatorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
+            SourceView Summarise(string label, double weight, IEnumerable<EvaluationResponse> rows)
+            {
+                var all = rows.ToList();
+                var awaiting = all.Count(r => r.AwaitingConfirmation);
+                // Unconfirmed ratings beyond the cap count nowhere; supervisors see them listed, flagged.
+                var list = all.Where(r => !r.AwaitingConfirmation).ToList();
+                var items = list.SelectMany(r => r.Answers).Where(a => a.Choice is not null).GroupBy(a => a.ItemCode, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(a => a.Choice!, StringComparer.Ordinal)
+                        .ToDictionary(c => c.Key, c => c.Count(), StringComparer.Ordinal), StringComparer.Ordinal);
+                var texts = textsReleased
+                    ? list.SelectMany(r => r.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Text)).Select(a => a.Text!).Prepend(r.Comment))
+                        .Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).ToArray()
+                    : [];
+                if (!detailed)
+                {
+                    // Entry order is time order: shuffled, a text cannot be matched to a visit.
+                    Random.Shared.Shuffle(texts);
+                }
+                return new SourceView(label, weight, list.Count,
+                    EvaluationCodes.OverallRatings.ToDictionary(c => c, c => list.Count(r => r.Rating == c)),
+                    detailed
+                        ? all.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
+                            r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text), r.FormReference,
+                            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation)).ToList()
+                        : [],
+                    items, texts, detailed ? awaiting : 0,
+                    detailed
+                        ? all.Where(r => r.EvaluatorId != null).GroupBy(r => r.EvaluatorId)
+                            .Select(g => new AccountCount(g.Key, evaluators.GetValueOrDefault(g.Key!), g.Count(), g.Count(r => r.AwaitingConfirmation)))
+                            .OrderByDescending(a => a.Count).ToList()
+                        : []);
+            }
+            var sources = new Dictionary<string, SourceView?>(StringComparer.Ordinal);
+            foreach (var s in definition.Sources)
+            {
+                sources[s.Code] = s.Input switch
+                {
+                    SourceInput.Computed => null,
+                    SourceInput.PublicSurvey when !unit.ServiceHall => null,
+                    _ => Summarise(s.Label, s.Weight, s.Input == SourceInput.Inspection ? [] : responses.Where(r => r.Source == s.Code)),
+                };
+            }
+            var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
+                .Where(i => i.RoundId == round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
+            var photoCounts = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner != EvaluationFileOwner.SelfEvaluationDocument)
+                .GroupBy(f => new { f.Owner, f.OwnerId }).Select(g => new { g.Key.Owner, g.Key.OwnerId, Count = g.Count() }).ToListAsync(ct);
+            int Files(EvaluationFileOwner owner, long id) => photoCounts.FirstOrDefault(p => p.Owner == owner && p.OwnerId == id)?.Count ?? 0;
+            var inspectionSource = definition.FindSource(EvaluationCodes.Inspectors)!;
+            sources[EvaluationCodes.Inspectors] = new SourceView(inspectionSource.Label, inspectionSource.Weight, inspections.Count,
+                EvaluationCodes.OverallRatings.ToDictionary(c => c, c => inspections.Count(i => i.Rating == c)), [],
+                new Dictionary<string, IReadOnlyDictionary<string, int>>(), []);
+            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
+            var documents = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
+                .OrderBy(f => f.Id).Select(f => new { f.Id, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
+            return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, detailed, textsReleased, sources,
+                inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
+                    i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), Files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
+                Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
+                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, Files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
+                deductions.Sum(d => d.Points),
+                documents.Select(d => new DocumentView(d.Id, d.Milestone!, d.FileName,  d.UploadedAtUtc,
+                    SelfEvaluation.IsLate(definition, d.Milestone!, d.UploadedAtUtc))).ToList());
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/evaluations/{year:int}/inputs", async (int year, string? unit, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(year, unit, http.User, ct);
+                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+            })
+            .RequireAuthorization()
+            .WithName("GetEvaluationInputs")
+            .Produces<View>()
+            .WithSummary("某单位已收集的评议材料（按来源）")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

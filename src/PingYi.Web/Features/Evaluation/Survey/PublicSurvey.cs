@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
+using PingYi.Domain.Units;
+using PingYi.Web.Infrastructure;
+using QRCoder;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+
+namespace PingYi.Web.Features.Evaluation.Survey;
+
+/// <summary>
+/// The public questionnaire engine: the service-hall survey of each unit resident in the hall, and each
+/// unit's own online evaluation channel. No sign-in; a browser cookie limits a browser to one response per
+/// unit per day (a unique index backs it), a per-address rate limit stops floods from one place, and
+/// <see cref="NetworkCap"/> counts at most a few answers a day per unit from one network (the cookie is the
+/// client's to throw away).
+/// </summary>
+public static class PublicSurvey
+{
+    public const string RateLimitPolicy = "survey";
+    public const string BrowserCookie = "pingyi.survey";
+
+    /// <summary>The sources the public answers: the service hall, and a unit's own channel.</summary>
+    public static bool IsPublicSource(string source) => source is EvaluationCodes.ServiceHall or EvaluationCodes.UnitChannel;
+
+    public static string PathOf(int year, string source, string unitCode) => $"/survey/{year}/{source}/{unitCode}";
+
+    public sealed record Target(RoundContext Round, Unit Unit, string Source, Questionnaire Questionnaire);
+
+    public sealed class Handler(PingYiDbContext db, Rounds rounds, TimeProvider time, NetworkCap cap)
+    {
+        /// <summary>The questionnaire for a unit, or null when there is none (unknown unit, a unit not in the hall, no such round).</summary>
+        public async Task<Target?> FindAsync(int year, string source, string unitCode, CancellationToken ct)
+        {
+            if (!IsPublicSource(source))
+            {
+                return null;
+            }
+            var found = await rounds.FindAsync(year, ct);
+            var unit = await rounds.UnitAsync(unitCode, ct);
+            if (!found.Succeeded || unit is null || (source == EvaluationCodes.ServiceHall && !unit.ServiceHall))
+            {
+                return null;
+            }
+            return new Target(found.Value!, unit, source, found.Value!.Definition.QuestionnaireFor(source));
+        }
+
+        /// <param name="network">The client's address bucket (<see cref="RateLimits.ClientKey"/>: IPv4, or the IPv6 /64).</param>
+        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string browserKey, string network, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
+        {
+            if (!target.Round.Round.AcceptsInputs)
+            {
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "评议已结束", "$", "本年度评议已结束，感谢您的关注。");
+            }
+            var today = ChinaTime.Today(time);
+            var already = RequestFailure.Field(StatusCodes.Status409Conflict, "今天已评价过", "$", $"您今天已经评价过{target.Unit.Name}，每个单位每天只能评价一次。");
+            if (await db.EvaluationResponses.AnyAsync(r => r.UnitId == target.Unit.Id && r.Source == target.Source && r.BrowserKey == browserKey && r.PublicDay == today, ct))
+            {
+                return already;
+            }
+            var errors = new ValidationErrors();
+            // The public form has no separate comment box: free text lives in the questionnaire's text items.
+            var filled = Questionnaires.Validate(target.Round.Definition, target.Questionnaire, rating, null, answers, errors);
+            if (filled is null)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+            var capKey = $"{target.Round.Round.Id}|{target.Source}|{target.Unit.Id}|{today:yyyy-MM-dd}|{network}";
+            if (!cap.TryTake(capKey, today))
+            {
+                return RequestFailure.Field(StatusCodes.Status429TooManyRequests, "评价次数已达上限", "$",
+                    $"今天来自同一网络对{target.Unit.Name}的评价已达上限，感谢您的参与。");
+            }
+            db.EvaluationResponses.Add(new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
+                ResponseChannel.Public, evaluatorId: null, browserKey, today, time.GetUtcNow().UtcDateTime, filled.Answers));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Two submissions from one browser raced past the check; the unique index kept one.
+                cap.Release(capKey);
+                return already;
+            }
+            return filled;
+        }
+    }
+
+    /// <summary>The browser's survey key: a random value in an HttpOnly cookie, set on first visit.</summary>
+    public static string BrowserKey(HttpContext http)
+    {
+        // __Host- and Secure outside Development, like every cookie (Features/Security/ProductionDefaults.cs).
+        var cookies = http.RequestServices.GetRequiredService<Security.AppCookies>();
+        if (http.Request.Cookies.TryGetValue(cookies.Name(BrowserCookie), out var key) && key is { Length: 32 } && key.All(char.IsAsciiHexDigitLower))
+        {
+            return key;
+        }
+        key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        http.Response.Cookies.Append(cookies.Name(BrowserCookie), key, cookies.Options(http, SameSiteMode.Lax, TimeSpan.FromDays(400)));
+        return key;
+    }
+
+    /// <summary>An SVG QR code of the survey's absolute address, for staff to print.</summary>
+    public static string QrSvg(string url)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(new System.Drawing.Size(256, 256), "#000000", "#ffffff", drawQuietZones: true, sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute);
+    }
+
+    /// <summary>
+    /// At most <c>RateLimits:SurveyPerUnitPerNetworkPerDay</c> (10) answers a China day for one unit and source from
+    /// one network (IPv4 address, IPv6 /64): thirty fresh browser sessions behind one address used to give thirty
+    /// answers. Counted in this node's memory when an answer is accepted.
+    /// </summary>
+    public sealed class NetworkCap(int perDay)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateOnly Day, int Count)> _counts = new(StringComparer.Ordinal);
+
+        public bool TryTake(string key, DateOnly today)
+        {
+            if (perDay <= 0)
+            {
+                return true;
+            }
+            if (_counts.Count >= 10_000)
+            {
+                foreach (var (k, v) in _counts)
+                {
+                    if (v.Day < today)
+                    {
+                        _counts.TryRemove(k, out _);
+                    }
+                }
+            }
+            while (true)
+            {
+                var current = _counts.GetOrAdd(key, (today, 0));
+                if (current.Count >= perDay)
+                {
+                    return false;
+                }
+                if (_counts.TryUpdate(key, (today, current.Count + 1), current))
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void Release(string key) => _counts.AddOrUpdate(key, (default, 0), (_, v) => (v.Day, Math.Max(0, v.Count - 1)));
+    }
+
+    /// <summary>Per client address (IPv6: per /64, like every limiter), only the POSTs that submit answers count.</summary>
+    public static void AddRateLimit(IServiceCollection services, int perAddressPerHour) =>
+        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, http =>
+        {
+            if (HttpMethods.IsGet(http.Request.Method) || perAddressPerHour <= 0)
+            {
+                return RateLimitPartition.GetNoLimiter("free");
+            }
+            return RateLimits.Window(http, "survey:" + RateLimits.ClientKey(http.Connection.RemoteIpAddress), perAddressPerHour, TimeSpan.FromHours(1));
+        }));
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, Notifications.MailSettings mail, Handler handler, CancellationToken ct) =>
+            {
+                var target = await handler.FindAsync(year, source, unit, ct);
+                if (target is null)
+                {
+                    return Results.NotFound();
+                }
+                // The configured public address: a Host header is the caller's to choose.
+                var url = mail.Link(PathOf(year, source, target.Unit.Code));
+                return Results.Content(QrSvg(url), "image/svg+xml; charset=utf-8");
+            })
+            .UnderApiLimit()
+            .WithName("SurveyQrCode")
+            .WithSummary("问卷二维码（SVG）")
+            .WithTags("评议");
+    }
+}

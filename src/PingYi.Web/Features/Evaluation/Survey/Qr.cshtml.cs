@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ledger;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Features.Notifications;
+using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Units;
+
+namespace PingYi.Web.Features.Evaluation.Survey;
+
+/// <summary>
+/// Printable QR codes: supervisors and evaluators print the service-hall survey of every unit in the hall;
+/// a unit's handler prints the code of the unit's own online evaluation channel.
+/// </summary>
+public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailSettings mail) : PageModel
+{
+    public sealed record Code(string UnitName, string Source, string Path, string Svg);
+
+    public int Year { get; private set; }
+
+    public IReadOnlyList<Code> Codes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(int? year, CancellationToken ct)
+    {
+        var open = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).Select(r => r.Year).ToListAsync(ct);
+        Year = year ?? open.FirstOrDefault();
+        if (runtime.Find(Year) is null)
+        {
+            return NotFound();
+        }
+        // The configured public address, never the request's Host header (a printed code outlives the request).
+        var origin = mail.BaseUrl;
+        if (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Evaluator))
+        {
+            var units = await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct);
+            Codes = units.Select(u => Make(u.Name, EvaluationCodes.ServiceHall, u.Code, origin)).ToList();
+        }
+        else if (User.UnitId() is { } unitId)
+        {
+            var unit = await db.Units.AsNoTracking().SingleAsync(u => u.Id == unitId, ct);
+            Codes = [Make(unit.Name, EvaluationCodes.UnitChannel, unit.Code, origin)];
+        }
+        else
+        {
+            return Forbid();
+        }
+        return Page();
+    }
+
+    private Code Make(string name, string source, string unitCode, string origin)
+    {
+        var path = PublicSurvey.PathOf(Year, source, unitCode);
+        return new Code(name, source, path, PublicSurvey.QrSvg(origin + path));
+    }
+}

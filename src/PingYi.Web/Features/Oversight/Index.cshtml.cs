@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Web.Features.Oversight;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Oversight;
+
+/// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
+[Authorize(Roles = StaffRoles.Supervisor)]
+public sealed class IndexModel(GetOversight.Handler oversight, GetOversight.Options options, TimeProvider time) : PageModel
+{
+    public GetOversight.Board Board { get; private set; } = new("overdue", []);
+
+    /// <summary>The chart as an SVG data URI: in the page, no extra request, and outside the page's style CSP.</summary>
+    public string ChartDataUri { get; private set; } = string.Empty;
+
+    /// <summary>The units the page's chart draws (most overdue first), and how many units have overdue cases.</summary>
+    public IReadOnlyList<GetOversight.UnitGroup> ChartUnits { get; private set; } = [];
+
+    public int UnitsOverdue { get; private set; }
+
+    public bool ChartTruncated => ChartUnits.Count < UnitsOverdue;
+
+    public async Task OnGetAsync(string? sort, CancellationToken ct)
+    {
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
+        Board = await oversight.HandleAsync(sort, ct);
+        var overdue = OverdueChart.Drawn(Board);
+        UnitsOverdue = overdue.Count;
+        ChartUnits = overdue.Take(options.ChartUnits).ToList();
+        ChartDataUri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(OverdueChart.Svg(ChartUnits, ChartTruncated)));
+    }
+
+    /// <summary>The same chart as PNG, to download (GET /staff/oversight?handler=png).</summary>
+    public async Task<IActionResult> OnGetPngAsync(CancellationToken ct)
+    {
+        var board = await oversight.HandleAsync(null, ct);
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
+        return File(OverdueChart.Png(board), "image/png", $"超期反映-{ChinaTime.Today(time):yyyyMMdd}.png");
+    }
+}
