@@ -1,24 +1,13 @@
-using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Account;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Features.Administration;
-using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
-using PingYi.Web.Features.Complaints.Intake;
+using PingYi.Web.Features.Complaints;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
 using PingYi.Web.Features.Oversight;
@@ -26,7 +15,6 @@ using PingYi.Web.Features.Privacy;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
-using PingYi.Web.Features.Complaints.Tracking;
 using PingYi.Web.Features.Units;
 using Scalar.AspNetCore;
 
@@ -74,7 +62,7 @@ public static class HostingExtensions
             startupLogger.LogWarning("No holiday calendar for {Year}: deadlines count Monday–Friday until workflows/calendars/cn/{Year}.json is added.", today.Year, today.Year);
         }
 
-        if (!builder.AddNotifications(startupLogger))
+        if (!builder.AddNotifications(database, startupLogger))
         {
             return false;
         }
@@ -96,58 +84,10 @@ public static class HostingExtensions
             .SetApplicationName("PingYi")
             .PersistKeysToDbContext<PingYiDbContext>();
 
-        services.AddIdentityApiEndpoints<StaffUser>(o =>
-            {
-                o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
-                o.User.RequireUniqueEmail = true;
-                o.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.Name;
-            })
-            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(OneTimeAuthenticatorTokenProvider.Name)
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<PingYiDbContext>()
-            .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/account/login";
-            o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/denied";
-            o.Cookie.Name = "pingyi.auth";
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
-            // The API answers 401/403; only pages redirect to the sign-in form.
-            o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status401Unauthorized, () => ctx.Response.Redirect(ctx.RedirectUri));
-            o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
-        });
-        // AddIdentityApiEndpoints challenges with Bearer; a signed-out browser should see the sign-in page
-        // instead. The cookie's redirect hook still answers 401 under /api.
-        services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme);
+        builder.AddStaffIdentity();
         services.AddAuthorization();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ComplaintAuthorizationHandler>();
 
-        // Razor HTML-encodes every non-ASCII character by default; Chinese pages stay Chinese in the source
-        // (a third smaller, and searchable), while markup characters are still escaped.
-        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
-            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
-                System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Latin1Supplement,
-                System.Text.Unicode.UnicodeRanges.GeneralPunctuation, System.Text.Unicode.UnicodeRanges.CjkSymbolsandPunctuation,
-                System.Text.Unicode.UnicodeRanges.CjkUnifiedIdeographs, System.Text.Unicode.UnicodeRanges.HalfwidthandFullwidthForms));
-        services.AddRazorPages(o =>
-        {
-            o.RootDirectory = "/Features";
-            // Folders follow the domain, not the URL tree: every page under /staff needs a signed-in account,
-            // whichever area holds it (the pages' own policies narrow it further).
-            o.Conventions.AddFolderRouteModelConvention("/", model =>
-            {
-                foreach (var selector in model.Selectors)
-                    if (selector.AttributeRouteModel?.Template is { } template
-                        && (template.Equals("staff", StringComparison.OrdinalIgnoreCase) || template.StartsWith("staff/", StringComparison.OrdinalIgnoreCase)))
-                        selector.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
-            });
-        });
         services.AddProblemDetails(ChineseProblemDetails.Configure);
         services.AddPingYiOpenApi();
         services.AddHealthChecks()
@@ -157,20 +97,9 @@ public static class HostingExtensions
         services.AddPingYiLoadShedding(builder.Configuration);
         builder.AddPingYiSecurity();
         services.AddPingYiPages();
+        services.AddComplaints();
+        services.AddUnits();
 
-        services.AddScoped<SubmitComplaint.Handler>();
-        services.AddScoped<LookupComplaint.Handler>();
-        services.AddScoped<AddSupplement.Handler>();
-        services.AddScoped<ListUnits.Handler>();
-        services.AddScoped<GiveFeedback.Handler>();
-        services.AddScoped<ComplaintAccess>();
-        services.AddScoped<GetStaffComplaint.Handler>();
-        services.AddScoped<PerformAction.Handler>();
-        services.AddScoped<ListComplaints.Handler>();
-        services.AddScoped<ViewComplainant.Handler>();
-        services.AddScoped<SweepTimers.Handler>();
-        services.AddScoped<SweepTimers.Batch>();
-        services.AddScoped<SweepTimers.Job>();
         services.AddCalendars();
         services.AddOversight(builder.Configuration);
         services.AddChannelScores();
@@ -178,25 +107,6 @@ public static class HostingExtensions
         builder.AddAdministration();
         builder.AddAccount();
 
-        // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
-        // The storage is this app's own singleton, created when first asked for. Hangfire's AddHangfire would answer
-        // with its process-wide JobStorage.Current, which another app in the same process (the tests run many)
-        // may have set in between: two apps then share one storage and its job locks.
-        services.AddSingleton<JobStorage>(_ =>
-        {
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                var options = new PostgreSqlStorageOptions();
-                return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, options), options);
-            }
-            return new Hangfire.InMemory.InMemoryStorage();
-        });
-        services.AddHangfire((sp, hangfire) =>
-            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings().UseStorage(sp.GetRequiredService<JobStorage>()));
-        if (JobsEnabled(builder.Configuration))
-        {
-            services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
-        }
         return true;
     }
 
@@ -228,19 +138,8 @@ public static class HostingExtensions
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
 
-        var api = app.MapGroup("/api/v1").WithTags("直通车");
-        ListUnits.Map(api);
-        ListCategories.Map(api);
-        SubmitComplaintEndpoint.Map(api);
-        LookupComplaint.Map(api);
-        AddSupplement.Map(api);
-        GiveFeedback.Map(api);
-
-        var staffApi = app.MapGroup("/api/v1").WithTags("办理");
-        ListComplaints.Map(staffApi);
-        PerformAction.Map(staffApi);
-        ViewComplainant.Map(staffApi);
-        DownloadAttachment.Map(staffApi);
+        app.MapUnits();
+        app.MapComplaints();
         app.MapCalendars();
 
         app.MapNotifications();
@@ -270,28 +169,13 @@ public static class HostingExtensions
     /// <summary><c>Jobs:Enabled</c> (default true): whether this node runs background jobs.</summary>
     public static bool JobsEnabled(IConfiguration configuration) => configuration.GetValue("Jobs:Enabled", true);
 
-    /// <summary>Registers the recurring jobs; called once the database is ready.</summary>
+    /// <summary>Registers the recurring jobs every area declared; called once the database is ready.</summary>
     public static void ScheduleJobs(this WebApplication app)
     {
-        if (!JobsEnabled(app.Configuration))
+        if (JobsEnabled(app.Configuration))
         {
-            return;
+            app.ScheduleRegisteredJobs();
         }
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<SweepTimers.Job>(SweepTimers.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        app.ScheduleNotificationJobs();
     }
 
-    private static Task ApiOr(HttpContext http, int status, Action page)
-    {
-        if (http.Request.Path.StartsWithSegments("/api"))
-        {
-            http.Response.StatusCode = status;
-        }
-        else
-        {
-            page();
-        }
-        return Task.CompletedTask;
-    }
 }

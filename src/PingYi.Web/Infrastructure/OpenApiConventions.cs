@@ -136,8 +136,8 @@ public static class OpenApiConventions
     private static readonly Dictionary<Type, string[]> RequiredFields = new()
     {
         [typeof(Features.Complaints.Intake.SubmitComplaintRequest)] = ["unitCode", "category", "title", "description", "anonymous"],
-        [typeof(Features.Account.AccountRegistration.LoginBody)] = ["email", "password"],
-        [typeof(Features.Account.AccountRegistration.RefreshBody)] = ["refreshToken"],
+        [typeof(Features.Account.AccountModule.LoginBody)] = ["email", "password"],
+        [typeof(Features.Account.AccountModule.RefreshBody)] = ["refreshToken"],
         [typeof(Features.Complaints.Tracking.GiveFeedback.Body)] = ["satisfaction"],
     };
 

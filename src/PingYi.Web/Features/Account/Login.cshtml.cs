@@ -90,7 +90,7 @@ public sealed class LoginModel(SignInCheck check, SignInManager<StaffUser> signI
             case SignInOutcome.Succeeded:
                 await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
-                await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", AccountRegistration.MultiFactor)]);
+                await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", AccountModule.MultiFactor)]);
                 await check.RecordSignInAsync(user, "page", multiFactor: true);
                 return LocalRedirect(Target);
             case SignInOutcome.CodeInvalid:

@@ -12,7 +12,7 @@ public sealed class LogoutModel(UserManager<StaffUser> users) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await AccountRegistration.SignOutEverywhereAsync(HttpContext, users);
+        await AccountModule.SignOutEverywhereAsync(HttpContext, users);
         return LocalRedirect("/");
     }
 }

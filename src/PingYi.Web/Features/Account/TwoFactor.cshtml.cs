@@ -87,7 +87,7 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
         await users.SetTwoFactorEnabledAsync(user, true);
         NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         await db.SaveChangesAsync();
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim("amr", AccountRegistration.MultiFactor)]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim("amr", AccountModule.MultiFactor)]);
         TempData[RecoveryCodesKey] = string.Join(' ', NewRecoveryCodes);
         return RedirectToPage();
     }

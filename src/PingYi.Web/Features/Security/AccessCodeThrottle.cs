@@ -137,7 +137,7 @@ public sealed class AccessCodeThrottle(TimeProvider time, RateLimits.Options opt
     }
 }
 
-/// <summary>Thrown by the access-code check while the client must wait; answered with 429 by <see cref="SecurityRegistration"/>.</summary>
+/// <summary>Thrown by the access-code check while the client must wait; answered with 429 by <see cref="SecurityModule"/>.</summary>
 public sealed class AccessCodeThrottledException(int retryAfterSeconds) : Exception("This client failed too many access codes and must wait.")
 {
     public int RetryAfterSeconds { get; } = Math.Max(1, retryAfterSeconds);
@@ -145,6 +145,6 @@ public sealed class AccessCodeThrottledException(int retryAfterSeconds) : Except
 
 /// <summary>
 /// Thrown when a signed-in staff account sends an access code: staff read cases through their own view and have no
-/// reason to use a complainant's code. Answered with 403 by <see cref="SecurityRegistration"/>; the attempt is audited.
+/// reason to use a complainant's code. Answered with 403 by <see cref="SecurityModule"/>; the attempt is audited.
 /// </summary>
 public sealed class StaffAccessCodeException() : Exception("Staff accounts may not use complainants' access codes.");

@@ -1,19 +1,30 @@
-using PingYi.Web.Features.Complaints.Tracking;
-
 namespace PingYi.Web.Features.Shared;
 
-/// <summary>What the pages need beyond the areas' handlers: the tracking session, error pages, print and export.</summary>
+/// <summary>Razor Pages for every area: where pages live, who may open /staff, how Chinese is encoded, the error pages.</summary>
 public static class PagesRegistration
 {
     public static IServiceCollection AddPingYiPages(this IServiceCollection services)
     {
-        services.AddSingleton<TrackingSession>();
-        services.AddOptions<PingYi.Web.Features.Complaints.Intake.AttachmentLimits>()
-            .BindConfiguration(PingYi.Web.Features.Complaints.Intake.AttachmentLimits.Section)
-            .Validate(l => l.MaxFilesPerComplaint >= 1 && l.MaxBytesPerComplaint >= 1024 * 1024,
-                "Attachments:MaxFilesPerComplaint must be at least 1 and Attachments:MaxBytesPerComplaint at least 1 MB.")
-            .ValidateOnStart();
-        services.AddScoped<PingYi.Web.Features.Complaints.Handling.ComplaintSeenLog>();
+        // Razor HTML-encodes every non-ASCII character by default; Chinese pages stay Chinese in the source
+        // (a third smaller, and searchable), while markup characters are still escaped.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
+                System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Latin1Supplement,
+                System.Text.Unicode.UnicodeRanges.GeneralPunctuation, System.Text.Unicode.UnicodeRanges.CjkSymbolsandPunctuation,
+                System.Text.Unicode.UnicodeRanges.CjkUnifiedIdeographs, System.Text.Unicode.UnicodeRanges.HalfwidthandFullwidthForms));
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            // Folders follow the domain, not the URL tree: every page under /staff needs a signed-in account,
+            // whichever area holds it (the pages' own policies narrow it further).
+            o.Conventions.AddFolderRouteModelConvention("/", model =>
+            {
+                foreach (var selector in model.Selectors)
+                    if (selector.AttributeRouteModel?.Template is { } template
+                        && (template.Equals("staff", StringComparison.OrdinalIgnoreCase) || template.StartsWith("staff/", StringComparison.OrdinalIgnoreCase)))
+                        selector.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
+            });
+        });
         return services;
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
@@ -142,16 +141,19 @@ public static class SweepTimers
             complaints.Sum(complaint => complaint.FireDueTimers(workflows.For(complaint), now).Count);
     }
 
-    /// <summary>The Hangfire entry point: a distributed lock keeps one sweep at a time across servers.</summary>
+    /// <summary>
+    /// The scheduled job, registered once (<see cref="ComplaintsModule"/>): every minute and on an Admin's "run now",
+    /// both under the job runner's distributed lock, so one sweep runs at a time across servers.
+    /// </summary>
     public sealed class Job(Handler handler, Intake.IdempotencyKeys.Purge purgeIdempotency)
     {
-        [DisableConcurrentExecution(timeoutInSeconds: 300)]
-        [AutomaticRetry(Attempts = 0)]
-        public async Task RunAsync(CancellationToken ct)
+        /// <returns>The number of timers fired.</returns>
+        public async Task<int> RunAsync(CancellationToken ct)
         {
-            await handler.HandleAsync(ct);
+            var fired = await handler.HandleAsync(ct);
             // Housekeeping that rides on the sweep's schedule and lock; separate from the timers above.
             await purgeIdempotency.HandleAsync(ct);
+            return fired;
         }
     }
 }

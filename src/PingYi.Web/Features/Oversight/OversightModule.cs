@@ -1,7 +1,7 @@
 namespace PingYi.Web.Features.Oversight;
 
 /// <summary>The 督办台 area (pages under /staff/oversight).</summary>
-public static class OversightRegistration
+public static class OversightModule
 {
     public static IServiceCollection AddOversight(this IServiceCollection services, IConfiguration configuration)
     {

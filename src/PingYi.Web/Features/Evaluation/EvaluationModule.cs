@@ -9,7 +9,7 @@ using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation;
 
-public static class EvaluationRegistration
+public static class EvaluationModule
 {
     /// <summary>
     /// Loads and validates the round files in <c>&lt;workflows&gt;/evaluation/</c> and registers the area.

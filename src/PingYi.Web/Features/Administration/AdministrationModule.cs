@@ -9,7 +9,7 @@ using PingYi.Data.Identity;
 namespace PingYi.Web.Features.Administration;
 
 /// <summary>The administration area: units, staff accounts, the audit log, and the account rules they enforce.</summary>
-public static class AdminRegistration
+public static class AdministrationModule
 {
     public static WebApplicationBuilder AddAdministration(this WebApplicationBuilder builder)
     {

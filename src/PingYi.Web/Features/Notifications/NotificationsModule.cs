@@ -5,17 +5,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
-using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
+using Hangfire.PostgreSql;
+using PingYi.Data;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Notifications;
 
 /// <summary>The notifications area: outbox, mail templates and delivery, the daily digest, the job registry and the Hangfire dashboard.</summary>
-public static class NotificationsRegistration
+public static class NotificationsModule
 {
     /// <summary>False when a mail setting or template is unusable (already logged).</summary>
-    public static bool AddNotifications(this WebApplicationBuilder builder, ILogger startupLogger)
+    public static bool AddNotifications(this WebApplicationBuilder builder, DatabaseSettings database, ILogger startupLogger)
     {
         var services = builder.Services;
         MailSettings settings;
@@ -43,9 +43,26 @@ public static class NotificationsRegistration
         services.AddScoped<DailyDigest.Handler>();
         services.AddSingleton<JobRegistry>();
         services.AddTransient<JobRunner>();
+        // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
+        // The storage is this app's own singleton, created when first asked for. Hangfire's AddHangfire would answer
+        // with its process-wide JobStorage.Current, which another app in the same process (the tests run many)
+        // may have set in between: two apps then share one storage and its job locks.
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                var options = new PostgreSqlStorageOptions();
+                return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, options), options);
+            }
+            return new Hangfire.InMemory.InMemoryStorage();
+        });
+        services.AddHangfire((sp, hangfire) =>
+            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings().UseStorage(sp.GetRequiredService<JobStorage>()));
+        if (HostingExtensions.JobsEnabled(builder.Configuration))
+        {
+            services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
+        }
 
-        // The timer sweep keeps its own schedule (HostingExtensions.ScheduleJobs); here it can be run on demand.
-        services.AddPingYiJob(SweepTimers.JobId, async (sp, ct) => await sp.GetRequiredService<SweepTimers.Handler>().HandleAsync(ct));
         services.AddPingYiJob(DeliverOutbox.JobId, async (sp, ct) => await sp.GetRequiredService<DeliverOutbox.Handler>().HandleAsync(ct), Cron.Minutely());
         // Every day at 08:30 China time (00:30 UTC; China has no daylight saving); the job itself skips days
         // the holiday calendar says are off.
@@ -79,8 +96,8 @@ public static class NotificationsRegistration
             .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Admin));
     }
 
-    /// <summary>Schedules the registered recurring jobs (cron in UTC).</summary>
-    public static void ScheduleNotificationJobs(this WebApplication app)
+    /// <summary>Schedules every area's registered recurring jobs (cron in UTC), each under the runner's lock.</summary>
+    public static void ScheduleRegisteredJobs(this WebApplication app)
     {
         var manager = app.Services.GetRequiredService<IRecurringJobManager>();
         foreach (var job in app.Services.GetRequiredService<JobRegistry>().All.Where(j => j.Cron is not null))

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
 
@@ -30,10 +31,54 @@ public sealed class SignInSettings
 /// Staff sign-in for the page and the API (finding 6) and bearer tokens (finding 12). Replaces MapIdentityApi,
 /// whose login tells a locked or disabled account from a wrong password, and which has no sign-out.
 /// </summary>
-public static class AccountRegistration
+public static class AccountModule
 {
     /// <summary>The amr claim value a two-factor sign-in carries (as Identity's own two-factor sign-in writes it).</summary>
     public const string MultiFactor = "mfa";
+
+    /// <summary>Staff accounts in our tables, the sign-in cookie for pages and bearer tokens for the API (lockout: <see cref="SignInSettings"/>).</summary>
+    public static void AddStaffIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddIdentityApiEndpoints<StaffUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.User.RequireUniqueEmail = true;
+                o.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.Name;
+            })
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(OneTimeAuthenticatorTokenProvider.Name)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PingYiDbContext>()
+            .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "pingyi.auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // The API answers 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status401Unauthorized, () => ctx.Response.Redirect(ctx.RedirectUri));
+            o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
+        });
+        // AddIdentityApiEndpoints challenges with Bearer; a signed-out browser should see the sign-in page
+        // instead. The cookie's redirect hook still answers 401 under /api.
+        builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme);
+    }
+
+    private static Task ApiOr(HttpContext http, int status, Action page)
+    {
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            http.Response.StatusCode = status;
+        }
+        else
+        {
+            page();
+        }
+        return Task.CompletedTask;
+    }
 
     public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
     {

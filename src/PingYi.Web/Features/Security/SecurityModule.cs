@@ -12,7 +12,7 @@ using PingYi.Web.Infrastructure;
 namespace PingYi.Web.Features.Security;
 
 /// <summary>The whistleblower protections of issue 8 (see docs/security.md), registered in one place.</summary>
-public static class SecurityRegistration
+public static class SecurityModule
 {
     public static WebApplicationBuilder AddPingYiSecurity(this WebApplicationBuilder builder)
     {

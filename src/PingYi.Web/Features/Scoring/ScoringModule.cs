@@ -13,7 +13,7 @@ namespace PingYi.Web.Features.Scoring;
 /// explanation, reports and publication (docs/scoring.md). The channel score itself (<see cref="IChannelScores"/>)
 /// is registered by its own implementation.
 /// </summary>
-public static class ScoringRegistration
+public static class ScoringModule
 {
     public static IServiceCollection AddScoring(this IServiceCollection services)
     {

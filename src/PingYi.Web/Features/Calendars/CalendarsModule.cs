@@ -1,7 +1,7 @@
 namespace PingYi.Web.Features.Calendars;
 
 /// <summary>The calendar area: Admins upload a year's holidays; every node follows.</summary>
-public static class CalendarsRegistration
+public static class CalendarsModule
 {
     public static IServiceCollection AddCalendars(this IServiceCollection services)
     {

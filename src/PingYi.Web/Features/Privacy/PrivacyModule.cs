@@ -3,7 +3,7 @@ using PingYi.Web.Features.Notifications;
 namespace PingYi.Web.Features.Privacy;
 
 /// <summary>PIPL (个人信息保护法): how long a complainant's identity is kept, and the daily job that erases it afterwards.</summary>
-public static class PrivacyRegistration
+public static class PrivacyModule
 {
     public const string RetentionKey = "Privacy:ContactRetentionDays";
 
