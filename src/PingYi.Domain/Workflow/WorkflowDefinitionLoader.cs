@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Complaints.Effects;
 
 namespace PingYi.Domain.Workflow;
 
@@ -192,9 +193,9 @@ public static partial class WorkflowDefinitionLoader
                 }
                 // Effects are checked like the rest of a definition: an action the aggregate cannot apply
                 // would pass start-up and fail on first use.
-                if (!Complaint.KnownEffects.Contains(code))
+                if (!ComplaintEffects.KnownActions.Contains(code))
                 {
-                    Fail(Child(itemPath, "code"), $"the engine has no effect for action '{code}'; known actions: {string.Join(", ", Complaint.KnownEffects)}");
+                    Fail(Child(itemPath, "code"), $"the engine has no effect for action '{code}'; known actions: {string.Join(", ", ComplaintEffects.KnownActions)}");
                 }
                 var label = RequiredNonEmptyString(item, itemPath, "label");
                 var roles = ReadRoles(item, itemPath);

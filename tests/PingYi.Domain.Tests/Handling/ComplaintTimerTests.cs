@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Complaints.Effects;
 using PingYi.Domain.Workflow;
 
 namespace PingYi.Domain.Tests.Handling;
@@ -220,7 +221,7 @@ public sealed class ComplaintTimerTests
     {
         foreach (var definition in WorkflowRegistry.LoadDirectory(RepoPaths.Workflows).Definitions)
         {
-            Assert.All(definition.Actions, a => Assert.Contains(a.Code, Complaint.KnownEffects));
+            Assert.All(definition.Actions, a => Assert.Contains(a.Code, ComplaintEffects.KnownActions));
         }
     }
 }
