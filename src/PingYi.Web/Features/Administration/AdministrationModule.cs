@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Data.Identity;
+using PingYi.Web.Features.Shared;
 
 namespace PingYi.Web.Features.Administration;
 
@@ -58,7 +59,7 @@ public static class AdministrationModule
             o.SlidingExpiration = true;
         });
 
-        services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Staff/Admin", AdminPolicies.AnyAdmin));
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeRoute("/staff/admin", AdminPolicies.AnyAdmin));
         services.Configure<MvcOptions>(o => o.Filters.Add(new ForcePasswordChangeFilter()));
         return builder;
     }

@@ -9,6 +9,7 @@ using PingYi.Data;
 using PingYi.Data.Administration;
 using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Shared;
 
 namespace PingYi.Web.Features.Administration;
 
@@ -181,15 +182,17 @@ public sealed class ForcePasswordChangeFilter : IAsyncPageFilter
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        var path = context.ActionDescriptor.ViewEnginePath;
+        // By route, not by file: pages live in their area's folder, wherever their URL is.
+        var route = context.ActionDescriptor.AttributeRouteInfo?.Template ?? string.Empty;
+        var staffPage = PagesRegistration.IsAtOrBelow(route, "staff");
         if (context.HttpContext.User.HasClaim(c => c.Type == StaffSessionValidator.MustChangePasswordClaim)
-            && path.StartsWith("/Staff/", StringComparison.Ordinal) && path != "/Staff/Password")
+            && staffPage && !PagesRegistration.IsAtOrBelow(route, PasswordPage.Trim('/')))
         {
             context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(PasswordPage);
             return;
         }
         if (context.HttpContext.User.HasClaim(c => c.Type == StaffSessionValidator.MustEnrolTwoFactorClaim)
-            && path.StartsWith("/Staff/", StringComparison.Ordinal) && path != "/Staff/TwoFactor")
+            && staffPage && !PagesRegistration.IsAtOrBelow(route, TwoFactorPage.Trim('/')))
         {
             context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(TwoFactorPage);
             return;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 namespace PingYi.Web.Features.Shared;
 
 /// <summary>Razor Pages for every area: where pages live, who may open /staff, how Chinese is encoded, the error pages.</summary>
@@ -17,16 +19,35 @@ public static class PagesRegistration
             o.RootDirectory = "/Features";
             // Folders follow the domain, not the URL tree: every page under /staff needs a signed-in account,
             // whichever area holds it (the pages' own policies narrow it further).
-            o.Conventions.AddFolderRouteModelConvention("/", model =>
-            {
-                foreach (var selector in model.Selectors)
-                    if (selector.AttributeRouteModel?.Template is { } template
-                        && (template.Equals("staff", StringComparison.OrdinalIgnoreCase) || template.StartsWith("staff/", StringComparison.OrdinalIgnoreCase)))
-                        selector.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
-            });
+            o.Conventions.AuthorizeRoute("/staff");
         });
         return services;
     }
+
+    /// <summary>
+    /// Requires a signed-in account (and <paramref name="policy"/>, when given) for every page whose route is
+    /// <paramref name="route"/> or below it. Pages live in their area's folder, so routes, not folders, say who may open them.
+    /// </summary>
+    public static PageConventionCollection AuthorizeRoute(this PageConventionCollection conventions, string route, string? policy = null)
+    {
+        var prefix = route.Trim('/');
+        conventions.AddFolderRouteModelConvention("/", model =>
+        {
+            foreach (var selector in model.Selectors)
+            {
+                if (selector.AttributeRouteModel?.Template is { } template && IsAtOrBelow(template, prefix))
+                {
+                    selector.EndpointMetadata.Add(policy is null ? new AuthorizeAttribute() : new AuthorizeAttribute(policy));
+                }
+            }
+        });
+        return conventions;
+    }
+
+    /// <summary>Whether a route template (without its leading slash) is <paramref name="prefix"/> or a route below it.</summary>
+    public static bool IsAtOrBelow(string template, string prefix) =>
+        template.Equals(prefix, StringComparison.OrdinalIgnoreCase)
+        || template.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Browsers get the site's Chinese error page (with its header) for an empty error response; the API and
