@@ -263,7 +263,7 @@ public sealed partial class Complaint
     }
 
     /// <summary>Overdue is not a state: an assigned case whose deadline passed with no response (<see cref="ComplaintRules.OverdueAt"/> in SQL).</summary>
-    public bool IsOverdue(DateTime nowUtc) => Status == ComplaintStatus.Assigned && Deadlines.Late(nowUtc, DueAtUtc);
+    public bool IsOverdue(DateTime nowUtc) => ComplaintRules.IsOverdue(Status, DueAtUtc, nowUtc);
 
     /// <summary>
     /// 0 when not overdue; 1 from the deadline on; 2 and 3 once the escalation offsets (working days, e.g. 3 and 5)

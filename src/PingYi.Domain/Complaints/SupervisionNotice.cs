@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using PingYi.Domain.Calendar;
+using PingYi.Domain.Common;
 
 namespace PingYi.Domain.Complaints;
 
@@ -59,10 +61,35 @@ public sealed partial class SupervisionNotice
     /// </summary>
     public DateTime? WithdrawnAtUtc { get; private set; }
 
-    public bool IsOpen => AnsweredAtUtc is null && WithdrawnAtUtc is null;
+    /// <summary>
+    /// The one "open 督办 notice" rule: neither answered nor withdrawn. Queries say <c>n.IsOpen</c> too: the data
+    /// layer writes <see cref="IsOpenExpression"/> in its place (<see cref="QueryRules.Expand"/>).
+    /// </summary>
+    [ExpandedInQueries(nameof(IsOpenExpression))]
+    public bool IsOpen => IsOpenRule(this);
+
+    /// <summary>The body of <see cref="IsOpen"/>, for SQL.</summary>
+    public static readonly Expression<Func<SupervisionNotice, bool>> IsOpenExpression = n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null;
+
+    private static readonly Func<SupervisionNotice, bool> IsOpenRule = IsOpenExpression.Compile();
+
+    /// <summary>Open, and issued to <paramref name="unitId"/>: what that unit still has to answer.</summary>
+    [ExpandedInQueries(nameof(IsOpenToExpression))]
+    public bool IsOpenTo(int unitId) => IsOpenToRule(this, unitId);
+
+    /// <summary>The body of <see cref="IsOpenTo"/>, for SQL.</summary>
+    public static readonly Expression<Func<SupervisionNotice, int, bool>> IsOpenToExpression = (n, unitId) => n.IsOpen && n.UnitId == unitId;
+
+    private static readonly Func<SupervisionNotice, int, bool> IsOpenToRule = IsOpenToExpression.Compile();
 
     /// <summary>Whether the notice is open and its reply deadline has passed.</summary>
-    public bool IsOverdue(DateTime nowUtc) => IsOpen && Deadlines.Late(nowUtc, DueAtUtc);
+    [ExpandedInQueries(nameof(IsOverdueExpression))]
+    public bool IsOverdue(DateTime nowUtc) => IsOverdueRule(this, nowUtc);
+
+    /// <summary>The body of <see cref="IsOverdue"/>, for SQL.</summary>
+    public static readonly Expression<Func<SupervisionNotice, DateTime, bool>> IsOverdueExpression = (n, nowUtc) => n.IsOpen && Deadlines.Late(nowUtc, n.DueAtUtc);
+
+    private static readonly Func<SupervisionNotice, DateTime, bool> IsOverdueRule = IsOverdueExpression.Compile();
 
     internal static SupervisionNotice Issue(string number, int unitId, string reason, string issuedBy, int workingDays, DateTime dueAtUtc, DateTime nowUtc)
     {

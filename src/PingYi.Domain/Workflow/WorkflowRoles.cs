@@ -27,6 +27,13 @@ public static class WorkflowRoles
 
     public static IReadOnlyCollection<string> All => Labels.Keys;
 
+    /// <summary>
+    /// The privacy rule, once: who may learn who complained — the name and contacts, whether a case is named at
+    /// all, and the exact times of the complainant's own acts (a unit could match a time against its door or
+    /// proxy logs). Supervisors only; a unit's handler never does, nor does anyone without a role on the case.
+    /// </summary>
+    public static bool SeesComplainant(string? role) => role == Supervisor;
+
     public static bool IsKnown(string? role) => role is not null && Labels.ContainsKey(role);
 
     public static string LabelOf(string role) => Labels.GetValueOrDefault(role, role);

@@ -34,21 +34,15 @@ public sealed record ComplaintResource(int UnitId, bool AssignedToUnit);
 
 /// <summary>
 /// Supervisors may do anything with any complaint; a unit's handler may view and act on the complaints
-/// assigned to their unit, and never see who complained.
+/// assigned to their unit, and never see who complained (<see cref="WorkflowRoles.SeesComplainant"/>).
 /// </summary>
 public sealed class ComplaintAuthorizationHandler : AuthorizationHandler<OperationAuthorizationRequirement, ComplaintResource>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OperationAuthorizationRequirement requirement, ComplaintResource resource)
     {
-        var user = context.User;
-        if (user.IsInRole(StaffRoles.Supervisor))
-        {
-            context.Succeed(requirement);
-        }
-        else if (user.IsInRole(StaffRoles.UnitHandler)
-                 && user.UnitId() == resource.UnitId
-                 && resource.AssignedToUnit
-                 && requirement != ComplaintOperations.ViewContact)
+        var role = context.User.WorkflowRoleFor(resource.UnitId);
+        var onCase = role == WorkflowRoles.Supervisor || (role == WorkflowRoles.UnitHandler && resource.AssignedToUnit);
+        if (onCase && (requirement != ComplaintOperations.ViewContact || WorkflowRoles.SeesComplainant(role)))
         {
             context.Succeed(requirement);
         }
@@ -64,11 +58,22 @@ public static class StaffClaims
     public static int? UnitId(this ClaimsPrincipal user) =>
         int.TryParse(user.FindFirstValue(Unit), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
+    /// <summary>
+    /// The workflow role a staff user has on complaints at all (<see cref="WorkflowRoles.Supervisor"/>, or
+    /// <see cref="WorkflowRoles.UnitHandler"/> for a handler with a unit), or null. The one place staff roles
+    /// become workflow roles: the rules (<see cref="WorkflowRoles.SeesComplainant"/>) are asked of this.
+    /// </summary>
+    public static string? WorkflowRole(this ClaimsPrincipal user) =>
+        user.IsInRole(StaffRoles.Supervisor) ? WorkflowRoles.Supervisor
+        : user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is not null ? WorkflowRoles.UnitHandler
+        : null;
+
     /// <summary>The workflow role a staff user takes on a complaint of <paramref name="unitId"/>, or null.</summary>
     public static string? WorkflowRoleFor(this ClaimsPrincipal user, int unitId) =>
-        user.IsInRole(StaffRoles.Supervisor) ? WorkflowRoles.Supervisor
-        : user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == unitId ? WorkflowRoles.UnitHandler
-        : null;
+        user.WorkflowRole() is var role && (role != WorkflowRoles.UnitHandler || user.UnitId() == unitId) ? role : null;
+
+    /// <summary>Whether <paramref name="user"/> may learn who complained (<see cref="WorkflowRoles.SeesComplainant"/>).</summary>
+    public static bool SeesComplainant(this ClaimsPrincipal user) => WorkflowRoles.SeesComplainant(user.WorkflowRole());
 
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 

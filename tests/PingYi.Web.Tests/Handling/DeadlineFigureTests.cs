@@ -52,6 +52,9 @@ public abstract partial class DeadlineFigureTests(AppFixture fixture)
 
         var accept = $"剩余 {acceptDays} 个工作日";
         await AssertEverywhereAsync(browser, number, code, token, accept, overdue: false, onBoard: false);
+        // A second case the supervisors leave waiting: past its 受理期限 later on, it is late to accept, never 超期.
+        var waitingToken = Token("受理期限未受理");
+        var (waiting, waitingCode) = await _api.LodgeAsync(waitingToken);
 
         // Assigned the same day: 15 working days (Thu 11-26 … Wed 12-16), 15 left — not 16.
         await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
@@ -68,10 +71,43 @@ public abstract partial class DeadlineFigureTests(AppFixture fixture)
         // The last day: due today everywhere, not overdue anywhere.
         app.Time.SetUtcNow(new DateTimeOffset(2026, 12, 16, 2, 0, 0, TimeSpan.Zero));
         await AssertEverywhereAsync(browser, number, code, token, "今天到期", overdue: false, onBoard: true);
+        await AssertLateToAcceptNotOverdueAsync(waiting, waitingCode, waitingToken);
+
+        // The next day (Thu 12-17): overdue everywhere, the citizen's page and the staff list alike.
+        app.Time.SetUtcNow(new DateTimeOffset(2026, 12, 17, 2, 0, 0, TimeSpan.Zero));
+        await AssertEverywhereAsync(browser, number, code, token, "超期 1 个工作日", overdue: true, onBoard: true);
 
         // Two working days past (Thu 12-17, Fri 12-18): overdue everywhere, by the same count.
         app.Time.SetUtcNow(new DateTimeOffset(2026, 12, 18, 2, 0, 0, TimeSpan.Zero));
         await AssertEverywhereAsync(browser, number, code, token, "超期 2 个工作日", overdue: true, onBoard: true);
+        await AssertLateToAcceptNotOverdueAsync(waiting, waitingCode, waitingToken);
+    }
+
+    /// <summary>A submitted case past its 受理期限: /track, the list, the overdue filter and the API agree it is not 超期.</summary>
+    private async Task AssertLateToAcceptNotOverdueAsync(string number, string code, string token)
+    {
+        var at = fixture.App.Time.GetUtcNow();
+        var browser = fixture.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var track = await browser.PostAsync("/track", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["TrackingNumber"] = number,
+            ["Code"] = code,
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(await browser.GetStringAsync("/track")).Groups[1].Value,
+        }));
+        var trackHtml = track.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther
+            ? await browser.GetStringAsync(track.Headers.Location)
+            : await track.Content.ReadAsStringAsync();
+        var note = ProgressNote().Match(trackHtml).Groups[1].Value;
+        Assert.Matches(@"^受理期限 .*，超过受理期限 \d+ 个工作日。$", note);
+        Assert.DoesNotContain("督办", note, StringComparison.Ordinal);
+
+        var supervisor = await _api.AsAsync(Supervisor);
+        var row = Row(number).Match(await supervisor.GetStringAsync($"/staff/complaints?q={Uri.EscapeDataString(token)}"));
+        Assert.True(row.Success, $"the list has no row for {number}");
+        Assert.DoesNotContain("is-overdue", row.Value, StringComparison.Ordinal);
+        Assert.Matches(@"超过受理期限 \d+ 个工作日", row.Value);
+        Assert.False(Row(number).IsMatch(await supervisor.GetStringAsync($"/staff/complaints?overdue=true&q={Uri.EscapeDataString(token)}")), $"overdue filter at {at:O}");
+        Assert.False((await _api.StaffViewAsync(Supervisor, number))["overdue"]!.GetValue<bool>());
     }
 
     private async Task AssertEverywhereAsync(HttpClient browser, string number, string code, string token, string figure, bool overdue, bool onBoard)

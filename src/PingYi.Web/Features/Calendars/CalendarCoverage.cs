@@ -23,7 +23,7 @@ public static class CalendarCoverage
             .Where(c => (c.Status == ComplaintStatus.Submitted || c.Status == ComplaintStatus.Assigned) && c.DueAtUtc != null)
             .MaxAsync(c => c.DueAtUtc, ct);
         var reply = await db.SupervisionNotices.AsNoTracking()
-            .Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null)
+            .Where(n => n.IsOpen)
             .MaxAsync(n => (DateTime?)n.DueAtUtc, ct);
         foreach (var d in new[] { due, reply })
         {

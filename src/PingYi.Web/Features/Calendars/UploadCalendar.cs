@@ -96,7 +96,7 @@ public static class UploadCalendar
                 .Where(c => ((c.Status == ComplaintStatus.Submitted || c.Status == ComplaintStatus.Assigned) && c.DueAtUtc >= from)
                             // An open 督办 notice's reply deadline was counted the same way.
                             || ((c.Status == ComplaintStatus.Assigned || c.Status == ComplaintStatus.UnderReview)
-                                && c.SupervisionNotices.Any(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.DueAtUtc >= from)))
+                                && c.SupervisionNotices.Any(n => n.IsOpen && n.DueAtUtc >= from)))
                 .Select(c => c.Id)
                 .ToListAsync(ct);
             var recounted = 0;

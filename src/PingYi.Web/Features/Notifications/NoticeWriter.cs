@@ -89,9 +89,8 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
                 // A 督办 notice's own reply deadline, which is not the case's.
                 ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
                 // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
-                Remaining = complaint.DueAtUtc is { } running && complaint.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned
-                    ? Deadlines.Standing(workflows.Calendar, running, notBefore,
-                        complaint.Status == ComplaintStatus.Submitted ? DeadlineKind.Accept : DeadlineKind.Handling).Text
+                Remaining = complaint.DueAtUtc is { } running && ComplaintRules.RunningDeadline(complaint.Status) is { } kind
+                    ? Deadlines.Standing(workflows.Calendar, running, notBefore, kind).Text
                     : null,
                 Level = notice.Kind == NoticeKind.ExtensionRequested ? null : notice.Level,
                 ExtensionDays = notice.Kind == NoticeKind.ExtensionRequested ? notice.Level : null,

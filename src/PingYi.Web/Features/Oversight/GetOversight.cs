@@ -87,11 +87,11 @@ public static class GetOversight
             sort = sort is not null && Sorts.ContainsKey(sort) ? sort : "overdue";
             var now = time.GetUtcNow().UtcDateTime;
             var overdueIds = await db.Complaints.AsNoTracking().Where(ComplaintRules.OverdueAt(now)).Select(c => c.Id).ToListAsync(ct);
-            var supervisedIds = await db.SupervisionNotices.AsNoTracking().Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null).Select(n => n.ComplaintId).Distinct().ToListAsync(ct);
-            var acceptLateIds = await db.Complaints.AsNoTracking().Where(c => c.Status == ComplaintStatus.Submitted && Deadlines.Late(now, c.DueAtUtc)).Select(c => c.Id).ToListAsync(ct);
+            var supervisedIds = await db.SupervisionNotices.AsNoTracking().Where(n => n.IsOpen).Select(n => n.ComplaintId).Distinct().ToListAsync(ct);
+            var acceptLateIds = await db.Complaints.AsNoTracking().Where(ComplaintRules.AcceptLateAt(now)).Select(c => c.Id).ToListAsync(ct);
             var ids = overdueIds.Union(supervisedIds).Union(acceptLateIds).ToList();
             var complaints = ids.Count == 0 ? [] : await db.Complaints.AsNoTracking()
-                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null))
+                .Include(c => c.SupervisionNotices.Where(n => n.IsOpen))
                 .Where(c => ids.Contains(c.Id))
                 .ToListAsync(ct);
             var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToDictionaryAsync(u => u.Id, ct);
@@ -101,16 +101,16 @@ public static class GetOversight
             {
                 var workflow = workflows.For(c);
                 var overdue = c.IsOverdue(now);
-                var acceptLate = c.Status == ComplaintStatus.Submitted && Deadlines.Late(now, c.DueAtUtc);
+                var acceptLate = ComplaintRules.IsAcceptLate(c.Status, c.DueAtUtc, now);
                 var standing = c.DueAtUtc is { } due && (c.Status == ComplaintStatus.Assigned || acceptLate)
-                    ? Deadlines.Standing(workflow.Calendar, due, now, acceptLate ? DeadlineKind.Accept : DeadlineKind.Handling)
+                    ? Deadlines.Standing(workflow.Calendar, due, now, ComplaintRules.DeadlineKindOf(c.Status))
                     : null;
                 var row = new CaseRow(
                     c.TrackingNumber, c.Title, c.DueAtUtc, overdue,
                     standing?.WorkingDaysOverdue ?? 0,
                     // The level read from the calendar; the sweep's stored level catches up within a minute.
                     Math.Max(c.EscalationLevel(workflow, now), overdue ? c.EscalationLevelNotified : 0),
-                    c.SupervisionNotices.Where(n => n.IsOpen && n.UnitId == c.UnitId).OrderBy(n => n.DueAtUtc)
+                    c.SupervisionNotices.Where(n => n.IsOpenTo(c.UnitId)).OrderBy(n => n.DueAtUtc)
                         .Select(n => new OpenNotice(n.Number, n.DueAtUtc, n.IsOverdue(now))).ToList(),
                     Complaints.Handling.GetStaffComplaint.ETagFor(c.Version),
                     c.Status == ComplaintStatus.Assigned,

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
-using PingYi.Data.Identity;
+using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
@@ -13,8 +13,8 @@ namespace PingYi.Web.Features.Complaints.Handling;
 /// </summary>
 public static class ComplainantTimes
 {
-    /// <summary>Whether <paramref name="user"/> gets exact times of the complainant's acts: supervisors only.</summary>
-    public static bool Exact(ClaimsPrincipal user) => user.IsInRole(StaffRoles.Supervisor);
+    /// <summary>Whether <paramref name="user"/> gets exact times of the complainant's acts: whoever sees the complainant.</summary>
+    public static bool Exact(ClaimsPrincipal user) => user.SeesComplainant();
 
     /// <summary>00:00 China time of the day of <paramref name="utc"/>: the day stays, the time goes.</summary>
     public static DateTime ToDay(DateTime utc) => ChinaTime.StartOfDayUtc(ChinaTime.DateOf(utc));

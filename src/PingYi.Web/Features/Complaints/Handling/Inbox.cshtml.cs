@@ -46,7 +46,8 @@ public sealed class InboxModel(PingYiDbContext db, UserManager<StaffUser> users,
         var now = time.GetUtcNow().UtcDateTime;
 
         IReadOnlyList<Found> found = [];
-        if (User.IsInRole(StaffRoles.Supervisor))
+        var role = User.WorkflowRole();
+        if (role == WorkflowRoles.Supervisor)
         {
             found =
             [
@@ -62,7 +63,7 @@ public sealed class InboxModel(PingYiDbContext db, UserManager<StaffUser> users,
                     ComplaintRules.OverdueAt(now), q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?overdue=true", ct),
             ];
         }
-        else if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
+        else if (role == WorkflowRoles.UnitHandler && User.UnitId() is { } unitId)
         {
             UnitName = await db.Units.Where(u => u.Id == unitId).Select(u => u.Name).SingleAsync(ct);
             var ours = ComplaintVisibility.ToUnit(unitId);
@@ -70,8 +71,8 @@ public sealed class InboxModel(PingYiDbContext db, UserManager<StaffUser> users,
             [
                 // 督办 notices come first: each has its own short reply deadline and escalates when missed.
                 await SectionAsync("unit-supervision", "待答复的督办通知", "纪检监察工委发出的督办通知，请在答复期限前在反映页面答复。",
-                    ours, c => c.SupervisionNotices.Any(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.UnitId == unitId),
-                    q => q.OrderBy(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null && n.UnitId == unitId).Min(n => n.DueAtUtc)).ThenBy(c => c.Id),
+                    ours, c => c.SupervisionNotices.Any(n => n.IsOpenTo(unitId)),
+                    q => q.OrderBy(c => c.SupervisionNotices.Where(n => n.IsOpenTo(unitId)).Min(n => n.DueAtUtc)).ThenBy(c => c.Id),
                     null, ct, limit: 50),
                 // Earliest deadline first puts the overdue cases at the top.
                 await SectionAsync("unit-todo", "本单位待办", "交由本单位办理、尚未报告的反映，超期的排在最前。",

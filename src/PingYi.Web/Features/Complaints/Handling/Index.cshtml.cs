@@ -7,6 +7,8 @@ using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 using PingYi.Domain.Calendar;
+using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 
@@ -53,7 +55,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     public string? Dir { get; set; }
 
     /// <summary>Supervisors see whether a case is named; a unit's handler must not learn even that.</summary>
-    public bool ShowsNamed => User.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
+    public bool ShowsNamed => User.SeesComplainant();
 
     public ListComplaints.Page? Results { get; private set; }
 
@@ -62,7 +64,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
 
     /// <summary>Only supervisors filter by unit: a handler's list is their own unit's anyway.</summary>
-    public bool CanFilterByUnit => User.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
+    public bool CanFilterByUnit => User.WorkflowRole() == WorkflowRoles.Supervisor;
 
     public bool IsFiltered =>
         new[] { Status, Unit, Category, Overdue, From, To, Q }.Any(v => !string.IsNullOrWhiteSpace(v));
@@ -143,9 +145,10 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     }
 
     /// <summary>The deadline's standing (<see cref="Deadlines.Standing"/>) for a case with a running deadline; empty otherwise.</summary>
-    public string DaysText(ListComplaints.Item r, DateTime nowUtc) => r.DueAt is { } due && r.Status is "submitted" or "assigned"
-        ? Deadlines.Standing(workflows.Calendar, due, nowUtc, r.Status == "submitted" ? DeadlineKind.Accept : DeadlineKind.Handling).Text
-        : string.Empty;
+    public string DaysText(ListComplaints.Item r, DateTime nowUtc) =>
+        r.DueAt is { } due && ComplaintRules.RunningDeadline(r.Status) is { } kind
+            ? Deadlines.Standing(workflows.Calendar, due, nowUtc, kind).Text
+            : string.Empty;
 
     public DateTime NowUtc => time.GetUtcNow().UtcDateTime;
 

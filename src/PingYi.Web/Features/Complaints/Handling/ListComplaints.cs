@@ -4,11 +4,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
+using PingYi.Domain.Workflow;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
-using PingYi.Domain.Calendar;
 using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
@@ -82,11 +81,12 @@ public static class ListComplaints
             var errors = new ValidationErrors();
             var complaints = db.Complaints.AsNoTracking();
 
-            if (user.IsInRole(StaffRoles.Supervisor))
+            var role = user.WorkflowRole();
+            if (role == WorkflowRoles.Supervisor)
             {
                 // all units
             }
-            else if (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is { } ownUnit)
+            else if (role == WorkflowRoles.UnitHandler && user.UnitId() is { } ownUnit)
             {
                 complaints = complaints.Where(ComplaintVisibility.ToUnit(ownUnit));
             }
@@ -213,7 +213,8 @@ public static class ListComplaints
                 _ => Keyset(complaints, SubmittedKey, ascending, after is { } c ? (new DateTime(c.Value, DateTimeKind.Utc), c.Id) : null),
             };
 
-            var supervisor = user.IsInRole(StaffRoles.Supervisor);
+            // Whether a case is named, and when the complainant did what, are the complainant's identity too.
+            var seesComplainant = user.SeesComplainant();
             var userId = user.UserId() ?? string.Empty;
             var listedAt = time.GetUtcNow().UtcDateTime;
             var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, listedAt);
@@ -246,7 +247,6 @@ public static class ListComplaints
             var next = rows.Count > limit
                 ? _cursor.Protect(KeysetCursor.Encode(order, KeyOf(page[^1].SubmittedAtUtc, page[^1].DueAtUtc, page[^1].Status, page[^1].EscalationLevelNotified), page[^1].Id))
                 : null;
-            var exact = ComplainantTimes.Exact(user);
             return new Page(page.Select(r => new Item(
                 r.TrackingNumber,
                 ComplaintStatuses.Codes.CodeOf(r.Status),
@@ -255,12 +255,12 @@ public static class ListComplaints
                 ProblemCategories.Codes.CodeOf(r.Category),
                 ProblemCategories.Codes.LabelOf(r.Category),
                 r.Title,
-                ComplainantTimes.For(exact, r.SubmittedAtUtc),
+                ComplainantTimes.For(seesComplainant, r.SubmittedAtUtc),
                 r.DueAtUtc,
-                r.Status == ComplaintStatus.Assigned && Deadlines.Late(now, r.DueAtUtc),
+                ComplaintRules.IsOverdue(r.Status, r.DueAtUtc, now),
                 r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
                 r.EscalationLevelNotified,
-                supervisor ? r.Anonymous : null,
+                seesComplainant ? r.Anonymous : null,
                 r.NewSupplement)).ToList(), next);
         }
 

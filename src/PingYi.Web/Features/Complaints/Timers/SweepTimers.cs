@@ -132,7 +132,7 @@ public static class SweepTimers
 
         private Task<List<Complaint>> LoadAsync(List<long> ids, DateTime now, CancellationToken ct) =>
             db.Complaints
-                .Include(c => c.SupervisionNotices.Where(n => n.AnsweredAtUtc == null && n.WithdrawnAtUtc == null))
+                .Include(c => c.SupervisionNotices.Where(n => n.IsOpen))
                 // Re-checked: a row another node fired since the batch was read is no longer due.
                 .Where(c => ids.Contains(c.Id) && c.NextTimerAtUtc <= now)
                 .ToListAsync(ct);

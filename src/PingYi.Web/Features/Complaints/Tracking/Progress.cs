@@ -64,8 +64,9 @@ public static class Progress
         {
             return c.Status == ComplaintStatus.UnderReview ? "承办单位已报告办理情况，纪检监察工委正在审核。" : null;
         }
-        var accept = c.Status == ComplaintStatus.Submitted;
-        var standing = Deadlines.Standing(calendar, due, nowUtc, accept ? DeadlineKind.Accept : DeadlineKind.Handling);
+        var kind = ComplaintRules.DeadlineKindOf(c.Status);
+        var accept = kind == DeadlineKind.Accept;
+        var standing = Deadlines.Standing(calendar, due, nowUtc, kind);
         var deadline = Domain.Common.ChinaTime.FormatDeadline(due);
         return $"{(accept ? "受理期限" : "办理期限")} {deadline}，{standing.Text}{(standing.Late && !accept ? "，纪检监察工委正在督办" : "")}。";
     }
