@@ -49,16 +49,9 @@ public static partial class ManageUsers
 
     /// <summary>POST a new staff account; the answer carries its one-time link to set a password.</summary>
     private static void MapCreate(RouteGroupBuilder admin) =>
-        admin.MapPost("/users", async (HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<UserBody>(http, 16 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.CreateAsync(body.Value!, ct);
-                return result.Succeeded ? Results.Created($"/api/v1/admin/users/{result.Value!.User.Id}", result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPost("/users", (HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<UserBody, WithLink>(http, body => handler.CreateAsync(body, ct),
+                    result => result.ToCreated(created => $"/api/v1/admin/users/{created.User.Id}"), ct, maxBytes: 16 * 1024))
             .RequireAuthorization(AdminPolicies.Accounts)
             .WithName("AdminCreateUser")
             .WithSummary("新增工作人员账号（应答中含一次性设置密码链接）")

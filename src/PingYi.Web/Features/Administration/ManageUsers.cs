@@ -103,13 +103,13 @@ public static partial class ManageUsers
     }
 
     private static RequestFailure NotFound(string id) =>
-        RequestFailure.Field(StatusCodes.Status404NotFound, "找不到账号", "id", $"找不到账号“{id}”。");
+        RequestFailure.NotFound("找不到账号", "id", $"找不到账号“{id}”。");
 
     private static RequestFailure DuplicateEmail(string email) =>
-        RequestFailure.Field(StatusCodes.Status409Conflict, "电子邮箱已被使用", "email", $"电子邮箱“{email}”已有账号。");
+        RequestFailure.Conflict("电子邮箱已被使用", "email", $"电子邮箱“{email}”已有账号。");
 
     private static RequestFailure IdentityFailure(IdentityResult result) =>
-        RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "email", string.Join(" ", result.Errors.Select(e => e.Description)));
+        RequestFailure.Invalid("提交的内容有误", "email", string.Join(" ", result.Errors.Select(e => e.Description)));
 
     private static void Check(IdentityResult result)
     {

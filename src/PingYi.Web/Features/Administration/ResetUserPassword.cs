@@ -32,11 +32,8 @@ public static partial class ManageUsers
 
     /// <summary>POST reset-password: a new one-time link, the account signed out everywhere.</summary>
     private static void MapResetPassword(RouteGroupBuilder admin) =>
-        admin.MapPost("/users/{id}/reset-password", async (string id, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.ResetPasswordAsync(id, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPost("/users/{id}/reset-password", (string id, Handler handler, CancellationToken ct) =>
+                handler.ResetPasswordAsync(id, ct).ToOkAsync())
             .RequireAuthorization(AdminPolicies.Accounts)
             .WithName("AdminResetPassword")
             .WithSummary("重置密码：返回一次性链接，下次登录须修改密码")

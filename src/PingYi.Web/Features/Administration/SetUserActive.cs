@@ -24,7 +24,7 @@ public static partial class ManageUsers
             }
             if (!active && IsSelf(id))
             {
-                return RequestFailure.Field(StatusCodes.Status400BadRequest, "不能停用自己", "id", "不能停用自己的账号。");
+                return RequestFailure.Invalid("不能停用自己", "id", "不能停用自己的账号。");
             }
             if (user.Disabled == !active)
             {
@@ -41,15 +41,9 @@ public static partial class ManageUsers
     /// <summary>POST disable or enable: an account disabled is signed out on its next request.</summary>
     private static void MapSetActive(RouteGroupBuilder admin)
     {
-        admin.MapPost("/users/{id}/disable", (string id, Handler handler, CancellationToken ct) => Answer(handler.SetActiveAsync(id, false, ct)))
+        admin.MapPost("/users/{id}/disable", (string id, Handler handler, CancellationToken ct) => handler.SetActiveAsync(id, false, ct).ToOkAsync())
             .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminDisableUser").WithSummary("停用账号（立即失效）").Produces<UserItem>();
-        admin.MapPost("/users/{id}/enable", (string id, Handler handler, CancellationToken ct) => Answer(handler.SetActiveAsync(id, true, ct)))
+        admin.MapPost("/users/{id}/enable", (string id, Handler handler, CancellationToken ct) => handler.SetActiveAsync(id, true, ct).ToOkAsync())
             .RequireAuthorization(AdminPolicies.Accounts).WithName("AdminEnableUser").WithSummary("启用账号").Produces<UserItem>();
-    }
-
-    private static async Task<IResult> Answer(Task<Result<UserItem>> task)
-    {
-        var result = await task;
-        return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
     }
 }

@@ -71,16 +71,9 @@ public static partial class ManageUsers
 
     /// <summary>PUT an account's e-mail, name, role, unit, source and state.</summary>
     private static void MapUpdate(RouteGroupBuilder admin) =>
-        admin.MapPut("/users/{id}", async (string id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<UserBody>(http, 16 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.UpdateAsync(id, body.Value!, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPut("/users/{id}", (string id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<UserBody, UserItem>(http, body => handler.UpdateAsync(id, body, ct),
+                    result => result.ToOk(), ct, maxBytes: 16 * 1024))
             .RequireAuthorization(AdminPolicies.Accounts)
             .WithName("AdminUpdateUser")
             .WithSummary("修改工作人员账号（角色、单位变更在下一次请求生效）")

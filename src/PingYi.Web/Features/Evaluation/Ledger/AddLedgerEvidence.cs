@@ -39,16 +39,8 @@ public static partial class RectificationLedger
 
     /// <summary>POST evidence files to an open item (multipart).</summary>
     private static void MapAddEvidence(RouteGroupBuilder api) =>
-        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/evidence", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var form = await ApiBody.ReadFormAsync(http, (MaxEvidence * Domain.Complaints.Attachment.MaxBytes) + (64 * 1024), ct);
-                if (!form.Succeeded)
-                {
-                    return form.Failure!.ToProblem();
-                }
-                var result = await handler.AddEvidenceAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new EvidenceAdded(result.Value)) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/evidence", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.UploadAsync(http, MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddLedgerEvidence")

@@ -30,7 +30,7 @@ public static partial class RectificationLedger
             var file = await db.EvaluationFiles.AsNoTracking()
                 .SingleOrDefaultAsync(f => f.Id == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
             return file is null
-                ? RequestFailure.Field(StatusCodes.Status404NotFound, "文件不存在", "fileId", "该整改事项没有这个佐证文件。")
+                ? RequestFailure.NotFound("文件不存在", "fileId", "该整改事项没有这个佐证文件。")
                 : file;
         }
     }
@@ -38,12 +38,7 @@ public static partial class RectificationLedger
     /// <summary>GET one evidence file of an item.</summary>
     private static void MapGetEvidence(RouteGroupBuilder api) =>
         api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId:long}", async (int year, long id, long fileId, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.EvidenceFileAsync(year, id, fileId, http.User, ct);
-                return result.Succeeded
-                    ? Results.File(result.Value!.Content, result.Value.ContentType, result.Value.FileName)
-                    : result.Failure!.ToProblem();
-            })
+                (await handler.EvidenceFileAsync(year, id, fileId, http.User, ct)).ToHttp(file => Results.File(file.Content, file.ContentType, file.FileName)))
             .RequireAuthorization()
             .WithName("GetLedgerEvidence")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")

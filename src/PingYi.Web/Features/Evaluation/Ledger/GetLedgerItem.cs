@@ -47,11 +47,8 @@ public static partial class RectificationLedger
 
     /// <summary>GET one item with its progress and evidence files.</summary>
     private static void MapGet(RouteGroupBuilder api) =>
-        api.MapGet("/evaluations/{year:int}/ledger/{id:long}", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.GetAsync(year, id, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapGet("/evaluations/{year:int}/ledger/{id:long}", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.GetAsync(year, id, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("GetLedgerItem")
             .Produces<Detail>()

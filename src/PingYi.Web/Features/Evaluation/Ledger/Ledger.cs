@@ -72,7 +72,7 @@ public static partial class RectificationLedger
             var item = await (tracking ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
             if (item is null || !(await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), RectificationRequirement.View)).Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "整改事项不存在", "id", "没有这条整改事项。");
+                return RequestFailure.NotFound("整改事项不存在", "id", "没有这条整改事项。");
             }
             if (requirement != RectificationRequirement.View && !(await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), requirement)).Succeeded)
             {
@@ -98,10 +98,10 @@ public static partial class RectificationLedger
         }
 
         private static RequestFailure NotOpen(RectificationItem item) =>
-            RequestFailure.Field(StatusCodes.Status409Conflict, "事项不在整改中", "$",
+            RequestFailure.Conflict("事项不在整改中", "$",
                 $"该事项{RectificationStatuses.LabelOf(item.Status)}，不能再报告进展或上传材料。");
 
-        private static RequestFailure Forbidden(string message) => RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "$", message);
+        private static RequestFailure Forbidden(string message) => RequestFailure.Forbidden("无权操作", "$", message);
     }
 
     public static string KindCode(RectificationProgressKind kind) => kind switch

@@ -57,7 +57,7 @@ public static partial class RectificationLedger
             if (unitId is null ? !user.IsInRole(StaffRoles.Supervisor)
                 : !(await authorization.AuthorizeAsync(user, new UnitTarget(unitId.Value), RectificationRequirement.View)).Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unit", "您只能查看本单位的整改台账。");
+                return RequestFailure.Forbidden("无权查看", "unit", "您只能查看本单位的整改台账。");
             }
 
             var today = ChinaTime.Today(time);
@@ -90,11 +90,8 @@ public static partial class RectificationLedger
 
     /// <summary>GET the ledger of a year: counts and items; a unit handler sees their own unit.</summary>
     private static void MapList(RouteGroupBuilder api) =>
-        api.MapGet("/evaluations/{year:int}/ledger", async (int year, string? unit, string? status, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.ListAsync(year, unit, string.IsNullOrWhiteSpace(status) ? null : status.Trim(), http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapGet("/evaluations/{year:int}/ledger", (int year, string? unit, string? status, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.ListAsync(year, unit, string.IsNullOrWhiteSpace(status) ? null : status.Trim(), http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("ListLedger")
             .Produces<ListView>()

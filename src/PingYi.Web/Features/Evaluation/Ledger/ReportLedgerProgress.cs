@@ -51,16 +51,8 @@ public static partial class RectificationLedger
 
     /// <summary>POST progress on an open item (the unit's handler); "completed" needs evidence.</summary>
     private static void MapReport(RouteGroupBuilder api) =>
-        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/progress", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<ProgressRequest>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.ReportAsync(year, id, body.Value!, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/progress", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<ProgressRequest, ItemView>(http, body => handler.ReportAsync(year, id, body, http.User, ct), result => result.ToOk(), ct))
             .RequireAuthorization()
             .WithName("ReportLedgerProgress")
             .Produces<ItemView>()

@@ -30,7 +30,7 @@ public static partial class RectificationLedger
             var item = found.Value!;
             if (item.Status != RectificationStatus.Done)
             {
-                return RequestFailure.Field(StatusCodes.Status409Conflict, "不能核验", "$",
+                return RequestFailure.Conflict("不能核验", "$",
                     $"该事项{RectificationStatuses.LabelOf(item.Status)}，只有单位报告已完成的事项才能核验。");
             }
             var errors = new ValidationErrors();
@@ -63,16 +63,8 @@ public static partial class RectificationLedger
 
     /// <summary>POST the supervisor's review of a completed item: verify, or send back with a note.</summary>
     private static void MapReview(RouteGroupBuilder api) =>
-        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/review", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<ReviewRequest>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.ReviewAsync(year, id, body.Value!, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/ledger/{id:long}/review", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<ReviewRequest, ItemView>(http, body => handler.ReviewAsync(year, id, body, http.User, ct), result => result.ToOk(), ct))
             .RequireAuthorization()
             .WithName("ReviewLedgerItem")
             .Produces<ItemView>()
