@@ -167,6 +167,7 @@ public static class HostingExtensions
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<ListComplaints.Handler>();
+        services.AddScoped<GetInbox.Handler>();
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();
         services.AddScoped<SweepTimers.Batch>();
@@ -238,6 +239,7 @@ public static class HostingExtensions
 
         var staffApi = app.MapGroup("/api/v1").WithTags("办理");
         ListComplaints.Map(staffApi);
+        GetInbox.Map(staffApi);
         PerformAction.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
