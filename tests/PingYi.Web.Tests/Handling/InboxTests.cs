@@ -61,7 +61,7 @@ public abstract partial class InboxTests(AppFixture fixture)
 
         var response = await (await _api.AsAsync(RstHandler)).GetAsync("/api/v1/inbox");
         var body = await ExpectAsync(response, HttpStatusCode.OK);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
         who.AssertAbsentFrom(body, "GET /api/v1/inbox (unit handler)");
         var inbox = JsonNode.Parse(body)!.AsObject();
         Assert.True(HasChinese(inbox["unitName"]!.GetValue<string>()));
