@@ -37,13 +37,13 @@ public static class ApiBody
             var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, options, ct);
             return value is null
-                ? RequestFailure.Field(400, "请求体为空", "$", "请求体不能为空，应为一个 JSON 对象。")
+                ? RequestFailure.Invalid("请求体为空", "$", "请求体不能为空，应为一个 JSON 对象。")
                 : value;
         }
         catch (JsonException e)
         {
             var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            return RequestFailure.Field(400, "请求体不是有效的 JSON", path, $"JSON 格式错误或字段类型不对（位置 {path}）。");
+            return RequestFailure.Invalid("请求体不是有效的 JSON", path, $"JSON 格式错误或字段类型不对（位置 {path}）。");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -76,11 +76,11 @@ public static class ApiBody
             // Raised for a body over the multipart limits, and for a malformed multipart body.
             return http.Request.ContentLength > maxBytes
                 ? TooLarge(maxBytes)
-                : RequestFailure.Field(400, "表单格式错误", "$", "multipart/form-data 请求体格式错误或字段过多、过长。");
+                : RequestFailure.Invalid("表单格式错误", "$", "multipart/form-data 请求体格式错误或字段过多、过长。");
         }
         catch (IOException)
         {
-            return RequestFailure.Field(400, "表单格式错误", "$", "请求体读取失败。");
+            return RequestFailure.Invalid("表单格式错误", "$", "请求体读取失败。");
         }
     }
 
@@ -109,7 +109,7 @@ public static class ApiBody
         var json = await ReadJsonAsync<SubmitComplaintRequest>(http, SubmitComplaintEndpoint.MaxJsonBytes, ct);
         if (!json.Succeeded)
         {
-            return json.Failure!.StatusCode == StatusCodes.Status415UnsupportedMediaType
+            return json.Failure!.Kind == FailureKind.UnsupportedMediaType
                 ? UnsupportedMediaType("application/json 或 multipart/form-data")
                 : json.Failure;
         }
@@ -131,7 +131,7 @@ public static class ApiBody
     };
 
     private static RequestFailure AnonymousRequired() =>
-        RequestFailure.Field(400, "提交的内容有误", "anonymous", "请说明是否匿名反映（anonymous: true 或 false）。");
+        RequestFailure.Invalid("提交的内容有误", "anonymous", "请说明是否匿名反映（anonymous: true 或 false）。");
 
     private static RequestFailure? LimitBody(HttpContext http, long maxBytes)
     {
@@ -148,8 +148,8 @@ public static class ApiBody
     }
 
     private static RequestFailure TooLarge(long maxBytes) =>
-        RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "请求体过大", "$", $"请求体不能超过 {maxBytes / 1024} KB。");
+        RequestFailure.TooLarge("请求体过大", "$", $"请求体不能超过 {maxBytes / 1024} KB。");
 
     private static RequestFailure UnsupportedMediaType(string expected) =>
-        RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "不支持的请求格式", "Content-Type", $"请求体应为 {expected}。");
+        RequestFailure.UnsupportedMediaType("不支持的请求格式", "Content-Type", $"请求体应为 {expected}。");
 }

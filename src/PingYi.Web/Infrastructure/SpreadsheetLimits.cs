@@ -36,7 +36,7 @@ public static class SpreadsheetLimits
         }
         catch (ZipLimitException e)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "表格过大", field,
+            return RequestFailure.Invalid("表格过大", field,
                 $"{e.Reason}：每个工作表解压后不能超过 {MaxPartBytes / 1024 / 1024} MB，一次最多导入 {maxRows} 行。请拆分后分批导入。");
         }
         catch (InvalidDataException)

@@ -161,7 +161,7 @@ public static class AccountModule
         var body = read.Value!;
         if (string.IsNullOrWhiteSpace(body.Email) || string.IsNullOrEmpty(body.Password))
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "请输入邮箱和密码",
+            return RequestFailure.Invalid("请输入邮箱和密码",
                 string.IsNullOrWhiteSpace(body.Email) ? "email" : "password", "请输入邮箱和密码。").ToProblem();
         }
         var (outcome, user) = await check.CheckPasswordAsync(body.Email, body.Password);
@@ -207,7 +207,7 @@ public static class AccountModule
         }
         if (string.IsNullOrWhiteSpace(read.Value!.RefreshToken))
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "缺少刷新令牌", "refreshToken", "请提供 refreshToken。").ToProblem();
+            return RequestFailure.Invalid("缺少刷新令牌", "refreshToken", "请提供 refreshToken。").ToProblem();
         }
         var ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(read.Value.RefreshToken);
         if (ticket?.Properties.ExpiresUtc is not { } expires

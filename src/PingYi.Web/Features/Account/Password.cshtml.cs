@@ -28,7 +28,7 @@ public sealed class PasswordModel(OwnPassword.Handler passwords, SignInManager<S
     {
         if (NewPassword != ConfirmPassword)
         {
-            Show(Infrastructure.RequestFailure.Field(400, "两次输入的新密码不一致", "confirmPassword", "两次输入的新密码不一致。"));
+            Show(Infrastructure.RequestFailure.Invalid("两次输入的新密码不一致", "confirmPassword", "两次输入的新密码不一致。"));
             return Page();
         }
         var result = await passwords.ChangeAsync(User, new OwnPassword.ChangeBody(CurrentPassword, NewPassword), ct);

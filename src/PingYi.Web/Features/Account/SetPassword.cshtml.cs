@@ -31,7 +31,7 @@ public sealed class SetPasswordModel(OwnPassword.Handler passwords) : AdminPageM
     {
         if (NewPassword != ConfirmPassword)
         {
-            Show(Infrastructure.RequestFailure.Field(400, "两次输入的新密码不一致", "confirmPassword", "两次输入的新密码不一致。"));
+            Show(Infrastructure.RequestFailure.Invalid("两次输入的新密码不一致", "confirmPassword", "两次输入的新密码不一致。"));
             return Page();
         }
         var result = await passwords.SetWithTokenAsync(Id, Token, NewPassword, ct);

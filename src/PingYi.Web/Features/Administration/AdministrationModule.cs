@@ -22,6 +22,7 @@ public static class AdministrationModule
         services.AddHttpContextAccessor();
         services.AddScoped<AuditLog>();
         services.AddScoped<ListAudit.Handler>();
+        services.AddScoped<ListOutbox.Handler>();
         services.AddScoped<ManageUnits.Handler>();
         services.AddScoped<ManageUsers.Handler>();
         services.AddScoped<ResetTwoFactor.Handler>();

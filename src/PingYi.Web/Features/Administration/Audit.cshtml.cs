@@ -5,7 +5,7 @@ using PingYi.Web.Features.Administration;
 namespace PingYi.Web.Features.Administration;
 
 [Authorize(Policy = AdminPolicies.Audit)]
-public sealed class AuditModel(ListAudit.Handler audit, PingYi.Data.PingYiDbContext db) : AdminPageModel
+public sealed class AuditModel(ListAudit.Handler audit, ManageUnits.Handler units) : AdminPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -54,7 +54,7 @@ public sealed class AuditModel(ListAudit.Handler audit, PingYi.Data.PingYiDbCont
         if (result.Succeeded)
         {
             Result = result.Value;
-            UnitNames = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(db.Units, u => u.Code, u => u.Name, ct);
+            UnitNames = (await units.ListAsync(ct)).ToDictionary(u => u.Code, u => u.Name);
         }
         else
         {

@@ -31,7 +31,7 @@ public sealed class JobsModel(JobRegistry registry, JobRunner runner, AuditLog a
     {
         if (job is null || registry.Find(job) is null)
         {
-            Show(Infrastructure.RequestFailure.Field(StatusCodes.Status404NotFound, "没有这个后台作业", "job", $"没有名为“{job}”的后台作业。"));
+            Show(Infrastructure.RequestFailure.NotFound("没有这个后台作业", "job", $"没有名为“{job}”的后台作业。"));
             Response.StatusCode = StatusCodes.Status404NotFound;
             Load();
             return Page();

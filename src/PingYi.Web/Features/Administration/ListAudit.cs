@@ -129,11 +129,8 @@ public static class ListAudit
 
     public static void Map(RouteGroupBuilder admin)
     {
-        admin.MapGet("/audit", async ([AsParameters] Query query, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(query, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapGet("/audit", ([AsParameters] Query query, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(query, ct).ToOkAsync())
             .RequireAuthorization(AdminPolicies.Audit)
             .WithName("ListAudit")
             .WithSummary("审计日志")
@@ -141,10 +138,7 @@ public static class ListAudit
             .Produces<Page>()
             .ProducesValidationProblem();
         admin.MapGet("/audit/export", async ([AsParameters] Query query, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.ExportAsync(query, ct);
-                return result.Succeeded ? Results.File(result.Value!, XlsxType, "audit.xlsx") : result.Failure!.ToProblem();
-            })
+                (await handler.ExportAsync(query, ct)).ToHttp(xlsx => Results.File(xlsx, XlsxType, "audit.xlsx")))
             .RequireAuthorization(AdminPolicies.Audit)
             .WithName("ExportAudit")
             .WithSummary("导出审计日志（xlsx）");

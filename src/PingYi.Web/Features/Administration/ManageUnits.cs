@@ -192,7 +192,7 @@ public static class ManageUnits
             var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == code, ct);
             if (unit is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "找不到单位", "code", $"找不到单位代码“{code}”。");
+                return RequestFailure.NotFound("找不到单位", "code", $"找不到单位代码“{code}”。");
             }
             var errors = new ValidationErrors();
             var valid = Validate(body with { Code = body.Code ?? code }, errors);
@@ -227,7 +227,7 @@ public static class ManageUnits
         unit.Update(v.Name, v.Category, v.Duties, v.SupervisionPhone, v.ContactEmails, v.ServiceHall, v.EvaluationChannelUrl, v.Active);
 
     private static RequestFailure Duplicate(string code) =>
-        RequestFailure.Field(StatusCodes.Status409Conflict, "单位代码已存在", "code", $"单位代码“{code}”已被使用（代码不能重复使用，包括已撤销的单位）。");
+        RequestFailure.Conflict("单位代码已存在", "code", $"单位代码“{code}”已被使用（代码不能重复使用，包括已撤销的单位）。");
 
     private static UnitItem ToItem(Unit u, IReadOnlyList<HandlerInfo> handlers) => new(
         u.Code, u.Name, UnitCategories.Codes.CodeOf(u.Category), UnitCategories.Codes.LabelOf(u.Category), u.Duties, u.SupervisionPhone,
@@ -240,16 +240,9 @@ public static class ManageUnits
             .WithName("AdminListUnits")
             .WithSummary("参评单位管理：列表（含承办人）")
             .Produces<IReadOnlyList<UnitItem>>();
-        admin.MapPost("/units", async (HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<UnitBody>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.CreateAsync(body.Value!, ct);
-                return result.Succeeded ? Results.Created($"/api/v1/admin/units/{result.Value!.Code}", result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPost("/units", (HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<UnitBody, UnitItem>(http, body => handler.CreateAsync(body, ct),
+                    result => result.ToCreated(created => $"/api/v1/admin/units/{created.Code}"), ct, maxBytes: 64 * 1024))
             .RequireAuthorization(AdminPolicies.Units)
             .WithName("AdminCreateUnit")
             .WithSummary("新增参评单位")
@@ -257,16 +250,9 @@ public static class ManageUnits
             .Produces<UnitItem>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesValidationProblem(StatusCodes.Status409Conflict);
-        admin.MapPut("/units/{code}", async (string code, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<UnitBody>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.UpdateAsync(code, body.Value!, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPut("/units/{code}", (string code, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<UnitBody, UnitItem>(http, body => handler.UpdateAsync(code, body, ct),
+                    result => result.ToOk(), ct, maxBytes: 64 * 1024))
             .RequireAuthorization(AdminPolicies.Units)
             .WithName("AdminUpdateUnit")
             .WithSummary("修改参评单位（代码不可修改；active=false 即撤销）")

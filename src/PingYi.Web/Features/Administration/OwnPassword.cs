@@ -20,19 +20,19 @@ public static class OwnPassword
             var user = principal.UserId() is { } id ? await users.FindByIdAsync(id) : null;
             if (user is null)
             {
-                return RequestFailure.Field(StatusCodes.Status401Unauthorized, "请先登录", "user", "请先登录。");
+                return RequestFailure.Field(FailureKind.Unauthenticated, "请先登录", "user", "请先登录。");
             }
             if (string.IsNullOrEmpty(body.CurrentPassword))
             {
-                return RequestFailure.Field(400, "提交的内容有误", "currentPassword", "请输入当前密码。");
+                return RequestFailure.Invalid("提交的内容有误", "currentPassword", "请输入当前密码。");
             }
             if (string.IsNullOrEmpty(body.NewPassword))
             {
-                return RequestFailure.Field(400, "提交的内容有误", "newPassword", "请输入新密码。");
+                return RequestFailure.Invalid("提交的内容有误", "newPassword", "请输入新密码。");
             }
             if (!await users.CheckPasswordAsync(user, body.CurrentPassword))
             {
-                return RequestFailure.Field(400, "当前密码不正确", "currentPassword", "当前密码不正确。");
+                return RequestFailure.Invalid("当前密码不正确", "currentPassword", "当前密码不正确。");
             }
             user.MustChangePassword = false;
             audit.Record(principal, AuditKinds.PasswordChanged, user.Email!, null, new { by = "self" });
@@ -46,11 +46,11 @@ public static class OwnPassword
             var user = string.IsNullOrEmpty(id) ? null : await users.FindByIdAsync(id);
             if (user is null || string.IsNullOrEmpty(token))
             {
-                return RequestFailure.Field(400, "链接无效", "token", "链接无效或已使用，请联系系统管理员重新发送。");
+                return RequestFailure.Invalid("链接无效", "token", "链接无效或已使用，请联系系统管理员重新发送。");
             }
             if (string.IsNullOrEmpty(newPassword))
             {
-                return RequestFailure.Field(400, "提交的内容有误", "newPassword", "请输入新密码。");
+                return RequestFailure.Invalid("提交的内容有误", "newPassword", "请输入新密码。");
             }
             user.MustChangePassword = false;
             // The account's owner chose it (the link proves who they are), not the system: the record says so.
@@ -67,43 +67,28 @@ public static class OwnPassword
             db.ChangeTracker.Clear();
             if (result.Errors.Any(e => e.Code == "InvalidToken"))
             {
-                return RequestFailure.Field(400, "链接无效", "token", "链接无效、已过期或已使用，请联系系统管理员重新发送。");
+                return RequestFailure.Invalid("链接无效", "token", "链接无效、已过期或已使用，请联系系统管理员重新发送。");
             }
             if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
             {
-                return RequestFailure.Field(400, "当前密码不正确", "currentPassword", "当前密码不正确。");
+                return RequestFailure.Invalid("当前密码不正确", "currentPassword", "当前密码不正确。");
             }
-            return new RequestFailure(400, "新密码不符合要求", new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
+            return new RequestFailure(FailureKind.Invalid, "新密码不符合要求", new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
         }
     }
 
     public static void Map(RouteGroupBuilder account)
     {
-        account.MapPost("/password", async (HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<ChangeBody>(http, 8 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.ChangeAsync(http.User, body.Value!, ct);
+        account.MapPost("/password", (HttpContext http, Handler handler, CancellationToken ct) =>
                 // The password change renewed the security stamp: this token is finished; sign in again.
-                return result.Succeeded ? Results.NoContent() : result.Failure!.ToProblem();
-            })
+                ResultHttp.JsonCommandAsync<ChangeBody, StaffUser>(http, body => handler.ChangeAsync(http.User, body, ct),
+                    result => result.ToHttp(_ => Results.NoContent()), ct, maxBytes: 8 * 1024))
             .RequireAuthorization()
             .WithName("ChangeOwnPassword")
             .WithSummary("修改本人密码（成功后须重新登录）");
-        account.MapPost("/set-password", async (HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<LinkBody>(http, 8 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var b = body.Value!;
-                var result = await handler.SetWithTokenAsync(b.Id, b.Token, b.NewPassword, ct);
-                return result.Succeeded ? Results.NoContent() : result.Failure!.ToProblem();
-            })
+        account.MapPost("/set-password", (HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<LinkBody, StaffUser>(http, b => handler.SetWithTokenAsync(b.Id, b.Token, b.NewPassword, ct),
+                    result => result.ToHttp(_ => Results.NoContent()), ct, maxBytes: 8 * 1024))
             .AllowAnonymous()
             .RequireRateLimiting(RateLimits.Lookup)
             .WithName("SetPasswordWithLink")

@@ -20,11 +20,11 @@ public static class ResetTwoFactor
             var user = await users.FindByIdAsync(id);
             if (user is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "找不到账号", "id", $"找不到账号“{id}”。");
+                return RequestFailure.NotFound("找不到账号", "id", $"找不到账号“{id}”。");
             }
             if (http.HttpContext?.User.UserId() == id)
             {
-                return RequestFailure.Field(StatusCodes.Status400BadRequest, "不能重置自己的两步验证", "id", "不能重置自己的两步验证，请由另一位系统管理员操作。");
+                return RequestFailure.Invalid("不能重置自己的两步验证", "id", "不能重置自己的两步验证，请由另一位系统管理员操作。");
             }
             audit.Record(AuditKinds.TwoFactorReset, user.Email ?? user.Id, new { twoFactor = user.TwoFactorEnabled }, new { twoFactor = false });
             // Each call saves the user (and, through the shared context, the audit record); the key reset renews the stamp.
@@ -45,11 +45,8 @@ public static class ResetTwoFactor
     }
 
     public static void Map(RouteGroupBuilder admin) =>
-        admin.MapPost("/users/{id}/reset-two-factor", async (string id, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(id, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPost("/users/{id}/reset-two-factor", (string id, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(id, ct).ToOkAsync())
             .RequireAuthorization(AdminPolicies.Accounts)
             .WithName("AdminResetTwoFactor")
             .WithSummary("重置两步验证（账号丢失手机和恢复码时；记入审计日志，账号须重新启用）")

@@ -40,7 +40,7 @@ public static class SecuritySettings
         {
             if (body.RequireTwoFactorForSupervisors is not { } required)
             {
-                return RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "requireTwoFactorForSupervisors", "请指定是否要求纪检监察工委和系统管理员启用两步验证（true 或 false）。");
+                return RequestFailure.Invalid("提交的内容有误", "requireTwoFactorForSupervisors", "请指定是否要求纪检监察工委和系统管理员启用两步验证（true 或 false）。");
             }
             var policy = await db.SecurityPolicies.FirstOrDefaultAsync(p => p.Id == SecurityPolicy.SingletonId, ct);
             if (policy is null)
@@ -70,16 +70,9 @@ public static class SecuritySettings
             .WithName("AdminGetSecuritySettings")
             .WithSummary("查看安全设置（是否要求纪检监察工委和系统管理员启用两步验证）")
             .Produces<View>();
-        admin.MapPut("/security", async (HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<Body>(http, 4 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.SetAsync(body.Value!, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        admin.MapPut("/security", (HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<Body, View>(http, body => handler.SetAsync(body, ct),
+                    result => result.ToOk(), ct, maxBytes: 4 * 1024))
             .RequireAuthorization(Policy)
             .WithName("AdminSetSecuritySettings")
             .WithSummary("修改安全设置（记入审计日志）")

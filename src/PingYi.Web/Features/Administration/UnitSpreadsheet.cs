@@ -109,17 +109,17 @@ public static class UnitSpreadsheet
         }
         catch (Exception e) when (e is InvalidDataException or IOException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or System.Xml.XmlException)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "文件无法读取", "file", "文件不是有效的 xlsx 表格，请用下载的模板填写。");
+            return RequestFailure.Invalid("文件无法读取", "file", "文件不是有效的 xlsx 表格，请用下载的模板填写。");
         }
         if (rows.Count > MaxRows)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "行数过多", "file", $"一次最多导入 {MaxRows} 行。");
+            return RequestFailure.Invalid("行数过多", "file", $"一次最多导入 {MaxRows} 行。");
         }
         var headers = rows.FirstOrDefault()?.Keys.Select(k => k.Trim()).ToHashSet() ?? [];
         var missing = Columns.Take(3).Where(c => !headers.Contains(c)).ToList();
         if (rows.Count > 0 && missing.Count > 0)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "表头不对", "file", $"第 1 行缺少列：{string.Join("、", missing)}。请用下载的模板填写。");
+            return RequestFailure.Invalid("表头不对", "file", $"第 1 行缺少列：{string.Join("、", missing)}。请用下载的模板填写。");
         }
         var valid = new List<ManageUnits.ValidUnit>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -162,11 +162,11 @@ public static class UnitSpreadsheet
         }
         if (!errors.IsEmpty)
         {
-            return new RequestFailure(StatusCodes.Status400BadRequest, "表格中有错误，未导入任何单位", errors.ToDictionary());
+            return new RequestFailure(FailureKind.Invalid, "表格中有错误，未导入任何单位", errors.ToDictionary());
         }
         if (valid.Count == 0)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "表格为空", "file", "表格中没有单位，请在模板的“参评单位”表中逐行填写。");
+            return RequestFailure.Invalid("表格为空", "file", "表格中没有单位，请在模板的“参评单位”表中逐行填写。");
         }
         return valid;
     }
@@ -244,10 +244,10 @@ public static class UnitSpreadsheet
                 var file = form.Value!.Files.GetFile("file");
                 if (file is null || file.Length == 0)
                 {
-                    return RequestFailure.Field(400, "缺少文件", "file", "请选择要导入的 xlsx 文件（字段名 file）。").ToProblem();
+                    return RequestFailure.Invalid("缺少文件", "file", "请选择要导入的 xlsx 文件（字段名 file）。").ToProblem();
                 }
                 var result = await ImportAsync(file, db, audit, units, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return result.ToOk();
             })
             .RequireAuthorization(AdminPolicies.Units)
             .DisableAntiforgery()
@@ -260,7 +260,7 @@ public static class UnitSpreadsheet
     {
         if (file.Length > MaxUploadBytes)
         {
-            return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "文件过大", "file", $"文件不能超过 {MaxUploadBytes / 1024 / 1024} MB。");
+            return RequestFailure.TooLarge("文件过大", "file", $"文件不能超过 {MaxUploadBytes / 1024 / 1024} MB。");
         }
         await using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);

@@ -16,7 +16,7 @@ public sealed class UnitsModel(ManageUnits.Handler units, PingYiDbContext db, Au
     {
         if (file is null || file.Length == 0)
         {
-            Show(Infrastructure.RequestFailure.Field(400, "缺少文件", "file", "请选择要导入的 xlsx 文件。"));
+            Show(Infrastructure.RequestFailure.Invalid("缺少文件", "file", "请选择要导入的 xlsx 文件。"));
         }
         else
         {

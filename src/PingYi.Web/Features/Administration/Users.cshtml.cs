@@ -35,7 +35,7 @@ public sealed class UsersModel(ManageUsers.Handler users) : AdminPageModel
     {
         if (!confirmed)
         {
-            Show(Infrastructure.RequestFailure.Field(StatusCodes.Status400BadRequest, "请确认", "confirm", "停用会让该账号立即退出登录，请点“停用”后再点“确认停用”。"));
+            Show(Infrastructure.RequestFailure.Invalid("请确认", "confirm", "停用会让该账号立即退出登录，请点“停用”后再点“确认停用”。"));
             Response.StatusCode = StatusCodes.Status400BadRequest;
             Users = await users.ListAsync(Unit, ct);
             return Page();

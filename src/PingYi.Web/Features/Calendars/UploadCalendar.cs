@@ -29,7 +29,7 @@ public static class UploadCalendar
         {
             if (year is < 2000 or > 2100)
             {
-                return RequestFailure.Field(StatusCodes.Status400BadRequest, "年份无效", "year", "年份须在 2000 至 2100 之间。");
+                return RequestFailure.Invalid("年份无效", "year", "年份须在 2000 至 2100 之间。");
             }
             HolidayYear parsed;
             try
@@ -121,7 +121,7 @@ public static class UploadCalendar
         }
 
         private static RequestFailure Invalid(string message) =>
-            RequestFailure.Field(StatusCodes.Status400BadRequest, "日历文件无效", "calendar", message);
+            RequestFailure.Invalid("日历文件无效", "calendar", message);
 
         // The calendar parser's faults are English for the start-up log; the few an upload can hit read in Chinese here.
         private static string Chinese(string fault) => fault switch
@@ -150,12 +150,12 @@ public static class UploadCalendar
             {
                 if (http.Request.ContentLength > MaxBytes)
                 {
-                    return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "文件过大", "calendar", $"日历文件不能超过 {MaxBytes / 1000} KB。").ToProblem();
+                    return RequestFailure.TooLarge("文件过大", "calendar", $"日历文件不能超过 {MaxBytes / 1000} KB。").ToProblem();
                 }
                 using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
                 var json = await reader.ReadToEndAsync(ct);
                 var result = await handler.HandleAsync(http.User, year, json, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return result.ToOk();
             })
             .RequireAuthorization(p => p.RequireRole(StaffRoles.Admin))
             .WithTags("管理")

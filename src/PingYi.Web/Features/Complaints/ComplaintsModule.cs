@@ -23,6 +23,7 @@ public static class ComplaintsModule
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<ListComplaints.Handler>();
+        services.AddScoped<GetInbox.Handler>();
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();
         services.AddScoped<SweepTimers.Batch>();
@@ -50,6 +51,7 @@ public static class ComplaintsModule
 
         var staffApi = app.MapGroup("/api/v1").WithTags("办理");
         ListComplaints.Map(staffApi);
+        GetInbox.Map(staffApi);
         PerformAction.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);

@@ -32,7 +32,7 @@ public static class EvaluationFileUploads
         }
         if (files.Value!.Count == 0)
         {
-            return RequestFailure.Field(400, noneTitle, AttachmentUploads.Field, noneMessage);
+            return RequestFailure.Invalid(noneTitle, AttachmentUploads.Field, noneMessage);
         }
         foreach (var file in files.Value)
         {

@@ -28,11 +28,11 @@ public static class ListRounds
         {
             if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作评议年度", "$", "只有纪检监察工委可以开启、截止或审定评议。");
+                return RequestFailure.Forbidden("无权操作评议年度", "$", "只有纪检监察工委可以开启、截止或审定评议。");
             }
             if (runtime.Find(year) is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "评议年度不存在", "year", $"workflows/evaluation/{year}.json 不存在。");
+                return RequestFailure.NotFound("评议年度不存在", "year", $"workflows/evaluation/{year}.json 不存在。");
             }
             var now = time.GetUtcNow().UtcDateTime;
             var round = await db.EvaluationRounds.SingleOrDefaultAsync(r => r.Year == year, ct);
@@ -54,7 +54,7 @@ public static class ListRounds
                     }
                     break;
                 default:
-                    return RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不能进行此操作", "year",
+                    return RequestFailure.Conflict("当前状态不能进行此操作", "year",
                         round is null ? $"{year} 年度评议尚未开启。" : $"{year} 年度评议{RoundStatuses.LabelOf(round.Status)}。");
             }
             // Saved with the move itself: opening, freezing the inputs and freezing the results each leave a record.
@@ -78,11 +78,8 @@ public static class ListRounds
 
         foreach (var move in new[] { "open", "close", "approve" })
         {
-            api.MapPost($"/evaluations/{{year:int}}/{move}", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
-                {
-                    var result = await handler.ChangeAsync(year, move, http.User, ct);
-                    return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-                })
+            api.MapPost($"/evaluations/{{year:int}}/{move}", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+                    handler.ChangeAsync(year, move, http.User, ct).ToOkAsync())
                 .RequireAuthorization()
                 .WithName($"EvaluationRound-{move}")
                 .Produces<Item>()

@@ -32,7 +32,7 @@ public sealed class Rounds(PingYiDbContext db, EvaluationRuntime runtime)
         var round = definition is null ? null : await db.EvaluationRounds.SingleOrDefaultAsync(r => r.Year == year, ct);
         if (definition is null || round is null)
         {
-            return RequestFailure.Field(StatusCodes.Status404NotFound, "评议年度不存在", "year", $"没有已开启的 {year} 年度评议。");
+            return RequestFailure.NotFound("评议年度不存在", "year", $"没有已开启的 {year} 年度评议。");
         }
         return new RoundContext(round, definition);
     }
@@ -43,7 +43,7 @@ public sealed class Rounds(PingYiDbContext db, EvaluationRuntime runtime)
         var found = await FindAsync(year, ct);
         if (found.Succeeded && !found.Value!.Round.AcceptsInputs)
         {
-            return RequestFailure.Field(StatusCodes.Status409Conflict, "评议已截止", "year",
+            return RequestFailure.Conflict("评议已截止", "year",
                 $"{year} 年度评议{RoundStatuses.LabelOf(found.Value.Round.Status)}，不再接收评议材料。");
         }
         return found;

@@ -58,7 +58,7 @@ public static class RunJob
             {
                 if (registry.Find(job) is null)
                 {
-                    return RequestFailure.Field(StatusCodes.Status404NotFound, "没有这个后台作业", "job",
+                    return RequestFailure.NotFound("没有这个后台作业", "job",
                         $"没有名为“{job}”的后台作业。可运行的作业：{string.Join("、", registry.All.Select(j => j.Name).Order(StringComparer.Ordinal))}。").ToProblem();
                 }
                 // The request is on the record even if the run fails.

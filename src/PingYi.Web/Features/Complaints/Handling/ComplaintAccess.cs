@@ -31,7 +31,7 @@ public sealed class ComplaintAccess(PingYiDbContext db, IAuthorizationService au
         }
         if (operation != ComplaintOperations.View && !await AllowedAsync(user, complaint, operation))
         {
-            return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "trackingNumber", "您无权执行该操作。");
+            return RequestFailure.Forbidden("无权操作", "trackingNumber", "您无权执行该操作。");
         }
         return complaint;
     }
@@ -40,5 +40,5 @@ public sealed class ComplaintAccess(PingYiDbContext db, IAuthorizationService au
         (await authorization.AuthorizeAsync(user, new ComplaintResource(complaint.UnitId, complaint.AssignedAtUtc is not null), operation)).Succeeded;
 
     public static RequestFailure NotFound() =>
-        RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "trackingNumber", "未找到该反映，或您无权查看。");
+        RequestFailure.NotFound("未找到", "trackingNumber", "未找到该反映，或您无权查看。");
 }

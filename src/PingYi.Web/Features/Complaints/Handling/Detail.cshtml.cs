@@ -104,7 +104,7 @@ public sealed class DetailModel(
         // needs no JavaScript, checked here rather than trusted to the browser.
         if (!Confirmed && await ConfirmTextAsync(trackingNumber, action, ct) is { } confirm)
         {
-            return await FailAsync(trackingNumber, RequestFailure.Field(StatusCodes.Status400BadRequest, "请确认",
+            return await FailAsync(trackingNumber, RequestFailure.Invalid("请确认",
                 "confirm", $"请先勾选“{confirm}”，再提交。"), ct);
         }
         // Strings throughout: the workflow's validator reads numbers from strings, as forms post them.

@@ -27,7 +27,7 @@ public static class DownloadAttachment
                     .FirstOrDefaultAsync(ct);
                 if (file is null)
                 {
-                    return RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "id", "未找到该附件。").ToProblem();
+                    return RequestFailure.NotFound("未找到", "id", "未找到该附件。").ToProblem();
                 }
                 http.Response.Headers.CacheControl = "private, no-store";
                 // The complainant's own file name can name them: only those who may see the complainant get it.

@@ -92,7 +92,7 @@ public static class ListComplaints
             }
             else
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "user", "您的账号无权查看反映列表。");
+                return RequestFailure.Forbidden("无权查看", "user", "您的账号无权查看反映列表。");
             }
 
             if (!string.IsNullOrWhiteSpace(query.Status))
@@ -304,11 +304,8 @@ public static class ListComplaints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/complaints", async ([AsParameters] Query query, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(http.User, query, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapGet("/complaints", ([AsParameters] Query query, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(http.User, query, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("ListComplaints")
             .WithSummary("反映列表（工作人员）")

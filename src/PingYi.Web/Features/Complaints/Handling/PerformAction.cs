@@ -46,7 +46,7 @@ public static class PerformAction
             var role = user.WorkflowRoleFor(complaint.UnitId);
             if (role is null)
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", "您无权处理该反映。");
+                return RequestFailure.Forbidden("无权操作", "action", "您无权处理该反映。");
             }
             return await HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields, ifMatch, replyLetter), ct);
         }
@@ -64,7 +64,7 @@ public static class PerformAction
             var definition = engine.Definition.FindAction(command.Action);
             if (definition is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", $"没有名为“{command.Action}”的操作。");
+                return RequestFailure.NotFound("未知操作", "action", $"没有名为“{command.Action}”的操作。");
             }
             var facts = complaint.Facts(workflow, now);
             if (!definition.Allows(command.Actor.Role))
@@ -74,7 +74,7 @@ public static class PerformAction
             }
             if (command.IfMatch is { } ifMatch && ifMatch != "*" && ifMatch != GetStaffComplaint.ETagFor(complaint.Version))
             {
-                return RequestFailure.Field(StatusCodes.Status412PreconditionFailed, "内容已变化", "If-Match",
+                return RequestFailure.PreconditionFailed("内容已变化", "If-Match",
                     "该反映在您打开后已有新的变化（他人办理或期限到期），请刷新后重试。 / The complaint changed since you read it; reload and retry.") with { Code = RequestFailure.Codes.Stale };
             }
             if (!engine.CanFire(complaint.Status, command.Action, command.Actor.Role, facts.Evaluate))
@@ -137,7 +137,7 @@ public static class PerformAction
             catch (Exception e) when (e is DbUpdateConcurrencyException || (e is DbUpdateException u && HandlingRecordConflict.Is(u)))
             {
                 logger.LogInformation("Concurrent change to {TrackingNumber}: {Action} lost the race.", complaint.TrackingNumber, command.Action);
-                return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "action",
+                return RequestFailure.Conflict("操作冲突", "action",
                     "该反映刚刚已被他人处理，本次操作未生效，请刷新后重试。 / Another action changed this complaint first; nothing was applied.") with { Code = RequestFailure.Codes.Stale };
             }
             return complaint;
@@ -151,7 +151,7 @@ public static class PerformAction
         {
             if (action != RespondAction)
             {
-                return RequestFailure.Field(StatusCodes.Status400BadRequest, "不能附答复函", ReplyLetterField, "只有“办理情况报告”可以附答复函。");
+                return RequestFailure.Invalid("不能附答复函", ReplyLetterField, "只有“办理情况报告”可以附答复函。");
             }
             var recognised = await AttachmentUploads.InspectAsync([upload], 1, ct);
             if (!recognised.Succeeded)
@@ -162,7 +162,7 @@ public static class PerformAction
             var file = recognised.Value![0];
             if (!ReplyLetterKinds.Contains(file.Kind))
             {
-                return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "答复函类型不支持", ReplyLetterField,
+                return RequestFailure.UnsupportedMediaType("答复函类型不支持", ReplyLetterField,
                     "答复函应为 PDF、DOCX 或 JPG 文件（按文件内容识别）。");
             }
             return file;
@@ -184,9 +184,9 @@ public static class PerformAction
 
         private static RequestFailure Refusal(WorkflowActionException e) => e.Refusal switch
         {
-            WorkflowRefusal.UnknownAction => RequestFailure.Field(StatusCodes.Status404NotFound, "未知操作", "action", e.ChineseMessage),
-            WorkflowRefusal.RoleNotAllowed => RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "action", e.ChineseMessage),
-            _ => RequestFailure.Field(StatusCodes.Status409Conflict, "当前状态不允许该操作", "action", e.ChineseMessage),
+            WorkflowRefusal.UnknownAction => RequestFailure.NotFound("未知操作", "action", e.ChineseMessage),
+            WorkflowRefusal.RoleNotAllowed => RequestFailure.Forbidden("无权操作", "action", e.ChineseMessage),
+            _ => RequestFailure.Conflict("当前状态不允许该操作", "action", e.ChineseMessage),
         };
     }
 

@@ -86,7 +86,7 @@ public static class ViewComplainant
                     return body.Failure!.ToProblem();
                 }
                 var result = await handler.HandleAsync(http.User, trackingNumber, body.Value!.Reason, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return result.ToOk();
             })
             .RequireAuthorization()
             .WithName("ViewComplainant")

@@ -24,7 +24,7 @@ public static class AttachmentUploads
         var present = uploads.Where(u => u.Length > 0).ToList();
         if (present.Count > maxCount)
         {
-            return RequestFailure.Field(StatusCodes.Status400BadRequest, "附件过多", Field, $"最多上传 {maxCount} 个附件。");
+            return RequestFailure.Invalid("附件过多", Field, $"最多上传 {maxCount} 个附件。");
         }
         var inspected = new List<InspectedFile>(present.Count);
         foreach (var upload in present)
@@ -32,14 +32,14 @@ public static class AttachmentUploads
             var name = Path.GetFileName(upload.FileName ?? "附件");
             if (upload.Length > Attachment.MaxBytes)
             {
-                return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "附件过大", Field,
+                return RequestFailure.TooLarge("附件过大", Field,
                     $"附件“{name}”超过 {Attachment.MaxBytes / 1024 / 1024} MB。");
             }
             var content = await upload.ReadAsync(ct);
             var kind = FileInspector.Recognise(content);
             if (kind is null)
             {
-                return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "附件类型不支持", Field,
+                return RequestFailure.UnsupportedMediaType("附件类型不支持", Field,
                     $"附件“{name}”不是 {FileInspector.AcceptedForMessage} 文件（按文件内容识别）。");
             }
             // Metadata goes before anything is stored: the unit the complaint is about reads these files.
@@ -47,13 +47,13 @@ public static class AttachmentUploads
             switch (cleaned.Failure)
             {
                 case CleanFailure.OverLimit:
-                    return RequestFailure.Field(StatusCodes.Status400BadRequest, "附件超出处理限制", Field,
+                    return RequestFailure.Invalid("附件超出处理限制", Field,
                         $"附件“{name}”无法接收：{cleaned.Reason}。请另存为较小的文件或截图后再上传。");
                 case CleanFailure.Busy:
-                    return RequestFailure.Field(StatusCodes.Status503ServiceUnavailable, "系统繁忙", Field,
+                    return RequestFailure.Field(FailureKind.Unavailable, "系统繁忙", Field,
                         "正在处理的附件较多，本次提交未保存，请稍后再试。");
                 case not CleanFailure.None:
-                    return RequestFailure.Field(StatusCodes.Status422UnprocessableEntity, "附件无法处理", Field,
+                    return RequestFailure.Field(FailureKind.Unprocessable, "附件无法处理", Field,
                         $"附件“{name}”已损坏或无法读取，请重新导出（例如将文档另存为图片或截图）后再上传。");
             }
             inspected.Add(new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, cleaned.Content!));
@@ -103,7 +103,7 @@ public sealed class AttachmentLimits
     public RequestFailure TooMuch(int existingFiles, long existingBytes)
     {
         var (files, bytes) = Remaining(existingFiles, existingBytes);
-        return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "附件总量超出上限", AttachmentUploads.Field,
+        return RequestFailure.TooLarge("附件总量超出上限", AttachmentUploads.Field,
             $"每件反映最多 {MaxFilesPerComplaint} 个附件、合计 {Megabytes(MaxBytesPerComplaint)} MB；"
             + $"本件还可上传 {files} 个、{Megabytes(bytes)} MB。本次提交未保存，请减少附件后重试。");
     }

@@ -282,11 +282,11 @@ public static class SubmitComplaintEndpoint
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > SubmitComplaint.MaxIdempotencyKeyLength)
         {
-            return RequestFailure.Field(400, "Idempotency-Key 过长", "Idempotency-Key", $"Idempotency-Key 不能超过 {SubmitComplaint.MaxIdempotencyKeyLength} 个字符。").ToProblem();
+            return RequestFailure.Invalid("Idempotency-Key 过长", "Idempotency-Key", $"Idempotency-Key 不能超过 {SubmitComplaint.MaxIdempotencyKeyLength} 个字符。").ToProblem();
         }
         if (key.Length > 0 && !IdempotencyKeys.IsRandomEnough(key))
         {
-            return RequestFailure.Field(400, "Idempotency-Key 不够随机", "Idempotency-Key",
+            return RequestFailure.Invalid("Idempotency-Key 不够随机", "Idempotency-Key",
                 "Idempotency-Key 至少需要 128 位随机数，例如 UUID v4 或 32 位以上的随机十六进制字符串。").ToProblem();
         }
 

@@ -90,7 +90,7 @@ public static class AddSupplement
             }
             catch (ComplaintStateException e)
             {
-                return RequestFailure.Field(StatusCodes.Status409Conflict, "该反映已结束", "text", e.ChineseMessage + "如有新的问题，请重新反映。");
+                return RequestFailure.Conflict("该反映已结束", "text", e.ChineseMessage + "如有新的问题，请重新反映。");
             }
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -102,7 +102,7 @@ public static class AddSupplement
             }
             catch (DbUpdateConcurrencyException)
             {
-                return RequestFailure.Field(StatusCodes.Status409Conflict, "操作冲突", "text", "该反映刚刚有其他更新，本次补充未保存，请重试。");
+                return RequestFailure.Conflict("操作冲突", "text", "该反映刚刚有其他更新，本次补充未保存，请重试。");
             }
             // Neutral names continue the case's numbering: 证据3.jpg after two files with the complaint.
             var numbered = existingFiles;

@@ -261,7 +261,7 @@ public static class LookupComplaint
     public const string AccessCodeHeader = "X-Access-Code";
 
     public static RequestFailure NotFound() =>
-        RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "trackingNumber", "未找到该反映，或查询码不正确。");
+        RequestFailure.NotFound("未找到", "trackingNumber", "未找到该反映，或查询码不正确。");
 
     public static void Map(RouteGroupBuilder api)
     {

@@ -10,6 +10,7 @@ using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Units;
 
@@ -91,7 +92,7 @@ public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtim
     private IActionResult Fail(Infrastructure.RequestFailure failure)
     {
         Errors = failure.Errors;
-        Response.StatusCode = failure.StatusCode;
+        Response.StatusCode = ResultHttp.StatusOf(failure.Kind);
         return Page();
     }
 

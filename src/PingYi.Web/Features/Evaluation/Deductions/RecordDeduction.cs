@@ -104,14 +104,14 @@ public static class RecordDeduction
             var deduction = await db.Deductions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deductionId && d.RoundId == found.Value!.Round.Id, ct);
             if (deduction is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "扣分记录不存在", "id", "没有这条扣分记录。");
+                return RequestFailure.NotFound("扣分记录不存在", "id", "没有这条扣分记录。");
             }
             return await EvaluationFileUploads.AttachAsync(db, EvaluationFileOwner.DeductionEvidence, deduction.Id, deduction.RoundId, deduction.UnitId,
                 MaxEvidence, uploads, user, time.GetUtcNow().UtcDateTime, "请选择证据文件", "请至少上传一个证据文件。", ct);
         }
 
         private static RequestFailure Forbidden() =>
-            RequestFailure.Field(StatusCodes.Status403Forbidden, "无权扣分", "$", "只有纪检监察工委可以记录扣分。");
+            RequestFailure.Forbidden("无权扣分", "$", "只有纪检监察工委可以记录扣分。");
     }
 
     /// <summary>The answer to an upload: how many files the item now has (<c>{ "evidence": n }</c>).</summary>
@@ -119,16 +119,9 @@ public static class RecordDeduction
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/evaluations/{year:int}/deductions", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<Request>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.HandleAsync(year, body.Value!, http.User, ct);
-                return result.Succeeded ? Results.Created($"/api/v1/evaluations/{year}/deductions/{result.Value!.Id}", result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/deductions", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<Request, Response>(http, body => handler.HandleAsync(year, body, http.User, ct),
+                    result => result.ToCreated(created => $"/api/v1/evaluations/{year}/deductions/{created.Id}"), ct))
             .RequireAuthorization()
             .WithName("RecordDeduction")
             .Produces<Response>(StatusCodes.Status201Created)
@@ -138,16 +131,8 @@ public static class RecordDeduction
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapPost("/evaluations/{year:int}/deductions/{id:long}/evidence", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var form = await ApiBody.ReadFormAsync(http, (MaxEvidence * Domain.Complaints.Attachment.MaxBytes) + (64 * 1024), ct);
-                if (!form.Succeeded)
-                {
-                    return form.Failure!.ToProblem();
-                }
-                var result = await handler.AddEvidenceAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new EvidenceAdded(result.Value)) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/deductions/{id:long}/evidence", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.UploadAsync(http, MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddDeductionEvidence")

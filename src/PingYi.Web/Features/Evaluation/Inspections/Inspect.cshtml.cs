@@ -10,6 +10,7 @@ using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Units;
 
@@ -54,7 +55,7 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
         if (!photos.Succeeded)
         {
             Errors = photos.Failure!.Errors;
-            Response.StatusCode = photos.Failure.StatusCode;
+            Response.StatusCode = ResultHttp.StatusOf(photos.Failure.Kind);
             return Page();
         }
         var findings = Findings.Where(f => !string.IsNullOrWhiteSpace(f.Description) || !string.IsNullOrWhiteSpace(f.Severity)).ToList();
@@ -62,7 +63,7 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
         if (!result.Succeeded)
         {
             Errors = result.Failure!.Errors;
-            Response.StatusCode = result.Failure.StatusCode;
+            Response.StatusCode = ResultHttp.StatusOf(result.Failure.Kind);
             return Page();
         }
         var count = 0;

@@ -118,7 +118,7 @@ public static class RecordInspection
             var inspection = await db.Inspections.AsNoTracking().SingleOrDefaultAsync(i => i.Id == inspectionId && i.RoundId == found.Value!.Round.Id, ct);
             if (inspection is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "检查记录不存在", "id", "没有这条检查记录。");
+                return RequestFailure.NotFound("检查记录不存在", "id", "没有这条检查记录。");
             }
             if (!(await authorization.AuthorizeAsync(user, new InspectionTarget(inspection.InspectorId), InspectionRequirement.Record)).Succeeded)
             {
@@ -129,7 +129,7 @@ public static class RecordInspection
         }
 
         private static RequestFailure Forbidden() =>
-            RequestFailure.Field(StatusCodes.Status403Forbidden, "无权录入检查", "$", "只有义务监督员可以录入明察暗访检查。");
+            RequestFailure.Forbidden("无权录入检查", "$", "只有义务监督员可以录入明察暗访检查。");
     }
 
     /// <summary>The answer to an upload: how many files the item now has (<c>{ "photos": n }</c>).</summary>
@@ -137,16 +137,9 @@ public static class RecordInspection
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/evaluations/{year:int}/inspections", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var body = await ApiBody.ReadJsonAsync<Request>(http, 64 * 1024, ct);
-                if (!body.Succeeded)
-                {
-                    return body.Failure!.ToProblem();
-                }
-                var result = await handler.HandleAsync(year, body.Value!, http.User, ct);
-                return result.Succeeded ? Results.Created($"/api/v1/evaluations/{year}/inspections/{result.Value!.Id}", result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/inspections", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.JsonCommandAsync<Request, Response>(http, body => handler.HandleAsync(year, body, http.User, ct),
+                    result => result.ToCreated(created => $"/api/v1/evaluations/{year}/inspections/{created.Id}"), ct))
             .RequireAuthorization()
             .WithName("RecordInspection")
             .Produces<Response>(StatusCodes.Status201Created)
@@ -156,16 +149,8 @@ public static class RecordInspection
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapPost("/evaluations/{year:int}/inspections/{id:long}/photos", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var form = await ApiBody.ReadFormAsync(http, (MaxPhotos * Domain.Complaints.Attachment.MaxBytes) + (64 * 1024), ct);
-                if (!form.Succeeded)
-                {
-                    return form.Failure!.ToProblem();
-                }
-                var result = await handler.AddPhotosAsync(year, id, form.Value!.Files.GetFiles(AttachmentUploads.Field).Select(UploadedFile.From).ToList(), http.User, ct);
-                return result.Succeeded ? Results.Ok(new PhotosAdded(result.Value)) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/inspections/{id:long}/photos", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                ResultHttp.UploadAsync(http, MaxPhotos, files => handler.AddPhotosAsync(year, id, files, http.User, ct), count => new PhotosAdded(count), ct))
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("AddInspectionPhotos")

@@ -9,6 +9,7 @@ using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Units;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
@@ -40,12 +41,12 @@ public sealed class LedgerModel(PingYiDbContext db, RectificationLedger.Handler 
         var result = await ledger.ListAsync(y, unit, string.IsNullOrWhiteSpace(status) ? null : status, User, ct);
         if (!result.Succeeded)
         {
-            if (result.Failure!.StatusCode is StatusCodes.Status403Forbidden)
+            if (result.Failure!.Kind == FailureKind.Forbidden)
             {
                 return Forbid();
             }
             Errors = result.Failure.Errors;
-            Response.StatusCode = result.Failure.StatusCode;
+            Response.StatusCode = ResultHttp.StatusOf(result.Failure.Kind);
             return Page();
         }
         List = result.Value;

@@ -63,12 +63,12 @@ public sealed class LedgerItemModel(PingYiDbContext db, RectificationLedger.Hand
             TempData["ledger-notice"] = done;
             return Redirect($"/staff/evaluation/ledger/{id}?year={Year}");
         }
-        if (result.Failure!.StatusCode == StatusCodes.Status404NotFound)
+        if (result.Failure!.Kind == FailureKind.NotFound)
         {
             return NotFound();
         }
         Errors = result.Failure.Errors;
-        var status = result.Failure.StatusCode;
+        var status = ResultHttp.StatusOf(result.Failure.Kind);
         if (await LoadAsync(id, year, ct) is { } refused)
         {
             return refused;

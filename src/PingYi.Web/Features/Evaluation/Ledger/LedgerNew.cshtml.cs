@@ -68,7 +68,7 @@ public sealed class LedgerNewModel(PingYiDbContext db, RectificationLedger.Handl
         if (!result.Succeeded)
         {
             Errors = result.Failure!.Errors;
-            Response.StatusCode = result.Failure.StatusCode;
+            Response.StatusCode = ResultHttp.StatusOf(result.Failure.Kind);
             return Page();
         }
         TempData["ledger-notice"] = "整改事项已登记。";

@@ -43,7 +43,7 @@ public static class SelfEvaluation
             var unitId = user.UnitId();
             if (unitId is null || !(await authorization.AuthorizeAsync(user, new UnitTarget(unitId.Value), SelfEvaluationDocumentRequirement.Upload)).Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权上传", "$", "只有参评单位的承办人可以上传本单位的自评材料。");
+                return RequestFailure.Forbidden("无权上传", "$", "只有参评单位的承办人可以上传本单位的自评材料。");
             }
             var found = await rounds.OpenAsync(year, ct);
             if (!found.Succeeded)
@@ -54,22 +54,22 @@ public static class SelfEvaluation
             var m = definition.FindMilestone(milestone);
             if (m is null)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "材料类型不存在", "milestone",
+                return RequestFailure.NotFound("材料类型不存在", "milestone",
                     $"材料类型只能是：{string.Join("、", definition.Milestones.Select(x => $"{x.Code}（{x.Label}）"))}。");
             }
             if (upload is null || upload.Length == 0)
             {
-                return RequestFailure.Field(400, "请选择文件", FileField, $"请上传{m.Label}（PDF 或 Word 文件）。");
+                return RequestFailure.Invalid("请选择文件", FileField, $"请上传{m.Label}（PDF 或 Word 文件）。");
             }
             if (upload.Length > MaxBytes)
             {
-                return RequestFailure.Field(StatusCodes.Status413PayloadTooLarge, "文件过大", FileField, $"{m.Label}不能超过 {MaxBytes / 1024 / 1024} MB。");
+                return RequestFailure.TooLarge("文件过大", FileField, $"{m.Label}不能超过 {MaxBytes / 1024 / 1024} MB。");
             }
             var content = await upload.ReadAsync(ct);
             var kind = FileInspector.Recognise(content);
             if (kind != FileInspector.Pdf && kind != FileInspector.Docx)
             {
-                return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "文件类型不支持", FileField, $"{m.Label}应为 PDF 或 Word（.docx）文件（按文件内容识别）。");
+                return RequestFailure.UnsupportedMediaType("文件类型不支持", FileField, $"{m.Label}应为 PDF 或 Word（.docx）文件（按文件内容识别）。");
             }
             var now = time.GetUtcNow().UtcDateTime;
             var file = new EvaluationFile(round.Id, EvaluationFileOwner.SelfEvaluationDocument, null, unitId, m.Code,
@@ -84,7 +84,7 @@ public static class SelfEvaluation
         {
             if (!user.IsInRole(StaffRoles.Supervisor))
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "$", "只有纪检监察工委可以查看各单位自评材料报送情况。");
+                return RequestFailure.Forbidden("无权查看", "$", "只有纪检监察工委可以查看各单位自评材料报送情况。");
             }
             var found = await rounds.FindAsync(year, ct);
             if (!found.Succeeded)
@@ -172,7 +172,7 @@ public static class SelfEvaluation
                 }
                 var file = form.Value!.Files.GetFile(FileField);
                 var result = await handler.UploadAsync(year, milestone, file is null ? null : UploadedFile.From(file), http.User, ct);
-                return result.Succeeded ? Results.Created($"/api/v1/evaluations/{year}/documents", result.Value) : result.Failure!.ToProblem();
+                return result.ToCreated(_ => $"/api/v1/evaluations/{year}/documents");
             })
             .RequireAuthorization()
             .DisableAntiforgery()
@@ -183,11 +183,8 @@ public static class SelfEvaluation
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapGet("/evaluations/{year:int}/documents", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.StatusAsync(year, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapGet("/evaluations/{year:int}/documents", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.StatusAsync(year, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("SelfEvaluationStatus")
             .Produces<IReadOnlyList<UnitStatus>>()

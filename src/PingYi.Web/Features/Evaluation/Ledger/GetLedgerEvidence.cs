@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Common;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Administration;
+using PingYi.Web.Features.Complaints.Intake;
+using PingYi.Web.Infrastructure;
+using PingYi.Web.Features.Evaluation.Deductions;
+using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Evaluation.Ratings;
+using PingYi.Web.Features.Evaluation.Survey;
+
+namespace PingYi.Web.Features.Evaluation.Ledger;
+
+public static partial class RectificationLedger
+{
+    public sealed partial class Handler
+    {
+        public async Task<Result<EvaluationFile>> EvidenceFileAsync(int year, long id, long fileId, ClaimsPrincipal user, CancellationToken ct)
+        {
+            var found = await FindAsync(year, id, RectificationRequirement.View, user, tracking: false, ct);
+            if (!found.Succeeded)
+            {
+                return found.Failure!;
+            }
+            var file = await db.EvaluationFiles.AsNoTracking()
+                .SingleOrDefaultAsync(f => f.Id == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
+            return file is null
+                ? RequestFailure.NotFound("文件不存在", "fileId", "该整改事项没有这个佐证文件。")
+                : file;
+        }
+    }
+
+    /// <summary>GET one evidence file of an item.</summary>
+    private static void MapGetEvidence(RouteGroupBuilder api) =>
+        api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId:long}", async (int year, long id, long fileId, HttpContext http, Handler handler, CancellationToken ct) =>
+                (await handler.EvidenceFileAsync(year, id, fileId, http.User, ct)).ToHttp(file => Results.File(file.Content, file.ContentType, file.FileName)))
+            .RequireAuthorization()
+            .WithName("GetLedgerEvidence")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithSummary("下载整改佐证材料")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
