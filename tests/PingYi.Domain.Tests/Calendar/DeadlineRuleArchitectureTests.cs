@@ -18,8 +18,8 @@ public sealed partial class DeadlineRuleArchitectureTests
     [
         ("UploadCalendar.cs", "c.DueAtUtc >= from", "which open deadlines reach into a newly published year, not lateness"),
         ("UploadCalendar.cs", "n.DueAtUtc >= from", "the same, for 督办 reply deadlines"),
-        ("Ledger.cs", "due < today", "a rectification item's due date typed into a form, checked as input (DateOnly)"),
-        ("Ledger.cs", "due > today", "the same, too far ahead"),
+        ("CreateLedgerItem.cs", "due < today", "a rectification item's due date typed into a form, checked as input (DateOnly)"),
+        ("CreateLedgerItem.cs", "due > today", "the same, too far ahead"),
     ];
 
     [Fact]
