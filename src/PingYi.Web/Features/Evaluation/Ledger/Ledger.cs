@@ -42,7 +42,7 @@ public static class RectificationLedger
 
     public sealed record ProgressView(string Kind, string Note, string By, DateTime At);
 
-    public sealed record EvidenceView(long Id, string FileName, long SizeBytes, DateTime UploadedAt, string Link);
+    public sealed record EvidenceView(string Id, string FileName, long SizeBytes, DateTime UploadedAt, string Link);
 
     public sealed record Detail(ItemView Item, IReadOnlyList<ProgressView> Progress, IReadOnlyList<EvidenceView> EvidenceFiles, bool CanReport, bool CanReview);
 
@@ -244,12 +244,12 @@ public static class RectificationLedger
             var files = await db.EvaluationFiles.AsNoTracking()
                 .Where(f => f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == item.Id)
                 .OrderBy(f => f.Id)
-                .Select(f => new { f.Id, f.FileName, f.SizeBytes, f.UploadedAtUtc })
+                .Select(f => new { f.Id, f.PublicId, f.FileName, f.SizeBytes, f.UploadedAtUtc })
                 .ToListAsync(ct);
             return new Detail(view,
                 item.Progress.OrderBy(p => p.AtUtc).ThenBy(p => p.Id)
                     .Select(p => new ProgressView(KindCode(p.Kind), p.Note, people.GetValueOrDefault(p.ById, ""), p.AtUtc)).ToList(),
-                files.Select(f => new EvidenceView(f.Id, f.FileName, f.SizeBytes, f.UploadedAtUtc, $"/api/v1/evaluations/{year}/ledger/{item.Id}/evidence/{f.Id}")).ToList(),
+                files.Select(f => new EvidenceView(f.PublicId, f.FileName, f.SizeBytes, f.UploadedAtUtc, $"/api/v1/evaluations/{year}/ledger/{item.Id}/evidence/{f.PublicId}")).ToList(),
                 item.Status == RectificationStatus.Open && (await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), RectificationRequirement.Report)).Succeeded,
                 item.Status == RectificationStatus.Done && (await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), RectificationRequirement.Review)).Succeeded);
         }
@@ -338,7 +338,7 @@ public static class RectificationLedger
             return (await ViewsAsync(year, [item], ChinaTime.Today(time), ct))[0];
         }
 
-        public async Task<Result<EvaluationFile>> EvidenceFileAsync(int year, long id, long fileId, ClaimsPrincipal user, CancellationToken ct)
+        public async Task<Result<EvaluationFile>> EvidenceFileAsync(int year, long id, string fileId, ClaimsPrincipal user, CancellationToken ct)
         {
             var found = await FindAsync(year, id, RectificationRequirement.View, user, tracking: false, ct);
             if (!found.Succeeded)
@@ -346,7 +346,7 @@ public static class RectificationLedger
                 return found.Failure!;
             }
             var file = await db.EvaluationFiles.AsNoTracking()
-                .SingleOrDefaultAsync(f => f.Id == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
+                .SingleOrDefaultAsync(f => f.PublicId == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
             return file is null
                 ? RequestFailure.Field(StatusCodes.Status404NotFound, "文件不存在", "fileId", "该整改事项没有这个佐证文件。")
                 : file;
@@ -582,7 +582,7 @@ public static class RectificationLedger
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId:long}", async (int year, long id, long fileId, HttpContext http, Handler handler, CancellationToken ct) =>
+        api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId}", async (int year, long id, string fileId, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.EvidenceFileAsync(year, id, fileId, http.User, ct);
                 return result.Succeeded
