@@ -101,6 +101,11 @@ public abstract partial class SurveyCodeTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("已经生成并显示过一次", againHtml);
         Assert.Empty(PrintedCode().Matches(againHtml));
+        using (var scope = app.Services.CreateScope())
+        {
+            // The reload made no second batch either.
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PingYiDbContext>().SurveyCodeBatches.CountAsync());
+        }
 
         // A handler cannot make codes for another unit.
         var (foreign, _) = await MakeBatchAsync(api, Handler("gat"), "rst", 1);
