@@ -45,6 +45,10 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<EvaluationResponse> EvaluationResponses => Set<EvaluationResponse>();
 
+    public DbSet<SurveyCodeBatch> SurveyCodeBatches => Set<SurveyCodeBatch>();
+
+    public DbSet<SurveyCode> SurveyCodes => Set<SurveyCode>();
+
     public DbSet<Inspection> Inspections => Set<Inspection>();
 
     public DbSet<Deduction> Deductions => Set<Deduction>();

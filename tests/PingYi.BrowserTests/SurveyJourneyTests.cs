@@ -68,4 +68,68 @@ public sealed class SurveyJourneyTests(PingYiBrowserFixture fixture, ITestOutput
         Assert.Empty(problems);
         Assert.Empty(staffProblems);
     }
+
+    /// <summary>
+    /// 一事一评 on a phone: a unit's handler makes a batch of twelve codes, the slips fit the 390 px screen and in
+    /// print stand three to a row within an A4 page's width; a citizen follows one slip's link, answers with the code
+    /// filled in, and the same link afterwards says the code is spent.
+    /// </summary>
+    [Fact]
+    public async Task A_handler_prints_one_time_codes_and_a_citizen_answers_once_with_one()
+    {
+        await using var staffContext = await fixture.NewPhoneContextAsync();
+        var staff = await staffContext.NewPageAsync();
+        var staffProblems = PageChecks.WatchForProblems(staff, output);
+        await staff.GotoAsync("/account/login");
+        await staff.Locator("#email").FillAsync("scj@pingyi.local");
+        await staff.Locator("#password").FillAsync("PingYi-Demo-2020");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
+        await staff.GotoAsync("/staff/evaluation/codes");
+        await staff.Locator("#codes-count").FillAsync("12");
+        await staff.Locator("#codes-submit").ClickAsync();
+        await Expect(staff.Locator("#codes-once")).ToContainTextAsync("只在本页显示这一次");
+        var slips = staff.Locator(".code-slip");
+        await Expect(slips).ToHaveCountAsync(12);
+        await Expect(slips.First.Locator("svg")).ToBeVisibleAsync();
+        await PageChecks.AssertNoHorizontalScrollAsync(staff, "code sheet");
+        await PageChecks.ScreenshotAsync(staff, output, "survey-codes-phone");
+
+        // Print: A4 is 210 mm wide; three slips to a row, none wider than the printable width.
+        await staff.SetViewportSizeAsync(794, 1123);
+        await staff.EmulateMediaAsync(new() { Media = Media.Print });
+        var boxes = new List<LocatorBoundingBoxResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            boxes.Add((await slips.Nth(i).BoundingBoxAsync())!);
+        }
+        Assert.Equal(boxes[0].Y, boxes[2].Y, 1);
+        Assert.True(boxes[3].Y > boxes[0].Y, "the fourth slip starts the second row");
+        Assert.True(boxes[2].X + boxes[2].Width <= 794, "the third slip fits the A4 width");
+        Assert.False(await staff.Locator("#codes-once").IsVisibleAsync(), "the notice is not printed");
+        var pdf = await staff.PdfAsync(new() { Format = "A4" });
+        Assert.True(pdf.Length > 1000);
+        await staff.EmulateMediaAsync(new() { Media = Media.Screen });
+
+        var href = await slips.First.Locator("a").GetAttributeAsync("href");
+        var path = new Uri(href!).PathAndQuery;
+        Assert.StartsWith("/survey/2020/service-hall/scj?code=", path);
+
+        await using var citizenContext = await fixture.NewPhoneContextAsync();
+        var citizen = await citizenContext.NewPageAsync();
+        var problems = PageChecks.WatchForProblems(citizen, output);
+        await citizen.GotoAsync(path);
+        await Expect(citizen.Locator("#survey-code")).Not.ToBeEmptyAsync();
+        await citizen.Locator("input[name='Rating'][value='satisfied']").CheckAsync();
+        await citizen.Locator("input[name='Answers[attitude]'][value='5']").CheckAsync();
+        await citizen.Locator("input[name='Answers[efficiency]'][value='5']").CheckAsync();
+        await citizen.Locator("input[name='Answers[one-visit]'][value='yes']").CheckAsync();
+        await citizen.Locator("#survey-submit").ClickAsync();
+        await Expect(citizen.Locator("#survey-thanks")).ToContainTextAsync("感谢您的评价");
+        await citizen.GotoAsync(path);
+        await Expect(citizen.Locator("#survey-refused")).ToContainTextAsync("已经评价过");
+
+        Assert.Empty(problems);
+        Assert.Empty(staffProblems);
+    }
 }

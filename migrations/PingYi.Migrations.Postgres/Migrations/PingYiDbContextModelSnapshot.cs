@@ -579,6 +579,11 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("Purpose")
                         .HasColumnType("integer");
 
@@ -598,6 +603,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasIndex("ComplaintId");
 
                     b.HasIndex("EventId");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.ToTable("Attachments");
                 });
@@ -1120,6 +1128,11 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<long?>("OwnerId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("RoundId")
                         .HasColumnType("integer");
 
@@ -1143,6 +1156,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(450)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.HasIndex("UnitId");
 
@@ -1173,6 +1189,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<bool>("Coded")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Comment")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -1191,6 +1210,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("FormReference")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -1200,6 +1223,10 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.Property<string>("Rating")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ReviewFlag")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
@@ -1224,6 +1251,10 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("RoundId", "Source", "UnitId", "FormReference")
                         .IsUnique();
+
+                    b.HasIndex("RoundId", "UnitId", "Source", "CreatedAtUtc");
+
+                    b.HasIndex("RoundId", "UnitId", "Source", "Fingerprint");
 
                     b.HasIndex("UnitId", "Source", "BrowserKey", "PublicDay")
                         .IsUnique();
@@ -1465,6 +1496,105 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasIndex("ItemId");
 
                     b.ToTable("RectificationProgress", (string)null);
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("ResponseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("ResponseId");
+
+                    b.HasIndex("RoundId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("SurveyCodes");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCodeBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Nonce")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("RoundId", "UnitId");
+
+                    b.ToTable("SurveyCodeBatches");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
@@ -2017,6 +2147,55 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .WithMany("Progress")
                         .HasForeignKey("ItemId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCode", b =>
+                {
+                    b.HasOne("PingYi.Domain.Evaluation.SurveyCodeBatch", "Batch")
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationResponse", null)
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCodeBatch", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

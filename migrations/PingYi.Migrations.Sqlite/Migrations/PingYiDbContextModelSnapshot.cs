@@ -559,6 +559,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Purpose")
                         .HasColumnType("INTEGER");
 
@@ -578,6 +583,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasIndex("ComplaintId");
 
                     b.HasIndex("EventId");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.ToTable("Attachments");
                 });
@@ -1086,6 +1094,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<long?>("OwnerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RoundId")
                         .HasColumnType("INTEGER");
 
@@ -1109,6 +1122,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.HasIndex("UnitId");
 
@@ -1137,6 +1153,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Coded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Comment")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -1155,6 +1174,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FormReference")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -1164,6 +1187,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Rating")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewFlag")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
@@ -1188,6 +1215,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RoundId", "Source", "UnitId", "FormReference")
                         .IsUnique();
+
+                    b.HasIndex("RoundId", "UnitId", "Source", "CreatedAtUtc");
+
+                    b.HasIndex("RoundId", "UnitId", "Source", "Fingerprint");
 
                     b.HasIndex("UnitId", "Source", "BrowserKey", "PublicDay")
                         .IsUnique();
@@ -1419,6 +1450,101 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasIndex("ItemId");
 
                     b.ToTable("RectificationProgress", (string)null);
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResponseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("ResponseId");
+
+                    b.HasIndex("RoundId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("SurveyCodes");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCodeBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Nonce")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("RoundId", "UnitId");
+
+                    b.ToTable("SurveyCodeBatches");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Scoring.AccountabilityFlag", b =>
@@ -1961,6 +2087,55 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .WithMany("Progress")
                         .HasForeignKey("ItemId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCode", b =>
+                {
+                    b.HasOne("PingYi.Domain.Evaluation.SurveyCodeBatch", "Batch")
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationResponse", null)
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.SurveyCodeBatch", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -106,5 +106,7 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
         b.HasOne<Complaint>("Owner").WithMany().HasForeignKey(a => a.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<ComplaintEvent>().WithMany().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(a => a.ComplaintId);
+        b.Property(a => a.PublicId).HasMaxLength(PingYi.Domain.Common.FileIds.Length).IsRequired();
+        b.HasIndex(a => a.PublicId).IsUnique();
     }
 }

@@ -41,7 +41,43 @@ internal sealed class EvaluationResponseConfiguration : IEntityTypeConfiguration
         b.HasIndex(r => new { r.RoundId, r.Source, r.UnitId, r.FormReference }).IsUnique();
         // The cap per account and unit counts an evaluator's rows of one unit.
         b.HasIndex(r => new { r.RoundId, r.EvaluatorId, r.UnitId });
+        b.Property(r => r.ReviewFlag).HasMaxLength(EvaluationResponse.MaxReviewFlagLength);
+        b.Property(r => r.Fingerprint).HasMaxLength(64);
+        // Identical uncoded answers for a unit (the review flag), and the burst window by time.
+        b.HasIndex(r => new { r.RoundId, r.UnitId, r.Source, r.Fingerprint });
+        b.HasIndex(r => new { r.RoundId, r.UnitId, r.Source, r.CreatedAtUtc });
         b.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SurveyCodeBatchConfiguration : IEntityTypeConfiguration<SurveyCodeBatch>
+{
+    public void Configure(EntityTypeBuilder<SurveyCodeBatch> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Source).HasMaxLength(32).IsRequired();
+        b.Property(x => x.CreatedById).HasMaxLength(450).IsRequired();
+        b.Property(x => x.Nonce).HasMaxLength(SurveyCodeBatch.NonceLength).IsRequired();
+        b.HasIndex(x => x.Nonce).IsUnique();
+        b.HasIndex(x => new { x.RoundId, x.UnitId });
+        b.HasOne<EvaluationRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Unit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(x => x.CreatedById).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class SurveyCodeConfiguration : IEntityTypeConfiguration<SurveyCode>
+{
+    public void Configure(EntityTypeBuilder<SurveyCode> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Hash).HasMaxLength(64).IsRequired();
+        b.HasIndex(x => x.Hash).IsUnique();
+        b.HasIndex(x => x.BatchId);
+        b.HasOne(x => x.Batch).WithMany().HasForeignKey(x => x.BatchId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<EvaluationRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Unit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<EvaluationResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -112,6 +148,8 @@ internal sealed class EvaluationFileConfiguration : IEntityTypeConfiguration<Eva
         b.HasOne<Unit>().WithMany().HasForeignKey(f => f.UnitId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => new { f.Owner, f.OwnerId });
         b.HasIndex(f => new { f.RoundId, f.UnitId, f.Milestone });
+        b.Property(f => f.PublicId).HasMaxLength(PingYi.Domain.Common.FileIds.Length).IsRequired();
+        b.HasIndex(f => f.PublicId).IsUnique();
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class Attachment
 
     private Attachment()
     {
-        FileName = ContentType = Sha256 = string.Empty;
+        FileName = ContentType = Sha256 = PublicId = string.Empty;
         Content = [];
     }
 
@@ -53,6 +53,7 @@ public sealed class Attachment
     private Attachment(int number, InspectedFile file, DateTime uploadedAtUtc)
     {
         Complaint.EnsureUtc(uploadedAtUtc);
+        PublicId = Common.FileIds.New();
         FileName = NeutralName(number, file.Kind);
         OriginalFileName = file.FileName;
         ContentType = file.Kind.ContentType;
@@ -63,6 +64,9 @@ public sealed class Attachment
     }
 
     public long Id { get; private set; }
+
+    /// <summary>The id downloads and the API show (<see cref="Common.FileIds"/>): random, never the sequence of <see cref="Id"/>.</summary>
+    public string PublicId { get; private set; }
 
     /// <summary>Evidence counts towards the complainant's per-case caps and shows in their file list; a reply letter does neither.</summary>
     public AttachmentPurpose Purpose { get; private set; }

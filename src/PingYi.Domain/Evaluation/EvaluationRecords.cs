@@ -176,6 +176,55 @@ public sealed class EvaluationResponse
 
     public DateTime? ConfirmedAtUtc { get; private set; }
 
+    /// <summary>
+    /// A public answer given with a one-time evaluation code (一事一评); false for the static QR's uncoded answers,
+    /// which the round file weighs on their own (<c>publicSurvey.uncodedWeight</c>).
+    /// </summary>
+    public bool Coded { get; private set; }
+
+    public const int MaxReviewFlagLength = 32;
+
+    /// <summary>
+    /// Why an uncoded public answer waits for a Supervisor (<see cref="ReviewFlags"/>: a burst for the unit, or the
+    /// same answer as another one); null when nothing was flagged.
+    /// </summary>
+    public string? ReviewFlag { get; private set; }
+
+    public void MarkCoded() => Coded = true;
+
+    /// <summary>
+    /// SHA-256 of the overall rating and every answer (choices and text) of an uncoded public answer: equal
+    /// fingerprints for one unit are identical answers (<see cref="ReviewFlags.Identical"/>). Null elsewhere.
+    /// </summary>
+    public string? Fingerprint { get; private set; }
+
+    public void SetFingerprint() => Fingerprint = FingerprintOf(Rating, Answers);
+
+    public static string FingerprintOf(string rating, IEnumerable<EvaluationAnswer> answers)
+    {
+        var text = new System.Text.StringBuilder(rating);
+        foreach (var a in answers.OrderBy(a => a.ItemCode, StringComparer.Ordinal))
+        {
+            text.Append('\u001f').Append(a.ItemCode).Append('\u001e').Append(a.Choice).Append('\u001e').Append(a.Text?.Trim());
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// Holds an unconfirmed answer back for review. An answer a Supervisor already confirmed stays counted; an answer
+    /// flagged already keeps its first reason.
+    /// </summary>
+    public bool FlagForReview(string reason)
+    {
+        if (ConfirmedAtUtc is not null || ReviewFlag is not null)
+        {
+            return false;
+        }
+        ReviewFlag = reason;
+        AwaitingConfirmation = true;
+        return true;
+    }
+
     public bool Confirm(string supervisorId, DateTime atUtc)
     {
         Complaint.EnsureUtc(atUtc);
@@ -190,6 +239,24 @@ public sealed class EvaluationResponse
     }
 
     public List<EvaluationAnswer> Answers { get; private set; } = [];
+}
+
+/// <summary>Why an uncoded public answer waits for a Supervisor's review.</summary>
+public static class ReviewFlags
+{
+    /// <summary>Many answers for one unit in a short window.</summary>
+    public const string Burst = "burst";
+
+    /// <summary>The same overall rating, choices and text as another uncoded answer for the unit.</summary>
+    public const string Identical = "identical";
+
+    public static string LabelOf(string? flag) => flag switch
+    {
+        Burst => "短时间内集中提交",
+        Identical => "与其他评价完全相同",
+        null => string.Empty,
+        _ => flag,
+    };
 }
 
 /// <summary>The answer to one questionnaire item: an option code of its scale, or text.</summary>
@@ -348,13 +415,14 @@ public sealed class EvaluationFile
 {
     private EvaluationFile()
     {
-        FileName = ContentType = Sha256 = UploadedById = string.Empty;
+        FileName = ContentType = Sha256 = UploadedById = PublicId = string.Empty;
         Content = [];
     }
 
     public EvaluationFile(int roundId, EvaluationFileOwner owner, long? ownerId, int? unitId, string? milestone, InspectedFile file, string uploadedById, DateTime uploadedAtUtc)
     {
         Complaint.EnsureUtc(uploadedAtUtc);
+        PublicId = Common.FileIds.New();
         RoundId = roundId;
         Owner = owner;
         OwnerId = ownerId;
@@ -370,6 +438,9 @@ public sealed class EvaluationFile
     }
 
     public long Id { get; private set; }
+
+    /// <summary>The id downloads and the API show (<see cref="Common.FileIds"/>): random, never the sequence of <see cref="Id"/>.</summary>
+    public string PublicId { get; private set; }
 
     public int RoundId { get; private set; }
 

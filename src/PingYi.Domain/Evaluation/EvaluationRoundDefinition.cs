@@ -119,8 +119,30 @@ public sealed record ChannelScoreParameters(
     double RejectedReturnPenalty,
     string NoCasesPolicy);
 
-/// <summary>Flood limits of the public questionnaire.</summary>
-public sealed record PublicSurveyLimits(int PerAddressPerHour);
+/// <summary>
+/// The public questionnaire's limits and channels: the flood limit per address; how much an answer through the static
+/// QR (no evaluation code) weighs against a coded one (一事一评); how long a code stays good; and when uncoded answers
+/// for one unit come in a burst (then they wait for a Supervisor's review).
+/// </summary>
+public sealed record PublicSurveyLimits(int PerAddressPerHour)
+{
+    /// <summary>1: an uncoded answer counts as much as a coded one (the behaviour before evaluation codes).</summary>
+    public const double DefaultUncodedWeight = 1;
+    public const int DefaultCodeValidDays = 30;
+    public const int DefaultBurstAnswers = 5;
+    public const int DefaultBurstMinutes = 10;
+
+    /// <summary><c>uncodedWeight</c>, 0–1: the share of a coded answer one uncoded answer counts for in the source's mean.</summary>
+    public double UncodedWeight { get; init; } = DefaultUncodedWeight;
+
+    /// <summary><c>codeValidDays</c>: days from a batch's making until its codes expire.</summary>
+    public int CodeValidDays { get; init; } = DefaultCodeValidDays;
+
+    /// <summary><c>review.burstAnswers</c> uncoded answers for one unit within <see cref="BurstMinutes"/> are a burst.</summary>
+    public int BurstAnswers { get; init; } = DefaultBurstAnswers;
+
+    public int BurstMinutes { get; init; } = DefaultBurstMinutes;
+}
 
 /// <summary>Fixed codes the API and the files share.</summary>
 public static class EvaluationCodes

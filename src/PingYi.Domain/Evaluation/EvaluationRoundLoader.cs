@@ -520,12 +520,41 @@ public static partial class EvaluationRoundLoader
             return PositiveInt(obj, path, "maxPerAccountAndUnit", "ratings");
         }
 
-                private PublicSurveyLimits ReadSurvey(JsonElement root)
+        private PublicSurveyLimits ReadSurvey(JsonElement root)
         {
             var path = Child("$", "publicSurvey");
             var obj = RequiredObject(root, "$", "publicSurvey");
-            ExpectObject(obj, path, "perAddressPerHour");
-            return new PublicSurveyLimits(PositiveInt(obj, path, "perAddressPerHour", "responses"));
+            ExpectObject(obj, path, "perAddressPerHour", "uncodedWeight", "codeValidDays", "review");
+            var weight = OptionalNumber(obj, path, "uncodedWeight") ?? PublicSurveyLimits.DefaultUncodedWeight;
+            if (weight is < 0 or > 1)
+            {
+                Fail(Child(path, "uncodedWeight"), $"a weight is 0–1 (an uncoded answer counts as this share of a coded one), found {weight}");
+            }
+            var days = OptionalInt(obj, path, "codeValidDays") ?? PublicSurveyLimits.DefaultCodeValidDays;
+            if (days is < 1 or > 366)
+            {
+                Fail(Child(path, "codeValidDays"), $"1–366 days, found {days}");
+            }
+            int burstAnswers = PublicSurveyLimits.DefaultBurstAnswers, burstMinutes = PublicSurveyLimits.DefaultBurstMinutes;
+            if (obj.TryGetProperty("review", out _))
+            {
+                var rPath = Child(path, "review");
+                var review = RequiredObject(obj, path, "review");
+                ExpectObject(review, rPath, "burstAnswers", "burstMinutes");
+                burstAnswers = PositiveInt(review, rPath, "burstAnswers", "answers");
+                burstMinutes = PositiveInt(review, rPath, "burstMinutes", "minutes");
+                if (burstAnswers < 2)
+                {
+                    Fail(Child(rPath, "burstAnswers"), $"a burst is at least 2 answers, found {burstAnswers}");
+                }
+            }
+            return new PublicSurveyLimits(PositiveInt(obj, path, "perAddressPerHour", "responses"))
+            {
+                UncodedWeight = weight,
+                CodeValidDays = days,
+                BurstAnswers = burstAnswers,
+                BurstMinutes = burstMinutes,
+            };
         }
     }
 }

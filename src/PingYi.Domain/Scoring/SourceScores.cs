@@ -36,6 +36,34 @@ public static class SourceScores
     }
 
     /// <summary>
+    /// service-hall with two channels (docs/evaluation.md, 一事一评): each answer through the static QR (no one-time
+    /// code) counts as <paramref name="uncodedWeight"/> of a coded answer in the mean. <paramref name="all"/> holds
+    /// every counted answer, <paramref name="uncoded"/> those of them without a code. A weight of 1 is
+    /// <see cref="FromRatings"/> over all of them; 0 leaves uncoded answers out (none coded → no score).
+    /// </summary>
+    public static double? FromRatings(EvaluationRoundDefinition round, IReadOnlyDictionary<string, int> all, IReadOnlyDictionary<string, int>? uncoded, double uncodedWeight)
+    {
+        if (uncoded is null || uncoded.Count == 0 || uncodedWeight >= 1)
+        {
+            return FromRatings(round, all);
+        }
+        var count = 0.0;
+        var total = 0.0;
+        foreach (var (code, n) in all)
+        {
+            if (n <= 0 || round.Overall.Find(code) is not { } option)
+            {
+                continue;
+            }
+            var u = Math.Min(n, Math.Max(0, uncoded.GetValueOrDefault(code)));
+            var weighted = n - u + uncodedWeight * u;
+            count += weighted;
+            total += weighted * option.Score;
+        }
+        return count <= 0 ? null : Clamp(total / count);
+    }
+
+    /// <summary>
     /// inspectors: each inspection scores its overall rating on the satisfaction scale less its findings' severity
     /// points (2020: 一般 0.5, 较重 1, 严重 2), floored at 0; the source is the mean over the unit's inspections.
     /// </summary>

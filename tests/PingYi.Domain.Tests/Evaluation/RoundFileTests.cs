@@ -90,7 +90,19 @@ public sealed class RoundFileTests
         { "unknown-property", "$.period.middle: unknown property 'middle'" },
         { "malformed", "$: malformed JSON at line" },
         { "rating-cap", "$.ratingForms.maxPerAccountAndUnit" },
+        { "uncoded-weight", "$.publicSurvey.uncodedWeight: a weight is 0–1" },
+        { "code-days", "$.publicSurvey.codeValidDays: 1–366 days" },
+        { "burst", "$.publicSurvey.review.burstAnswers: a burst is at least 2 answers" },
     };
+
+    [Fact]
+    public void The_public_survey_channels_default_to_today_in_2020_and_2026_proposes_a_lower_uncoded_weight()
+    {
+        var rounds = EvaluationRoundLoader.LoadDirectory(Folder);
+        var y2020 = rounds.Single(r => r.Year == 2020).PublicSurvey;
+        Assert.Equal((1.0, 30, 5, 10), (y2020.UncodedWeight, y2020.CodeValidDays, y2020.BurstAnswers, y2020.BurstMinutes));
+        Assert.Equal(0.3, rounds.Single(r => r.Year == 2026).PublicSurvey.UncodedWeight);
+    }
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -120,6 +132,15 @@ public sealed class RoundFileTests
                 break;
             case "rating-cap":
                 json["ratingForms"]!["maxPerAccountAndUnit"] = 0;
+                break;
+            case "uncoded-weight":
+                json["publicSurvey"]!["uncodedWeight"] = 1.5;
+                break;
+            case "code-days":
+                json["publicSurvey"]!["codeValidDays"] = 0;
+                break;
+            case "burst":
+                json["publicSurvey"]!["review"] = new JsonObject { ["burstAnswers"] = 1, ["burstMinutes"] = 10 };
                 break;
         }
         var broken = fault == "malformed" ? text.Replace("\"year\": 2020,", "\"year\": 2020", StringComparison.Ordinal) : json.ToJsonString();

@@ -138,6 +138,15 @@ public sealed class RankingCalculatorTests
         // (3·100 + 1·80 + 1·0) / 5 = 76
         Assert.Equal(76, SourceScores.FromRatings(Round, new Dictionary<string, int> { ["satisfied"] = 3, ["basically-satisfied"] = 1, ["dissatisfied"] = 1 }));
         Assert.Null(SourceScores.FromRatings(Round, new Dictionary<string, int> { ["satisfied"] = 0 }));
+        // Service hall, two channels: 2 coded 满意 and 4 uncoded 不满意 at weight 0.25 → (2·100 + 1·0) / 3 = 66.67;
+        // weight 1 is the plain mean (2·100 / 6), weight 0 the coded answers alone.
+        var all = new Dictionary<string, int> { ["satisfied"] = 2, ["dissatisfied"] = 4 };
+        var uncoded = new Dictionary<string, int> { ["dissatisfied"] = 4 };
+        Assert.Equal(200.0 / 3, SourceScores.FromRatings(Round, all, uncoded, 0.25)!.Value, 6);
+        Assert.Equal(SourceScores.FromRatings(Round, all), SourceScores.FromRatings(Round, all, uncoded, 1));
+        Assert.Equal(100, SourceScores.FromRatings(Round, all, uncoded, 0));
+        // Only uncoded answers: the weight cancels out.
+        Assert.Equal(0, SourceScores.FromRatings(Round, uncoded, uncoded, 0.3));
         // (100 − 0.5 − 2) and 80 → mean 88.75
         Assert.Equal(88.75, SourceScores.FromInspections(Round,
             [new InspectionInput("satisfied", ["minor", "serious"]), new InspectionInput("basically-satisfied", [])]));

@@ -37,7 +37,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
 
     private readonly StaffApi _api = StaffApi.For(fixture.App);
 
-    private sealed record Case(string Number, long AttachmentId, Complainant Who, string Title);
+    private sealed record Case(string Number, string AttachmentId, Complainant Who, string Title);
 
     /// <summary>A named complaint with one PNG; assigned to jyt unless <paramref name="assign"/> is false.</summary>
     private async Task<Case> NamedCaseAsync(string title, bool assign = true)
@@ -49,7 +49,7 @@ public abstract class AuthorizationTests(AppFixture fixture)
             await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
         }
         var view = await _api.StaffViewAsync(Supervisor, number);
-        return new Case(number, view["attachments"]!.AsArray().Single()!["id"]!.GetValue<long>(), who, title);
+        return new Case(number, view["attachments"]!.AsArray().Single()!["id"]!.GetValue<string>(), who, title);
     }
 
     /// <summary>Status of every staff endpoint for one caller (null: anonymous). POSTs go last so that the GETs see the case unchanged.</summary>

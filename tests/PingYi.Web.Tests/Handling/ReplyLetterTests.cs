@@ -110,7 +110,7 @@ public abstract partial class ReplyLetterTests(AppFixture fixture)
     {
         var (number, code) = await _api.LodgeWithPngAsync(StaffApi.Complaint(Token("自己的材料")));
         await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
-        var fileId = (await _api.StaffViewAsync(JytHandler, number))["attachments"]!.AsArray()[0]!["id"]!.GetValue<long>();
+        var fileId = (await _api.StaffViewAsync(JytHandler, number))["attachments"]!.AsArray()[0]!["id"]!.GetValue<string>();
         var unitBytes = await (await _api.GetAsync(JytHandler, $"/api/v1/complaints/{number}/attachments/{fileId}")).Content.ReadAsByteArrayAsync();
 
         var client = fixture.App.CreateClient();
@@ -133,7 +133,7 @@ public abstract partial class ReplyLetterTests(AppFixture fixture)
         // Another case's file is not reachable through this case.
         var (other, _) = await _api.LodgeWithPngAsync(StaffApi.Complaint(Token("别人的材料")));
         await _api.DoAsync(Supervisor, other, "assign", new { unitCode = "jyt" });
-        var otherId = (await _api.StaffViewAsync(JytHandler, other))["attachments"]!.AsArray()[0]!["id"]!.GetValue<long>();
+        var otherId = (await _api.StaffViewAsync(JytHandler, other))["attachments"]!.AsArray()[0]!["id"]!.GetValue<string>();
         Assert.Equal("text/html", (await client.GetAsync($"/track?handler=File&id={otherId}")).Content.Headers.ContentType?.MediaType);
     }
 

@@ -68,7 +68,7 @@ public abstract class SupplementReleaseTests(ReleaseTimesApp fixture)
         Assert.True((await ListRowAsync(Supervisor, number))["newSupplement"]!.GetValue<bool>());
         var supervisor = await _api.StaffViewAsync(Supervisor, number);
         Assert.Equal(1, Supplements(supervisor));
-        var newFile = supervisor["attachments"]!.AsArray().Last()!["id"]!.GetValue<long>();
+        var newFile = supervisor["attachments"]!.AsArray().Last()!["id"]!.GetValue<string>();
 
         // Polled every few minutes up to just before 14:30, the unit sees nothing move.
         for (var minutes = 0; minutes < 4 * 60 + 20; minutes += 65)

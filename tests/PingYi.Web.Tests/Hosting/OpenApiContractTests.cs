@@ -124,7 +124,7 @@ public abstract class OpenApiContractTests(AppFixture fixture)
         var unit = await SignInAsync(UnitHandler);
         await Expect(await unit.GetAsync("/api/v1/complaints"), HttpStatusCode.OK);
         var unitView = await Expect(await unit.GetAsync($"/api/v1/complaints/{namedNumber}"), HttpStatusCode.OK);
-        var photo = unitView["attachments"]!.AsArray().First()!["id"]!.GetValue<long>();
+        var photo = unitView["attachments"]!.AsArray().First()!["id"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await unit.GetAsync($"/api/v1/complaints/{namedNumber}/attachments/{photo}")).StatusCode);
         await Expect(await unit.GetAsync($"/api/v1/complaints/{namedNumber}/actions"), HttpStatusCode.OK);
         await Expect(await unit.PostAsync($"/api/v1/complaints/{namedNumber}/complainant", Json(new JsonObject { ["reason"] = "想知道是谁" })), HttpStatusCode.Forbidden);

@@ -35,8 +35,8 @@ public abstract class EvidenceAllowListTests(AppFixture fixture)
         var listed = (await _api.StaffViewAsync(JytHandler, number))["attachments"]!.AsArray();
         Assert.Equal(2, listed.Count);
 
-        var docx = await DownloadAsync(number, listed[0]!["id"]!.GetValue<long>());
-        var pdf = await DownloadAsync(number, listed[1]!["id"]!.GetValue<long>());
+        var docx = await DownloadAsync(number, listed[0]!["id"]!.GetValue<string>());
+        var pdf = await DownloadAsync(number, listed[1]!["id"]!.GetValue<string>());
         AssertNoMarker(docx, "the DOCX");
         AssertNoMarker(pdf, "the PDF");
         AssertStillADocument(docx);
@@ -52,7 +52,7 @@ public abstract class EvidenceAllowListTests(AppFixture fixture)
         var number = await LodgeAsync(StaffApi.Complaint(Token("旧文件重新清理")), [("现场.pdf", EvidenceFiles.MarkedPdf(), "application/pdf")]);
         await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
         // As the old cleaner stored them: the marked files themselves (it kept every one of these markers).
-        long docxId, pdfId;
+        string docxId, pdfId;
         using (var scope = fixture.App.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
@@ -62,7 +62,7 @@ public abstract class EvidenceAllowListTests(AppFixture fixture)
             var pdf = new Attachment(complaintId, null, 3, new InspectedFile("旧材料.pdf", FileInspector.Pdf, EvidenceFiles.MarkedPdf()), uploaded);
             db.Attachments.AddRange(docx, pdf);
             await db.SaveChangesAsync();
-            (docxId, pdfId) = (docx.Id, pdf.Id);
+            (docxId, pdfId) = (docx.PublicId, pdf.PublicId);
         }
         Assert.Contains(EvidenceFiles.Unpacked(await DownloadAsync(number, docxId)), p => EvidenceFiles.Contains(p, "ouyangqh"));
 
@@ -118,7 +118,7 @@ public abstract class EvidenceAllowListTests(AppFixture fixture)
         Assert.Contains("image/png", types);
     }
 
-    private async Task<byte[]> DownloadAsync(string number, long id)
+    private async Task<byte[]> DownloadAsync(string number, string id)
     {
         var response = await _api.GetAsync(JytHandler, $"/api/v1/complaints/{number}/attachments/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -167,7 +167,7 @@ public abstract class EvidenceMetadataTests(AppFixture fixture)
 
     private async Task<(byte[] Bytes, string? Disposition)> DownloadAsync(string number, JsonObject view)
     {
-        var id = view["attachments"]!.AsArray().Single()!["id"]!.GetValue<long>();
+        var id = view["attachments"]!.AsArray().Single()!["id"]!.GetValue<string>();
         var response = await _api.GetAsync(JytHandler, $"/api/v1/complaints/{number}/attachments/{id}");
         return (await ExpectBytesAsync(response), response.Content.Headers.ContentDisposition?.ToString());
     }

@@ -42,6 +42,7 @@ public static class EvaluationModule
         services.AddScoped<SelfEvaluation.Handler>();
         services.AddScoped<SelfEvaluation.Reminders>();
         services.AddScoped<PublicSurvey.Handler>();
+        services.AddScoped<SurveyCodeBatches.Handler>();
         services.AddSingleton(new PublicSurvey.NetworkCap(builder.Configuration.GetValue<int?>("RateLimits:SurveyPerUnitPerNetworkPerDay") ?? 10));
         services.AddScoped<RatingSpreadsheet.Handler>();
         services.AddScoped<RectificationLedger.Handler>();

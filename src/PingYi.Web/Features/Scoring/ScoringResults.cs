@@ -36,7 +36,8 @@ public sealed record UnitInputs(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Ratings,
     IReadOnlyList<InspectionInput> Inspections,
     IReadOnlyList<DeductionInput> Deductions,
-    ChannelUnitScore? Channel);
+    ChannelUnitScore? Channel,
+    IReadOnlyDictionary<string, int>? UncodedHall = null);
 
 /// <summary>
 /// Reads a round's inputs from the typed tables (ratings, public responses, inspections, deductions), the channel
@@ -128,7 +129,10 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
         {
             sources[code] = code == EvaluationCodes.ServiceHall && !u.ServiceHall
                 ? null
-                : SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>());
+                : code == EvaluationCodes.ServiceHall
+                    // Uncoded answers (the static QR) weigh what the round file says (一事一评, docs/evaluation.md).
+                    ? SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>(), u.UncodedHall, definition.PublicSurvey.UncodedWeight)
+                    : SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>());
         }
         sources[EvaluationCodes.Inspectors] = SourceScores.FromInspections(definition, u.Inspections);
         sources[EvaluationCodes.Channel] = u.Channel is { } c ? SourceScores.FromChannel(definition, c.Score, c.NoCases) : null;
@@ -147,6 +151,12 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);
+        // Of those, the service hall's public answers without a one-time code: weighed apart.
+        var uncodedHall = (await db.EvaluationResponses.AsNoTracking()
+            .Where(r => r.RoundId == roundId && r.Source == EvaluationCodes.ServiceHall && r.Channel == ResponseChannel.Public && !r.Coded && !r.AwaitingConfirmation)
+            .GroupBy(r => new { r.UnitId, r.Rating })
+            .Select(g => new { g.Key.UnitId, g.Key.Rating, Count = g.Count() })
+            .ToListAsync(ct)).ToLookup(r => r.UnitId);
         var inspections = await db.Inspections.AsNoTracking()
             .Where(i => i.RoundId == roundId)
             .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
@@ -165,7 +175,8 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
                     g => (IReadOnlyDictionary<string, int>)g.ToDictionary(r => r.Rating, r => r.Count), StringComparer.Ordinal),
                 inspectionsByUnit[u.Id].Select(i => new InspectionInput(i.Rating, i.Severities)).ToList(),
                 deductionsByUnit[u.Id].Select(d => new DeductionInput(d.Rule, d.Points)).ToList(),
-                channelScores.GetValueOrDefault(u.Code)))
+                channelScores.GetValueOrDefault(u.Code),
+                uncodedHall[u.Id].ToDictionary(r => r.Rating, r => r.Count, StringComparer.Ordinal)))
             .ToList();
     }
 

@@ -18,7 +18,7 @@ public static class GetStaffComplaint
 
     /// <summary><paramref name="OriginalFileName"/> is the complainant's own name for the file: null for those who may not see the complainant.</summary>
     /// <param name="Purpose">evidence (the complainant's) or reply-letter (the unit's signed 答复函, attached to its response).</param>
-    public sealed record AttachmentInfo(long Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt, string Purpose = "evidence");
+    public sealed record AttachmentInfo(string Id, string FileName, string? OriginalFileName, string ContentType, long Size, DateTime UploadedAt, string Purpose = "evidence");
 
     /// <summary><paramref name="DayOnly"/>: <paramref name="At"/> is the start of the day (China time), not the time of the act.</summary>
     public sealed record TimelineItem(
@@ -114,7 +114,7 @@ public static class GetStaffComplaint
             var submittedAt = c.SubmittedAtUtc;
             var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id)
                 .Where(a => a.Purpose != AttachmentPurpose.Evidence || a.UploadedAtUtc <= submittedAt || a.UploadedAtUtc <= releasedUntil).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.Id, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
+                .Select(a => new AttachmentInfo(a.PublicId, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
                     a.Purpose == AttachmentPurpose.ReplyLetter ? "reply-letter" : "evidence")).ToListAsync(ct))
                 // Only the complainant's uploads are their acts (day-only for a handler); the unit's letter keeps its time.
                 .Select(a => a.Purpose == "evidence" ? a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) } : a).ToList();

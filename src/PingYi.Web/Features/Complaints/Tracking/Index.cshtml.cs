@@ -131,7 +131,7 @@ public sealed class IndexModel(
     }
 
     /// <summary>One of the complainant's own files, for the device that opened the case (as the reply letter).</summary>
-    public async Task<IActionResult> OnGetFileAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnGetFileAsync(string? id, CancellationToken ct)
     {
         Response.Headers.CacheControl = "private, no-store";
         if (session.Read(HttpContext) is not { } remembered

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
+using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
@@ -32,7 +33,7 @@ public static class LookupComplaint
         public IReadOnlyList<string> AttachmentNames { get; init; } = [];
 
         /// <summary>The complainant's own evidence files with their ids, for the download links on /track.</summary>
-        public IReadOnlyList<(long Id, string Name)> OwnFiles { get; init; } = [];
+        public IReadOnlyList<(string Id, string Name)> OwnFiles { get; init; } = [];
 
         /// <summary>The name of the unit's signed reply letter (答复函) with the approved response, when it came with one.</summary>
         public string? ReplyLetterName { get; init; }
@@ -78,7 +79,7 @@ public static class LookupComplaint
             var files = await db.Attachments.AsNoTracking()
                 .Where(a => a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
                 .OrderBy(a => a.UploadedAtUtc).ThenBy(a => a.Id)
-                .Select(a => new { a.Id, a.FileName })
+                .Select(a => new { a.PublicId, a.FileName })
                 .ToListAsync(ct);
             var approved = head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null;
             var letter = approved ? await ApprovedReplyLetter(id.Value).Select(a => a.FileName).FirstOrDefaultAsync(ct) : null;
@@ -91,7 +92,7 @@ public static class LookupComplaint
             {
                 Description = head.Description,
                 AttachmentNames = files.Select(f => f.FileName).ToList(),
-                OwnFiles = files.Select(f => (f.Id, f.FileName)).ToList(),
+                OwnFiles = files.Select(f => (f.PublicId, f.FileName)).ToList(),
                 ReplyLetterName = letter,
                 DueAtUtc = head.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned ? head.DueAtUtc : null,
                 // While a rating is awaited the next timer is the end of the feedback window.
@@ -107,14 +108,14 @@ public static class LookupComplaint
         /// One of the complainant's own evidence files, authorised by the case opened with the number and code: the
         /// same cleaned bytes the unit downloads. Null for anything else (another case's file, a letter, a wrong code).
         /// </summary>
-        public async Task<ReplyLetterFile?> OwnFileAsync(string? trackingNumber, string? accessCode, long fileId, CancellationToken ct)
+        public async Task<ReplyLetterFile?> OwnFileAsync(string? trackingNumber, string? accessCode, string? fileId, CancellationToken ct)
         {
-            if (await AuthenticateAsync(trackingNumber, accessCode, ct) is not { } id)
+            if (!FileIds.IsWellFormed(fileId) || await AuthenticateAsync(trackingNumber, accessCode, ct) is not { } id)
             {
                 return null;
             }
             return await db.Attachments.AsNoTracking()
-                .Where(a => a.Id == fileId && a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
+                .Where(a => a.PublicId == fileId && a.ComplaintId == id && a.Purpose == AttachmentPurpose.Evidence)
                 .Select(a => new ReplyLetterFile(a.FileName, a.ContentType, a.Content))
                 .FirstOrDefaultAsync(ct);
         }

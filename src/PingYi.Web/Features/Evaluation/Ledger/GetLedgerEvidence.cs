@@ -20,7 +20,7 @@ public static partial class RectificationLedger
 {
     public sealed partial class Handler
     {
-        public async Task<Result<EvaluationFile>> EvidenceFileAsync(int year, long id, long fileId, ClaimsPrincipal user, CancellationToken ct)
+        public async Task<Result<EvaluationFile>> EvidenceFileAsync(int year, long id, string fileId, ClaimsPrincipal user, CancellationToken ct)
         {
             var found = await FindAsync(year, id, RectificationRequirement.View, user, tracking: false, ct);
             if (!found.Succeeded)
@@ -28,7 +28,7 @@ public static partial class RectificationLedger
                 return found.Failure!;
             }
             var file = await db.EvaluationFiles.AsNoTracking()
-                .SingleOrDefaultAsync(f => f.Id == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
+                .SingleOrDefaultAsync(f => f.PublicId == fileId && f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == id, ct);
             return file is null
                 ? RequestFailure.NotFound("文件不存在", "fileId", "该整改事项没有这个佐证文件。")
                 : file;
@@ -37,7 +37,7 @@ public static partial class RectificationLedger
 
     /// <summary>GET one evidence file of an item.</summary>
     private static void MapGetEvidence(RouteGroupBuilder api) =>
-        api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId:long}", async (int year, long id, long fileId, HttpContext http, Handler handler, CancellationToken ct) =>
+        api.MapGet("/evaluations/{year:int}/ledger/{id:long}/evidence/{fileId}", async (int year, long id, string fileId, HttpContext http, Handler handler, CancellationToken ct) =>
                 (await handler.EvidenceFileAsync(year, id, fileId, http.User, ct)).ToHttp(file => Results.File(file.Content, file.ContentType, file.FileName)))
             .RequireAuthorization()
             .WithName("GetLedgerEvidence")

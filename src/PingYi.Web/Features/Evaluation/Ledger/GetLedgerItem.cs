@@ -34,12 +34,12 @@ public static partial class RectificationLedger
             var files = await db.EvaluationFiles.AsNoTracking()
                 .Where(f => f.Owner == EvaluationFileOwner.RectificationEvidence && f.OwnerId == item.Id)
                 .OrderBy(f => f.Id)
-                .Select(f => new { f.Id, f.FileName, f.SizeBytes, f.UploadedAtUtc })
+                .Select(f => new { f.Id, f.PublicId, f.FileName, f.SizeBytes, f.UploadedAtUtc })
                 .ToListAsync(ct);
             return new Detail(view,
                 item.Progress.OrderBy(p => p.AtUtc).ThenBy(p => p.Id)
                     .Select(p => new ProgressView(KindCode(p.Kind), p.Note, people.GetValueOrDefault(p.ById, ""), p.AtUtc)).ToList(),
-                files.Select(f => new EvidenceView(f.Id, f.FileName, f.SizeBytes, f.UploadedAtUtc, $"/api/v1/evaluations/{year}/ledger/{item.Id}/evidence/{f.Id}")).ToList(),
+                files.Select(f => new EvidenceView(f.PublicId, f.FileName, f.SizeBytes, f.UploadedAtUtc, $"/api/v1/evaluations/{year}/ledger/{item.Id}/evidence/{f.PublicId}")).ToList(),
                 item.Status == RectificationStatus.Open && (await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), RectificationRequirement.Report)).Succeeded,
                 item.Status == RectificationStatus.Done && (await authorization.AuthorizeAsync(user, new UnitTarget(item.UnitId), RectificationRequirement.Review)).Succeeded);
         }

@@ -42,7 +42,7 @@ public static partial class RectificationLedger
 
     public sealed record ProgressView(string Kind, string Note, string By, DateTime At);
 
-    public sealed record EvidenceView(long Id, string FileName, long SizeBytes, DateTime UploadedAt, string Link);
+    public sealed record EvidenceView(string Id, string FileName, long SizeBytes, DateTime UploadedAt, string Link);
 
     public sealed record Detail(ItemView Item, IReadOnlyList<ProgressView> Progress, IReadOnlyList<EvidenceView> EvidenceFiles, bool CanReport, bool CanReview);
 

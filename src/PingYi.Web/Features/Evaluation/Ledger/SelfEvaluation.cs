@@ -29,7 +29,7 @@ public static class SelfEvaluation
     public static bool IsLate(EvaluationRoundDefinition round, string milestone, DateTime uploadedAtUtc) =>
         round.FindMilestone(milestone) is { } m && SelfEvaluationSchedule.IsLate(m, ChinaTime.DateOf(uploadedAtUtc));
 
-    public sealed record Uploaded(long Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
+    public sealed record Uploaded(string Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
 
     /// <summary>Where a unit stands on one milestone: filed (on time or late) or missing, and overdue when missing past the due date.</summary>
     public sealed record MilestoneStatus(string Milestone, string Label, DateOnly Due, DateTime? FiledAt, bool Late, bool Missing, bool Overdue);
@@ -76,7 +76,7 @@ public static class SelfEvaluation
                 new InspectedFile(FileInspector.SafeFileName(upload.FileName, kind), kind, content), user.UserId()!, now);
             db.EvaluationFiles.Add(file);
             await db.SaveChangesAsync(ct);
-            return new Uploaded(file.Id, m.Code, file.FileName, now, IsLate(definition, m.Code, now));
+            return new Uploaded(file.PublicId, m.Code, file.FileName, now, IsLate(definition, m.Code, now));
         }
 
         /// <summary>Every active unit's filing status (supervisors), late or missing ones first.</summary>

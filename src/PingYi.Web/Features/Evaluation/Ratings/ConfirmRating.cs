@@ -12,8 +12,9 @@ using PingYi.Web.Features.Evaluation.Survey;
 namespace PingYi.Web.Features.Evaluation.Ratings;
 
 /// <summary>
-/// A Supervisor lets a rating entered beyond the round's cap per account and unit count: without it one account
-/// could stuff a unit's score with any number of forms.
+/// A Supervisor lets a held rating count: one entered beyond the round's cap per account and unit (without it one
+/// account could stuff a unit's score with any number of forms), or an uncoded public answer flagged for review
+/// (a burst, an identical answer; see <see cref="Survey.PublicSurvey"/>).
 /// </summary>
 public static class ConfirmRating
 {
@@ -25,7 +26,7 @@ public static class ConfirmRating
         {
             if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权确认评议", "$", "只有纪检监察工委可以确认超出录入上限的评议。");
+                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权确认评议", "$", "只有纪检监察工委可以确认待审的评议。");
             }
             var found = await rounds.OpenAsync(year, ct);
             if (!found.Succeeded)
@@ -40,7 +41,7 @@ public static class ConfirmRating
             }
             if (!response.Confirm(user.UserId()!, time.GetUtcNow().UtcDateTime))
             {
-                return RequestFailure.Field(StatusCodes.Status409Conflict, "无需确认", "id", "这条评议未超出录入上限，或已经确认过。");
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "无需确认", "id", "这条评议无需确认（未超出录入上限、未被标记待审），或已经确认过。");
             }
             var unitCode = await db.Units.AsNoTracking().Where(u => u.Id == response.UnitId).Select(u => u.Code).SingleAsync(ct);
             audit.Record(user, AuditKinds.RatingConfirmed, $"rating:{response.Id}", new { awaitingConfirmation = true },

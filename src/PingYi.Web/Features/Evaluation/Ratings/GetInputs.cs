@@ -20,7 +20,7 @@ namespace PingYi.Web.Features.Evaluation.Ratings;
 public static class GetInputs
 {
     public sealed record ResponseView(long Id, string Rating, string? Comment, string Channel, DateTime CreatedAt, IReadOnlyDictionary<string, string?> Answers,
-        string? FormReference, string? Evaluator, bool AwaitingConfirmation);
+        string? FormReference, string? Evaluator, bool AwaitingConfirmation, bool Coded = false, string? ReviewFlag = null, string? ReviewReason = null);
 
     /// <summary>How many ratings one evaluator account entered for the unit (supervisors only).</summary>
     public sealed record AccountCount(string? EvaluatorId, string? Evaluator, int Count, int AwaitingConfirmation);
@@ -40,7 +40,7 @@ public static class GetInputs
 
     public sealed record DeductionView(long Id, double Points, string Reason, string? Rule, DateTime RecordedAt, int Evidence);
 
-    public sealed record DocumentView(long Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
+    public sealed record DocumentView(string Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
 
     /// <param name="Detailed">Whether per-response rows and times are included (supervisors).</param>
     /// <param name="TextsReleased">Whether the free texts are included (supervisors always; a unit once the round is closed).</param>
@@ -100,7 +100,8 @@ public static class GetInputs
                     detailed
                         ? all.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
                             r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text), r.FormReference,
-                            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation)).ToList()
+                            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation,
+                            r.Coded, r.ReviewFlag, r.ReviewFlag is null ? null : ReviewFlags.LabelOf(r.ReviewFlag))).ToList()
                         : [],
                     items, texts, detailed ? awaiting : 0,
                     detailed
@@ -132,14 +133,14 @@ public static class GetInputs
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
             var documents = await db.EvaluationFiles.AsNoTracking()
                 .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
-                .OrderBy(f => f.Id).Select(f => new { f.Id, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
+                .OrderBy(f => f.Id).Select(f => new { f.PublicId, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
             return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, detailed, textsReleased, sources,
                 inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
                     i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), Files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
                 Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
                 deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, Files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
                 deductions.Sum(d => d.Points),
-                documents.Select(d => new DocumentView(d.Id, d.Milestone!, d.FileName,  d.UploadedAtUtc,
+                documents.Select(d => new DocumentView(d.PublicId, d.Milestone!, d.FileName,  d.UploadedAtUtc,
                     SelfEvaluation.IsLate(definition, d.Milestone!, d.UploadedAtUtc))).ToList());
         }
     }

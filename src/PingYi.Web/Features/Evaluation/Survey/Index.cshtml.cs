@@ -12,7 +12,10 @@ using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation.Survey;
 
-/// <summary>The public questionnaire a QR code leads to: no sign-in, one response per browser per unit per day.</summary>
+/// <summary>
+/// The public questionnaire a QR code leads to: no sign-in. With a one-time evaluation code (一事一评) one answer
+/// per code; without one (the static QR) one response per browser per unit per day, weighed apart.
+/// </summary>
 [EnableRateLimiting(PublicSurvey.RateLimitPolicy)]
 public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
 {
@@ -23,6 +26,10 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
 
     [BindProperty]
     public Dictionary<string, string?> Answers { get; set; } = [];
+
+    /// <summary>A one-time evaluation code (一事一评): from the printed QR's <c>?code=</c>, or typed in.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Code { get; set; }
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
@@ -45,6 +52,20 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
         {
             Submitted = new Questionnaires.Filled(said.Rating, null, said.Texts.Select(t => new EvaluationAnswer(t.Item, null, t.Text)).ToList());
         }
+        else if (!string.IsNullOrWhiteSpace(Code))
+        {
+            // Say at once that a code is spent, expired or another unit's, before anyone fills in the form.
+            var (_, refusal) = await handler.CheckCodeAsync(Target, Code, ct);
+            if (refusal is { StatusCode: StatusCodes.Status400BadRequest })
+            {
+                Errors = refusal.Errors;
+            }
+            else if (refusal is not null)
+            {
+                Refusal = refusal.Errors.Values.First()[0];
+                Response.StatusCode = refusal.StatusCode;
+            }
+        }
         return Page();
     }
 
@@ -62,7 +83,7 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
         {
             return NotFound();
         }
-        var result = await handler.SubmitAsync(Target, PublicSurvey.BrowserKey(HttpContext), Infrastructure.RateLimits.ClientKey(HttpContext.Connection.RemoteIpAddress), Rating, Answers, ct);
+        var result = await handler.SubmitAsync(Target, PublicSurvey.BrowserKey(HttpContext), Infrastructure.RateLimits.ClientKey(HttpContext.Connection.RemoteIpAddress), Rating, Answers, ct, Code);
         if (result.Succeeded)
         {
             // Post/Redirect/Get: a reload shows the thanks again instead of posting the response a second time.
@@ -71,7 +92,7 @@ public sealed class IndexModel(PublicSurvey.Handler handler) : PageModel
             return RedirectToPage();
         }
         Errors = result.Failure!.Errors;
-        if (result.Failure.StatusCode is StatusCodes.Status409Conflict or StatusCodes.Status429TooManyRequests)
+        if (result.Failure.StatusCode is StatusCodes.Status409Conflict or StatusCodes.Status429TooManyRequests or StatusCodes.Status410Gone or StatusCodes.Status403Forbidden)
         {
             Refusal = Errors.Values.First()[0];
         }

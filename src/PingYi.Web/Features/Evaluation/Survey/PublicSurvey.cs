@@ -51,12 +51,56 @@ public static class PublicSurvey
             return new Target(found.Value!, unit, source, found.Value!.Definition.QuestionnaireFor(source));
         }
 
+        /// <summary>
+        /// What an evaluation code says for this questionnaire: null when it may answer, else the refusal (unknown 400,
+        /// another unit's or round's 403, used 409, expired 410), each with a Chinese message under <c>code</c>.
+        /// </summary>
+        public async Task<(SurveyCode? Code, RequestFailure? Refusal)> CheckCodeAsync(Target target, string typed, CancellationToken ct)
+        {
+            if (target.Source != EvaluationCodes.ServiceHall)
+            {
+                return (null, RequestFailure.Field(StatusCodes.Status400BadRequest, "评价码无效", "code", "评价码只用于省政务大厅的服务评价。"));
+            }
+            var normalized = SurveyCodeFormat.Normalize(typed);
+            var code = normalized is null ? null
+                : await db.SurveyCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == SurveyCodeFormat.Hash(normalized), ct);
+            if (code is null)
+            {
+                return (null, RequestFailure.Field(StatusCodes.Status400BadRequest, "评价码无效", "code", "评价码不正确，请核对窗口提供的评价码。"));
+            }
+            if (code.UnitId != target.Unit.Id || code.RoundId != target.Round.Round.Id)
+            {
+                return (null, RequestFailure.Field(StatusCodes.Status403Forbidden, "评价码不属于本单位", "code",
+                    $"这个评价码不是{target.Unit.Name}本年度发放的，请扫描办事窗口提供的评价码。"));
+            }
+            if (code.UsedAtUtc is not null)
+            {
+                return (null, RequestFailure.Field(StatusCodes.Status409Conflict, "评价码已使用", "code", "这个评价码已经评价过，每个评价码只能评价一次。"));
+            }
+            if (code.ExpiresAtUtc <= time.GetUtcNow().UtcDateTime)
+            {
+                return (null, RequestFailure.Field(StatusCodes.Status410Gone, "评价码已过期", "code",
+                    $"这个评价码已于{ChinaTime.Format(code.ExpiresAtUtc)}过期。"));
+            }
+            return (code, null);
+        }
+
         /// <param name="network">The client's address bucket (<see cref="RateLimits.ClientKey"/>: IPv4, or the IPv6 /64).</param>
-        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string browserKey, string network, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
+        /// <param name="code">A one-time evaluation code (一事一评), or null for the static QR's general channel.</param>
+        public async Task<Result<Questionnaires.Filled>> SubmitAsync(Target target, string? browserKey, string network, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct,
+            string? code = null)
         {
             if (!target.Round.Round.AcceptsInputs)
             {
                 return RequestFailure.Field(StatusCodes.Status409Conflict, "评议已结束", "$", "本年度评议已结束，感谢您的关注。");
+            }
+            if (!string.IsNullOrWhiteSpace(code))
+            {
+                return await SubmitCodedAsync(target, code, rating, answers, ct);
+            }
+            if (browserKey is null)
+            {
+                return RequestFailure.Field(StatusCodes.Status400BadRequest, "缺少评价码", "code", "请输入办事窗口提供的评价码。");
             }
             var today = ChinaTime.Today(time);
             var already = RequestFailure.Field(StatusCodes.Status409Conflict, "今天已评价过", "$", $"您今天已经评价过{target.Unit.Name}，每个单位每天只能评价一次。");
@@ -77,8 +121,11 @@ public static class PublicSurvey
                 return RequestFailure.Field(StatusCodes.Status429TooManyRequests, "评价次数已达上限", "$",
                     $"今天来自同一网络对{target.Unit.Name}的评价已达上限，感谢您的参与。");
             }
-            db.EvaluationResponses.Add(new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
-                ResponseChannel.Public, evaluatorId: null, browserKey, today, time.GetUtcNow().UtcDateTime, filled.Answers));
+            var response = new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
+                ResponseChannel.Public, evaluatorId: null, browserKey, today, time.GetUtcNow().UtcDateTime, filled.Answers);
+            response.SetFingerprint();
+            await FlagForReviewAsync(target, response, ct);
+            db.EvaluationResponses.Add(response);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -89,6 +136,70 @@ public static class PublicSurvey
                 cap.Release(capKey);
                 return already;
             }
+            return filled;
+        }
+
+        /// <summary>
+        /// An uncoded answer anyone can give from the static QR: a burst for the unit (<c>review.burstAnswers</c> within
+        /// <c>review.burstMinutes</c>, the earlier ones of the window included) or the same rating, choices and text as
+        /// another uncoded answer for the unit (both of them) waits for a Supervisor (ConfirmRating) before it counts.
+        /// Answers without any text are not compared: a plain 满意 with top marks is what most people give.
+        /// </summary>
+        private async Task FlagForReviewAsync(Target target, EvaluationResponse response, CancellationToken ct)
+        {
+            var limits = target.Round.Definition.PublicSurvey;
+            var since = response.CreatedAtUtc.AddMinutes(-limits.BurstMinutes);
+            var withText = response.Answers.Any(a => !string.IsNullOrWhiteSpace(a.Text));
+            var fingerprint = withText ? response.Fingerprint : null;
+            var near = await db.EvaluationResponses
+                .Where(r => r.RoundId == response.RoundId && r.UnitId == response.UnitId && r.Source == response.Source
+                    && r.Channel == ResponseChannel.Public && !r.Coded && (r.CreatedAtUtc > since || (fingerprint != null && r.Fingerprint == fingerprint)))
+                .OrderByDescending(r => r.CreatedAtUtc).Take(500)
+                .ToListAsync(ct);
+            var identical = near.Where(r => fingerprint != null && r.Fingerprint == fingerprint).ToList();
+            if (identical.Count > 0)
+            {
+                response.FlagForReview(ReviewFlags.Identical);
+                identical.ForEach(r => r.FlagForReview(ReviewFlags.Identical));
+            }
+            var window = near.Where(r => r.CreatedAtUtc > since).ToList();
+            if (window.Count + 1 >= limits.BurstAnswers)
+            {
+                response.FlagForReview(ReviewFlags.Burst);
+                window.ForEach(r => r.FlagForReview(ReviewFlags.Burst));
+            }
+        }
+
+        /// <summary>一事一评: the code is spent in the same transaction as the answer is saved, by a conditional update (one winner).</summary>
+        private async Task<Result<Questionnaires.Filled>> SubmitCodedAsync(Target target, string typed, string? rating, IReadOnlyDictionary<string, string?> answers, CancellationToken ct)
+        {
+            var (code, refusal) = await CheckCodeAsync(target, typed, ct);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+            var errors = new ValidationErrors();
+            var filled = Questionnaires.Validate(target.Round.Definition, target.Questionnaire, rating, null, answers, errors);
+            if (filled is null)
+            {
+                return RequestFailure.Invalid(errors);
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var spent = await db.SurveyCodes.Where(c => c.Id == code!.Id && c.UsedAtUtc == null && c.ExpiresAtUtc > now)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAtUtc, now), ct);
+            if (spent == 0)
+            {
+                return RequestFailure.Field(StatusCodes.Status409Conflict, "评价码已使用", "code", "这个评价码已经评价过，每个评价码只能评价一次。");
+            }
+            // No browser key: a coded answer is not one of the browser's daily answers (NULLs never collide).
+            var response = new EvaluationResponse(target.Round.Round.Id, target.Unit.Id, target.Source, filled.Rating, null,
+                ResponseChannel.Public, evaluatorId: null, browserKey: null, ChinaTime.Today(time), now, filled.Answers);
+            response.MarkCoded();
+            db.EvaluationResponses.Add(response);
+            await db.SaveChangesAsync(ct);
+            await db.SurveyCodes.Where(c => c.Id == code!.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ResponseId, response.Id), ct);
+            await tx.CommitAsync(ct);
             return filled;
         }
     }
@@ -168,8 +279,43 @@ public static class PublicSurvey
             return RateLimits.Window(http, "survey:" + RateLimits.ClientKey(http.Connection.RemoteIpAddress), perAddressPerHour, TimeSpan.FromHours(1));
         }));
 
+    /// <summary>A coded answer through the API: the one-time code is required (the general channel is the page's).</summary>
+    public sealed record CodedAnswer(string? Code, string? Rating, Dictionary<string, string?>? Answers);
+
+    public sealed record Accepted(string UnitCode, string Rating);
+
     public static void Map(WebApplication app)
     {
+        app.MapPost("/api/v1/survey/{year:int}/{source}/{unit}", async (int year, string source, string unit, CodedAnswer body, HttpContext http, Handler handler, CancellationToken ct) =>
+            {
+                var target = await handler.FindAsync(year, source, unit, ct);
+                if (target is null)
+                {
+                    return RequestFailure.Field(StatusCodes.Status404NotFound, "未找到", "unit", "没有这个评价问卷。").ToProblem();
+                }
+                if (string.IsNullOrWhiteSpace(body.Code))
+                {
+                    return RequestFailure.Field(StatusCodes.Status400BadRequest, "缺少评价码", "code", "请输入办事窗口提供的评价码。").ToProblem();
+                }
+                var result = await handler.SubmitAsync(target, null, RateLimits.ClientKey(http.Connection.RemoteIpAddress), body.Rating,
+                    body.Answers ?? [], ct, body.Code);
+                return result.Succeeded
+                    ? Results.Ok(new Accepted(target.Unit.Code, result.Value!.Rating))
+                    : result.Failure!.ToProblem();
+            })
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithName("AnswerSurveyWithCode")
+            .WithSummary("凭一次性评价码提交服务评价（一事一评）")
+            .WithDescription("One answer per one-time evaluation code, for the unit and round that issued it. 400 unknown code or bad answers; 403 another unit's or round's code; 409 a code already used; 410 an expired code.")
+            .WithTags("评议")
+            .Produces<Accepted>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
         app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, Notifications.MailSettings mail, Handler handler, CancellationToken ct) =>
             {
                 var target = await handler.FindAsync(year, source, unit, ct);
