@@ -34,71 +34,84 @@ public sealed record HolidayYear(int Year, IReadOnlyList<HolidayDay> Days)
             {
                 throw new CalendarDataException(source, "$", "expected an object with year, papers and days");
             }
-
-            if (!root.TryGetProperty("year", out var yearElement))
-            {
-                throw new CalendarDataException(source, "$.year", "missing");
-            }
-            if (yearElement.ValueKind != JsonValueKind.Number || !yearElement.TryGetInt32(out var year) || year is < 1900 or > 9999)
-            {
-                throw new CalendarDataException(source, "$.year", $"expected a four-digit year, found {yearElement.GetRawText()}");
-            }
-
-            if (!root.TryGetProperty("days", out var daysElement))
-            {
-                throw new CalendarDataException(source, "$.days", "missing");
-            }
-            if (daysElement.ValueKind != JsonValueKind.Array)
-            {
-                throw new CalendarDataException(source, "$.days", "expected an array");
-            }
-
-            var days = new List<HolidayDay>();
-            var seen = new HashSet<DateOnly>();
-            var index = 0;
-            foreach (var item in daysElement.EnumerateArray())
-            {
-                var path = $"$.days[{index}]";
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    throw new CalendarDataException(source, path, "expected an object with name, date and isOffDay");
-                }
-
-                var name = item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : null;
-                if (name is null)
-                {
-                    throw new CalendarDataException(source, path + ".name", "missing or not a string");
-                }
-
-                if (!item.TryGetProperty("date", out var d) || d.ValueKind != JsonValueKind.String)
-                {
-                    throw new CalendarDataException(source, path + ".date", "missing or not a string");
-                }
-                if (!DateOnly.TryParseExact(d.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                {
-                    throw new CalendarDataException(source, path + ".date", $"'{d.GetString()}' is not a date in yyyy-MM-dd form");
-                }
-                // A break may spill over New Year, nothing more: a date two years away is a typo.
-                if (Math.Abs(date.Year - year) > 1)
-                {
-                    throw new CalendarDataException(source, path + ".date", $"{date:yyyy-MM-dd} is too far from the file's year {year}");
-                }
-                if (!seen.Add(date))
-                {
-                    throw new CalendarDataException(source, path + ".date", $"{date:yyyy-MM-dd} is listed twice");
-                }
-
-                if (!item.TryGetProperty("isOffDay", out var off) || off.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    throw new CalendarDataException(source, path + ".isOffDay", "missing or not true/false");
-                }
-
-                days.Add(new HolidayDay(name, date, off.GetBoolean()));
-                index++;
-            }
-
-            return new HolidayYear(year, days);
+            var year = ReadYear(root, source);
+            return new HolidayYear(year, ReadDays(root, source, year));
         }
+    }
+
+    private static int ReadYear(JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("year", out var yearElement))
+        {
+            throw new CalendarDataException(source, "$.year", "missing");
+        }
+        if (yearElement.ValueKind != JsonValueKind.Number || !yearElement.TryGetInt32(out var year) || year is < 1900 or > 9999)
+        {
+            throw new CalendarDataException(source, "$.year", $"expected a four-digit year, found {yearElement.GetRawText()}");
+        }
+        return year;
+    }
+
+    private static List<HolidayDay> ReadDays(JsonElement root, string source, int year)
+    {
+        if (!root.TryGetProperty("days", out var daysElement))
+        {
+            throw new CalendarDataException(source, "$.days", "missing");
+        }
+        if (daysElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new CalendarDataException(source, "$.days", "expected an array");
+        }
+
+        var days = new List<HolidayDay>();
+        var seen = new HashSet<DateOnly>();
+        var index = 0;
+        foreach (var item in daysElement.EnumerateArray())
+        {
+            days.Add(ReadDay(item, $"$.days[{index}]", source, year, seen));
+            index++;
+        }
+        return days;
+    }
+
+    /// <summary>One entry of <c>days</c>; <paramref name="seen"/> collects the dates so far to refuse a repeat.</summary>
+    private static HolidayDay ReadDay(JsonElement item, string path, string source, int year, HashSet<DateOnly> seen)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new CalendarDataException(source, path, "expected an object with name, date and isOffDay");
+        }
+
+        var name = item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : null;
+        if (name is null)
+        {
+            throw new CalendarDataException(source, path + ".name", "missing or not a string");
+        }
+
+        if (!item.TryGetProperty("date", out var d) || d.ValueKind != JsonValueKind.String)
+        {
+            throw new CalendarDataException(source, path + ".date", "missing or not a string");
+        }
+        if (!DateOnly.TryParseExact(d.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw new CalendarDataException(source, path + ".date", $"'{d.GetString()}' is not a date in yyyy-MM-dd form");
+        }
+        // A break may spill over New Year, nothing more: a date two years away is a typo.
+        if (Math.Abs(date.Year - year) > 1)
+        {
+            throw new CalendarDataException(source, path + ".date", $"{date:yyyy-MM-dd} is too far from the file's year {year}");
+        }
+        if (!seen.Add(date))
+        {
+            throw new CalendarDataException(source, path + ".date", $"{date:yyyy-MM-dd} is listed twice");
+        }
+
+        if (!item.TryGetProperty("isOffDay", out var off) || off.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw new CalendarDataException(source, path + ".isOffDay", "missing or not true/false");
+        }
+
+        return new HolidayDay(name, date, off.GetBoolean());
     }
 
     internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

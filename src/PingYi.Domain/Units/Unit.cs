@@ -65,6 +65,9 @@ public sealed class Unit
         Active = active;
     }
 
+    /// <summary>The longest unit code (2–16 lower-case ASCII letters, digits or '-').</summary>
+    public const int MaxCodeLength = 16;
+
     public static bool IsValidCode(string? code) =>
-        code is { Length: >= 2 and <= 16 } && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+        code is { Length: >= 2 and <= MaxCodeLength } && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 }

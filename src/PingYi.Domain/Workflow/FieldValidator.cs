@@ -53,7 +53,7 @@ public static class FieldValidator
     public const int DefaultTextMaxLength = 5000;
 
     /// <summary>Unit codes are at most 16 characters (<see cref="Unit.IsValidCode"/>).</summary>
-    private const int UnitCodeMaxLength = 16;
+    private const int UnitCodeMaxLength = Unit.MaxCodeLength;
 
     public static FieldValidationResult Validate(ActionDefinition action, WorkflowDeadlines deadlines, IReadOnlyDictionary<string, JsonElement> fields)
     {
@@ -86,111 +86,117 @@ public static class FieldValidator
     }
 
     /// <summary>The typed value, or null when blank (no error) or invalid (error added).</summary>
-    private static object? Convert(FieldDefinition field, JsonElement element, WorkflowDeadlines deadlines, Action<string> report)
+    private static object? Convert(FieldDefinition field, JsonElement element, WorkflowDeadlines deadlines, Action<string> report) => field.Type switch
     {
-        switch (field.Type)
+        FieldType.Text => ConvertText(field, element, report),
+        FieldType.UnitCode => ConvertUnitCode(field, element, report),
+        FieldType.WorkingDays => ConvertWorkingDays(field, element, deadlines, report),
+        FieldType.Rating => ConvertRating(field, element, report),
+        FieldType.Satisfaction => ConvertSatisfaction(field, element, report),
+        _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
+    };
+
+    private static object? ConvertText(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        if (element.ValueKind != JsonValueKind.String)
         {
-            case FieldType.Text:
-            {
-                if (element.ValueKind != JsonValueKind.String)
-                {
-                    report($"{field.Label}应为文字。");
-                    return null;
-                }
-                var text = Text.Clean(element.GetString(), multiline: true);
-                if (text is null)
-                {
-                    return null;
-                }
-                var max = field.MaxLength ?? DefaultTextMaxLength;
-                var length = Text.CharacterCount(text);
-                if (length > max)
-                {
-                    report($"{field.Label}不能超过 {max} 个字（当前 {length} 个字）。");
-                    return null;
-                }
-                return text;
-            }
-            case FieldType.UnitCode:
-            {
-                if (element.ValueKind != JsonValueKind.String)
-                {
-                    report($"{field.Label}应为单位代码。");
-                    return null;
-                }
-                var code = Text.Clean(element.GetString(), multiline: false)?.ToLowerInvariant();
-                if (code is null)
-                {
-                    return null;
-                }
-                if (Text.CharacterCount(code) > (field.MaxLength ?? UnitCodeMaxLength) || !Unit.IsValidCode(code))
-                {
-                    report($"{field.Label}格式不正确。");
-                    return null;
-                }
-                return code;
-            }
-            case FieldType.WorkingDays:
-            {
-                if (!TryInt(element, out var days, out var blank))
-                {
-                    if (!blank)
-                    {
-                        report($"{field.Label}应为整数（工作日）。");
-                    }
-                    return null;
-                }
-                var min = field.Min ?? 1;
-                var max = field.Max ?? deadlines.MaxExtensionWorkingDays;
-                if (days < min)
-                {
-                    report($"{field.Label}至少为 {min} 个工作日。");
-                    return null;
-                }
-                if (days > max)
-                {
-                    report($"{field.Label}不能超过 {max} 个工作日。");
-                    return null;
-                }
-                return days;
-            }
-            case FieldType.Rating:
-            {
-                var min = field.Min ?? RatingMin;
-                var max = field.Max ?? RatingMax;
-                if (!TryInt(element, out var rating, out var blank))
-                {
-                    if (!blank)
-                    {
-                        report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
-                    }
-                    return null;
-                }
-                if (rating < min || rating > max)
-                {
-                    report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
-                    return null;
-                }
-                return rating;
-            }
-            case FieldType.Satisfaction:
-            {
-                var code = element.ValueKind == JsonValueKind.String ? Text.Clean(element.GetString(), multiline: false) : null;
-                if (code is null && element.ValueKind == JsonValueKind.String)
-                {
-                    return null;
-                }
-                if (!Satisfactions.Codes.TryParse(code, out var satisfaction))
-                {
-                    var choices = string.Join("、", Satisfactions.Codes.All.Select(e => $"{e.Code}（{e.Label}）"));
-                    report($"{field.Label}应为 {choices} 之一。");
-                    return null;
-                }
-                return satisfaction;
-            }
-            default:
-                throw new InvalidOperationException($"Unhandled field type {field.Type}.");
+            report($"{field.Label}应为文字。");
+            return null;
         }
+        var text = Text.Clean(element.GetString(), multiline: true);
+        if (text is null)
+        {
+            return null;
+        }
+        var max = field.MaxLength ?? DefaultTextMaxLength;
+        var length = Text.CharacterCount(text);
+        if (length > max)
+        {
+            report($"{field.Label}不能超过 {max} 个字（当前 {length} 个字）。");
+            return null;
+        }
+        return text;
+    }
+
+    private static object? ConvertUnitCode(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            report($"{field.Label}应为单位代码。");
+            return null;
+        }
+        var code = Text.Clean(element.GetString(), multiline: false)?.ToLowerInvariant();
+        if (code is null)
+        {
+            return null;
+        }
+        if (Text.CharacterCount(code) > (field.MaxLength ?? UnitCodeMaxLength) || !Unit.IsValidCode(code))
+        {
+            report($"{field.Label}格式不正确。");
+            return null;
+        }
+        return code;
+    }
+
+    private static object? ConvertWorkingDays(FieldDefinition field, JsonElement element, WorkflowDeadlines deadlines, Action<string> report)
+    {
+        if (!TryInt(element, out var days, out var blank))
+        {
+            if (!blank)
+            {
+                report($"{field.Label}应为整数（工作日）。");
+            }
+            return null;
+        }
+        var min = field.Min ?? 1;
+        var max = field.Max ?? deadlines.MaxExtensionWorkingDays;
+        if (days < min)
+        {
+            report($"{field.Label}至少为 {min} 个工作日。");
+            return null;
+        }
+        if (days > max)
+        {
+            report($"{field.Label}不能超过 {max} 个工作日。");
+            return null;
+        }
+        return days;
+    }
+
+    private static object? ConvertRating(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        var min = field.Min ?? RatingMin;
+        var max = field.Max ?? RatingMax;
+        if (!TryInt(element, out var rating, out var blank))
+        {
+            if (!blank)
+            {
+                report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
+            }
+            return null;
+        }
+        if (rating < min || rating > max)
+        {
+            report($"{field.Label}应为 {min} 到 {max} 之间的整数。");
+            return null;
+        }
+        return rating;
+    }
+
+    private static object? ConvertSatisfaction(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        var code = element.ValueKind == JsonValueKind.String ? Text.Clean(element.GetString(), multiline: false) : null;
+        if (code is null && element.ValueKind == JsonValueKind.String)
+        {
+            return null;
+        }
+        if (!Satisfactions.Codes.TryParse(code, out var satisfaction))
+        {
+            var choices = string.Join("、", Satisfactions.Codes.All.Select(e => $"{e.Code}（{e.Label}）"));
+            report($"{field.Label}应为 {choices} 之一。");
+            return null;
+        }
+        return satisfaction;
     }
 
     /// <summary>A JSON integer, or a string holding one (HTML forms post strings).</summary>

@@ -36,12 +36,7 @@ public static class DeliverOutbox
             var seen = new HashSet<long>();
             while (!ct.IsCancellationRequested)
             {
-                // Whole rows: a pending row's content never changes, so what is read here is what the claim takes.
-                var due = await db.OutboxMessages.AsNoTracking()
-                    .Where(m => m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
-                    .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
-                    .Take(BatchSize)
-                    .ToListAsync(ct);
+                var due = await DueAsync(now, ct);
                 due.RemoveAll(m => !seen.Add(m.Id));
                 if (due.Count == 0)
                 {
@@ -49,70 +44,25 @@ public static class DeliverOutbox
                 }
                 foreach (var message in due)
                 {
-                    var id = message.Id;
                     var token = Guid.NewGuid();
                     now = time.GetUtcNow().UtcDateTime;
-                    // The claim is committed before the server sees the message: another run skips the row.
-                    var claimed = await db.OutboxMessages
-                        .Where(m => m.Id == id && m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
-                        .ExecuteUpdateAsync(s => s
-                            .SetProperty(m => m.State, OutboxState.Sending)
-                            .SetProperty(m => m.ClaimToken, token)
-                            .SetProperty(m => m.NextAttemptAtUtc, now + Lease), ct);
-                    if (claimed == 0)
+                    if (!await ClaimAsync(message.Id, token, now, ct))
                     {
                         continue;
                     }
-                    string? error;
-                    var verdict = Verdict.Retry;
-                    try
-                    {
-                        await transport.SendAsync(message, ct);
-                        error = null;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        error = $"{e.GetType().Name}: {e.Message}";
-                        verdict = transport.Classify(e);
-                        if (verdict == Verdict.Unknown)
-                        {
-                            error = InterruptedError + " " + error;
-                        }
-                        logger.LogWarning("Outbox message {Id} to {Recipient} not delivered (attempt {Attempt}): {Error}", id, message.Recipient, message.Attempts + 1, error);
-                    }
+                    var (error, verdict) = await SendAsync(transport, message, ct);
                     now = time.GetUtcNow().UtcDateTime;
-                    var mine = db.OutboxMessages.Where(m => m.Id == id && m.ClaimToken == token && m.State == OutboxState.Sending);
-                    if (error is null)
+                    switch (await RecordAsync(message, token, error, verdict, now))
                     {
-                        await mine.ExecuteUpdateAsync(s => s
-                            .SetProperty(m => m.State, OutboxState.Sent)
-                            .SetProperty(m => m.SentAtUtc, now)
-                            // A complainant's address is not kept once the mail is out (PIPL); RecipientHash stays.
-                            .SetProperty(m => m.Recipient, m => m.ToComplainant ? OutboxMessage.DroppedRecipient : m.Recipient)
-                            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                            .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
-                        sent++;
-                    }
-                    else if (verdict != Verdict.Retry || message.Attempts + 1 >= settings.MaxAttempts)
-                    {
-                        await mine.ExecuteUpdateAsync(s => s
-                            .SetProperty(m => m.State, OutboxState.Failed)
-                            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                            .SetProperty(m => m.LastError, Truncate(error))
-                            .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
-                        failed++;
-                        logger.LogError("Outbox message {Id} to {Recipient} failed after {Attempts} attempts: {Error}", id, message.Recipient, message.Attempts + 1, error);
-                    }
-                    else
-                    {
-                        var retryAt = now + settings.RetryDelay(message.Attempts + 1);
-                        await mine.ExecuteUpdateAsync(s => s
-                            .SetProperty(m => m.State, OutboxState.Pending)
-                            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                            .SetProperty(m => m.NextAttemptAtUtc, retryAt)
-                            .SetProperty(m => m.LastError, Truncate(error))
-                            .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
-                        retrying++;
+                        case OutboxState.Sent:
+                            sent++;
+                            break;
+                        case OutboxState.Failed:
+                            failed++;
+                            break;
+                        default:
+                            retrying++;
+                            break;
                     }
                     if (error is not null && transport.ServerUnreachable)
                     {
@@ -123,6 +73,80 @@ public static class DeliverOutbox
                 }
             }
             return Log(new Outcome(sent, retrying, failed));
+        }
+
+        /// <summary>Whole rows: a pending row's content never changes, so what is read here is what the claim takes.</summary>
+        private Task<List<OutboxMessage>> DueAsync(DateTime now, CancellationToken ct) =>
+            db.OutboxMessages.AsNoTracking()
+                .Where(m => m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
+                .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
+                .Take(BatchSize)
+                .ToListAsync(ct);
+
+        /// <summary>The claim is committed before the server sees the message: another run skips the row.</summary>
+        private async Task<bool> ClaimAsync(long id, Guid token, DateTime now, CancellationToken ct) =>
+            await db.OutboxMessages
+                .Where(m => m.Id == id && m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.State, OutboxState.Sending)
+                    .SetProperty(m => m.ClaimToken, token)
+                    .SetProperty(m => m.NextAttemptAtUtc, now + Lease), ct) > 0;
+
+        /// <summary>Hands the message to the server: no error, or the error with what it means for the row.</summary>
+        private async Task<(string? Error, Verdict Verdict)> SendAsync(Transport transport, OutboxMessage message, CancellationToken ct)
+        {
+            try
+            {
+                await transport.SendAsync(message, ct);
+                return (null, Verdict.Retry);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var error = $"{e.GetType().Name}: {e.Message}";
+                var verdict = transport.Classify(e);
+                if (verdict == Verdict.Unknown)
+                {
+                    error = InterruptedError + " " + error;
+                }
+                logger.LogWarning("Outbox message {Id} to {Recipient} not delivered (attempt {Attempt}): {Error}", message.Id, message.Recipient, message.Attempts + 1, error);
+                return (error, verdict);
+            }
+        }
+
+        /// <summary>Records the attempt on the row this run claimed (its token): sent, failed for good, or pending again later.</summary>
+        private async Task<OutboxState> RecordAsync(OutboxMessage message, Guid token, string? error, Verdict verdict, DateTime now)
+        {
+            var id = message.Id;
+            var mine = db.OutboxMessages.Where(m => m.Id == id && m.ClaimToken == token && m.State == OutboxState.Sending);
+            if (error is null)
+            {
+                await mine.ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.State, OutboxState.Sent)
+                    .SetProperty(m => m.SentAtUtc, now)
+                    // A complainant's address is not kept once the mail is out (PIPL); RecipientHash stays.
+                    .SetProperty(m => m.Recipient, m => m.ToComplainant ? OutboxMessage.DroppedRecipient : m.Recipient)
+                    .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                    .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
+                return OutboxState.Sent;
+            }
+            if (verdict != Verdict.Retry || message.Attempts + 1 >= settings.MaxAttempts)
+            {
+                await mine.ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.State, OutboxState.Failed)
+                    .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                    .SetProperty(m => m.LastError, Truncate(error))
+                    .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
+                logger.LogError("Outbox message {Id} to {Recipient} failed after {Attempts} attempts: {Error}", id, message.Recipient, message.Attempts + 1, error);
+                return OutboxState.Failed;
+            }
+            var retryAt = now + settings.RetryDelay(message.Attempts + 1);
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.State, OutboxState.Pending)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.NextAttemptAtUtc, retryAt)
+                .SetProperty(m => m.LastError, Truncate(error))
+                .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
+            return OutboxState.Pending;
         }
 
         private Outcome Log(Outcome outcome)

@@ -30,19 +30,53 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
     {
         var now = time.GetUtcNow().UtcDateTime;
         var staffNotBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
+        var audience = await AudienceAsync(db, notices, now, ct);
+        var kept = Coalesce(Deliveries(notices, audience));
 
+        foreach (var group in kept.GroupBy(d => d.Order).OrderBy(g => g.Key))
+        {
+            var (complaint, notice, _, _) = group.First();
+            // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
+            var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
+            var model = Model(complaint, notice, audience.Units.GetValueOrDefault(notice.UnitId)?.Name ?? "", notBefore);
+            var name = MailTemplates.NameOf[notice.Kind];
+            var mail = templates.Render(name, model);
+            foreach (var (_, _, _, recipient) in group)
+            {
+                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
+            }
+        }
+    }
+
+    private sealed record UnitContact(string Name, List<string> ContactEmails);
+
+    /// <summary>Everyone the notices of one save may go to, each kind of recipient read once and only when needed.</summary>
+    private sealed record Audience(
+        Dictionary<int, UnitContact> Units,
+        Dictionary<int, List<string>> Handlers,
+        List<string> Supervisors,
+        Dictionary<long, string> ComplainantEmails);
+
+    private static async Task<Audience> AudienceAsync(
+        PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, DateTime now, CancellationToken ct)
+    {
         var unitIds = notices.Select(n => n.Notice.UnitId).Distinct().ToList();
         var units = await db.Units.AsNoTracking()
             .Where(u => unitIds.Contains(u.Id))
             .Select(u => new { u.Id, u.Name, u.ContactEmails })
-            .ToDictionaryAsync(u => u.Id, ct);
+            .ToDictionaryAsync(u => u.Id, u => new UnitContact(u.Name, u.ContactEmails), ct);
         var handlerUnits = notices.Where(n => ToUnit(n.Notice)).Select(n => n.Notice.UnitId).Distinct().ToList();
         var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<string>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
         var supervisors = notices.Any(n => ToSupervisors(n.Notice)) ? await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct) : new List<string>();
         var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
         var complainantEmails = namedIds.Count == 0 ? new Dictionary<long, string>() : await ComplainantEmailsAsync(db, namedIds, ct);
+        return new Audience(units, handlers, supervisors, complainantEmails);
+    }
 
-        // Who hears of each notice, then one notice per recipient and case among the timers a save fired together.
+    /// <summary>Who hears of each notice (one row per recipient, in the notices' order); the supervisors' digest kinds go by digest instead.</summary>
+    private List<(Complaint Complaint, ComplaintNotice Notice, int Order, string Recipient)> Deliveries(
+        IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, Audience audience)
+    {
         var deliveries = new List<(Complaint Complaint, ComplaintNotice Notice, int Order, string Recipient)>();
         for (var i = 0; i < notices.Count; i++)
         {
@@ -54,7 +88,7 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             var recipients = new List<string>();
             if (notice.IsForComplainant)
             {
-                if (!complaint.Anonymous && complainantEmails.GetValueOrDefault(complaint.Id) is { } email)
+                if (!complaint.Anonymous && audience.ComplainantEmails.GetValueOrDefault(complaint.Id) is { } email)
                 {
                     recipients.Add(email);
                 }
@@ -63,52 +97,41 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             {
                 if (ToUnit(notice))
                 {
-                    recipients.AddRange(handlers.GetValueOrDefault(notice.UnitId) ?? []);
-                    recipients.AddRange(units.GetValueOrDefault(notice.UnitId)?.ContactEmails ?? []);
+                    recipients.AddRange(audience.Handlers.GetValueOrDefault(notice.UnitId) ?? []);
+                    recipients.AddRange(audience.Units.GetValueOrDefault(notice.UnitId)?.ContactEmails ?? []);
                 }
                 if (ToSupervisors(notice))
                 {
-                    recipients.AddRange(supervisors);
+                    recipients.AddRange(audience.Supervisors);
                 }
             }
             deliveries.AddRange(recipients.Distinct(StringComparer.OrdinalIgnoreCase).Select(r => (complaint, notice, i, r)));
         }
-        var kept = Coalesce(deliveries);
-
-        foreach (var group in kept.GroupBy(d => d.Order).OrderBy(g => g.Key))
-        {
-            var (complaint, notice, _, _) = group.First();
-            // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
-            var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
-            var model = new MailModel
-            {
-                TrackingNumber = complaint.TrackingNumber,
-                Title = complaint.Title,
-                UnitName = units.GetValueOrDefault(notice.UnitId)?.Name ?? "",
-                Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
-                // A 督办 notice's own reply deadline, which is not the case's.
-                ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
-                // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
-                Remaining = complaint.DueAtUtc is { } running && ComplaintRules.RunningDeadline(complaint.Status) is { } kind
-                    ? Deadlines.Standing(workflows.Calendar, running, notBefore, kind).Text
-                    : null,
-                Level = notice.Kind == NoticeKind.ExtensionRequested ? null : notice.Level,
-                ExtensionDays = notice.Kind == NoticeKind.ExtensionRequested ? notice.Level : null,
-                Note = notice.Note,
-                Reference = notice.Reference,
-                PublicReply = notice.IsForComplainant ? complaint.PublicReply : null,
-                Link = notice.IsForComplainant
-                    ? settings.Link("/track")
-                    : settings.Link("/staff/complaints/" + Uri.EscapeDataString(complaint.TrackingNumber)),
-            };
-            var name = MailTemplates.NameOf[notice.Kind];
-            var mail = templates.Render(name, model);
-            foreach (var (_, _, _, recipient) in group)
-            {
-                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
-            }
-        }
+        return deliveries;
     }
+
+    /// <summary>What the template of one notice is rendered from (no field for the complainant's identity; see the remarks above).</summary>
+    private MailModel Model(Complaint complaint, ComplaintNotice notice, string unitName, DateTime notBefore) => new()
+    {
+        TrackingNumber = complaint.TrackingNumber,
+        Title = complaint.Title,
+        UnitName = unitName,
+        Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
+        // A 督办 notice's own reply deadline, which is not the case's.
+        ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+        // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
+        Remaining = complaint.DueAtUtc is { } running && ComplaintRules.RunningDeadline(complaint.Status) is { } kind
+            ? Deadlines.Standing(workflows.Calendar, running, notBefore, kind).Text
+            : null,
+        Level = notice.Kind == NoticeKind.ExtensionRequested ? null : notice.Level,
+        ExtensionDays = notice.Kind == NoticeKind.ExtensionRequested ? notice.Level : null,
+        Note = notice.Note,
+        Reference = notice.Reference,
+        PublicReply = notice.IsForComplainant ? complaint.PublicReply : null,
+        Link = notice.IsForComplainant
+            ? settings.Link("/track")
+            : settings.Link("/staff/complaints/" + Uri.EscapeDataString(complaint.TrackingNumber)),
+    };
 
     /// <summary>
     /// A sweep that runs late fires several timers of one case at once (超期, 2级, 3级; a 督办 notice's own
