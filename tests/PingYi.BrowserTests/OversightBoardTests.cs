@@ -13,7 +13,7 @@ namespace PingYi.BrowserTests;
 /// the page on the desktop, which the board fills, and PNG to download), 督办 from the board, the printable
 /// notice, and the handler's inbox putting the open notice first.
 /// </summary>
-public sealed partial class OversightBoardTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
+public sealed partial class SupervisionDeskBoardTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
     private const string Password = "PingYi-Demo-2020";
 

@@ -10,7 +10,7 @@ using PingYi.Web.Features.Administration;
 using PingYi.Web.Features.Complaints;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Calendars;
-using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Supervision;
 using PingYi.Web.Features.Privacy;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
@@ -101,7 +101,7 @@ public static class HostingExtensions
         services.AddUnits();
 
         services.AddCalendars();
-        services.AddOversight(builder.Configuration);
+        services.AddSupervision(builder.Configuration);
         services.AddChannelScores();
         services.AddScoring();
         builder.AddAdministration();

@@ -5,7 +5,7 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
-using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Supervision;
 using PingYi.Web.Infrastructure;
 using ScottPlot;
 using PingYi.Domain.Calendar;
@@ -108,7 +108,7 @@ public sealed class ScoringReports(IChannelScores channel)
 
     private static void UseChineseFont(Plot plot)
     {
-        if (Oversight.OverdueChart.ChineseFont.Value is { } family)
+        if (Supervision.OverdueChart.ChineseFont.Value is { } family)
         {
             plot.Font.Set(family);
         }

@@ -3,22 +3,22 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
-using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Supervision;
 using PingYi.Web.Infrastructure;
 
-namespace PingYi.Web.Features.Oversight;
+namespace PingYi.Web.Features.Supervision;
 
 /// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
 [Authorize(Roles = StaffRoles.Supervisor)]
-public sealed class IndexModel(GetOversight.Handler oversight, GetOversight.Options options, TimeProvider time) : PageModel
+public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervisionDesk.Options options, TimeProvider time) : PageModel
 {
-    public GetOversight.Board Board { get; private set; } = new("overdue", []);
+    public GetSupervisionDesk.Board Board { get; private set; } = new("overdue", []);
 
     /// <summary>The chart as an SVG data URI: in the page, no extra request, and outside the page's style CSP.</summary>
     public string ChartDataUri { get; private set; } = string.Empty;
 
     /// <summary>The units the page's chart draws (most overdue first), and how many units have overdue cases.</summary>
-    public IReadOnlyList<GetOversight.UnitGroup> ChartUnits { get; private set; } = [];
+    public IReadOnlyList<GetSupervisionDesk.UnitGroup> ChartUnits { get; private set; } = [];
 
     public int UnitsOverdue { get; private set; }
 

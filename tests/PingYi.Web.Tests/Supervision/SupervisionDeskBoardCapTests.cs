@@ -5,21 +5,21 @@ using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
 
-namespace PingYi.Web.Tests.Oversight;
+namespace PingYi.Web.Tests.Supervision;
 
 /// <summary>
-/// 督办台 at scale: the board lists at most <c>Oversight:MaxCasesShown</c> cases (set to 2 here), most pressing first;
+/// 督办台 at scale: the board lists at most <c>Supervision:MaxCasesShown</c> cases (set to 2 here), most pressing first;
 /// the summary still counts every case, every unit keeps its heading with its counts, and a unit whose cases are not
 /// all listed links to its overdue list. The page's queries are shared with the chart and tested on both databases
-/// elsewhere; this is the page's own rule, so one provider shows it. The chart draws at most <c>Oversight:ChartUnits</c>
+/// elsewhere; this is the page's own rule, so one provider shows it. The chart draws at most <c>Supervision:ChartUnits</c>
 /// (1 here) units, the most overdue first, and says so; the PNG download draws them all.
 /// </summary>
-public sealed partial class OversightBoardCapTests : IDisposable
+public sealed partial class SupervisionDeskBoardCapTests : IDisposable
 {
     private readonly AppFactory _app = AppFactory.Create(DatabaseProvider.Sqlite, new Dictionary<string, string?>
     {
-        ["Oversight:MaxCasesShown"] = "2",
-        ["Oversight:ChartUnits"] = "1",
+        ["Supervision:MaxCasesShown"] = "2",
+        ["Supervision:ChartUnits"] = "1",
     });
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed partial class OversightBoardCapTests : IDisposable
         var alt = ChartAlt().Match(html).Groups[1].Value;
         Assert.Single(alt.Split('，'));
         var svg = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(WebUtility.HtmlDecode(ChartSvg().Match(html).Groups[1].Value)));
-        Assert.Contains($"height=\"{PingYi.Web.Features.Oversight.OverdueChart.HeightFor(1)}\"", svg);
+        Assert.Contains($"height=\"{PingYi.Web.Features.Supervision.OverdueChart.HeightFor(1)}\"", svg);
         var png = await (await supervisor.GetAsync("/staff/oversight?handler=png")).Content.ReadAsByteArrayAsync();
-        Assert.Equal(PingYi.Web.Features.Oversight.OverdueChart.HeightFor(units), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
+        Assert.Equal(PingYi.Web.Features.Supervision.OverdueChart.HeightFor(units), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
     }
 
     [GeneratedRegex("共 (\\d+) 个单位有超期反映")]

@@ -4,7 +4,7 @@ using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
 using PingYi.Domain.Calendar;
 
-namespace PingYi.Web.Features.Oversight;
+namespace PingYi.Web.Features.Supervision;
 
 /// <summary>
 /// 督办台: what the supervisors chase — overdue cases (<see cref="ComplaintRules.OverdueAt"/>, the one rule),
@@ -12,7 +12,7 @@ namespace PingYi.Web.Features.Oversight;
 /// cases with an unanswered 督办 notice, grouped by unit, with working days overdue, escalation level and the
 /// open notices. The page, the chart and its PNG all read this.
 /// </summary>
-public static class GetOversight
+public static class GetSupervisionDesk
 {
     public static readonly IReadOnlyDictionary<string, string> Sorts = new Dictionary<string, string>
     {
@@ -52,8 +52,8 @@ public static class GetOversight
     }
 
     /// <summary>
-    /// <c>Oversight:MaxCasesShown</c>: the cases the board lists, most pressing first (the counts cover all).
-    /// <c>Oversight:ChartUnits</c>: the units the page's chart draws, most overdue cases first (the PNG draws all).
+    /// <c>Supervision:MaxCasesShown</c>: the cases the board lists, most pressing first (the counts cover all).
+    /// <c>Supervision:ChartUnits</c>: the units the page's chart draws, most overdue cases first (the PNG draws all).
     /// </summary>
     public sealed class Options
     {

@@ -6,7 +6,7 @@ using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Infrastructure;
 
-namespace PingYi.Web.Features.Oversight;
+namespace PingYi.Web.Features.Supervision;
 
 /// <summary>
 /// 督办通知单: one 督办 notice laid out for A4 paper (print CSS), for the paper file. Whoever may view the case may

@@ -5,14 +5,14 @@ using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
 
-namespace PingYi.Web.Tests.Oversight;
+namespace PingYi.Web.Tests.Supervision;
 
 /// <summary>
 /// 督办台: a submitted case past its 受理期限 (the supervisors did not accept or decline it in time) is on the board
 /// under its unit with the accept wording and counted on its own; it is not 超期 (not in the overdue count or the
 /// chart). A submitted case still within its 受理期限 is not on the board.
 /// </summary>
-public sealed partial class OversightAcceptLateTests
+public sealed partial class SupervisionDeskAcceptLateTests
 {
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]

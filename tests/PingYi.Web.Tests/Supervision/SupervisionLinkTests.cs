@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using PingYi.Web.Features.Oversight;
+using PingYi.Web.Features.Supervision;
 using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Handling.StaffApi;
 
-namespace PingYi.Web.Tests.Oversight;
+namespace PingYi.Web.Tests.Supervision;
 
 /// <summary>The case page links each of its 督办 notices to its 督办通知单, before and after the unit answers it.</summary>
 public abstract partial class SupervisionLinkTests(AppFixture fixture)
@@ -58,8 +58,8 @@ public sealed partial class OverdueChartAxisTests
         Assert.DoesNotMatch(NegativeLabel(), svg);
         Assert.Matches(@">\s*0\s*<", svg);
 
-        var one = new GetOversight.UnitGroup("jyt", "省教育厅",
-            [new GetOversight.CaseRow("ZTC-2026-000001", "t", DateTime.UtcNow, true, 3, 1, [], "\"1\"", true, false, false)], 1);
+        var one = new GetSupervisionDesk.UnitGroup("jyt", "省教育厅",
+            [new GetSupervisionDesk.CaseRow("ZTC-2026-000001", "t", DateTime.UtcNow, true, 3, 1, [], "\"1\"", true, false, false)], 1);
         Assert.DoesNotMatch(NegativeLabel(), OverdueChart.Svg([one], truncated: false));
     }
 }

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace PingYi.Web.Features.Oversight;
+namespace PingYi.Web.Features.Supervision;
 
 /// <summary>
 /// The 督办台's bar chart of overdue cases by unit, drawn by ScottPlot: SVG for the page (embedded as an image,
@@ -21,11 +21,11 @@ public static class OverdueChart
     private static Tuple<string, byte[]>? _lastPng;
 
     /// <summary>The units with overdue cases, in the chart's order: the most overdue cases first, then by unit code.</summary>
-    public static IReadOnlyList<GetOversight.UnitGroup> Drawn(GetOversight.Board board) =>
+    public static IReadOnlyList<GetSupervisionDesk.UnitGroup> Drawn(GetSupervisionDesk.Board board) =>
         board.Units.Where(u => u.OverdueCount > 0).OrderByDescending(u => u.OverdueCount).ThenBy(u => u.UnitCode, StringComparer.Ordinal).ToList();
 
     /// <summary>The page's chart of <paramref name="units"/> (the first of <see cref="Drawn"/>; <paramref name="truncated"/> when not all).</summary>
-    public static string Svg(IReadOnlyList<GetOversight.UnitGroup> units, bool truncated)
+    public static string Svg(IReadOnlyList<GetSupervisionDesk.UnitGroup> units, bool truncated)
     {
         var key = (truncated ? "top\n" : "") + KeyOf(units);
         if (Volatile.Read(ref _lastSvg) is { } last && last.Item1 == key)
@@ -38,7 +38,7 @@ public static class OverdueChart
     }
 
     /// <summary>The download: every unit with an overdue case.</summary>
-    public static byte[] Png(GetOversight.Board board)
+    public static byte[] Png(GetSupervisionDesk.Board board)
     {
         var units = Drawn(board);
         var key = KeyOf(units);
@@ -52,10 +52,10 @@ public static class OverdueChart
     }
 
     /// <summary>Everything <see cref="Build"/> draws from (the units, their counts, whether escalated), in one order whatever the page's sort.</summary>
-    private static string KeyOf(IReadOnlyList<GetOversight.UnitGroup> units) => string.Join("\n", units
+    private static string KeyOf(IReadOnlyList<GetSupervisionDesk.UnitGroup> units) => string.Join("\n", units
         .OrderBy(u => u.UnitCode, StringComparer.Ordinal).Select(u => $"{u.UnitCode}\t{u.UnitName}\t{u.OverdueCount}\t{(u.MaxLevel >= 2 ? 1 : 0)}"));
 
-    private static Plot Build(IReadOnlyList<GetOversight.UnitGroup> drawn, bool truncated)
+    private static Plot Build(IReadOnlyList<GetSupervisionDesk.UnitGroup> drawn, bool truncated)
     {
         // Largest at the top: ScottPlot counts positions upwards.
         var units = drawn.Reverse().ToList();

@@ -1,0 +1,21 @@
+namespace PingYi.Web.Features.Supervision;
+
+/// <summary>The 督办台 area (pages under /staff/oversight).</summary>
+public static class SupervisionModule
+{
+    public static IServiceCollection AddSupervision(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Supervision").Get<GetSupervisionDesk.Options>() ?? new GetSupervisionDesk.Options();
+        if (options.MaxCasesShown < 1)
+        {
+            throw new InvalidOperationException("Supervision:MaxCasesShown must be at least 1.");
+        }
+        if (options.ChartUnits < 1)
+        {
+            throw new InvalidOperationException("Supervision:ChartUnits must be at least 1.");
+        }
+        services.AddSingleton(options);
+        services.AddScoped<GetSupervisionDesk.Handler>();
+        return services;
+    }
+}
