@@ -39,27 +39,10 @@ public static class HostingExtensions
         }
 
         var startupLogger = loggers.CreateLogger("PingYi.Workflows");
-        WorkflowRuntime workflows;
-        var directory = builder.Configuration["Workflows:Path"] is { Length: > 0 } path
-            ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
-            : Path.Combine(AppContext.BaseDirectory, "workflows");
-        try
-        {
-            workflows = WorkflowRuntime.Load(directory, startupLogger);
-        }
-        catch (Exception e) when (e is WorkflowDefinitionException or CalendarDataException)
-        {
-            startupLogger.LogCritical("Invalid workflow definition: {Message}", e.Message);
-            return false;
-        }
-        if (!builder.AddEvaluation(directory, startupLogger))
+        var directory = WorkflowsDirectory(builder);
+        if (LoadWorkflows(directory, startupLogger) is not { } workflows || !builder.AddEvaluation(directory, startupLogger))
         {
             return false;
-        }
-        var today = ChinaTime.Today(TimeProvider.System);
-        if (!workflows.Calendar.HasDataFor(today.Year))
-        {
-            startupLogger.LogWarning("No holiday calendar for {Year}: deadlines count Monday–Friday until workflows/calendars/cn/{Year}.json is added.", today.Year, today.Year);
         }
 
         if (!builder.AddNotifications(database, startupLogger))
@@ -108,6 +91,32 @@ public static class HostingExtensions
         builder.AddAccount();
 
         return true;
+    }
+
+    private static string WorkflowsDirectory(WebApplicationBuilder builder) =>
+        builder.Configuration["Workflows:Path"] is { Length: > 0 } path
+            ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
+            : Path.Combine(AppContext.BaseDirectory, "workflows");
+
+    /// <summary>The workflow definitions and calendars, or null when one is broken (logged, naming the file and the fault).</summary>
+    private static WorkflowRuntime? LoadWorkflows(string directory, ILogger startupLogger)
+    {
+        WorkflowRuntime workflows;
+        try
+        {
+            workflows = WorkflowRuntime.Load(directory, startupLogger);
+        }
+        catch (Exception e) when (e is WorkflowDefinitionException or CalendarDataException)
+        {
+            startupLogger.LogCritical("Invalid workflow definition: {Message}", e.Message);
+            return null;
+        }
+        var today = ChinaTime.Today(TimeProvider.System);
+        if (!workflows.Calendar.HasDataFor(today.Year))
+        {
+            startupLogger.LogWarning("No holiday calendar for {Year}: deadlines count Monday–Friday until workflows/calendars/cn/{Year}.json is added.", today.Year, today.Year);
+        }
+        return workflows;
     }
 
     public static void UsePingYi(this WebApplication app)
