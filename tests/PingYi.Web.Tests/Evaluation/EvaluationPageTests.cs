@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Evaluation;
 
@@ -72,7 +71,7 @@ public abstract partial class EvaluationPageTests(AppFixture fixture)
             ["Answers[epidemic-response]"] = "satisfied",
             ["Answers[discipline]"] = "basically-satisfied",
             ["Comment"] = "<i>会议过多</i>",
-            ["FormReference"] = PingYi.Web.Tests.Handling.StaffApi.Token("纸表"),
+            ["FormReference"] = PingYi.Web.Tests.Infrastructure.StaffApi.Token("纸表"),
         });
         var okPage = await FollowAsync(deputies, ok);
         Assert.Contains("评议已保存", okPage);

@@ -9,10 +9,9 @@ using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using PingYi.Web.Tests.Notifications;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Evaluation;
 

@@ -3,10 +3,9 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Domain.Common;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using PingYi.Web.Tests.Notifications;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Evaluation;
 

@@ -9,9 +9,8 @@ using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Evaluation;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
 using PingYi.Web.Infrastructure;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Hosting;

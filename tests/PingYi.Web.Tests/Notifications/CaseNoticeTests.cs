@@ -2,9 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using PingYi.Data;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Notifications;
 

@@ -7,7 +7,6 @@ using MimeKit;
 using netDumbster.smtp;
 using PingYi.Data;
 using PingYi.Data.Outbox;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 
 namespace PingYi.Web.Tests.Notifications;

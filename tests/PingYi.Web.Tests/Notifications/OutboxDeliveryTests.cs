@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data.Outbox;
 using PingYi.Web.Features.Notifications;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Notifications;
 

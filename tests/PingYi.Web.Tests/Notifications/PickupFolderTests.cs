@@ -1,7 +1,6 @@
 using MimeKit;
 using PingYi.Data;
 using PingYi.Data.Outbox;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 
 namespace PingYi.Web.Tests.Notifications;

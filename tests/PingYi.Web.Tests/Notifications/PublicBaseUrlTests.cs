@@ -9,9 +9,8 @@ using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Data;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Tests.Administration;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Notifications;
 

@@ -1,9 +1,8 @@
 using System.Net;
 using PingYi.Data;
 using PingYi.Data.Outbox;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Notifications;
 

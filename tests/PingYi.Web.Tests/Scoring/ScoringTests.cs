@@ -16,9 +16,8 @@ using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Features.Scoring;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Scoring;
 
@@ -53,7 +52,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
     {
         var body = new JsonObject
         {
-            ["source"] = source, ["unitCode"] = unit, ["rating"] = rating, ["formReference"] = PingYi.Web.Tests.Handling.StaffApi.Token("表"),
+            ["source"] = source, ["unitCode"] = unit, ["rating"] = rating, ["formReference"] = PingYi.Web.Tests.Infrastructure.StaffApi.Token("表"),
             ["answers"] = new JsonObject { ["formalism"] = rating, ["eight-point-rules"] = rating, ["epidemic-response"] = rating, ["discipline"] = rating },
         };
         await ExpectAsync(await PostAsync(email, $"/api/v1/evaluations/{year}/ratings", body), HttpStatusCode.Created);

@@ -2,9 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PingYi.Data;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Scoring;
 

@@ -7,10 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using UglyToad.PdfPig;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Security;

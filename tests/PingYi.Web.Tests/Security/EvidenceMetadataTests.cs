@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -11,7 +10,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Security;
 

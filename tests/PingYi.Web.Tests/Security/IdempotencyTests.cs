@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
 using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Features.Complaints.Timers;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 

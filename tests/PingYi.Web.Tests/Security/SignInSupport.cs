@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Security;

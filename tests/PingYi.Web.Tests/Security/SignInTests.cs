@@ -3,9 +3,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using PingYi.Data;
 using PingYi.Web.Tests.Administration;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Security;

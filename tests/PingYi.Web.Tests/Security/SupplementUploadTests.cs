@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 

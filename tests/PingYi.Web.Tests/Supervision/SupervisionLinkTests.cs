@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using PingYi.Web.Features.Supervision;
-using PingYi.Web.Tests.Handling;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Handling.StaffApi;
+using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Supervision;
 
