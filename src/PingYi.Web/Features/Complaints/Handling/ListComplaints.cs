@@ -79,22 +79,66 @@ public static class ListComplaints
         {
             var now = time.GetUtcNow().UtcDateTime;
             var errors = new ValidationErrors();
-            var complaints = db.Complaints.AsNoTracking();
-
-            var role = user.WorkflowRole();
-            if (role == WorkflowRoles.Supervisor)
-            {
-                // all units
-            }
-            else if (role == WorkflowRoles.UnitHandler && user.UnitId() is { } ownUnit)
-            {
-                complaints = complaints.Where(ComplaintVisibility.ToUnit(ownUnit));
-            }
-            else
+            if (VisibleTo(user) is not { } complaints)
             {
                 return RequestFailure.Forbidden("无权查看", "user", "您的账号无权查看反映列表。");
             }
+            complaints = FilterByCodes(complaints, query, errors);
+            complaints = await FilterByUnitAsync(complaints, query.Unit, errors, ct);
+            complaints = FilterByOverdue(complaints, query.Overdue, now, errors);
+            complaints = FilterByDates(complaints, query, errors);
+            complaints = FilterByText(complaints, query.Q, errors);
+            var paging = ParsePaging(query, errors);
+            if (!errors.IsEmpty)
+            {
+                return RequestFailure.Invalid(errors);
+            }
 
+            var rows = await LoadPageRowsAsync(user, OrderAfterCursor(complaints, paging), paging.Limit, ct);
+            return ToPage(rows, paging, user.SeesComplainant(), now);
+        }
+
+        /// <summary>How the page is ordered and where it starts, as the query asked.</summary>
+        /// <param name="Order">The order's name, which a cursor carries: a cursor of another order would skip or repeat rows.</param>
+        private sealed record Paging(int Limit, string Sort, bool Ascending, string Order, (long Value, long Id)? After);
+
+        /// <summary>One listed complaint as read from the database (the page's rows plus one to tell whether more follow).</summary>
+        private sealed class Row
+        {
+            public long Id { get; init; }
+            public string TrackingNumber { get; init; } = "";
+            public ComplaintStatus Status { get; init; }
+            public string Code { get; init; } = "";
+            public string Name { get; init; } = "";
+            public ProblemCategory Category { get; init; }
+            public string Title { get; init; } = "";
+            public DateTime SubmittedAtUtc { get; init; }
+            public DateTime? DueAtUtc { get; init; }
+            public PendingRequest PendingRequest { get; init; }
+            public Satisfaction? Satisfaction { get; init; }
+            public int EscalationLevelNotified { get; init; }
+            public bool Anonymous { get; init; }
+            public bool NewSupplement { get; init; }
+        }
+
+        /// <summary>The complaints this user may list: every unit's for a supervisor, their own unit's for a handler; null for anyone else.</summary>
+        private IQueryable<Complaint>? VisibleTo(ClaimsPrincipal user)
+        {
+            var complaints = db.Complaints.AsNoTracking();
+            var role = user.WorkflowRole();
+            if (role == WorkflowRoles.Supervisor)
+            {
+                return complaints;
+            }
+            if (role == WorkflowRoles.UnitHandler && user.UnitId() is { } ownUnit)
+            {
+                return complaints.Where(ComplaintVisibility.ToUnit(ownUnit));
+            }
+            return null;
+        }
+
+        private static IQueryable<Complaint> FilterByCodes(IQueryable<Complaint> complaints, Query query, ValidationErrors errors)
+        {
             if (!string.IsNullOrWhiteSpace(query.Status))
             {
                 if (ComplaintStatuses.Codes.TryParse(query.Status, out var status))
@@ -117,24 +161,34 @@ public static class ListComplaints
                     errors.Add("category", $"问题类别无效，应为 {ProblemCategories.Codes.CodesForMessage} 之一。");
                 }
             }
-            if (!string.IsNullOrWhiteSpace(query.Unit))
+            return complaints;
+        }
+
+        private async Task<IQueryable<Complaint>> FilterByUnitAsync(IQueryable<Complaint> complaints, string? unit, ValidationErrors errors, CancellationToken ct)
+        {
+            if (string.IsNullOrWhiteSpace(unit))
             {
-                var code = query.Unit.Trim().ToLowerInvariant();
-                var unitId = await db.Units.Where(u => u.Code == code).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
-                if (unitId is null)
-                {
-                    errors.Add("unit", $"找不到单位代码“{code}”。");
-                }
-                complaints = complaints.Where(c => c.UnitId == unitId);
+                return complaints;
             }
-            bool? overdueFilter = query.Overdue?.Trim().ToLowerInvariant() switch
+            var code = unit.Trim().ToLowerInvariant();
+            var unitId = await db.Units.Where(u => u.Code == code).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct);
+            if (unitId is null)
+            {
+                errors.Add("unit", $"找不到单位代码“{code}”。");
+            }
+            return complaints.Where(c => c.UnitId == unitId);
+        }
+
+        private static IQueryable<Complaint> FilterByOverdue(IQueryable<Complaint> complaints, string? overdueText, DateTime now, ValidationErrors errors)
+        {
+            bool? overdueFilter = overdueText?.Trim().ToLowerInvariant() switch
             {
                 null or "" => null,
                 "true" or "1" => true,
                 "false" or "0" => false,
                 _ => null,
             };
-            if (overdueFilter is null && !string.IsNullOrWhiteSpace(query.Overdue))
+            if (overdueFilter is null && !string.IsNullOrWhiteSpace(overdueText))
             {
                 errors.Add("overdue", "overdue 应为 true 或 false。");
             }
@@ -142,6 +196,11 @@ public static class ListComplaints
             {
                 complaints = complaints.Where(overdue ? ComplaintRules.OverdueAt(now) : ComplaintRules.NotOverdueAt(now));
             }
+            return complaints;
+        }
+
+        private static IQueryable<Complaint> FilterByDates(IQueryable<Complaint> complaints, Query query, ValidationErrors errors)
+        {
             var dates = DateRange.Parse(query.From, query.To, errors);
             if (dates.StartUtc is { } start)
             {
@@ -151,18 +210,29 @@ public static class ListComplaints
             {
                 complaints = complaints.Where(c => c.SubmittedAtUtc < end);
             }
-            if (Text.Clean(query.Q, multiline: false) is { } q)
+            return complaints;
+        }
+
+        private static IQueryable<Complaint> FilterByText(IQueryable<Complaint> complaints, string? text, ValidationErrors errors)
+        {
+            if (Text.Clean(text, multiline: false) is not { } q)
             {
-                if (q.Length > 100)
-                {
-                    errors.Add("q", "搜索词不能超过 100 个字。");
-                }
-                // A tracking number is looked up by its unique index alone: OR-ing it with the text match made the
-                // database test every complaint's text (seconds at a million rows) to find the one row the index has.
-                complaints = TrackingNumber.TryNormalize(q, out var number)
-                    ? complaints.Where(c => c.TrackingNumber == number)
-                    : complaints.Where(c => c.Title.Contains(q) || c.Description.Contains(q));
+                return complaints;
             }
+            if (q.Length > 100)
+            {
+                errors.Add("q", "搜索词不能超过 100 个字。");
+            }
+            // A tracking number is looked up by its unique index alone: OR-ing it with the text match made the
+            // database test every complaint's text (seconds at a million rows) to find the one row the index has.
+            return TrackingNumber.TryNormalize(q, out var number)
+                ? complaints.Where(c => c.TrackingNumber == number)
+                : complaints.Where(c => c.Title.Contains(q) || c.Description.Contains(q));
+        }
+
+        /// <summary>Reads limit, sort, dir and cursor, adding an error for each that is not valid.</summary>
+        private Paging ParsePaging(Query query, ValidationErrors errors)
+        {
             var limit = DefaultLimit;
             if (!string.IsNullOrWhiteSpace(query.Limit)
                 && (!int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
@@ -175,94 +245,116 @@ public static class ListComplaints
                 errors.Add("sort", $"排序字段无效，应为 {string.Join("、", Sorts.All)} 之一。");
                 sort = Sorts.Submitted;
             }
-            var ascending = sort == Sorts.Due;
-            switch (query.Dir?.Trim().ToLowerInvariant())
-            {
-                case null or "":
-                    break;
-                case "asc":
-                    ascending = true;
-                    break;
-                case "desc":
-                    ascending = false;
-                    break;
-                default:
-                    errors.Add("dir", "排序方向应为 asc 或 desc。");
-                    break;
-            }
+            var ascending = ParseDirection(query.Dir, sort == Sorts.Due, errors);
             // The cursor names its order: a cursor of another order would skip or repeat rows.
             var order = $"{sort}.{(ascending ? "asc" : "desc")}";
-            (long Value, long Id)? after = null;
-            if (query.Cursor is { Length: > 0 } cursorText)
-            {
-                after = cursorText.Length <= MaxCursorLength && Unprotect(cursorText) is { } opened ? KeysetCursor.Decode(opened, order) : null;
-                if (after is null)
-                {
-                    errors.Add("cursor", "翻页游标无效，请从第一页重新查询。");
-                }
-            }
-            if (!errors.IsEmpty)
-            {
-                return RequestFailure.Invalid(errors);
-            }
+            return new Paging(limit, sort, ascending, order, ParseCursor(query.Cursor, order, errors));
+        }
 
-            complaints = sort switch
+        private static bool ParseDirection(string? dir, bool ascendingByDefault, ValidationErrors errors)
+        {
+            switch (dir?.Trim().ToLowerInvariant())
+            {
+                case null or "":
+                    return ascendingByDefault;
+                case "asc":
+                    return true;
+                case "desc":
+                    return false;
+                default:
+                    errors.Add("dir", "排序方向应为 asc 或 desc。");
+                    return ascendingByDefault;
+            }
+        }
+
+        private (long Value, long Id)? ParseCursor(string? cursor, string order, ValidationErrors errors)
+        {
+            if (cursor is not { Length: > 0 } cursorText)
+            {
+                return null;
+            }
+            var after = cursorText.Length <= MaxCursorLength && Unprotect(cursorText) is { } opened ? KeysetCursor.Decode(opened, order) : null;
+            if (after is null)
+            {
+                errors.Add("cursor", "翻页游标无效，请从第一页重新查询。");
+            }
+            return after;
+        }
+
+        /// <summary>Orders the complaints by the paging's key and starts after the cursor's row.</summary>
+        private static IQueryable<Complaint> OrderAfterCursor(IQueryable<Complaint> complaints, Paging paging)
+        {
+            var (ascending, after) = (paging.Ascending, paging.After);
+            return paging.Sort switch
             {
                 Sorts.Due => Keyset(complaints, DueKey, ascending, after is { } a ? (new DateTime(a.Value, DateTimeKind.Utc), a.Id) : null),
                 Sorts.Escalation => Keyset(complaints, EscalationKey, ascending, after is { } b ? ((int)b.Value, b.Id) : null),
                 _ => Keyset(complaints, SubmittedKey, ascending, after is { } c ? (new DateTime(c.Value, DateTimeKind.Utc), c.Id) : null),
             };
+        }
 
+        /// <summary>Reads up to <paramref name="limit"/> + 1 rows with their unit and whether each has a supplement this user has not seen.</summary>
+        private async Task<List<Row>> LoadPageRowsAsync(ClaimsPrincipal user, IQueryable<Complaint> complaints, int limit, CancellationToken ct)
+        {
             // Whether a case is named, and when the complainant did what, are the complainant's identity too.
-            var seesComplainant = user.SeesComplainant();
             var userId = user.UserId() ?? string.Empty;
             var listedAt = time.GetUtcNow().UtcDateTime;
             var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, listedAt);
             // Supplements after this came with the latest release: a look at the case before that release did not show them.
             var releasedBefore = releasedUntil == listedAt ? releasedUntil : ComplainantTimes.ReleasedUntil(configuration, user, releasedUntil.AddTicks(-1));
-            var rows = await complaints
+            return await complaints
                 .Take(limit + 1)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new Row
                 {
-                    c.Id, c.TrackingNumber, c.Status, u.Code, u.Name, c.Category, c.Title, c.SubmittedAtUtc, c.DueAtUtc, c.PendingRequest, c.Satisfaction,
-                    c.EscalationLevelNotified, c.Anonymous,
+                    Id = c.Id, TrackingNumber = c.TrackingNumber, Status = c.Status, Code = u.Code, Name = u.Name, Category = c.Category, Title = c.Title,
+                    SubmittedAtUtc = c.SubmittedAtUtc, DueAtUtc = c.DueAtUtc, PendingRequest = c.PendingRequest, Satisfaction = c.Satisfaction,
+                    EscalationLevelNotified = c.EscalationLevelNotified, Anonymous = c.Anonymous,
                     // A supplement newer than this user's last look at the case (or any, if they never opened it).
                     NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
                         && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == c.Id && s.SeenAtUtc >= e.AtUtc
                             && (e.AtUtc <= releasedBefore || s.SeenAtUtc >= releasedUntil))),
                 })
                 .ToListAsync(ct);
-            long KeyOf(DateTime submitted, DateTime? due, ComplaintStatus status, int level) => sort switch
-            {
-                Sorts.Due => DueKeyOf(status, due).Ticks,
-                Sorts.Escalation => level,
-                _ => submitted.Ticks,
-            };
-            // The join may reorder on some providers; the page order is the keyset order.
-            rows = (ascending
-                    ? rows.OrderBy(r => KeyOf(r.SubmittedAtUtc, r.DueAtUtc, r.Status, r.EscalationLevelNotified)).ThenBy(r => r.Id)
-                    : rows.OrderByDescending(r => KeyOf(r.SubmittedAtUtc, r.DueAtUtc, r.Status, r.EscalationLevelNotified)).ThenByDescending(r => r.Id))
-                .ToList();
-            var page = rows.Take(limit).ToList();
-            var next = rows.Count > limit
-                ? _cursor.Protect(KeysetCursor.Encode(order, KeyOf(page[^1].SubmittedAtUtc, page[^1].DueAtUtc, page[^1].Status, page[^1].EscalationLevelNotified), page[^1].Id))
-                : null;
-            return new Page(page.Select(r => new Item(
-                r.TrackingNumber,
-                ComplaintStatuses.Codes.CodeOf(r.Status),
-                ComplaintStatuses.DisplayLabel(r.Status, r.Satisfaction),
-                new GetStaffComplaint.UnitInfo(r.Code, r.Name),
-                ProblemCategories.Codes.CodeOf(r.Category),
-                ProblemCategories.Codes.LabelOf(r.Category),
-                r.Title,
-                ComplainantTimes.For(seesComplainant, r.SubmittedAtUtc),
-                r.DueAtUtc,
-                ComplaintRules.IsOverdue(r.Status, r.DueAtUtc, now),
-                r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
-                r.EscalationLevelNotified,
-                seesComplainant ? r.Anonymous : null,
-                r.NewSupplement)).ToList(), next);
         }
+
+        /// <summary>The row's value of the sort key, as the cursor stores it.</summary>
+        private static long KeyOf(string sort, Row r) => sort switch
+        {
+            Sorts.Due => DueKeyOf(r.Status, r.DueAtUtc).Ticks,
+            Sorts.Escalation => r.EscalationLevelNotified,
+            _ => r.SubmittedAtUtc.Ticks,
+        };
+
+        /// <summary>Puts the rows in keyset order, keeps the page's and seals a cursor after its last row if more follow.</summary>
+        private Page ToPage(List<Row> rows, Paging paging, bool seesComplainant, DateTime now)
+        {
+            // The join may reorder on some providers; the page order is the keyset order.
+            rows = (paging.Ascending
+                    ? rows.OrderBy(r => KeyOf(paging.Sort, r)).ThenBy(r => r.Id)
+                    : rows.OrderByDescending(r => KeyOf(paging.Sort, r)).ThenByDescending(r => r.Id))
+                .ToList();
+            var page = rows.Take(paging.Limit).ToList();
+            var next = rows.Count > paging.Limit
+                ? _cursor.Protect(KeysetCursor.Encode(paging.Order, KeyOf(paging.Sort, page[^1]), page[^1].Id))
+                : null;
+            return new Page(page.Select(r => ToItem(r, seesComplainant, now)).ToList(), next);
+        }
+
+        private static Item ToItem(Row r, bool seesComplainant, DateTime now) => new(
+            r.TrackingNumber,
+            ComplaintStatuses.Codes.CodeOf(r.Status),
+            ComplaintStatuses.DisplayLabel(r.Status, r.Satisfaction),
+            new GetStaffComplaint.UnitInfo(r.Code, r.Name),
+            ProblemCategories.Codes.CodeOf(r.Category),
+            ProblemCategories.Codes.LabelOf(r.Category),
+            r.Title,
+            ComplainantTimes.For(seesComplainant, r.SubmittedAtUtc),
+            r.DueAtUtc,
+            ComplaintRules.IsOverdue(r.Status, r.DueAtUtc, now),
+            r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+            r.EscalationLevelNotified,
+            seesComplainant ? r.Anonymous : null,
+            r.NewSupplement);
 
         /// <summary>Orders by (key, id) in <paramref name="ascending"/> order and starts after the cursor's row.</summary>
         private static IQueryable<Complaint> Keyset<TKey>(IQueryable<Complaint> complaints, Expression<Func<Complaint, TKey>> key, bool ascending, (TKey Value, long Id)? after)

@@ -59,8 +59,44 @@ public static class PerformAction
         {
             var now = time.GetUtcNow().UtcDateTime;
             var workflow = workflows.For(complaint);
-            var engine = workflow.Engine;
+            if (WhyNotPermitted(workflow, complaint, command, now) is { } refused)
+            {
+                return refused;
+            }
 
+            var validation = workflow.Engine.ValidateFields(command.Action, command.Fields);
+            if (!validation.IsValid)
+            {
+                return RequestFailure.Invalid(validation.Errors);
+            }
+            var letter = command.ReplyLetter is { Length: > 0 } upload
+                ? await InspectReplyLetterAsync(command.Action, upload, ct)
+                : Result<InspectedFile?>.From(null);
+            if (!letter.Succeeded)
+            {
+                return letter.Failure!;
+            }
+            var unit = await FindTargetUnitAsync(validation.Values.Text("unitCode"), ct);
+            if (!unit.Succeeded)
+            {
+                return unit.Failure!;
+            }
+
+            string? supervisionNumber = null;
+            if (command.Action == "supervise")
+            {
+                supervisionNumber = await SupervisionNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
+            }
+            return await ApplyAsync(complaint, workflow, command, validation.Values, unit.Value, letter.Value, supervisionNumber, now, ct);
+        }
+
+        /// <summary>
+        /// Why this actor may not perform this action on the complaint now (unknown action, role, a stale
+        /// If-Match, or the state), or null when they may.
+        /// </summary>
+        private static RequestFailure? WhyNotPermitted(WorkflowContext workflow, Complaint complaint, Command command, DateTime now)
+        {
+            var engine = workflow.Engine;
             var definition = engine.Definition.FindAction(command.Action);
             if (definition is null)
             {
@@ -81,47 +117,37 @@ public static class PerformAction
             {
                 return Refusal(Refuse(engine, complaint, command, facts));
             }
+            return null;
+        }
 
-            var validation = engine.ValidateFields(command.Action, command.Fields);
-            if (!validation.IsValid)
+        /// <summary>The active unit a case is handed to (交办/转办) when the action names one; null when it names none.</summary>
+        private async Task<Result<UnitRef?>> FindTargetUnitAsync(string? unitCode, CancellationToken ct)
+        {
+            if (unitCode is null)
             {
-                return RequestFailure.Invalid(validation.Errors);
+                return Result<UnitRef?>.From(null);
             }
-            InspectedFile? letter = null;
-            if (command.ReplyLetter is { Length: > 0 } upload)
+            var found = await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new { Ref = new UnitRef(u.Id, u.Name), u.Active }).FirstOrDefaultAsync(ct);
+            if (found is null || !found.Active)
             {
-                var inspected = await InspectReplyLetterAsync(command.Action, upload, ct);
-                if (!inspected.Succeeded)
-                {
-                    return inspected.Failure!;
-                }
-                letter = inspected.Value;
+                // A retired unit keeps its history but is handed no case.
+                var errors = new ValidationErrors();
+                errors.Add("unitCode", found is null ? $"找不到单位代码“{unitCode}”。" : $"单位“{unitCode}”已撤销，不能再交办或转办给它。");
+                return RequestFailure.Invalid(errors);
             }
-            UnitRef? unit = null;
-            if (validation.Values.Text("unitCode") is { } unitCode)
-            {
-                var found = await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new { Ref = new UnitRef(u.Id, u.Name), u.Active }).FirstOrDefaultAsync(ct);
-                if (found is null || !found.Active)
-                {
-                    // A retired unit keeps its history but is handed no case.
-                    var errors = new ValidationErrors();
-                    errors.Add("unitCode", found is null ? $"找不到单位代码“{unitCode}”。" : $"单位“{unitCode}”已撤销，不能再交办或转办给它。");
-                    return RequestFailure.Invalid(errors);
-                }
-                unit = found.Ref;
-            }
+            return found.Ref;
+        }
 
-            string? supervisionNumber = null;
-            if (command.Action == "supervise")
-            {
-                supervisionNumber = await SupervisionNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
-            }
-
+        /// <summary>Performs the checked action and saves it (with its reply letter, if any); a lost race is a 409.</summary>
+        private async Task<Result<Complaint>> ApplyAsync(
+            Complaint complaint, WorkflowContext workflow, Command command, ValidatedFields values, UnitRef? unit, InspectedFile? letter,
+            string? supervisionNumber, DateTime now, CancellationToken ct)
+        {
             try
             {
                 // With a letter, the response and its letter are saved together or not at all.
                 await using var tx = letter is null ? null : await db.Database.BeginTransactionAsync(ct);
-                var done = complaint.Perform(workflow, command.Action, command.Actor, validation.Values, unit, now, supervisionNumber);
+                var done = complaint.Perform(workflow, command.Action, command.Actor, values, unit, now, supervisionNumber);
                 await db.SaveChangesAsync(ct);
                 if (letter is not null)
                 {
@@ -147,7 +173,7 @@ public static class PerformAction
         /// The evidence pipeline (size, content check, metadata stripped) for the unit's reply letter, narrowed to
         /// the kinds a signed letter comes in. Only <c>respond</c> carries one.
         /// </summary>
-        private static async Task<Result<InspectedFile>> InspectReplyLetterAsync(string action, UploadedFile upload, CancellationToken ct)
+        private static async Task<Result<InspectedFile?>> InspectReplyLetterAsync(string action, UploadedFile upload, CancellationToken ct)
         {
             if (action != RespondAction)
             {

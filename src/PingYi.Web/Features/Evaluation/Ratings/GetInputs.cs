@@ -74,75 +74,121 @@ public static class GetInputs
                 .OrderBy(r => r.Id).ToListAsync(ct);
             var detailed = user.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
             var textsReleased = detailed || !round.AcceptsInputs;
+            var summary = new Summariser(detailed, textsReleased, await EvaluatorEmailsAsync(responses, detailed, ct));
+            var sources = SourceViews(definition, unit.ServiceHall, responses, summary);
+            var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
+                .Where(i => i.RoundId == round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
+            var files = await FileCountsAsync(round.Id, unit.Id, ct);
+            sources[EvaluationCodes.Inspectors] = InspectionSummary(definition, inspections);
+            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
+            var documents = await DocumentsAsync(round.Id, unit.Id, definition, ct);
+            return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, detailed, textsReleased, sources,
+                inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
+                    i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
+                summary.Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
+                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
+                deductions.Sum(d => d.Points),
+                documents);
+        }
+
+        /// <summary>The evaluator accounts' e-mail addresses, for supervisors (one query, none if nobody is named or the viewer is a unit).</summary>
+        private async Task<Dictionary<string, string?>> EvaluatorEmailsAsync(List<EvaluationResponse> responses, bool detailed, CancellationToken ct)
+        {
             var evaluatorIds = responses.Where(r => r.EvaluatorId != null).Select(r => r.EvaluatorId!).Distinct().ToList();
-            var evaluators = !detailed || evaluatorIds.Count == 0 ? new Dictionary<string, string?>()
+            return !detailed || evaluatorIds.Count == 0 ? new Dictionary<string, string?>()
                 : await db.Users.AsNoTracking().Where(u => evaluatorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
-            SourceView Summarise(string label, double weight, IEnumerable<EvaluationResponse> rows)
-            {
-                var all = rows.ToList();
-                var awaiting = all.Count(r => r.AwaitingConfirmation);
-                // Unconfirmed ratings beyond the cap count nowhere; supervisors see them listed, flagged.
-                var list = all.Where(r => !r.AwaitingConfirmation).ToList();
-                var items = list.SelectMany(r => r.Answers).Where(a => a.Choice is not null).GroupBy(a => a.ItemCode, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(a => a.Choice!, StringComparer.Ordinal)
-                        .ToDictionary(c => c.Key, c => c.Count(), StringComparer.Ordinal), StringComparer.Ordinal);
-                var texts = textsReleased
-                    ? list.SelectMany(r => r.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Text)).Select(a => a.Text!).Prepend(r.Comment))
-                        .Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).ToArray()
-                    : [];
-                if (!detailed)
-                {
-                    // Entry order is time order: shuffled, a text cannot be matched to a visit.
-                    Random.Shared.Shuffle(texts);
-                }
-                return new SourceView(label, weight, list.Count,
-                    EvaluationCodes.OverallRatings.ToDictionary(c => c, c => list.Count(r => r.Rating == c)),
-                    detailed
-                        ? all.Select(r => new ResponseView(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
-                            r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text), r.FormReference,
-                            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation,
-                            r.Coded, r.ReviewFlag, r.ReviewFlag is null ? null : ReviewFlags.LabelOf(r.ReviewFlag))).ToList()
-                        : [],
-                    items, texts, detailed ? awaiting : 0,
-                    detailed
-                        ? all.Where(r => r.EvaluatorId != null).GroupBy(r => r.EvaluatorId)
-                            .Select(g => new AccountCount(g.Key, evaluators.GetValueOrDefault(g.Key!), g.Count(), g.Count(r => r.AwaitingConfirmation)))
-                            .OrderByDescending(a => a.Count).ToList()
-                        : []);
-            }
+        }
+
+        /// <summary>Per source of the round: its responses summarised, or null where the source takes none for this unit.</summary>
+        private static Dictionary<string, SourceView?> SourceViews(
+            EvaluationRoundDefinition definition, bool serviceHall, List<EvaluationResponse> responses, Summariser summary)
+        {
             var sources = new Dictionary<string, SourceView?>(StringComparer.Ordinal);
             foreach (var s in definition.Sources)
             {
                 sources[s.Code] = s.Input switch
                 {
                     SourceInput.Computed => null,
-                    SourceInput.PublicSurvey when !unit.ServiceHall => null,
-                    _ => Summarise(s.Label, s.Weight, s.Input == SourceInput.Inspection ? [] : responses.Where(r => r.Source == s.Code)),
+                    SourceInput.PublicSurvey when !serviceHall => null,
+                    _ => summary.Summarise(s.Label, s.Weight, s.Input == SourceInput.Inspection ? [] : responses.Where(r => r.Source == s.Code)),
                 };
             }
-            var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
-                .Where(i => i.RoundId == round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
-            var photoCounts = await db.EvaluationFiles.AsNoTracking()
-                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner != EvaluationFileOwner.SelfEvaluationDocument)
-                .GroupBy(f => new { f.Owner, f.OwnerId }).Select(g => new { g.Key.Owner, g.Key.OwnerId, Count = g.Count() }).ToListAsync(ct);
-            int Files(EvaluationFileOwner owner, long id) => photoCounts.FirstOrDefault(p => p.Owner == owner && p.OwnerId == id)?.Count ?? 0;
+            return sources;
+        }
+
+        /// <summary>The inspectors' source: its inspections counted by rating.</summary>
+        private static SourceView InspectionSummary(EvaluationRoundDefinition definition, List<Inspection> inspections)
+        {
             var inspectionSource = definition.FindSource(EvaluationCodes.Inspectors)!;
-            sources[EvaluationCodes.Inspectors] = new SourceView(inspectionSource.Label, inspectionSource.Weight, inspections.Count,
+            return new SourceView(inspectionSource.Label, inspectionSource.Weight, inspections.Count,
                 EvaluationCodes.OverallRatings.ToDictionary(c => c, c => inspections.Count(i => i.Rating == c)), [],
                 new Dictionary<string, IReadOnlyDictionary<string, int>>(), []);
-            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
-            var documents = await db.EvaluationFiles.AsNoTracking()
-                .Where(f => f.RoundId == round.Id && f.UnitId == unit.Id && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
-                .OrderBy(f => f.Id).Select(f => new { f.PublicId, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
-            return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, detailed, textsReleased, sources,
-                inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
-                    i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), Files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
-                Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
-                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, Files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
-                deductions.Sum(d => d.Points),
-                documents.Select(d => new DocumentView(d.PublicId, d.Milestone!, d.FileName,  d.UploadedAtUtc,
-                    SelfEvaluation.IsLate(definition, d.Milestone!, d.UploadedAtUtc))).ToList());
         }
+
+        /// <summary>How many photos or evidence files each inspection or deduction has (one grouped query).</summary>
+        private async Task<Func<EvaluationFileOwner, long, int>> FileCountsAsync(int roundId, int unitId, CancellationToken ct)
+        {
+            var photoCounts = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == roundId && f.UnitId == unitId && f.Owner != EvaluationFileOwner.SelfEvaluationDocument)
+                .GroupBy(f => new { f.Owner, f.OwnerId }).Select(g => new { g.Key.Owner, g.Key.OwnerId, Count = g.Count() }).ToListAsync(ct);
+            return (owner, id) => photoCounts.FirstOrDefault(p => p.Owner == owner && p.OwnerId == id)?.Count ?? 0;
+        }
+
+        private async Task<List<DocumentView>> DocumentsAsync(int roundId, int unitId, EvaluationRoundDefinition definition, CancellationToken ct)
+        {
+            var documents = await db.EvaluationFiles.AsNoTracking()
+                .Where(f => f.RoundId == roundId && f.UnitId == unitId && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
+                .OrderBy(f => f.Id).Select(f => new { f.PublicId, f.Milestone, f.FileName, f.UploadedAtUtc }).ToListAsync(ct);
+            return documents.Select(d => new DocumentView(d.PublicId, d.Milestone!, d.FileName,  d.UploadedAtUtc,
+                SelfEvaluation.IsLate(definition, d.Milestone!, d.UploadedAtUtc))).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Summarises a source's responses for one viewer: a supervisor (detailed) sees each response and account;
+    /// a unit gets counts, and the free texts only once released, shuffled.
+    /// </summary>
+    private sealed class Summariser(bool detailed, bool textsReleased, Dictionary<string, string?> evaluators)
+    {
+        public SourceView Summarise(string label, double weight, IEnumerable<EvaluationResponse> rows)
+        {
+            var all = rows.ToList();
+            var awaiting = all.Count(r => r.AwaitingConfirmation);
+            // Unconfirmed ratings beyond the cap count nowhere; supervisors see them listed, flagged.
+            var list = all.Where(r => !r.AwaitingConfirmation).ToList();
+            var items = list.SelectMany(r => r.Answers).Where(a => a.Choice is not null).GroupBy(a => a.ItemCode, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(a => a.Choice!, StringComparer.Ordinal)
+                    .ToDictionary(c => c.Key, c => c.Count(), StringComparer.Ordinal), StringComparer.Ordinal);
+            return new SourceView(label, weight, list.Count,
+                EvaluationCodes.OverallRatings.ToDictionary(c => c, c => list.Count(r => r.Rating == c)),
+                detailed ? all.Select(ToView).ToList() : [],
+                items, Texts(list), detailed ? awaiting : 0,
+                detailed
+                    ? all.Where(r => r.EvaluatorId != null).GroupBy(r => r.EvaluatorId)
+                        .Select(g => new AccountCount(g.Key, evaluators.GetValueOrDefault(g.Key!), g.Count(), g.Count(r => r.AwaitingConfirmation)))
+                        .OrderByDescending(a => a.Count).ToList()
+                    : []);
+        }
+
+        /// <summary>The comments and text answers of the counted responses, if released; shuffled for a unit.</summary>
+        private string[] Texts(List<EvaluationResponse> list)
+        {
+            var texts = textsReleased
+                ? list.SelectMany(r => r.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Text)).Select(a => a.Text!).Prepend(r.Comment))
+                    .Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).ToArray()
+                : [];
+            if (!detailed)
+            {
+                // Entry order is time order: shuffled, a text cannot be matched to a visit.
+                Random.Shared.Shuffle(texts);
+            }
+            return texts;
+        }
+
+        private ResponseView ToView(EvaluationResponse r) => new(r.Id, r.Rating, r.Comment, r.Channel.ToString().ToLowerInvariant(), r.CreatedAtUtc,
+            r.Answers.ToDictionary(a => a.ItemCode, a => a.Choice ?? a.Text), r.FormReference,
+            r.EvaluatorId is null ? null : evaluators.GetValueOrDefault(r.EvaluatorId), r.AwaitingConfirmation,
+            r.Coded, r.ReviewFlag, r.ReviewFlag is null ? null : ReviewFlags.LabelOf(r.ReviewFlag));
     }
 
     public static void Map(RouteGroupBuilder api)

@@ -84,6 +84,50 @@ public static class RatingSpreadsheet
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权导入评议表", "$", "只有绑定了评议来源的评议工作人员可以导入评议表。");
             }
+            var read = ReadSheet(content);
+            if (!read.Succeeded)
+            {
+                return read.Failure!;
+            }
+            var sheet = read.Value!;
+            var questionnaire = definition.QuestionnaireFor(source.Code);
+            if (MissingColumns(sheet, questionnaire) is { } mismatch)
+            {
+                return mismatch;
+            }
+            var import = new Import(round.Id, definition, source.Code, questionnaire, user, user.UserId(), time.GetUtcNow().UtcDateTime);
+            for (var i = 0; i < sheet.Count; i++)
+            {
+                await AddRowAsync(import, sheet[i], rowNumber: i + 2, ct); // row 1 is the header
+            }
+            return await SaveAsync(import, ct);
+        }
+
+        /// <summary>One upload being checked: what it is checked against, and what its rows came to so far.</summary>
+        private sealed class Import(
+            int roundId, EvaluationRoundDefinition definition, string source, Questionnaire questionnaire, ClaimsPrincipal user, string? evaluator, DateTime now)
+        {
+            public int RoundId { get; } = roundId;
+            public EvaluationRoundDefinition Definition { get; } = definition;
+            public string Source { get; } = source;
+            public Questionnaire Questionnaire { get; } = questionnaire;
+            public ClaimsPrincipal User { get; } = user;
+            public string? Evaluator { get; } = evaluator;
+            public DateTime Now { get; } = now;
+            public List<EvaluationResponse> Accepted { get; } = [];
+            public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+            public Dictionary<string, string[]> Duplicates { get; } = new(StringComparer.Ordinal);
+
+            /// <summary>The (unit, form reference) pairs earlier rows of this upload used.</summary>
+            public HashSet<(int, string)> Seen { get; } = [];
+
+            /// <summary>Per unit, this evaluator's responses so far, stored and earlier in this upload.</summary>
+            public Dictionary<int, int> Entered { get; } = [];
+        }
+
+        /// <summary>Reads the upload's rows (at most one past the cap), refusing a file that is not a readable xlsx within the limits.</summary>
+        private static Result<List<IDictionary<string, object?>>> ReadSheet(byte[] content)
+        {
             if (!IsXlsx(content))
             {
                 return RequestFailure.Field(StatusCodes.Status415UnsupportedMediaType, "文件类型不支持", FileField, "请上传由评议表模板填写的 Excel（.xlsx）文件。");
@@ -103,72 +147,76 @@ public static class RatingSpreadsheet
             {
                 return RequestFailure.Field(StatusCodes.Status400BadRequest, "无法读取文件", FileField, "Excel 文件已损坏或格式不对，请使用评议表模板。");
             }
-            var questionnaire = definition.QuestionnaireFor(source.Code);
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             if (sheet.Count > MaxRows)
             {
                 return RequestFailure.Field(400, "行数过多", FileField, $"一次最多导入 {MaxRows} 行。");
             }
+            return sheet;
+        }
+
+        /// <summary>A 400 naming the template columns a non-empty sheet lacks; null when it has them all.</summary>
+        private static RequestFailure? MissingColumns(List<IDictionary<string, object?>> sheet, Questionnaire questionnaire)
+        {
             var header = sheet.FirstOrDefault()?.Keys.ToHashSet(StringComparer.Ordinal) ?? [];
             var missing = new[] { UnitCodeHeader, FormReferenceHeader, RatingHeader }.Concat(questionnaire.Items.Select(Header)).Where(h => !header.Contains(h)).ToList();
-            if (sheet.Count > 0 && missing.Count > 0)
+            return sheet.Count > 0 && missing.Count > 0
+                ? RequestFailure.Field(400, "表头不符", FileField, $"缺少列：{string.Join("、", missing)}。请使用本年度本来源的评议表模板。")
+                : null;
+        }
+
+        /// <summary>Checks one row as the API would and adds it to the import, or records why it is refused.</summary>
+        private async Task AddRowAsync(Import import, IDictionary<string, object?> row, int rowNumber, CancellationToken ct)
+        {
+            if (row.Where(c => c.Key != UnitCodeHeader && c.Key != UnitNameHeader).All(c => string.IsNullOrWhiteSpace(Cell(c.Value))))
             {
-                return RequestFailure.Field(400, "表头不符", FileField, $"缺少列：{string.Join("、", missing)}。请使用本年度本来源的评议表模板。");
+                return; // a unit left blank on the paper form is simply not rated
             }
-            var accepted = new List<EvaluationResponse>();
-            var now = time.GetUtcNow().UtcDateTime;
-            var evaluator = user.UserId();
-            var seen = new HashSet<(int, string)>();
-            var duplicates = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            var entered = new Dictionary<int, int>();
-            for (var i = 0; i < sheet.Count; i++)
+            var (definition, questionnaire) = (import.Definition, import.Questionnaire);
+            var answers = questionnaire.Items.ToDictionary(item => item.Code, item => ToCode(definition, item, Cell(Get(row, Header(item)))));
+            var request = new SubmitRating.Request(import.Source, Cell(Get(row, UnitCodeHeader)),
+                ToOverall(definition, Cell(Get(row, RatingHeader))), Cell(Get(row, CommentHeader)), answers, Cell(Get(row, FormReferenceHeader)));
+            var check = await ratings.CheckAsync(definition, request, import.User, ct);
+            if (!check.Succeeded)
             {
-                var row = sheet[i];
-                var rowNumber = i + 2; // row 1 is the header
-                if (row.Where(c => c.Key != UnitCodeHeader && c.Key != UnitNameHeader).All(c => string.IsNullOrWhiteSpace(Cell(c.Value))))
-                {
-                    continue; // a unit left blank on the paper form is simply not rated
-                }
-                var answers = questionnaire.Items.ToDictionary(item => item.Code, item => ToCode(definition, item, Cell(Get(row, Header(item)))));
-                var request = new SubmitRating.Request(source.Code, Cell(Get(row, UnitCodeHeader)),
-                    ToOverall(definition, Cell(Get(row, RatingHeader))), Cell(Get(row, CommentHeader)), answers, Cell(Get(row, FormReferenceHeader)));
-                var check = await ratings.CheckAsync(definition, request, user, ct);
-                if (!check.Succeeded)
-                {
-                    errors[$"rows[{rowNumber}]"] = check.Failure!.Errors.SelectMany(e => e.Value.Select(m => $"第 {rowNumber} 行（{ColumnOf(e.Key, questionnaire)}）：{m}")).ToArray();
-                    continue;
-                }
-                var (unit, filled) = check.Value;
-                var reference = request.FormReference!.Trim();
-                if (!seen.Add((unit.Id, reference)) || await db.EvaluationResponses.AnyAsync(
-                        r => r.RoundId == round.Id && r.Source == source.Code && r.UnitId == unit.Id && r.FormReference == reference, ct))
-                {
-                    duplicates[$"rows[{rowNumber}]"] = [$"第 {rowNumber} 行（{FormReferenceHeader}）：评议表编号“{reference}”已录入过对“{unit.Name}”的评议，同一张评议表不能重复录入。"];
-                    continue;
-                }
-                if (!entered.TryGetValue(unit.Id, out var count))
-                {
-                    count = await db.EvaluationResponses.CountAsync(r => r.RoundId == round.Id && r.EvaluatorId == evaluator && r.UnitId == unit.Id && r.Source == source.Code, ct);
-                }
-                entered[unit.Id] = count + 1;
-                accepted.Add(new EvaluationResponse(round.Id, unit.Id, source.Code, filled.Rating, filled.Comment, ResponseChannel.Spreadsheet,
-                    evaluator, null, null, now, filled.Answers, reference, awaitingConfirmation: count >= definition.RatingsPerAccountAndUnit));
+                import.Errors[$"rows[{rowNumber}]"] = check.Failure!.Errors.SelectMany(e => e.Value.Select(m => $"第 {rowNumber} 行（{ColumnOf(e.Key, questionnaire)}）：{m}")).ToArray();
+                return;
             }
-            if (errors.Count > 0)
+            var (unit, filled) = check.Value;
+            var reference = request.FormReference!.Trim();
+            var (roundId, source, evaluator) = (import.RoundId, import.Source, import.Evaluator);
+            if (!import.Seen.Add((unit.Id, reference)) || await db.EvaluationResponses.AnyAsync(
+                    r => r.RoundId == roundId && r.Source == source && r.UnitId == unit.Id && r.FormReference == reference, ct))
             {
-                return new RequestFailure(StatusCodes.Status400BadRequest, $"有 {errors.Count} 行有误，全部未导入", errors);
+                import.Duplicates[$"rows[{rowNumber}]"] = [$"第 {rowNumber} 行（{FormReferenceHeader}）：评议表编号“{reference}”已录入过对“{unit.Name}”的评议，同一张评议表不能重复录入。"];
+                return;
             }
-            if (duplicates.Count > 0)
+            if (!import.Entered.TryGetValue(unit.Id, out var count))
             {
-                return new RequestFailure(StatusCodes.Status409Conflict, $"有 {duplicates.Count} 行的评议表已录入，全部未导入", duplicates);
+                count = await db.EvaluationResponses.CountAsync(r => r.RoundId == roundId && r.EvaluatorId == evaluator && r.UnitId == unit.Id && r.Source == source, ct);
             }
-            if (accepted.Count == 0)
+            import.Entered[unit.Id] = count + 1;
+            import.Accepted.Add(new EvaluationResponse(roundId, unit.Id, source, filled.Rating, filled.Comment, ResponseChannel.Spreadsheet,
+                evaluator, null, null, import.Now, filled.Answers, reference, awaitingConfirmation: count >= definition.RatingsPerAccountAndUnit));
+        }
+
+        /// <summary>Saves every accepted row, or none if any row was refused (bad rows before duplicates) or none was filled.</summary>
+        private async Task<Result<ImportResult>> SaveAsync(Import import, CancellationToken ct)
+        {
+            if (import.Errors.Count > 0)
+            {
+                return new RequestFailure(StatusCodes.Status400BadRequest, $"有 {import.Errors.Count} 行有误，全部未导入", import.Errors);
+            }
+            if (import.Duplicates.Count > 0)
+            {
+                return new RequestFailure(StatusCodes.Status409Conflict, $"有 {import.Duplicates.Count} 行的评议表已录入，全部未导入", import.Duplicates);
+            }
+            if (import.Accepted.Count == 0)
             {
                 return RequestFailure.Field(400, "没有可导入的评议", FileField, "表中没有填写任何评议。");
             }
-            db.EvaluationResponses.AddRange(accepted);
+            db.EvaluationResponses.AddRange(import.Accepted);
             await db.SaveChangesAsync(ct);
-            return new ImportResult(accepted.Count, accepted.Count(r => r.AwaitingConfirmation));
+            return new ImportResult(import.Accepted.Count, import.Accepted.Count(r => r.AwaitingConfirmation));
         }
     }
 
