@@ -17,6 +17,7 @@ public static class ChineseProblemDetails
         [StatusCodes.Status405MethodNotAllowed] = "不支持该请求方法",
         [StatusCodes.Status406NotAcceptable] = "无法提供所要求的格式",
         [StatusCodes.Status409Conflict] = "操作冲突",
+        [StatusCodes.Status410Gone] = "已失效",
         [StatusCodes.Status412PreconditionFailed] = "内容已变化",
         [StatusCodes.Status413PayloadTooLarge] = "提交的内容过大",
         [StatusCodes.Status415UnsupportedMediaType] = "不支持的内容类型",

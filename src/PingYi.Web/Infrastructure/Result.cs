@@ -27,6 +27,9 @@ public enum FailureKind
     /// <summary>The thing changed since the caller read it (a stale If-Match).</summary>
     PreconditionFailed,
 
+    /// <summary>The thing existed but is no longer usable (an expired one-time code).</summary>
+    Gone,
+
     /// <summary>The body or a file is over its limit.</summary>
     TooLarge,
 

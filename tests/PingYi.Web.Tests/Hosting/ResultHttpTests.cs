@@ -28,6 +28,7 @@ public sealed class ResultHttpTests
     [InlineData(403, FailureKind.Forbidden)]
     [InlineData(404, FailureKind.NotFound)]
     [InlineData(409, FailureKind.Conflict)]
+    [InlineData(410, FailureKind.Gone)]
     [InlineData(412, FailureKind.PreconditionFailed)]
     public void A_status_named_by_an_unconverted_handler_is_read_as_its_kind(int status, FailureKind kind)
     {
