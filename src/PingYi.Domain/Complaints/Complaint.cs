@@ -460,7 +460,8 @@ public sealed class Complaint
         Status = transition.To;
         RecordHandling(action, nowUtc, UnitId, DueAtUtc, fields.Int("qualityRating"),
             action == FeedbackAction ? Satisfaction : null, extensionDays,
-            supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null, calendar);
+            supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null, calendar,
+            action == FeedbackAction ? fields.Resolution("resolved") : null);
         switch (action)
         {
             case "assign":
@@ -537,7 +538,12 @@ public sealed class Complaint
         UpdatedAtUtc = nowUtc;
 
         var e = ComplaintEvent.Create(action, nowUtc, actor.UserId, actor.Role, from, Status, publicNote, internalNote,
-            fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value is Satisfaction sat ? Satisfactions.Codes.CodeOf(sat) : f.Value)));
+            fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value switch
+            {
+                Satisfaction sat => Satisfactions.Codes.CodeOf(sat),
+                Resolution res => Resolutions.Codes.CodeOf(res),
+                var other => other,
+            })));
         _events.Add(e);
         foreach (var notice in withdrawn)
         {
@@ -840,7 +846,7 @@ public sealed class Complaint
     /// live; <see cref="BackfillHandlingRecord"/> replays the timeline through it, so both write the same rows.
     /// </summary>
     private void RecordHandling(string action, DateTime atUtc, int unitId, DateTime? dueAfter, int? qualityRating,
-        Satisfaction? satisfaction, int? extensionDays, bool? supervisionAnsweredInTime, WorkingDayCalendar calendar)
+        Satisfaction? satisfaction, int? extensionDays, bool? supervisionAnsweredInTime, WorkingDayCalendar calendar, Resolution? resolution = null)
     {
         var current = CurrentHandling;
         switch (action)
@@ -877,7 +883,7 @@ public sealed class Complaint
                 current?.Approved(atUtc, qualityRating);
                 break;
             case "feedback" when satisfaction is not null:
-                current?.Rated(atUtc, satisfaction.Value);
+                current?.Rated(atUtc, satisfaction.Value, resolution);
                 break;
             case "supervise":
                 current?.Supervised();
@@ -912,6 +918,7 @@ public sealed class Complaint
         {
             int? quality = null;
             Satisfaction? satisfaction = null;
+            Resolution? resolution = null;
             bool? answeredInTime = null;
             int? days = null;
             due = DeadlineStartedBy(e.Action, e.AtUtc, deadlines, calendar) ?? due;
@@ -933,13 +940,14 @@ public sealed class Complaint
                     break;
                 case "feedback":
                     satisfaction = Satisfactions.Codes.TryParse(TextField(e.Data, "satisfaction"), out var s) ? s : null;
+                    resolution = Resolutions.Codes.TryParse(TextField(e.Data, "resolved"), out var res) ? res : null;
                     break;
                 case "answer-supervision":
                     var notice = noticesByAnswer.FirstOrDefault(n => n.AnsweredAtUtc == e.AtUtc);
                     answeredInTime = notice is null || notice.AnsweredAtUtc < notice.DueAtUtc;
                     break;
             }
-            RecordHandling(e.Action, e.AtUtc, unitId, due, quality, satisfaction, days, answeredInTime, calendar);
+            RecordHandling(e.Action, e.AtUtc, unitId, due, quality, satisfaction, days, answeredInTime, calendar, resolution);
         }
         return _handlingRecords.Count > 0;
     }

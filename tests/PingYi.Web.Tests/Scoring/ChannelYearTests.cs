@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Evaluation;
@@ -80,6 +81,53 @@ public abstract class ChannelYearTests(AppFixture fixture)
         Assert.Empty(await Counted(byAssignment with { Year = 2027 }));
     }
 
+
+    [Fact]
+    public async Task The_complainants_answer_to_whether_the_problem_was_solved_is_stored_and_counted()
+    {
+        const string unit = "fgw";
+        var token = Token("解决");
+        var answers = new List<(string Number, string? Resolved)>();
+        foreach (var resolved in new[] { "resolved", "partly", null })
+        {
+            var (number, code) = await _api.LodgeAsync($"{token} {resolved}", unit);
+            await _api.DoAsync(Supervisor, number, "assign", new { unitCode = unit });
+            await _api.DoAsync(Handler(unit), number, "respond", new { findings = "已核实", measures = "已整改", publicReply = "已整改完毕" });
+            await _api.DoAsync(Supervisor, number, "approve", new { qualityRating = 5 });
+            if (resolved == "partly")
+            {
+                // Not one of the three answers: refused with the field named, nothing stored.
+                var bad = await _api.FeedbackAsync(number, code, "satisfied", resolved: "maybe");
+                Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+                Assert.Contains("resolved", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            await ExpectAsync(await _api.FeedbackAsync(number, code, "satisfied", resolved: resolved), HttpStatusCode.OK);
+            answers.Add((number, resolved));
+        }
+
+        using var scope = fixture.App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PingYi.Data.PingYiDbContext>();
+        var stored = await (from r in db.HandlingRecords
+                            join c in db.Complaints on r.ComplaintId equals c.Id
+                            where c.Title.StartsWith(token)
+                            orderby c.TrackingNumber
+                            select r.Resolution).ToListAsync();
+        Assert.Equal([PingYi.Domain.Workflow.Resolution.Resolved, PingYi.Domain.Workflow.Resolution.Partly, null], stored);
+
+        // Counted by assignment year: the other test of the class may have moved the clock to late December, when
+        // a new case's deadline falls in 2027.
+        var file = scope.ServiceProvider.GetRequiredService<EvaluationRuntime>().Find(2026)!;
+        var round = file with { Channel = file.Channel with { CountIn = ChannelRates.AssignedYear } };
+        // A cut-off a minute on: what happened at the instant of a cut-off is not yet counted by it.
+        fixture.App.Time.Advance(TimeSpan.FromMinutes(1));
+        var scores = await scope.ServiceProvider.GetRequiredService<IChannelScores>()
+            .ForRoundAsync(round, fixture.App.Time.GetUtcNow().UtcDateTime, CancellationToken.None);
+        var facts = scores[unit].Facts;
+        Assert.Equal((1, 1, 0), (facts.Resolved, facts.PartlyResolved, facts.Unresolved));
+        // 已解决 1 + 部分解决 0.5 over the two answers; the rating without the answer is not in the 解决率.
+        var rate = scores[unit].Result.Rate(ChannelRates.Resolved)!;
+        Assert.Equal((1.5, 2.0, 0.75), (rate.Numerator, rate.Denominator, rate.Value!.Value));
+    }
 }
 
 public sealed class SqliteChannelYearTests(SqliteApp fixture) : ChannelYearTests(fixture), IClassFixture<SqliteApp>;
