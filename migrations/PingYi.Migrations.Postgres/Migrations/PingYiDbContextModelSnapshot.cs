@@ -890,6 +890,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("RatedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("Resolution")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("RespondedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -935,10 +938,12 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("AssignedAtUtc", "UnitId");
 
+                    b.HasIndex("InitialDueAtUtc", "UnitId");
+
                     b.HasIndex("ComplaintId", "Round", "Attempt")
                         .IsUnique();
 
-                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc")
+                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc", "InitialDueAtUtc")
                         .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);

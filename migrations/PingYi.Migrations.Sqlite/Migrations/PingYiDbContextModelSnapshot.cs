@@ -864,6 +864,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("RatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Resolution")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("RespondedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -909,10 +912,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignedAtUtc", "UnitId");
 
+                    b.HasIndex("InitialDueAtUtc", "UnitId");
+
                     b.HasIndex("ComplaintId", "Round", "Attempt")
                         .IsUnique();
 
-                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc")
+                    b.HasIndex("StoppedAtUtc", "DueAtUtc", "UnitId", "AssignedAtUtc", "StartedAtUtc", "InitialDueAtUtc")
                         .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);

@@ -314,7 +314,8 @@ public sealed partial class Complaint
         var supervision = context.Supervision;
         effect.Record(this, new HandlingFacts(nowUtc, UnitId, DueAtUtc, fields.Int("qualityRating"),
             action == FeedbackEffect.Code ? Satisfaction : null, extensionDays,
-            supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null), workflow.Calendar);
+            supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null,
+            action == FeedbackEffect.Code ? fields.Resolution("resolved") : null), workflow.Calendar);
         if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
         {
             Raise(NoticeKind.Closed, nowUtc);
@@ -342,7 +343,12 @@ public sealed partial class Complaint
         UpdatedAtUtc = nowUtc;
 
         var e = ComplaintEvent.Create(action, nowUtc, actor.UserId, actor.Role, from, Status, context.PublicNote, context.InternalNote,
-            fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value is Satisfaction sat ? Satisfactions.Codes.CodeOf(sat) : f.Value)));
+            fields.All.Count == 0 ? null : JsonSerializer.Serialize(fields.All.ToDictionary(f => f.Key, f => f.Value switch
+            {
+                Satisfaction sat => Satisfactions.Codes.CodeOf(sat),
+                Resolution res => Resolutions.Codes.CodeOf(res),
+                var other => other,
+            })));
         _events.Add(e);
         foreach (var notice in withdrawn)
         {

@@ -96,6 +96,9 @@ public sealed class HandlingRecord
 
     public DateTime? RatedAtUtc { get; private set; }
 
+    /// <summary>The complainant's 问题是否解决 given with the rating (null: not asked then, or not answered).</summary>
+    public Resolution? Resolution { get; private set; }
+
     /// <summary>申请退回 made during this attempt, and how many of them a supervisor rejected.</summary>
     public int ReturnRequests { get; private set; }
 
@@ -157,9 +160,10 @@ public sealed class HandlingRecord
         QualityRating = qualityRating;
     }
 
-    internal void Rated(DateTime nowUtc, Satisfaction satisfaction)
+    internal void Rated(DateTime nowUtc, Satisfaction satisfaction, Resolution? resolution = null)
     {
         Satisfaction = satisfaction;
+        Resolution = resolution;
         RatedAtUtc = nowUtc;
     }
 

@@ -107,17 +107,83 @@ public sealed record DeductionRules(double MaxTotalPoints, IReadOnlyList<Deducti
 }
 
 /// <summary>
-/// Parameters of the 直通车 channel score (used by the scoring step): the weights of its parts, how much a
-/// 基本满意 counts, the penalty per working day overdue, and what a unit without cases gets.
+/// Parameters of the 直通车 channel score (docs/scoring.md, "Channel"): which evaluation round a handling round
+/// counts in, the weights of the rates, the cap on working days overdue per case, the credit of 部分解决, the
+/// credibility threshold, what a unit without cases gets and how unrated answers count. Every figure is a
+/// proposal for the committee to set: the seed notice gives none.
 /// </summary>
+/// <param name="Weights">One weight per rate code of <see cref="ChannelRates.All"/> the round uses; they add up to 1.</param>
+/// <param name="CountIn"><see cref="ChannelRates.DeadlineYear"/> or <see cref="ChannelRates.AssignedYear"/>.</param>
+/// <param name="OverdueCapWorkingDays">Working days overdue beyond which one case weighs no more.</param>
+/// <param name="PartlyResolvedCredit">What 部分解决 counts for in the 解决率 (已解决 1, 未解决 0).</param>
+/// <param name="MinCases">Below this many cases the score is drawn toward the category's mean in proportion.</param>
+/// <param name="NoCasesPolicy"><see cref="ChannelRates.Exclude"/> or <see cref="ChannelRates.CategoryMean"/>.</param>
+/// <param name="UnratedPolicy"><see cref="ChannelRates.CategoryMean"/> or <see cref="ChannelRates.Lowest"/>.</param>
+/// <param name="UnratedAfterDays">Calendar days after approval an answer still without a rating counts as unrated.</param>
 public sealed record ChannelScoreParameters(
     double FullMarks,
     IReadOnlyDictionary<string, double> Weights,
-    double BasicallySatisfiedCredit,
-    double OverduePenaltyPerWorkingDay,
-    double ReopenedPenalty,
-    double RejectedReturnPenalty,
-    string NoCasesPolicy);
+    string CountIn,
+    int OverdueCapWorkingDays,
+    double PartlyResolvedCredit,
+    int MinCases,
+    string NoCasesPolicy,
+    string UnratedPolicy,
+    int UnratedAfterDays);
+
+/// <summary>The codes of the channel block: its rates and its rules.</summary>
+public static class ChannelRates
+{
+    public const string SignedOnTime = "signedOnTime";
+    public const string ClosedOnTime = "closedOnTime";
+    public const string Overdue = "overdue";
+    public const string Resolved = "resolved";
+    public const string Satisfied = "satisfied";
+    public const string Quality = "quality";
+    public const string Rework = "rework";
+
+    /// <summary>Every rate the API names, in the order the explanation lists them.</summary>
+    public static readonly IReadOnlyList<string> All = [SignedOnTime, ClosedOnTime, Overdue, Resolved, Satisfied, Quality, Rework];
+
+    /// <summary>
+    /// The rates a round file may weigh today. 及时签收率 needs the unit's <c>sign</c> action and its timer, which the
+    /// workflow does not have yet: a file weighing <see cref="SignedOnTime"/> is refused rather than scored on nothing.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Measured = [ClosedOnTime, Overdue, Resolved, Satisfied, Quality, Rework];
+
+    /// <summary>A handling round counts in the round of the year (China time) in which its deadline, as first set, fell.</summary>
+    public const string DeadlineYear = "deadline-year";
+
+    /// <summary>A handling round counts in the round of the year (China time) in which the unit was handed the case.</summary>
+    public const string AssignedYear = "assigned-year";
+
+    public static readonly IReadOnlyList<string> CountInRules = [DeadlineYear, AssignedYear];
+
+    /// <summary>No cases: the channel is left out of the unit's composite, the other sources re-weighted.</summary>
+    public const string Exclude = "exclude";
+
+    /// <summary>No cases: the category's mean channel score. Unrated: the category's mean rate, never above the unit's own.</summary>
+    public const string CategoryMean = "category-mean";
+
+    /// <summary>Unrated: counted as the lowest answer (不满意, 未解决).</summary>
+    public const string Lowest = "lowest";
+
+    public static readonly IReadOnlyList<string> NoCasesPolicies = [Exclude, CategoryMean];
+
+    public static readonly IReadOnlyList<string> UnratedPolicies = [CategoryMean, Lowest];
+
+    /// <summary>The Chinese name of each rate, as the explanation and its export show it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [SignedOnTime] = "及时签收率",
+        [ClosedOnTime] = "按期办结率",
+        [Overdue] = "超期率",
+        [Resolved] = "解决率",
+        [Satisfied] = "满意率",
+        [Quality] = "办理质量",
+        [Rework] = "返工率",
+    };
+}
 
 /// <summary>
 /// The public questionnaire's limits and channels: the flood limit per address; how much an answer through the static
@@ -177,10 +243,6 @@ public static class EvaluationCodes
     public static readonly IReadOnlyList<string> Severities = ["minor", "major", "serious"];
 
     public static readonly IReadOnlyList<string> Milestones = ["implementation-plan", "self-evaluation-report"];
-
-    public static readonly IReadOnlyList<string> ChannelWeights = ["quality", "on-time", "satisfaction", "rework", "overdue"];
-
-    public static readonly IReadOnlyList<string> NoCasesPolicies = ["full-marks", "exclude"];
 
     public static SourceInput InputOf(string source) => source switch
     {

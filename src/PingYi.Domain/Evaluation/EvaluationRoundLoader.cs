@@ -459,7 +459,19 @@ public static partial class EvaluationRoundLoader
         {
             var path = Child("$", "channel");
             var obj = RequiredObject(root, "$", "channel");
-            ExpectObject(obj, path, "fullMarks", "weights", "basicallySatisfiedCredit", "overduePenaltyPerWorkingDay", "reopenedPenalty", "rejectedReturnPenalty", "noCases");
+            foreach (var legacy in (string[])["basicallySatisfiedCredit", "overduePenaltyPerWorkingDay", "reopenedPenalty", "rejectedReturnPenalty"])
+            {
+                if (obj.TryGetProperty(legacy, out _))
+                {
+                    Fail(Child(path, legacy), "the channel block is made of rates now (docs/scoring.md, \"Channel\"): per-case penalties and a 基本满意 credit of its own are gone; use weights, overdueCapWorkingDays, minCases, unrated");
+                }
+            }
+            ExpectObject(obj, path, "countIn", "fullMarks", "weights", "overdueCapWorkingDays", "partlyResolvedCredit", "minCases", "noCases", "unrated");
+            var countIn = RequiredString(obj, path, "countIn");
+            if (!ChannelRates.CountInRules.Contains(countIn))
+            {
+                Fail(Child(path, "countIn"), $"unknown rule '{countIn}'; rules are {string.Join(", ", ChannelRates.CountInRules)}");
+            }
             var full = RequiredNumber(obj, path, "fullMarks");
             if (full <= 0)
             {
@@ -467,45 +479,51 @@ public static partial class EvaluationRoundLoader
             }
             var wPath = Child(path, "weights");
             var w = RequiredObject(obj, path, "weights");
-            ExpectObject(w, wPath, [.. EvaluationCodes.ChannelWeights]);
-            var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var code in EvaluationCodes.ChannelWeights)
+            if (w.TryGetProperty(ChannelRates.SignedOnTime, out _))
             {
-                var value = RequiredNumber(w, wPath, code);
+                Fail(Child(wPath, ChannelRates.SignedOnTime), "及时签收率 is not measured yet: the workflow has no sign action and timer, so it cannot be weighed");
+            }
+            ExpectObject(w, wPath, [.. ChannelRates.Measured]);
+            var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var p in w.EnumerateObject())
+            {
+                var value = ExpectNumber(p.Value, Child(wPath, p.Name));
                 if (value is < 0 or > 1)
                 {
-                    Fail(Child(wPath, code), $"a weight is 0–1, found {value}");
+                    Fail(Child(wPath, p.Name), $"a weight is 0–1, found {value}");
                 }
-                weights[code] = value;
+                weights[p.Name] = value;
             }
             if (Math.Abs(weights.Values.Sum() - 1) > WeightTolerance)
             {
                 Fail(wPath, $"the weights must add up to 1, found {weights.Values.Sum().ToString("0.######", CultureInfo.InvariantCulture)}");
             }
-            var credit = RequiredNumber(obj, path, "basicallySatisfiedCredit");
+            var cap = PositiveInt(obj, path, "overdueCapWorkingDays", "working days");
+            var credit = RequiredNumber(obj, path, "partlyResolvedCredit");
             if (credit is < 0 or > 1)
             {
-                Fail(Child(path, "basicallySatisfiedCredit"), $"a share 0–1, found {credit}");
+                Fail(Child(path, "partlyResolvedCredit"), $"a share 0–1, found {credit}");
             }
-            var overdue = NonNegative(obj, path, "overduePenaltyPerWorkingDay");
-            var reopened = NonNegative(obj, path, "reopenedPenalty");
-            var rejected = NonNegative(obj, path, "rejectedReturnPenalty");
+            var minCases = RequiredInt(obj, path, "minCases");
+            if (minCases is < 0 or > 1000)
+            {
+                Fail(Child(path, "minCases"), $"0–1000 cases, found {minCases}");
+            }
             var noCases = RequiredString(obj, path, "noCases");
-            if (!EvaluationCodes.NoCasesPolicies.Contains(noCases))
+            if (!ChannelRates.NoCasesPolicies.Contains(noCases))
             {
-                Fail(Child(path, "noCases"), $"unknown policy '{noCases}'; policies are {string.Join(", ", EvaluationCodes.NoCasesPolicies)}");
+                Fail(Child(path, "noCases"), $"unknown policy '{noCases}'; policies are {string.Join(", ", ChannelRates.NoCasesPolicies)} (a unit without cases never gets full marks)");
             }
-            return new ChannelScoreParameters(full, weights, credit, overdue, reopened, rejected, noCases);
-        }
-
-        private double NonNegative(JsonElement obj, string path, string name)
-        {
-            var value = RequiredNumber(obj, path, name);
-            if (value < 0)
+            var uPath = Child(path, "unrated");
+            var unrated = RequiredObject(obj, path, "unrated");
+            ExpectObject(unrated, uPath, "countAs", "afterDays");
+            var countAs = RequiredString(unrated, uPath, "countAs");
+            if (!ChannelRates.UnratedPolicies.Contains(countAs))
             {
-                Fail(Child(path, name), $"cannot be negative, found {value}");
+                Fail(Child(uPath, "countAs"), $"unknown rule '{countAs}'; rules are {string.Join(", ", ChannelRates.UnratedPolicies)}");
             }
-            return value;
+            var afterDays = PositiveInt(unrated, uPath, "afterDays", "days");
+            return new ChannelScoreParameters(full, weights, countIn, cap, credit, minCases, noCases, countAs, afterDays);
         }
 
         private int ReadRatingForms(JsonElement root)

@@ -46,6 +46,9 @@ public sealed record UnitResult(
     public double? Channel => Sources.GetValueOrDefault(EvaluationCodes.Channel);
 }
 
+/// <summary>One source's part of a unit's weighted score: nominal and effective weight, and its points (null: the unit has no score from it).</summary>
+public sealed record SourceContribution(string Source, double Weight, double EffectiveWeight, double? Points);
+
 public sealed record CategoryResult(UnitCategory Category, IReadOnlyList<UnitResult> Units);
 
 /// <summary>
@@ -55,7 +58,7 @@ public sealed record CategoryResult(UnitCategory Category, IReadOnlyList<UnitRes
 /// </summary>
 public static class RankingCalculator
 {
-    public const int Decimals = 2;
+    public const int Decimals = ScoreRounding.Decimals;
 
     public static IReadOnlyList<CategoryResult> Compute(
         EvaluationRoundDefinition round, IEnumerable<UnitScoreInput> units, IReadOnlySet<string> previousBottomTwo)
@@ -81,6 +84,25 @@ public static class RankingCalculator
         return weights == 0 ? 0 : total / weights;
     }
 
+    /// <summary>
+    /// How each source adds up to <see cref="UnitResult.Weighted"/>: its weight after re-weighting over the sources
+    /// the unit has (0 for one it lacks) and its points = effective weight × score, rounded so that the points add up
+    /// to the weighted score shown (each within 0.01 of its exact value). The explanation shows these; nothing else
+    /// re-derives them.
+    /// </summary>
+    public static IReadOnlyList<SourceContribution> Contributions(EvaluationRoundDefinition round, IReadOnlyDictionary<string, double?> sources)
+    {
+        var present = round.Sources.Where(s => s.Weight > 0 && sources.GetValueOrDefault(s.Code) is not null).ToList();
+        var weights = present.Sum(s => s.Weight);
+        var exact = present.Select(s => s.Weight / weights * sources[s.Code]!.Value).ToList();
+        var points = ScoreRounding.Apportion(exact);
+        return round.Sources.Select(s =>
+        {
+            var i = present.IndexOf(s);
+            return new SourceContribution(s.Code, s.Weight, i >= 0 ? s.Weight / weights : 0, i >= 0 ? points[i] : null);
+        }).ToList();
+    }
+
     /// <summary>Each rule's points capped by its <c>maxPoints</c>, then the total capped by <c>maxTotalPoints</c>.</summary>
     public static double Deductions(EvaluationRoundDefinition round, IReadOnlyList<DeductionInput> deductions)
     {
@@ -91,10 +113,13 @@ public static class RankingCalculator
 
     private static UnitResult Score(EvaluationRoundDefinition round, UnitScoreInput unit, bool previousBottomTwo)
     {
-        var weighted = Weighted(round, unit.Sources);
-        var deductions = Deductions(round, unit.Deductions);
+        // The source scores are weighed as shown (rounded), so that the explanation's points add up to the figure.
         var sources = round.Sources.ToDictionary(s => s.Code, s => unit.Sources.GetValueOrDefault(s.Code) is { } v ? (double?)R(v) : null);
-        return new UnitResult(unit.UnitCode, unit.Name, unit.Category, 0, R(Math.Max(0, weighted - deductions)), R(weighted), sources,
+        var weighted = Weighted(round, sources);
+        var deductions = Deductions(round, unit.Deductions);
+        // The composite is the weighted score as shown less the deductions (recorded to 0.01), so that the explanation's
+        // points minus its deductions give the composite to the last digit.
+        return new UnitResult(unit.UnitCode, unit.Name, unit.Category, 0, R(Math.Max(0, R(weighted) - deductions)), R(weighted), sources,
             R(unit.Deductions.Sum(d => d.Points)), R(deductions), unit.OverdueWorkingDays, false, previousBottomTwo, unit.Accountability);
     }
 
@@ -122,5 +147,5 @@ public static class RankingCalculator
         return c != 0 ? c : a.OverdueWorkingDays.CompareTo(b.OverdueWorkingDays);
     });
 
-    private static double R(double value) => Math.Round(value, Decimals, MidpointRounding.AwayFromZero);
+    private static double R(double value) => ScoreRounding.Round(value);
 }

@@ -84,19 +84,24 @@ public static class SourceScores
     }
 
     /// <summary>
-    /// channel: the channel score scaled from 0..full marks to 0..100. A unit with no cases has no channel score
-    /// when the round's policy is <c>exclude</c> (its other sources are re-weighted); under <c>full-marks</c> the
-    /// channel implementation already gave it full marks.
+    /// channel: the channel score scaled from 0..full marks to 0..100; null (the other sources re-weighted) when the
+    /// channel is left out for the unit (<see cref="ChannelScoreResult.Excluded"/>: no cases under the default rule).
     /// </summary>
-    public static double? FromChannel(EvaluationRoundDefinition round, double score, bool noCases)
+    public static double? FromChannel(EvaluationRoundDefinition round, ChannelScoreResult? channel)
     {
-        if (noCases && round.Channel.NoCasesPolicy == "exclude")
+        if (channel?.Score is not { } score)
         {
             return null;
         }
         var full = round.Channel.FullMarks <= 0 ? Max : round.Channel.FullMarks;
         return Clamp(score / full * Max);
     }
+
+    /// <summary>
+    /// Whether a source applies to a unit at all: the service hall's questionnaire only to units with a window in
+    /// the 省政务大厅. The one place this is decided (the composite, the explanation and the exports read it).
+    /// </summary>
+    public static bool Applies(string source, bool serviceHall) => source != EvaluationCodes.ServiceHall || serviceHall;
 
     private static double Clamp(double value) => Math.Clamp(value, 0, Max);
 }

@@ -41,6 +41,8 @@ public sealed class ValidatedFields(IReadOnlyDictionary<string, object> values)
     public int? Int(string name) => All.TryGetValue(name, out var v) ? (int)v : null;
 
     public Satisfaction? Satisfaction(string name) => All.TryGetValue(name, out var v) ? (Satisfaction)v : null;
+
+    public Resolution? Resolution(string name) => All.TryGetValue(name, out var v) ? (Resolution)v : null;
 }
 
 /// <summary>Checks the fields sent with an action against the action's field definitions.</summary>
@@ -75,7 +77,7 @@ public static class FieldValidator
                 // Convert reports bad values itself; only a value that is missing or blank is left to report here.
                 if (field.Required && !reported)
                 {
-                    errors.Add(field.Name, field.Type is FieldType.Rating or FieldType.Satisfaction ? $"请选择{field.Label}。" : $"请填写{field.Label}。");
+                    errors.Add(field.Name, field.Type is FieldType.Rating or FieldType.Satisfaction or FieldType.Resolution ? $"请选择{field.Label}。" : $"请填写{field.Label}。");
                 }
                 continue;
             }
@@ -93,6 +95,7 @@ public static class FieldValidator
         FieldType.WorkingDays => ConvertWorkingDays(field, element, deadlines, report),
         FieldType.Rating => ConvertRating(field, element, report),
         FieldType.Satisfaction => ConvertSatisfaction(field, element, report),
+        FieldType.Resolution => ConvertResolution(field, element, report),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };
 
@@ -181,6 +184,22 @@ public static class FieldValidator
             return null;
         }
         return rating;
+    }
+
+    private static object? ConvertResolution(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        var code = element.ValueKind == JsonValueKind.String ? Text.Clean(element.GetString(), multiline: false) : null;
+        if (code is null && element.ValueKind == JsonValueKind.String)
+        {
+            return null;
+        }
+        if (!Resolutions.Codes.TryParse(code, out var resolution))
+        {
+            var choices = string.Join("、", Resolutions.Codes.All.Select(e => $"{e.Code}（{e.Label}）"));
+            report($"{field.Label}应为 {choices} 之一。");
+            return null;
+        }
+        return resolution;
     }
 
     private static object? ConvertSatisfaction(FieldDefinition field, JsonElement element, Action<string> report)

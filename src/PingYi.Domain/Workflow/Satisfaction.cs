@@ -17,3 +17,19 @@ public static class Satisfactions
         (Satisfaction.BasicallySatisfied, "basically-satisfied", "基本满意"),
         (Satisfaction.Dissatisfied, "dissatisfied", "不满意"));
 }
+
+/// <summary>问题是否解决: the complainant's answer beside the satisfaction, counted in the channel's 解决率.</summary>
+public enum Resolution
+{
+    Resolved = 1,
+    Partly = 2,
+    Unresolved = 3,
+}
+
+public static class Resolutions
+{
+    public static readonly CodeList<Resolution> Codes = new(
+        (Resolution.Resolved, "resolved", "已解决"),
+        (Resolution.Partly, "partly", "部分解决"),
+        (Resolution.Unresolved, "unresolved", "未解决"));
+}

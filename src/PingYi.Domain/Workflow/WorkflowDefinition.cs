@@ -108,6 +108,9 @@ public enum FieldType
 
     /// <summary>satisfied, basically-satisfied or dissatisfied.</summary>
     Satisfaction,
+
+    /// <summary>问题是否解决: resolved, partly or unresolved.</summary>
+    Resolution,
 }
 
 /// <param name="From">The states the action may be fired in.</param>

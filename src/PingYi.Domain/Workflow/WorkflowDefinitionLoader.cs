@@ -88,6 +88,7 @@ public static partial class WorkflowDefinitionLoader
             ["workingDays"] = FieldType.WorkingDays,
             ["rating"] = FieldType.Rating,
             ["satisfaction"] = FieldType.Satisfaction,
+            ["resolution"] = FieldType.Resolution,
         };
 
         public WorkflowDefinition Read(JsonElement root)

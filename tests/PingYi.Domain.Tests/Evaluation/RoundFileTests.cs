@@ -93,6 +93,13 @@ public sealed class RoundFileTests
         { "uncoded-weight", "$.publicSurvey.uncodedWeight: a weight is 0–1" },
         { "code-days", "$.publicSurvey.codeValidDays: 1–366 days" },
         { "burst", "$.publicSurvey.review.burstAnswers: a burst is at least 2 answers" },
+        { "legacy-channel", "$.channel.basicallySatisfiedCredit: the channel block is made of rates now" },
+        { "signed-on-time", "$.channel.weights.signedOnTime: 及时签收率 is not measured yet" },
+        { "channel-weights", "$.channel.weights: the weights must add up to 1" },
+        { "full-marks", "$.channel.noCases: unknown policy 'full-marks'" },
+        { "count-in", "$.channel.countIn: unknown rule 'period'" },
+        { "unrated", "$.channel.unrated.countAs: unknown rule 'ignore'" },
+        { "min-cases", "$.channel.minCases: missing" },
     };
 
     [Fact]
@@ -141,6 +148,27 @@ public sealed class RoundFileTests
                 break;
             case "burst":
                 json["publicSurvey"]!["review"] = new JsonObject { ["burstAnswers"] = 1, ["burstMinutes"] = 10 };
+                break;
+            case "legacy-channel":
+                json["channel"]!["basicallySatisfiedCredit"] = 0.6;
+                break;
+            case "signed-on-time":
+                json["channel"]!["weights"]!["signedOnTime"] = 0.1;
+                break;
+            case "channel-weights":
+                json["channel"]!["weights"]!["quality"] = 0.3;
+                break;
+            case "full-marks":
+                json["channel"]!["noCases"] = "full-marks";
+                break;
+            case "count-in":
+                json["channel"]!["countIn"] = "period";
+                break;
+            case "unrated":
+                json["channel"]!["unrated"]!["countAs"] = "ignore";
+                break;
+            case "min-cases":
+                json["channel"]!.AsObject().Remove("minCases");
                 break;
         }
         var broken = fault == "malformed" ? text.Replace("\"year\": 2020,", "\"year\": 2020", StringComparison.Ordinal) : json.ToJsonString();

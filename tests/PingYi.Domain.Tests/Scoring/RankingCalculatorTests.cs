@@ -47,20 +47,35 @@ public sealed class RankingCalculatorTests
     }
 
     [Fact]
-    public void A_unit_with_no_cases_gets_full_channel_marks_or_is_reweighted_when_the_policy_excludes_it()
+    public void A_unit_with_no_cases_has_no_channel_score_and_its_other_sources_are_reweighted()
     {
-        // The channel implementation gives a no-cases unit full marks under "full-marks": 100 of 100.
-        var channel = SourceScores.FromChannel(Round, Round.Channel.FullMarks, noCases: true);
-        Assert.Equal(100, channel);
-        var unit = Unit("gat", UnitCategory.Government, Sources(100, 80, 80, 100, 80, channel));
-        // 20 + 12 + 12 + 15 + 8 + 25 = 92 over 1.0
-        Assert.Equal(92, Only(RankingCalculator.Compute(Round, [unit], new HashSet<string>()), "gat").Score);
+        // Issue 22: no cases never means full marks. The round's default rule leaves the channel out.
+        var channel = SourceScores.FromChannel(Round, ChannelScoreCalculator.Score(Round, ChannelTally.Empty));
+        Assert.Null(channel);
+        var without = Unit("gat", UnitCategory.Government, Sources(100, 80, 80, 100, 80, channel));
+        // 20 + 12 + 12 + 15 + 8 = 67 over 0.75 → 89.3333
+        Assert.Equal(89.33, Only(RankingCalculator.Compute(Round, [without], new HashSet<string>()), "gat").Score);
+    }
 
-        var excluding = Round with { Channel = Round.Channel with { NoCasesPolicy = "exclude" } };
-        Assert.Null(SourceScores.FromChannel(excluding, excluding.Channel.FullMarks, noCases: true));
-        var without = Unit("gat", UnitCategory.Government, Sources(100, 80, 80, 100, 80, null));
-        // 67 over 0.75 → 89.3333
-        Assert.Equal(89.33, Only(RankingCalculator.Compute(excluding, [without], new HashSet<string>()), "gat").Score);
+    [Fact]
+    public void The_points_of_the_explanation_add_up_to_the_weighted_score_and_less_deductions_to_the_composite()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 300; i++)
+        {
+            double? S() => random.Next(5) == 0 ? null : Math.Round(random.NextDouble() * 100, random.Next(0, 6));
+            var sources = Sources(S(), S(), S(), S(), S(), S());
+            var points = random.Next(0, 800) / 100.0;
+            var result = Only(RankingCalculator.Compute(Round, [Unit("u", UnitCategory.Government, sources, 0, new DeductionInput("other", points))], new HashSet<string>()), "u");
+            var parts = RankingCalculator.Contributions(Round, result.Sources);
+            Assert.Equal(result.Weighted, ScoreRounding.Round(parts.Sum(p => p.Points ?? 0)));
+            Assert.Equal(result.Score, ScoreRounding.Round(Math.Max(0, parts.Sum(p => p.Points ?? 0) - result.Deductions)));
+            var present = parts.Where(p => p.Points is not null).ToList();
+            if (present.Count > 0)
+            {
+                Assert.Equal(1, present.Sum(p => p.EffectiveWeight), 10);
+            }
+        }
     }
 
     [Fact]
@@ -152,6 +167,6 @@ public sealed class RankingCalculatorTests
             [new InspectionInput("satisfied", ["minor", "serious"]), new InspectionInput("basically-satisfied", [])]));
         Assert.Null(SourceScores.FromInspections(Round, []));
         Assert.Equal(0, SourceScores.InspectionScore(Round, new InspectionInput("dissatisfied", ["serious"])));
-        Assert.Equal(85, SourceScores.FromChannel(Round, 85, noCases: false));
+        Assert.Equal(85, SourceScores.FromChannel(Round, ChannelScoreCalculator.Score(Round, ChannelTally.Empty) with { Score = 85, Excluded = false }));
     }
 }

@@ -75,7 +75,7 @@ public sealed class DefinitionFileTests
         Assert.Equal(ComplaintStatuses.Codes.All.Select(e => e.Code), Enum(defs.GetProperty("stateCode")));
         Assert.Equal(WorkflowRoles.All, Enum(defs.GetProperty("role")));
         Assert.Equal(WorkflowConditions.All, Enum(defs.GetProperty("condition")));
-        Assert.Equal(["text", "unitCode", "workingDays", "rating", "satisfaction"], Enum(defs.GetProperty("field").GetProperty("properties").GetProperty("type")));
+        Assert.Equal(["text", "unitCode", "workingDays", "rating", "satisfaction", "resolution"], Enum(defs.GetProperty("field").GetProperty("properties").GetProperty("type")));
         Assert.Equal(
             ["default", .. ProblemCategories.Codes.All.Select(e => e.Code)],
             Enum(defs.GetProperty("deadlines").GetProperty("properties").GetProperty("handleWorkingDays").GetProperty("propertyNames")));

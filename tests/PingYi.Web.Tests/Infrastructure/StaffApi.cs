@@ -189,9 +189,13 @@ public sealed class StaffApi(AppFactory app)
     public async Task<string> PublicViewTextAsync(string number, string accessCode) =>
         await ExpectAsync(await PublicGetAsync(number, accessCode), HttpStatusCode.OK);
 
-    public Task<HttpResponseMessage> FeedbackAsync(string number, string accessCode, string satisfaction, string? comment = null)
+    public Task<HttpResponseMessage> FeedbackAsync(string number, string accessCode, string satisfaction, string? comment = null, string? resolved = null)
     {
         var body = new JsonObject { ["satisfaction"] = satisfaction };
+        if (resolved is not null)
+        {
+            body["resolved"] = resolved;
+        }
         if (comment is not null)
         {
             body["comment"] = comment;

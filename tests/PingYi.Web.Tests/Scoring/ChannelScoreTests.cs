@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Features.Evaluation.Deductions;
 using PingYi.Web.Features.Evaluation.Inspections;
@@ -22,8 +23,11 @@ namespace PingYi.Web.Tests.Scoring;
 /// The 2026 round runs 2026-08-17 to 12-10; every case is assigned Wed 2026-11-25 10:00 China time (the app's
 /// start) and, as 形式主义 (15 working days), is due at the end of Wed 12-16 (2026-12-16T16:00Z). The cut-off is
 /// Wed 2026-12-23 18:00 China time: Thu 12-17, Fri 12-18, Mon 12-21, Tue 12-22, Wed 12-23 are the working days after
-/// the deadline by then. Expected scores are worked out by hand from the round file (weights quality 0.25, on-time
-/// 0.3, satisfaction 0.25, rework 0.1, overdue 0.1; 基本满意 0.6; 0.5 per working day overdue; 2 per reopen).
+/// the deadline by then. Expected scores are worked out by hand from the 2026 round file's rates (issue 22: weights
+/// closedOnTime 0.25, overdue 0.1, resolved 0.2, satisfied 0.25, quality 0.1, rework 0.1; overdue capped at 10
+/// working days; 基本满意 0.8 on the satisfaction scale), with minCases 0 and unrated answers counted as the lowest,
+/// so that each unit's figure depends on its own cases only (the category-mean rules have their own tests).
+/// No case here answers 问题是否解决, so the resolved rate is left out and the others re-weighted.
 /// </summary>
 public abstract class ChannelScoreTests(AppFixture fixture)
 {
@@ -127,38 +131,50 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         var rejected = Assert.Single(rows, x => x.TrackingNumber == returned.Number).Record;
         Assert.Equal((1, 1, (DateTime?)null), (rejected.ReturnRequests, rejected.ReturnsRejected, rejected.StoppedAtUtc));
 
-        var round = scope.ServiceProvider.GetRequiredService<EvaluationRuntime>().Find(2026)!;
+        var file = scope.ServiceProvider.GetRequiredService<EvaluationRuntime>().Find(2026)!;
+        var round = file with { Channel = file.Channel with { MinCases = 0, UnratedPolicy = ChannelRates.Lowest } };
         var channel = scope.ServiceProvider.GetRequiredService<IChannelScores>();
         var scores = await channel.ForRoundAsync(round, Cutoff, CancellationToken.None);
 
-        // 教育厅, on time: every part 1 → 100.
+        // 教育厅, on time: every rate at its best → 100.
         AssertFacts(scores["jyt"], rounds: 1, responses: 1, onTime: 1, overdue: 0, days: 0, sendBacks: 0, quality: 5, sat: (1, 0, 0), reopened: 0, rejected: 0);
         Assert.Equal(100, scores["jyt"].Score);
-        // 公安厅, 2 days late: quality (3−1)/4 = 0.5, on-time 0, satisfaction 0.6, rework 1, overdue 0;
-        // 100 × (0.125 + 0 + 0.15 + 0.1 + 0) = 37.5, minus 0.5 × 2 = 36.5.
+        // 公安厅, 2 days late: closedOnTime 0/1, overdue 1/1 with 2 days → 1 − 3/11, satisfied 0.8, quality 0.5, rework 1;
+        // weights present 0.8: 100 × (0 + 0.1 × 8/11 + 0.25 × 0.8 + 0.1 × 0.5 + 0.1) / 0.8 = 52.84.
         AssertFacts(scores["gat"], rounds: 1, responses: 1, onTime: 0, overdue: 1, days: 2, sendBacks: 0, quality: 3, sat: (0, 1, 0), reopened: 0, rejected: 0);
-        Assert.Equal(36.5, scores["gat"].Score);
-        // 民政厅, answered within its extension: quality 0.75, on-time 1, rework 1, overdue 1 (no rating):
-        // 100 × (0.1875 + 0.3 + 0.1 + 0.1) / 0.75 = 91.666… → 91.67.
+        Assert.Equal(52.84, scores["gat"].Score);
+        var gat = scores["gat"].Result;
+        Assert.Equal((0.0, 1.0), (gat.Rate(ChannelRates.ClosedOnTime)!.Numerator, gat.Rate(ChannelRates.ClosedOnTime)!.Denominator));
+        Assert.Equal(2.0, gat.MeanWorkingDaysOverdue);
+        Assert.Null(gat.Rate(ChannelRates.Resolved)!.Points);
+        // 民政厅, answered within its extension, not rated yet (approved 12-18, within the 7 days): closedOnTime 1,
+        // overdue 0, quality 0.75, rework 1 over weights 0.55: 100 × (0.25 + 0.1 + 0.075 + 0.1) / 0.55 = 95.45.
         AssertFacts(scores["mzt"], rounds: 1, responses: 1, onTime: 1, overdue: 0, days: 0, sendBacks: 0, quality: 4, sat: (0, 0, 0), reopened: 0, rejected: 0);
-        Assert.Equal(91.67, scores["mzt"].Score);
-        // 财政厅, one send-back: two answers on time, rework 1 − 1/2 = 0.5, quality 0.75:
-        // 100 × (0.1875 + 0.3 + 0.05 + 0.1) / 0.75 = 85.
+        Assert.Equal(95.45, scores["mzt"].Score);
+        // 财政厅, one send-back: two answers on time (1), rework 1/2 → 0.5, quality 0.75, and its answer approved 12-03
+        // never rated: unrated, counted as 不满意 (0) and 未解决 (0), so every rate counts (weights 1):
+        // 100 × (0.25 + 0.1 + 0 + 0 + 0.075 + 0.05) = 47.5.
         AssertFacts(scores["czt"], rounds: 1, responses: 2, onTime: 2, overdue: 0, days: 0, sendBacks: 1, quality: 4, sat: (0, 0, 0), reopened: 0, rejected: 0);
-        Assert.Equal(85, scores["czt"].Score);
-        // 自然资源厅 held the case 2 working days past its deadline before the transfer: only the overdue part (0) → 0.
+        Assert.Equal(1, scores["czt"].Facts.UnratedSatisfaction);
+        Assert.Equal(47.5, scores["czt"].Score);
+        Assert.Equal((0.0, 1.0), (scores["czt"].Result.Rate(ChannelRates.Resolved)!.Numerator, scores["czt"].Result.Rate(ChannelRates.Resolved)!.Denominator));
+        // 自然资源厅 held the case 2 working days past its deadline before the transfer: closedOnTime 0 and overdue
+        // 1 − 3/11 over weights 0.35: 100 × 0.1 × 8/11 / 0.35 = 20.78.
         AssertFacts(scores["zrt"], rounds: 1, responses: 0, onTime: 0, overdue: 1, days: 2, sendBacks: 0, quality: null, sat: (0, 0, 0), reopened: 0, rejected: 0);
-        Assert.Equal(0, scores["zrt"].Score);
-        // 住建厅 got the case on 12-18, after the period (ends 12-10): it counts in no 2026 round → no cases, full marks.
+        Assert.Equal(20.78, scores["zrt"].Score);
+        // 住建厅 got the case on 12-18; its deadline (15 working days) falls in 2027, so it counts in the 2027 round:
+        // no cases in 2026 → the channel is left out of its composite, never full marks.
         Assert.True(scores["zjt"].NoCases);
-        Assert.Equal(100, scores["zjt"].Score);
-        // 交通运输厅, reopened after 不满意: two rounds, ratings 2 and 4 (quality 0.5), satisfaction (1 + 0) / 2 = 0.5:
-        // 100 × (0.125 + 0.3 + 0.125 + 0.1 + 0.1) = 75, minus 2 for the reopen = 73.
+        Assert.True(scores["zjt"].Excluded);
+        Assert.Null(scores["zjt"].Score);
+        // 交通运输厅, reopened after 不满意: two rounds on time, satisfied (0 + 1) / 2, quality (2 + 4 − 2) / 4 / 2 = 0.5,
+        // rework (0 sent back + 1 reopened) / 2: 100 × (0.25 + 0.1 + 0.125 + 0.05 + 0.05) / 0.8 = 71.875 → 71.88.
         AssertFacts(scores["jtt"], rounds: 2, responses: 2, onTime: 2, overdue: 0, days: 0, sendBacks: 0, quality: 3, sat: (1, 0, 1), reopened: 1, rejected: 0);
-        Assert.Equal(73, scores["jtt"].Score);
-        // 卫健委, return rejected and still unanswered at the cut-off: overdue 5 working days (17, 18, 21, 22, 23).
+        Assert.Equal(71.88, scores["jtt"].Score);
+        // 卫健委, return rejected and still unanswered at the cut-off: overdue 5 working days (17, 18, 21, 22, 23):
+        // 100 × 0.1 × (1 − 6/11) / 0.35 = 12.99. The rejected return is shown, not scored.
         AssertFacts(scores["wjw"], rounds: 1, responses: 0, onTime: 0, overdue: 1, days: 5, sendBacks: 0, quality: null, sat: (0, 0, 0), reopened: 0, rejected: 1);
-        Assert.Equal(0, scores["wjw"].Score);
+        Assert.Equal(12.99, scores["wjw"].Score);
 
         var lines = await channel.CasesAsync(round, Cutoff, "czt", CancellationToken.None);
         Assert.Equal([(1, "sent-back", 1), (2, null, 0)], lines.Select(l => (l.Attempt, l.EndedBy, l.SendBacks)));
@@ -205,7 +221,8 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         // (it did at 10:00) and 交通运输厅's answer was not yet approved.
         var early = await channel.ForRoundAsync(round, Utc("2026-12-01T00:00:00Z"), CancellationToken.None);
         Assert.Equal((1, 0, 0), (early["jyt"].Facts.HandlingRounds, early["jyt"].Facts.Responses, early["jyt"].Facts.Overdue));
-        Assert.Equal(100, early["jyt"].Score);
+        // Nothing decided yet (its deadline is ahead): nothing to score it on, so no channel score rather than full marks.
+        Assert.Null(early["jyt"].Score);
         Assert.Equal((1, 0, (double?)null, 0), (early["jtt"].Facts.Responses, early["jtt"].Facts.QualityRatings, early["jtt"].Facts.AverageQuality, early["jtt"].Facts.Reopened));
     }
 

@@ -347,11 +347,88 @@ public abstract partial class ScoringTests(AppFixture fixture)
 
         var unit = await _api.GetAsync(Handler("rbs"), "/api/v1/evaluations/2020/units/rbs/breakdown.xlsx");
         using var breakdown = new MemoryStream(await ExpectBytesAsync(unit));
-        Assert.Equal(["得分", "评议", "明察暗访", "扣分", "直通车"], breakdown.GetSheetNames());
+        Assert.Equal(["得分", "评议", "明察暗访", "扣分", "直通车比率", "直通车"], breakdown.GetSheetNames());
         var summary = breakdown.Query(useHeaderRow: true, sheetName: "得分").Cast<IDictionary<string, object?>>().ToList();
-        Assert.Equal(api["score"]!.GetValue<double>(), Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["得分"], System.Globalization.CultureInfo.InvariantCulture), 2);
+        Assert.Equal(api["score"]!.GetValue<double>(), Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], System.Globalization.CultureInfo.InvariantCulture), 2);
         var deductions = breakdown.Query(useHeaderRow: true, sheetName: "扣分").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("答复内容与反映问题不对应", deductions.Single()["理由"]);
+    }
+
+    /// <summary>
+    /// Issue 22: one rounding for the whole scoring area. For every unit of the 2020 round (with ratings that give
+    /// thirds, an inspection and a deduction entered here, on top of what the other tests of the class entered) the
+    /// rankings API, the rankings xlsx, the breakdown API, the breakdown xlsx and the 得分说明 page show the same
+    /// composite to the last digit, and the breakdown's points per source add up to it.
+    /// </summary>
+    [Fact]
+    public async Task Page_api_xlsx_and_rankings_agree_to_the_last_digit_for_every_unit_and_the_points_add_up()
+    {
+        // 满意 ×2 + 基本满意 → 93.333…; 基本满意 ×2 + 不满意 → 53.333…; an inspection 100 − 0.5 − 1; a deduction of 0.25.
+        await RateAsync(Deputies, "deputies", "fl", "satisfied");
+        await RateAsync(Deputies, "deputies", "fl", "satisfied");
+        await RateAsync(Deputies, "deputies", "fl", "basically-satisfied");
+        await RateAsync(Prefectures, "prefectures", "fl", "basically-satisfied");
+        await RateAsync(Prefectures, "prefectures", "fl", "basically-satisfied");
+        await RateAsync(Prefectures, "prefectures", "fl", "dissatisfied");
+        var inspection = new JsonObject
+        {
+            ["unitCode"] = "gy", ["date"] = "2020-10-15", ["covert"] = false, ["rating"] = "satisfied",
+            ["findings"] = new JsonArray(new JsonObject { ["description"] = "窗口指引不清", ["severity"] = "minor" },
+                new JsonObject { ["description"] = "值班记录缺失", ["severity"] = "major" }),
+        };
+        await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2020/inspections", inspection), HttpStatusCode.Created);
+        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
+            new JsonObject { ["unitCode"] = "fl", ["points"] = 0.25, ["reason"] = "未按期报送材料", ["rule"] = "procedure" }), HttpStatusCode.Created);
+
+        var rankings = await RankingsAsync();
+        using var whole = new MemoryStream(await ExpectBytesAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/rankings.xlsx")));
+        var rows = whole.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToDictionary(r => (string)r["单位代码"]!);
+        var browser = await SignInAsync(Supervisor);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var units = rankings["categories"]!.AsArray().SelectMany(c => c!["units"]!.AsArray()).Select(u => u!.AsObject()).ToList();
+        Assert.True(units.Count >= 20);
+        foreach (var unit in units)
+        {
+            var code = unit["unitCode"]!.GetValue<string>();
+            var score = unit["score"]!.GetValue<double>();
+            Assert.Equal((code, score), (code, Convert.ToDouble(rows[code]["综合得分"], inv)));
+
+            var b = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, $"/api/v1/evaluations/2020/units/{code}/breakdown"), HttpStatusCode.OK))!;
+            Assert.Equal((code, score), (code, b["result"]!["score"]!.GetValue<double>()));
+            var sources = b["sources"]!.AsArray();
+            foreach (var source in sources)
+            {
+                var key = source!["source"]!.GetValue<string>();
+                Assert.Equal((code, key, Source(unit, key)), (code, key, source["score"]?.GetValue<double>()));
+            }
+            // Points (effective weight × score) add up to the weighted score; less the deductions, to the composite.
+            var points = sources.Sum(x => x!["points"]?.GetValue<double>() ?? 0);
+            var weighted = b["result"]!["weighted"]!.GetValue<double>();
+            Assert.Equal((code, weighted), (code, Math.Round(points, 2)));
+            Assert.Equal((code, score), (code, Math.Round(Math.Max(0, weighted - b["result"]!["deductions"]!.GetValue<double>()), 2)));
+            var present = sources.Where(x => x!["points"] is not null).ToList();
+            if (present.Count > 0)
+            {
+                Assert.Equal(1, present.Sum(x => x!["effectiveWeight"]!.GetValue<double>()), 9);
+            }
+
+            using var xlsx = new MemoryStream(await ExpectBytesAsync(await _api.GetAsync(Supervisor, $"/api/v1/evaluations/2020/units/{code}/breakdown.xlsx")));
+            var summary = xlsx.Query(useHeaderRow: true, sheetName: "得分").Cast<IDictionary<string, object?>>().ToList();
+            Assert.Equal((code, score), (code, Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], inv)));
+
+            var page = await ExpectAsync(await browser.GetAsync($"/staff/scoring/2020/units/{code}"), HttpStatusCode.OK);
+            Assert.Contains($"<dd id=\"unit-score\">{score.ToString("0.00", inv)}</dd>", page);
+            Assert.Contains($"<td id=\"unit-weighted\">{weighted.ToString("0.00", inv)}</td>", page);
+            Assert.Contains("id=\"advice\"", page);
+        }
+        var fl = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/units/fl/breakdown"), HttpStatusCode.OK))!;
+        Assert.Equal(93.33, fl["sources"]!.AsArray().Single(x => x!["source"]!.GetValue<string>() == "deputies")!["score"]!.GetValue<double>());
+        Assert.Equal(53.33, fl["sources"]!.AsArray().Single(x => x!["source"]!.GetValue<string>() == "prefectures")!["score"]!.GetValue<double>());
+        var gy = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/units/gy/breakdown"), HttpStatusCode.OK))!;
+        var visit = gy["inspections"]!.AsArray().Single()!;
+        Assert.Equal((100.0, 1.5, 98.5), (visit["ratingScore"]!.GetValue<double>(), visit["severityPoints"]!.GetValue<double>(), visit["score"]!.GetValue<double>()));
+        Assert.Equal(["satisfied", "basically-satisfied", "dissatisfied"], gy["ratingScale"]!.AsArray().Select(x => x!["code"]!.GetValue<string>()));
+        Assert.Equal(80, gy["ratingScale"]!.AsArray()[1]!["score"]!.GetValue<double>());
     }
 
     private static async Task<byte[]> ExpectBytesAsync(HttpResponseMessage response)

@@ -58,7 +58,7 @@ public sealed partial class UnitPageCasesTests : IDisposable
         Assert.Contains(lines, l => l.Number == late);
         Assert.Matches("^超期 \\d+ 个工作日$", lines.Single(l => l.Number == late).Deadline);
         Assert.DoesNotContain(lines, l => l.Number == good || l.Number == running);
-        Assert.Contains($"另有 {total - 2} 轮未列出", html);
+        Assert.Contains($"另有 {total - 2} 个未列出", html);
         Assert.Contains("href=\"?cases=all#channel-cases\"", html);
 
         var all = Lines(await ExpectAsync(await handler.GetAsync("/staff/scoring/2026/units/sky?cases=all"), HttpStatusCode.OK));
@@ -82,7 +82,7 @@ public sealed partial class UnitPageCasesTests : IDisposable
     [GeneratedRegex("<tr data-tracking=\"(?<number>[^\"]+)\"[^>]*>\\s*<td class=\"mono\">[^<]*</td>\\s*<td>(?<deadline>[^<]*)</td>\\s*<td>[^<]*</td>\\s*<td>[^<]*</td>\\s*<td>[^<]*</td>\\s*<td>[^<]*</td>\\s*<td>[^<]*</td>\\s*<td>(?<satisfaction>[^<（]*)")]
     private static partial Regex CaseRow();
 
-    [GeneratedRegex("办理轮次（共 (\\d+) 轮")]
+    [GeneratedRegex("办理期限（共 (\\d+) 个")]
     private static partial Regex Total();
 
     public void Dispose() => _app.Dispose();

@@ -29,14 +29,17 @@ internal sealed class FeedbackEffect : IComplaintEffect
         context.InternalNote = null;
     }
 
-    public void Replay(TimelineReplay replay, ComplaintEvent e) =>
+    public void Replay(TimelineReplay replay, ComplaintEvent e)
+    {
         replay.Satisfaction = Satisfactions.Codes.TryParse(TimelineReplay.TextField(e.Data, "satisfaction"), out var s) ? s : null;
+        replay.Resolution = Resolutions.Codes.TryParse(TimelineReplay.TextField(e.Data, "resolved"), out var r) ? r : null;
+    }
 
     public void Record(Complaint complaint, HandlingFacts facts, WorkingDayCalendar calendar)
     {
         if (facts.Satisfaction is { } satisfaction)
         {
-            complaint.CurrentHandling?.Rated(facts.AtUtc, satisfaction);
+            complaint.CurrentHandling?.Rated(facts.AtUtc, satisfaction, facts.Resolution);
         }
     }
 }

@@ -61,7 +61,7 @@ internal interface IComplaintEffect
 
 /// <summary>
 /// The facts of one action that the handling record keeps: when, by which unit, the deadline after it, and the
-/// action's own values (quality rating, satisfaction, extension days, whether a 督办 reply was in time).
+/// action's own values (quality rating, satisfaction and 问题是否解决, extension days, whether a 督办 reply was in time).
 /// </summary>
 internal sealed record HandlingFacts(
     DateTime AtUtc,
@@ -70,7 +70,8 @@ internal sealed record HandlingFacts(
     int? QualityRating,
     Satisfaction? Satisfaction,
     int? ExtensionDays,
-    bool? SupervisionAnsweredInTime);
+    bool? SupervisionAnsweredInTime,
+    Resolution? Resolution = null);
 
 /// <summary>One action being taken: its inputs, and the timeline notes and 督办 notice the effect produces.</summary>
 internal sealed class EffectContext(

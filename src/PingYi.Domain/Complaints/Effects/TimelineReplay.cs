@@ -34,6 +34,8 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
 
     public Satisfaction? Satisfaction { get; set; }
 
+    public Resolution? Resolution { get; set; }
+
     public int? ExtensionDays { get; set; }
 
     public bool? SupervisionAnsweredInTime { get; set; }
@@ -43,13 +45,14 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
     {
         QualityRating = null;
         Satisfaction = null;
+        Resolution = null;
         ExtensionDays = null;
         SupervisionAnsweredInTime = null;
     }
 
     /// <summary>The handling facts of the event just replayed.</summary>
     public HandlingFacts Facts(DateTime atUtc) =>
-        new(atUtc, UnitId, Due, QualityRating, Satisfaction, ExtensionDays, SupervisionAnsweredInTime);
+        new(atUtc, UnitId, Due, QualityRating, Satisfaction, ExtensionDays, SupervisionAnsweredInTime, Resolution);
 
     /// <summary>A whole-number field of an event's recorded fields (JSON), or null.</summary>
     public static int? IntField(string? data, string name)

@@ -1,4 +1,5 @@
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
 using PingYi.Domain.Workflow;
 using PingYi.Domain.Calendar;
 
@@ -11,7 +12,7 @@ namespace PingYi.Web.Features.Scoring;
 /// </summary>
 public interface IChannelScores
 {
-    /// <summary>One entry per active unit (units without handling rounds get the round's no-cases policy).</summary>
+    /// <summary>One entry per active unit (units without handling rounds get the round's <c>noCases</c> rule).</summary>
     Task<IReadOnlyDictionary<string, ChannelUnitScore>> ForRoundAsync(
         EvaluationRoundDefinition round, DateTime cutoffUtc, CancellationToken cancellationToken);
 
@@ -33,47 +34,16 @@ public interface IChannelScores
 /// </summary>
 public sealed record ChannelOverdueSpan(DateTime AssignedAtUtc, DateTime DueAtUtc, DateTime? StoppedAtUtc);
 
-/// <summary>The inputs of one unit's channel score, counted over its handling rounds in the round.</summary>
-public sealed record ChannelFacts(
-    int HandlingRounds,
-    int Responses,
-    int OnTime,
-    int Overdue,
-    int WorkingDaysOverdue,
-    int SendBacks,
-    int QualityRatings,
-    double? AverageQuality,
-    int Satisfied,
-    int BasicallySatisfied,
-    int Dissatisfied,
-    int Reopened,
-    int RejectedReturns)
+/// <summary>A unit's channel score with the counts behind it (<see cref="Facts"/>) and how it was reached (<see cref="Result"/>).</summary>
+public sealed record ChannelUnitScore(string UnitCode, ChannelTally Facts, ChannelScoreResult Result)
 {
-    /// <summary>Deadlines decided by the cut-off (the overdue part's denominator): attempts whose clock stopped, or ran past the deadline.</summary>
-    public int Deadlines { get; init; }
+    /// <summary>0..full marks; null when the channel is left out of the unit's composite (<see cref="Excluded"/>).</summary>
+    public double? Score => Result.Score;
 
-    /// <summary>The sum of the quality ratings behind <see cref="AverageQuality"/>.</summary>
-    public int QualitySum { get; init; }
+    public bool NoCases => Result.NoCases;
 
-    public static ChannelFacts From(ChannelTally t) => new(t.HandlingRounds, t.Responses, t.OnTime, t.Overdue, t.WorkingDaysOverdue,
-        t.SendBacks, t.QualityRatings, t.AverageQuality, t.Satisfied, t.BasicallySatisfied, t.Dissatisfied, t.Reopened, t.RejectedReturns)
-    {
-        Deadlines = t.Deadlines,
-        QualitySum = t.QualitySum,
-    };
-}
-
-/// <summary>A unit's channel score (0..full marks) with the facts behind it.</summary>
-public sealed record ChannelUnitScore(string UnitCode, double Score, bool NoCases, ChannelFacts Facts)
-{
-    /// <summary>
-    /// The round's <c>noCases</c> policy is <c>exclude</c> and the unit had no case: the composite leaves the channel
-    /// source out for it (re-weighting over the others) instead of reading <see cref="Score"/>.
-    /// </summary>
-    public bool Excluded { get; init; }
-
-    /// <summary>Each part (0–1, null when not measurable), the weighted base and the deductions, for the explanation.</summary>
-    public ChannelScoreResult? Breakdown { get; init; }
+    /// <summary>No cases under the round's <c>exclude</c> rule: the composite re-weights over the other sources.</summary>
+    public bool Excluded => Result.Excluded;
 }
 
 /// <summary>One handling round of one complaint as counted for a unit.</summary>

@@ -4,16 +4,18 @@ using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;
 
 /// <summary>
-/// <see cref="IChannelScores"/> over the typed handling record. A row counts in the round whose period contains
-/// its <see cref="HandlingRecord.AssignedAtUtc"/> (China dates), provided its deadline had started by the cut-off,
-/// and only with what had happened by the cut-off: every fact is filtered by its own time. All units' counts come
-/// from one GROUP BY over the round's rows; the working days of deadlines still running past the cut-off need the
+/// <see cref="IChannelScores"/> over the typed handling record. A row counts in the round its year gives it by the
+/// round file's <c>channel.countIn</c> rule (the year, China time, in which its deadline as first set fell, or in
+/// which the unit was handed the case), so every handling round counts in exactly one round, all year; and only
+/// with what had happened by the cut-off: every fact is filtered by its own time. All units' counts come from one
+/// GROUP BY over the round's rows; the working days of deadlines still running past the cut-off need the
 /// working-day calendar, so two more set-based queries, each one range of an index holding every column they read
 /// (IX_HandlingRecords_Running), return them grouped by (unit, deadline) and they are counted here. The formula
 /// itself is <see cref="ChannelScoreCalculator"/>.
@@ -25,19 +27,13 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
     {
         EnsureUtc(cutoffUtc);
         var tallies = await TallyAsync(round, cutoffUtc, unitId: null, cancellationToken);
-        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Active }).ToListAsync(cancellationToken);
-        var result = new Dictionary<string, ChannelUnitScore>(StringComparer.Ordinal);
-        foreach (var unit in units)
-        {
-            // A retired unit still answers for the cases it had in the round; one with none is left out.
-            var tally = tallies.GetValueOrDefault(unit.Id);
-            if (!unit.Active && tally is null)
-            {
-                continue;
-            }
-            result[unit.Code] = ToScore(round.Channel, unit.Code, tally ?? ChannelTally.Empty);
-        }
-        return result;
+        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Active, u.Category }).ToListAsync(cancellationToken);
+        // A retired unit still answers for the cases it had in the round; one with none is left out.
+        var counted = units.Where(u => u.Active || tallies.ContainsKey(u.Id))
+            .Select(u => new ChannelUnit(u.Code, u.Category, tallies.GetValueOrDefault(u.Id) ?? ChannelTally.Empty))
+            .ToList();
+        var scores = ChannelScoreCalculator.ScoreRound(round, counted);
+        return counted.ToDictionary(u => u.UnitCode, u => new ChannelUnitScore(u.UnitCode, u.Tally, scores[u.UnitCode]), StringComparer.Ordinal);
     }
 
     private static void EnsureUtc(DateTime cutoffUtc)
@@ -48,39 +44,32 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         }
     }
 
-    public static ChannelUnitScore ToScore(ChannelScoreParameters parameters, string unitCode, ChannelTally tally)
-    {
-        var score = ChannelScoreCalculator.Score(parameters, tally);
-        return new ChannelUnitScore(unitCode, score.Score, score.NoCases, ChannelFacts.From(tally))
-        {
-            Excluded = score.Excluded,
-            Breakdown = score,
-        };
-    }
-
-    /// <summary>The period's window of assignment times: from 00:00 China time of the first day to 24:00 of the last, and not after the cut-off.</summary>
-    private static (DateTime From, DateTime To) Window(EvaluationRoundDefinition round, DateTime cutoffUtc)
-    {
-        var from = ChinaTime.StartOfDayUtc(round.PeriodStart);
-        var end = WorkingDayCalendar.EndOfDayUtc(round.PeriodEnd);
-        return (from, end < cutoffUtc ? end : cutoffUtc);
-    }
+    /// <summary>The round's year as instants: from 00:00 China time on 1 January to 00:00 on the next 1 January.</summary>
+    public static (DateTime From, DateTime To) Year(EvaluationRoundDefinition round) =>
+        (ChinaTime.StartOfDayUtc(new DateOnly(round.Year, 1, 1)), ChinaTime.StartOfDayUtc(new DateOnly(round.Year + 1, 1, 1)));
 
     /// <summary>
-    /// The handling records a round counts at a cut-off: assigned within the period's window (up to the cut-off) and
-    /// started by then. The one reading of "in the round" that the tallies, the case lines and the chart share.
+    /// The handling records a round counts at a cut-off: those its <c>countIn</c> rule puts in the round's year, and
+    /// started by the cut-off. The one reading of "in the round" that the tallies, the case lines and the chart share.
+    /// A deadline is 24:00 China time of its last day, stored as 00:00 of the next: one on 31 December 24:00 falls
+    /// in the year that ends then, hence (from, to] for deadlines and [from, to) for assignments.
     /// </summary>
     private IQueryable<HandlingRecord> InRound(EvaluationRoundDefinition round, DateTime cutoffUtc)
     {
-        var (start, end) = Window(round, cutoffUtc);
-        return db.HandlingRecords.AsNoTracking()
-            .Where(r => r.AssignedAtUtc >= start && r.AssignedAtUtc < end && r.StartedAtUtc <= cutoffUtc);
+        var (from, to) = Year(round);
+        var rows = db.HandlingRecords.AsNoTracking().Where(r => r.AssignedAtUtc < cutoffUtc && r.StartedAtUtc <= cutoffUtc);
+        return round.Channel.CountIn == ChannelRates.AssignedYear
+            ? rows.Where(r => r.AssignedAtUtc >= from && r.AssignedAtUtc < to)
+            : rows.Where(r => r.InitialDueAtUtc > from && r.InitialDueAtUtc <= to);
     }
 
     /// <summary>The tallies of every unit (or of one) for the round, keyed by unit id.</summary>
     internal async Task<Dictionary<int, ChannelTally>> TallyAsync(EvaluationRoundDefinition round, DateTime cutoffUtc, int? unitId, CancellationToken ct)
     {
         var c = cutoffUtc;
+        var cap = round.Channel.OverdueCapWorkingDays;
+        // An approved answer still without a rating this long after approval counts as unrated.
+        var unratedBy = c.AddDays(-round.Channel.UnratedAfterDays);
         var rows = InRound(round, c);
         if (unitId is { } only)
         {
@@ -99,6 +88,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 OnTime = g.Count(r => r.RespondedAtUtc != null && r.RespondedAtUtc <= c && !r.Late),
                 StoppedLate = g.Count(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c && r.Late),
                 DaysLate = g.Sum(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c ? r.WorkingDaysLate : 0),
+                CappedDaysLate = g.Sum(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c ? (r.WorkingDaysLate > cap ? cap : r.WorkingDaysLate) : 0),
                 RunningOverdue = g.Count(r => (r.StoppedAtUtc == null || r.StoppedAtUtc > c) && Deadlines.Late(c, r.DueAtUtc)),
                 SendBacks = g.Count(r => r.EndedBy == HandlingEnd.SentBack && r.EndedAtUtc <= c),
                 Rated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null),
@@ -106,6 +96,12 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 Satisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.Satisfied),
                 Basically = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.BasicallySatisfied),
                 Dissatisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.Dissatisfied),
+                Unrated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)),
+                Resolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Resolved),
+                Partly = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Partly),
+                Unresolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Unresolved),
+                // Silence only: a rating given without 问题是否解决 (before it was asked) is left out of the 解决率.
+                UnansweredResolution = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)),
                 Reopened = g.Count(r => r.EndedBy == HandlingEnd.Reopened && r.EndedAtUtc <= c),
                 RejectedReturns = g.Sum(r => r.LastReturnRejectedAtUtc != null && r.LastReturnRejectedAtUtc <= c ? r.ReturnsRejected : 0),
             })
@@ -124,11 +120,13 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
             .ToListAsync(ct));
         var calendar = workflows.Calendar;
-        var runningDays = new Dictionary<int, int>();
+        var runningDays = new Dictionary<int, (int Days, int Capped)>();
         foreach (var r in running)
         {
             var due = DateTime.SpecifyKind(r.DueAtUtc, DateTimeKind.Utc);
-            runningDays[r.UnitId] = runningDays.GetValueOrDefault(r.UnitId) + r.Count * calendar.WorkingDaysOverdue(due, c);
+            var days = calendar.WorkingDaysOverdue(due, c);
+            var sum = runningDays.GetValueOrDefault(r.UnitId);
+            runningDays[r.UnitId] = (sum.Days + r.Count * days, sum.Capped + r.Count * Math.Min(days, cap));
         }
 
         return grouped.ToDictionary(g => g.UnitId, g => new ChannelTally(
@@ -137,15 +135,21 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             Responses: g.Responses,
             OnTime: g.OnTime,
             Overdue: g.StoppedLate + g.RunningOverdue,
-            WorkingDaysOverdue: g.DaysLate + runningDays.GetValueOrDefault(g.UnitId),
+            WorkingDaysOverdue: g.DaysLate + runningDays.GetValueOrDefault(g.UnitId).Days,
+            CappedWorkingDaysOverdue: g.CappedDaysLate + runningDays.GetValueOrDefault(g.UnitId).Capped,
             SendBacks: g.SendBacks,
+            Reopened: g.Reopened,
+            RejectedReturns: g.RejectedReturns,
             QualityRatings: g.Rated,
             QualitySum: g.QualitySum,
             Satisfied: g.Satisfied,
             BasicallySatisfied: g.Basically,
             Dissatisfied: g.Dissatisfied,
-            Reopened: g.Reopened,
-            RejectedReturns: g.RejectedReturns));
+            UnratedSatisfaction: g.Unrated,
+            Resolved: g.Resolved,
+            PartlyResolved: g.Partly,
+            Unresolved: g.Unresolved,
+            UnratedResolution: g.UnansweredResolution));
     }
 
     public async Task<IReadOnlyList<ChannelCaseLine>> CasesAsync(

@@ -23,16 +23,34 @@ namespace PingYi.Web.Features.Scoring;
 /// </summary>
 public static class GetBreakdown
 {
-    public sealed record SourceLine(string Source, string Label, double Weight, double? Score, bool Applies);
+    /// <param name="EffectiveWeight">The weight after re-weighting over the sources the unit has (0 when it has no score from it).</param>
+    /// <param name="Points">Effective weight × score: the source's part of the weighted score (the points add up to it).</param>
+    public sealed record SourceLine(string Source, string Label, double Weight, double EffectiveWeight, double? Score, double? Points, bool Applies);
 
     public sealed record RatingLine(string Source, string Label, IReadOnlyDictionary<string, int> Counts, int Total, double? Score);
 
-    public sealed record InspectionLine(string Date, bool Covert, string Rating, IReadOnlyList<string> Findings, double Score);
+    /// <summary>One option of the satisfaction scale and the score it gives (满意 100, 基本满意 80, 不满意 0 in 2026).</summary>
+    public sealed record ScaleLine(string Code, string Label, double Score);
+
+    /// <summary>An inspection: its rating's score less its findings' severity points (floored at 0) = <see cref="Score"/>.</summary>
+    public sealed record InspectionLine(string Date, bool Covert, string Rating, double RatingScore, double SeverityPoints, IReadOnlyList<string> Findings, double Score);
 
     public sealed record DeductionLine(double Points, string? Rule, string? RuleLabel, string Reason, DateTime RecordedAt);
 
+    /// <summary>One rate of the channel score as the API and the page show it.</summary>
+    public sealed record RateLine(string Label, double Numerator, double Denominator, double? Value, double Weight, double EffectiveWeight, double? Points);
+
+    /// <summary>The channel source: its rates (keyed by rate code) and how they make its score.</summary>
+    /// <param name="Score">The channel score shown (0..full marks), null when <paramref name="Excluded"/>.</param>
+    /// <param name="Raw">Σ points of the rates, before the credibility weighting.</param>
+    /// <param name="ShrunkTowards">The category's mean the score was drawn toward (fewer cases than <paramref name="MinCases"/>), else null.</param>
+    /// <param name="Credibility">cases / minCases when drawn toward the mean, else 1.</param>
+    /// <param name="Unrated">Approved answers without a rating, counted by the round's <paramref name="UnratedRule"/>.</param>
     /// <param name="CountedToUtc">The cut-off the facts and cases were counted to (the live results may be up to a minute old).</param>
-    public sealed record ChannelPart(double? Score, bool NoCases, ChannelFacts? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc);
+    public sealed record ChannelPart(
+        double? Score, bool NoCases, bool Excluded, double? Raw, double? ShrunkTowards, double Credibility, int MinCases, string CountIn,
+        IReadOnlyDictionary<string, RateLine> Rates, double? MeanWorkingDaysOverdue, int OverdueCapWorkingDays, int Unrated, string UnratedRule,
+        int UnratedAfterDays, double FullMarks, ChannelTally? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc);
 
     /// <summary>
     /// A unit's result as shown: rank and the bottom-two, tracking-list and public-notice flags are null for a unit's
@@ -53,7 +71,7 @@ public static class GetBreakdown
         int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int? CategorySize, bool RankShown,
         ResultView Result, ResultView? Live, IReadOnlyList<SourceLine> Sources, IReadOnlyList<RatingLine> Ratings,
         IReadOnlyList<InspectionLine> Inspections, IReadOnlyList<DeductionLine> Deductions, double MaxDeductions, ChannelPart Channel,
-        string? AccountabilityReason);
+        string? AccountabilityReason, IReadOnlyList<ScaleLine> RatingScale, string Advice);
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IChannelScores channel, IAuthorizationService authorization)
     {
@@ -98,15 +116,16 @@ public static class GetBreakdown
             var inputs = computed.Inputs.SingleOrDefault(i => i.UnitId == unit.Id)
                 ?? new UnitInputs(unit.Id, unit.Code, unit.Name, unit.Category, unit.ServiceHall,
                     new Dictionary<string, IReadOnlyDictionary<string, int>>(), [], [], null);
-            var scored = ScoringResults.ToScoreInput(definition, inputs, shown.Accountability);
-            var sources = definition.Sources.Select(s => new SourceLine(s.Code, s.Label, s.Weight, scored.Sources.GetValueOrDefault(s.Code) is { } v ? Math.Round(v, 2) : null,
-                s.Code != EvaluationCodes.ServiceHall || unit.ServiceHall)).ToList();
-            var ratings = ScoringResults.RatedSources.Where(s => s != EvaluationCodes.ServiceHall || unit.ServiceHall).Select(s =>
+            // The sources as the shown result weighed them: the points add up to its weighted score, less the deductions its composite.
+            var contributions = RankingCalculator.Contributions(definition, shown.Sources);
+            var sources = contributions.Select(c => new SourceLine(c.Source, definition.FindSource(c.Source)?.Label ?? c.Source, c.Weight, c.EffectiveWeight,
+                shown.Sources.GetValueOrDefault(c.Source), c.Points, SourceScores.Applies(c.Source, unit.ServiceHall))).ToList();
+            var ratings = ScoringResults.RatedSources.Where(s => SourceScores.Applies(s, unit.ServiceHall)).Select(s =>
             {
                 var counts = inputs.Ratings.GetValueOrDefault(s) ?? new Dictionary<string, int>();
                 return new RatingLine(s, definition.FindSource(s)?.Label ?? s,
                     EvaluationCodes.OverallRatings.ToDictionary(r => r, r => counts.GetValueOrDefault(r)), counts.Values.Sum(),
-                    SourceScores.FromRatings(definition, counts) is { } score ? Math.Round(score, 2) : null);
+                    ScoreRounding.Round(SourceScores.FromRatings(definition, counts)));
             }).ToList();
             var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
                 .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
@@ -117,15 +136,35 @@ public static class GetBreakdown
             var flag = await db.AccountabilityFlags.AsNoTracking().Where(f => f.Year == year && f.UnitId == unit.Id && f.Flagged).Select(f => f.Reason).SingleOrDefaultAsync(ct);
             // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
             var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
+            var channelPart = Channel(definition, inputs.Channel, cases, countedTo);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
                 ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
-                inspections.Select(i => new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
-                    i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),
-                    Math.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, i.Findings.Select(f => f.Severity).ToList())), 2))).ToList(),
+                inspections.Select(i => Inspection(definition, i)).ToList(),
                 deductions.Select(d => new DeductionLine(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)).ToList(),
-                definition.Deductions.MaxTotalPoints,
-                new ChannelPart(scored.Sources.GetValueOrDefault(EvaluationCodes.Channel), inputs.Channel?.NoCases ?? true, inputs.Channel?.Facts, cases, countedTo),
-                flag);
+                definition.Deductions.MaxTotalPoints, channelPart, flag,
+                definition.Overall.Options.Select(o => new ScaleLine(o.Code, o.Label, o.Score)).ToList(),
+                ScoreAdvice.Sentence(definition, sources, channelPart));
+        }
+
+        private static InspectionLine Inspection(EvaluationRoundDefinition definition, Inspection i)
+        {
+            var severities = i.Findings.Select(f => f.Severity).ToList();
+            return new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
+                definition.Overall.Find(i.Rating)?.Score ?? 0,
+                severities.Sum(s => definition.Severities.TryGetValue(s, out var severity) ? severity.Points : 0),
+                i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),
+                ScoreRounding.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, severities))));
+        }
+
+        private static ChannelPart Channel(EvaluationRoundDefinition definition, ChannelUnitScore? score, IReadOnlyList<ChannelCaseLine> cases, DateTime countedTo)
+        {
+            var p = definition.Channel;
+            var r = score?.Result;
+            var rates = (r?.Rates ?? []).ToDictionary(x => x.Code,
+                x => new RateLine(x.Label, x.Numerator, x.Denominator, x.Value, x.Weight, x.EffectiveWeight, x.Points), StringComparer.Ordinal);
+            return new ChannelPart(r?.Score, r?.NoCases ?? true, r?.Excluded ?? true, r?.Raw, r?.ShrunkTowards, r?.Credibility ?? 0, p.MinCases, p.CountIn,
+                rates, r?.MeanWorkingDaysOverdue, p.OverdueCapWorkingDays, score?.Facts.UnratedSatisfaction ?? 0, p.UnratedPolicy,
+                p.UnratedAfterDays, p.FullMarks, score?.Facts, cases, countedTo);
         }
     }
 

@@ -154,11 +154,19 @@ public sealed class ScoringReports(IChannelScores channel)
         {
             ["来源"] = s.Label,
             ["权重"] = s.Weight,
+            ["有效权重"] = s.EffectiveWeight,
             ["得分"] = s.Score,
+            ["折合分"] = s.Points,
             ["说明"] = s.Applies ? (s.Score is null ? "无评议数据，按其余来源重新加权" : string.Empty) : "不适用（未进驻省政务大厅）",
         }).ToList();
-        summary.Add(new() { ["来源"] = "扣分", ["权重"] = null, ["得分"] = -b.Result.Deductions, ["说明"] = $"已记录 {b.Result.RecordedDeductions} 分，上限 {b.MaxDeductions} 分" });
-        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["得分"] = b.Result.Score, ["说明"] = b.RankShown ? $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" : "排名在评议结果公布后显示" });
+        summary.Add(new() { ["来源"] = "加权得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Weighted, ["说明"] = "各来源折合分之和" });
+        summary.Add(new() { ["来源"] = "扣分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = -b.Result.Deductions, ["说明"] = $"已记录 {b.Result.RecordedDeductions} 分，上限 {b.MaxDeductions} 分" });
+        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Score, ["说明"] = b.RankShown ? $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" : "排名在评议结果公布后显示" });
+        var rates = b.Channel.Rates.Values.Select(r => new Dictionary<string, object?>
+        {
+            ["比率"] = r.Label, ["分子"] = r.Numerator, ["分母"] = r.Denominator, ["比率值"] = r.Value, ["权重"] = r.Weight, ["有效权重"] = r.EffectiveWeight, ["得分"] = r.Points,
+        }).ToList();
+        rates.Add(new() { ["比率"] = "直通车得分", ["分子"] = null, ["分母"] = null, ["比率值"] = null, ["权重"] = null, ["有效权重"] = null, ["得分"] = b.Channel.Score });
         var ratings = b.Ratings.Select(r => new Dictionary<string, object?>
         {
             ["来源"] = r.Label, ["满意"] = r.Counts["satisfied"], ["基本满意"] = r.Counts["basically-satisfied"], ["不满意"] = r.Counts["dissatisfied"],
@@ -166,7 +174,8 @@ public sealed class ScoringReports(IChannelScores channel)
         }).ToList();
         var inspections = b.Inspections.Select(i => new Dictionary<string, object?>
         {
-            ["日期"] = i.Date, ["方式"] = i.Covert ? "暗访" : "明察", ["评价"] = RatingLabel(i.Rating), ["发现问题"] = string.Join("；", i.Findings), ["得分"] = i.Score,
+            ["日期"] = i.Date, ["方式"] = i.Covert ? "暗访" : "明察", ["评价"] = RatingLabel(i.Rating), ["评价得分"] = i.RatingScore,
+            ["问题扣分"] = i.SeverityPoints, ["发现问题"] = string.Join("；", i.Findings), ["得分"] = i.Score,
         }).ToList();
         var deductions = b.Deductions.Select(d => new Dictionary<string, object?>
         {
@@ -182,7 +191,7 @@ public sealed class ScoringReports(IChannelScores channel)
         using var stream = new MemoryStream();
         stream.SaveAs(new Dictionary<string, object>
         {
-            ["得分"] = summary, ["评议"] = ratings, ["明察暗访"] = inspections, ["扣分"] = deductions, ["直通车"] = cases,
+            ["得分"] = summary, ["评议"] = ratings, ["明察暗访"] = inspections, ["扣分"] = deductions, ["直通车比率"] = rates, ["直通车"] = cases,
         });
         return stream.ToArray();
     }

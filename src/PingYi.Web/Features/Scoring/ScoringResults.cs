@@ -49,10 +49,14 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     /// <summary>The sources entered as questionnaires, scored from their overall ratings.</summary>
     public static readonly IReadOnlyList<string> RatedSources = [EvaluationCodes.Deputies, EvaluationCodes.Prefectures, EvaluationCodes.Liaison, EvaluationCodes.ServiceHall];
 
-    /// <summary>The moment the channel counts up to: the end of the round's period (China time), or now if earlier.</summary>
+    /// <summary>
+    /// The moment the channel counts up to: the end of the round's year (24:00 China time on 31 December), or now if
+    /// earlier. The channel runs all year and every handling round counts in the round of its year (countIn), so the
+    /// count runs to the year's end rather than to the end of the activity period.
+    /// </summary>
     public DateTime CutoffFor(EvaluationRoundDefinition definition)
     {
-        var end = ChinaTime.StartOfDayUtc(definition.PeriodEnd.AddDays(1));
+        var end = ChannelScoresFromRecord.Year(definition).To;
         var now = time.GetUtcNow().UtcDateTime;
         return now < end ? now : end;
     }
@@ -127,7 +131,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
         var sources = new Dictionary<string, double?>(StringComparer.Ordinal);
         foreach (var code in RatedSources)
         {
-            sources[code] = code == EvaluationCodes.ServiceHall && !u.ServiceHall
+            sources[code] = !SourceScores.Applies(code, u.ServiceHall)
                 ? null
                 : code == EvaluationCodes.ServiceHall
                     // Uncoded answers (the static QR) weigh what the round file says (一事一评, docs/evaluation.md).
@@ -135,7 +139,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
                     : SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>());
         }
         sources[EvaluationCodes.Inspectors] = SourceScores.FromInspections(definition, u.Inspections);
-        sources[EvaluationCodes.Channel] = u.Channel is { } c ? SourceScores.FromChannel(definition, c.Score, c.NoCases) : null;
+        sources[EvaluationCodes.Channel] = SourceScores.FromChannel(definition, u.Channel?.Result);
         return new UnitScoreInput(u.UnitCode, u.Name, u.Category, sources, u.Channel?.Facts.WorkingDaysOverdue ?? 0, u.Deductions, accountability);
     }
 

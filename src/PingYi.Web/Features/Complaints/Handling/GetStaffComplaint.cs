@@ -182,6 +182,7 @@ public static class GetStaffComplaint
         FieldType.WorkingDays => "workingDays",
         FieldType.Rating => "rating",
         FieldType.Satisfaction => "satisfaction",
+        FieldType.Resolution => "resolution",
         _ => "text",
     };
 }

@@ -31,8 +31,9 @@ public static class GiveFeedback
 
     /// <summary>The body as documented; the handler reads it as the workflow's <c>feedback</c> fields.</summary>
     /// <param name="Satisfaction">satisfied, basically-satisfied or dissatisfied.</param>
+    /// <param name="Resolved">Optional: 问题是否解决 — resolved, partly or unresolved (counted in the unit's 解决率).</param>
     /// <param name="Comment">Optional.</param>
-    public sealed record Body(string? Satisfaction, string? Comment);
+    public sealed record Body(string? Satisfaction, string? Resolved, string? Comment);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -54,7 +55,7 @@ public static class GiveFeedback
             })
             .WithName("GiveFeedback")
             .WithSummary("评价办理结果（反映人，凭查询码）")
-            .WithDescription("Body: { \"satisfaction\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?: string }, with the X-Access-Code header.")
+            .WithDescription("Body: { \"satisfaction\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"resolved\"?: \"resolved\" | \"partly\" | \"unresolved\", \"comment\"?: string }, with the X-Access-Code header.")
             .Accepts<Body>("application/json")
             .Produces<Response>()
             .ProducesValidationProblem()

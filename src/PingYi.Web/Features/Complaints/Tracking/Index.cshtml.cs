@@ -52,6 +52,10 @@ public sealed class IndexModel(
     [BindProperty]
     public string? SatisfactionCode { get; set; }
 
+    /// <summary>问题是否解决 code: resolved, partly or unresolved (optional).</summary>
+    [BindProperty]
+    public string? ResolvedCode { get; set; }
+
     [BindProperty]
     public string? FeedbackComment { get; set; }
 
@@ -181,6 +185,10 @@ public sealed class IndexModel(
         if (!string.IsNullOrWhiteSpace(SatisfactionCode))
         {
             fields["satisfaction"] = JsonSerializer.SerializeToElement(SatisfactionCode.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(ResolvedCode))
+        {
+            fields["resolved"] = JsonSerializer.SerializeToElement(ResolvedCode.Trim());
         }
         if (!string.IsNullOrWhiteSpace(FeedbackComment))
         {
