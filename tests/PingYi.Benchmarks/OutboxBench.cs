@@ -3,7 +3,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using MimeKit;
 using netDumbster.smtp;
 using Npgsql;
 using PingYi.Data;

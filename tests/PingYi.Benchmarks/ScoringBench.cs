@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,13 +13,7 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
-using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
 

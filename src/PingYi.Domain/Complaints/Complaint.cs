@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PingYi.Domain.Calendar;
 using PingYi.Domain.Complaints.Effects;
 using PingYi.Domain.Workflow;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PingYi.Domain.Complaints;
 
 namespace PingYi.Domain.Workflow;
 

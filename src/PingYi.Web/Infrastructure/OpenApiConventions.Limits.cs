@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 
 namespace PingYi.Web.Infrastructure;

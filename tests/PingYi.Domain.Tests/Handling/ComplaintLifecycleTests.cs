@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PingYi.Domain.Calendar;
-using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
 

@@ -3,12 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;
 

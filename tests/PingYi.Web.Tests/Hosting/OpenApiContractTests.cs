@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;

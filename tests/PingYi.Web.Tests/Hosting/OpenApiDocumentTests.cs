@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using PingYi.Data;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 

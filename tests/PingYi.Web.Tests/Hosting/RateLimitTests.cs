@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using PingYi.Data;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Infrastructure;

@@ -1,12 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Data;
+using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Tests.Administration;
 using PingYi.Web.Tests.Infrastructure;

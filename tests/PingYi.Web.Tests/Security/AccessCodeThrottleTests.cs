@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
-using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;

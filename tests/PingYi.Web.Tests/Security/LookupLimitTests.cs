@@ -1,7 +1,6 @@
 using System.Net;
 using PingYi.Data;
 using PingYi.Web.Tests.Infrastructure;
-using static PingYi.Web.Tests.Infrastructure.TestData;
 
 namespace PingYi.Web.Tests.Security;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using PingYi.Data.Identity;
 using PingYi.Web.Features.Administration;
-using PingYi.Web.Features.Complaints.Handling;
 
 namespace PingYi.Web.Features.Account;
 

@@ -5,11 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Data;
 using PingYi.Data.Identity;
-using PingYi.Web.Features.Account;
 using PingYi.Web.Features.Administration;
-using PingYi.Web.Infrastructure;
 using QRCoder;
-using PingYi.Web.Features.Complaints.Handling;
 
 namespace PingYi.Web.Features.Account;
 

@@ -1,13 +1,4 @@
-using System.Net.Mail;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
-using PingYi.Data.Identity;
-using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Notifications;
-using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Administration;
 

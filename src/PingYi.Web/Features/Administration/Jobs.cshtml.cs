@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PingYi.Data;
-using PingYi.Web.Features.Administration;
 using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Administration;

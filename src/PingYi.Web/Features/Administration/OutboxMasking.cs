@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using PingYi.Data.Outbox;
 using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Administration;
 

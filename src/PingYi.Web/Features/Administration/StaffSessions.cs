@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 using PingYi.Data;
 using PingYi.Data.Administration;
 using PingYi.Data.Identity;
-using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Shared;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Administration;
 

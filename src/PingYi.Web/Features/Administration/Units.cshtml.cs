@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PingYi.Data;
-using PingYi.Web.Features.Administration;
 
 namespace PingYi.Web.Features.Administration;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using PingYi.Web.Features.Administration;
 
 namespace PingYi.Web.Features.Administration;
 

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
-using PingYi.Web.Features.Calendars;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Calendars;

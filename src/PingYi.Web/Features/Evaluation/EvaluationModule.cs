@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Notifications;
 using PingYi.Web.Features.Evaluation.Deductions;
 using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
 using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Evaluation;
 

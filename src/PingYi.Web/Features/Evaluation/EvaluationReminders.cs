@@ -1,16 +1,11 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Outbox;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation;
 

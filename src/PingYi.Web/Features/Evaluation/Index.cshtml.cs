@@ -4,15 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
+using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
-using PingYi.Web.Features.Complaints.Intake;
-using PingYi.Web.Infrastructure;
 using PingYi.Web.Features.Units;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation;
 

@@ -2,11 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation;
 

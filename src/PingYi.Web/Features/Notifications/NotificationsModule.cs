@@ -1,12 +1,12 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
+using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Data.Outbox;
-using Hangfire.PostgreSql;
-using PingYi.Data;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Notifications;

@@ -1,7 +1,7 @@
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Workflow;
-using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Scoring;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

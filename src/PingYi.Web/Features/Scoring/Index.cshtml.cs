@@ -5,12 +5,6 @@ using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
-using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

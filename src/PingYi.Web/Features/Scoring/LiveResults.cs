@@ -7,11 +7,6 @@ using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Scoring;
 

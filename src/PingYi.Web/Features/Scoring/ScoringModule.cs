@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Scoring;
 

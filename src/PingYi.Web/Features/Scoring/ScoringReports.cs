@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Security.Claims;
 using MiniExcelLibs;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
-using PingYi.Web.Features.Supervision;
 using PingYi.Web.Infrastructure;
 using ScottPlot;
-using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Scoring;
 

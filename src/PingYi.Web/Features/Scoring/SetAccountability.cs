@@ -6,11 +6,6 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Scoring;
 using PingYi.Web.Features.Administration;
 using PingYi.Web.Features.Evaluation;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
-using PingYi.Domain.Calendar;
 
 namespace PingYi.Web.Features.Supervision;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
-using PingYi.Web.Features.Supervision;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Supervision;

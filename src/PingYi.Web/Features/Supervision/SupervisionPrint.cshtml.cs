@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Supervision;

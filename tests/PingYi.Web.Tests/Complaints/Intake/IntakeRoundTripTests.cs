@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
+using PingYi.Web.Tests.Complaints.Timers;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.TestData;
-using PingYi.Web.Tests.Complaints.Timers;
 
 namespace PingYi.Web.Tests.Complaints.Intake;
 

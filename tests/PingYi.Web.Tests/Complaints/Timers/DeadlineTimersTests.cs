@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Tests.Infrastructure;
 

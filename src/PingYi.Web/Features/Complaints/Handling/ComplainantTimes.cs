@@ -2,7 +2,6 @@ using System.Security.Claims;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

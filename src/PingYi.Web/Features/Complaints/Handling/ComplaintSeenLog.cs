@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using PingYi.Data;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

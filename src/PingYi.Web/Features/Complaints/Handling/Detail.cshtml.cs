@@ -7,8 +7,6 @@ using PingYi.Data;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Units;
 using PingYi.Domain.Workflow;
-using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

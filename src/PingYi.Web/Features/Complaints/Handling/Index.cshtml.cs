@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
+using PingYi.Domain.Complaints;
 using PingYi.Domain.Units;
-using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
+using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
-using PingYi.Domain.Calendar;
-using PingYi.Domain.Complaints;
-using PingYi.Domain.Workflow;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

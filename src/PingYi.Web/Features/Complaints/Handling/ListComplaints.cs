@@ -4,11 +4,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Domain.Workflow;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
+using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

@@ -7,7 +7,6 @@ using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

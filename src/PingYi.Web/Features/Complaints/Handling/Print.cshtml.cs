@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Web.Features.Complaints.Handling;
-using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Complaints.Handling;

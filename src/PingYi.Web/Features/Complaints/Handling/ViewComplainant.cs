@@ -4,7 +4,6 @@ using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Complaints.Timers;
 
 namespace PingYi.Web.Features.Complaints.Handling;
 

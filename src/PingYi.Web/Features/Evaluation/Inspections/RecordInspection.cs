@@ -7,10 +7,6 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation.Inspections;
 

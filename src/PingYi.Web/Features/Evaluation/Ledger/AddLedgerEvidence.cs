@@ -1,18 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
-using PingYi.Data.Identity;
-using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Features.Administration;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
 

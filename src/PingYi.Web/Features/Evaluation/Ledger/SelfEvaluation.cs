@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
@@ -9,10 +8,6 @@ using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
 

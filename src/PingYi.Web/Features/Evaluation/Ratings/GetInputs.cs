@@ -3,11 +3,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Domain.Evaluation;
-using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
 using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Survey;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ratings;
 

@@ -5,10 +5,6 @@ using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Survey;
 
 namespace PingYi.Web.Features.Evaluation.Ratings;
 

@@ -7,10 +7,6 @@ using PingYi.Domain.Evaluation;
 using PingYi.Domain.Units;
 using PingYi.Web.Infrastructure;
 using QRCoder;
-using PingYi.Web.Features.Evaluation.Deductions;
-using PingYi.Web.Features.Evaluation.Inspections;
-using PingYi.Web.Features.Evaluation.Ledger;
-using PingYi.Web.Features.Evaluation.Ratings;
 
 namespace PingYi.Web.Features.Evaluation.Survey;
 

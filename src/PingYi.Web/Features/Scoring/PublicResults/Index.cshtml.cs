@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Web.Features.Scoring;
 
 namespace PingYi.Web.Features.Scoring.PublicResults;
 
