@@ -107,27 +107,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             })
             .ToListAsync(ct);
 
-        // Deadlines still running past the cut-off: how many working days overdue at the cut-off, per distinct
-        // deadline. Two queries, not one with an OR: "not stopped" and "stopped after the cut-off" are each one
-        // range of IX_HandlingRecords_Running, read without touching the table (an OR would scan the round again).
-        var overdueAtCutoff = rows.Where(r => Deadlines.Late(c, r.DueAtUtc));
-        var running = await overdueAtCutoff.Where(r => r.StoppedAtUtc == null)
-            .GroupBy(r => new { r.UnitId, r.DueAtUtc })
-            .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
-            .ToListAsync(ct);
-        running.AddRange(await overdueAtCutoff.Where(r => r.StoppedAtUtc > c)
-            .GroupBy(r => new { r.UnitId, r.DueAtUtc })
-            .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
-            .ToListAsync(ct));
-        var calendar = workflows.Calendar;
-        var runningDays = new Dictionary<int, (int Days, int Capped)>();
-        foreach (var r in running)
-        {
-            var due = DateTime.SpecifyKind(r.DueAtUtc, DateTimeKind.Utc);
-            var days = calendar.WorkingDaysOverdue(due, c);
-            var sum = runningDays.GetValueOrDefault(r.UnitId);
-            runningDays[r.UnitId] = (sum.Days + r.Count * days, sum.Capped + r.Count * Math.Min(days, cap));
-        }
+        var runningDays = await RunningDaysOverdueAsync(rows, c, cap, ct);
 
         return grouped.ToDictionary(g => g.UnitId, g => new ChannelTally(
             HandlingRounds: g.Rounds,
@@ -150,6 +130,36 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             PartlyResolved: g.Partly,
             Unresolved: g.Unresolved,
             UnratedResolution: g.UnansweredResolution));
+    }
+
+    /// <summary>
+    /// Deadlines still running past the cut-off: the working days overdue at the cut-off, and those capped at
+    /// <paramref name="cap"/>, summed per unit.
+    /// </summary>
+    private async Task<Dictionary<int, (int Days, int Capped)>> RunningDaysOverdueAsync(IQueryable<HandlingRecord> rows, DateTime c, int cap, CancellationToken ct)
+    {
+        // Deadlines still running past the cut-off: how many working days overdue at the cut-off, per distinct
+        // deadline. Two queries, not one with an OR: "not stopped" and "stopped after the cut-off" are each one
+        // range of IX_HandlingRecords_Running, read without touching the table (an OR would scan the round again).
+        var overdueAtCutoff = rows.Where(r => Deadlines.Late(c, r.DueAtUtc));
+        var running = await overdueAtCutoff.Where(r => r.StoppedAtUtc == null)
+            .GroupBy(r => new { r.UnitId, r.DueAtUtc })
+            .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
+            .ToListAsync(ct);
+        running.AddRange(await overdueAtCutoff.Where(r => r.StoppedAtUtc > c)
+            .GroupBy(r => new { r.UnitId, r.DueAtUtc })
+            .Select(g => new { g.Key.UnitId, g.Key.DueAtUtc, Count = g.Count() })
+            .ToListAsync(ct));
+        var calendar = workflows.Calendar;
+        var runningDays = new Dictionary<int, (int Days, int Capped)>();
+        foreach (var r in running)
+        {
+            var due = DateTime.SpecifyKind(r.DueAtUtc, DateTimeKind.Utc);
+            var days = calendar.WorkingDaysOverdue(due, c);
+            var sum = runningDays.GetValueOrDefault(r.UnitId);
+            runningDays[r.UnitId] = (sum.Days + r.Count * days, sum.Capped + r.Count * Math.Min(days, cap));
+        }
+        return runningDays;
     }
 
     public async Task<IReadOnlyList<ChannelCaseLine>> CasesAsync(

@@ -111,47 +111,10 @@ public static class ImportPriorRanks
                 continue;
             }
             var number = i + 2;
-            var prefix = $"rows[{number}].";
-            var label = $"第 {number} 行：";
-            var ok = true;
-            var code = cells.GetValueOrDefault("单位代码")?.ToLowerInvariant();
-            if (string.IsNullOrEmpty(code) || !knownUnits.Contains(code))
+            if (ReadRow(cells, number, knownUnits, seen, errors) is { } row)
             {
-                errors.Add(prefix + "unitCode", label + (string.IsNullOrEmpty(code) ? "请填写单位代码。" : $"没有代码为“{code}”的参评单位。"));
-                ok = false;
-            }
-            else if (seen.TryGetValue(code, out var first))
-            {
-                errors.Add(prefix + "unitCode", label + $"单位代码“{code}”与第 {first} 行重复。");
-                ok = false;
-            }
-            var categoryText = cells.GetValueOrDefault("类别");
-            var category = UnitCategories.Codes.All.FirstOrDefault(c => c.Label == categoryText).Value;
-            if (category == default && !UnitCategories.Codes.TryParse(categoryText, out category))
-            {
-                errors.Add(prefix + "category", label + $"“类别”应为：{string.Join("、", UnitCategories.Codes.All.Select(c => c.Label))}（或其代码）。");
-                ok = false;
-            }
-            if (!int.TryParse(cells.GetValueOrDefault("排名"), NumberStyles.None, CultureInfo.InvariantCulture, out var rank) || rank is < 1 or > 1000)
-            {
-                errors.Add(prefix + "rank", label + "“排名”应为 1–1000 的整数。");
-                ok = false;
-            }
-            var tracking = cells.GetValueOrDefault("重点跟踪对象")?.ToLowerInvariant() switch
-            {
-                "是" or "true" or "1" or "yes" => true,
-                "否" or "false" or "0" or "no" or "" or null => (bool?)false,
-                _ => null,
-            };
-            if (tracking is null)
-            {
-                errors.Add(prefix + "trackingList", label + "“重点跟踪对象”应填“是”或“否”。");
-                ok = false;
-            }
-            if (ok)
-            {
-                seen[code!] = number;
-                rows.Add(new Row(code!, category, rank, tracking!.Value));
+                seen[row.UnitCode] = number;
+                rows.Add(row);
             }
         }
         if (!errors.IsEmpty)
@@ -163,6 +126,49 @@ public static class ImportPriorRanks
             return RequestFailure.Field(StatusCodes.Status400BadRequest, "表格为空", "file", "表格中没有数据行。");
         }
         return rows;
+    }
+
+    /// <summary>Checks one row of the sheet (numbered as the sheet numbers it), adding an error for each bad cell; null if any was bad.</summary>
+    private static Row? ReadRow(Dictionary<string, string?> cells, int number, IReadOnlySet<string> knownUnits, Dictionary<string, int> seen, ValidationErrors errors)
+    {
+        var prefix = $"rows[{number}].";
+        var label = $"第 {number} 行：";
+        var ok = true;
+        var code = cells.GetValueOrDefault("单位代码")?.ToLowerInvariant();
+        if (string.IsNullOrEmpty(code) || !knownUnits.Contains(code))
+        {
+            errors.Add(prefix + "unitCode", label + (string.IsNullOrEmpty(code) ? "请填写单位代码。" : $"没有代码为“{code}”的参评单位。"));
+            ok = false;
+        }
+        else if (seen.TryGetValue(code, out var first))
+        {
+            errors.Add(prefix + "unitCode", label + $"单位代码“{code}”与第 {first} 行重复。");
+            ok = false;
+        }
+        var categoryText = cells.GetValueOrDefault("类别");
+        var category = UnitCategories.Codes.All.FirstOrDefault(c => c.Label == categoryText).Value;
+        if (category == default && !UnitCategories.Codes.TryParse(categoryText, out category))
+        {
+            errors.Add(prefix + "category", label + $"“类别”应为：{string.Join("、", UnitCategories.Codes.All.Select(c => c.Label))}（或其代码）。");
+            ok = false;
+        }
+        if (!int.TryParse(cells.GetValueOrDefault("排名"), NumberStyles.None, CultureInfo.InvariantCulture, out var rank) || rank is < 1 or > 1000)
+        {
+            errors.Add(prefix + "rank", label + "“排名”应为 1–1000 的整数。");
+            ok = false;
+        }
+        var tracking = cells.GetValueOrDefault("重点跟踪对象")?.ToLowerInvariant() switch
+        {
+            "是" or "true" or "1" or "yes" => true,
+            "否" or "false" or "0" or "no" or "" or null => (bool?)false,
+            _ => null,
+        };
+        if (tracking is null)
+        {
+            errors.Add(prefix + "trackingList", label + "“重点跟踪对象”应填“是”或“否”。");
+            ok = false;
+        }
+        return ok ? new Row(code!, category, rank, tracking!.Value) : null;
     }
 
     /// <summary>The template: the four columns and a sheet that explains them.</summary>
