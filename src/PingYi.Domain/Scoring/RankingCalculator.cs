@@ -44,6 +44,12 @@ public sealed record UnitResult(
     public bool PublicNotice => BottomTwo && PreviousBottomTwo;
 
     public double? Channel => Sources.GetValueOrDefault(EvaluationCodes.Channel);
+
+    /// <summary>
+    /// The unit has a score from at least one source. One with none has no composite to compare: it ranks after every
+    /// scored unit and is never in the bottom two (no data is not a poor result).
+    /// </summary>
+    public bool Scored => Sources.Values.Any(v => v is not null);
 }
 
 /// <summary>One source's part of a unit's weighted score: nominal and effective weight, and its points (null: the unit has no score from it).</summary>
@@ -129,16 +135,21 @@ public static class RankingCalculator
         return ordered.Select(u =>
         {
             var better = ordered.Count(o => Order.Compare(o, u) < 0);
-            var worse = ordered.Count(o => Order.Compare(o, u) > 0);
+            var worse = ordered.Count(o => o.Scored && Order.Compare(o, u) > 0);
             // Someone must rank above: a category where every unit ties has no bottom to put on a list.
-            return u with { Rank = better + 1, BottomTwo = worse < 2 && better > 0 };
+            return u with { Rank = better + 1, BottomTwo = u.Scored && worse < 2 && better > 0 };
         }).ToList();
     }
 
-    /// <summary>Best first: higher score, then higher channel score (none counts below any), then fewer working days overdue.</summary>
+    /// <summary>Best first: scored before unscored, higher score, then higher channel score (none counts below any), then fewer working days overdue.</summary>
     private static readonly Comparer<UnitResult> Order = Comparer<UnitResult>.Create((a, b) =>
     {
-        var c = b.Score.CompareTo(a.Score);
+        var c = b.Scored.CompareTo(a.Scored);
+        if (c != 0)
+        {
+            return c;
+        }
+        c = b.Score.CompareTo(a.Score);
         if (c != 0)
         {
             return c;

@@ -128,6 +128,26 @@ public sealed class RankingCalculatorTests
     }
 
     [Fact]
+    public void A_unit_with_no_source_at_all_ranks_after_every_scored_unit_and_is_never_in_the_bottom_two()
+    {
+        // No data is not a poor result: without a source there is no composite to compare, so the unit cannot land on
+        // the tracking list in place of the units that were actually scored worst.
+        var units = new[]
+        {
+            Unit("a", UnitCategory.PartyMass, Sources(deputies: 90)),
+            Unit("b", UnitCategory.PartyMass, Sources(deputies: 70)),
+            Unit("c", UnitCategory.PartyMass, Sources(deputies: 60)),
+            Unit("none1", UnitCategory.PartyMass, Sources()),
+            Unit("none2", UnitCategory.PartyMass, Sources()),
+        };
+        var ranked = RankingCalculator.Compute(Round, units, new HashSet<string>()).Single(c => c.Category == UnitCategory.PartyMass).Units;
+        Assert.Equal(["a", "b", "c", "none1", "none2"], ranked.Select(u => u.UnitCode));
+        Assert.Equal([false, true, true, false, false], ranked.Select(u => u.BottomTwo));
+        Assert.All(ranked.Where(u => u.UnitCode.StartsWith("none", StringComparison.Ordinal)), u => Assert.False(u.Scored));
+        Assert.All(ranked.Take(3), u => Assert.True(u.Scored));
+    }
+
+    [Fact]
     public void Two_years_in_the_bottom_two_put_a_unit_on_the_public_notice_list()
     {
         UnitScoreInput[] units =
