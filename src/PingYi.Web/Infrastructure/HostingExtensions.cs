@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PingYi.Data;
 using PingYi.Domain.Calendar;
 using PingYi.Domain.Common;
@@ -73,9 +72,7 @@ public static class HostingExtensions
 
         services.AddProblemDetails(ChineseProblemDetails.Configure);
         services.AddPingYiOpenApi();
-        services.AddHealthChecks()
-            .AddDbContextCheck<PingYiDbContext>("database")
-            .AddCheck<CalendarHealthCheck>("calendar");
+        services.AddPingYiHealthChecks(builder.Configuration);
         services.AddPingYiRateLimits(builder.Configuration);
         services.AddPingYiLoadShedding(builder.Configuration);
         builder.AddPingYiSecurity();
@@ -164,15 +161,7 @@ public static class HostingExtensions
         app.MapOpenApi();
         // Offline: Scalar's scripts come from the package; no web fonts, telemetry, agent or proxy from scalar.com.
         app.MapScalarApiReference("/scalar", o => o.WithTitle("评议 PingYi API").DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp());
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-        {
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        });
+        app.MapPingYiHealthChecks();
     }
 
     /// <summary><c>Jobs:Enabled</c> (default true): whether this node runs background jobs.</summary>
