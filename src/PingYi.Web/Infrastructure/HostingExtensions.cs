@@ -129,6 +129,8 @@ public static class HostingExtensions
             app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
             app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/error"));
         }
+        // Inside the exception handlers: the database being away is a 503 with Retry-After, never a 500.
+        app.UsePingYiDatabaseUnavailable();
         app.UsePingYiTransportSecurity();
         app.UsePingYiSecurity();
         app.UseStatusCodePages();
