@@ -22,6 +22,7 @@ public static class DatabaseUnavailable
     {
         var retryAfter = RetryAfterSeconds(app.Configuration);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseUnavailable).FullName!);
+        var metrics = app.Services.GetRequiredService<Telemetry.PingYiMetrics>();
         return app.Use(async (http, next) =>
         {
             try
@@ -32,6 +33,7 @@ public static class DatabaseUnavailable
             {
                 logger.LogWarning("Database unavailable: {Method} {Path} answered 503 ({Error}: {Message})",
                     http.Request.Method, http.Request.Path, cause.GetType().Name, cause.Message);
+                metrics.DatabaseUnavailable();
                 http.Response.Clear();
                 await Refusals.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "服务暂时不可用",
                     $"系统正在恢复，请在 {retryAfter} 秒后重试。", retryAfter, CancellationToken.None);

@@ -54,7 +54,7 @@ public static class HealthEndpoints
 }
 
 /// <summary>
-/// Unhealthy when a notice has been due for longer than <see cref="Options.StuckAfter"/> and is still pending:
+/// Unhealthy when a notice has been due (since its NotBeforeUtc) for longer than <see cref="Options.StuckAfter"/> and is still pending:
 /// delivery is not running (no node runs jobs, Hangfire is stuck) or the mail server has refused it for that long.
 /// </summary>
 public sealed class OutboxHealthCheck(OutboxHealthCheck.Options options, TimeProvider time, IServiceScopeFactory scopes) : IHealthCheck
@@ -70,11 +70,7 @@ public sealed class OutboxHealthCheck(OutboxHealthCheck.Options options, TimePro
         var now = time.GetUtcNow().UtcDateTime;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
-        var oldestDue = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAtUtc <= now)
-            .OrderBy(m => m.NextAttemptAtUtc)
-            .Select(m => (DateTime?)m.NextAttemptAtUtc)
-            .FirstOrDefaultAsync(cancellationToken);
+        var oldestDue = await OldestDue(db, now).FirstOrDefaultAsync(cancellationToken);
         if (oldestDue is { } due && now - due > options.StuckAfter)
         {
             return HealthCheckResult.Unhealthy(
@@ -82,4 +78,15 @@ public sealed class OutboxHealthCheck(OutboxHealthCheck.Options options, TimePro
         }
         return HealthCheckResult.Healthy("Outbox delivering.");
     }
+
+    /// <summary>
+    /// Since when the oldest pending row has been due: its NotBeforeUtc (quiet hours end, or when it was written),
+    /// not its next attempt, which moves on with every retry of a row the mail server keeps refusing.
+    /// </summary>
+    public static IQueryable<DateTime?> OldestDue(PingYiDbContext db, DateTime now) =>
+        db.OutboxMessages.AsNoTracking()
+            .Where(m => m.State == OutboxState.Pending && m.NotBeforeUtc <= now)
+            .OrderBy(m => m.NotBeforeUtc)
+            .Select(m => (DateTime?)m.NotBeforeUtc)
+            .Take(1);
 }

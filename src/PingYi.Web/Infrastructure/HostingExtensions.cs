@@ -15,6 +15,7 @@ using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
 using PingYi.Web.Features.Supervision;
 using PingYi.Web.Features.Units;
+using PingYi.Web.Infrastructure.Telemetry;
 using Scalar.AspNetCore;
 
 namespace PingYi.Web.Infrastructure;
@@ -73,6 +74,7 @@ public static class HostingExtensions
         services.AddProblemDetails(ChineseProblemDetails.Configure);
         services.AddPingYiOpenApi();
         services.AddPingYiHealthChecks(builder.Configuration);
+        builder.AddPingYiTelemetry();
         services.AddPingYiRateLimits(builder.Configuration);
         services.AddPingYiLoadShedding(builder.Configuration);
         builder.AddPingYiSecurity();
@@ -131,6 +133,7 @@ public static class HostingExtensions
         }
         // Inside the exception handlers: the database being away is a 503 with Retry-After, never a 500.
         app.UsePingYiDatabaseUnavailable();
+        app.UsePingYiMetricsEndpoint();
         app.UsePingYiTransportSecurity();
         app.UsePingYiSecurity();
         app.UseStatusCodePages();
@@ -164,6 +167,7 @@ public static class HostingExtensions
         // Offline: Scalar's scripts come from the package; no web fonts, telemetry, agent or proxy from scalar.com.
         app.MapScalarApiReference("/scalar", o => o.WithTitle("评议 PingYi API").DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp());
         app.MapPingYiHealthChecks();
+        app.MapPingYiMetricsEndpoint();
     }
 
     /// <summary><c>Jobs:Enabled</c> (default true): whether this node runs background jobs.</summary>

@@ -63,6 +63,7 @@ public static class LoadShedding
         var time = app.Services.GetRequiredService<TimeProvider>();
         var limiter = app.Services.GetRequiredService<Gate>().Limiter;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoadShedding).FullName!);
+        var metrics = app.Services.GetRequiredService<Telemetry.PingYiMetrics>();
         return app.Use(async (http, next) =>
         {
             if (http.Request.Path.StartsWithSegments("/healthz"))
@@ -80,6 +81,7 @@ public static class LoadShedding
             {
                 return;
             }
+            metrics.Shed();
             logger.LogWarning("Overloaded: {Method} {Path} refused with 503 ({Limit} requests in progress, queue full or waited {Timeout})",
                 http.Request.Method, http.Request.Path, options.MaxConcurrentRequests, options.QueueTimeout);
             await Refusals.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "服务繁忙",

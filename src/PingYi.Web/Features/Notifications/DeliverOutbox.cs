@@ -25,12 +25,14 @@ public static class DeliverOutbox
 
     public sealed record Outcome(int Sent, int Retrying, int Failed);
 
-    public sealed class Handler(PingYiDbContext db, MailSettings settings, TimeProvider time, ILogger<Handler> logger)
+    /// <param name="metrics">Null where no host is (the outbox benchmark drives the handler alone).</param>
+    public sealed class Handler(PingYiDbContext db, MailSettings settings, TimeProvider time, ILogger<Handler> logger, Infrastructure.Telemetry.PingYiMetrics? metrics = null)
     {
         public async Task<Outcome> HandleAsync(CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var failed = await FailInterruptedAsync(now, ct);
+            metrics?.NoticesFailed(failed);
             int sent = 0, retrying = 0;
             using var transport = new Transport(settings, logger);
             var seen = new HashSet<long>();
@@ -55,9 +57,11 @@ public static class DeliverOutbox
                     switch (await RecordAsync(message, token, error, verdict, now))
                     {
                         case OutboxState.Sent:
+                            metrics?.NoticeDelivered();
                             sent++;
                             break;
                         case OutboxState.Failed:
+                            metrics?.NoticesFailed(1);
                             failed++;
                             break;
                         default:
@@ -108,7 +112,7 @@ public static class DeliverOutbox
                 {
                     error = InterruptedError + " " + error;
                 }
-                logger.LogWarning("Outbox message {Id} to {Recipient} not delivered (attempt {Attempt}): {Error}", message.Id, message.Recipient, message.Attempts + 1, error);
+                logger.LogWarning("Outbox message {Id} to {Recipient} not delivered (attempt {Attempt}): {Error}", message.Id, ForLog(message), message.Attempts + 1, error);
                 return (error, verdict);
             }
         }
@@ -136,7 +140,7 @@ public static class DeliverOutbox
                     .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                     .SetProperty(m => m.LastError, Truncate(error))
                     .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
-                logger.LogError("Outbox message {Id} to {Recipient} failed after {Attempts} attempts: {Error}", id, message.Recipient, message.Attempts + 1, error);
+                logger.LogError("Outbox message {Id} to {Recipient} failed after {Attempts} attempts: {Error}", id, ForLog(message), message.Attempts + 1, error);
                 return OutboxState.Failed;
             }
             var retryAt = now + settings.RetryDelay(message.Attempts + 1);
@@ -178,6 +182,9 @@ public static class DeliverOutbox
         private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
     }
 
+    /// <summary>Who a row goes to, for a log: staff addresses as they are, a complainant's never (personal data stays out of logs).</summary>
+    public static string ForLog(OutboxMessage row) => row.ToComplainant ? $"complainant (#{row.ComplaintId})" : row.Recipient;
+
     /// <summary>The MimeKit message for a row: its fixed Message-Id, so a second copy is recognisably the same message.</summary>
     public static MimeMessage ToMime(OutboxMessage row, MailSettings settings)
     {
@@ -211,6 +218,28 @@ public static class DeliverOutbox
         public bool ServerUnreachable { get; private set; }
 
         public async Task SendAsync(OutboxMessage row, CancellationToken ct)
+        {
+            using var activity = Infrastructure.Telemetry.PingYiMetrics.Source.StartActivity(settings.UsesPickupFolder ? "mail pickup write" : "smtp send",
+                settings.UsesPickupFolder ? System.Diagnostics.ActivityKind.Internal : System.Diagnostics.ActivityKind.Client);
+            activity?.SetTag("pingyi.outbox.id", row.Id);
+            activity?.SetTag("pingyi.outbox.kind", row.Kind);
+            if (!settings.UsesPickupFolder)
+            {
+                activity?.SetTag("server.address", settings.Host);
+                activity?.SetTag("server.port", settings.Port);
+            }
+            try
+            {
+                await SendCoreAsync(row, ct);
+            }
+            catch (Exception e)
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+                throw;
+            }
+        }
+
+        private async Task SendCoreAsync(OutboxMessage row, CancellationToken ct)
         {
             var message = ToMime(row, settings);
             if (settings.UsesPickupFolder)
@@ -266,7 +295,7 @@ public static class DeliverOutbox
             await message.WriteToAsync(temp, ct);
             // A reader of the folder never sees half a message.
             File.Move(temp, path, overwrite: true);
-            logger.LogInformation("Mail to {Recipient} written to {Path}.", row.Recipient, path);
+            logger.LogInformation("Mail to {Recipient} written to {Path}.", ForLog(row), path);
         }
 
         public void Dispose()

@@ -47,7 +47,18 @@ public sealed class JobRunner(JobRegistry registry, IServiceScopeFactory scopes,
         using var connection = storage.GetConnection();
         using var held = connection.AcquireDistributedLock("pingyi:job:" + name, LockTimeout);
         await using var scope = scopes.CreateAsyncScope();
-        return await job.Run(scope.ServiceProvider, ct);
+        // A span of its own per run (a root when Hangfire starts it, a child of the request for RunJob).
+        using var activity = Infrastructure.Telemetry.PingYiMetrics.Source.StartActivity("job " + name);
+        activity?.SetTag("pingyi.job", name);
+        try
+        {
+            return await job.Run(scope.ServiceProvider, ct);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
     }
 }
 

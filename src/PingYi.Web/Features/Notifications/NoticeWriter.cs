@@ -19,7 +19,8 @@ namespace PingYi.Web.Features.Notifications;
 /// complainant's name, phone, e-mail, access code or whether the case is named. The complainant's own
 /// notices are the only ones that read <see cref="ComplainantContact"/>, and only its e-mail address.
 /// </remarks>
-public sealed class NoticeWriter(MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time) : INoticeWriter
+public sealed class NoticeWriter(MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time,
+    Infrastructure.Telemetry.PingYiMetrics metrics) : INoticeWriter
 {
     /// <remarks>
     /// Cost: a constant number of queries per save, however many notices it carries (a sweep batch carries up to
@@ -28,6 +29,8 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
     /// </remarks>
     public async Task WriteAsync(PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, CancellationToken ct)
     {
+        using var activity = Infrastructure.Telemetry.PingYiMetrics.Source.StartActivity("outbox write");
+        activity?.SetTag("pingyi.notices", notices.Count);
         var now = time.GetUtcNow().UtcDateTime;
         var staffNotBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
         var audience = await AudienceAsync(db, notices, now, ct);
@@ -45,6 +48,8 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             {
                 db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
             }
+            metrics.NoticesWritten(name, group.Count());
+            activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = group.Count() }));
         }
     }
 

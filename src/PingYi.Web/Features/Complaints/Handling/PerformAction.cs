@@ -26,7 +26,8 @@ public static class PerformAction
     /// <summary>A signed letter: a PDF, a Word document or a scan/photo of the paper (JPG), recognised by content.</summary>
     private static readonly FileKind[] ReplyLetterKinds = [FileInspector.Pdf, FileInspector.Docx, FileInspector.Jpeg];
 
-    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, ComplaintAccess access, TimeProvider time, ILogger<Handler> logger)
+    public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, ComplaintAccess access, TimeProvider time, ILogger<Handler> logger,
+        Infrastructure.Telemetry.PingYiMetrics metrics)
     {
         /// <summary>
         /// A staff user's action, from the API or the complaint page: finds the complaint the user may act on
@@ -154,6 +155,7 @@ public static class PerformAction
                     await db.SaveChangesAsync(ct);
                     await tx!.CommitAsync(ct);
                 }
+                metrics.ActionPerformed(command.Action);
             }
             catch (WorkflowActionException e)
             {

@@ -25,7 +25,7 @@ public static class SubmitComplaint
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
     public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows, IMemoryCache cache,
-        Microsoft.Extensions.Options.IOptions<AttachmentLimits> limits, IntakeKeys keys)
+        Microsoft.Extensions.Options.IOptions<AttachmentLimits> limits, IntakeKeys keys, Infrastructure.Telemetry.PingYiMetrics metrics)
     {
         private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
 
@@ -165,6 +165,7 @@ public static class SubmitComplaint
                 keys.Forget();
                 throw;
             }
+            metrics.ComplaintLodged();
             return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
         }
 

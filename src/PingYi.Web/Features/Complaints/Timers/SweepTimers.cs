@@ -28,7 +28,8 @@ public static class SweepTimers
     public static int ParallelismFrom(IConfiguration configuration, DatabaseSettings database) =>
         database.Provider == DatabaseProvider.Sqlite ? 1 : Math.Clamp(configuration.GetValue("Timers:SweepParallelism", 2), 1, 16);
 
-    public sealed class Handler(PingYiDbContext db, IServiceScopeFactory scopes, TimeProvider time, IConfiguration configuration, DatabaseSettings database, ILogger<Handler> logger)
+    public sealed class Handler(PingYiDbContext db, IServiceScopeFactory scopes, TimeProvider time, IConfiguration configuration, DatabaseSettings database, ILogger<Handler> logger,
+        Infrastructure.Telemetry.PingYiMetrics metrics)
     {
         private readonly int _batchSize = BatchSizeFrom(configuration);
         private readonly int _parallelism = ParallelismFrom(configuration, database);
@@ -37,6 +38,7 @@ public static class SweepTimers
         public async Task<int> HandleAsync(CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var fired = 0;
             // The due batches are read one after another on this context; each is fired and saved on a context of
             // its own. Batches never share a row, so their saves cannot conflict with each other.
@@ -47,6 +49,7 @@ public static class SweepTimers
                     var batch = scope.ServiceProvider.GetRequiredService<Batch>();
                     Interlocked.Add(ref fired, await batch.FireAsync(ids, now, token));
                 });
+            metrics.SweepCompleted(fired, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (fired > 0)
             {
                 logger.LogInformation("Timer sweep fired {Count} timers.", fired);
