@@ -26,7 +26,8 @@ public static class HostingExtensions
     public static bool AddPingYi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        using var loggers = LoggerFactory.Create(l => l.AddConsole());
+        builder.AddPingYiLogging();
+        using var loggers = LoggingSetup.StartupLoggers(builder);
         DatabaseSettings database;
         try
         {

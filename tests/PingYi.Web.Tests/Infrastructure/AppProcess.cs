@@ -112,10 +112,25 @@ public static class AppProcess
                 _output.AppendLine(line);
             }
             const string marker = "Now listening on: ";
-            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            // A JSON console line (Logging:Json) carries the text in its Message.
+            var text = line.StartsWith('{') ? JsonMessage(line) ?? line : line;
+            var at = text.IndexOf(marker, StringComparison.Ordinal);
             if (at >= 0)
             {
-                Listening.TrySetResult(new Uri(line[(at + marker.Length)..].Trim()));
+                Listening.TrySetResult(new Uri(text[(at + marker.Length)..].Trim()));
+            }
+        }
+
+        private static string? JsonMessage(string line)
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(line);
+                return json.RootElement.TryGetProperty("Message", out var message) ? message.GetString() : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
             }
         }
 
