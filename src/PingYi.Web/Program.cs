@@ -1,7 +1,18 @@
 using PingYi.Web.Infrastructure;
 
 // `dotnet PingYi.Web.dll migrate` applies the migrations and exits (for Database:MigrateOnStartup=false deployments).
-var migrateOnly = args.Length > 0 && args[0] == "migrate";
+// `backup <dir>` / `restore <dir>`: a consistent copy of the SQLite database (and the key certificate), or back from one.
+var command = args.Length > 0 && args[0] is "migrate" or "backup" or "restore" ? args[0] : null;
+if (command is "backup" or "restore")
+{
+    if (args.Length < 2 || args[1].StartsWith('-'))
+    {
+        Console.Error.WriteLine($"Usage: PingYi.Web {command} <directory> [settings…]");
+        return 2;
+    }
+    return await SqliteBackup.RunAsync(command, args[1], WebApplication.CreateBuilder(args[2..]));
+}
+var migrateOnly = command == "migrate";
 var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 if (!builder.AddPingYi())
 {

@@ -6,10 +6,11 @@ namespace PingYi.Web.Tests.Infrastructure;
 public static class AppProcess
 {
     /// <summary>Starts the app with <paramref name="environment"/> and waits (at most two minutes: the test machine is shared) for it to exit.</summary>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(Dictionary<string, string> environment)
+    /// <param name="args">Arguments before the listening address (a command such as <c>backup &lt;dir&gt;</c>).</param>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(Dictionary<string, string> environment, params string[] args)
     {
         var appDll = Path.Combine(AppContext.BaseDirectory, "PingYi.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [appDll, "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [appDll, .. args, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
