@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "channel-score")
 {
     return await ChannelScoreBench.MainAsync(args[1..]);
 }
+// Triage suggestions (issue 24): accuracy on the labelled set, similar complaints, latency; see Triage/TriageBench.
+if (args.Length > 0 && args[0] == "triage")
+{
+    return PingYi.Benchmarks.Triage.TriageBench.Run(args[1..]);
+}
 // The whole round as the rankings API computes it (issue 11's benchmark as stated); see ScoringBench.
 if (args.Length > 0 && args[0] == "scoring")
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PingYi benchmarks: the app on PostgreSQL, load from a separate process on 127.0.0.1.
 #
-#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring,soak] [benchmark options]
+#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring,soak,triage] [benchmark options]
 #
 # Parts (all five by default, in this order):
 #   intake  the raw INSERT ceiling (pgbench and a .NET client), the closed-loop intake, the open loop at 200 req/s
@@ -20,6 +20,11 @@
 #           open loop at 200 req/s for 10 minutes after a 60 s warm-up ramping up to that rate, not counted (--duration S and --rate R change that;
 #           PINGYI_BENCH_SOAK_WARMUP the warm-up); p99 per kind, errors, and the app's working set every 10 s with a
 #           flat/not-flat verdict on the last 5 minutes; about 12 minutes.
+#   triage  (not in the default list) issue 24's triage suggestions, in process and without a database: top-1/top-3
+#           accuracy on the labelled set (nothing learnt; after learning from half), similar-complaint recall and
+#           precision at the default threshold (and a threshold sweep), suggestion latency p50/p95 with
+#           PINGYI_BENCH_TRIAGE_COMPLAINTS (default 1,000,000) complaints in the index against segmenting the text alone;
+#           about 15 minutes at 1,000,000.
 # Starts a throwaway PostgreSQL (default settings, fsync on, auto_explain loaded but off) unless PINGYI_BENCH_POSTGRES
 # names one (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE; then no plans
 # are captured), creates fresh databases, builds Release, starts the app per database, prints a summary with the
@@ -94,6 +99,19 @@ if [ -z "${PINGYI_BENCH_APP_DLL:-}" ]; then
 fi
 dotnet build -c Release -v q -nologo "$root/tests/PingYi.Benchmarks/PingYi.Benchmarks.csproj" >"$work/build-bench.log" 2>&1 \
   || { cat "$work/build-bench.log"; exit 1; }
+
+if has_part triage; then
+  echo "== triage: suggestions on the labelled set, then latency at ${PINGYI_BENCH_TRIAGE_COMPLAINTS:-1000000} complaints"
+  bench triage --complaints "${PINGYI_BENCH_TRIAGE_COMPLAINTS:-1000000}" | tee "$work/triage.log"
+  grep -E '^triage, (accuracy|similar,|latency|index)' "$work/triage.log" >>"$summary" || true
+  if [ "$parts" = "triage" ]; then
+    # The only part asked for needs no database and no app.
+    echo
+    echo "==================== all parts: $parts ===================="
+    cat "$summary"
+    exit 0
+  fi
+fi
 
 if [ -n "${PINGYI_BENCH_POSTGRES:-}" ]; then
   echo "== PostgreSQL from PINGYI_BENCH_POSTGRES"

@@ -1834,6 +1834,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<bool>("ServiceHall")
                         .HasColumnType("boolean");
 
+                    b.PrimitiveCollection<List<string>>("ShortNames")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("SupervisionPhone")
                         .IsRequired()
                         .HasMaxLength(40)

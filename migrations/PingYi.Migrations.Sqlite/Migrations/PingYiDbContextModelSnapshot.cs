@@ -1774,6 +1774,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<bool>("ServiceHall")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("ShortNames")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SupervisionPhone")
                         .IsRequired()
                         .HasMaxLength(40)

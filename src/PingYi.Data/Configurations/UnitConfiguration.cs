@@ -15,6 +15,7 @@ internal sealed class UnitConfiguration : IEntityTypeConfiguration<Unit>
         b.Property(u => u.Duties).HasMaxLength(4000).IsRequired();
         b.Property(u => u.SupervisionPhone).HasMaxLength(40).IsRequired();
         b.Property(u => u.ContactEmails);
+        b.Property(u => u.ShortNames);
         b.Property(u => u.EvaluationChannelUrl).HasMaxLength(500);
         b.Property(u => u.Active).HasDefaultValue(true).HasSentinel(true);
     }

@@ -35,6 +35,12 @@ public sealed class Unit
     /// <summary>Public duties text the unit publishes (the 2020 notice asks for it).</summary>
     public string Duties { get; private set; }
 
+    /// <summary>
+    /// Short names people use for the unit (人社厅, 社保局 …), one per entry; the triage suggestions look for them,
+    /// and for <see cref="Name"/>, in a complaint's text.
+    /// </summary>
+    public List<string> ShortNames { get; private set; } = [];
+
     /// <summary>作风评议监督电话.</summary>
     public string SupervisionPhone { get; private set; }
 
@@ -64,6 +70,10 @@ public sealed class Unit
         EvaluationChannelUrl = string.IsNullOrWhiteSpace(evaluationChannelUrl) ? null : evaluationChannelUrl.Trim();
         Active = active;
     }
+
+    /// <summary>Replaces the short names (blank and repeated entries dropped, order kept).</summary>
+    public void SetShortNames(IEnumerable<string> shortNames) =>
+        ShortNames = shortNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The longest unit code (2–16 lower-case ASCII letters, digits or '-').</summary>
     public const int MaxCodeLength = 16;

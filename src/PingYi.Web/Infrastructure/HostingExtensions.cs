@@ -14,6 +14,7 @@ using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
 using PingYi.Web.Features.Supervision;
+using PingYi.Web.Features.Triage;
 using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure.Telemetry;
 using Scalar.AspNetCore;
@@ -82,6 +83,7 @@ public static class HostingExtensions
         services.AddPingYiPages();
         services.AddComplaints();
         services.AddUnits();
+        services.AddTriage();
 
         services.AddCalendars();
         services.AddSupervision(builder.Configuration);
@@ -152,6 +154,7 @@ public static class HostingExtensions
 
         app.MapUnits();
         app.MapComplaints();
+        app.MapTriage();
         app.MapCalendars();
 
         app.MapNotifications();

@@ -34,12 +34,12 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
     {
         var template = await DownloadAsync("/api/v1/admin/units/template");
         var headers = MiniExcel.Query(new MemoryStream(template), useHeaderRow: false).Cast<IDictionary<string, object>>().First().Values.Select(v => v?.ToString() ?? string.Empty).ToList();
-        Assert.Equal(["代码", "名称", "类别", "职能简介", "监督电话", "联系邮箱", "驻省政务大厅", "评议渠道网址", "状态"], headers);
+        Assert.Equal(["代码", "名称", "类别", "职能简介", "监督电话", "联系邮箱", "驻省政务大厅", "评议渠道网址", "状态", "简称"], headers);
 
         var (a, b) = (AdminApi.NewCode(), AdminApi.NewCode());
         var filled = Sheet(
-            Row(a, "省甲厅", "省政府工作部门", "负责甲。", "0431-88000001", "a1@example.cn;a2@example.cn", "是", "https://a.example.cn/pj", "在用"),
-            Row(b, "省乙院", "enterprise-institution", "负责乙。", "0431-88000002", "", "否", "", "撤销"));
+            Row(a, "省甲厅", "省政府工作部门", "负责甲。", "0431-88000001", "a1@example.cn;a2@example.cn", "是", "https://a.example.cn/pj", "在用", "甲厅、甲局"),
+            Row(b, "省乙院", "enterprise-institution", "负责乙。", "0431-88000002", "", "否", "", "撤销", ""));
         var imported = JsonNode.Parse(await ExpectAsync(await UploadAsync(filled), HttpStatusCode.OK))!;
         Assert.Equal(2, imported["created"]!.GetValue<int>());
 
@@ -48,6 +48,7 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
         Assert.Equal("government", ua["category"]!.GetValue<string>());
         Assert.True(ua["serviceHall"]!.GetValue<bool>());
         Assert.Equal(["a1@example.cn", "a2@example.cn"], ua["contactEmails"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(["甲厅", "甲局"], ua["shortNames"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.False(units.Single(u => u!["code"]!.GetValue<string>() == b)!["active"]!.GetValue<bool>());
 
         // The export has the template's columns and the rows as filled in; uploading it again changes nothing.
@@ -55,7 +56,7 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
         var rows = MiniExcel.Query(new MemoryStream(export), useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(headers, rows[0].Keys.ToList());
         var ra = rows.Single(r => (string)r["代码"] == a);
-        Assert.Equal(["省甲厅", "省政府工作部门", "负责甲。", "0431-88000001", "a1@example.cn;a2@example.cn", "是", "https://a.example.cn/pj", "在用"],
+        Assert.Equal(["省甲厅", "省政府工作部门", "负责甲。", "0431-88000001", "a1@example.cn;a2@example.cn", "是", "https://a.example.cn/pj", "在用", "甲厅、甲局"],
             headers.Skip(1).Select(h => ra[h]?.ToString()));
         Assert.Equal("撤销", rows.Single(r => (string)r["代码"] == b)["状态"]);
         Assert.Contains(rows, r => (string)r["代码"] == "jyt");
@@ -64,9 +65,11 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
         Assert.Equal(0, again["updated"]!.GetValue<int>());
         Assert.Equal(rows.Count, again["unchanged"]!.GetValue<int>());
 
-        // An existing code's row changes that unit.
+        // An existing code's row changes that unit; a sheet without the 简称 column leaves the short names as they are.
         var renamed = Sheet(Row(a, "省甲厅（新）", "省政府工作部门", "负责甲。", "0431-88000001", "", "否", "", "在用"));
         Assert.Equal(1, JsonNode.Parse(await ExpectAsync(await UploadAsync(renamed), HttpStatusCode.OK))!["updated"]!.GetValue<int>());
+        units = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Admin, "/api/v1/admin/units"), HttpStatusCode.OK))!.AsArray();
+        Assert.Equal(["甲厅", "甲局"], units.Single(u => u!["code"]!.GetValue<string>() == a)!["shortNames"]!.AsArray().Select(e => e!.GetValue<string>()));
     }
 
     [Fact]
@@ -93,11 +96,21 @@ public abstract class UnitSpreadsheetTests(AppFixture fixture)
         Assert.True(HasChinese(Errors(empty, "file")[0]));
     }
 
-    private static Dictionary<string, object?> Row(string code, string name, string category, string duties, string phone, string emails, string hall, string url, string status) => new()
+    /// <param name="shortNames">The 简称 column; null leaves the column out of the row.</param>
+    private static Dictionary<string, object?> Row(string code, string name, string category, string duties, string phone, string emails, string hall, string url, string status,
+        string? shortNames = null)
     {
-        ["代码"] = code, ["名称"] = name, ["类别"] = category, ["职能简介"] = duties, ["监督电话"] = phone,
-        ["联系邮箱"] = emails, ["驻省政务大厅"] = hall, ["评议渠道网址"] = url, ["状态"] = status,
-    };
+        var row = new Dictionary<string, object?>
+        {
+            ["代码"] = code, ["名称"] = name, ["类别"] = category, ["职能简介"] = duties, ["监督电话"] = phone,
+            ["联系邮箱"] = emails, ["驻省政务大厅"] = hall, ["评议渠道网址"] = url, ["状态"] = status,
+        };
+        if (shortNames is not null)
+        {
+            row["简称"] = shortNames;
+        }
+        return row;
+    }
 
     private static byte[] Sheet(params Dictionary<string, object?>[] rows)
     {

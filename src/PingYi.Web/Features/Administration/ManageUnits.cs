@@ -18,27 +18,34 @@ public static class ManageUnits
     /// <summary>Contact e-mails per unit (notices go to each).</summary>
     public const int MaxContactEmails = 10;
 
+    /// <summary>Short names per unit (人社厅, 社保局 …), each at most <see cref="MaxShortNameLength"/> characters.</summary>
+    public const int MaxShortNames = 20;
+
+    public const int MaxShortNameLength = 20;
+
     /// <summary>The body of POST and PUT, and each item of GET (which adds the handlers).</summary>
+    /// <param name="ShortNames">Short names the triage suggestions look for in complaints; left out of a PUT, they stay as they are.</param>
     public sealed record UnitBody(
         string? Code, string? Name, string? Category, string? Duties, string? SupervisionPhone, List<string>? ContactEmails,
-        bool? ServiceHall, string? EvaluationChannelUrl, bool? Active);
+        bool? ServiceHall, string? EvaluationChannelUrl, bool? Active, List<string>? ShortNames = null);
 
     public sealed record HandlerInfo(string Id, string Email, string DisplayName, bool Active);
 
     public sealed record UnitItem(
         string Code, string Name, string Category, string CategoryLabel, string Duties, string SupervisionPhone, IReadOnlyList<string> ContactEmails,
-        bool ServiceHall, string? EvaluationChannelUrl, bool Active, IReadOnlyList<HandlerInfo> Handlers, bool HasActiveHandler);
+        bool ServiceHall, string? EvaluationChannelUrl, bool Active, IReadOnlyList<HandlerInfo> Handlers, bool HasActiveHandler,
+        IReadOnlyList<string> ShortNames);
 
-    /// <summary>A validated body.</summary>
+    /// <summary>A validated body; <paramref name="ShortNames"/> null leaves a unit's short names as they are.</summary>
     public sealed record ValidUnit(
         string Code, string Name, UnitCategory Category, string Duties, string SupervisionPhone, IReadOnlyList<string> ContactEmails,
-        bool ServiceHall, string? EvaluationChannelUrl, bool Active);
+        bool ServiceHall, string? EvaluationChannelUrl, bool Active, IReadOnlyList<string>? ShortNames = null);
 
     /// <summary>What the audit log keeps of a unit.</summary>
     internal static object Snapshot(Unit u) => new
     {
         u.Code, u.Name, category = UnitCategories.Codes.CodeOf(u.Category), u.Duties, u.SupervisionPhone,
-        contactEmails = u.ContactEmails.ToArray(), u.ServiceHall, u.EvaluationChannelUrl, u.Active,
+        contactEmails = u.ContactEmails.ToArray(), u.ServiceHall, u.EvaluationChannelUrl, u.Active, shortNames = u.ShortNames.ToArray(),
     };
 
     /// <summary>
@@ -112,10 +119,43 @@ public static class ManageUnits
         {
             errors.Add(prefix + "evaluationChannelUrl", label + "评议渠道网址应为以 http:// 或 https:// 开头的完整网址。");
         }
+        var shortNames = ValidateShortNames(body.ShortNames, errors, prefix, label);
         return errors.ToDictionary().Count > before
             ? null
-            : new ValidUnit(code!, name!, category!.Value, duties, phone, emails, body.ServiceHall ?? false, url, body.Active ?? true);
+            : new ValidUnit(code!, name!, category!.Value, duties, phone, emails, body.ServiceHall ?? false, url, body.Active ?? true, shortNames);
     }
+
+    /// <summary>Short names as sent (trimmed, blank and repeated ones dropped); null when none were sent at all.</summary>
+    private static List<string>? ValidateShortNames(List<string>? sent, ValidationErrors errors, string prefix, string label)
+    {
+        if (sent is null)
+        {
+            return null;
+        }
+        var names = new List<string>();
+        foreach (var raw in sent)
+        {
+            var n = Text.Clean(raw, multiline: false);
+            if (n is null || names.Contains(n, StringComparer.Ordinal))
+            {
+                continue;
+            }
+            if (Text.CharacterCount(n) > MaxShortNameLength)
+            {
+                errors.Add(prefix + "shortNames", label + $"简称“{n}”过长，每个简称不超过 {MaxShortNameLength} 个字。");
+            }
+            names.Add(n);
+        }
+        if (names.Count > MaxShortNames)
+        {
+            errors.Add(prefix + "shortNames", label + $"简称最多 {MaxShortNames} 个。");
+        }
+        return names;
+    }
+
+    /// <summary>Splits the short names typed in one box or one spreadsheet cell (separated by 、;，, or spaces).</summary>
+    public static List<string> SplitShortNames(string? text) =>
+        (text ?? string.Empty).Split(['、', ';', '；', ',', '，', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList();
 
     private static UnitCategory? ParseCategory(string? text)
     {
@@ -223,15 +263,21 @@ public static class ManageUnits
         return unit;
     }
 
-    internal static void Apply(Unit unit, ValidUnit v) =>
+    internal static void Apply(Unit unit, ValidUnit v)
+    {
         unit.Update(v.Name, v.Category, v.Duties, v.SupervisionPhone, v.ContactEmails, v.ServiceHall, v.EvaluationChannelUrl, v.Active);
+        if (v.ShortNames is not null)
+        {
+            unit.SetShortNames(v.ShortNames);
+        }
+    }
 
     private static RequestFailure Duplicate(string code) =>
         RequestFailure.Conflict("单位代码已存在", "code", $"单位代码“{code}”已被使用（代码不能重复使用，包括已撤销的单位）。");
 
     private static UnitItem ToItem(Unit u, IReadOnlyList<HandlerInfo> handlers) => new(
         u.Code, u.Name, UnitCategories.Codes.CodeOf(u.Category), UnitCategories.Codes.LabelOf(u.Category), u.Duties, u.SupervisionPhone,
-        u.ContactEmails.ToArray(), u.ServiceHall, u.EvaluationChannelUrl, u.Active, handlers, handlers.Any(h => h.Active));
+        u.ContactEmails.ToArray(), u.ServiceHall, u.EvaluationChannelUrl, u.Active, handlers, handlers.Any(h => h.Active), u.ShortNames.ToArray());
 
     public static void Map(RouteGroupBuilder admin)
     {

@@ -20,6 +20,7 @@ public sealed class UnitEditModel(ManageUnits.Handler units) : AdminPageModel
         public string? Name { get; set; }
         public string? Category { get; set; }
         public string? Duties { get; set; }
+        public string? ShortNames { get; set; }
         public string? SupervisionPhone { get; set; }
         public string? ContactEmails { get; set; }
         public bool ServiceHall { get; set; }
@@ -41,7 +42,7 @@ public sealed class UnitEditModel(ManageUnits.Handler units) : AdminPageModel
         IsNew = false;
         Input = new Form
         {
-            Code = unit.Code, Name = unit.Name, Category = unit.Category, Duties = unit.Duties, SupervisionPhone = unit.SupervisionPhone,
+            Code = unit.Code, Name = unit.Name, Category = unit.Category, Duties = unit.Duties, ShortNames = string.Join("、", unit.ShortNames), SupervisionPhone = unit.SupervisionPhone,
             ContactEmails = string.Join("; ", unit.ContactEmails), ServiceHall = unit.ServiceHall, EvaluationChannelUrl = unit.EvaluationChannelUrl, Active = unit.Active,
         };
         return Page();
@@ -53,7 +54,7 @@ public sealed class UnitEditModel(ManageUnits.Handler units) : AdminPageModel
         var body = new ManageUnits.UnitBody(
             IsNew ? Input.Code : Code, Input.Name, Input.Category, Input.Duties, Input.SupervisionPhone,
             (Input.ContactEmails ?? string.Empty).Split([';', '；', ',', '，', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList(),
-            Input.ServiceHall, Input.EvaluationChannelUrl, Input.Active);
+            Input.ServiceHall, Input.EvaluationChannelUrl, Input.Active, ManageUnits.SplitShortNames(Input.ShortNames));
         var result = IsNew ? await units.CreateAsync(body, ct) : await units.UpdateAsync(Code!, body, ct);
         if (!result.Succeeded)
         {

@@ -21,7 +21,7 @@ public static class UnitSpreadsheet
     public const long MaxUploadBytes = 2 * 1024 * 1024;
     public const int MaxRows = 2000;
 
-    public static readonly string[] Columns = ["代码", "名称", "类别", "职能简介", "监督电话", "联系邮箱", "驻省政务大厅", "评议渠道网址", "状态"];
+    public static readonly string[] Columns = ["代码", "名称", "类别", "职能简介", "监督电话", "联系邮箱", "驻省政务大厅", "评议渠道网址", "状态", "简称"];
 
     public const string ExampleSheet = "填写示例";
     public const string CategorySheet = "类别";
@@ -47,6 +47,7 @@ public static class UnitSpreadsheet
         notes.Rows.Add("驻省政务大厅", "是 / 否，空为否");
         notes.Rows.Add("评议渠道网址", "单位自己的评议渠道网址（http:// 或 https://），可空");
         notes.Rows.Add("状态", "在用 / 撤销，空为在用；撤销的单位不再受理新的反映");
+        notes.Rows.Add("简称", "群众常用的叫法（如 人社厅、社保局），多个用顿号“、”或分号分隔，可空；表格中没有这一列时，已有单位的简称不变");
         // The example and the categories are sheets of their own: the import reads only the first sheet, so an
         // example row left in place is never imported as a unit.
         var example = new DataTable(ExampleSheet);
@@ -55,7 +56,7 @@ public static class UnitSpreadsheet
             example.Columns.Add(c);
         }
         example.Rows.Add("example-dept", "省示例厅", UnitCategories.Codes.LabelOf(UnitCategory.Government), "负责全省示例工作的综合管理。", "0431-88000000",
-            "office@example.cn;leader@example.cn", No, "https://example.cn/pingyi", ActiveText);
+            "office@example.cn;leader@example.cn", No, "https://example.cn/pingyi", ActiveText, "示例厅、示例局");
         var categories = new DataTable(CategorySheet);
         categories.Columns.Add("类别");
         categories.Columns.Add("代码");
@@ -83,7 +84,8 @@ public static class UnitSpreadsheet
         foreach (var u in units)
         {
             table.Rows.Add(u.Code, u.Name, UnitCategories.Codes.LabelOf(u.Category), u.Duties, u.SupervisionPhone,
-                string.Join(";", u.ContactEmails), u.ServiceHall ? Yes : No, u.EvaluationChannelUrl ?? string.Empty, u.Active ? ActiveText : RetiredText);
+                string.Join(";", u.ContactEmails), u.ServiceHall ? Yes : No, u.EvaluationChannelUrl ?? string.Empty, u.Active ? ActiveText : RetiredText,
+                string.Join("、", u.ShortNames));
         }
         return table;
     }
@@ -148,7 +150,8 @@ public static class UnitSpreadsheet
                 row.GetValueOrDefault("代码"), row.GetValueOrDefault("名称"), row.GetValueOrDefault("类别"), row.GetValueOrDefault("职能简介"),
                 row.GetValueOrDefault("监督电话"),
                 (row.GetValueOrDefault("联系邮箱") ?? string.Empty).Split([';', '；', ',', '，', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList(),
-                serviceHall, row.GetValueOrDefault("评议渠道网址"), active);
+                serviceHall, row.GetValueOrDefault("评议渠道网址"), active,
+                headers.Contains("简称") ? ManageUnits.SplitShortNames(row.GetValueOrDefault("简称")) : null);
             var unit = ManageUnits.Validate(body, errors, prefix, label);
             if (unit is not null && seen.TryGetValue(unit.Code, out var first))
             {
