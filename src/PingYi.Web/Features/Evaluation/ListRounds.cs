@@ -65,7 +65,7 @@ public static class ListRounds
                     round.Close(now);
                     break;
                 case "approve" when round is { Status: RoundStatus.Closed }:
-                    var refusal = await RefuseApprovalAsync(new RoundContext(round, runtime.Find(year)!), request.ConfirmCoverage == true, ct);
+                    var refusal = await coverage.ConfirmMissingAsync(new RoundContext(round, runtime.Find(year)!), request.ConfirmCoverage == true, ct);
                     if (refusal.Failure is { } refused)
                     {
                         return refused;
@@ -94,28 +94,6 @@ public static class ListRounds
             await db.SaveChangesAsync(ct);
             return new Item(year, RoundStatuses.CodeOf(round.Status), round.SchemeVersion);
         }
-
-        private Task<Result<IReadOnlyList<Coverage.RoundCoverage.MissingLine>>> RefuseApprovalAsync(RoundContext round, bool confirmed, CancellationToken ct) =>
-            RefuseApprovalCoreAsync(coverage, round, confirmed, ct);
-    }
-
-    /// <summary>
-    /// A source missing for some units is never silently re-weighted: approval lists every unit where the scheme's rule
-    /// applied, and answers 409 with that list until the approver confirms it (<c>confirmCoverage: true</c>).
-    /// </summary>
-    private static async Task<Result<IReadOnlyList<Coverage.RoundCoverage.MissingLine>>> RefuseApprovalCoreAsync(
-        Coverage.RoundCoverage.Handler coverage, RoundContext round, bool confirmed, CancellationToken ct)
-    {
-        var view = await coverage.ComputeAsync(round, ct);
-        if (view.Missing.Count == 0 || confirmed)
-        {
-            return Result<IReadOnlyList<Coverage.RoundCoverage.MissingLine>>.From(view.Missing);
-        }
-        var lines = view.Missing.Select(m => $"{m.Name}：缺少“{m.SourceLabel}”——{m.Rule}").ToList();
-        return new RequestFailure(FailureKind.Conflict, "请确认评议缺项单位", new Dictionary<string, string[]>
-        {
-            ["confirmCoverage"] = [$"有 {view.Missing.Count} 处单位缺少评议来源，将按方案规则处理。请核对评议覆盖情况后确认（confirmCoverage: true）再审定。", .. lines],
-        });
     }
 
     public static void Map(RouteGroupBuilder api)

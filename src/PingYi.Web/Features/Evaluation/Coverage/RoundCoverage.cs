@@ -102,6 +102,25 @@ public static class RoundCoverage
                 DisagreementPoints, columns, rows, missing, noLiaison, notInspected, disagreements);
         }
 
+        /// <summary>
+        /// A source missing for some units is never silently re-weighted: approval lists every unit where the scheme's rule
+        /// applied, and answers 409 with that list until the approver confirms it (<c>confirmCoverage: true</c>).
+        /// </summary>
+        /// <returns>The confirmed list (for the audit record), or the refusal.</returns>
+        public async Task<Result<IReadOnlyList<MissingLine>>> ConfirmMissingAsync(RoundContext round, bool confirmed, CancellationToken ct)
+        {
+            var view = await ComputeAsync(round, ct);
+            if (view.Missing.Count == 0 || confirmed)
+            {
+                return Result<IReadOnlyList<MissingLine>>.From(view.Missing);
+            }
+            var lines = view.Missing.Select(m => $"{m.Name}：缺少“{m.SourceLabel}”——{m.Rule}").ToList();
+            return new RequestFailure(FailureKind.Conflict, "请确认评议缺项单位", new Dictionary<string, string[]>
+            {
+                ["confirmCoverage"] = [$"有 {view.Missing.Count} 处单位缺少评议来源，将按方案规则处理。请核对评议覆盖情况后确认（confirmCoverage: true）再审定。", .. lines],
+            });
+        }
+
         private static Disagreement? DisagreementOf(UnitRow row, IReadOnlyDictionary<string, string> labels)
         {
             var scored = row.Sources.Where(c => c.Value.Score is not null).Select(c => (Source: c.Key, Score: c.Value.Score!.Value)).ToList();

@@ -14,7 +14,7 @@ namespace PingYi.Web.Features.Evaluation.Schemes;
 /// with a reason, approve, publish — through the same handlers as the API.
 /// </summary>
 public sealed class RoundsModel(PingYiDbContext db, EvaluationRuntime runtime, ListRounds.Handler rounds, SchemeVersions schemes,
-    SetPublication.Handler publication) : PageModel
+    SetPublication.Handler publication, TimeProvider time) : PageModel
 {
     /// <param name="SchemeVersion">The approved scheme version (the round's own once it is open).</param>
     /// <param name="Draft">A draft waits for approval.</param>
@@ -90,7 +90,7 @@ public sealed class RoundsModel(PingYiDbContext db, EvaluationRuntime runtime, L
         var drafts = (await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Draft).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
         var published = (await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
         var years = stored.Keys.Union(runtime.Rounds.Select(r => r.Year)).Union(drafts).Order().ToList();
-        NextYear = (years.Count == 0 ? DateTime.MinValue.Year : years[^1]) + 1;
+        NextYear = years.Count == 0 ? time.GetUtcNow().Year : years[^1] + 1;
         Rows = years.Select(y => stored.TryGetValue(y, out var r)
                 ? new Row(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y), published.Contains(y), r.ReopenReason)
                 : new Row(y, null, runtime.VersionOf(y), drafts.Contains(y), false, null))
