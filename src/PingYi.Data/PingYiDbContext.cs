@@ -43,6 +43,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<EvaluationRound> EvaluationRounds => Set<EvaluationRound>();
 
+    public DbSet<EvaluationScheme> EvaluationSchemes => Set<EvaluationScheme>();
+
     public DbSet<EvaluationResponse> EvaluationResponses => Set<EvaluationResponse>();
 
     public DbSet<SurveyCodeBatch> SurveyCodeBatches => Set<SurveyCodeBatch>();

@@ -54,7 +54,7 @@ public sealed class ResultsPageTests(PingYiBrowserFixture fixture, ITestOutputHe
 
         await SignInAs("supervisor@pingyi.local");
         Assert.True((await http.PostAsJsonAsync("/api/v1/evaluations/2026/close", new { })).IsSuccessStatusCode);
-        Assert.True((await http.PostAsJsonAsync("/api/v1/evaluations/2026/approve", new { })).IsSuccessStatusCode);
+        Assert.True((await http.PostAsJsonAsync("/api/v1/evaluations/2026/approve", new { confirmCoverage = true })).IsSuccessStatusCode);
         // Publication from the page's switch.
         await page.GotoAsync("/staff/scoring/2026");
         await page.Locator("#publish-form button").ClickAsync();

@@ -214,7 +214,7 @@ public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOu
             Assert.True(rated.IsSuccessStatusCode, await rated.Content.ReadAsStringAsync());
         }
         Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/close", new { })).IsSuccessStatusCode);
-        Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/approve", new { })).IsSuccessStatusCode);
+        Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/approve", new { confirmCoverage = true })).IsSuccessStatusCode);
         Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/publication", new { published = true })).IsSuccessStatusCode);
     }
 }

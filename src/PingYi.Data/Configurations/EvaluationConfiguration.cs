@@ -14,6 +14,22 @@ internal sealed class EvaluationRoundConfiguration : IEntityTypeConfiguration<Ev
         b.HasIndex(r => r.Year).IsUnique();
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         b.Ignore(r => r.AcceptsInputs);
+        b.Property(r => r.ReopenReason).HasMaxLength(EvaluationScheme.MaxReasonLength);
+    }
+}
+
+internal sealed class EvaluationSchemeConfiguration : IEntityTypeConfiguration<EvaluationScheme>
+{
+    public void Configure(EntityTypeBuilder<EvaluationScheme> b)
+    {
+        b.HasKey(s => s.Id);
+        // Two uploads racing for the same next version: one of them fails here and is told to reload.
+        b.HasIndex(s => new { s.Year, s.Version }).IsUnique();
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(s => s.Json).HasMaxLength(EvaluationScheme.MaxJsonLength).IsRequired();
+        b.Property(s => s.Reason).HasMaxLength(EvaluationScheme.MaxReasonLength);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.CreatedById).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.ApprovedById).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

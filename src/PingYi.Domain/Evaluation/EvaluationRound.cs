@@ -58,6 +58,12 @@ public sealed class EvaluationRound
 
     public DateTime? ApprovedAtUtc { get; private set; }
 
+    /// <summary>The version of the year's scheme (<see cref="EvaluationScheme"/>) the round runs on; 1 is the shipped file.</summary>
+    public int SchemeVersion { get; private set; } = 1;
+
+    /// <summary>Why the round was last reopened after closing; null if it never was.</summary>
+    public string? ReopenReason { get; private set; }
+
     public bool AcceptsInputs => Status == RoundStatus.Open;
 
     /// <summary>Freezes the inputs. Only an open round closes.</summary>
@@ -70,6 +76,29 @@ public sealed class EvaluationRound
         Complaint.EnsureUtc(nowUtc);
         Status = RoundStatus.Closed;
         ClosedAtUtc = nowUtc;
+    }
+
+    /// <summary>Takes inputs again after closing (a reason is required and audited). Only a closed round reopens.</summary>
+    public void Reopen(string reason)
+    {
+        if (Status != RoundStatus.Closed)
+        {
+            throw new InvalidOperationException($"Round {Year} is {Status}, not closed.");
+        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        Status = RoundStatus.Open;
+        ClosedAtUtc = null;
+        ReopenReason = reason;
+    }
+
+    /// <summary>A newly approved scheme version applies to the round; refused once the results are approved.</summary>
+    public void UseScheme(int version)
+    {
+        if (Status == RoundStatus.Approved)
+        {
+            throw new InvalidOperationException($"Round {Year} is approved; its scheme is frozen.");
+        }
+        SchemeVersion = version;
     }
 
     /// <summary>Freezes the results. Only a closed round is approved.</summary>

@@ -281,7 +281,10 @@ public abstract class EvaluationApiTests(AppFixture fixture)
         using var doc = new MultipartFormDataContent { { new ByteArrayContent(TestData.Pdf), "file", "方案.pdf" } };
         await ExpectProblemAsync(await (await _api.AsAsync(Handler("jyt"))).PostAsync("/api/v1/evaluations/2026/documents/implementation-plan", doc), HttpStatusCode.Conflict);
 
-        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject()), HttpStatusCode.OK);
+        // Most units have no input in 2026: approval lists them and waits for the approver's confirmation.
+        var unconfirmed = await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject()), HttpStatusCode.Conflict);
+        Assert.Contains(Errors(unconfirmed, "confirmCoverage"), m => m.Contains("缺少", StringComparison.Ordinal));
+        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject { ["confirmCoverage"] = true }), HttpStatusCode.OK);
         var rounds = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations"), HttpStatusCode.OK))!.AsArray();
         Assert.Equal("approved", rounds.Single(r => r!["year"]!.GetValue<int>() == 2026)!["status"]!.GetValue<string>());
         Assert.Equal(1, (await InputsAsync(Supervisor, "jyt", 2026))["sources"]!["deputies"]!["count"]!.GetValue<int>());

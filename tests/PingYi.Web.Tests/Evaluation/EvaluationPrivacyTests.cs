@@ -136,7 +136,7 @@ public abstract class EvaluationPrivacyTests(AppFixture fixture)
             deputies["texts"]!.AsArray().Select(t => t!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("createdAt", Readable(released), StringComparison.Ordinal);
 
-        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject()), HttpStatusCode.OK);
+        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject { ["confirmCoverage"] = true }), HttpStatusCode.OK);
         var approved = Assert.Single(await AuditAsync("evaluation.round-approved"));
         Assert.Equal("approved", approved!["after"]!["status"]!.GetValue<string>());
         // A refused move (approving twice) leaves no record.

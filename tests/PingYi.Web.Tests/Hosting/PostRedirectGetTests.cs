@@ -331,14 +331,36 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         s["Calendars.IndexModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Admin), "/staff/calendars", new() { ["Year"] = "2027" }, null,
             ("Upload", Encoding.UTF8.GetBytes("""{ "year": 2027, "papers": ["https://www.gov.cn/"], "days": [{ "name": "元旦", "date": "2027-01-01", "isOffDay": true }] }"""), "2027.json"));
 
+        // The scheme and the round's life, on years no file defines (2035–2037).
+        s["Evaluation.Schemes.SchemeModel.OnPostUpload"] = async () =>
+        {
+            var file = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "evaluation", "2026.json")).Replace("2026", "2035", StringComparison.Ordinal);
+            return await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/scheme?year=2035", new() { ["year"] = "2035" },
+                "/staff/evaluation/scheme?handler=Upload", ("file", Encoding.UTF8.GetBytes(file), "2035.json"));
+        };
+        s["Evaluation.Schemes.SchemeModel.OnPostApprove"] = async () =>
+            await SubmitAsync(await SignInAsync(Admin), "/staff/evaluation/scheme?year=2035", new() { ["year"] = "2035", ["version"] = "1" }, "/staff/evaluation/scheme?handler=Approve");
+        s["Evaluation.Schemes.SchemeModel.OnPostCopy"] = async () =>
+            await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/scheme?year=2036", new() { ["year"] = "2036" }, "/staff/evaluation/scheme?handler=Copy");
+        s["Evaluation.Schemes.RoundsModel.OnPostCopy"] = async () =>
+            await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/rounds", new() { ["year"] = "2037" }, "/staff/evaluation/rounds?handler=Copy");
+        // Opened and closed again: an extra open round would take the ratings the reload test counts in 2020.
+        s["Evaluation.Schemes.RoundsModel.OnPostMove"] = async () =>
+        {
+            await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2035/open", new JsonObject()), HttpStatusCode.OK);
+            return await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/rounds", new() { ["year"] = "2035", ["move"] = "close" }, "/staff/evaluation/rounds?handler=Move");
+        };
+
         // Last: opening, closing and approving 2026 to publish it changes which round is open.
         s["Scoring.IndexModel.OnPostPublish"] = async () =>
         {
             await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/open", new JsonObject()), HttpStatusCode.OK);
             await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/close", new JsonObject()), HttpStatusCode.OK);
-            await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject()), HttpStatusCode.OK);
+            await ExpectAsync(await _admin.PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject { ["confirmCoverage"] = true }), HttpStatusCode.OK);
             return await SubmitAsync(await SignInAsync(Supervisor), "/staff/scoring/2026", new() { ["published"] = "true" }, "/staff/scoring/2026?handler=Publish");
         };
+        s["Evaluation.Schemes.RoundsModel.OnPostPublish"] = async () =>
+            await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/rounds", new() { ["year"] = "2026", ["published"] = "false" }, "/staff/evaluation/rounds?handler=Publish");
         return s;
     }
 

@@ -224,7 +224,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
         await RateAsync(Deputies, "deputies", "tzb", "dissatisfied", 2026);
         await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/publication", new JsonObject { ["published"] = true }), HttpStatusCode.Conflict);
         await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/close", new JsonObject()), HttpStatusCode.OK);
-        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject()), HttpStatusCode.OK);
+        await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject { ["confirmCoverage"] = true }), HttpStatusCode.OK);
 
         var approved = await RankingsAsync(Supervisor, 2026);
         Assert.True(approved["approved"]!.GetValue<bool>());

@@ -175,6 +175,24 @@ public sealed class RoundAuthorizationHandler : AuthorizationHandler<RoundRequir
     }
 }
 
+/// <summary>Uploading and approving a round's scheme (评议方案): Admins and Supervisors; the approver is never the uploader.</summary>
+public sealed class SchemeRequirement : IAuthorizationRequirement
+{
+    public static readonly SchemeRequirement Manage = new();
+}
+
+public sealed class SchemeAuthorizationHandler : AuthorizationHandler<SchemeRequirement, RoundTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SchemeRequirement requirement, RoundTarget resource)
+    {
+        if (context.User.IsInRole(StaffRoles.Supervisor) || context.User.IsInRole(StaffRoles.Admin))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
 public static class EvaluationClaims
 {
     public const string Source = "pingyi:source";

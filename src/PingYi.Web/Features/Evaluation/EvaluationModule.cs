@@ -34,6 +34,9 @@ public static class EvaluationModule
         services.AddSingleton(new EvaluationRuntime(rounds));
         services.AddScoped<Rounds>();
         services.AddScoped<ListRounds.Handler>();
+        services.AddScoped<Schemes.SchemeVersions>();
+        services.AddScoped<Coverage.RoundCoverage.Handler>();
+        services.AddHostedService<Schemes.SchemeSync>();
         services.AddScoped<GetInputs.Handler>();
         services.AddScoped<SubmitRating.Handler>();
         services.AddScoped<ConfirmRating.Handler>();
@@ -59,6 +62,7 @@ public static class EvaluationModule
         services.AddSingleton<IAuthorizationHandler, SelfEvaluationDocumentAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, EvaluationInputsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, RoundAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, SchemeAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, RectificationAuthorizationHandler>();
         return true;
     }
@@ -67,6 +71,8 @@ public static class EvaluationModule
     {
         var api = app.MapGroup("/api/v1").WithTags("评议");
         ListRounds.Map(api);
+        Schemes.SchemeApi.Map(api);
+        Coverage.RoundCoverageApi.Map(api);
         GetInputs.Map(api);
         SubmitRating.Map(api);
         ConfirmRating.Map(api);

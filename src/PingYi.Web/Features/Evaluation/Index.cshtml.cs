@@ -23,6 +23,11 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     public EvaluationRoundDefinition? Round { get; private set; }
 
+    /// <summary>The round's state: after closing the page stays, read-only (the ledger, deductions and filing remain reachable).</summary>
+    public RoundStatus Status { get; private set; }
+
+    public bool Open => Status == RoundStatus.Open;
+
     public SourceDefinition? Source { get; private set; }
 
     public IReadOnlyList<UnitLink> Units { get; private set; } = [];
@@ -96,8 +101,10 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var round = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).FirstOrDefaultAsync(ct);
+        // The open round if there is one, else the latest (closed or approved): the page does not vanish at closing.
+        var round = await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Status == RoundStatus.Open ? 0 : 1).ThenByDescending(r => r.Year).FirstOrDefaultAsync(ct);
         Round = round is null ? null : runtime.Find(round.Year);
+        Status = round?.Status ?? RoundStatus.Open;
         if (Round is null)
         {
             return;

@@ -66,7 +66,11 @@ public static class GetBreakdown
         int Year, bool Approved, string UnitCode, string UnitName, string Category, string CategoryLabel, int? CategorySize, bool RankShown,
         ResultView Result, ResultView? Live, IReadOnlyList<SourceLine> Sources, IReadOnlyList<RatingLine> Ratings,
         IReadOnlyList<InspectionLine> Inspections, IReadOnlyList<DeductionLine> Deductions, double MaxDeductions, ChannelPart Channel,
-        string? AccountabilityReason, IReadOnlyList<ScaleLine> RatingScale, string Advice);
+        string? AccountabilityReason, IReadOnlyList<ScaleLine> RatingScale, string Advice)
+    {
+        /// <summary>The version of the year's 评议方案 the unit was scored with (the round's; 1 is the shipped file).</summary>
+        public int SchemeVersion { get; init; } = 1;
+    }
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IChannelScores channel, IAuthorizationService authorization)
     {
@@ -138,7 +142,7 @@ public static class GetBreakdown
                 deductions.Select(d => new DeductionLine(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)).ToList(),
                 definition.Deductions.MaxTotalPoints, channelPart, flag,
                 definition.Overall.Options.Select(o => new ScaleLine(o.Code, o.Label, o.Score)).ToList(),
-                ScoreAdvice.Sentence(definition, sources, channelPart));
+                ScoreAdvice.Sentence(definition, sources, channelPart)) { SchemeVersion = round.Round.SchemeVersion };
         }
 
         private static InspectionLine Inspection(EvaluationRoundDefinition definition, Inspection i)

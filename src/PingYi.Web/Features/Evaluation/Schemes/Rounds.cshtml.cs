@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PingYi.Data;
+using PingYi.Data.Identity;
+using PingYi.Domain.Evaluation;
+using PingYi.Web.Features.Scoring;
+using PingYi.Web.Infrastructure;
+
+namespace PingYi.Web.Features.Evaluation.Schemes;
+
+/// <summary>
+/// 评议年度: the life of each round on a page — create next year's scheme from the previous one, open, close, reopen
+/// with a reason, approve, publish — through the same handlers as the API.
+/// </summary>
+public sealed class RoundsModel(PingYiDbContext db, EvaluationRuntime runtime, ListRounds.Handler rounds, SchemeVersions schemes,
+    SetPublication.Handler publication, TimeProvider time) : PageModel
+{
+    /// <param name="SchemeVersion">The approved scheme version (the round's own once it is open).</param>
+    /// <param name="Draft">A draft waits for approval.</param>
+    public sealed record Row(int Year, string? Status, int? SchemeVersion, bool Draft, bool Published, string? ReopenReason);
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    /// <summary>The year after the latest with a scheme: its draft is made from the previous year's scheme.</summary>
+    public int NextYear { get; private set; }
+
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    [TempData(Key = "rounds-notice")]
+    public string? Notice { get; set; }
+
+    public static string StatusLabel(string? code) => code switch
+    {
+        "open" => RoundStatuses.LabelOf(RoundStatus.Open),
+        "closed" => RoundStatuses.LabelOf(RoundStatus.Closed),
+        "approved" => RoundStatuses.LabelOf(RoundStatus.Approved),
+        _ => "未开启",
+    };
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    public async Task<IActionResult> OnPostMoveAsync(int year, string? move, string? reason, bool confirmCoverage, CancellationToken ct)
+    {
+        if (move is not ("open" or "close" or "reopen" or "approve"))
+        {
+            return BadRequest();
+        }
+        var result = await rounds.ChangeAsync(year, move, new ListRounds.MoveRequest(reason, confirmCoverage), User, ct);
+        return await AfterAsync(result.Failure, $"{year} 年度评议：{StatusLabel(result.Value?.Status)}。", ct);
+    }
+
+    public async Task<IActionResult> OnPostCopyAsync(int year, CancellationToken ct)
+    {
+        var result = await schemes.CopyAsync(year, new SchemeVersions.CopyRequest(null, null), User, ct);
+        if (result.Succeeded)
+        {
+            Notice = $"已按上一年度方案创建 {year} 年度方案草案（第 {result.Value!.Version} 版），请另一位工作人员核对并审定。";
+            return Redirect($"/staff/evaluation/scheme?year={year}");
+        }
+        return await AfterAsync(result.Failure, string.Empty, ct);
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(int year, bool published, CancellationToken ct)
+    {
+        var result = await publication.HandleAsync(year, new SetPublication.Request(published), User, ct);
+        return await AfterAsync(result.Failure, published ? $"{year} 年度评议结果已公布。" : $"{year} 年度评议结果已改为仅内部可见。", ct);
+    }
+
+    private async Task<IActionResult> AfterAsync(RequestFailure? failure, string notice, CancellationToken ct)
+    {
+        if (failure is null)
+        {
+            Notice = notice;
+            return Redirect("/staff/evaluation/rounds");
+        }
+        Problems = failure.Errors.SelectMany(e => e.Value).ToList();
+        var denied = await LoadAsync(ct);
+        Response.StatusCode = failure.StatusCode;
+        return denied ?? Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        if (!User.IsInRole(StaffRoles.Supervisor))
+        {
+            return Forbid();
+        }
+        var stored = await db.EvaluationRounds.AsNoTracking().ToDictionaryAsync(r => r.Year, ct);
+        var drafts = (await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Draft).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
+        var published = (await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
+        var years = stored.Keys.Union(runtime.Rounds.Select(r => r.Year)).Union(drafts).Order().ToList();
+        NextYear = years.Count == 0 ? time.GetUtcNow().Year : years[^1] + 1;
+        Rows = years.Select(y => stored.TryGetValue(y, out var r)
+                ? new Row(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y), published.Contains(y), r.ReopenReason)
+                : new Row(y, null, runtime.VersionOf(y), drafts.Contains(y), false, null))
+            .OrderByDescending(r => r.Year).ToList();
+        return null;
+    }
+}
