@@ -730,6 +730,18 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SignEscalationLevelNotified")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("SignReminderSent")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -857,6 +869,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+
+
+
+
                     b.Property<long>("ComplaintId")
                         .HasColumnType("bigint");
 
@@ -907,6 +923,12 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");

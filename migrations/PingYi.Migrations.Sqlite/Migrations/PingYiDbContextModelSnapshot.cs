@@ -708,6 +708,18 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SignEscalationLevelNotified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SignReminderSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -831,6 +843,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+
+
+
+
                     b.Property<long>("ComplaintId")
                         .HasColumnType("INTEGER");
 
@@ -881,6 +897,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("TEXT");

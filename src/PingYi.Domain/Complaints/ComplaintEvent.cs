@@ -99,6 +99,9 @@ public static class ComplaintActions
         [TimerActions.SupervisionOverdue] = "督办答复超期",
         [TimerActions.SupervisionReminder] = "督办答复期限提醒",
         [TimerActions.SupervisionEscalate] = "督办超期升级",
+        [TimerActions.SignReminder] = "签收期限提醒",
+        [TimerActions.SignOverdue] = "签收超期",
+        [TimerActions.SignEscalate] = "签收超期升级",
         [TimerActions.SupervisionWithdrawn] = "督办通知撤销",
         [TimerActions.DeadlineRecounted] = "期限重新计算",
     };
@@ -117,6 +120,9 @@ public static class TimerActions
     public const string SupervisionOverdue = "supervision-overdue";
     public const string SupervisionReminder = "supervision-reminder";
     public const string SupervisionEscalate = "supervision-escalate";
+    public const string SignReminder = "sign-reminder";
+    public const string SignOverdue = "sign-overdue";
+    public const string SignEscalate = "sign-escalate";
 
     /// <summary>Not a timer: an open 督办 notice closed because the case left the unit it was issued to.</summary>
     public const string SupervisionWithdrawn = "supervision-withdrawn";

@@ -70,6 +70,12 @@ public sealed class HandlingRecord
     /// <summary>The deadline as first set, before any extension.</summary>
     public DateTime InitialDueAtUtc { get; private set; }
 
+    /// <summary>签收期限 of the round (workflow v3 on; on the round's first attempt only); null when none ran.</summary>
+    public DateTime? SignDueAtUtc { get; private set; }
+
+    /// <summary>When the unit signed for the case (or answered it unsigned, which signs it then); null until then.</summary>
+    public DateTime? SignedAtUtc { get; private set; }
+
     public int ExtensionsGranted { get; private set; }
 
     public int ExtensionWorkingDays { get; private set; }
@@ -120,8 +126,10 @@ public sealed class HandlingRecord
 
     public bool IsCurrent => EndedAtUtc is null;
 
-    internal static HandlingRecord Start(int round, int attempt, int unitId, HandlingStart startedBy, DateTime assignedAtUtc, DateTime startedAtUtc, DateTime dueAtUtc) => new()
+    internal static HandlingRecord Start(int round, int attempt, int unitId, HandlingStart startedBy, DateTime assignedAtUtc, DateTime startedAtUtc, DateTime dueAtUtc,
+        DateTime? signDueAtUtc = null) => new()
     {
+        SignDueAtUtc = signDueAtUtc,
         Round = round,
         Attempt = attempt,
         UnitId = unitId,
@@ -152,6 +160,24 @@ public sealed class HandlingRecord
     {
         RespondedAtUtc = nowUtc;
         Stop(nowUtc, calendar);
+    }
+
+    /// <summary>签收 (or an answer standing for it): kept once, and only on a row with a signing deadline.</summary>
+    internal void Signed(DateTime nowUtc)
+    {
+        if (SignDueAtUtc is not null && SignedAtUtc is null)
+        {
+            SignedAtUtc = nowUtc;
+        }
+    }
+
+    /// <summary>A recount after a calendar upload moved the signing deadline of an unsigned round.</summary>
+    internal void SignRecounted(DateTime newDueUtc)
+    {
+        if (SignDueAtUtc is not null && SignedAtUtc is null)
+        {
+            SignDueAtUtc = newDueUtc;
+        }
     }
 
     internal void Approved(DateTime nowUtc, int? qualityRating)

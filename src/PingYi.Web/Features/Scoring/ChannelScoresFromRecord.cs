@@ -104,6 +104,12 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 UnansweredResolution = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)),
                 Reopened = g.Count(r => r.EndedBy == HandlingEnd.Reopened && r.EndedAtUtc <= c),
                 RejectedReturns = g.Sum(r => r.LastReturnRejectedAtUtc != null && r.LastReturnRejectedAtUtc <= c ? r.ReturnsRejected : 0),
+                // 签收 (v3 rounds): decided once signed (or answered) by the cut-off, or once the signing deadline passed
+                // unsigned while the unit still held the case (a transfer before the deadline leaves nothing to count).
+                SignDecided = g.Count(r => r.SignDueAtUtc != null
+                    && ((r.SignedAtUtc != null && r.SignedAtUtc <= c)
+                        || ((r.SignedAtUtc == null || r.SignedAtUtc > c) && Deadlines.Late(c, r.SignDueAtUtc) && (r.EndedAtUtc == null || r.EndedAtUtc >= r.SignDueAtUtc)))),
+                SignedOnTime = g.Count(r => r.SignDueAtUtc != null && r.SignedAtUtc != null && r.SignedAtUtc <= c && !Deadlines.Late(r.SignedAtUtc.Value, r.SignDueAtUtc)),
             })
             .ToListAsync(ct);
 
@@ -129,7 +135,9 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
             Resolved: g.Resolved,
             PartlyResolved: g.Partly,
             Unresolved: g.Unresolved,
-            UnratedResolution: g.UnansweredResolution));
+            UnratedResolution: g.UnansweredResolution,
+            SignDeadlines: g.SignDecided,
+            SignedOnTime: g.SignedOnTime));
     }
 
     /// <summary>
