@@ -129,7 +129,9 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal(Utc("2026-12-28T16:00:00Z"), Date(v["dueAt"]));
         Assert.Equal(1, v["reopenCount"]!.GetValue<int>());
         Assert.Null(v["satisfaction"]);
-        Assert.Equal(["request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        // A reopen is a new handling round: a new signing deadline (end of Tue 12-08), the unit may sign again.
+        Assert.Equal(Utc("2026-12-08T16:00:00Z"), Date(v["signing"]!["dueAt"]));
+        Assert.Equal(["sign", "request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
 
         time.SetUtcNow(Utc("2026-12-08T02:00:00Z"));
         await api.DoAsync(JytHandler, number, "respond", new { findings = Findings3, measures = Measures3, publicReply = Reply3 });
