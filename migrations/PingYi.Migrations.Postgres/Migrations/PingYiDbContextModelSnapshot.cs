@@ -869,9 +869,17 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("CallbackAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool?>("CallbackReached")
+                        .HasColumnType("boolean");
 
+                    b.Property<int?>("CallbackResolution")
+                        .HasColumnType("integer");
 
+                    b.Property<int?>("CallbackSatisfaction")
+                        .HasColumnType("integer");
 
                     b.Property<long>("ComplaintId")
                         .HasColumnType("bigint");

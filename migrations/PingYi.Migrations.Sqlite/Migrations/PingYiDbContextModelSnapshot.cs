@@ -843,9 +843,17 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("CallbackAtUtc")
+                        .HasColumnType("TEXT");
 
+                    b.Property<bool?>("CallbackReached")
+                        .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CallbackResolution")
+                        .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CallbackSatisfaction")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ComplaintId")
                         .HasColumnType("INTEGER");

@@ -85,6 +85,7 @@ public static class ComplaintActions
     public const string Supplement = "supplement";
     public const string ViewContact = "view-contact";
     public const string EraseContact = "erase-contact";
+    public const string Callback = "callback";
 
     private static readonly Dictionary<string, string> Labels = new()
     {
@@ -92,6 +93,7 @@ public static class ComplaintActions
         [Supplement] = "补充材料",
         [ViewContact] = "查看反映人信息",
         [EraseContact] = "删除反映人信息",
+        [Callback] = "回访",
         [TimerActions.AcceptOverdue] = "受理超期提醒",
         [TimerActions.DeadlineReminder] = "办理期限提醒",
         [TimerActions.Overdue] = "办理超期",

@@ -105,6 +105,17 @@ public sealed class HandlingRecord
     /// <summary>The complainant's 问题是否解决 given with the rating (null: not asked then, or not answered).</summary>
     public Resolution? Resolution { get; private set; }
 
+    /// <summary>回访: when a supervisor last called the complainant about this attempt's answer (null: never).</summary>
+    public DateTime? CallbackAtUtc { get; private set; }
+
+    /// <summary>Whether that call reached the complainant (未能联系: false). A reached call is kept over later unreached ones.</summary>
+    public bool? CallbackReached { get; private set; }
+
+    /// <summary>What the complainant said on a reached call: counts in the channel score when they did not rate.</summary>
+    public Satisfaction? CallbackSatisfaction { get; private set; }
+
+    public Resolution? CallbackResolution { get; private set; }
+
     /// <summary>申请退回 made during this attempt, and how many of them a supervisor rejected.</summary>
     public int ReturnRequests { get; private set; }
 
@@ -178,6 +189,19 @@ public sealed class HandlingRecord
         {
             SignDueAtUtc = newDueUtc;
         }
+    }
+
+    /// <summary>A 回访 call about this attempt's answer; a reached call's answer is kept, a later unreached one does not undo it.</summary>
+    internal void CalledBack(DateTime nowUtc, Satisfaction? satisfaction, Resolution? resolution)
+    {
+        if (CallbackReached == true && satisfaction is null)
+        {
+            return;
+        }
+        CallbackAtUtc = nowUtc;
+        CallbackReached = satisfaction is not null;
+        CallbackSatisfaction = satisfaction;
+        CallbackResolution = resolution;
     }
 
     internal void Approved(DateTime nowUtc, int? qualityRating)

@@ -24,6 +24,8 @@ namespace PingYi.Domain.Scoring;
 /// <param name="UnratedResolution">Approved answers without an answer to 问题是否解决 by then (rated before it was asked, or not rated).</param>
 /// <param name="SignDeadlines">签收 deadlines decided by the cut-off: signed (or answered) by then, or past the deadline unsigned and still with the unit then.</param>
 /// <param name="SignedOnTime">Of those, signed (or answered) before the signing deadline.</param>
+/// <param name="RatedByCallback">Of the answers counted in <paramref name="Satisfied"/> … <paramref name="Dissatisfied"/>, those a 回访 call gave (the complainant had not rated).</param>
+/// <param name="CallbackNotReached">Of <paramref name="UnratedSatisfaction"/>, those a 回访 call tried and did not reach (未能联系).</param>
 public sealed record ChannelTally(
     int HandlingRounds,
     int Deadlines,
@@ -46,13 +48,18 @@ public sealed record ChannelTally(
     int Unresolved,
     int UnratedResolution,
     int SignDeadlines = 0,
-    int SignedOnTime = 0)
+    int SignedOnTime = 0,
+    int RatedByCallback = 0,
+    int CallbackNotReached = 0)
 {
     public static ChannelTally Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public double? AverageQuality => QualityRatings == 0 ? null : (double)QualitySum / QualityRatings;
 
     public int Rated => Satisfied + BasicallySatisfied + Dissatisfied;
+
+    /// <summary>Answers the complainants gave themselves (<see cref="Rated"/> less those a 回访 call gave).</summary>
+    public int RatedByComplainant => Rated - RatedByCallback;
 
     public int ResolutionAnswers => Resolved + PartlyResolved + Unresolved;
 
@@ -61,7 +68,7 @@ public sealed record ChannelTally(
         HandlingRounds * k, Deadlines * k, Responses * k, OnTime * k, Overdue * k, WorkingDaysOverdue * k, CappedWorkingDaysOverdue * k,
         SendBacks * k, Reopened * k, RejectedReturns * k, QualityRatings * k, QualitySum * k, Satisfied * k, BasicallySatisfied * k,
         Dissatisfied * k, UnratedSatisfaction * k, Resolved * k, PartlyResolved * k, Unresolved * k, UnratedResolution * k,
-        SignDeadlines * k, SignedOnTime * k);
+        SignDeadlines * k, SignedOnTime * k, RatedByCallback * k, CallbackNotReached * k);
 }
 
 /// <summary>One unit of a round as the channel score reads it.</summary>

@@ -149,6 +149,7 @@ public static class HostingExtensions
 
         app.MapUnits();
         app.MapComplaints();
+        app.MapSupervision();
         app.MapCalendars();
 
         app.MapNotifications();
