@@ -730,6 +730,18 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SignEscalationLevelNotified")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("SignReminderSent")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -857,6 +869,18 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("CallbackAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("CallbackReached")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("CallbackResolution")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CallbackSatisfaction")
+                        .HasColumnType("integer");
+
                     b.Property<long>("ComplaintId")
                         .HasColumnType("bigint");
 
@@ -907,6 +931,12 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");

@@ -708,6 +708,18 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SignEscalationLevelNotified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SignReminderSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -831,6 +843,18 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("CallbackAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("CallbackReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CallbackResolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CallbackSatisfaction")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ComplaintId")
                         .HasColumnType("INTEGER");
 
@@ -881,6 +905,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SignDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("TEXT");

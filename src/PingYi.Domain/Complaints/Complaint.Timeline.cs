@@ -20,7 +20,7 @@ public sealed partial class Complaint
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
         var caseMoved = RecountCaseDeadline(workflow, year, nowUtc);
-        var noticesMoved = RecountSupervisionDeadlines(workflow, year, nowUtc);
+        var noticesMoved = RecountSupervisionDeadlines(workflow, year, nowUtc) | RecountSignDeadline(workflow);
         if (noticesMoved)
         {
             RecomputeNextTimer(workflow);
@@ -85,6 +85,7 @@ public sealed partial class Complaint
             replay.BeginEvent();
             replay.Due = DeadlineStartedBy(e.Action, e.AtUtc, workflow) ?? replay.Due;
             var effect = ComplaintEffects.Find(e.Action);
+            replay.SignDue = SignDeadlineStartedBy(effect, e.AtUtc, workflow);
             effect?.Replay(replay, e);
             replayed?.Invoke(e, effect);
         }
@@ -155,7 +156,7 @@ public sealed partial class Complaint
     {
         CurrentHandling?.End(facts.AtUtc, endOfCurrent, calendar);
         var round = _handlingRecords.Count == 0 ? 1 : _handlingRecords.Max(r => r.Round) + 1;
-        _handlingRecords.Add(HandlingRecord.Start(round, 1, facts.UnitId, start, facts.AtUtc, facts.AtUtc, facts.DueAfter ?? facts.AtUtc));
+        _handlingRecords.Add(HandlingRecord.Start(round, 1, facts.UnitId, start, facts.AtUtc, facts.AtUtc, facts.DueAfter ?? facts.AtUtc, facts.SignDueAfter));
     }
 
     /// <summary>退回重办: the current attempt ends as sent back and the same unit starts the next attempt of the round.</summary>

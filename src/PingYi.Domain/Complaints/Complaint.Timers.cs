@@ -110,6 +110,7 @@ public sealed partial class Complaint
         {
             AddSupervisionTimers(workflow, timers);
         }
+        AddSignTimers(workflow, timers);
         return timers;
     }
 

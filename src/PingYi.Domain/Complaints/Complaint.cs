@@ -210,6 +210,7 @@ public sealed partial class Complaint
         Dissatisfied = Status == ComplaintStatus.AwaitingFeedback && Satisfaction == Workflow.Satisfaction.Dissatisfied,
         WithinReopenWindow = ClosedAtUtc is { } closed && workflow.Deadlines.IsWithinReopenWindow(closed, nowUtc),
         SupervisionOpen = OpenSupervisionNotice() is not null,
+        SignPending = SignPending,
     };
 
     /// <summary>The oldest unanswered 督办 notice issued to the unit that handles the case now (null if none, or not loaded).</summary>
@@ -294,7 +295,7 @@ public sealed partial class Complaint
         EnsurePinned(workflow);
         var effect = ComplaintEffects.Find(action);
         var context = new EffectContext(this, workflow, action, actor, fields, unit, nowUtc, supervisionNumber,
-            DeadlineStartedBy(action, nowUtc, workflow));
+            DeadlineStartedBy(action, nowUtc, workflow), SignDeadlineStartedBy(effect, nowUtc, workflow));
         var facts = Facts(workflow, nowUtc);
         facts = effect?.Prepare(context, facts) ?? facts;
         var transition = workflow.Engine.Fire(Status, action, actor.Role, facts.Evaluate);
@@ -314,7 +315,7 @@ public sealed partial class Complaint
         effect.Record(this, new HandlingFacts(nowUtc, UnitId, DueAtUtc, fields.Int("qualityRating"),
             action == FeedbackEffect.Code ? Satisfaction : null, extensionDays,
             supervision is { AnsweredAtUtc: { } answeredAt } ? answeredAt < supervision.DueAtUtc : null,
-            action == FeedbackEffect.Code ? fields.Resolution("resolved") : null), workflow.Calendar);
+            action == FeedbackEffect.Code ? fields.Resolution("resolved") : null, context.SignDueUtc), workflow.Calendar);
         if (Status == ComplaintStatus.Closed && from != ComplaintStatus.Closed)
         {
             Raise(NoticeKind.Closed, nowUtc);
@@ -322,6 +323,7 @@ public sealed partial class Complaint
             DueAtUtc = null;
         }
         var backToIntake = Status == ComplaintStatus.Submitted && from != ComplaintStatus.Submitted;
+        UpdateSigning(effect, context.SignDueUtc, backToIntake);
         if (DueAtUtc != dueBefore || backToIntake)
         {
             // A new deadline (assignment, transfer, extension, rework, reopen, back to intake) has timers of its own.

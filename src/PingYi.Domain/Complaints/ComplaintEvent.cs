@@ -85,6 +85,7 @@ public static class ComplaintActions
     public const string Supplement = "supplement";
     public const string ViewContact = "view-contact";
     public const string EraseContact = "erase-contact";
+    public const string Callback = "callback";
 
     private static readonly Dictionary<string, string> Labels = new()
     {
@@ -92,6 +93,7 @@ public static class ComplaintActions
         [Supplement] = "补充材料",
         [ViewContact] = "查看反映人信息",
         [EraseContact] = "删除反映人信息",
+        [Callback] = "回访",
         [TimerActions.AcceptOverdue] = "受理超期提醒",
         [TimerActions.DeadlineReminder] = "办理期限提醒",
         [TimerActions.Overdue] = "办理超期",
@@ -99,6 +101,9 @@ public static class ComplaintActions
         [TimerActions.SupervisionOverdue] = "督办答复超期",
         [TimerActions.SupervisionReminder] = "督办答复期限提醒",
         [TimerActions.SupervisionEscalate] = "督办超期升级",
+        [TimerActions.SignReminder] = "签收期限提醒",
+        [TimerActions.SignOverdue] = "签收超期",
+        [TimerActions.SignEscalate] = "签收超期升级",
         [TimerActions.SupervisionWithdrawn] = "督办通知撤销",
         [TimerActions.DeadlineRecounted] = "期限重新计算",
     };
@@ -117,6 +122,9 @@ public static class TimerActions
     public const string SupervisionOverdue = "supervision-overdue";
     public const string SupervisionReminder = "supervision-reminder";
     public const string SupervisionEscalate = "supervision-escalate";
+    public const string SignReminder = "sign-reminder";
+    public const string SignOverdue = "sign-overdue";
+    public const string SignEscalate = "sign-escalate";
 
     /// <summary>Not a timer: an open 督办 notice closed because the case left the unit it was issued to.</summary>
     public const string SupervisionWithdrawn = "supervision-withdrawn";

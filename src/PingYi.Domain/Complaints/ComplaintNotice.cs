@@ -72,6 +72,15 @@ public enum NoticeKind
 
     /// <summary>A holiday calendar upload moved the accept or handling deadline (Note: the old deadline).</summary>
     DeadlineRecountedForComplainant = 24,
+
+    /// <summary>The 签收 deadline is near and the unit has not signed (to the unit).</summary>
+    SignReminder = 25,
+
+    /// <summary>The 签收 deadline passed unsigned (to the unit).</summary>
+    SignOverdue = 26,
+
+    /// <summary>A case still unsigned reached escalation level 2 or 3 (to the unit; also to supervisors).</summary>
+    SignEscalated = 27,
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>

@@ -88,6 +88,17 @@ public static class ComplaintTexts
 
     public static string Escalated(int days, int level) => Render("escalated", ("days", days), ("level", level));
 
+    public static string Signed => Render("signed");
+
+    /// <summary>The internal note when an answer signs for a case the unit had not signed for.</summary>
+    public static string SignedOnAnswer(bool late) => Render("signed-on-answer", ("late", Render(late ? "sign-late" : "sign-on-time")));
+
+    public static string SignReminder(DateTime dueUtc, int days) => Render("sign-reminder", ("due", dueUtc), ("days", days));
+
+    public static string SignOverdue(DateTime dueUtc) => Render("sign-overdue", ("due", dueUtc));
+
+    public static string SignEscalated(int days, int level) => Render("sign-escalated", ("days", days), ("level", level));
+
     public static string SupervisionReminder(string number, DateTime dueUtc, int days) =>
         Render("supervision-reminder", ("number", number), ("due", dueUtc), ("days", days));
 

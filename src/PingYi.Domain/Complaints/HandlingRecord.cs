@@ -70,6 +70,12 @@ public sealed class HandlingRecord
     /// <summary>The deadline as first set, before any extension.</summary>
     public DateTime InitialDueAtUtc { get; private set; }
 
+    /// <summary>签收期限 of the round (workflow v3 on; on the round's first attempt only); null when none ran.</summary>
+    public DateTime? SignDueAtUtc { get; private set; }
+
+    /// <summary>When the unit signed for the case (or answered it unsigned, which signs it then); null until then.</summary>
+    public DateTime? SignedAtUtc { get; private set; }
+
     public int ExtensionsGranted { get; private set; }
 
     public int ExtensionWorkingDays { get; private set; }
@@ -99,6 +105,17 @@ public sealed class HandlingRecord
     /// <summary>The complainant's 问题是否解决 given with the rating (null: not asked then, or not answered).</summary>
     public Resolution? Resolution { get; private set; }
 
+    /// <summary>回访: when a supervisor last called the complainant about this attempt's answer (null: never).</summary>
+    public DateTime? CallbackAtUtc { get; private set; }
+
+    /// <summary>Whether that call reached the complainant (未能联系: false). A reached call is kept over later unreached ones.</summary>
+    public bool? CallbackReached { get; private set; }
+
+    /// <summary>What the complainant said on a reached call: counts in the channel score when they did not rate.</summary>
+    public Satisfaction? CallbackSatisfaction { get; private set; }
+
+    public Resolution? CallbackResolution { get; private set; }
+
     /// <summary>申请退回 made during this attempt, and how many of them a supervisor rejected.</summary>
     public int ReturnRequests { get; private set; }
 
@@ -120,8 +137,10 @@ public sealed class HandlingRecord
 
     public bool IsCurrent => EndedAtUtc is null;
 
-    internal static HandlingRecord Start(int round, int attempt, int unitId, HandlingStart startedBy, DateTime assignedAtUtc, DateTime startedAtUtc, DateTime dueAtUtc) => new()
+    internal static HandlingRecord Start(int round, int attempt, int unitId, HandlingStart startedBy, DateTime assignedAtUtc, DateTime startedAtUtc, DateTime dueAtUtc,
+        DateTime? signDueAtUtc = null) => new()
     {
+        SignDueAtUtc = signDueAtUtc,
         Round = round,
         Attempt = attempt,
         UnitId = unitId,
@@ -152,6 +171,37 @@ public sealed class HandlingRecord
     {
         RespondedAtUtc = nowUtc;
         Stop(nowUtc, calendar);
+    }
+
+    /// <summary>签收 (or an answer standing for it): kept once, and only on a row with a signing deadline.</summary>
+    internal void Signed(DateTime nowUtc)
+    {
+        if (SignDueAtUtc is not null && SignedAtUtc is null)
+        {
+            SignedAtUtc = nowUtc;
+        }
+    }
+
+    /// <summary>A recount after a calendar upload moved the signing deadline of an unsigned round.</summary>
+    internal void SignRecounted(DateTime newDueUtc)
+    {
+        if (SignDueAtUtc is not null && SignedAtUtc is null)
+        {
+            SignDueAtUtc = newDueUtc;
+        }
+    }
+
+    /// <summary>A 回访 call about this attempt's answer; a reached call's answer is kept, a later unreached one does not undo it.</summary>
+    internal void CalledBack(DateTime nowUtc, Satisfaction? satisfaction, Resolution? resolution)
+    {
+        if (CallbackReached == true && satisfaction is null)
+        {
+            return;
+        }
+        CallbackAtUtc = nowUtc;
+        CallbackReached = satisfaction is not null;
+        CallbackSatisfaction = satisfaction;
+        CallbackResolution = resolution;
     }
 
     internal void Approved(DateTime nowUtc, int? qualityRating)

@@ -145,12 +145,6 @@ public static class ChannelRates
     /// <summary>Every rate the API names, in the order the explanation lists them.</summary>
     public static readonly IReadOnlyList<string> All = [SignedOnTime, ClosedOnTime, Overdue, Resolved, Satisfied, Quality, Rework];
 
-    /// <summary>
-    /// The rates a round file may weigh today. 及时签收率 needs the unit's <c>sign</c> action and its timer, which the
-    /// workflow does not have yet: a file weighing <see cref="SignedOnTime"/> is refused rather than scored on nothing.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Measured = [ClosedOnTime, Overdue, Resolved, Satisfied, Quality, Rework];
-
     /// <summary>A handling round counts in the round of the year (China time) in which its deadline, as first set, fell.</summary>
     public const string DeadlineYear = "deadline-year";
 

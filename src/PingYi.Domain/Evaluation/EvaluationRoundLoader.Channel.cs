@@ -32,11 +32,7 @@ public static partial class EvaluationRoundLoader
             }
             var wPath = Child(path, "weights");
             var w = RequiredObject(obj, path, "weights");
-            if (w.TryGetProperty(ChannelRates.SignedOnTime, out _))
-            {
-                Fail(Child(wPath, ChannelRates.SignedOnTime), "及时签收率 is not measured yet: the workflow has no sign action and timer, so it cannot be weighed");
-            }
-            ExpectObject(w, wPath, [.. ChannelRates.Measured]);
+            ExpectObject(w, wPath, [.. ChannelRates.All]);
             var weights = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var p in w.EnumerateObject())
             {

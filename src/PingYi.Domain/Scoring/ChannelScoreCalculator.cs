@@ -22,6 +22,10 @@ namespace PingYi.Domain.Scoring;
 /// <param name="QualitySum">The sum of those ratings (1–5 each).</param>
 /// <param name="UnratedSatisfaction">Approved answers the complainant had not rated <c>unrated.afterDays</c> after approval.</param>
 /// <param name="UnratedResolution">Approved answers without an answer to 问题是否解决 by then (rated before it was asked, or not rated).</param>
+/// <param name="SignDeadlines">签收 deadlines decided by the cut-off: signed (or answered) by then, or past the deadline unsigned and still with the unit then.</param>
+/// <param name="SignedOnTime">Of those, signed (or answered) before the signing deadline.</param>
+/// <param name="RatedByCallback">Of the answers counted in <paramref name="Satisfied"/> … <paramref name="Dissatisfied"/>, those a 回访 call gave (the complainant had not rated).</param>
+/// <param name="CallbackNotReached">Of <paramref name="UnratedSatisfaction"/>, those a 回访 call tried and did not reach (未能联系).</param>
 public sealed record ChannelTally(
     int HandlingRounds,
     int Deadlines,
@@ -42,7 +46,11 @@ public sealed record ChannelTally(
     int Resolved,
     int PartlyResolved,
     int Unresolved,
-    int UnratedResolution)
+    int UnratedResolution,
+    int SignDeadlines = 0,
+    int SignedOnTime = 0,
+    int RatedByCallback = 0,
+    int CallbackNotReached = 0)
 {
     public static ChannelTally Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -50,13 +58,17 @@ public sealed record ChannelTally(
 
     public int Rated => Satisfied + BasicallySatisfied + Dissatisfied;
 
+    /// <summary>Answers the complainants gave themselves (<see cref="Rated"/> less those a 回访 call gave).</summary>
+    public int RatedByComplainant => Rated - RatedByCallback;
+
     public int ResolutionAnswers => Resolved + PartlyResolved + Unresolved;
 
     /// <summary>Every count times <paramref name="k"/>: the same unit's rates at k times the volume.</summary>
     public ChannelTally Scaled(int k) => new(
         HandlingRounds * k, Deadlines * k, Responses * k, OnTime * k, Overdue * k, WorkingDaysOverdue * k, CappedWorkingDaysOverdue * k,
         SendBacks * k, Reopened * k, RejectedReturns * k, QualityRatings * k, QualitySum * k, Satisfied * k, BasicallySatisfied * k,
-        Dissatisfied * k, UnratedSatisfaction * k, Resolved * k, PartlyResolved * k, Unresolved * k, UnratedResolution * k);
+        Dissatisfied * k, UnratedSatisfaction * k, Resolved * k, PartlyResolved * k, Unresolved * k, UnratedResolution * k,
+        SignDeadlines * k, SignedOnTime * k, RatedByCallback * k, CallbackNotReached * k);
 }
 
 /// <summary>One unit of a round as the channel score reads it.</summary>
@@ -100,7 +112,7 @@ public sealed record ChannelScoreResult(
 /// its satisfaction scale and every unit's <see cref="ChannelTally"/>. Built from rates, so that two units with
 /// the same rates score the same whatever their volumes:
 /// <list type="bullet">
-/// <item>closedOnTime = on time / (on time + overdue); overdue = overdue / deadlines decided, its goodness
+/// <item>signedOnTime = signed before the signing deadline / signing deadlines decided; closedOnTime = on time / (on time + overdue); overdue = overdue / deadlines decided, its goodness
 /// 1 − share × (1 + mean capped days) / (1 + cap); resolved = (已解决 + credit × 部分解决) / answers; satisfied =
 /// Σ scale score / 100 / answers; quality = (mean rating − 1) / 4; rework = (sent back + reopened) / responses,
 /// its goodness 1 − share. Unrated answers join the resolved and satisfied denominators at the round's rule.</item>
@@ -207,6 +219,7 @@ public static class ChannelScoreCalculator
         // (code, numerator, denominator, goodness of the value: what share of the rate's points the unit earns)
         var parts = new List<(string Code, double N, double D, Func<double, double> Good)>
         {
+            (ChannelRates.SignedOnTime, t.SignedOnTime, t.SignDeadlines, v => v),
             (ChannelRates.ClosedOnTime, t.OnTime, t.OnTime + t.Overdue, v => v),
             (ChannelRates.Overdue, t.Overdue, t.Deadlines, v => 1 - Math.Min(1, v) * (1 + (meanDays ?? 0)) / (1 + cap)),
             (ChannelRates.Resolved, resolved.N, resolved.D, v => v),

@@ -29,10 +29,13 @@ public static class WorkflowConditions
     /// <summary>A 督办 notice issued to the handling unit awaits its answer (workflow v2).</summary>
     public const string SupervisionOpen = "supervision-open";
 
-    /// <summary>The facts a caller's predicate is asked about.</summary>
-    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow, SupervisionOpen];
+    /// <summary>The handling unit has a 签收 deadline running and has not signed for the case (workflow v3).</summary>
+    public const string SignPending = "sign-pending";
 
-    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow, SupervisionOpen];
+    /// <summary>The facts a caller's predicate is asked about.</summary>
+    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow, SupervisionOpen, SignPending];
+
+    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow, SupervisionOpen, SignPending];
 
     public static bool IsKnown(string? condition) => condition is not null && All.Contains(condition, StringComparer.Ordinal);
 
@@ -42,7 +45,7 @@ public static class WorkflowConditions
         null => true,
         NoPendingRequest => !facts(ReturnRequested) && !facts(ExtensionRequested),
         NotDissatisfied => !facts(Dissatisfied),
-        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow or SupervisionOpen => facts(condition),
+        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow or SupervisionOpen or SignPending => facts(condition),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition, "Unknown workflow condition."),
     };
 
@@ -67,6 +70,7 @@ public static class WorkflowConditions
         NotDissatisfied => "评价为“不满意”",
         WithinReopenWindow => $"已超过办结后 {deadlines.ReopenWindowDays} 天的重新交办期限",
         SupervisionOpen => "没有待答复的督办通知",
+        SignPending => "本件已签收",
         _ => condition,
     };
 }
@@ -87,6 +91,8 @@ public sealed record WorkflowFacts
 
     public bool SupervisionOpen { get; init; }
 
+    public bool SignPending { get; init; }
+
     public static WorkflowFacts None { get; } = new();
 
     public bool Evaluate(string fact) => fact switch
@@ -96,6 +102,7 @@ public sealed record WorkflowFacts
         WorkflowConditions.Dissatisfied => Dissatisfied,
         WorkflowConditions.WithinReopenWindow => WithinReopenWindow,
         WorkflowConditions.SupervisionOpen => SupervisionOpen,
+        WorkflowConditions.SignPending => SignPending,
         _ => throw new ArgumentOutOfRangeException(nameof(fact), fact, "Not a base workflow fact."),
     };
 }

@@ -139,6 +139,12 @@ public sealed record WorkflowDeadlines(
     /// </summary>
     public int SupervisionReplyWorkingDays { get; init; } = 3;
 
+    /// <summary>
+    /// <c>deadlines.signWorkingDays</c>: the 签收 deadline each assign, transfer and reopen gives the unit (v3 on);
+    /// null when the definition has no <c>sign</c> action, and then no case of it has a signing deadline.
+    /// </summary>
+    public int? SignWorkingDays { get; init; }
+
     /// <summary>The handling deadline for a category: its own entry, else the default.</summary>
     public int HandleWorkingDays(ProblemCategory category) =>
         HandleWorkingDaysByCategory.TryGetValue(category, out var days) ? days : DefaultHandleWorkingDays;

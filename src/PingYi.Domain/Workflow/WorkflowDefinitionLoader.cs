@@ -124,11 +124,26 @@ public static partial class WorkflowDefinitionLoader
             var transitions = ReadTransitions(root, actions, states);
 
             CheckEveryActionHasATransition(actions, transitions);
+            CheckSignDeadline(actions, deadlines);
             CheckTransitionsAreUnambiguous(transitions);
             CheckReachability(states, initial, transitions);
             CheckNoDeadEnds(states, transitions);
 
             return new WorkflowDefinition(id, version, title, initial, states, actions, transitions, deadlines, Source);
+        }
+
+        /// <summary>A <c>sign</c> action needs its deadline, and a signing deadline without the action could never be met.</summary>
+        private void CheckSignDeadline(IReadOnlyList<ActionDefinition> actions, WorkflowDeadlines deadlines)
+        {
+            var hasSign = actions.Any(a => a.Code == "sign");
+            if (hasSign && deadlines.SignWorkingDays is null)
+            {
+                Fail("$.deadlines.signWorkingDays", "missing: the sign action needs the working days a unit has to sign for a case");
+            }
+            if (!hasSign && deadlines.SignWorkingDays is not null)
+            {
+                Fail("$.deadlines.signWorkingDays", "there is no sign action, so no unit could meet a signing deadline");
+            }
         }
     }
 }

@@ -155,6 +155,7 @@ public static class HostingExtensions
         app.MapUnits();
         app.MapComplaints();
         app.MapTriage();
+        app.MapSupervision();
         app.MapCalendars();
 
         app.MapNotifications();

@@ -94,7 +94,8 @@ public sealed class RoundFileTests
         { "code-days", "$.publicSurvey.codeValidDays: 1–366 days" },
         { "burst", "$.publicSurvey.review.burstAnswers: a burst is at least 2 answers" },
         { "legacy-channel", "$.channel.basicallySatisfiedCredit: the channel block is made of rates now" },
-        { "signed-on-time", "$.channel.weights.signedOnTime: 及时签收率 is not measured yet" },
+        // 及时签收率 is weighed now (the sign action exists): its weight counts toward the sum like any other.
+        { "signed-on-time", "$.channel.weights: the weights must add up to 1, found 1.1" },
         { "channel-weights", "$.channel.weights: the weights must add up to 1" },
         { "full-marks", "$.channel.noCases: unknown policy 'full-marks'" },
         { "count-in", "$.channel.countIn: unknown rule 'period'" },
@@ -109,6 +110,17 @@ public sealed class RoundFileTests
         var y2020 = rounds.Single(r => r.Year == 2020).PublicSurvey;
         Assert.Equal((1.0, 30, 5, 10), (y2020.UncodedWeight, y2020.CodeValidDays, y2020.BurstAnswers, y2020.BurstMinutes));
         Assert.Equal(0.3, rounds.Single(r => r.Year == 2026).PublicSurvey.UncodedWeight);
+    }
+
+    [Fact]
+    public void The_2026_round_weighs_signing_on_time_and_keeps_the_other_rates_in_proportion()
+    {
+        var w = EvaluationRoundLoader.LoadDirectory(Folder).Single(r => r.Year == 2026).Channel.Weights;
+        Assert.Equal(0.1, w[ChannelRates.SignedOnTime]);
+        // Without signing data (cases under workflow v1/v2) the six others re-weight to the earlier proposal exactly.
+        Assert.Equal([0.25, 0.1, 0.2, 0.25, 0.1, 0.1],
+            new[] { ChannelRates.ClosedOnTime, ChannelRates.Overdue, ChannelRates.Resolved, ChannelRates.Satisfied, ChannelRates.Quality, ChannelRates.Rework }
+                .Select(k => Math.Round(w[k] / 0.9, 12)));
     }
 
     [Theory]

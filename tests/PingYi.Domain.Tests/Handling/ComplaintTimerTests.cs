@@ -7,7 +7,8 @@ using PingYi.Domain.Workflow;
 namespace PingYi.Domain.Tests.Handling;
 
 /// <summary>
-/// The timers of the aggregate on the real v2 definition and the real 2020 calendar, around National Day:
+/// The timers of the aggregate on the latest real definition (v3; the unit signs for the case right after assignment
+/// unless a test is about 签收) and the real 2020 calendar, around National Day:
 /// Oct 1–8 off, Sunday 2020-09-27 and Saturday 2020-10-10 adjusted working days (调休).
 /// </summary>
 public sealed class ComplaintTimerTests
@@ -141,6 +142,7 @@ public sealed class ComplaintTimerTests
     {
         var c = Lodge(Utc("2020-09-29T02:00:00"));
         Do(c, "assign", Supervisor, Utc("2020-09-29T03:00:00"), new { unitCode = "jyt" }, Education);
+        Do(c, "sign", Handler, Utc("2020-09-29T03:30:00"));
         c.TakeNotices();
 
         var urged = Do(c, "urge", Supervisor, Utc("2020-09-29T04:00:00"), new { note = "请加快办理" });
@@ -175,6 +177,7 @@ public sealed class ComplaintTimerTests
     {
         var c = Lodge(Utc("2020-09-29T02:00:00"));
         Do(c, "assign", Supervisor, Utc("2020-09-29T03:00:00"), new { unitCode = "jyt" }, Education);
+        Do(c, "sign", Handler, Utc("2020-09-29T03:30:00"));
         var handlingTimer = c.NextTimerAtUtc;
         Do(c, "supervise", Supervisor, Utc("2020-09-29T05:00:00"), new { reason = "督办", workingDays = 1 }, number: "DB-2020-0002");
         Assert.Equal(Utc("2020-09-30T16:00:00"), c.SupervisionNotices[0].DueAtUtc);
@@ -191,6 +194,7 @@ public sealed class ComplaintTimerTests
         var fallback = new WorkflowContext(Workflow.Engine, WorkingDayCalendar.MondayToFriday);
         var c = Lodge(Utc("2020-09-29T01:00:00"));
         Perform(c, fallback, "assign", Supervisor, Utc("2020-09-29T02:00:00"), new { unitCode = "jyt" }, Education);
+        Perform(c, fallback, "sign", Handler, Utc("2020-09-29T02:30:00"));
         Assert.Equal(Utc("2020-10-20T16:00:00"), c.DueAtUtc);
         Perform(c, fallback, "request-extension", Handler, Utc("2020-10-09T02:00:00"), new { workingDays = 5, reason = "节后补充调查" });
         Perform(c, fallback, "approve-extension", Supervisor, Utc("2020-10-09T03:00:00"));

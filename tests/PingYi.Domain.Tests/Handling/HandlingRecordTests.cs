@@ -212,6 +212,7 @@ public sealed class HandlingRecordTests
         Do(c, "request-return", Handler, Utc("2020-09-30T02:00:00"), new { reason = "不属本单位职责" });
         Do(c, "reject-return", Supervisor, Utc("2020-10-09T02:00:00"), new { reason = "属于本单位职责" });
         Do(c, "transfer", Supervisor, Utc("2020-10-29T02:00:00"), new { unitCode = "rst", reason = "改由人社厅办理" }, Labour);
+        Do(c, "sign", Handler, Utc("2020-10-29T06:00:00"));
         Do(c, "supervise", Supervisor, Utc("2020-10-30T02:00:00"), new { reason = "抓紧办理" }, number: "DB-2020-0002");
         Do(c, "request-extension", Handler, Utc("2020-11-02T02:00:00"), new { workingDays = 3, reason = "需要调查" });
         Do(c, "approve-extension", Supervisor, Utc("2020-11-03T02:00:00"));

@@ -5,8 +5,9 @@ using PingYi.Domain.Units;
 namespace PingYi.Domain.Tests.Scoring;
 
 /// <summary>
-/// The channel score on the 2026 round file's <c>channel</c> block: weights closedOnTime 0.25, overdue 0.1,
-/// resolved 0.2, satisfied 0.25, quality 0.1, rework 0.1; overdue capped at 10 working days per case; 部分解决 0.5;
+/// The channel score on the 2026 round file's <c>channel</c> block: weights signedOnTime 0.1, closedOnTime 0.225,
+/// overdue 0.09, resolved 0.18, satisfied 0.225, quality 0.09, rework 0.09 (without signing data the six re-weight
+/// to 0.25, 0.1, 0.2, 0.25, 0.1, 0.1); overdue capped at 10 working days per case; 部分解决 0.5;
 /// minCases 10; no cases excluded; unrated at the category's mean (never above the unit's own). The worked example
 /// is the one docs/scoring.md gives; the properties run over generated tallies.
 /// </summary>
@@ -17,9 +18,9 @@ public sealed class ChannelScoreCalculatorTests
 
     private static ChannelTally T(int cases = 0, int deadlines = 0, int responses = 0, int onTime = 0, int overdue = 0, int days = 0, int capped = 0,
         int sendBacks = 0, int reopened = 0, int ratings = 0, int ratingSum = 0, int satisfied = 0, int basically = 0, int dissatisfied = 0,
-        int unrated = 0, int resolved = 0, int partly = 0, int unresolved = 0, int unratedResolution = 0) =>
+        int unrated = 0, int resolved = 0, int partly = 0, int unresolved = 0, int unratedResolution = 0, int signDeadlines = 0, int signedOnTime = 0) =>
         new(cases, deadlines, responses, onTime, overdue, days, capped, sendBacks, reopened, 0, ratings, ratingSum, satisfied, basically,
-            dissatisfied, unrated, resolved, partly, unresolved, unratedResolution);
+            dissatisfied, unrated, resolved, partly, unresolved, unratedResolution, signDeadlines, signedOnTime);
 
     /// <summary>docs/scoring.md, "Worked example".</summary>
     private static readonly ChannelTally Example = T(cases: 20, deadlines: 20, responses: 19, onTime: 17, overdue: 3, days: 20, capped: 16,
@@ -30,17 +31,36 @@ public sealed class ChannelScoreCalculatorTests
     public void The_round_file_holds_the_parameters_the_worked_example_uses()
     {
         var p = Round.Channel;
-        Assert.Equal([0.25, 0.1, 0.2, 0.25, 0.1, 0.1],
-            new[] { ChannelRates.ClosedOnTime, ChannelRates.Overdue, ChannelRates.Resolved, ChannelRates.Satisfied, ChannelRates.Quality, ChannelRates.Rework }.Select(k => p.Weights[k]));
+        Assert.Equal([0.1, 0.225, 0.09, 0.18, 0.225, 0.09, 0.09], ChannelRates.All.Select(k => p.Weights[k]));
         Assert.Equal((100.0, "deadline-year", 10, 0.5, 10, "exclude", "category-mean", 7),
             (p.FullMarks, p.CountIn, p.OverdueCapWorkingDays, p.PartlyResolvedCredit, p.MinCases, p.NoCasesPolicy, p.UnratedPolicy, p.UnratedAfterDays));
         Assert.Equal(80, Round.Overall.Find("basically-satisfied")!.Score);
-        Assert.False(p.Weights.ContainsKey(ChannelRates.SignedOnTime));
+    }
+
+    [Fact]
+    public void Worked_example_of_the_docs_with_signing()
+    {
+        // The example below, its 20 handling rounds under workflow v3: 18 signed for before the signing deadline, 2 after it.
+        // signedOnTime 18 / 20 = 0.9 → 10 × 0.9 = 9; the six others at 0.9 × their weight without signing:
+        // 0.9 × 83.708732 = 75.337859; raw = 84.337859 → 84.34.
+        var r = ChannelScoreCalculator.Score(Round, Example with { SignDeadlines = 20, SignedOnTime = 18 });
+        Assert.Equal(84.34, r.Score);
+        var sign = r.Rate(ChannelRates.SignedOnTime)!;
+        Assert.Equal((18.0, 20.0, 0.9, 0.1), (sign.Numerator, sign.Denominator, sign.Value!.Value, sign.Weight));
+        Assert.Equal(0.1, sign.EffectiveWeight, 12);
+        // 9 + 19.125 + 8.222727 + 14.625 + 18.5625 + 6.75 + 8.052632, apportioned to hundredths that add up to 84.34.
+        Assert.Equal([9, 19.13, 8.22, 14.63, 18.56, 6.75, 8.05], r.Rates.Select(x => x.Points!.Value));
+        Assert.Equal(r.Score!.Value, ScoreRounding.Round(r.Rates.Sum(x => x.Points!.Value)));
+        // Signing late never pays: two more signed late, or two signed on time turned late, lower it.
+        Assert.True(ChannelScoreCalculator.Score(Round, Example with { SignDeadlines = 20, SignedOnTime = 16 }).Score < r.Score);
+        Assert.True(ChannelScoreCalculator.Score(Round, Example with { SignDeadlines = 22, SignedOnTime = 18 }).Score < r.Score);
     }
 
     [Fact]
     public void Worked_example_of_the_docs()
     {
+        // No signing data (the cases ran under workflow v1/v2, which have no sign action): 及时签收率 is left out and the
+        // other six re-weighted by 1 / 0.9 to 0.25, 0.1, 0.2, 0.25, 0.1, 0.1.
         // closedOnTime 17 / (17 + 3) = 0.85 → 25 × 0.85 = 21.25
         // overdue 3 / 20 = 0.15, mean capped days 16 / 3 (2, 4, 14 → 10): 1 − 0.15 × (1 + 16/3) / 11 = 0.913636… → 9.136364
         // resolved (12 + 0.5 × 2) / 16 = 0.8125; the 2 unrated at the category mean (the unit alone: its own) → 0.8125 → 16.25
@@ -60,9 +80,10 @@ public sealed class ChannelScoreCalculatorTests
         Assert.Equal(0.75, values[ChannelRates.Quality]!.Value, 10);
         Assert.Equal(2.0 / 19, values[ChannelRates.Rework]!.Value, 10);
         // Points, rounded so that they add up to the score: 21.25 + 9.14 + 16.25 + 20.62 + 7.5 + 8.95 = 83.71.
-        Assert.Equal([21.25, 9.14, 16.25, 20.62, 7.5, 8.95], r.Rates.Select(x => x.Points!.Value));
-        Assert.Equal(r.Score!.Value, ScoreRounding.Round(r.Rates.Sum(x => x.Points!.Value)));
-        Assert.DoesNotContain(r.Rates, x => x.Code == ChannelRates.SignedOnTime);
+        Assert.Equal([21.25, 9.14, 16.25, 20.62, 7.5, 8.95], r.Rates.Where(x => x.Points is not null).Select(x => x.Points!.Value));
+        Assert.Equal(r.Score!.Value, ScoreRounding.Round(r.Rates.Sum(x => x.Points ?? 0)));
+        var sign = r.Rate(ChannelRates.SignedOnTime)!;
+        Assert.Equal((0.0, (double?)null, (double?)null, 0.0), (sign.Denominator, sign.Value, sign.Points, sign.EffectiveWeight));
     }
 
     [Fact]
@@ -148,10 +169,12 @@ public sealed class ChannelScoreCalculatorTests
         var b = random.Next(0, ratings - s + 1);
         var resolved = random.Next(0, ratings + 1);
         var partly = random.Next(0, ratings - resolved + 1);
+        var signDeadlines = random.Next(0, cases + 1);
         return T(cases: cases, deadlines: onTime + overdue + random.Next(0, 3), responses: responses, onTime: onTime, overdue: overdue,
             days: days.Sum(), capped: days.Sum(d => Math.Min(d, 10)), sendBacks: random.Next(0, responses / 3 + 1), reopened: random.Next(0, responses / 4 + 1),
             ratings: ratings, ratingSum: Enumerable.Range(0, ratings).Sum(_ => random.Next(1, 6)), satisfied: s, basically: b, dissatisfied: ratings - s - b,
-            unrated: random.Next(0, 5), resolved: resolved, partly: partly, unresolved: ratings - resolved - partly, unratedResolution: random.Next(0, 5));
+            unrated: random.Next(0, 5), resolved: resolved, partly: partly, unresolved: ratings - resolved - partly, unratedResolution: random.Next(0, 5),
+            signDeadlines: signDeadlines, signedOnTime: random.Next(0, signDeadlines + 1));
     }
 
     [Theory]
@@ -212,6 +235,10 @@ public sealed class ChannelScoreCalculatorTests
             }
             Assert.True(ChannelScoreCalculator.Score(Round, t with { Satisfied = t.Satisfied + 1 }).Score >= score, "one more 满意 lowered the score");
             Assert.True(ChannelScoreCalculator.Score(Round, t with { Resolved = t.Resolved + 1 }).Score >= score, "one more 已解决 lowered the score");
+            if (t.SignedOnTime > 0)
+            {
+                Assert.True(ChannelScoreCalculator.Score(Round, t with { SignedOnTime = t.SignedOnTime - 1 }).Score <= score, "a late 签收 raised the score");
+            }
             if (t.Unresolved > 0)
             {
                 Assert.True(ChannelScoreCalculator.Score(Round, t with { Unresolved = t.Unresolved - 1, Resolved = t.Resolved + 1 }).Score >= score);

@@ -298,8 +298,8 @@ public sealed class TransitionTableTests
                 Engine.PermittedActions(status, role, fact => { asked.Add(fact); return false; });
             }
         }
-        // v1 has no 督办, so it never asks whether one is open.
-        Assert.Equal(WorkflowConditions.BaseFacts.Where(f => f != WorkflowConditions.SupervisionOpen).Order(), asked.Order());
+        // v1 has no 督办 and no 签收, so it never asks whether a notice is open or a signature pending.
+        Assert.Equal(WorkflowConditions.BaseFacts.Where(f => f is not (WorkflowConditions.SupervisionOpen or WorkflowConditions.SignPending)).Order(), asked.Order());
     }
 
     [Fact]

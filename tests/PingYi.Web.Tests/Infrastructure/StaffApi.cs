@@ -132,11 +132,19 @@ public sealed class StaffApi(AppFactory app)
         return (json["trackingNumber"]!.GetValue<string>(), json["accessCode"]!.GetValue<string>());
     }
 
-    /// <summary>Lodged and assigned by the supervisor to <paramref name="unitCode"/>.</summary>
-    public async Task<string> AssignedAsync(string title, string unitCode = "jyt", string category = "formalism")
+    /// <summary>
+    /// Lodged, assigned by the supervisor to <paramref name="unitCode"/> and, unless <paramref name="sign"/> is false,
+    /// signed for (签收, workflow v3) by the unit's handler at once, as a unit that keeps its signing deadline does:
+    /// tests of other deadlines then see only theirs.
+    /// </summary>
+    public async Task<string> AssignedAsync(string title, string unitCode = "jyt", string category = "formalism", bool sign = true)
     {
         var (number, _) = await LodgeAsync(title, unitCode, category);
         await ExpectAsync(await ActAsync(Supervisor, number, "assign", new { unitCode }), HttpStatusCode.OK);
+        if (sign)
+        {
+            await ExpectAsync(await ActAsync(Handler(unitCode), number, "sign"), HttpStatusCode.OK);
+        }
         return number;
     }
 

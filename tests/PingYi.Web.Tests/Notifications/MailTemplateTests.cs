@@ -29,9 +29,9 @@ public sealed class MailTemplateTests
     public void Every_notice_kind_has_a_template()
     {
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
-        // One per notice kind (the 督办 reminder and escalation, and the two "deadline recounted" notices included),
+        // One per notice kind (the 督办 and 签收 reminders and escalations, and the two "deadline recounted" notices included),
         // the digest, the one-time password link and the two evaluation reminders.
-        Assert.Equal(28, MailTemplates.AllNames.Count());
+        Assert.Equal(31, MailTemplates.AllNames.Count());
     }
 
     [Theory]

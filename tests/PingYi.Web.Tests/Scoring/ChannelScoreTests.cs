@@ -30,6 +30,12 @@ public abstract class ChannelScoreTests(AppFixture fixture)
 
     private readonly StaffApi _api = StaffApi.For(fixture.App);
 
+    private static readonly Dictionary<string, double> WithoutSigning = new()
+    {
+        [ChannelRates.ClosedOnTime] = 0.25, [ChannelRates.Overdue] = 0.1, [ChannelRates.Resolved] = 0.2,
+        [ChannelRates.Satisfied] = 0.25, [ChannelRates.Quality] = 0.1, [ChannelRates.Rework] = 0.1,
+    };
+
     private void At(string iso)
     {
         var t = Utc(iso);
@@ -126,7 +132,12 @@ public abstract class ChannelScoreTests(AppFixture fixture)
         Assert.Equal((1, 1, (DateTime?)null), (rejected.ReturnRequests, rejected.ReturnsRejected, rejected.StoppedAtUtc));
 
         var file = scope.ServiceProvider.GetRequiredService<EvaluationRuntime>().Find(2026)!;
-        var round = file with { Channel = file.Channel with { MinCases = 0, UnratedPolicy = ChannelRates.Lowest } };
+        // These cases are never signed for (签收 has its own tests, SigningRateTests): the round weighs the six other
+        // rates as the 2026 file did before 及时签收率, which is what its weights re-normalise to without signing data.
+        var round = file with
+        {
+            Channel = file.Channel with { MinCases = 0, UnratedPolicy = ChannelRates.Lowest, Weights = WithoutSigning },
+        };
         var channel = scope.ServiceProvider.GetRequiredService<IChannelScores>();
         var scores = await channel.ForRoundAsync(round, Cutoff, CancellationToken.None);
 

@@ -9,7 +9,7 @@ using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
 namespace PingYi.Web.Tests.Supervision;
 
-/// <summary>催办 and 督办 through the staff API (workflow v2), their refusals, and v1 cases running beside v2 ones. The clock does not move.</summary>
+/// <summary>催办 and 督办 through the staff API (workflow v2 on), their refusals, and v1 and v2 cases running beside v3 ones. The clock does not move.</summary>
 public abstract partial class SupervisionTests(AppFixture fixture)
 {
     private static readonly string JytHandler = Handler("jyt");
@@ -89,12 +89,13 @@ public abstract partial class SupervisionTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task New_cases_start_on_v2_while_a_v1_case_keeps_v1_without_the_new_actions()
+    public async Task New_cases_start_on_v3_while_v1_and_v2_cases_keep_theirs_without_the_new_actions()
     {
-        var v2 = await _api.AssignedAsync($"{Token("版本")} 新流程");
-        Assert.Equal("complaint-handling v2", (await _api.StaffViewAsync(Supervisor, v2))["workflow"]!.GetValue<string>());
+        var latest = await _api.AssignedAsync($"{Token("版本")} 新流程", sign: false);
+        Assert.Equal("complaint-handling v3", (await _api.StaffViewAsync(Supervisor, latest))["workflow"]!.GetValue<string>());
+        Assert.Contains("sign", await _api.ActionsAsync(Handler("jyt"), latest));
 
-        var v1 = await LodgeUnderV1Async();
+        var v1 = await LodgeUnderAsync(1);
         await _api.DoAsync(Supervisor, v1, "assign", new { unitCode = "jyt" });
         var view = await _api.StaffViewAsync(Supervisor, v1);
         Assert.Equal("complaint-handling v1", view["workflow"]!.GetValue<string>());
@@ -106,17 +107,26 @@ public abstract partial class SupervisionTests(AppFixture fixture)
         Assert.True(HasChinese(Errors(unknown, "action")[0]));
         // Its deadline timers run all the same (they are driven by v1's own deadlines policy).
         Assert.NotNull(view["nextTimerAt"]);
+
+        // A v2 case has 督办 but no 签收: no signing deadline, and sign is not an action of its workflow.
+        var v2 = await LodgeUnderAsync(2);
+        view = await _api.DoAsync(Supervisor, v2, "assign", new { unitCode = "jyt" });
+        Assert.Equal("complaint-handling v2", view["workflow"]!.GetValue<string>());
+        Assert.Null(view["signing"]);
+        Assert.Contains("urge", await _api.ActionsAsync(Supervisor, v2));
+        Assert.DoesNotContain("sign", await _api.ActionsAsync(Handler("jyt"), v2));
+        await ExpectProblemAsync(await _api.ActAsync(Handler("jyt"), v2, "sign"), HttpStatusCode.NotFound);
     }
 
-    private async Task<string> LodgeUnderV1Async()
+    private async Task<string> LodgeUnderAsync(int version)
     {
         using var scope = fixture.App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
-        var workflow = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().For(WorkflowRuntime.ComplaintWorkflowId, 1);
+        var workflow = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().For(WorkflowRuntime.ComplaintWorkflowId, version);
         var now = fixture.App.Time.GetUtcNow().UtcDateTime;
         var number = await TrackingNumbers.NextAsync(db, now.Year, CancellationToken.None);
         var unit = db.Units.Single(u => u.Code == "jyt").Id;
-        var submission = new ValidComplaintSubmission("jyt", ProblemCategory.Formalism, "旧流程中的反映", "在 v2 上线前提交、仍按 v1 办理的反映。", null, null, null);
+        var submission = new ValidComplaintSubmission("jyt", ProblemCategory.Formalism, "旧流程中的反映", $"在新版本上线前提交、仍按 v{version} 办理的反映。", null, null, null);
         db.Complaints.Add(PingYi.Domain.Complaints.Complaint.Lodge(number, AccessCode.Hash("ABCDEFGHJKMN"), ComplaintChannel.Web, submission, unit, workflow, now));
         await db.SaveChangesAsync();
         return number;

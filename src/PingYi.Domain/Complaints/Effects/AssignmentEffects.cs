@@ -13,6 +13,8 @@ internal abstract class AssignmentEffect : IComplaintEffect
 
     public StartedDeadline? Starts => StartedDeadline.Handle;
 
+    public bool StartsSigning => true;
+
     protected abstract HandlingStart StartsRound { get; }
 
     public void Apply(EffectContext context)

@@ -29,6 +29,7 @@ public static class ComplaintEffects
         new UrgeEffect(),
         new SuperviseEffect(),
         new AnswerSupervisionEffect(),
+        new SignEffect(),
     ];
 
     private static readonly Dictionary<string, IComplaintEffect> Table = Build(Effects);

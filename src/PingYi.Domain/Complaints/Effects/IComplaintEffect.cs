@@ -36,6 +36,12 @@ internal interface IComplaintEffect
     StartedDeadline? Starts => null;
 
     /// <summary>
+    /// Whether the action hands the case to a unit for a new handling round (assign, transfer, reopen), which
+    /// starts a 签收 deadline when the definition has one (<see cref="WorkflowDeadlines.SignWorkingDays"/>).
+    /// </summary>
+    bool StartsSigning => false;
+
+    /// <summary>
     /// Checks made before the engine fires the action, and the facts its conditions read: e.g. feedback refuses
     /// a second rating and decides its way by the rating given now. Throws <see cref="WorkflowActionException"/> to refuse.
     /// </summary>
@@ -71,7 +77,8 @@ internal sealed record HandlingFacts(
     Satisfaction? Satisfaction,
     int? ExtensionDays,
     bool? SupervisionAnsweredInTime,
-    Resolution? Resolution = null);
+    Resolution? Resolution = null,
+    DateTime? SignDueAfter = null);
 
 /// <summary>One action being taken: its inputs, and the timeline notes and 督办 notice the effect produces.</summary>
 internal sealed class EffectContext(
@@ -83,7 +90,8 @@ internal sealed class EffectContext(
     UnitRef? unit,
     DateTime nowUtc,
     string? supervisionNumber,
-    DateTime? startedDueUtc)
+    DateTime? startedDueUtc,
+    DateTime? signDueUtc = null)
 {
     public Complaint Complaint { get; } = complaint;
 
@@ -105,6 +113,9 @@ internal sealed class EffectContext(
 
     /// <summary>The deadline the action starts (<see cref="IComplaintEffect.Starts"/>), counted from now; null if none.</summary>
     public DateTime? StartedDueUtc { get; } = startedDueUtc;
+
+    /// <summary>The 签收 deadline the action starts (<see cref="IComplaintEffect.StartsSigning"/>), counted from now; null if none.</summary>
+    public DateTime? SignDueUtc { get; } = signDueUtc;
 
     /// <summary>What the complainant reads on the timeline; null unless the effect writes one.</summary>
     public string? PublicNote { get; set; }

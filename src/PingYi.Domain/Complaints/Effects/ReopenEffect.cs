@@ -9,6 +9,8 @@ internal sealed class ReopenEffect : IComplaintEffect
 
     public StartedDeadline? Starts => StartedDeadline.Handle;
 
+    public bool StartsSigning => true;
+
     public void Apply(EffectContext context)
     {
         var c = context.Complaint;

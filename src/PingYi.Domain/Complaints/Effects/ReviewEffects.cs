@@ -18,11 +18,20 @@ internal sealed class RespondEffect : IComplaintEffect
         c.PendingRequest = PendingRequest.None;
         c.PendingExtensionDays = null;
         context.InternalNote = ComplaintTexts.Responded(c.ResponseFindings, c.ResponseMeasures);
+        // Answering is the latest moment a unit can be said to have signed for the case (docs/workflow.md).
+        if (c.SignPending)
+        {
+            c.SignedAtUtc = context.NowUtc;
+            context.InternalNote += "\n" + ComplaintTexts.SignedOnAnswer(Deadlines.Late(context.NowUtc, c.SignDueAtUtc!.Value));
+        }
         context.Raise(NoticeKind.Responded);
     }
 
-    public void Record(Complaint complaint, HandlingFacts facts, WorkingDayCalendar calendar) =>
+    public void Record(Complaint complaint, HandlingFacts facts, WorkingDayCalendar calendar)
+    {
+        complaint.CurrentHandling?.Signed(facts.AtUtc);
         complaint.CurrentHandling?.Responded(facts.AtUtc, calendar);
+    }
 }
 
 /// <summary>审核通过: a supervisor approves and rates the response; the reply is published and the feedback window opens.</summary>

@@ -40,6 +40,9 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
 
     public bool? SupervisionAnsweredInTime { get; set; }
 
+    /// <summary>The 签收 deadline the current event started, if it started one.</summary>
+    public DateTime? SignDue { get; set; }
+
     /// <summary>Forgets what the previous event carried.</summary>
     public void BeginEvent()
     {
@@ -48,11 +51,12 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
         Resolution = null;
         ExtensionDays = null;
         SupervisionAnsweredInTime = null;
+        SignDue = null;
     }
 
     /// <summary>The handling facts of the event just replayed.</summary>
     public HandlingFacts Facts(DateTime atUtc) =>
-        new(atUtc, UnitId, Due, QualityRating, Satisfaction, ExtensionDays, SupervisionAnsweredInTime, Resolution);
+        new(atUtc, UnitId, Due, QualityRating, Satisfaction, ExtensionDays, SupervisionAnsweredInTime, Resolution, SignDue);
 
     /// <summary>A whole-number field of an event's recorded fields (JSON), or null.</summary>
     public static int? IntField(string? data, string name)

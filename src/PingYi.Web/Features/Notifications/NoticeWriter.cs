@@ -154,14 +154,16 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
     }
 
     private static bool IsTimer(NoticeKind kind) => kind is NoticeKind.AcceptOverdue or NoticeKind.DeadlineReminder or NoticeKind.Overdue
-        or NoticeKind.Escalated or NoticeKind.SupervisionReminder or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated;
+        or NoticeKind.Escalated or NoticeKind.SupervisionReminder or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated
+        or NoticeKind.SignReminder or NoticeKind.SignOverdue or NoticeKind.SignEscalated;
 
-    /// <summary>At the same level the case's own escalation outranks its 督办 notice's, and either outranks a reminder.</summary>
+    /// <summary>At the same level the case's own escalation outranks its 督办 notice's, that its 签收's, and any of them a reminder.</summary>
     private static int Severity(NoticeKind kind) => kind switch
     {
         NoticeKind.Escalated or NoticeKind.Overdue or NoticeKind.AcceptOverdue => 3,
         NoticeKind.SupervisionEscalated or NoticeKind.SupervisionOverdue => 2,
-        _ => 1,
+        NoticeKind.SignEscalated or NoticeKind.SignOverdue => 1,
+        _ => 0,
     };
 
     private bool SupervisorsByDigest(ComplaintNotice notice) =>
@@ -180,7 +182,7 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
     {
         NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested => true,
         NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated => true,
-        NoticeKind.Escalated => notice.Level >= 2,
+        NoticeKind.Escalated or NoticeKind.SignEscalated => notice.Level >= 2,
         _ => false,
     };
 

@@ -93,43 +93,49 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 SendBacks = g.Count(r => r.EndedBy == HandlingEnd.SentBack && r.EndedAtUtc <= c),
                 Rated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null),
                 QualitySum = g.Sum(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null ? r.QualityRating!.Value : 0),
-                Satisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.Satisfied),
-                Basically = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.BasicallySatisfied),
-                Dissatisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Satisfaction == Satisfaction.Dissatisfied),
-                Unrated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)),
-                Resolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Resolved),
-                Partly = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Partly),
-                Unresolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c && r.Resolution == Resolution.Unresolved),
+                // The complainant's own rating; where they gave none by the cut-off, a reached 回访 call's answer stands in.
+                Satisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.Satisfied
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.Satisfied),
+                Basically = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.BasicallySatisfied
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.BasicallySatisfied),
+                Dissatisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.Dissatisfied
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.Dissatisfied),
+                ByCallback = g.Count(r => (r.RatedAtUtc == null || r.RatedAtUtc > c) && r.CallbackReached == true && r.CallbackAtUtc <= c),
+                Unrated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
+                    && !(r.CallbackReached == true && r.CallbackAtUtc <= c)),
+                NotReached = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
+                    && r.CallbackReached == false && r.CallbackAtUtc <= c),
+                Resolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Resolved
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Resolved),
+                Partly = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Partly
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Partly),
+                Unresolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Unresolved
+                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Unresolved),
                 // Silence only: a rating given without 问题是否解决 (before it was asked) is left out of the 解决率.
-                UnansweredResolution = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)),
+                UnansweredResolution = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
+                    && !(r.CallbackReached == true && r.CallbackAtUtc <= c)),
                 Reopened = g.Count(r => r.EndedBy == HandlingEnd.Reopened && r.EndedAtUtc <= c),
                 RejectedReturns = g.Sum(r => r.LastReturnRejectedAtUtc != null && r.LastReturnRejectedAtUtc <= c ? r.ReturnsRejected : 0),
+                // 签收 (v3 rounds): decided once signed (or answered) by the cut-off, or once the signing deadline passed
+                // unsigned while the unit still held the case (a transfer before the deadline leaves nothing to count).
+                SignDecided = g.Count(r => r.SignDueAtUtc != null
+                    && ((r.SignedAtUtc != null && r.SignedAtUtc <= c)
+                        || ((r.SignedAtUtc == null || r.SignedAtUtc > c) && Deadlines.Late(c, r.SignDueAtUtc) && (r.EndedAtUtc == null || r.EndedAtUtc >= r.SignDueAtUtc)))),
+                SignedOnTime = g.Count(r => r.SignDueAtUtc != null && r.SignedAtUtc != null && r.SignedAtUtc <= c && !Deadlines.Late(r.SignedAtUtc.Value, r.SignDueAtUtc)),
             })
             .ToListAsync(ct);
 
         var runningDays = await RunningDaysOverdueAsync(rows, c, cap, ct);
 
         return grouped.ToDictionary(g => g.UnitId, g => new ChannelTally(
-            HandlingRounds: g.Rounds,
-            Deadlines: g.Stopped + g.RunningOverdue,
-            Responses: g.Responses,
-            OnTime: g.OnTime,
+            HandlingRounds: g.Rounds, Deadlines: g.Stopped + g.RunningOverdue, Responses: g.Responses, OnTime: g.OnTime,
             Overdue: g.StoppedLate + g.RunningOverdue,
             WorkingDaysOverdue: g.DaysLate + runningDays.GetValueOrDefault(g.UnitId).Days,
             CappedWorkingDaysOverdue: g.CappedDaysLate + runningDays.GetValueOrDefault(g.UnitId).Capped,
-            SendBacks: g.SendBacks,
-            Reopened: g.Reopened,
-            RejectedReturns: g.RejectedReturns,
-            QualityRatings: g.Rated,
-            QualitySum: g.QualitySum,
-            Satisfied: g.Satisfied,
-            BasicallySatisfied: g.Basically,
-            Dissatisfied: g.Dissatisfied,
-            UnratedSatisfaction: g.Unrated,
-            Resolved: g.Resolved,
-            PartlyResolved: g.Partly,
-            Unresolved: g.Unresolved,
-            UnratedResolution: g.UnansweredResolution));
+            SendBacks: g.SendBacks, Reopened: g.Reopened, RejectedReturns: g.RejectedReturns, QualityRatings: g.Rated, QualitySum: g.QualitySum,
+            Satisfied: g.Satisfied, BasicallySatisfied: g.Basically, Dissatisfied: g.Dissatisfied, UnratedSatisfaction: g.Unrated,
+            Resolved: g.Resolved, PartlyResolved: g.Partly, Unresolved: g.Unresolved, UnratedResolution: g.UnansweredResolution,
+            SignDeadlines: g.SignDecided, SignedOnTime: g.SignedOnTime, RatedByCallback: g.ByCallback, CallbackNotReached: g.NotReached));
     }
 
     /// <summary>

@@ -45,7 +45,17 @@ public static class GetBreakdown
     public sealed record ChannelPart(
         double? Score, bool NoCases, bool Excluded, double? Raw, double? ShrunkTowards, double Credibility, int MinCases, string CountIn,
         IReadOnlyDictionary<string, RateLine> Rates, double? MeanWorkingDaysOverdue, int OverdueCapWorkingDays, int Unrated, string UnratedRule,
-        int UnratedAfterDays, double FullMarks, ChannelTally? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc);
+        int UnratedAfterDays, double FullMarks, ChannelTally? Facts, IReadOnlyList<ChannelCaseLine> Cases, DateTime CountedToUtc)
+    {
+        /// <summary>Where the 满意率's answers came from: the complainants, 回访 calls, and the unrated (of them, calls that reached no one).</summary>
+        public RatedByLine RatedBy { get; init; } = new(0, 0, 0, 0);
+    }
+
+    /// <param name="Complainant">Answers the complainants gave.</param>
+    /// <param name="Callback">Answers a 回访 call gave for a case the complainant did not rate.</param>
+    /// <param name="Unrated">Approved answers still unrated (counted by the round's <c>unrated</c> rule).</param>
+    /// <param name="NotReached">Of those, the ones a 回访 call tried and did not reach (未能联系).</param>
+    public sealed record RatedByLine(int Complainant, int Callback, int Unrated, int NotReached);
 
     /// <summary>
     /// A unit's result as shown: rank and the bottom-two, tracking-list and public-notice flags are null for a unit's
@@ -163,7 +173,12 @@ public static class GetBreakdown
                 x => new RateLine(x.Label, x.Numerator, x.Denominator, x.Value, x.Weight, x.EffectiveWeight, x.Points), StringComparer.Ordinal);
             return new ChannelPart(r?.Score, r?.NoCases ?? true, r?.Excluded ?? true, r?.Raw, r?.ShrunkTowards, r?.Credibility ?? 0, p.MinCases, p.CountIn,
                 rates, r?.MeanWorkingDaysOverdue, p.OverdueCapWorkingDays, score?.Facts.UnratedSatisfaction ?? 0, p.UnratedPolicy,
-                p.UnratedAfterDays, p.FullMarks, score?.Facts, cases, countedTo);
+                p.UnratedAfterDays, p.FullMarks, score?.Facts, cases, countedTo)
+            {
+                RatedBy = score?.Facts is { } f
+                    ? new RatedByLine(f.RatedByComplainant, f.RatedByCallback, f.UnratedSatisfaction, f.CallbackNotReached)
+                    : new RatedByLine(0, 0, 0, 0),
+            };
         }
     }
 

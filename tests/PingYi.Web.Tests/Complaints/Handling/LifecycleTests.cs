@@ -62,7 +62,10 @@ public abstract class LifecycleTests(AppFixture fixture)
         // eight-point-rules: 10 working days, ending Wed 12-09.
         var e = await api.DoAsync(Supervisor, eightPoint, "assign", new { unitCode = "jyt" });
         Assert.Equal(Utc("2026-12-09T16:00:00Z"), Date(e["dueAt"]));
-        Assert.Equal(["request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        // Workflow v3: the unit may sign for the case (签收, due the end of Thu 11-26). This unit never does: its first
+        // answer signs it then, late (the timeline below has no sign event; SigningRateTests covers the button).
+        Assert.Equal(["sign", "request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        Assert.Equal(Utc("2026-11-26T16:00:00Z"), Date(v["signing"]!["dueAt"]));
 
         // Thu 11-26: the unit asks for 5 more working days; the deadline stays until a supervisor agrees.
         time.SetUtcNow(Utc("2026-11-26T02:00:00Z"));
@@ -71,7 +74,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal("extension", Str(v, "pendingRequest"));
         Assert.Equal(5, v["pendingExtensionDays"]!.GetValue<int>());
         Assert.Equal(Utc("2026-12-16T16:00:00Z"), Date(v["dueAt"]));
-        Assert.Equal(["respond"], await api.ActionsAsync(JytHandler, number));
+        Assert.Equal(["sign", "respond"], await api.ActionsAsync(JytHandler, number));
         var supervisorActions = await api.ActionsAsync(Supervisor, number);
         Assert.Contains("approve-extension", supervisorActions);
         Assert.Contains("reject-extension", supervisorActions);
@@ -126,7 +129,9 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal(Utc("2026-12-28T16:00:00Z"), Date(v["dueAt"]));
         Assert.Equal(1, v["reopenCount"]!.GetValue<int>());
         Assert.Null(v["satisfaction"]);
-        Assert.Equal(["request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        // A reopen is a new handling round: a new signing deadline (end of Tue 12-08), the unit may sign again.
+        Assert.Equal(Utc("2026-12-08T16:00:00Z"), Date(v["signing"]!["dueAt"]));
+        Assert.Equal(["sign", "request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
 
         time.SetUtcNow(Utc("2026-12-08T02:00:00Z"));
         await api.DoAsync(JytHandler, number, "respond", new { findings = Findings3, measures = Measures3, publicReply = Reply3 });

@@ -49,6 +49,7 @@ public abstract class DeadlineScheduleTests(AppFixture fixture)
         var transferred = await _api.AssignedAsync($"{Token("转办")} 督办后转办");
         await _api.DoAsync(Supervisor, transferred, "supervise", new { reason = "请说明进展" });
         view = await _api.DoAsync(Supervisor, transferred, "transfer", new { unitCode = "xcb", reason = "职能不符" });
+        Assert.Contains("sign", await _api.ActionsAsync(Handler("xcb"), transferred));
         var withdrawn = view["supervisions"]![0]!;
         Assert.False(withdrawn["open"]!.GetValue<bool>());
         Assert.NotNull(withdrawn["withdrawnAt"]);
@@ -57,7 +58,8 @@ public abstract class DeadlineScheduleTests(AppFixture fixture)
         Assert.Contains(withdrawn["number"]!.GetValue<string>(), Readable(last["internalNote"]!));
         Assert.DoesNotContain("answer-supervision", await _api.ActionsAsync(Handler("xcb"), transferred));
         await ExpectProblemAsync(await _api.ActAsync(Handler("xcb"), transferred, "answer-supervision", new { answer = "代答" }), HttpStatusCode.Conflict);
-        // Its timers went with it: the case's next timer is the new unit's reminder, 00:00 Wed 12-16.
+        // Its timers went with it: once the new unit has signed, the case's next timer is its reminder, 00:00 Wed 12-16.
+        view = await _api.DoAsync(Handler("xcb"), transferred, "sign");
         Assert.Equal(Utc("2026-12-15T16:00:00Z"), Date(view["nextTimerAt"]));
 
         // ---- on time: each timer at its moment (a minute before, nothing), once, even with two sweeps racing ----

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
+using PingYi.Domain.Calendar;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Workflow;
 using PingYi.Web.Infrastructure;
@@ -77,7 +78,13 @@ public static class GetStaffComplaint
         ViewComplainant.View? MaskedComplainant = null)
     {
         public string ETag => ETagFor(Version);
+
+        /// <summary>签收 of the current handling round (workflow v3 on); null when no signing deadline runs.</summary>
+        public SignInfo? Signing { get; init; }
     }
+
+    /// <summary>The signing deadline, when the unit signed (or answered, which signs), and whether that was late or the deadline passed unsigned.</summary>
+    public sealed record SignInfo(DateTime DueAt, DateTime? SignedAt, bool Late);
 
     public static string ETagFor(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
@@ -171,7 +178,12 @@ public static class GetStaffComplaint
                 c.NextTimerAtUtc,
                 c.SupervisionNotices.OrderBy(n => n.IssuedAtUtc).Select(n => new SupervisionInfo(
                     n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer, n.EscalationLevelNotified, n.WithdrawnAtUtc)).ToList(),
-                seesComplainant ? await complainants.MaskedAsync(c, ct) : null);
+                seesComplainant ? await complainants.MaskedAsync(c, ct) : null)
+            {
+                Signing = c.SignDueAtUtc is { } signBy
+                    ? new SignInfo(signBy, c.SignedAtUtc, Deadlines.Late(c.SignedAtUtc ?? now, signBy))
+                    : null,
+            };
         }
     }
 
