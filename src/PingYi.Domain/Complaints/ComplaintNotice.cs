@@ -72,6 +72,9 @@ public enum NoticeKind
 
     /// <summary>A holiday calendar upload moved the accept or handling deadline (Note: the old deadline).</summary>
     DeadlineRecountedForComplainant = 24,
+
+    /// <summary>重新交办: the case the complainant rated or saw closed is being handled again (to the complainant).</summary>
+    Reopened = 25,
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
@@ -86,5 +89,5 @@ public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
     public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed
-        or NoticeKind.DeadlineRecountedForComplainant;
+        or NoticeKind.DeadlineRecountedForComplainant or NoticeKind.Reopened;
 }
