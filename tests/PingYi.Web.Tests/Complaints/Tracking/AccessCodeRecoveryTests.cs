@@ -215,7 +215,10 @@ public sealed partial class PageBrowser(AppFactory app)
     {
         fields["__RequestVerificationToken"] = Token().Match(previousPage).Groups[1].Value;
         var response = await _client.PostAsync(path, new FormUrlEncodedContent(fields));
-        return await response.Content.ReadAsStringAsync();
+        // Post/Redirect/Get: follow the redirect as a browser does.
+        return response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther
+            ? await GetAsync(response.Headers.Location!.OriginalString)
+            : await response.Content.ReadAsStringAsync();
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -32,6 +32,13 @@ public sealed class RegisterModel(ListUnits.Handler units, SubmitComplaint.Handl
     [BindProperty]
     public List<IFormFile> Attachments { get; set; } = [];
 
+    /// <summary>
+    /// One per rendering of the form, sent as the intake's idempotency key: a reload of the POST (or a double click)
+    /// answers the same receipt and registers nothing twice.
+    /// </summary>
+    [BindProperty]
+    public string? FormToken { get; set; }
+
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
@@ -45,6 +52,7 @@ public sealed class RegisterModel(ListUnits.Handler units, SubmitComplaint.Handl
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        FormToken = NewFormToken();
         ReceivedAt = ChinaTime.Now(time).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
         Units = await units.HandleAsync(null, ct);
     }
@@ -66,13 +74,18 @@ public sealed class RegisterModel(ListUnits.Handler units, SubmitComplaint.Handl
             Input.UnitCode, Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
             Input.Anonymous, Input.Anonymous ? null : Input.Name, Input.Anonymous ? null : Input.Phone, Input.Anonymous ? null : Input.Email);
         var smsCode = !Input.Anonymous && Input.SmsAccessCode;
-        var result = await submit.HandleAsync(new SubmitComplaint.Command(submission, Attachments.Select(UploadedFile.From).ToList(), channel, null, smsCode, received.Value), ct);
+        FormToken = FormToken is { Length: 22 } token && System.Buffers.Text.Base64Url.IsValid(token) ? token : NewFormToken();
+        var result = await submit.HandleAsync(new SubmitComplaint.Command(submission, Attachments.Select(UploadedFile.From).ToList(), channel,
+            "staff-register:" + FormToken, smsCode, received.Value), ct);
         if (!result.Succeeded)
         {
             return await ShowErrorsAsync(result.Failure!.Errors, ct);
         }
         var lodged = result.Value!;
-        await StaffRegistration.AuditAsync(HttpContext, lodged, channel, ct);
+        if (!lodged.Replayed)
+        {
+            await StaffRegistration.AuditAsync(HttpContext, lodged, channel, ct);
+        }
         Done = new Receipt(lodged.TrackingNumber, AccessCode.Display(lodged.AccessCode), ComplaintChannels.Codes.LabelOf(channel), lodged.SubmittedAtUtc,
             Input.Anonymous, !Input.Anonymous && Notifications.SmsNotices.Mobile(Input.Phone) is not null);
         return Page();
@@ -81,10 +94,13 @@ public sealed class RegisterModel(ListUnits.Handler units, SubmitComplaint.Handl
     private async Task<IActionResult> ShowErrorsAsync(IDictionary<string, string[]> errors, CancellationToken ct)
     {
         Errors = errors;
+        FormToken ??= NewFormToken();
         Response.StatusCode = StatusCodes.Status400BadRequest;
         Units = await units.HandleAsync(null, ct);
         return Page();
     }
+
+    private static string NewFormToken() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }

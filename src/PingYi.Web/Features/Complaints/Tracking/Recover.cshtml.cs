@@ -27,7 +27,19 @@ public sealed class RecoverModel(RecoverAccessCode.Handler handler) : PageModel
 
     public string? Error { get; private set; }
 
-    public void OnGet() => Response.Headers.CacheControl = SecurityHeaders.NoStore;
+    private const string SentKey = "recover.sent";
+
+    public void OnGet()
+    {
+        Response.Headers.CacheControl = SecurityHeaders.NoStore;
+        // Step 2 after the redirect: the number and contact travel in TempData (an encrypted cookie), never in the URL.
+        if (TempData[SentKey] is string sent && sent.Split('\n') is [var number, var contact])
+        {
+            Requested = true;
+            TrackingNumber = number;
+            Contact = contact;
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -39,8 +51,8 @@ public sealed class RecoverModel(RecoverAccessCode.Handler handler) : PageModel
             Response.StatusCode = result.Failure.StatusCode;
             return Page();
         }
-        Requested = true;
-        return Page();
+        TempData[SentKey] = $"{TrackingNumber?.Trim()}\n{Contact?.Trim()}";
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
