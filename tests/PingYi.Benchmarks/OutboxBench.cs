@@ -78,7 +78,7 @@ public static class OutboxBench
                 DeliverOutbox.Outcome outcome;
                 await using (var db = new PingYiDbContext(options.Options))
                 {
-                    outcome = await new DeliverOutbox.Handler(db, settings, TimeProvider.System, NullLogger<DeliverOutbox.Handler>.Instance).HandleAsync(CancellationToken.None);
+                    outcome = await new DeliverOutbox.Handler(db, settings, new PickupSmsSender(new SmsSettings(), NullLogger<PickupSmsSender>.Instance), TimeProvider.System, NullLogger<DeliverOutbox.Handler>.Instance).HandleAsync(CancellationToken.None);
                 }
                 outbox.Stop();
                 var outboxReceived = await WaitForAsync(sink, messages);

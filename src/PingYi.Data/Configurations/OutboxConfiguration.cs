@@ -17,6 +17,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.HtmlBody).IsRequired();
         b.Property(m => m.MessageId).HasMaxLength(200).IsRequired();
         b.Property(m => m.LastError).HasMaxLength(2000);
+        b.Property(m => m.TemplateParams).HasMaxLength(2000);
         b.HasIndex(m => m.MessageId).IsUnique();
         // The delivery job's query: due rows by state and time.
         b.HasIndex(m => new { m.State, m.NextAttemptAtUtc });

@@ -17,6 +17,12 @@ public sealed class StaffUser : IdentityUser
 
     /// <summary>Set by an administrator's password reset: the next sign-in must choose a new password first.</summary>
     public bool MustChangePassword { get; set; }
+
+    /// <summary>
+    /// The person asked for an SMS (to <see cref="IdentityUser.PhoneNumber"/>) besides the e-mail for urgent notices:
+    /// 督办 and level-3 escalation.
+    /// </summary>
+    public bool SmsUrgentNotices { get; set; }
 }
 
 public static class StaffRoles

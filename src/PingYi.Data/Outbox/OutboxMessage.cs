@@ -14,8 +14,15 @@ public enum OutboxState
     Failed = 3,
 }
 
+/// <summary>How an outbox row goes out: an e-mail, or a text message (SMS) to a mobile number.</summary>
+public enum OutboxChannel
+{
+    Mail = 0,
+    Sms = 1,
+}
+
 /// <summary>
-/// One e-mail to one recipient, rendered when the change it reports was saved (in the same transaction),
+/// One e-mail or SMS to one recipient, rendered when the change it reports was saved (in the same transaction),
 /// and delivered later by the outbox job. The rendered text is kept so that what was sent can be read back.
 /// </summary>
 public sealed class OutboxMessage
@@ -44,7 +51,33 @@ public sealed class OutboxMessage
         State = OutboxState.Pending;
     }
 
+    /// <summary>
+    /// An SMS to <paramref name="mobile"/>: <paramref name="text"/> is the whole message as the pickup folder writes it;
+    /// <paramref name="templateParams"/> (JSON) are the values a gateway fills into its pre-approved template.
+    /// </summary>
+    public static OutboxMessage Sms(string kind, long? complaintId, string mobile, string text, string templateParams,
+        string messageId, DateTime createdAtUtc, DateTime notBeforeUtc, bool toComplainant, string? dedupKey = null) =>
+        new(kind, complaintId, mobile, string.Empty, text, string.Empty, messageId, createdAtUtc, notBeforeUtc, dedupKey, toComplainant)
+        {
+            Channel = OutboxChannel.Sms,
+            TemplateParams = templateParams,
+        };
+
     public long Id { get; private set; }
+
+    public OutboxChannel Channel { get; private set; }
+
+    /// <summary>An SMS's template parameters as a JSON object (snake_case names); null for mail.</summary>
+    public string? TemplateParams { get; private set; }
+
+    /// <summary>
+    /// Kinds whose text holds a secret for the complainant (an access code, a one-time recovery code): the text and
+    /// parameters are never shown on the outbox pages and are dropped once the message is out.
+    /// </summary>
+    public static readonly string[] SecretKinds = ["lodged-code", "recovery-code"];
+
+    /// <summary>What a sent secret row keeps instead of its text.</summary>
+    public const string DroppedText = "（含一次性信息，已删除）";
 
     /// <summary>The template it was rendered from: <c>assigned</c>, <c>overdue</c>, <c>digest</c>, …</summary>
     public string Kind { get; private set; }

@@ -187,6 +187,21 @@ public sealed partial class Complaint
         return complaint;
     }
 
+    /// <summary>
+    /// 找回查询码: a new access code replaces the lost one (the old one stops working at once). Only a named
+    /// complainant's own contact can ask for it; the caller checks that, and the audit log records it.
+    /// </summary>
+    public void ReissueAccessCode(string accessCodeHash, DateTime nowUtc)
+    {
+        EnsureUtc(nowUtc);
+        if (Anonymous)
+        {
+            throw new InvalidOperationException("An anonymous complaint has no contact to recover its access code by.");
+        }
+        AccessCodeHash = accessCodeHash;
+        UpdatedAtUtc = nowUtc;
+    }
+
     /// <summary>补充材料: the complainant adds information; allowed until the case ends.</summary>
     public ComplaintEvent AddSupplement(string text, int attachmentCount, DateTime nowUtc)
     {

@@ -18,6 +18,15 @@ public enum ComplaintChannel
 {
     Web = 1,
     Api = 2,
+
+    /// <summary>来电: taken down by a supervisor from a phone call.</summary>
+    Phone = 3,
+
+    /// <summary>来信: registered by a supervisor from a letter (scans as attachments).</summary>
+    Letter = 4,
+
+    /// <summary>来访: taken down by a supervisor from a visit in person.</summary>
+    Visit = 5,
 }
 
 public enum ComplaintStatus
@@ -45,7 +54,13 @@ public static class ComplaintChannels
 {
     public static readonly CodeList<ComplaintChannel> Codes = new(
         (ComplaintChannel.Web, "web", "网页"),
-        (ComplaintChannel.Api, "api", "接口"));
+        (ComplaintChannel.Api, "api", "接口"),
+        (ComplaintChannel.Phone, "phone", "来电"),
+        (ComplaintChannel.Letter, "letter", "来信"),
+        (ComplaintChannel.Visit, "visit", "来访"));
+
+    /// <summary>Channels only a supervisor registers (来电/来信/来访 登记), with the time received.</summary>
+    public static bool IsStaffRegistered(ComplaintChannel channel) => channel is ComplaintChannel.Phone or ComplaintChannel.Letter or ComplaintChannel.Visit;
 }
 
 public static class ComplaintStatuses

@@ -81,6 +81,9 @@ public enum NoticeKind
 
     /// <summary>A case still unsigned reached escalation level 2 or 3 (to the unit; also to supervisors).</summary>
     SignEscalated = 27,
+
+    /// <summary>重新交办: the case the complainant rated or saw closed is being handled again (to the complainant).</summary>
+    Reopened = 28,
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
@@ -95,5 +98,5 @@ public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
     public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed
-        or NoticeKind.DeadlineRecountedForComplainant;
+        or NoticeKind.DeadlineRecountedForComplainant or NoticeKind.Reopened;
 }

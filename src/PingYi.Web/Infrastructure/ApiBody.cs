@@ -85,7 +85,7 @@ public static class ApiBody
     }
 
     /// <summary>The body of POST /api/v1/complaints: JSON, or multipart with the same field names plus files.</summary>
-    public static async Task<Result<(ComplaintSubmission Submission, IReadOnlyList<UploadedFile> Files)>> ReadSubmissionAsync(HttpContext http, CancellationToken ct)
+    public static async Task<Result<(ComplaintSubmission Submission, IReadOnlyList<UploadedFile> Files, IntakeOptions Options)>> ReadSubmissionAsync(HttpContext http, CancellationToken ct)
     {
         if (IsMultipart(http.Request))
         {
@@ -103,7 +103,8 @@ public static class ApiBody
             var submission = new ComplaintSubmission(
                 f["unitCode"], f["category"], f["title"], f["description"], f["occurredOn"], f["location"],
                 anonymous.Value, f["complainant.name"], f["complainant.phone"], f["complainant.email"]);
-            return (submission, f.Files.GetFiles(MultipartFilesField).Select(UploadedFile.From).ToList());
+            var options = new IntakeOptions(ParseBool(f["complainant.smsAccessCode"]) ?? false, NullIfEmpty(f["channel"]), NullIfEmpty(f["receivedAt"]));
+            return (submission, f.Files.GetFiles(MultipartFilesField).Select(UploadedFile.From).ToList(), options);
         }
 
         var json = await ReadJsonAsync<SubmitComplaintRequest>(http, SubmitComplaintEndpoint.MaxJsonBytes, ct);
@@ -120,8 +121,11 @@ public static class ApiBody
         }
         return (new ComplaintSubmission(
             r.UnitCode, r.Category, r.Title, r.Description, r.OccurredOn, r.Location, r.Anonymous.Value,
-            r.Complainant?.Name, r.Complainant?.Phone, r.Complainant?.Email), Array.Empty<UploadedFile>());
+            r.Complainant?.Name, r.Complainant?.Phone, r.Complainant?.Email), Array.Empty<UploadedFile>(),
+            new IntakeOptions(r.Complainant?.SmsAccessCode ?? false, r.Channel, r.ReceivedAt));
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static bool? ParseBool(string? value) => value?.Trim().ToLowerInvariant() switch
     {

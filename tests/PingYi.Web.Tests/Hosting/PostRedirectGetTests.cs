@@ -38,6 +38,10 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
     {
         ["Evaluation.Survey.CodesModel.OnPost"] = "a batch's one-time codes are stored hashed and can only be shown in the response that made them; "
             + "the form's one-time nonce makes a reload answer 409 without codes and without a second batch (SurveyCodeTests)",
+        ["Complaints.Intake.RegisterModel.OnPost"] = "the receipt shows the new access code, which exists in that response only; the form token is the "
+            + "intake's idempotency key, so a reload answers the same receipt and registers nothing twice",
+        ["Complaints.Tracking.RecoverModel.OnPostConfirm"] = "the new access code exists in that response only; the one-time code is used by it, "
+            + "so a reload is refused and issues no second code (AccessCodeRecoveryTests)",
     };
 
     public static IReadOnlyList<string> PageHandlers() =>
@@ -139,6 +143,13 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             // The next time step on the app's clock: the enrolment's code is not good twice.
             return await browser.PostFormAsync("/account/login?handler=code",
                 new Dictionary<string, string> { ["Code"] = Totp.Code(totpKey, fixture.App.Time.GetUtcNow()) }, PageBrowser.Token(step1));
+        };
+        s["Complaints.Tracking.RecoverModel.OnPost"] = async () =>
+        {
+            var browser = new PageBrowser(fixture.App);
+            var page = await ReadAsync(browser, "/track/recover");
+            return await browser.PostFormAsync("/track/recover",
+                new Dictionary<string, string> { ["TrackingNumber"] = "ZTC-2026-999998", ["Contact"] = "13900000001" }, PageBrowser.Token(page));
         };
         s["Account.LogoutModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Evaluator), "/staff", [], "/account/logout");
         s["Account.SetPasswordModel.OnPost"] = async () =>

@@ -55,6 +55,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Jobs:Enabled"] = "false",
             // Supplements reach a unit as they come in, unless a test sets release times (EvaluationPrivacyTests' batch test).
             ["Privacy:UnitReleaseTimes"] = "",
+            // SMS in Development go to a pickup folder: one of this app's own, not the source tree.
+            ["Sms:PickupFolder"] = Path.Combine(Path.GetTempPath(), "pingyi-tests", "sms-" + Guid.NewGuid().ToString("N")),
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
         {

@@ -30,8 +30,36 @@ public sealed class MailTemplateTests
     {
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
         // One per notice kind (the 督办 and 签收 reminders and escalations, and the two "deadline recounted" notices included),
-        // the digest, the one-time password link and the two evaluation reminders.
-        Assert.Equal(31, MailTemplates.AllNames.Count());
+        // the digest, the one-time password link, the two evaluation reminders and the access-code recovery code.
+        Assert.Equal(32, MailTemplates.AllNames.Count());
+    }
+
+    public static TheoryData<string> SmsNames => [.. SmsTemplates.Names];
+
+    [Theory]
+    [MemberData(nameof(SmsNames))]
+    public void Every_sms_renders_on_one_line_within_one_message_where_it_can(string name)
+    {
+        var sms = new SmsTemplates(MailTemplates.DefaultDirectory).Render(name, new SmsModel
+        {
+            TrackingNumber = "ZTC-2026-000123",
+            UnitName = "省教育厅",
+            Link = "https://pingyi.example.gov.cn/track",
+            Code = "ABCD-EFGH-JKMN",
+            Days = 15,
+            Reference = "DB-2026-0007",
+            ReplyDeadline = "12月18日24:00",
+            Minutes = 15,
+        });
+        Assert.DoesNotContain("{{", sms.Text);
+        Assert.DoesNotContain('\n', sms.Text);
+        Assert.Contains("ZTC-2026-000123", sms.Text);
+        Assert.Contains("\"tracking_number\":\"ZTC-2026-000123\"", sms.TemplateParams);
+        // 70 characters make one SMS (the 签名 counts too); the code-bearing ones are allowed to run a little longer.
+        if (name is not (SmsTemplates.LodgedWithCode or SmsTemplates.RecoveryCode or "supervised"))
+        {
+            Assert.True(sms.Text.Length + "【评议】".Length <= 70, $"{name}: {sms.Text.Length} characters: {sms.Text}");
+        }
     }
 
     [Theory]

@@ -103,13 +103,18 @@ public static class Outbox
         return JsonNode.Parse(body)!["result"];
     }
 
-    /// <summary>The outbox rows about one case, read from the app's own database.</summary>
-    public static async Task<List<OutboxMessage>> RowsAsync(AppFactory app, string trackingNumber)
+    /// <summary>The mail rows about one case, read from the app's own database.</summary>
+    public static Task<List<OutboxMessage>> RowsAsync(AppFactory app, string trackingNumber) => RowsAsync(app, trackingNumber, OutboxChannel.Mail);
+
+    /// <summary>The SMS rows about one case.</summary>
+    public static Task<List<OutboxMessage>> SmsRowsAsync(AppFactory app, string trackingNumber) => RowsAsync(app, trackingNumber, OutboxChannel.Sms);
+
+    private static async Task<List<OutboxMessage>> RowsAsync(AppFactory app, string trackingNumber, OutboxChannel channel)
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
         var id = await db.Complaints.Where(c => c.TrackingNumber == trackingNumber).Select(c => c.Id).SingleAsync();
-        return await db.OutboxMessages.AsNoTracking().Where(m => m.ComplaintId == id).OrderBy(m => m.Id).ToListAsync();
+        return await db.OutboxMessages.AsNoTracking().Where(m => m.ComplaintId == id && m.Channel == channel).OrderBy(m => m.Id).ToListAsync();
     }
 
     public static async Task<T> WithDbAsync<T>(AppFactory app, Func<PingYiDbContext, Task<T>> work)

@@ -20,6 +20,7 @@ internal sealed class ReopenEffect : IComplaintEffect
         c.AssignedAtUtc = context.NowUtc;
         context.PublicNote = ComplaintTexts.Reopened(context.StartedDueUtc!.Value);
         context.Raise(NoticeKind.Assigned, note: context.InternalNote);
+        context.Raise(NoticeKind.Reopened);
     }
 
     public void Record(Complaint complaint, HandlingFacts facts, WorkingDayCalendar calendar) =>

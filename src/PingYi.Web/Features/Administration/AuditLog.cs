@@ -43,6 +43,9 @@ public static class AuditKinds
     public const string StaffAccessCode = "security.staff-access-code";
     public const string ComplainantViewed = "complaint.complainant-viewed";
     public const string SignedIn = "user.signed-in";
+    public const string ComplaintRegistered = "complaint.registered";
+    public const string AccessCodeRecoveryRequested = "complaint.access-code-recovery-requested";
+    public const string AccessCodeRecovered = "complaint.access-code-recovered";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [

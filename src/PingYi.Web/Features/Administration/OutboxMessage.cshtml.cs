@@ -22,7 +22,8 @@ public sealed class OutboxMessageModel(PingYiDbContext db, TimeProvider time, IL
 
     public bool Masked => Message.ToComplainant && !Revealed;
 
-    public string Recipient => Masked ? OutboxMasking.Recipient(true, Message.Recipient) : Message.Recipient;
+    public string Recipient => Masked ? OutboxMasking.Recipient(true, Message.Recipient)
+        : Revealed ? Message.Recipient : OutboxMasking.Recipient(false, Message.Recipient);
 
     public string Subject => Masked ? OutboxMasking.Text(true, Message.Subject)! : Message.Subject;
 

@@ -19,6 +19,7 @@ public static class ComplaintsModule
         services.AddScoped<LookupComplaint.Handler>();
         services.AddScoped<AddSupplement.Handler>();
         services.AddScoped<GiveFeedback.Handler>();
+        services.AddScoped<RecoverAccessCode.Handler>();
         services.AddScoped<ComplaintAccess>();
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
@@ -48,6 +49,7 @@ public static class ComplaintsModule
         LookupComplaint.Map(api);
         AddSupplement.Map(api);
         GiveFeedback.Map(api);
+        RecoverAccessCode.Map(api);
 
         var staffApi = app.MapGroup("/api/v1").WithTags("办理");
         ListComplaints.Map(staffApi);

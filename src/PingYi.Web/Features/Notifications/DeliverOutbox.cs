@@ -26,7 +26,7 @@ public static class DeliverOutbox
     public sealed record Outcome(int Sent, int Retrying, int Failed);
 
     /// <param name="metrics">Null where no host is (the outbox benchmark drives the handler alone).</param>
-    public sealed class Handler(PingYiDbContext db, MailSettings settings, TimeProvider time, ILogger<Handler> logger, Infrastructure.Telemetry.PingYiMetrics? metrics = null)
+    public sealed class Handler(PingYiDbContext db, MailSettings settings, ISmsSender sms, TimeProvider time, ILogger<Handler> logger, Infrastructure.Telemetry.PingYiMetrics? metrics = null)
     {
         public async Task<Outcome> HandleAsync(CancellationToken ct)
         {
@@ -36,6 +36,8 @@ public static class DeliverOutbox
             int sent = 0, retrying = 0;
             using var transport = new Transport(settings, logger);
             var seen = new HashSet<long>();
+            // A channel whose server does not answer: the rest of its rows stay pending, unattempted, for the next run.
+            var down = new HashSet<OutboxChannel>();
             while (!ct.IsCancellationRequested)
             {
                 var due = await DueAsync(now, ct);
@@ -44,7 +46,7 @@ public static class DeliverOutbox
                 {
                     break;
                 }
-                foreach (var message in due)
+                foreach (var message in due.Where(m => !down.Contains(m.Channel)))
                 {
                     var token = Guid.NewGuid();
                     now = time.GetUtcNow().UtcDateTime;
@@ -52,7 +54,9 @@ public static class DeliverOutbox
                     {
                         continue;
                     }
-                    var (error, verdict) = await SendAsync(transport, message, ct);
+                    var (error, verdict, unreachable) = message.Channel == OutboxChannel.Sms
+                        ? await SendSmsAsync(message, ct)
+                        : await SendAsync(transport, message, ct);
                     now = time.GetUtcNow().UtcDateTime;
                     switch (await RecordAsync(message, token, error, verdict, now))
                     {
@@ -68,11 +72,9 @@ public static class DeliverOutbox
                             retrying++;
                             break;
                     }
-                    if (error is not null && transport.ServerUnreachable)
+                    if (unreachable)
                     {
-                        // No point trying the rest of the batch against a server that does not answer: they stay
-                        // pending, unattempted, for the next run.
-                        return Log(new Outcome(sent, retrying, failed));
+                        down.Add(message.Channel);
                     }
                 }
             }
@@ -97,12 +99,12 @@ public static class DeliverOutbox
                     .SetProperty(m => m.NextAttemptAtUtc, now + Lease), ct) > 0;
 
         /// <summary>Hands the message to the server: no error, or the error with what it means for the row.</summary>
-        private async Task<(string? Error, Verdict Verdict)> SendAsync(Transport transport, OutboxMessage message, CancellationToken ct)
+        private async Task<(string? Error, Verdict Verdict, bool Unreachable)> SendAsync(Transport transport, OutboxMessage message, CancellationToken ct)
         {
             try
             {
                 await transport.SendAsync(message, ct);
-                return (null, Verdict.Retry);
+                return (null, Verdict.Retry, false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -113,7 +115,33 @@ public static class DeliverOutbox
                     error = InterruptedError + " " + error;
                 }
                 logger.LogWarning("Outbox message {Id} to {Recipient} not delivered (attempt {Attempt}): {Error}", message.Id, ForLog(message), message.Attempts + 1, error);
-                return (error, verdict);
+                return (error, verdict, transport.ServerUnreachable);
+            }
+        }
+
+        /// <summary>Hands an SMS to the gateway (or the pickup folder): the same verdicts as mail.</summary>
+        private async Task<(string? Error, Verdict Verdict, bool Unreachable)> SendSmsAsync(OutboxMessage message, CancellationToken ct)
+        {
+            try
+            {
+                await sms.SendAsync(message, ct);
+                return (null, Verdict.Retry, false);
+            }
+            catch (SmsSendException e)
+            {
+                var error = $"SMS: {e.Message}";
+                var verdict = e.Failure switch
+                {
+                    SmsFailure.Permanent => Verdict.Permanent,
+                    SmsFailure.Unknown => Verdict.Unknown,
+                    _ => Verdict.Retry,
+                };
+                if (verdict == Verdict.Unknown)
+                {
+                    error = InterruptedError + " " + error;
+                }
+                logger.LogWarning("Outbox SMS {Id} not delivered (attempt {Attempt}): {Error}", message.Id, message.Attempts + 1, error);
+                return (error, verdict, e.Failure == SmsFailure.Unreachable);
             }
         }
 
@@ -121,6 +149,7 @@ public static class DeliverOutbox
         private async Task<OutboxState> RecordAsync(OutboxMessage message, Guid token, string? error, Verdict verdict, DateTime now)
         {
             var id = message.Id;
+            var secretKinds = OutboxMessage.SecretKinds;
             var mine = db.OutboxMessages.Where(m => m.Id == id && m.ClaimToken == token && m.State == OutboxState.Sending);
             if (error is null)
             {
@@ -129,6 +158,10 @@ public static class DeliverOutbox
                     .SetProperty(m => m.SentAtUtc, now)
                     // A complainant's address is not kept once the mail is out (PIPL); RecipientHash stays.
                     .SetProperty(m => m.Recipient, m => m.ToComplainant ? OutboxMessage.DroppedRecipient : m.Recipient)
+                    // An access code or one-time code has done its job once delivered: nobody reads it back.
+                    .SetProperty(m => m.TextBody, m => secretKinds.Contains(m.Kind) ? OutboxMessage.DroppedText : m.TextBody)
+                    .SetProperty(m => m.HtmlBody, m => secretKinds.Contains(m.Kind) ? OutboxMessage.DroppedText : m.HtmlBody)
+                    .SetProperty(m => m.TemplateParams, m => secretKinds.Contains(m.Kind) ? null : m.TemplateParams)
                     .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                     .SetProperty(m => m.ClaimToken, (Guid?)null), CancellationToken.None);
                 return OutboxState.Sent;
@@ -157,8 +190,8 @@ public static class DeliverOutbox
         {
             if (outcome.Sent + outcome.Retrying + outcome.Failed > 0)
             {
-                logger.LogInformation("Outbox: {Sent} sent{Where}, {Retrying} to retry, {Failed} failed.", outcome.Sent,
-                    settings.UsesPickupFolder ? $" (written to {settings.PickupFolder})" : $" via {settings.Host}:{settings.Port}", outcome.Retrying, outcome.Failed);
+                logger.LogInformation("Outbox: {Sent} sent{Where} (SMS: {Sms}), {Retrying} to retry, {Failed} failed.", outcome.Sent,
+                    settings.UsesPickupFolder ? $" (mail written to {settings.PickupFolder})" : $" via {settings.Host}:{settings.Port}", sms.Destination, outcome.Retrying, outcome.Failed);
             }
             return outcome;
         }

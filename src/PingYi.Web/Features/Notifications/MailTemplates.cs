@@ -80,6 +80,9 @@ public sealed class MailTemplates
     /// <summary>A rectification ledger item is due soon or overdue (Title: the problem; Deadline: its due date).</summary>
     public const string RectificationReminder = "rectification-reminder";
 
+    /// <summary>A one-time code to recover a lost access code (Note: the code; Level: minutes it is good for).</summary>
+    public const string RecoveryCode = "recovery-code";
+
     public static readonly IReadOnlyDictionary<NoticeKind, string> NameOf = new Dictionary<NoticeKind, string>
     {
         [NoticeKind.Assigned] = "assigned",
@@ -109,9 +112,10 @@ public sealed class MailTemplates
         [NoticeKind.Closed] = "closed",
         [NoticeKind.DeadlineRecounted] = "deadline-recounted",
         [NoticeKind.DeadlineRecountedForComplainant] = "deadline-recounted-complainant",
+        [NoticeKind.Reopened] = "reopened",
     };
 
-    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder);
+    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode);
 
     private static readonly FluidParser Parser = new();
 

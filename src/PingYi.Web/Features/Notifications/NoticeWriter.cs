@@ -17,9 +17,11 @@ namespace PingYi.Web.Features.Notifications;
 /// <remarks>
 /// Privacy: a unit's message is rendered from <see cref="MailModel"/>, which has no field for the
 /// complainant's name, phone, e-mail, access code or whether the case is named. The complainant's own
-/// notices are the only ones that read <see cref="ComplainantContact"/>, and only its e-mail address.
+/// notices are the only ones that read <see cref="ComplainantContact"/>, and only its e-mail address and mobile
+/// number. SMS go beside the mail (<see cref="SmsTemplates.NameOf"/>): to a complainant who gave a mobile number,
+/// and, for urgent notices (督办, level-3 escalation), to staff who opted in.
 /// </remarks>
-public sealed class NoticeWriter(MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time,
+public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTemplates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time,
     Infrastructure.Telemetry.PingYiMetrics metrics) : INoticeWriter
 {
     /// <remarks>
@@ -50,8 +52,52 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
             }
             metrics.NoticesWritten(name, group.Count());
             activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = group.Count() }));
+            AddSms(db, complaint, notice, group.Select(d => d.Recipient), audience, model, now, notBefore);
         }
     }
+
+    /// <summary>The SMS of one notice: the complainant's mobile, or the opted-in staff among its mail recipients.</summary>
+    private void AddSms(PingYiDbContext db, Complaint complaint, ComplaintNotice notice, IEnumerable<string> mailRecipients, Audience audience,
+        MailModel model, DateTime now, DateTime notBefore)
+    {
+        if (!SmsTemplates.NameOf.TryGetValue(notice.Kind, out var name))
+        {
+            return;
+        }
+        var mobiles = new List<string>();
+        if (notice.IsForComplainant)
+        {
+            if (!complaint.Anonymous && audience.ComplainantMobiles.GetValueOrDefault(complaint.Id) is { } mobile)
+            {
+                mobiles.Add(mobile);
+            }
+        }
+        else if (IsUrgent(notice))
+        {
+            mobiles.AddRange(mailRecipients.Select(r => audience.UrgentPhones.GetValueOrDefault(r.ToLowerInvariant())).OfType<string>());
+        }
+        if (mobiles.Count == 0)
+        {
+            return;
+        }
+        var sms = smsTemplates.Render(name, new SmsModel
+        {
+            TrackingNumber = complaint.TrackingNumber,
+            UnitName = model.UnitName,
+            Link = model.Link,
+            Reference = model.Reference,
+            ReplyDeadline = model.ReplyDeadline,
+            Days = notice.Kind == NoticeKind.Replied ? workflows.For(complaint).Engine.Definition.Deadlines.FeedbackWindowDays : null,
+        });
+        foreach (var mobile in mobiles.Distinct(StringComparer.Ordinal))
+        {
+            db.OutboxMessages.Add(SmsNotices.Row(settings, name, complaint.Id, mobile, sms, now, notBefore, toComplainant: notice.IsForComplainant));
+        }
+    }
+
+    /// <summary>What staff may ask to get by SMS as well: 督办 and the third escalation level.</summary>
+    public static bool IsUrgent(ComplaintNotice notice) =>
+        notice.Kind == NoticeKind.Supervised || (notice.Kind == NoticeKind.Escalated && notice.Level >= 3);
 
     private sealed record UnitContact(string Name, List<string> ContactEmails);
 
@@ -60,7 +106,9 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         Dictionary<int, UnitContact> Units,
         Dictionary<int, List<string>> Handlers,
         List<string> Supervisors,
-        Dictionary<long, string> ComplainantEmails);
+        Dictionary<long, string> ComplainantEmails,
+        Dictionary<long, string> ComplainantMobiles,
+        Dictionary<string, string> UrgentPhones);
 
     private static async Task<Audience> AudienceAsync(
         PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, DateTime now, CancellationToken ct)
@@ -74,8 +122,9 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<string>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
         var supervisors = notices.Any(n => ToSupervisors(n.Notice)) ? await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct) : new List<string>();
         var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
-        var complainantEmails = namedIds.Count == 0 ? new Dictionary<long, string>() : await ComplainantEmailsAsync(db, namedIds, ct);
-        return new Audience(units, handlers, supervisors, complainantEmails);
+        var (complainantEmails, complainantMobiles) = namedIds.Count == 0 ? ([], []) : await ComplainantContactsAsync(db, namedIds, ct);
+        var urgentPhones = notices.Any(n => IsUrgent(n.Notice)) ? await UrgentPhonesAsync(db, ct) : new Dictionary<string, string>();
+        return new Audience(units, handlers, supervisors, complainantEmails, complainantMobiles, urgentPhones);
     }
 
     /// <summary>Who hears of each notice (one row per recipient, in the notices' order); the supervisors' digest kinds go by digest instead.</summary>
@@ -186,14 +235,31 @@ public sealed class NoticeWriter(MailTemplates templates, MailSettings settings,
         _ => false,
     };
 
-    /// <summary>The complainants' e-mail addresses of <paramref name="complaintIds"/>, in one query.</summary>
-    private static async Task<Dictionary<long, string>> ComplainantEmailsAsync(PingYiDbContext db, List<long> complaintIds, CancellationToken ct)
+    /// <summary>The complainants' e-mail addresses and mobile numbers of <paramref name="complaintIds"/>, in one query.</summary>
+    private static async Task<(Dictionary<long, string> Emails, Dictionary<long, string> Mobiles)> ComplainantContactsAsync(
+        PingYiDbContext db, List<long> complaintIds, CancellationToken ct)
     {
         var rows = await db.ComplainantContacts.AsNoTracking()
-            .Where(c => complaintIds.Contains(c.ComplaintId) && c.Email != null && c.Email != "")
-            .Select(c => new { c.ComplaintId, c.Email })
+            .Where(c => complaintIds.Contains(c.ComplaintId))
+            .Select(c => new { c.ComplaintId, c.Email, c.Phone })
             .ToListAsync(ct);
-        return rows.GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.First().Email!);
+        var emails = rows.Where(r => !string.IsNullOrEmpty(r.Email)).GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.First().Email!);
+        var mobiles = rows.Select(r => (r.ComplaintId, Mobile: SmsNotices.Mobile(r.Phone))).Where(r => r.Mobile is not null)
+            .GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.First().Mobile!);
+        return (emails, mobiles);
+    }
+
+    /// <summary>Staff who asked for urgent notices by SMS: their e-mail (lower case) and mobile number.</summary>
+    private static async Task<Dictionary<string, string>> UrgentPhonesAsync(PingYiDbContext db, CancellationToken ct)
+    {
+        var rows = await db.Users.AsNoTracking()
+            .Where(u => u.SmsUrgentNotices && u.Email != null && u.PhoneNumber != null && !u.Disabled)
+            .Select(u => new { u.Email, u.PhoneNumber })
+            .ToListAsync(ct);
+        return rows.Select(r => (Email: r.Email!.ToLowerInvariant(), Mobile: SmsNotices.Mobile(r.PhoneNumber)))
+            .Where(r => r.Mobile is not null)
+            .GroupBy(r => r.Email)
+            .ToDictionary(g => g.Key, g => g.First().Mobile!);
     }
 
     /// <summary>The active handlers (role UnitHandler, not locked out) of each of <paramref name="unitIds"/>, in one query.</summary>

@@ -20,12 +20,17 @@ public static class NotificationsModule
         var services = builder.Services;
         MailSettings settings;
         MailTemplates templates;
+        SmsSettings sms;
+        SmsTemplates smsTemplates;
         try
         {
             settings = MailSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
-            templates = new MailTemplates(builder.Configuration["Mail:TemplatesPath"] is { Length: > 0 } path
+            var directory = builder.Configuration["Mail:TemplatesPath"] is { Length: > 0 } path
                 ? Path.GetFullPath(path, builder.Environment.ContentRootPath)
-                : MailTemplates.DefaultDirectory);
+                : MailTemplates.DefaultDirectory;
+            templates = new MailTemplates(directory);
+            sms = SmsSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
+            smsTemplates = new SmsTemplates(directory);
         }
         catch (InvalidOperationException e)
         {
@@ -36,8 +41,20 @@ public static class NotificationsModule
         {
             startupLogger.LogInformation("No Smtp:Host: mail is written as .eml files to {Folder}.", settings.PickupFolder);
         }
+        if (sms.UsesPickupFolder)
+        {
+            startupLogger.LogInformation("No Sms:GatewayUrl: SMS are written as .txt files to {Folder}.", sms.PickupFolder);
+            services.AddSingleton<ISmsSender, PickupSmsSender>();
+        }
+        else
+        {
+            services.AddHttpClient<ISmsSender, HttpSmsSender>(HttpSmsSender.HttpClientName);
+        }
         services.AddSingleton(settings);
         services.AddSingleton(templates);
+        services.AddSingleton(sms);
+        services.AddSingleton(smsTemplates);
+        services.AddSingleton<LodgedSms>();
         services.AddSingleton<INoticeWriter, NoticeWriter>();
         services.AddScoped<DeliverOutbox.Handler>();
         services.AddScoped<DailyDigest.Handler>();

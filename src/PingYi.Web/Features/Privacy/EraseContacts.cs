@@ -7,7 +7,7 @@ namespace PingYi.Web.Features.Privacy;
 /// <summary>
 /// <c>erase-contacts</c>: once <c>Privacy:ContactRetentionDays</c> have passed since a case was closed (or declined),
 /// its complainant's identity is erased — the contact row (name, phone, e-mail), the original names of the files,
-/// and the e-mails sent to the complainant's address — while the case, its files and its timeline stay for the
+/// and the e-mails and SMS sent to the complainant's address and mobile number — while the case, its files and its timeline stay for the
 /// unit's record and score. Each case gets an <c>erase-contact</c> entry on its timeline (system actor), which also
 /// makes the job idempotent: a case with that entry is never looked at again. Works in batches, one transaction each.
 /// </summary>
@@ -55,18 +55,23 @@ public static class EraseContacts
         private async Task<Summary> EraseBatchAsync(List<long> batch, DateTime now, CancellationToken ct)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var addresses = await db.ComplainantContacts.AsNoTracking()
-                .Where(c => batch.Contains(c.ComplaintId) && c.Email != null && c.Email != "")
-                .Select(c => new { c.ComplaintId, c.Email })
+            var contactRows = await db.ComplainantContacts.AsNoTracking()
+                .Where(c => batch.Contains(c.ComplaintId) && ((c.Email != null && c.Email != "") || (c.Phone != null && c.Phone != "")))
+                .Select(c => new { c.ComplaintId, c.Email, c.Phone })
                 .ToListAsync(ct);
+            // The e-mail address and the mobile number (SMS are addressed to it, as the gateway wants it: 11 digits).
+            var addresses = contactRows
+                .SelectMany(c => new[] { c.Email, PingYi.Web.Features.Notifications.SmsNotices.Mobile(c.Phone) }
+                    .Where(a => !string.IsNullOrEmpty(a)).Select(a => (c.ComplaintId, Address: a!)))
+                .ToList();
             var mails = 0;
-            foreach (var address in addresses)
+            foreach (var (complaintId, address) in addresses)
             {
-                // Mail to the complainant names their address (and sometimes quotes them); mail to staff stays.
+                // Messages to the complainant name their address (and sometimes quote them); messages to staff stay.
                 // A sent row no longer holds the address, only its hash.
-                var hash = PingYi.Data.Outbox.OutboxMessage.HashOf(address.Email!);
+                var hash = PingYi.Data.Outbox.OutboxMessage.HashOf(address);
                 mails += await db.OutboxMessages
-                    .Where(m => m.ComplaintId == address.ComplaintId && (m.Recipient == address.Email || m.RecipientHash == hash))
+                    .Where(m => m.ComplaintId == complaintId && (m.Recipient == address || m.RecipientHash == hash))
                     .ExecuteDeleteAsync(ct);
             }
             var contacts = await db.ComplainantContacts.Where(c => batch.Contains(c.ComplaintId)).ExecuteDeleteAsync(ct);

@@ -50,7 +50,11 @@ public static class GetStaffComplaint
         string? Location,
         /// <summary>Null for those who may not see the complainant: even whether a case is named stays with the supervisors.</summary>
         bool? Anonymous,
-        string Channel,
+        /// <summary>
+        /// web, api, or phone/letter/visit (staff-registered): for those who may see the complainant (supervisors); null
+        /// for a unit, whose view of a registered complaint reads exactly like a web complaint's.
+        /// </summary>
+        string? Channel,
         /// <summary>To the day (00:00 China time) for those who get no exact times of the complainant's acts; see <see cref="ComplainantTimesAreDays"/>.</summary>
         DateTime SubmittedAt,
         bool ComplainantTimesAreDays,
@@ -149,7 +153,7 @@ public static class GetStaffComplaint
                 c.OccurredOn,
                 c.Location,
                 seesComplainant ? c.Anonymous : null,
-                ComplaintChannels.Codes.CodeOf(c.Channel),
+                seesComplainant ? ComplaintChannels.Codes.CodeOf(c.Channel) : null,
                 ComplainantTimes.For(exact, c.SubmittedAtUtc),
                 !exact,
                 c.DueAtUtc,

@@ -10,7 +10,9 @@ namespace PingYi.Web.Features.Complaints.Intake;
 /// </summary>
 public sealed class LodgedModel(WorkflowRuntime workflows) : PageModel
 {
-    public sealed record Result(string TrackingNumber, string AccessCode);
+    /// <param name="Anonymous">An anonymous complainant left no contact: a lost code cannot be recovered.</param>
+    /// <param name="Texted">What went to the complainant's mobile by SMS: null, the number only, or the number and code.</param>
+    public sealed record Result(string TrackingNumber, string AccessCode, bool Anonymous = false, string? Texted = null);
 
     public Result? Lodged { get; private set; }
 

@@ -60,6 +60,9 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
         public string? Name { get; set; }
         public string? Phone { get; set; }
         public string? Email { get; set; }
+
+        /// <summary>Also send the access code to the mobile number by SMS (otherwise the SMS has the tracking number only).</summary>
+        public bool SmsAccessCode { get; set; }
     }
 
     public async Task OnGetAsync(string? unit, CancellationToken ct)
@@ -108,12 +111,13 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
             Input.Anonymous, Input.Name, Input.Phone, Input.Email);
         var files = Attachments.Select(UploadedFile.From).ToList();
         var key = IsFormToken(FormToken) ? FormTokenPrefix + FormToken : null;
-        var result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, key), ct);
+        var smsCode = !Input.Anonymous && Input.SmsAccessCode;
+        var result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, key, smsCode), ct);
         if (!result.Succeeded && key is not null && result.Failure!.Errors.ContainsKey("Idempotency-Key"))
         {
             // The same form sent again with different content (back, edit, send): that is a new complaint.
             FormToken = NewFormToken();
-            result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, FormTokenPrefix + FormToken), ct);
+            result = await submit.HandleAsync(new SubmitComplaint.Command(submission, files, ComplaintChannel.Web, FormTokenPrefix + FormToken, smsCode), ct);
         }
         if (!result.Succeeded)
         {
@@ -122,7 +126,9 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
         // Post/Redirect/Get. The access code is shown once: it travels in TempData, a cookie encrypted by
         // Data Protection and deleted when read, never in a URL (which would be logged and kept in history).
         var lodged = result.Value!;
-        TempData[LodgedKey] = JsonSerializer.Serialize(new LodgedModel.Result(lodged.TrackingNumber, AccessCode.Display(lodged.AccessCode)));
+        var texted = Input.Anonymous || Notifications.SmsNotices.Mobile(Input.Phone) is null ? null
+            : smsCode ? "受理编号和查询码已同时以短信发到您的手机。" : "受理编号已以短信发到您的手机（短信不含查询码）。";
+        TempData[LodgedKey] = JsonSerializer.Serialize(new LodgedModel.Result(lodged.TrackingNumber, AccessCode.Display(lodged.AccessCode), Input.Anonymous, texted));
         return RedirectToPage("/Complaints/Intake/Lodged");
     }
 

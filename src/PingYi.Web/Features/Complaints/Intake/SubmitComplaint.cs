@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using PingYi.Data;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
+using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Complaints.Intake;
@@ -17,7 +18,9 @@ public static class SubmitComplaint
         ComplaintSubmission Submission,
         IReadOnlyList<UploadedFile> Files,
         ComplaintChannel Channel,
-        string? IdempotencyKey = null);
+        string? IdempotencyKey = null,
+        bool SmsAccessCode = false,
+        DateTime? ReceivedAtUtc = null);
 
     public sealed record Success(long Id, string TrackingNumber, string AccessCode, DateTime SubmittedAtUtc, bool Replayed);
 
@@ -25,7 +28,7 @@ public static class SubmitComplaint
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
     public sealed class Handler(PingYiDbContext db, TimeProvider time, IDataProtectionProvider dataProtection, WorkflowRuntime workflows, IMemoryCache cache,
-        Microsoft.Extensions.Options.IOptions<AttachmentLimits> limits, IntakeKeys keys, Infrastructure.Telemetry.PingYiMetrics metrics)
+        Microsoft.Extensions.Options.IOptions<AttachmentLimits> limits, IntakeKeys keys, LodgedSms lodgedSms, Infrastructure.Telemetry.PingYiMetrics metrics)
     {
         private readonly IDataProtector _protector = dataProtection.CreateProtector("PingYi.Intake.IdempotentAccessCode");
 
@@ -111,12 +114,15 @@ public static class SubmitComplaint
             Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? recordKey, CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var reserved = await keys.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
+            // A complaint taken by phone, letter or visit counts from when it was received (checked by the caller).
+            var lodgedAt = command.ReceivedAtUtc ?? now;
+            var reserved = await keys.NextAsync(db, ChinaTime.DateOf(lodgedAt).Year, ct);
             var trackingNumber = reserved.TrackingNumber;
             var accessCode = AccessCode.Generate();
             var complaint = Complaint.Lodge(
                 trackingNumber, AccessCode.Hash(accessCode), command.Channel, valid, unitId,
-                workflows.ForNewComplaint(), now);
+                workflows.ForNewComplaint(), lodgedAt);
+            var sms = lodgedSms.Render(valid.Contact, trackingNumber, command.SmsAccessCode ? AccessCode.Display(accessCode) : null);
             if (reserved.ComplaintId is { } id)
             {
                 // PostgreSQL: the id is known before the save, so nothing below waits for a generated key and EF Core
@@ -144,17 +150,23 @@ public static class SubmitComplaint
                     {
                         db.IdempotencyRecords.Add(Record(recordKey, complaint.Id, accessCode, now));
                     }
+                    lodgedSms.Add(db, sms, complaint.Id, now);
                     await SaveAsOneBatchAsync(ct);
                 }
-                else if (command.IdempotencyKey is null)
+                else if (command.IdempotencyKey is null && sms is null)
                 {
                     await db.SaveChangesAsync(ct);
                 }
                 else
                 {
+                    // The rows that need the complaint's generated id join the same transaction.
                     await using var tx = await db.Database.BeginTransactionAsync(ct);
                     await db.SaveChangesAsync(ct);
-                    db.IdempotencyRecords.Add(Record(recordKey!, complaint.Id, accessCode, now));
+                    if (recordKey is not null)
+                    {
+                        db.IdempotencyRecords.Add(Record(recordKey, complaint.Id, accessCode, now));
+                    }
+                    lodgedSms.Add(db, sms, complaint.Id, now);
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
                 }
@@ -166,7 +178,7 @@ public static class SubmitComplaint
                 throw;
             }
             metrics.ComplaintLodged();
-            return new Success(complaint.Id, trackingNumber, accessCode, now, Replayed: false);
+            return new Success(complaint.Id, trackingNumber, accessCode, complaint.SubmittedAtUtc, Replayed: false);
         }
 
         /// <summary>
@@ -249,9 +261,15 @@ public sealed record SubmitComplaintRequest(
     string? OccurredOn,
     string? Location,
     bool? Anonymous,
-    ComplainantRequest? Complainant);
+    ComplainantRequest? Complainant,
+    string? Channel = null,
+    string? ReceivedAt = null);
 
-public sealed record ComplainantRequest(string? Name, string? Phone, string? Email);
+/// <param name="SmsAccessCode">Send the access code to this mobile number by SMS as well (otherwise the SMS carries the tracking number only).</param>
+public sealed record ComplainantRequest(string? Name, string? Phone, string? Email, bool? SmsAccessCode = null);
+
+/// <summary>What an intake asks beyond the complaint itself: the access code by SMS; a staff registration's channel and time received.</summary>
+public sealed record IntakeOptions(bool SmsAccessCode, string? Channel, string? ReceivedAt);
 
 public sealed record SubmitComplaintResponse(string TrackingNumber, string AccessCode, string Status, DateTime SubmittedAt);
 
@@ -278,7 +296,7 @@ public static class SubmitComplaintEndpoint
             .RequireRateLimiting(RateLimits.Intake);
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, SubmitComplaint.Handler handler, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, SubmitComplaint.Handler handler, TimeProvider time, CancellationToken ct)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > SubmitComplaint.MaxIdempotencyKeyLength)
@@ -296,9 +314,19 @@ public static class SubmitComplaintEndpoint
         {
             return parsed.Failure!.ToProblem();
         }
-        var (submission, files) = parsed.Value;
+        var (submission, files, options) = parsed.Value;
+        var registration = StaffRegistration.Read(http, options, time);
+        if (!registration.Succeeded)
+        {
+            return registration.Failure!.ToProblem();
+        }
+        var (channel, receivedAt) = registration.Value;
         var result = await handler.HandleAsync(
-            new SubmitComplaint.Command(submission, files, ComplaintChannel.Api, key.Length == 0 ? null : key), ct);
+            new SubmitComplaint.Command(submission, files, channel, key.Length == 0 ? null : key, options.SmsAccessCode, receivedAt), ct);
+        if (result.Succeeded && receivedAt is not null && !result.Value!.Replayed)
+        {
+            await StaffRegistration.AuditAsync(http, result.Value, channel, ct);
+        }
         if (!result.Succeeded)
         {
             return result.Failure!.ToProblem();
