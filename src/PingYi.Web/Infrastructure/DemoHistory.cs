@@ -65,6 +65,9 @@ public static class DemoHistory
         new("gat", "bureaucratism", "出入境证件办理排长队", "出入境窗口只开一个，排队三个小时。", 1, []),
     ];
 
+    /// <summary>The story whose unit never signs for its case: the 签收 deadline is missed and escalates.</summary>
+    private static readonly HashSet<string> NeverSigned = ["户籍窗口办事推诿"];
+
     public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue<bool?>("Demo:History") == true;
 
     /// <summary>Seeds the stories once (none of their titles exists yet). Returns how many cases it lodged.</summary>
@@ -114,6 +117,15 @@ public static class DemoHistory
                 complaint.Perform(workflow, step.Action, new Actor(actorId, step.Role), validation.Values, unit, at, supervision);
                 // Saved after each step: a 督办 number is counted from the saved notices.
                 await db.SaveChangesAsync();
+                if (step.Action is "assign" or "reopen" && !NeverSigned.Contains(story.Title) && workflow.Engine.Definition.Actions.Any(a => a.Code == "sign"))
+                {
+                    // The unit signs for the case that afternoon, as most do; one story never signs (签收 overdue).
+                    var signedAt = At(workflow.Calendar, now, step.DaysAgo, hour: 15);
+                    complaint.FireDueTimers(workflow, signedAt);
+                    var handler = (await users.FindByEmailAsync(DemoData.HandlerEmail(units.First(u => u.Value.Id == complaint.UnitId).Key)))?.Id;
+                    complaint.Perform(workflow, "sign", new Actor(handler, Unit), workflow.Engine.ValidateFields("sign", new Dictionary<string, JsonElement>()).Values, null, signedAt, null);
+                    await db.SaveChangesAsync();
+                }
             }
             complaint.FireDueTimers(workflow, now);
             await db.SaveChangesAsync();
