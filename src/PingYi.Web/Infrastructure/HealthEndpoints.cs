@@ -71,10 +71,10 @@ public sealed class OutboxHealthCheck(OutboxHealthCheck.Options options, TimePro
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
         var oldestDue = await OldestDue(db, now).FirstOrDefaultAsync(cancellationToken);
-        if (oldestDue is { } due && now - due > options.StuckAfter)
+        if (oldestDue is { } pendingSince && now - pendingSince > options.StuckAfter)
         {
             return HealthCheckResult.Unhealthy(
-                $"Outbox stuck: a notice due since {due:yyyy-MM-dd HH:mm} UTC is still pending (more than {options.StuckAfter}); check the delivery job and the mail server (/staff/admin/outbox).");
+                $"Outbox stuck: a notice due since {pendingSince:yyyy-MM-dd HH:mm} UTC is still pending (more than {options.StuckAfter}); check the delivery job and the mail server (/staff/admin/outbox).");
         }
         return HealthCheckResult.Healthy("Outbox delivering.");
     }

@@ -230,6 +230,16 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             return await SubmitAsync(await SignInAsync(Supervisor), $"/staff/complaints/{number}", new() { ["reason"] = "核实身份" }, $"/staff/complaints/{number}?handler=Contact");
         };
 
+        s["Supervision.Callbacks.IndexModel.OnPost"] = async () =>
+        {
+            var (number, _) = await _api.LodgeAsync(Named(Complaint("回访记录"), Complainant.Distinct()));
+            await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
+            await _api.DoAsync(Handler("jyt"), number, "respond", new { findings = "已核实", measures = "已整改", publicReply = "已整改完毕" });
+            await _api.DoAsync(Supervisor, number, "approve", new { qualityRating = 4 });
+            return await SubmitAsync(await SignInAsync(Supervisor), "/staff/callbacks",
+                new() { ["trackingNumber"] = number, ["outcome"] = "not-reached", ["notes"] = "电话无人接听" });
+        };
+
         // Evaluation.
         s["Evaluation.Ratings.RateModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(EvaluationTestsDeputies), "/staff/evaluation/rate/tsw", RatingFields());
         s["Evaluation.Inspections.InspectModel.OnPost"] = async () => await SubmitAsync(await SignInAsync(Inspector), "/staff/evaluation/inspect", new()

@@ -53,6 +53,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["RateLimits:ApiPerMinute"] = "100000",
             // Tests move the fake clock; they run the timer sweep themselves rather than race a background server.
             ["Jobs:Enabled"] = "false",
+            // One node per test: its own saves reach the triage index at once; no polling inside measured windows.
+            ["Triage:CatchUpSeconds"] = "0",
             // Supplements reach a unit as they come in, unless a test sets release times (EvaluationPrivacyTests' batch test).
             ["Privacy:UnitReleaseTimes"] = "",
             // SMS in Development go to a pickup folder: one of this app's own, not the source tree.

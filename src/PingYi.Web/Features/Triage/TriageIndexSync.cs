@@ -8,11 +8,14 @@ namespace PingYi.Web.Features.Triage;
 /// Fills this node's triage index from the database at start (every unit and complaint, in id order, in batches),
 /// then catches up every <see cref="Period"/> with what other nodes saved: complaints submitted, assigned or
 /// transferred since the last complaint event it read, and the units as an admin last left them. This node's
-/// own saves reach the index at once through <see cref="TriageSaveInterceptor"/>.
+/// own saves reach the index at once through <see cref="TriageSaveInterceptor"/>. The period is a polling interval
+/// on the wall clock (<c>Triage:CatchUpSeconds</c>, 30 by default, 0 for none on a single node), not the app's
+/// clock: moving the app's time forward does not make it poll.
 /// </summary>
-public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine engine, TimeProvider time, ILogger<TriageIndexSync> logger) : BackgroundService
+public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine engine, TimeProvider time, IConfiguration configuration,
+    ILogger<TriageIndexSync> logger) : BackgroundService
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromSeconds(30);
 
     private const int BatchSize = 2000;
 
@@ -33,7 +36,12 @@ public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine en
             logger.LogWarning(e, "Could not build the triage index from the database.");
             engine.EndRebuild();
         }
-        using var timer = new PeriodicTimer(Period, time);
+        var period = configuration.GetValue<int?>("Triage:CatchUpSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultPeriod;
+        if (period <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(period, TimeProvider.System);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
