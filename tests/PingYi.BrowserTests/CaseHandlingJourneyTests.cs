@@ -181,7 +181,7 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("已办结");
         await Expect(supervisor.Locator("#satisfaction")).ToHaveTextAsync("满意");
         var steps = await supervisor.Locator("#timeline .action-label").AllInnerTextsAsync();
-        Assert.Equal(["提交反映", "查看反映人信息", "受理并交办", "办理情况报告", "审核通过", "评价"], steps);
+        Assert.Equal(["提交反映", "查看反映人信息", "受理并交办", "签收", "办理情况报告", "审核通过", "评价"], steps);
         var timeline = await supervisor.Locator("#timeline").InnerTextAsync();
         Assert.Contains("纪检监察工委 督办员", timeline, StringComparison.Ordinal);
         Assert.Contains("省教育厅 承办人", timeline, StringComparison.Ordinal);

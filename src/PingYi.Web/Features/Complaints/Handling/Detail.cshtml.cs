@@ -107,7 +107,10 @@ public sealed class DetailModel(
         }
         // Strings throughout: the workflow's validator reads numbers from strings, as forms post them.
         // Blank fields are left out, so a required one is reported as missing.
-        var fields = Fields.Where(f => !string.IsNullOrWhiteSpace(f.Value))
+        // An action without fields (签收) posts no Fields[...] keys, and model binding then falls back to the
+        // empty prefix and fills Fields with the form's own keys (ActionCode, ETag, the antiforgery token).
+        var posted = Request.Form.Keys.Any(k => k.StartsWith("Fields[", StringComparison.Ordinal)) ? Fields : new Dictionary<string, string?>();
+        var fields = posted.Where(f => !string.IsNullOrWhiteSpace(f.Value))
             .ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value), StringComparer.Ordinal);
         // Always compare: a form without its ETag is treated as stale rather than applied blindly.
         var result = await perform.ForStaffAsync(User, trackingNumber, action, fields, ETag ?? string.Empty, ct,
