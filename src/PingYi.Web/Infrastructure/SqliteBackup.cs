@@ -49,7 +49,7 @@ public static class SqliteBackup
         {
             if (command == "backup")
             {
-                await BackupAsync(settings.ConnectionString, directory, certificate, logger);
+                await BackupAsync(settings.ConnectionString, directory, certificate, TimeProvider.System, logger);
             }
             else
             {
@@ -64,7 +64,7 @@ public static class SqliteBackup
         }
     }
 
-    public static async Task BackupAsync(string connectionString, string directory, string? certificate, ILogger logger)
+    public static async Task BackupAsync(string connectionString, string directory, string? certificate, TimeProvider time, ILogger logger)
     {
         directory = Path.GetFullPath(directory);
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
@@ -85,7 +85,7 @@ public static class SqliteBackup
         }
         var manifest = new JsonObject
         {
-            ["createdAtUtc"] = DateTime.UtcNow.ToString("O"),
+            ["createdAtUtc"] = time.GetUtcNow().UtcDateTime.ToString("O"),
             ["database"] = DatabaseFile,
             ["sha256"] = await HashAsync(target),
             ["complaints"] = Count(target, "Complaints"),
