@@ -87,6 +87,7 @@ public static class AccountModule
         var settings = section.Get<SignInSettings>() ?? new SignInSettings();
         services.Configure<SignInSettings>(section);
         services.AddScoped<SignInCheck>();
+        services.AddScoped<EnrolTwoFactor.Handler>();
         services.AddScoped<DummyPasswordHash>();
         services.Configure<IdentityOptions>(o =>
         {

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Web.Features.Administration;
 using QRCoder;
@@ -15,7 +14,7 @@ namespace PingYi.Web.Features.Account;
 /// and as a QR code, a code from the app to prove it works, then ten recovery codes shown once. Reachable by any
 /// signed-in account, and the only page an account reaches while an administrator's requirement is unmet.
 /// </summary>
-public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, AuditLog audit, PingYiDbContext db) : PageModel
+public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, EnrolTwoFactor.Handler enrol) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -79,11 +78,8 @@ public sealed class TwoFactorModel(UserManager<StaffUser> users, SignInManager<S
             await LoadAsync(user);
             return Page();
         }
-        audit.Record(User, AuditKinds.TwoFactorEnabled, user.Email ?? user.Id, null, new { twoFactor = true });
         // Enabling renews the security stamp: every other session of the account ends; this one is issued afresh.
-        await users.SetTwoFactorEnabledAsync(user, true);
-        NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
-        await db.SaveChangesAsync();
+        NewRecoveryCodes = await enrol.EnableAsync(User, user, RecoveryCodeCount);
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim("amr", AccountModule.MultiFactor)]);
         TempData[RecoveryCodesKey] = string.Join(' ', NewRecoveryCodes);
         return RedirectToPage();

@@ -23,6 +23,7 @@ public static class AdministrationModule
         services.AddScoped<AuditLog>();
         services.AddScoped<ListAudit.Handler>();
         services.AddScoped<ListOutbox.Handler>();
+        services.AddScoped<OutboxMessages.Handler>();
         services.AddScoped<ManageUnits.Handler>();
         services.AddScoped<ManageUsers.Handler>();
         services.AddScoped<ResetTwoFactor.Handler>();

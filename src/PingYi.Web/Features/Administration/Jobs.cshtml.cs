@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using PingYi.Data;
 using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Administration;
 
 /// <summary>后台作业: every registered job with its schedule, and a button to run one now (audited, like the API's).</summary>
 [Authorize(Policy = AdminPolicies.AnyAdmin)]
-public sealed class JobsModel(JobRegistry registry, JobRunner runner, AuditLog audit, PingYiDbContext db) : AdminPageModel
+public sealed class JobsModel(JobRegistry registry, RunJob.Handler run) : AdminPageModel
 {
     public sealed record Row(string Name, string Label, string? Cron);
 
@@ -35,10 +34,7 @@ public sealed class JobsModel(JobRegistry registry, JobRunner runner, AuditLog a
             Load();
             return Page();
         }
-        // The request is on the record even if the run fails.
-        audit.Record(AuditKinds.JobRun, $"job:{job}", null, new { job });
-        await db.SaveChangesAsync(ct);
-        var result = await runner.RunNowAsync(job, ct);
+        var result = await run.RunAsync(job, ct);
         Message = $"已运行“{LabelOf(job)}”。{(result is null ? string.Empty : "结果：" + JsonSerializer.Serialize(result, AuditLog.Json))}";
         return RedirectToPage();
     }

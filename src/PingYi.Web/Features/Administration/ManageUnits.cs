@@ -176,6 +176,10 @@ public static class ManageUnits
 
     public sealed class Handler(PingYiDbContext db, AuditLog audit, IMemoryCache cache)
     {
+        /// <summary>Imports an uploaded xlsx when every row is valid (the page's and the API's import).</summary>
+        public Task<Result<UnitSpreadsheet.ImportSummary>> ImportAsync(IFormFile file, CancellationToken ct) =>
+            UnitSpreadsheet.ImportAsync(file, db, audit, this, ct);
+
         public async Task<IReadOnlyList<UnitItem>> ListAsync(CancellationToken ct)
         {
             var units = await db.Units.AsNoTracking().ToListAsync(ct);

@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 
 namespace PingYi.Web.Features.Administration;
 
 /// <summary>One outbox message as rendered, and 重新发送 for a failed one (same Message-Id).</summary>
 [Authorize(Roles = StaffRoles.Admin)]
-public sealed class OutboxMessageModel(PingYiDbContext db, TimeProvider time, ILogger<OutboxMessageModel> logger, PingYi.Web.Features.Administration.AuditLog audit) : PageModel
+public sealed class OutboxMessageModel(OutboxMessages.Handler messages, ILogger<OutboxMessageModel> logger) : PageModel
 {
     private const string RevealedKey = "outbox-revealed";
 
@@ -36,7 +34,7 @@ public sealed class OutboxMessageModel(PingYiDbContext db, TimeProvider time, IL
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct) is not { } message)
+        if (await messages.FindAsync(id, ct) is not { } message)
         {
             return NotFound();
         }
@@ -56,7 +54,7 @@ public sealed class OutboxMessageModel(PingYiDbContext db, TimeProvider time, IL
     /// </summary>
     public async Task<IActionResult> OnPostRevealAsync(long id, CancellationToken ct)
     {
-        if (await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct) is not { } message)
+        if (await messages.FindAsync(id, ct) is not { } message)
         {
             return NotFound();
         }
@@ -68,22 +66,20 @@ public sealed class OutboxMessageModel(PingYiDbContext db, TimeProvider time, IL
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        audit.Record(User, PingYi.Web.Features.Administration.AuditKinds.OutboxRevealed, $"outbox:{id}", null,
-            new { reason, complaintId = message.ComplaintId, kind = message.Kind });
-        await db.SaveChangesAsync(ct);
+        await messages.RecordRevealAsync(User, message, reason, ct);
         TempData[RevealedKey] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostResendAsync(long id, CancellationToken ct)
     {
-        if (await db.OutboxMessages.SingleOrDefaultAsync(m => m.Id == id, ct) is not { } message)
+        if (await messages.ResendAsync(id, ct) is not { } found)
         {
             return NotFound();
         }
-        if (message.Resend(time.GetUtcNow().UtcDateTime))
+        var (message, resent) = found;
+        if (resent)
         {
-            await db.SaveChangesAsync(ct);
             logger.LogInformation("Outbox message {Id} to {Recipient} queued again by {User}.", id, OutboxMasking.Recipient(message.ToComplainant, message.Recipient), User.Identity?.Name);
             TempData["outbox-notice"] = "已重新加入发送队列，将在一分钟内发送。";
         }

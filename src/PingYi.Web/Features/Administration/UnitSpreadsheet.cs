@@ -237,7 +237,7 @@ public static class UnitSpreadsheet
             .RequireAuthorization(AdminPolicies.Units)
             .WithName("AdminUnitsExport")
             .WithSummary("导出参评单位（与模板同格式）");
-        admin.MapPost("/units/import", async (HttpContext http, PingYiDbContext db, AuditLog audit, ManageUnits.Handler units, CancellationToken ct) =>
+        admin.MapPost("/units/import", async (HttpContext http, ManageUnits.Handler units, CancellationToken ct) =>
             {
                 var form = await ApiBody.ReadFormAsync(http, MaxUploadBytes, ct);
                 if (!form.Succeeded)
@@ -249,7 +249,7 @@ public static class UnitSpreadsheet
                 {
                     return RequestFailure.Invalid("缺少文件", "file", "请选择要导入的 xlsx 文件（字段名 file）。").ToProblem();
                 }
-                var result = await ImportAsync(file, db, audit, units, ct);
+                var result = await units.ImportAsync(file, ct);
                 return result.ToOk();
             })
             .RequireAuthorization(AdminPolicies.Units)

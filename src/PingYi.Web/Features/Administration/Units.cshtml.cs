@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using PingYi.Data;
 
 namespace PingYi.Web.Features.Administration;
 
 [Authorize(Policy = AdminPolicies.Units)]
-public sealed class UnitsModel(ManageUnits.Handler units, PingYiDbContext db, AuditLog audit) : AdminPageModel
+public sealed class UnitsModel(ManageUnits.Handler units) : AdminPageModel
 {
     public IReadOnlyList<ManageUnits.UnitItem> Units { get; private set; } = [];
 
@@ -19,7 +18,7 @@ public sealed class UnitsModel(ManageUnits.Handler units, PingYiDbContext db, Au
         }
         else
         {
-            var result = await UnitSpreadsheet.ImportAsync(file, db, audit, units, ct);
+            var result = await units.ImportAsync(file, ct);
             if (result.Succeeded)
             {
                 Message = $"导入完成：新增 {result.Value!.Created} 个，修改 {result.Value.Updated} 个，未变 {result.Value.Unchanged} 个。";

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Web.Infrastructure;
@@ -11,7 +9,7 @@ namespace PingYi.Web.Features.Calendars;
 
 /// <summary>节假日安排: the years the calendar covers and where each comes from; an Admin uploads a year's file.</summary>
 [Authorize(Roles = StaffRoles.Admin)]
-public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, UploadCalendar.Handler upload, TimeProvider time) : PageModel
+public sealed class IndexModel(WorkflowRuntime workflows, UploadCalendar.Handler upload, TimeProvider time) : PageModel
 {
     public sealed record YearRow(int Year, string Source, int Days, DateTime? UploadedAt);
 
@@ -79,12 +77,12 @@ public sealed class IndexModel(PingYiDbContext db, WorkflowRuntime workflows, Up
     private async Task LoadAsync(CancellationToken ct)
     {
         CurrentYear = ChinaTime.Today(time).Year;
-        var uploads = await db.CalendarUploads.AsNoTracking().Select(u => new { u.Year, u.UploadedAtUtc }).ToDictionaryAsync(u => u.Year, u => u.UploadedAtUtc, ct);
+        var uploads = await upload.UploadsAsync(ct);
         Years = workflows.Calendar.Years
             .Select(y => new YearRow(y.Year.Year, uploads.ContainsKey(y.Year.Year) ? "管理员上传" : "随程序发布", y.Year.Days.Count, uploads.TryGetValue(y.Year.Year, out var at) ? at : null))
             .OrderByDescending(y => y.Year)
             .ToList();
-        MissingYears = await CalendarCoverage.MissingYearsAsync(db, workflows.Calendar, time.GetUtcNow().UtcDateTime, ct);
+        MissingYears = await upload.MissingYearsAsync(ct);
         Year ??= MissingYears.Count > 0 ? MissingYears.Min() : CurrentYear + 1;
     }
 }

@@ -25,6 +25,14 @@ public static class UploadCalendar
 
     public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, AuditLog audit, TimeProvider time, ILogger<Handler> logger)
     {
+        /// <summary>When each uploaded year was uploaded; years without an entry come with the program.</summary>
+        public async Task<IReadOnlyDictionary<int, DateTime>> UploadsAsync(CancellationToken ct) =>
+            await db.CalendarUploads.AsNoTracking().Select(u => new { u.Year, u.UploadedAtUtc }).ToDictionaryAsync(u => u.Year, u => u.UploadedAtUtc, ct);
+
+        /// <inheritdoc cref="CalendarCoverage.MissingYearsAsync"/>
+        public Task<IReadOnlySet<int>> MissingYearsAsync(CancellationToken ct) =>
+            CalendarCoverage.MissingYearsAsync(db, workflows.Calendar, time.GetUtcNow().UtcDateTime, ct);
+
         public async Task<Result<Outcome>> HandleAsync(ClaimsPrincipal user, int year, string json, CancellationToken ct)
         {
             if (year is < 2000 or > 2100)

@@ -34,6 +34,9 @@ public static class EvaluationModule
         services.AddSingleton(new EvaluationRuntime(rounds));
         services.AddScoped<Rounds>();
         services.AddScoped<ListRounds.Handler>();
+        services.AddScoped<StaffRounds.Handler>();
+        services.AddScoped<EvaluationDesk.Handler>();
+        services.AddScoped<LedgerRecords.Handler>();
         services.AddScoped<Schemes.SchemeVersions>();
         services.AddScoped<Coverage.RoundCoverage.Handler>();
         services.AddHostedService<Schemes.SchemeSync>();

@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Evaluation.Ledger;
 using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation;
@@ -16,11 +13,9 @@ namespace PingYi.Web.Features.Evaluation;
 /// 评议工作: what each role does in the open round — an evaluator's units to rate and the paper-form
 /// spreadsheet, a unit's self-evaluation uploads, the supervisors' late and missing list.
 /// </summary>
-public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, RatingSpreadsheet.Handler spreadsheet,
+public sealed class IndexModel(EvaluationDesk.Handler desk, EvaluationRuntime runtime, RatingSpreadsheet.Handler spreadsheet,
     SelfEvaluation.Handler selfEvaluation) : PageModel
 {
-    public sealed record UnitLink(string Code, string Name, int Rated);
-
     public EvaluationRoundDefinition? Round { get; private set; }
 
     /// <summary>The round's state: after closing the page stays, read-only (the ledger, deductions and filing remain reachable).</summary>
@@ -30,7 +25,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     public SourceDefinition? Source { get; private set; }
 
-    public IReadOnlyList<UnitLink> Units { get; private set; } = [];
+    public IReadOnlyList<EvaluationDesk.UnitLink> Units { get; private set; } = [];
 
     public IReadOnlyList<SelfEvaluation.UnitStatus> Filing { get; private set; } = [];
 
@@ -101,8 +96,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        // The open round if there is one, else the latest (closed or approved): the page does not vanish at closing.
-        var round = await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Status == RoundStatus.Open ? 0 : 1).ThenByDescending(r => r.Year).FirstOrDefaultAsync(ct);
+        var round = await desk.CurrentRoundAsync(ct);
         Round = round is null ? null : runtime.Find(round.Year);
         Status = round?.Status ?? RoundStatus.Open;
         if (Round is null)
@@ -112,16 +106,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         if (User.IsInRole(StaffRoles.Evaluator) && Round.FindSource(User.EvaluationSource() ?? string.Empty) is { Input: SourceInput.Rating } source)
         {
             Source = source;
-            var units = await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
-            if (source.Code == EvaluationCodes.Liaison)
-            {
-                var assigned = Round.LiaisonUnitsOf(User.Email() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
-                units = units.Where(u => assigned.Contains(u.Code)).ToList();
-            }
-            var userId = User.UserId();
-            var counts = await db.EvaluationResponses.AsNoTracking().Where(r => r.RoundId == round!.Id && r.Source == source.Code && r.EvaluatorId == userId)
-                .GroupBy(r => r.UnitId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            Units = units.Select(u => new UnitLink(u.Code, u.Name, counts.GetValueOrDefault(u.Id))).ToList();
+            Units = await desk.UnitsToRateAsync(round!, Round, source, User, ct);
         }
         if (User.IsInRole(StaffRoles.Supervisor))
         {
@@ -130,15 +115,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ra
         }
         if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
         {
-            var firsts = await db.EvaluationFiles.AsNoTracking()
-                .Where(f => f.RoundId == round!.Id && f.UnitId == unitId && f.Owner == EvaluationFileOwner.SelfEvaluationDocument)
-                .GroupBy(f => f.Milestone).Select(g => new { Milestone = g.Key, First = g.Min(f => f.UploadedAtUtc) }).ToListAsync(ct);
-            OwnFiling = Round.Milestones.Select(m =>
-            {
-                var at = firsts.FirstOrDefault(f => f.Milestone == m.Code)?.First;
-                return new SelfEvaluation.MilestoneStatus(m.Code, m.Label, m.Due, at,
-                    at is { } a && SelfEvaluation.IsLate(Round, m.Code, a), at is null, false);
-            }).ToList();
+            OwnFiling = await desk.OwnFilingAsync(round!, Round, unitId, ct);
         }
     }
 }

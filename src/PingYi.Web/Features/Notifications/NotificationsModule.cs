@@ -60,6 +60,7 @@ public static class NotificationsModule
         services.AddScoped<DailyDigest.Handler>();
         services.AddSingleton<JobRegistry>();
         services.AddTransient<JobRunner>();
+        services.AddScoped<RunJob.Handler>();
         // Deadlines and mail live in our own tables, so in-memory job storage is safe with SQLite.
         // The storage is this app's own singleton, created when first asked for. Hangfire's AddHangfire would answer
         // with its process-wide JobStorage.Current, which another app in the same process (the tests run many)

@@ -28,6 +28,18 @@ public static class GetRankings
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IAuthorizationService authorization)
     {
+        /// <summary>The years with a stored round, latest first.</summary>
+        public async Task<IReadOnlyList<int>> YearsAsync(CancellationToken ct) =>
+            await db.EvaluationRounds.AsNoTracking().OrderByDescending(r => r.Year).Select(r => r.Year).ToListAsync(ct);
+
+        /// <summary>The years whose results are published, latest first (what the public page offers).</summary>
+        public async Task<IReadOnlyList<int>> PublishedYearsAsync(CancellationToken ct) =>
+            await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).OrderByDescending(s => s.Year).Select(s => s.Year).ToListAsync(ct);
+
+        /// <summary>A unit's code by its id (the unit must exist).</summary>
+        public Task<string> UnitCodeAsync(int unitId, CancellationToken ct) =>
+            db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(ct);
+
         public async Task<Result<Loaded>> LoadAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
             // Authorize before computing anything: the publication flag is one indexed read.

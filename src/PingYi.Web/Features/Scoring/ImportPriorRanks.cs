@@ -29,8 +29,17 @@ public static class ImportPriorRanks
 
     public sealed record Response(int Year, int Imported, int TrackingList);
 
+    /// <summary>A previous round on record: its year, how many units it ranks and how many were on the tracking list.</summary>
+    public sealed record Imported(int Year, int Rows, int TrackingList);
+
     public sealed class Handler(PingYiDbContext db, IAuthorizationService authorization, AuditLog audit, TimeProvider time)
     {
+        /// <summary>The imported years, latest first.</summary>
+        public async Task<IReadOnlyList<Imported>> ListAsync(CancellationToken ct) =>
+            (await db.PriorRanks.AsNoTracking().GroupBy(p => p.Year)
+                .Select(g => new { g.Key, Rows = g.Count(), Tracking = g.Count(p => p.TrackingList) }).ToListAsync(ct))
+            .OrderByDescending(g => g.Key).Select(g => new Imported(g.Key, g.Rows, g.Tracking)).ToList();
+
         public async Task<Result<Response>> HandleAsync(int year, byte[]? content, ClaimsPrincipal user, CancellationToken ct)
         {
             if (!(await authorization.AuthorizeAsync(user, new PriorRanksTarget(year), PriorRanksRequirement.Import)).Succeeded)

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
@@ -14,7 +12,7 @@ namespace PingYi.Web.Features.Scoring;
 /// difference against the approved snapshot, the publication switch and the 问责 flags. Supervisors and Admins
 /// always; others only once published (a unit handler is sent to their own unit's breakdown).
 /// </summary>
-public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Rounds rounds, GetRankings.Handler rankings, ScoringResults results,
+public sealed class IndexModel(EvaluationRuntime runtime, Rounds rounds, GetRankings.Handler rankings, ScoringResults results,
     ScoringReports reports, SetPublication.Handler publication, SetAccountability.Handler accountability) : PageModel
 {
     public int Year { get; private set; }
@@ -113,7 +111,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
     /// <summary>Null when the page can be shown; otherwise what to answer instead.</summary>
     private async Task<IActionResult?> LoadAsync(int? year, CancellationToken ct)
     {
-        Years = await db.EvaluationRounds.AsNoTracking().OrderByDescending(r => r.Year).Select(r => r.Year).ToListAsync(ct);
+        Years = await rankings.YearsAsync(ct);
         Year = year ?? Years.FirstOrDefault();
         if (Year == 0)
         {
@@ -124,7 +122,7 @@ public sealed class IndexModel(PingYiDbContext db, EvaluationRuntime runtime, Ro
         {
             if (loaded.Failure!.StatusCode == StatusCodes.Status403Forbidden && User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
             {
-                var code = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(ct);
+                var code = await rankings.UnitCodeAsync(unitId, ct);
                 return Redirect($"/staff/scoring/{Year}/units/{code}");
             }
             return loaded.Failure.StatusCode == StatusCodes.Status403Forbidden ? Forbid() : NotFound();

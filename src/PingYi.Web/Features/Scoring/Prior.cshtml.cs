@@ -1,16 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 
 namespace PingYi.Web.Features.Scoring;
 
 /// <summary>导入往年评议结果: a previous round's final ranks and tracking-list flags, for the two-year rule.</summary>
-public sealed class PriorModel(PingYiDbContext db, ImportPriorRanks.Handler import, TimeProvider time) : PageModel
+public sealed class PriorModel(ImportPriorRanks.Handler import, TimeProvider time) : PageModel
 {
-    public sealed record Imported(int Year, int Rows, int TrackingList);
-
-    public IReadOnlyList<Imported> Years { get; private set; } = [];
+    public IReadOnlyList<ImportPriorRanks.Imported> Years { get; private set; } = [];
 
     public int DefaultYear { get; private set; }
 
@@ -51,8 +47,6 @@ public sealed class PriorModel(PingYiDbContext db, ImportPriorRanks.Handler impo
     private async Task LoadAsync(CancellationToken ct)
     {
         DefaultYear = PingYi.Domain.Common.ChinaTime.Today(time).Year - 1;
-        Years = (await db.PriorRanks.AsNoTracking().GroupBy(p => p.Year)
-                .Select(g => new { g.Key, Rows = g.Count(), Tracking = g.Count(p => p.TrackingList) }).ToListAsync(ct))
-            .OrderByDescending(g => g.Key).Select(g => new Imported(g.Key, g.Rows, g.Tracking)).ToList();
+        Years = await import.ListAsync(ct);
     }
 }

@@ -18,6 +18,7 @@ public static class SupervisionModule
         }
         services.AddSingleton(options);
         services.AddScoped<GetSupervisionDesk.Handler>();
+        services.AddScoped<PrintNotice.Handler>();
         services.AddScoped<GetCallbacks.Handler>();
         services.AddScoped<RecordCallback.Handler>();
         return services;

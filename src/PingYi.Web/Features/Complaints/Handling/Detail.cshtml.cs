@@ -27,7 +27,6 @@ public sealed class DetailModel(
     ViewComplainant.Handler complainants,
     ListUnits.Handler units,
     WorkflowRuntime workflows,
-    PingYiDbContext db,
     ComplaintSeenLog seen) : PageModel
 {
     private long SeenComplaintId { get; set; }
@@ -100,7 +99,7 @@ public sealed class DetailModel(
         var action = ActionCode?.Trim() ?? string.Empty;
         // An action that cannot be undone is sent only once its statement is ticked: a confirmation that
         // needs no JavaScript, checked here rather than trusted to the browser.
-        if (!Confirmed && await ConfirmTextAsync(trackingNumber, action, ct) is { } confirm)
+        if (!Confirmed && await perform.ConfirmTextAsync(trackingNumber, action, ct) is { } confirm)
         {
             return await FailAsync(trackingNumber, RequestFailure.Invalid("请确认",
                 "confirm", $"请先勾选“{confirm}”，再提交。"), ct);
@@ -124,19 +123,6 @@ public sealed class DetailModel(
         return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
     }
 
-    private async Task<string?> ConfirmTextAsync(string trackingNumber, string action, CancellationToken ct)
-    {
-        if (!TrackingNumber.TryNormalize(trackingNumber, out var number))
-        {
-            return null;
-        }
-        var pinned = await db.Complaints.AsNoTracking()
-            .Where(c => c.TrackingNumber == number)
-            .Select(c => new { c.WorkflowId, c.WorkflowVersion })
-            .FirstOrDefaultAsync(ct);
-        return pinned is null ? null : workflows.For(pinned.WorkflowId, pinned.WorkflowVersion).Engine.Definition.FindAction(action)?.Confirm;
-    }
-
     /// <summary>A POST because reading the identity writes an audit event.</summary>
     public async Task<IActionResult> OnPostContactAsync(string trackingNumber, string? reason, CancellationToken ct)
     {
@@ -158,7 +144,7 @@ public sealed class DetailModel(
     private async Task<IActionResult> FailAsync(string trackingNumber, RequestFailure failure, CancellationToken ct)
     {
         // A lost race leaves the tracked complaint changed in memory; show what the database holds.
-        db.ChangeTracker.Clear();
+        perform.Discard();
         Response.StatusCode = failure.StatusCode;
         if (failure.StatusCode == StatusCodes.Status404NotFound && failure.Errors.ContainsKey("trackingNumber"))
         {

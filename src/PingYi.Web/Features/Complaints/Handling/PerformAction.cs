@@ -33,6 +33,23 @@ public static class PerformAction
         /// A staff user's action, from the API or the complaint page: finds the complaint the user may act on
         /// (404/403 as <see cref="ComplaintAccess"/> decides), takes their workflow role on it, and applies it.
         /// </summary>
+        /// <summary>The confirmation an irreversible action asks for, in the workflow version the case is pinned to; null when none or no such case.</summary>
+        public async Task<string?> ConfirmTextAsync(string trackingNumber, string action, CancellationToken ct)
+        {
+            if (!TrackingNumber.TryNormalize(trackingNumber, out var number))
+            {
+                return null;
+            }
+            var pinned = await db.Complaints.AsNoTracking()
+                .Where(c => c.TrackingNumber == number)
+                .Select(c => new { c.WorkflowId, c.WorkflowVersion })
+                .FirstOrDefaultAsync(ct);
+            return pinned is null ? null : workflows.For(pinned.WorkflowId, pinned.WorkflowVersion).Engine.Definition.FindAction(action)?.Confirm;
+        }
+
+        /// <summary>A lost race leaves the tracked complaint changed in memory: forget it, so a re-read shows what the database holds.</summary>
+        public void Discard() => db.ChangeTracker.Clear();
+
         public async Task<Result<Complaint>> ForStaffAsync(
             ClaimsPrincipal user, string? trackingNumber, string action, IReadOnlyDictionary<string, JsonElement> fields, string? ifMatch, CancellationToken ct,
             UploadedFile? replyLetter = null)

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data;
 
 namespace PingYi.Web.Features.Evaluation.Coverage;
 
 /// <summary>评议覆盖情况 on a page (Supervisors): the same view as <c>GET /api/v1/evaluations/{year}/coverage</c>.</summary>
-public sealed class CoverageModel(PingYiDbContext db, RoundCoverage.Handler coverage) : PageModel
+public sealed class CoverageModel(StaffRounds.Handler rounds, RoundCoverage.Handler coverage) : PageModel
 {
     public RoundCoverage.View? View { get; private set; }
 
@@ -15,7 +14,7 @@ public sealed class CoverageModel(PingYiDbContext db, RoundCoverage.Handler cove
         {
             return Forbid();
         }
-        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        if (await rounds.PickYearAsync(year, ct) is not { } y)
         {
             return NotFound();
         }

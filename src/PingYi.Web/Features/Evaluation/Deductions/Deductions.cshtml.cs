@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Evaluation.Ratings;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Deductions;
@@ -16,7 +13,7 @@ namespace PingYi.Web.Features.Evaluation.Deductions;
 /// and sees a unit's deductions. Saves through the API's handler (rule caps, the unit's total cap, a closed
 /// round's 409) and reads through the inputs handler.
 /// </summary>
-public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtime, RecordDeduction.Handler record, GetInputs.Handler inputs) : PageModel
+public sealed class DeductionsModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, RecordDeduction.Handler record, GetInputs.Handler inputs) : PageModel
 {
     public EvaluationRoundDefinition? Round { get; private set; }
 
@@ -97,15 +94,14 @@ public sealed class DeductionsModel(PingYiDbContext db, EvaluationRuntime runtim
         {
             return Forbid();
         }
-        var y = await StaffRounds.PickAsync(db, year, ct);
+        var y = await rounds.PickYearAsync(year, ct);
         Round = y is null ? null : runtime.Find(y.Value);
-        RoundRow = y is null ? null : await db.EvaluationRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Year == y, ct);
+        RoundRow = y is null ? null : await rounds.RoundAsync(y.Value, ct);
         if (Round is null || RoundRow is null)
         {
             return NotFound();
         }
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
-            .Select(u => (u.Code, u.Name)).ToList();
+        Units = await rounds.UnitsAsync(ct);
         if (!string.IsNullOrWhiteSpace(Unit))
         {
             var view = await inputs.HandleAsync(Round.Year, Unit, User, ct);

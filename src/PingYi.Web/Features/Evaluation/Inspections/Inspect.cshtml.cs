@@ -1,17 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Inspections;
 
 /// <summary>明察暗访 on a phone: an inspector records a visit, up to three findings and photos, through the API's handler.</summary>
-public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, RecordInspection.Handler record) : PageModel
+public sealed class InspectModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, RecordInspection.Handler record) : PageModel
 {
     public const int FindingRows = 3;
 
@@ -76,14 +73,13 @@ public sealed class InspectModel(PingYiDbContext db, EvaluationRuntime runtime, 
         {
             return Forbid();
         }
-        var year = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).Select(r => (int?)r.Year).FirstOrDefaultAsync(ct);
+        var year = (await rounds.OpenRoundAsync(null, ct))?.Year;
         Round = year is null ? null : runtime.Find(year.Value);
         if (Round is null)
         {
             return NotFound();
         }
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
-            .Select(u => (u.Code, u.Name)).ToList();
+        Units = await rounds.UnitsAsync(ct);
         while (Findings.Count < FindingRows)
         {
             Findings.Add(new RecordInspection.FindingRequest(null, null));

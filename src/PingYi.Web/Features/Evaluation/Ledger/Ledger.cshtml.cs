@@ -1,15 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
 
 /// <summary>整改台账: supervisors see every unit's items, overdue first; a unit's handlers their own. Reads through the API's handler.</summary>
-public sealed class LedgerModel(PingYiDbContext db, RectificationLedger.Handler ledger) : PageModel
+public sealed class LedgerModel(StaffRounds.Handler rounds, RectificationLedger.Handler ledger) : PageModel
 {
     public RectificationLedger.ListView? List { get; private set; }
 
@@ -27,7 +24,7 @@ public sealed class LedgerModel(PingYiDbContext db, RectificationLedger.Handler 
         {
             return Forbid();
         }
-        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        if (await rounds.PickYearAsync(year, ct) is not { } y)
         {
             return NotFound();
         }
@@ -46,8 +43,7 @@ public sealed class LedgerModel(PingYiDbContext db, RectificationLedger.Handler 
         List = result.Value;
         if (IsSupervisor)
         {
-            Units = (await db.Units.AsNoTracking().Where(u => u.Active).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
-                .Select(u => (u.Code, u.Name)).ToList();
+            Units = await rounds.UnitsAsync(ct);
         }
         return Page();
     }

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
 
 /// <summary>One ledger item: its history and evidence; the unit reports progress and uploads evidence, a supervisor verifies.</summary>
-public sealed class LedgerItemModel(PingYiDbContext db, RectificationLedger.Handler ledger) : PageModel
+public sealed class LedgerItemModel(StaffRounds.Handler rounds, RectificationLedger.Handler ledger) : PageModel
 {
     public int Year { get; private set; }
 
@@ -45,7 +44,7 @@ public sealed class LedgerItemModel(PingYiDbContext db, RectificationLedger.Hand
 
     private async Task<IActionResult> ActAsync<T>(long id, int? year, Func<Task<Result<T>>> act, string done, CancellationToken ct)
     {
-        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        if (await rounds.PickYearAsync(year, ct) is not { } y)
         {
             return NotFound();
         }
@@ -73,7 +72,7 @@ public sealed class LedgerItemModel(PingYiDbContext db, RectificationLedger.Hand
 
     private async Task<IActionResult?> LoadAsync(long id, int? year, CancellationToken ct)
     {
-        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        if (await rounds.PickYearAsync(year, ct) is not { } y)
         {
             return NotFound();
         }

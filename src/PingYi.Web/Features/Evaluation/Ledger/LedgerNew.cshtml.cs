@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
@@ -12,7 +9,7 @@ namespace PingYi.Web.Features.Evaluation.Ledger;
 /// Puts a problem on a unit's ledger through the API's handler. Links from a deduction or inspection prefill
 /// the source (<c>?unit=…&amp;source=deduction&amp;ref=12</c>); a unit's handler can only choose their own unit.
 /// </summary>
-public sealed class LedgerNewModel(PingYiDbContext db, RectificationLedger.Handler ledger) : PageModel
+public sealed class LedgerNewModel(StaffRounds.Handler rounds, LedgerRecords.Handler records, RectificationLedger.Handler ledger) : PageModel
 {
     public int Year { get; private set; }
 
@@ -25,7 +22,7 @@ public sealed class LedgerNewModel(PingYiDbContext db, RectificationLedger.Handl
     [BindProperty(SupportsGet = true)] public string? Record { get; set; }
 
     /// <summary>Most recent complaints offered in the picker; older ones are rarely put on a ledger.</summary>
-    public const int ComplaintChoices = 200;
+    public const int ComplaintChoices = LedgerRecords.ComplaintChoices;
 
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
     [BindProperty(SupportsGet = true)] public string? Source { get; set; }
@@ -76,14 +73,13 @@ public sealed class LedgerNewModel(PingYiDbContext db, RectificationLedger.Handl
         {
             return Forbid();
         }
-        if (await StaffRounds.PickAsync(db, year, ct) is not { } y)
+        if (await rounds.PickYearAsync(year, ct) is not { } y)
         {
             return NotFound();
         }
         Year = y;
         var own = User.UnitId();
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active && (supervisor || u.Id == own)).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct))
-            .Select(u => (u.Code, u.Name)).ToList();
+        Units = await rounds.UnitsAsync(supervisor, own, false, ct);
         if (!supervisor)
         {
             Unit = Units.FirstOrDefault().Code;
@@ -98,49 +94,9 @@ public sealed class LedgerNewModel(PingYiDbContext db, RectificationLedger.Handl
 
     private async Task LoadRecordsAsync(bool supervisor, CancellationToken ct)
     {
-        var unitId = Units.Any(u => u.Code == Unit)
-            ? await db.Units.AsNoTracking().Where(u => u.Code == Unit).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct)
-            : null;
-        if (unitId is null)
+        if (Units.Any(u => u.Code == Unit))
         {
-            return;
+            Records = await records.ListAsync(Year, Unit!, supervisor, ct);
         }
-        var roundId = await db.EvaluationRounds.AsNoTracking().Where(r => r.Year == Year).Select(r => (int?)r.Id).FirstOrDefaultAsync(ct);
-        var groups = new List<(string, string, IReadOnlyList<(string, string)>)>();
-        // Inspections and deductions are the committee's records; a unit's handler picks among its complaints only.
-        if (supervisor && roundId is { } rid)
-        {
-            var inspections = await db.Inspections.AsNoTracking().Where(i => i.RoundId == rid && i.UnitId == unitId)
-                .OrderByDescending(i => i.VisitedOn).ThenByDescending(i => i.Id)
-                .Select(i => new { i.Id, i.VisitedOn, i.Covert, Finding = i.Findings.OrderBy(f => f.Id).Select(f => f.Description).FirstOrDefault() })
-                .ToListAsync(ct);
-            groups.Add((PingYi.Domain.Evaluation.RectificationSources.Inspection, "明察暗访", inspections
-                .Select(i => ($"{PingYi.Domain.Evaluation.RectificationSources.Inspection}:{i.Id}",
-                    $"{i.VisitedOn:yyyy-MM-dd} {(i.Covert ? "暗访" : "明察")}{(i.Finding is { } f ? "：" + Shorten(f) : string.Empty)}（记录 {i.Id}）"))
-                .ToList()));
-            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == rid && d.UnitId == unitId)
-                .OrderByDescending(d => d.RecordedAtUtc).ThenByDescending(d => d.Id)
-                .Select(d => new { d.Id, d.RecordedAtUtc, d.Points, d.Reason })
-                .ToListAsync(ct);
-            groups.Add((PingYi.Domain.Evaluation.RectificationSources.Deduction, "扣分事项", deductions
-                .Select(d => ($"{PingYi.Domain.Evaluation.RectificationSources.Deduction}:{d.Id}",
-                    $"{PingYi.Domain.Common.ChinaTime.DateOf(d.RecordedAtUtc):yyyy-MM-dd} 扣 {d.Points.ToString(System.Globalization.CultureInfo.InvariantCulture)} 分：{Shorten(d.Reason)}（记录 {d.Id}）"))
-                .ToList()));
-        }
-        var cases = db.Complaints.AsNoTracking().Where(c => c.UnitId == unitId);
-        if (!supervisor)
-        {
-            cases = cases.Where(ComplaintVisibility.ToUnit(unitId.Value));
-        }
-        var complaints = await cases
-            .OrderByDescending(c => c.SubmittedAtUtc).Take(ComplaintChoices)
-            .Select(c => new { c.TrackingNumber, c.Title })
-            .ToListAsync(ct);
-        groups.Add((PingYi.Domain.Evaluation.RectificationSources.Complaint, "直通车反映", complaints
-            .Select(c => ($"{PingYi.Domain.Evaluation.RectificationSources.Complaint}:{c.TrackingNumber}", $"{c.TrackingNumber} {Shorten(c.Title)}"))
-            .ToList()));
-        Records = groups.Where(g => g.Item3.Count > 0).Select(g => (g.Item1, g.Item2, g.Item3)).ToList();
     }
-
-    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "…";
 }

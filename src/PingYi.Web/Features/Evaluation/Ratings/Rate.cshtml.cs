@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Domain.Evaluation;
 
 namespace PingYi.Web.Features.Evaluation.Ratings;
 
 /// <summary>The rating form of one unit for the evaluator's source; posts through the same handler as the API.</summary>
-public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, SubmitRating.Handler submit) : PageModel
+public sealed class RateModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, SubmitRating.Handler submit) : PageModel
 {
     public EvaluationRoundDefinition? Round { get; private set; }
 
@@ -61,14 +59,14 @@ public sealed class RateModel(PingYiDbContext db, EvaluationRuntime runtime, Sub
 
     private async Task<IActionResult?> LoadAsync(string unit, CancellationToken ct)
     {
-        var year = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).Select(r => (int?)r.Year).FirstOrDefaultAsync(ct);
+        var year = (await rounds.OpenRoundAsync(null, ct))?.Year;
         Round = year is null ? null : runtime.Find(year.Value);
         Source = Round?.FindSource(User.EvaluationSource() ?? string.Empty);
         if (Round is null || Source is not { Input: SourceInput.Rating })
         {
             return Forbid();
         }
-        var name = await db.Units.AsNoTracking().Where(u => u.Code == unit && u.Active).Select(u => u.Name).SingleOrDefaultAsync(ct);
+        var name = await rounds.ActiveUnitNameAsync(unit, ct);
         if (name is null)
         {
             return NotFound();

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Scoring;
@@ -13,14 +11,10 @@ namespace PingYi.Web.Features.Evaluation.Schemes;
 /// 评议年度: the life of each round on a page — create next year's scheme from the previous one, open, close, reopen
 /// with a reason, approve, publish — through the same handlers as the API.
 /// </summary>
-public sealed class RoundsModel(PingYiDbContext db, EvaluationRuntime runtime, ListRounds.Handler rounds, SchemeVersions schemes,
+public sealed class RoundsModel(StaffRounds.Handler staffRounds, ListRounds.Handler rounds, SchemeVersions schemes,
     SetPublication.Handler publication, TimeProvider time) : PageModel
 {
-    /// <param name="SchemeVersion">The approved scheme version (the round's own once it is open).</param>
-    /// <param name="Draft">A draft waits for approval.</param>
-    public sealed record Row(int Year, string? Status, int? SchemeVersion, bool Draft, bool Published, string? ReopenReason);
-
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<StaffRounds.RoundRow> Rows { get; private set; } = [];
 
     /// <summary>The year after the latest with a scheme: its draft is made from the previous year's scheme.</summary>
     public int NextYear { get; private set; }
@@ -86,15 +80,8 @@ public sealed class RoundsModel(PingYiDbContext db, EvaluationRuntime runtime, L
         {
             return Forbid();
         }
-        var stored = await db.EvaluationRounds.AsNoTracking().ToDictionaryAsync(r => r.Year, ct);
-        var drafts = (await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Draft).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
-        var published = (await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
-        var years = stored.Keys.Union(runtime.Rounds.Select(r => r.Year)).Union(drafts).Order().ToList();
-        NextYear = years.Count == 0 ? time.GetUtcNow().Year : years[^1] + 1;
-        Rows = years.Select(y => stored.TryGetValue(y, out var r)
-                ? new Row(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y), published.Contains(y), r.ReopenReason)
-                : new Row(y, null, runtime.VersionOf(y), drafts.Contains(y), false, null))
-            .OrderByDescending(r => r.Year).ToList();
+        Rows = await staffRounds.RoundRowsAsync(ct);
+        NextYear = Rows.Count == 0 ? time.GetUtcNow().Year : Rows[0].Year + 1;
         return null;
     }
 }

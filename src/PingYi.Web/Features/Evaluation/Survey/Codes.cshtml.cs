@@ -1,11 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Notifications;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Survey;
@@ -15,7 +12,7 @@ namespace PingYi.Web.Features.Evaluation.Survey;
 /// and prints it: each code with its QR leading to the survey with the code filled in. The codes are in this one
 /// response only; the list shows counts, and the same form posted again shows nothing.
 /// </summary>
-public sealed class CodesModel(PingYiDbContext db, SurveyCodeBatches.Handler batches, MailSettings mail, EvaluationRuntime runtime) : PageModel
+public sealed class CodesModel(StaffRounds.Handler rounds, SurveyCodeBatches.Handler batches, MailSettings mail, EvaluationRuntime runtime) : PageModel
 {
     public sealed record Printed(string Code, string Display, string Url, string Svg);
 
@@ -79,16 +76,14 @@ public sealed class CodesModel(PingYiDbContext db, SurveyCodeBatches.Handler bat
         {
             return Forbid();
         }
-        var round = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open && (year == null || r.Year == year))
-            .OrderByDescending(r => r.Year).FirstOrDefaultAsync(ct);
+        var round = await rounds.OpenRoundAsync(year, ct);
         if (round is null)
         {
             return NotFound();
         }
         Year = round.Year;
         ValidDays = runtime.Find(Year)?.PublicSurvey.CodeValidDays ?? PublicSurveyLimits.DefaultCodeValidDays;
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall && (supervisor || u.Id == own)).InListOrder()
-            .Select(u => new { u.Code, u.Name }).ToListAsync(ct)).Select(u => (u.Code, u.Name)).ToList();
+        Units = await rounds.UnitsAsync(supervisor, own, true, ct);
         Unit ??= Units.Count == 1 ? Units[0].Code : null;
         Batches = await batches.ListAsync(round.Id, User, ct);
         Nonce ??= SurveyCodeBatches.NewNonce();

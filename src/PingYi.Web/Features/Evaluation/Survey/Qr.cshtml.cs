@@ -1,11 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Notifications;
-using PingYi.Web.Features.Units;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Survey;
@@ -14,7 +11,7 @@ namespace PingYi.Web.Features.Evaluation.Survey;
 /// Printable QR codes: supervisors and evaluators print the service-hall survey of every unit in the hall;
 /// a unit's handler prints the code of the unit's own online evaluation channel.
 /// </summary>
-public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailSettings mail) : PageModel
+public sealed class QrModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, MailSettings mail) : PageModel
 {
     public sealed record Code(string UnitName, string Source, string Path, string Svg);
 
@@ -24,7 +21,7 @@ public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailS
 
     public async Task<IActionResult> OnGetAsync(int? year, CancellationToken ct)
     {
-        var open = await db.EvaluationRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).OrderByDescending(r => r.Year).Select(r => r.Year).ToListAsync(ct);
+        var open = await rounds.OpenYearsAsync(ct);
         Year = year ?? open.FirstOrDefault();
         if (runtime.Find(Year) is null)
         {
@@ -34,12 +31,12 @@ public sealed class QrModel(PingYiDbContext db, EvaluationRuntime runtime, MailS
         var origin = mail.BaseUrl;
         if (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Evaluator))
         {
-            var units = await db.Units.AsNoTracking().Where(u => u.Active && u.ServiceHall).InListOrder().Select(u => new { u.Code, u.Name }).ToListAsync(ct);
+            var units = await rounds.UnitsAsync(true, null, true, ct);
             Codes = units.Select(u => Make(u.Name, EvaluationCodes.ServiceHall, u.Code, origin)).ToList();
         }
         else if (User.UnitId() is { } unitId)
         {
-            var unit = await db.Units.AsNoTracking().SingleAsync(u => u.Id == unitId, ct);
+            var unit = await rounds.UnitAsync(unitId, ct);
             Codes = [Make(unit.Name, EvaluationCodes.UnitChannel, unit.Code, origin)];
         }
         else

@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using PingYi.Data;
 
 namespace PingYi.Web.Features.Scoring.PublicResults;
 
 /// <summary>评议结果公示: the ranking tables of a published round, for everyone. An unpublished round is not found here.</summary>
-public sealed class IndexModel(PingYiDbContext db, GetRankings.Handler rankings) : PageModel
+public sealed class IndexModel(GetRankings.Handler rankings) : PageModel
 {
     public RoundResults? Results { get; private set; }
 
@@ -14,7 +12,7 @@ public sealed class IndexModel(PingYiDbContext db, GetRankings.Handler rankings)
 
     public async Task<IActionResult> OnGetAsync(int? year, CancellationToken ct)
     {
-        Published = await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).OrderByDescending(s => s.Year).Select(s => s.Year).ToListAsync(ct);
+        Published = await rankings.PublishedYearsAsync(ct);
         var shown = year ?? (Published.Count > 0 ? Published[0] : null);
         if (shown is null)
         {
