@@ -32,7 +32,7 @@ public sealed partial class DeadlineFigureJourneyTests(PingYiBrowserFixture fixt
         await citizen.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
         await Expect(citizen.Locator("#tracking-number")).ToBeVisibleAsync();
         var promised = (await citizen.Locator("#accept-days").InnerTextAsync()).Trim();
-        Assert.Equal("2", promised); // acceptWorkingDays of workflows/complaint-handling.v3.json (the latest)
+        Assert.Equal("2", promised); // acceptWorkingDays of workflows/complaint-handling.v4.json (the latest)
         var number = (await citizen.Locator("#tracking-number").InnerTextAsync()).Trim();
         var code = (await citizen.Locator("#access-code").InnerTextAsync()).Trim();
         await citizen.Locator("#open-case").ClickAsync();

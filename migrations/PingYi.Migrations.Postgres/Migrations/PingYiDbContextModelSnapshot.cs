@@ -806,6 +806,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SuspensionExpectation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -1012,6 +1021,12 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int>("SupervisionNotices")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Suspensions")
                         .HasColumnType("integer");
 
                     b.Property<int>("UnitId")

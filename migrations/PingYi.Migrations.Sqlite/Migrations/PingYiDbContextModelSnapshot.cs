@@ -782,6 +782,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuspensionExpectation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -984,6 +993,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SupervisionNotices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Suspensions")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("UnitId")

@@ -37,6 +37,12 @@ public sealed partial class Complaint
         {
             fired.Add(Perform(workflow, FeedbackTimeoutEffect.Code, new Actor(null, WorkflowRoles.System), ValidatedFields.Empty, null, nowUtc));
         }
+        else if (ResumeIfSuspensionEnded(workflow, nowUtc) is { } resumed)
+        {
+            fired.Add(resumed);
+            // The resumed deadline may already have timers due (a sweep that ran late).
+            fired.AddRange(FireDueTimers(workflow, nowUtc));
+        }
         else
         {
             RecomputeNextTimer(workflow);
@@ -175,6 +181,11 @@ public sealed partial class Complaint
             {
                 next = closeAt;
             }
+        }
+        // 中止: the case resumes by itself once the longest suspension has passed.
+        if (SuspensionEndsAtUtc(workflow) is { } resumeAt && (next is null || resumeAt < next))
+        {
+            next = resumeAt;
         }
         NextTimerAtUtc = next;
     }

@@ -226,6 +226,7 @@ public sealed partial class Complaint
         WithinReopenWindow = ClosedAtUtc is { } closed && workflow.Deadlines.IsWithinReopenWindow(closed, nowUtc),
         SupervisionOpen = OpenSupervisionNotice() is not null,
         SignPending = SignPending,
+        SuspensionRequested = PendingRequest == PendingRequest.Suspension,
     };
 
     /// <summary>The oldest unanswered 督办 notice issued to the unit that handles the case now (null if none, or not loaded).</summary>

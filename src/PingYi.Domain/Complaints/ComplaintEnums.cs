@@ -37,6 +37,9 @@ public enum ComplaintStatus
     UnderReview = 4,
     AwaitingFeedback = 5,
     Closed = 6,
+
+    /// <summary>中止 (workflow v4): the handling deadline stands still while the case waits for the complainant.</summary>
+    Suspended = 7,
 }
 
 public static class ProblemCategories
@@ -71,7 +74,8 @@ public static class ComplaintStatuses
         (ComplaintStatus.Assigned, "assigned", "办理中"),
         (ComplaintStatus.UnderReview, "under-review", "审核中"),
         (ComplaintStatus.AwaitingFeedback, "awaiting-feedback", "待评价"),
-        (ComplaintStatus.Closed, "closed", "已办结"));
+        (ComplaintStatus.Closed, "closed", "已办结"),
+        (ComplaintStatus.Suspended, "suspended", "中止"));
 
     /// <summary>The status as people should read it: what happens next.</summary>
     public const string DissatisfiedAwaitingSupervisors = "不满意，待纪检监察工委处理";

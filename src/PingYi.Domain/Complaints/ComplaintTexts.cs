@@ -90,6 +90,23 @@ public static class ComplaintTexts
 
     public static string Signed => Render("signed");
 
+    public static string SuspensionWhenOverdue => Render("suspension-when-overdue");
+
+    public static string SuspensionRequested(string? reason, string? expectation) =>
+        Render("suspension-requested", ("reason", reason), ("expectation", expectation));
+
+    public static string Suspended(string? reason, string? expectation) =>
+        Render("suspended", ("reason", reason), ("expectation", expectation));
+
+    public static string SuspensionLimit(DateTime endUtc) => Render("suspension-limit", ("end", endUtc));
+
+    internal static string Resumed(ResumeCause cause, DateTime? dueUtc) => Render(cause switch
+    {
+        ResumeCause.Supplement => "resumed-on-supplement",
+        ResumeCause.MaximumReached => "resumed-at-limit",
+        _ => "resumed",
+    }, ("due", dueUtc));
+
     /// <summary>The internal note when an answer signs for a case the unit had not signed for.</summary>
     public static string SignedOnAnswer(bool late) => Render("signed-on-answer", ("late", Render(late ? "sign-late" : "sign-on-time")));
 

@@ -9,6 +9,9 @@ public enum PendingRequest
     None = 0,
     Return = 1,
     Extension = 2,
+
+    /// <summary>申请中止 (workflow v4): the unit asks to stop the clock while it waits for the complainant.</summary>
+    Suspension = 3,
 }
 
 /// <summary>The workflow a complaint runs under (its pinned definition) and the calendar its deadlines count in.</summary>

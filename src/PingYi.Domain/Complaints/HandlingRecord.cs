@@ -64,7 +64,11 @@ public sealed class HandlingRecord
     /// <summary>When this attempt's deadline started (the assignment, or the send-back for a rework attempt).</summary>
     public DateTime StartedAtUtc { get; private set; }
 
-    /// <summary>The deadline, approved extensions included.</summary>
+    /// <summary>
+    /// The deadline, approved extensions and 中止 included: a resume moves it by the suspended time; while the case is
+    /// suspended (<see cref="SuspendedAtUtc"/>) it holds the latest deadline the resume can give (a resume when the
+    /// longest suspension ends), so the one lateness rule never counts suspended time as overdue.
+    /// </summary>
     public DateTime DueAtUtc { get; private set; }
 
     /// <summary>The deadline as first set, before any extension.</summary>
@@ -77,6 +81,12 @@ public sealed class HandlingRecord
     public DateTime? SignedAtUtc { get; private set; }
 
     public int ExtensionsGranted { get; private set; }
+
+    /// <summary>中止 approved during this attempt (workflow v4).</summary>
+    public int Suspensions { get; private set; }
+
+    /// <summary>When the 中止 in force began; null unless the case is suspended now.</summary>
+    public DateTime? SuspendedAtUtc { get; private set; }
 
     public int ExtensionWorkingDays { get; private set; }
 
@@ -155,6 +165,21 @@ public sealed class HandlingRecord
     {
         ExtensionsGranted++;
         ExtensionWorkingDays += workingDays;
+        DueAtUtc = newDueUtc;
+    }
+
+    /// <summary>同意中止: the clock stops; until the resume the deadline is the latest one it can give.</summary>
+    internal void Suspended(DateTime nowUtc, DateTime latestResumedDueUtc)
+    {
+        Suspensions++;
+        SuspendedAtUtc = nowUtc;
+        DueAtUtc = latestResumedDueUtc;
+    }
+
+    /// <summary>恢复办理: the deadline restarts with the working days that were left.</summary>
+    internal void Resumed(DateTime newDueUtc)
+    {
+        SuspendedAtUtc = null;
         DueAtUtc = newDueUtc;
     }
 

@@ -14,7 +14,10 @@ public static class WorkflowConditions
     /// <summary>The unit's extension request awaits a supervisor.</summary>
     public const string ExtensionRequested = "extension-requested";
 
-    /// <summary>Neither a return nor an extension request is pending (derived).</summary>
+    /// <summary>The unit's request to suspend the handling deadline (中止) awaits a supervisor (workflow v4).</summary>
+    public const string SuspensionRequested = "suspension-requested";
+
+    /// <summary>No return, extension or suspension request is pending (derived).</summary>
     public const string NoPendingRequest = "no-pending-request";
 
     /// <summary>The feedback being given is 不满意.</summary>
@@ -33,9 +36,9 @@ public static class WorkflowConditions
     public const string SignPending = "sign-pending";
 
     /// <summary>The facts a caller's predicate is asked about.</summary>
-    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow, SupervisionOpen, SignPending];
+    public static IReadOnlyList<string> BaseFacts { get; } = [ReturnRequested, ExtensionRequested, Dissatisfied, WithinReopenWindow, SupervisionOpen, SignPending, SuspensionRequested];
 
-    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow, SupervisionOpen, SignPending];
+    public static IReadOnlyList<string> All { get; } = [ReturnRequested, ExtensionRequested, NoPendingRequest, Dissatisfied, NotDissatisfied, WithinReopenWindow, SupervisionOpen, SignPending, SuspensionRequested];
 
     public static bool IsKnown(string? condition) => condition is not null && All.Contains(condition, StringComparer.Ordinal);
 
@@ -43,9 +46,9 @@ public static class WorkflowConditions
     public static bool Evaluate(string? condition, Func<string, bool> facts) => condition switch
     {
         null => true,
-        NoPendingRequest => !facts(ReturnRequested) && !facts(ExtensionRequested),
+        NoPendingRequest => !facts(ReturnRequested) && !facts(ExtensionRequested) && !facts(SuspensionRequested),
         NotDissatisfied => !facts(Dissatisfied),
-        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow or SupervisionOpen or SignPending => facts(condition),
+        ReturnRequested or ExtensionRequested or Dissatisfied or WithinReopenWindow or SupervisionOpen or SignPending or SuspensionRequested => facts(condition),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition, "Unknown workflow condition."),
     };
 
@@ -56,7 +59,7 @@ public static class WorkflowConditions
     public static bool AreExclusive(string? a, string? b) => (a, b) switch
     {
         (Dissatisfied, NotDissatisfied) or (NotDissatisfied, Dissatisfied) => true,
-        (ReturnRequested or ExtensionRequested, NoPendingRequest) or (NoPendingRequest, ReturnRequested or ExtensionRequested) => true,
+        (ReturnRequested or ExtensionRequested or SuspensionRequested, NoPendingRequest) or (NoPendingRequest, ReturnRequested or ExtensionRequested or SuspensionRequested) => true,
         _ => false,
     };
 
@@ -65,7 +68,8 @@ public static class WorkflowConditions
     {
         ReturnRequested => "没有待审批的退回申请",
         ExtensionRequested => "没有待审批的延期申请",
-        NoPendingRequest => "已有待审批的退回或延期申请",
+        NoPendingRequest => "已有待审批的退回、延期或中止申请",
+        SuspensionRequested => "没有待审批的中止申请",
         Dissatisfied => "评价不是“不满意”",
         NotDissatisfied => "评价为“不满意”",
         WithinReopenWindow => $"已超过办结后 {deadlines.ReopenWindowDays} 天的重新交办期限",
@@ -93,6 +97,8 @@ public sealed record WorkflowFacts
 
     public bool SignPending { get; init; }
 
+    public bool SuspensionRequested { get; init; }
+
     public static WorkflowFacts None { get; } = new();
 
     public bool Evaluate(string fact) => fact switch
@@ -103,6 +109,7 @@ public sealed record WorkflowFacts
         WorkflowConditions.WithinReopenWindow => WithinReopenWindow,
         WorkflowConditions.SupervisionOpen => SupervisionOpen,
         WorkflowConditions.SignPending => SignPending,
+        WorkflowConditions.SuspensionRequested => SuspensionRequested,
         _ => throw new ArgumentOutOfRangeException(nameof(fact), fact, "Not a base workflow fact."),
     };
 }

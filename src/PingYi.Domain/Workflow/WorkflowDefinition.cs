@@ -145,6 +145,12 @@ public sealed record WorkflowDeadlines(
     /// </summary>
     public int? SignWorkingDays { get; init; }
 
+    /// <summary>
+    /// <c>deadlines.maxSuspensionWorkingDays</c>: the longest a 中止 may last (v4 on); when it has passed the case
+    /// resumes by itself. Null when the definition has no <c>resume</c> action.
+    /// </summary>
+    public int? MaxSuspensionWorkingDays { get; init; }
+
     /// <summary>The handling deadline for a category: its own entry, else the default.</summary>
     public int HandleWorkingDays(ProblemCategory category) =>
         HandleWorkingDaysByCategory.TryGetValue(category, out var days) ? days : DefaultHandleWorkingDays;

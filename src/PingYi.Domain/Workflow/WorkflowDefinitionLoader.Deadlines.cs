@@ -19,7 +19,7 @@ public static partial class WorkflowDefinitionLoader
                 Fail(path, "missing");
             }
             ExpectObject(d, path, "acceptWorkingDays", "handleWorkingDays", "reworkWorkingDays", "maxExtensionWorkingDays",
-                "feedbackWindowDays", "reopenWindowDays", "reminders", "escalation", "supervisionReplyWorkingDays", "signWorkingDays");
+                "feedbackWindowDays", "reopenWindowDays", "reminders", "escalation", "supervisionReplyWorkingDays", "signWorkingDays", "maxSuspensionWorkingDays");
 
             var accept = PositiveInt(d, path, "acceptWorkingDays", "working days");
             var (handleDefault, byCategory) = ReadHandleWorkingDays(d, path);
@@ -31,11 +31,13 @@ public static partial class WorkflowDefinitionLoader
             var offsets = ReadEscalationOffsets(d, path);
             var supervisionReply = ReadSupervisionReply(d, path, maxExtension);
             int? sign = d.TryGetProperty("signWorkingDays", out _) ? PositiveInt(d, path, "signWorkingDays", "working days") : null;
+            int? maxSuspension = d.TryGetProperty("maxSuspensionWorkingDays", out _) ? PositiveInt(d, path, "maxSuspensionWorkingDays", "working days") : null;
 
             return new WorkflowDeadlines(accept, handleDefault, byCategory, rework, maxExtension, feedbackWindow, reopenWindow, remindBefore, offsets)
             {
                 SupervisionReplyWorkingDays = supervisionReply,
                 SignWorkingDays = sign,
+                MaxSuspensionWorkingDays = maxSuspension,
             };
         }
 

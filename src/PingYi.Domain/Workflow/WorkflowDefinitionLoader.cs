@@ -125,6 +125,7 @@ public static partial class WorkflowDefinitionLoader
 
             CheckEveryActionHasATransition(actions, transitions);
             CheckSignDeadline(actions, deadlines);
+            CheckSuspension(actions, deadlines);
             CheckTransitionsAreUnambiguous(transitions);
             CheckReachability(states, initial, transitions);
             CheckNoDeadEnds(states, transitions);
@@ -143,6 +144,32 @@ public static partial class WorkflowDefinitionLoader
             if (!hasSign && deadlines.SignWorkingDays is not null)
             {
                 Fail("$.deadlines.signWorkingDays", "there is no sign action, so no unit could meet a signing deadline");
+            }
+        }
+
+        /// <summary>
+        /// 中止 comes whole: the request, both answers and the resume, with the longest a suspension may last (the
+        /// timer that resumes a forgotten case). A part alone could stop a clock that nothing restarts.
+        /// </summary>
+        private void CheckSuspension(IReadOnlyList<ActionDefinition> actions, WorkflowDeadlines deadlines)
+        {
+            string[] parts = ["request-suspension", "approve-suspension", "reject-suspension", "resume"];
+            var present = parts.Where(p => actions.Any(a => a.Code == p)).ToList();
+            if (present.Count > 0 && present.Count < parts.Length)
+            {
+                Fail("$.actions", $"中止 needs all of {string.Join(", ", parts)}; missing {string.Join(", ", parts.Except(present))}");
+            }
+            if (present.Count > 0 && deadlines.MaxSuspensionWorkingDays is null)
+            {
+                Fail("$.deadlines.maxSuspensionWorkingDays", "missing: 中止 needs the longest a suspension may last before the case resumes by itself");
+            }
+            if (present.Count == 0 && deadlines.MaxSuspensionWorkingDays is not null)
+            {
+                Fail("$.deadlines.maxSuspensionWorkingDays", "there is no 中止 action, so no case could be suspended");
+            }
+            if (present.Count > 0 && !actions.First(a => a.Code == "resume").Roles.Contains(WorkflowRoles.System))
+            {
+                Fail("$.actions", "resume must allow the system role: the case resumes by itself on the complainant's supplement and after maxSuspensionWorkingDays");
             }
         }
     }

@@ -89,11 +89,19 @@ public abstract partial class SupervisionTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task New_cases_start_on_v3_while_v1_and_v2_cases_keep_theirs_without_the_new_actions()
+    public async Task New_cases_start_on_v4_while_v1_to_v3_cases_keep_theirs_without_the_new_actions()
     {
         var latest = await _api.AssignedAsync($"{Token("版本")} 新流程", sign: false);
-        Assert.Equal("complaint-handling v3", (await _api.StaffViewAsync(Supervisor, latest))["workflow"]!.GetValue<string>());
+        Assert.Equal("complaint-handling v4", (await _api.StaffViewAsync(Supervisor, latest))["workflow"]!.GetValue<string>());
         Assert.Contains("sign", await _api.ActionsAsync(Handler("jyt"), latest));
+        Assert.Contains("request-suspension", await _api.ActionsAsync(Handler("jyt"), latest));
+
+        // A v3 case has 签收 but no 中止.
+        var v3 = await LodgeUnderAsync(3);
+        await _api.DoAsync(Supervisor, v3, "assign", new { unitCode = "jyt" });
+        Assert.Contains("sign", await _api.ActionsAsync(Handler("jyt"), v3));
+        Assert.DoesNotContain("request-suspension", await _api.ActionsAsync(Handler("jyt"), v3));
+        await ExpectProblemAsync(await _api.ActAsync(Handler("jyt"), v3, "request-suspension", new { reason = "等", expectation = "补" }), HttpStatusCode.NotFound);
 
         var v1 = await LodgeUnderAsync(1);
         await _api.DoAsync(Supervisor, v1, "assign", new { unitCode = "jyt" });

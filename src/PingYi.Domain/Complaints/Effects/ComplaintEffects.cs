@@ -30,6 +30,10 @@ public static class ComplaintEffects
         new SuperviseEffect(),
         new AnswerSupervisionEffect(),
         new SignEffect(),
+        new RequestSuspensionEffect(),
+        new ApproveSuspensionEffect(),
+        new RejectSuspensionEffect(),
+        new ResumeEffect(),
     ];
 
     private static readonly Dictionary<string, IComplaintEffect> Table = Build(Effects);

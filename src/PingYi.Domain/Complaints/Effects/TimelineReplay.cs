@@ -17,6 +17,9 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
     /// <summary>The case's deadline after the events replayed so far; null before the first that starts one.</summary>
     public DateTime? Due { get; set; }
 
+    /// <summary>When the 中止 in force after the events replayed so far began; null when none is.</summary>
+    public DateTime? SuspendedAt { get; set; }
+
     /// <summary>The working days the last extension request asked for.</summary>
     public int? RequestedDays { get; set; }
 

@@ -60,7 +60,7 @@ public abstract class ActionRulesTests(AppFixture fixture)
         Assert.Equal("assigned", v["status"]!.GetValue<string>());
         Assert.Null(v["pendingRequest"]);
         Assert.Equal(due, Date(v["dueAt"]));
-        Assert.Equal(["request-return", "request-extension", "respond"], await _api.ActionsAsync(JytHandler, number));
+        Assert.Equal(["request-return", "request-extension", "request-suspension", "respond"], await _api.ActionsAsync(JytHandler, number));
         var rejected = v["timeline"]!.AsArray()[^1]!;
         Assert.Equal("reject-return", rejected["action"]!.GetValue<string>());
         Assert.Equal("属于本单位职责范围", rejected["internalNote"]!.GetValue<string>());
@@ -78,7 +78,7 @@ public abstract class ActionRulesTests(AppFixture fixture)
         foreach (var problem in new[] { again, extension })
         {
             var message = Errors(problem, "action").Single();
-            Assert.Contains("已有待审批的退回或延期申请", message);
+            Assert.Contains("已有待审批的退回、延期或中止申请", message);
             Assert.Contains("办理中", message);
             Assert.DoesNotContain("assigned", message);
         }

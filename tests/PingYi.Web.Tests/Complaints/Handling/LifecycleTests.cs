@@ -64,7 +64,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal(Utc("2026-12-09T16:00:00Z"), Date(e["dueAt"]));
         // Workflow v3: the unit may sign for the case (签收, due the end of Thu 11-26). This unit never does: its first
         // answer signs it then, late (the timeline below has no sign event; SigningRateTests covers the button).
-        Assert.Equal(["sign", "request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        Assert.Equal(["sign", "request-return", "request-extension", "request-suspension", "respond"], await api.ActionsAsync(JytHandler, number));
         Assert.Equal(Utc("2026-11-26T16:00:00Z"), Date(v["signing"]!["dueAt"]));
 
         // Thu 11-26: the unit asks for 5 more working days; the deadline stays until a supervisor agrees.
@@ -131,7 +131,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Null(v["satisfaction"]);
         // A reopen is a new handling round: a new signing deadline (end of Tue 12-08), the unit may sign again.
         Assert.Equal(Utc("2026-12-08T16:00:00Z"), Date(v["signing"]!["dueAt"]));
-        Assert.Equal(["sign", "request-return", "request-extension", "respond"], await api.ActionsAsync(JytHandler, number));
+        Assert.Equal(["sign", "request-return", "request-extension", "request-suspension", "respond"], await api.ActionsAsync(JytHandler, number));
 
         time.SetUtcNow(Utc("2026-12-08T02:00:00Z"));
         await api.DoAsync(JytHandler, number, "respond", new { findings = Findings3, measures = Measures3, publicReply = Reply3 });

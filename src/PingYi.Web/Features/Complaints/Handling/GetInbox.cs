@@ -150,7 +150,7 @@ public static class GetInbox
                         ComplaintStatuses.Codes.CodeOf(c.Status), ComplaintStatuses.DisplayLabel(c.Status, c.Satisfaction),
                         ComplainantTimes.For(exact, c.SubmittedAtUtc), c.DueAtUtc,
                         c.IsOverdue(now), c.EscalationLevel(workflows.For(c), now),
-                        c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+                        c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", PendingRequest.Suspension => "suspension", _ => null },
                         c.PendingExtensionDays, c.ReworkCount, last == "send-back", last == "reopen",
                         c.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
                         c.Satisfaction is { } l ? Satisfactions.Codes.LabelOf(l) : null);

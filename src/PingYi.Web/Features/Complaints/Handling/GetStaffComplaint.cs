@@ -159,7 +159,7 @@ public static class GetStaffComplaint
                 c.DueAtUtc,
                 c.IsOverdue(now),
                 c.EscalationLevel(workflow, now),
-                c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+                c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", PendingRequest.Suspension => "suspension", _ => null },
                 c.PendingExtensionDays,
                 c.RespondedAtUtc is null ? null : new ResponseInfo(c.ResponseFindings, c.ResponseMeasures, c.PublicReply, c.RespondedAtUtc, c.RespondedLate),
                 c.QualityRating,

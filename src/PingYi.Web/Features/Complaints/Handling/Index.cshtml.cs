@@ -122,7 +122,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
                     ["提交时间"] = ChinaTime.Local(r.SubmittedAt),
                     ["期限"] = r.DueAt is { } due && r.Status is "submitted" or "assigned" ? ChinaTime.FormatDeadline(due) : "",
                     ["剩余/超期工作日"] = DaysText(r, now),
-                    ["待审批申请"] = r.PendingRequest switch { "return" => "申请退回", "extension" => "申请延期", _ => "" },
+                    ["待审批申请"] = r.PendingRequest switch { "return" => "申请退回", "extension" => "申请延期", "suspension" => "申请中止", _ => "" },
                     ["升级级别"] = r.EscalationLevel,
                     ["新补充"] = r.NewSupplement ? "是" : "",
                 });

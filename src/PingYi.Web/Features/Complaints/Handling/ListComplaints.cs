@@ -260,7 +260,7 @@ public static partial class ListComplaints
             ComplainantTimes.For(seesComplainant, r.SubmittedAtUtc),
             r.DueAtUtc,
             ComplaintRules.IsOverdue(r.Status, r.DueAtUtc, now),
-            r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", _ => null },
+            r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", PendingRequest.Suspension => "suspension", _ => null },
             r.EscalationLevelNotified,
             seesComplainant ? r.Anonymous : null,
             r.NewSupplement);

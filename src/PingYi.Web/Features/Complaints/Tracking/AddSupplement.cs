@@ -21,7 +21,7 @@ public static class AddSupplement
     /// <summary>The multipart overhead allowed beyond the files themselves (the text, boundaries, headers).</summary>
     public const long FormOverheadBytes = 1024 * 1024;
 
-    public sealed class Handler(PingYiDbContext db, LookupComplaint.Handler lookup, TimeProvider time, IOptions<AttachmentLimits> limits)
+    public sealed class Handler(PingYiDbContext db, LookupComplaint.Handler lookup, TimeProvider time, IOptions<AttachmentLimits> limits, WorkflowRuntime workflows)
     {
         /// <summary>
         /// The most bytes a supplement's request body may have for complaint <paramref name="complaintId"/>: what the
@@ -87,6 +87,8 @@ public static class AddSupplement
             try
             {
                 supplement = complaint.AddSupplement(text!, files.Value!.Count, now);
+                // 中止 waits for the complainant: what they supply resumes the case by itself (workflow v4).
+                complaint.ResumeOnSupplement(workflows.For(complaint), now);
             }
             catch (ComplaintStateException e)
             {

@@ -44,6 +44,9 @@ public static class LookupComplaint
         /// <summary>Until when a rating can be given (the feedback window), while one is awaited.</summary>
         public DateTime? FeedbackDueAtUtc { get; init; }
 
+        /// <summary>中止: why the case waits, what the complainant is asked for, and when it resumes at the latest; null unless suspended.</summary>
+        public SuspensionView? Suspension { get; init; }
+
         /// <summary>The outcome is approved and not yet rated this round.</summary>
         public bool CanGiveFeedback => Status == ComplaintStatus.AwaitingFeedback && Satisfaction is null;
 
@@ -68,7 +71,7 @@ public static class LookupComplaint
             }
             var head = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == id)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.Description, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction, c.DueAtUtc, c.NextTimerAtUtc })
+                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.Description, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction, c.DueAtUtc, c.NextTimerAtUtc, c.SuspendedAtUtc, c.SuspensionReason, c.SuspensionExpectation })
                 .SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking()
                 // The complainant sees what was said to them and every change of status; internal steps stay internal.
@@ -97,6 +100,11 @@ public static class LookupComplaint
                 DueAtUtc = head.Status is ComplaintStatus.Submitted or ComplaintStatus.Assigned ? head.DueAtUtc : null,
                 // While a rating is awaited the next timer is the end of the feedback window.
                 FeedbackDueAtUtc = head.Status == ComplaintStatus.AwaitingFeedback && head.Satisfaction is null ? head.NextTimerAtUtc : null,
+                Suspension = head.Status == ComplaintStatus.Suspended
+                    ? new SuspensionView(head.SuspensionReason, head.SuspensionExpectation,
+                        head.SuspendedAtUtc is { } since && workflows.For(head.WorkflowId, head.WorkflowVersion) is { Deadlines.MaxSuspensionWorkingDays: { } max } w
+                            ? w.Calendar.DeadlineUtc(DateTime.SpecifyKind(since, DateTimeKind.Utc), max) : null)
+                    : null,
             };
         }
 
@@ -233,9 +241,16 @@ public static class LookupComplaint
     public sealed record Response(
         string TrackingNumber, string Status, string StatusLabel, UnitRef Unit, string Category, string Title, DateTime SubmittedAt,
         IReadOnlyList<TimelineItem> Timeline, string? Reply, string? Satisfaction, bool CanGiveFeedback, string? ReplyLetter,
-        string Description, DateTime? Deadline, DateTime? FeedbackDeadline, IReadOnlyList<AttachmentName> Attachments);
+        string Description, DateTime? Deadline, DateTime? FeedbackDeadline, IReadOnlyList<AttachmentName> Attachments)
+    {
+        /// <summary>中止 (workflow v4): present only while the case is suspended.</summary>
+        public SuspensionView? Suspension { get; init; }
+    }
 
     public sealed record AttachmentName(string FileName);
+
+    /// <summary>中止 as the complainant reads it: why, what they should supply or do, and the latest it resumes by itself.</summary>
+    public sealed record SuspensionView(string? Reason, string? Expected, DateTime? ResumesBy);
 
     public sealed record UnitRef(string Code, string Name);
 
@@ -257,7 +272,10 @@ public static class LookupComplaint
         v.Description,
         v.DueAtUtc,
         v.FeedbackDueAtUtc,
-        v.AttachmentNames.Select(n => new AttachmentName(n)).ToList());
+        v.AttachmentNames.Select(n => new AttachmentName(n)).ToList())
+    {
+        Suspension = v.Suspension,
+    };
 
     public const string AccessCodeHeader = "X-Access-Code";
 
