@@ -88,6 +88,7 @@ public static class AccountModule
         services.Configure<SignInSettings>(section);
         services.AddScoped<SignInCheck>();
         services.AddScoped<DummyPasswordHash>();
+        services.AddScoped<SmsOptIn.Handler>();
         services.Configure<IdentityOptions>(o =>
         {
             o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedAttempts;
