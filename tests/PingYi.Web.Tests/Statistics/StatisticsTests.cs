@@ -105,6 +105,13 @@ public abstract partial class StatisticsTests(AppFixture fixture)
         var denied = await _api.GetAsync(Evaluator, "/staff/statistics");
         Assert.True(denied.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, $"an evaluator opened the statistics page: {(int)denied.StatusCode}");
 
+        // 每月一题: November's complaints by category and unit; the question is the most frequent category.
+        var topics = await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/statistics/topics?month=2026-11"), HttpStatusCode.OK);
+        Assert.Contains("<tr data-category=\"bureaucratism\"><th scope=\"row\">官僚主义</th>", topics);
+        Assert.Matches("<tr data-category=\"formalism\"><th scope=\"row\">形式主义</th><td class=\"count\">[2-9]</td><td>[^<]*省财政厅 1、省交通运输厅 1", topics);
+        Assert.Contains("本月反映最多的问题：<strong>形式主义</strong>", topics);
+        Assert.Contains("月份格式应为", await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/statistics/topics?month=2026-13"), HttpStatusCode.OK));
+
         // The public results page: the year's totals, numbers only.
         var results = await ExpectAsync(await _api.Anonymous.GetAsync("/results"), HttpStatusCode.OK);
         Assert.Contains("2027 年受理办理情况", results);

@@ -9,6 +9,7 @@ public static class StatisticsModule
     public static IServiceCollection AddStatistics(this IServiceCollection services)
     {
         services.AddScoped<GetStatistics.Handler>();
+        services.AddScoped<GetTopics.Handler>();
         return services;
     }
 
