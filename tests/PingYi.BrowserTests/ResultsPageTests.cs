@@ -76,4 +76,40 @@ public sealed class ResultsPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         await PageChecks.ScreenshotAsync(citizen, output, "71-results-public-phone");
         Assert.Empty(problems);
     }
+
+    [Fact]
+    public async Task The_statistics_read_on_a_phone_with_their_trend_charts()
+    {
+        await using var phone = await fixture.NewPhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        var problems = PageChecks.WatchForProblems(page, output);
+        await page.GotoAsync("/account/login");
+        await page.Locator("#email").FillAsync("supervisor@pingyi.local");
+        await page.Locator("#password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
+
+        // The demo's sample complaints were lodged on the fixture's first day (2026-11-25).
+        await page.GotoAsync("/staff/statistics?from=2026-11-01&to=2026-11-30&groupBy=unit");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "统计", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator("#statistics-table tr[data-key='jyt'] td.lodged")).Not.ToHaveTextAsync("0");
+        foreach (var chart in new[] { "#chart-counts", "#chart-rates" })
+        {
+            Assert.True(await page.Locator(chart).EvaluateAsync<int>("img => img.naturalWidth") > 0, $"{chart} did not decode");
+        }
+        await PageChecks.AssertNoHorizontalScrollAsync(page, "the statistics by unit on a phone");
+
+        await page.Locator("#groupBy").SelectOptionAsync("category");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        await Expect(page.Locator("#statistics-table tr[data-key='formalism'] th")).ToHaveTextAsync("形式主义");
+        await Expect(page.Locator("#statistics-xlsx")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("handler=xlsx"));
+        await PageChecks.AssertNoHorizontalScrollAsync(page, "the statistics by category on a phone");
+        await PageChecks.ScreenshotAsync(page, output, "72-statistics-phone");
+
+        // The public results page carries the year's totals, numbers only.
+        await page.GotoAsync("/results");
+        await Expect(page.Locator("#year-totals #totals-lodged")).ToContainTextAsync("件");
+        await PageChecks.AssertNoHorizontalScrollAsync(page, "the public results with the year's totals on a phone");
+        Assert.Empty(problems);
+    }
 }

@@ -13,6 +13,7 @@ using PingYi.Web.Features.Privacy;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Features.Security;
 using PingYi.Web.Features.Shared;
+using PingYi.Web.Features.Statistics;
 using PingYi.Web.Features.Supervision;
 using PingYi.Web.Features.Triage;
 using PingYi.Web.Features.Units;
@@ -89,6 +90,7 @@ public static class HostingExtensions
         services.AddSupervision(builder.Configuration);
         services.AddChannelScores();
         services.AddScoring();
+        services.AddStatistics();
         builder.AddAdministration();
         builder.AddAccount();
 
@@ -161,6 +163,7 @@ public static class HostingExtensions
         app.MapNotifications();
         app.MapEvaluation();
         app.MapScoring();
+        app.MapStatistics();
 
         app.MapAdministration();
 

@@ -89,6 +89,7 @@ public static class AccountModule
         services.AddScoped<SignInCheck>();
         services.AddScoped<EnrolTwoFactor.Handler>();
         services.AddScoped<DummyPasswordHash>();
+        services.AddScoped<SmsOptIn.Handler>();
         services.Configure<IdentityOptions>(o =>
         {
             o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedAttempts;

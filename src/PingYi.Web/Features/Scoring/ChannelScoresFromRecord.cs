@@ -85,32 +85,26 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
                 Rounds = g.Count(r => r.Attempt == 1),
                 Stopped = g.Count(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c),
                 Responses = g.Count(r => r.RespondedAtUtc != null && r.RespondedAtUtc <= c),
-                OnTime = g.Count(r => r.RespondedAtUtc != null && r.RespondedAtUtc <= c && !r.Late),
-                StoppedLate = g.Count(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c && r.Late),
+                OnTime = g.Count(r => HandlingOutcomes.OnTimeBy(r, c)),
+                StoppedLate = g.Count(r => HandlingOutcomes.StoppedLateBy(r, c)),
                 DaysLate = g.Sum(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c ? r.WorkingDaysLate : 0),
                 CappedDaysLate = g.Sum(r => r.StoppedAtUtc != null && r.StoppedAtUtc <= c ? (r.WorkingDaysLate > cap ? cap : r.WorkingDaysLate) : 0),
-                RunningOverdue = g.Count(r => (r.StoppedAtUtc == null || r.StoppedAtUtc > c) && Deadlines.Late(c, r.DueAtUtc)),
+                RunningOverdue = g.Count(r => HandlingOutcomes.RunningOverdueAt(r, c)),
                 SendBacks = g.Count(r => r.EndedBy == HandlingEnd.SentBack && r.EndedAtUtc <= c),
                 Rated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null),
                 QualitySum = g.Sum(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= c && r.QualityRating != null ? r.QualityRating!.Value : 0),
                 // The complainant's own rating; where they gave none by the cut-off, a reached 回访 call's answer stands in.
-                Satisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.Satisfied
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.Satisfied),
-                Basically = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.BasicallySatisfied
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.BasicallySatisfied),
-                Dissatisfied = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Satisfaction == Satisfaction.Dissatisfied
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackSatisfaction == Satisfaction.Dissatisfied),
+                Satisfied = g.Count(r => HandlingOutcomes.SatisfactionBy(r, c) == Satisfaction.Satisfied),
+                Basically = g.Count(r => HandlingOutcomes.SatisfactionBy(r, c) == Satisfaction.BasicallySatisfied),
+                Dissatisfied = g.Count(r => HandlingOutcomes.SatisfactionBy(r, c) == Satisfaction.Dissatisfied),
                 ByCallback = g.Count(r => (r.RatedAtUtc == null || r.RatedAtUtc > c) && r.CallbackReached == true && r.CallbackAtUtc <= c),
                 Unrated = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
                     && !(r.CallbackReached == true && r.CallbackAtUtc <= c)),
                 NotReached = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
                     && r.CallbackReached == false && r.CallbackAtUtc <= c),
-                Resolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Resolved
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Resolved),
-                Partly = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Partly
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Partly),
-                Unresolved = g.Count(r => r.RatedAtUtc != null && r.RatedAtUtc <= c ? r.Resolution == Resolution.Unresolved
-                    : r.CallbackReached == true && r.CallbackAtUtc <= c && r.CallbackResolution == Resolution.Unresolved),
+                Resolved = g.Count(r => HandlingOutcomes.ResolutionBy(r, c) == Resolution.Resolved),
+                Partly = g.Count(r => HandlingOutcomes.ResolutionBy(r, c) == Resolution.Partly),
+                Unresolved = g.Count(r => HandlingOutcomes.ResolutionBy(r, c) == Resolution.Unresolved),
                 // Silence only: a rating given without 问题是否解决 (before it was asked) is left out of the 解决率.
                 UnansweredResolution = g.Count(r => r.ApprovedAtUtc != null && r.ApprovedAtUtc <= unratedBy && (r.RatedAtUtc == null || r.RatedAtUtc > c)
                     && !(r.CallbackReached == true && r.CallbackAtUtc <= c)),
