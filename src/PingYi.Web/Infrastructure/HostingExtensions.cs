@@ -63,6 +63,7 @@ public static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddPingYiDatabase(database);
+        services.AddPingYiReadOnlyDatabase();
         services.AddSingleton(workflows);
 
         services.AddDataProtection()
