@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "triage")
 {
     return PingYi.Benchmarks.Triage.TriageBench.Run(args[1..]);
 }
+// Issue 26: a restart, a failover or a node stopped under load; see Outage.
+if (args.Length > 0 && args[0] == "outage")
+{
+    return await Outage.MainAsync(args[1..]);
+}
 // The whole round as the rankings API computes it (issue 11's benchmark as stated); see ScoringBench.
 if (args.Length > 0 && args[0] == "scoring")
 {

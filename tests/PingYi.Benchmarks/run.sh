@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PingYi benchmarks: the app on PostgreSQL, load from a separate process on 127.0.0.1.
 #
-#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring,soak,triage] [benchmark options]
+#   tests/PingYi.Benchmarks/run.sh [--parts intake,pages,sweep,scoring,soak,triage,restart,failover,twonode] [benchmark options]
 #
 # Parts (all five by default, in this order):
 #   intake  the raw INSERT ceiling (pgbench and a .NET client), the closed-loop intake, the open loop at 200 req/s
@@ -25,6 +25,18 @@
 #           precision at the default threshold (and a threshold sweep), suggestion latency p50/p95 with
 #           PINGYI_BENCH_TRIAGE_COMPLAINTS (default 1,000,000) complaints in the index against segmenting the text alone;
 #           about 15 minutes at 1,000,000.
+#   restart (not in the default list) issue 26: `pg_ctl restart -m fast` while four writers lodge complaints and the
+#           timer sweep runs (300 timers due): answers counted (201 / 503 with Retry-After / other), acknowledged
+#           complaints looked up afterwards (lost), seconds from the server's return to the next 201, timers fired twice;
+#           about 2 minutes after the template. Needs the throwaway PostgreSQL (not PINGYI_BENCH_POSTGRES).
+#   failover (not in the default list) the same load on a primary with a streaming replica (initdb, pg_basebackup -R) in
+#           clusters of its own; the app's connection string names both hosts with Target Session Attributes=primary;
+#           the primary is stopped (-m fast) and the replica promoted; same counts; about 3 minutes.
+#   twonode (not in the default list) two app nodes on one database behind nginx (installed from the Debian packages
+#           when missing and run as root) with deploy/nginx/pingyi.conf, ports and certificate filled in: lodging
+#           through the proxy lands on both nodes, one node stopped (SIGTERM) mid-load loses nothing acknowledged, a
+#           sign-in on one node works on the other (bearer token, refresh token, cookie + antiforgery token: the Data
+#           Protection keys are in the database), due timers fire once with both nodes' jobs on; about 3 minutes.
 # Starts a throwaway PostgreSQL (default settings, fsync on, auto_explain loaded but off) unless PINGYI_BENCH_POSTGRES
 # names one (an Npgsql connection string to a maintenance database, as a role that may CREATE DATABASE; then no plans
 # are captured), creates fresh databases, builds Release, starts the app per database, prints a summary with the
@@ -54,15 +66,22 @@ bench() {
   dotnet "$root/tests/PingYi.Benchmarks/bin/Release/net10.0/PingYi.Benchmarks.dll" "$@"
 }
 
+extra_pids=()     # more app nodes and nginx (twonode)
+extra_clusters=() # the failover part's primary and replica, nginx's directory
 cleanup() {
   set +e
+  for p in "${extra_pids[@]}"; do kill "$p" 2>/dev/null; done
+  for d in "${extra_clusters[@]}"; do
+    [ -f "$d/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$d"
+  done
   if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
     kill "$app_pid"
     for _ in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$app_pid" 2>/dev/null
   fi
   if [ -n "$maint" ] && [ -z "$pg_data" ]; then
-    for d in "$db_name" "${db_name}_template" "${db_name}_pages" "${db_name}_sweep_1000000" "${db_name}_sweep_100000" "${db_name}_soak"; do
+    for d in "$db_name" "${db_name}_template" "${db_name}_pages" "${db_name}_sweep_1000000" "${db_name}_sweep_100000" "${db_name}_soak" "${db_name}_restart" "${db_name}_twonode"; do
       bench drop-db --pg "$maint" --database "$d" >/dev/null 2>&1
     done
   fi
@@ -182,13 +201,16 @@ stop_app() {
 # new_db NAME: a fresh database, migrated and demo-seeded: a copy of one database the app seeded once (Jobs off),
 # since a start with the demo seed takes minutes on a loaded 2-core machine (password hashing, evaluation demo).
 template=""
-new_db() {
+ensure_template() {
   if [ -z "$template" ]; then
     template="${db_name}_template"
     bench create-db --pg "$maint" --database "$template"
     start_app "$template" Jobs__Enabled=false
     stop_app
   fi
+}
+new_db() {
+  ensure_template
   bench create-db --pg "$maint" --database "$1" --template "$template"
 }
 
@@ -311,6 +333,164 @@ if has_part soak; then
   stop_app
 fi
 
+# Issue 26: the parts that take something away under load (bench outage; see Outage.cs). Each database is the
+# template's copy with 300 complaints whose timer is due now (the generator's open shape), so the sweep that runs while
+# the database or a node goes away has work to do, and each timer must fire once.
+outage_rc=0
+pg_as_prefix=""; [ "$(id -u)" -eq 0 ] && pg_as_prefix="runuser -u postgres -- "
+due_timers() { bench generate --shape open --complaints 3000 --due 300 --units 10 --pg "$1" >"$work/generate-due.log" 2>&1 || { cat "$work/generate-due.log"; exit 1; }; }
+
+if has_part restart; then
+  if [ -z "$pg_data" ]; then
+    echo "== restart: skipped (it restarts the throwaway PostgreSQL; PINGYI_BENCH_POSTGRES names a server of someone else's)"
+    echo "restart: SKIPPED (PINGYI_BENCH_POSTGRES is set)" >>"$summary"
+  else
+    new_db "${db_name}_restart"
+    start_app "${db_name}_restart"
+    due_timers "$app_conn"
+    echo "== restart: pg_ctl restart -m fast under 4 writers (app on http://127.0.0.1:$app_port)"
+    bench outage --label restart --url "http://127.0.0.1:$app_port" --pg "$app_conn" --summary "$summary" \
+      --disrupt "${pg_as_prefix}$pg_bin/pg_ctl -D $pg_data -l $pg_data/log -m fast -w -t 120 restart" || outage_rc=1
+    stop_app
+  fi
+fi
+
+if has_part failover; then
+  if [ -z "$pg_data" ]; then
+    echo "== failover: skipped (needs the throwaway PostgreSQL's binaries and the template in it)"
+    echo "failover: SKIPPED (PINGYI_BENCH_POSTGRES is set)" >>"$summary"
+  else
+    ensure_template
+    fo_p1=$(free_port); fo_p2=$(free_port)
+    fo_primary=$(mktemp -d); fo_replica=$(mktemp -d)
+    extra_clusters+=("$fo_primary" "$fo_replica")
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$fo_primary" "$fo_replica"
+    echo "== failover: primary on port $fo_p1, streaming replica on $fo_p2"
+    as_pg "$pg_bin/initdb" -D "$fo_primary" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >"$work/initdb-primary.log" 2>&1 || { cat "$work/initdb-primary.log"; exit 1; }
+    as_pg "$pg_bin/pg_ctl" -D "$fo_primary" -l "$fo_primary/log" -w -o "-c listen_addresses=127.0.0.1 -p $fo_p1 -k $fo_primary" start >/dev/null
+    as_pg psql -h "$fo_primary" -p "$fo_p1" -U postgres -qc "CREATE ROLE pingyi LOGIN PASSWORD 'pingyi' CREATEDB"
+    as_pg psql -h "$fo_primary" -p "$fo_p1" -U postgres -qc "CREATE DATABASE pingyi_failover OWNER pingyi"
+    # The template (migrated and demo-seeded once) copied over rather than seeded again: that takes minutes.
+    PGPASSWORD=pingyi "$pg_bin/pg_dump" -h 127.0.0.1 -p "$pg_port" -U pingyi -Fc "$template" \
+      | as_pg "$pg_bin/pg_restore" -h "$fo_primary" -p "$fo_p1" -U postgres --no-owner --role=pingyi -d pingyi_failover
+    # wal_level=replica and max_wal_senders=10 are PostgreSQL 15's defaults; initdb allows local replication connections.
+    as_pg "$pg_bin/pg_basebackup" -h "$fo_primary" -p "$fo_p1" -U postgres -D "$fo_replica" -R -X stream -c fast
+    as_pg "$pg_bin/pg_ctl" -D "$fo_replica" -l "$fo_replica/log" -w -o "-c listen_addresses=127.0.0.1 -p $fo_p2 -k $fo_replica" start >/dev/null
+    fo_conn="Host=127.0.0.1:$fo_p1,127.0.0.1:$fo_p2;Username=pingyi;Password=pingyi;Target Session Attributes=primary;Database=postgres"
+    saved_maint="$maint"; maint="$fo_conn"
+    start_app pingyi_failover
+    maint="$saved_maint"
+    due_timers "$app_conn"
+    echo "== failover: stop the primary (-m fast), promote the replica, under 4 writers (app on http://127.0.0.1:$app_port)"
+    bench outage --label failover --url "http://127.0.0.1:$app_port" --pg "$app_conn" --summary "$summary" \
+      --disrupt "${pg_as_prefix}$pg_bin/pg_ctl -D $fo_primary -m fast -w stop && ${pg_as_prefix}$pg_bin/pg_ctl -D $fo_replica -w promote" \
+      || outage_rc=1
+    stop_app
+  fi
+fi
+
+if has_part twonode; then
+  # Not "apt-cache … | grep -q": grep leaving early makes apt-cache die of SIGPIPE, and pipefail calls that a failure.
+  nginx_candidate=$(apt-cache policy nginx-light 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+  if ! command -v nginx >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && [ -n "$nginx_candidate" ] && [ "$nginx_candidate" != "(none)" ]; then
+    echo "== twonode: installing nginx-light from the Debian packages"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; exit 1; }
+  fi
+  if ! command -v nginx >/dev/null 2>&1; then
+    echo "== twonode: skipped: nginx is not installed and cannot be installed here (not root, or no nginx-light package)"
+    echo "twonode: SKIPPED (no nginx)" >>"$summary"
+  else
+    new_db "${db_name}_twonode"
+    # Two nodes as deploy/pingyi.env.example sets them behind the proxy; both run the jobs (the sweep among them).
+    node_env=(Https__BehindTlsProxy=true ForwardedHeaders__KnownProxies__0=127.0.0.1)
+    start_app "${db_name}_twonode" "${node_env[@]}"; node1_pid=$app_pid; node1_port=$app_port; extra_pids+=("$app_pid"); app_pid=""
+    start_app "${db_name}_twonode" "${node_env[@]}"; node2_pid=$app_pid; node2_port=$app_port; extra_pids+=("$app_pid"); app_pid=""
+    ngx=$(mktemp -d); extra_clusters+=("$ngx"); chmod 755 "$ngx"; mkdir -p "$ngx/tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ngx/privkey.pem" -out "$ngx/fullchain.pem" -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1
+    px=$(free_port)
+    # deploy/'s site as it is, with this run's ports, certificate and a header naming the node that answered.
+    sed -e "s/127\.0\.0\.1:5001/127.0.0.1:$node1_port/; s/127\.0\.0\.1:5002/127.0.0.1:$node2_port/" \
+        -e "s/listen 443 ssl/listen 127.0.0.1:$px ssl/; s/listen 80;/listen 127.0.0.1:$(free_port);/; /listen \[::\]/d" \
+        -e "s#/etc/ssl/pingyi/#$ngx/#" \
+        -e "s#^\( *\)ssl_session_timeout.*#&\n\1add_header X-PingYi-Upstream \$upstream_addr always;#" \
+        "$root/deploy/nginx/pingyi.conf" >"$ngx/site.conf"
+    { [ "$(id -u)" -eq 0 ] && echo "user nobody nogroup;"
+      cat <<NGINX
+worker_processes 1;
+pid $ngx/nginx.pid;
+error_log $ngx/error.log warn;
+events { worker_connections 512; }
+http {
+    access_log $ngx/access.log;
+    client_body_temp_path $ngx/tmp/body; proxy_temp_path $ngx/tmp/proxy; fastcgi_temp_path $ngx/tmp/fastcgi;
+    uwsgi_temp_path $ngx/tmp/uwsgi; scgi_temp_path $ngx/tmp/scgi;
+    include $ngx/site.conf;
+}
+NGINX
+    } >"$ngx/nginx.conf"
+    [ "$(id -u)" -eq 0 ] && chown -R nobody "$ngx/tmp"
+    nginx -p "$ngx" -c "$ngx/nginx.conf" -t >"$work/nginx-t.log" 2>&1 || { cat "$work/nginx-t.log"; exit 1; }
+    nginx -p "$ngx" -c "$ngx/nginx.conf" -g 'daemon off;' >>"$work/nginx.log" 2>&1 &
+    extra_pids+=("$!")
+    for _ in $(seq 1 100); do curl -ksf -o /dev/null "https://127.0.0.1:$px/healthz/live" && break; sleep 0.2; done
+    proxy="https://127.0.0.1:$px"
+    echo "== twonode: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on $proxy in front of nodes :$node1_port and :$node2_port"
+    # A sign-in on one node is honoured by the other: a bearer token and a refresh token (API), and the cookie
+    # sign-in whose antiforgery token one node made and the other checks. nginx takes turns, so consecutive
+    # requests meet both nodes; the header says which answered.
+    python3 - "$proxy" "$node1_port" "$node2_port" >>"$summary" <<'PY' || outage_rc=1
+import http.cookiejar, json, re, ssl, sys, urllib.error, urllib.parse, urllib.request
+proxy, ports = sys.argv[1], set(sys.argv[2:4])
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k): return None
+jar = http.cookiejar.CookieJar()
+opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx), urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+seen = []
+def call(method, path, body=None, headers=None, form=False):
+    data = None
+    h = dict(headers or {})
+    if body is not None:
+        data = urllib.parse.urlencode(body).encode() if form else json.dumps(body).encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded" if form else "application/json"
+    req = urllib.request.Request(proxy + path, data=data, method=method, headers=h)
+    try:
+        r = opener.open(req); status, text, hd = r.status, r.read().decode(), r.headers
+    except urllib.error.HTTPError as e:
+        status, text, hd = e.code, e.read().decode(), e.headers
+    node = (hd.get("X-PingYi-Upstream") or "?").rsplit(":", 1)[-1]
+    seen.append((path, status, node))
+    return status, text, hd
+s, t, _ = call("POST", "/api/v1/auth/login", {"email": "supervisor@pingyi.local", "password": "PingYi-Demo-2020"})
+tok = json.loads(t) if s == 200 else {}
+bearer = {"Authorization": "Bearer " + tok.get("accessToken", "")}
+api = [call("GET", "/api/v1/units", headers=bearer)[0] for _ in range(2)]
+r1 = call("POST", "/api/v1/auth/refresh", {"refreshToken": tok.get("refreshToken", "")})[0]
+s, page, _ = call("GET", "/account/login")
+m = re.search(r'name="__RequestVerificationToken"[^>]*value="([^"]+)"', page) or re.search(r'value="([^"]+)"[^>]*name="__RequestVerificationToken"', page)
+s, _, hd = call("POST", "/account/login", {"Email": "supervisor@pingyi.local", "Password": "PingYi-Demo-2020", "__RequestVerificationToken": m.group(1) if m else ""}, form=True)
+where = hd.get("Location") or ""
+staff = [call("GET", "/staff/evaluation")[0] for _ in range(2)]
+nodes = {n for _, _, n in seen}
+ok = api == [200, 200] and r1 == 200 and s == 302 and "/account/login" not in where and staff == [200, 200] and nodes == ports
+print(f"twonode, sign-in across nodes: {'OK' if ok else 'FAILED'} (bearer on both nodes {api}, refresh {r1}, cookie sign-in {s} -> {where or '-'}, "
+      f"staff page with the cookie on both nodes {staff}; nodes answering {sorted(nodes)}; requests {len(seen)})")
+sys.exit(0 if ok else 1)
+PY
+    tail -n 1 "$summary"
+    echo "== twonode: node :$node2_port stopped (SIGTERM) under 4 writers through the proxy"
+    # Both nodes sweep every minute: the timers are made due inside the run (--setup), after its timeline mark.
+    bench outage --label twonode --url "$proxy" --insecure --pg "$app_conn" --summary "$summary" \
+      --setup "dotnet $root/tests/PingYi.Benchmarks/bin/Release/net10.0/PingYi.Benchmarks.dll generate --shape open --complaints 3000 --due 300 --units 10 --pg '$app_conn' >$work/generate-due.log 2>&1" \
+      --disrupt "kill -TERM $node2_pid; for i in \$(seq 1 300); do kill -0 $node2_pid 2>/dev/null || exit 0; sleep 0.1; done; exit 1" \
+      || outage_rc=1
+    kill "$node1_pid" 2>/dev/null || true
+    cp "$ngx/error.log" "$work/nginx-error.log" 2>/dev/null || true
+    cp "$ngx/access.log" "$work/nginx-access.log" 2>/dev/null || true
+  fi
+fi
+
 # On a fresh database EF Core logs one failed query for the missing __EFMigrationsHistory table: expected.
 problems=$(awk '
   /^[a-z]+: / { flush(); inblock = ($1 == "fail:" || $1 == "crit:"); block = ""; }
@@ -327,4 +507,5 @@ fi
 echo
 echo "==================== all parts: $parts ===================="
 cat "$summary"
-exit "$soak_rc"
+[ "$outage_rc" -eq 0 ] || echo "== an outage part (restart, failover, twonode) did not meet its guarantees: see its lines above"
+exit $(( soak_rc != 0 ? soak_rc : outage_rc ))

@@ -58,11 +58,20 @@ public static class DatabaseUnavailable
         return null;
     }
 
+    /// <summary>
+    /// A connection string naming several hosts (<c>Target Session Attributes=primary</c>) while none of them is the
+    /// kind asked for: during a failover the old primary is down and the replica not yet promoted, or promoted but still
+    /// remembered as a standby for <c>Host Recheck Seconds</c>. Npgsql says so with a plain NpgsqlException, not marked
+    /// transient and without an inner exception, recognisable only by its text (Npgsql 8-10).
+    /// </summary>
+    private static bool NoSuitableHost(NpgsqlException e) =>
+        e.InnerException is null && e.Message.StartsWith("No suitable host was found", StringComparison.Ordinal);
+
     private static bool IsTransient(Exception e) => e switch
     {
         // Class 08 (connection exception), 57P01-57P03 (shutting down, crashed, starting up), 53300 (too many connections).
         PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03",
-        NpgsqlException npgsql => npgsql.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient || NoSuitableHost(npgsql),
         // SQLITE_BUSY, SQLITE_LOCKED (another writer held the file past the busy timeout), SQLITE_IOERR, SQLITE_CANTOPEN.
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 or 10 or 14,
         SocketException or TimeoutException => true,

@@ -64,6 +64,7 @@ public static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddPingYiDatabase(database);
+        services.AddPingYiReadOnlyDatabase();
         services.AddSingleton(workflows);
 
         services.AddDataProtection()

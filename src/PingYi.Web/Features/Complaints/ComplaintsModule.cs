@@ -4,6 +4,7 @@ using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Complaints.Timers;
 using PingYi.Web.Features.Complaints.Tracking;
 using PingYi.Web.Features.Notifications;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Complaints;
 
@@ -24,6 +25,8 @@ public static class ComplaintsModule
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<ListComplaints.Handler>();
+        // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
+        services.AddReadOnlyHandler<ListComplaints.Handler>();
         services.AddScoped<GetInbox.Handler>();
         services.AddScoped<ViewComplainant.Handler>();
         services.AddScoped<SweepTimers.Handler>();

@@ -100,9 +100,11 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         var rows = new List<Dictionary<string, object?>>();
         string? cursor = null;
         var now = time.GetUtcNow().UtcDateTime;
+        // The same handler on the read-only connection (a replica when ConnectionStrings:ReadOnly is set).
+        var exportList = HttpContext.RequestServices.GetRequiredKeyedService<ListComplaints.Handler>(ReadOnlyDatabase.Key);
         do
         {
-            var result = await list.HandleAsync(User, new ListComplaints.Query(
+            var result = await exportList.HandleAsync(User, new ListComplaints.Query(
                 Status, CanFilterByUnit ? Unit : null, Category, Overdue, From, To, Q, ListComplaints.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), cursor, Sort, Dir), ct);
             if (!result.Succeeded)
             {
