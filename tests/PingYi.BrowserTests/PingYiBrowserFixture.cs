@@ -175,6 +175,9 @@ public class PingYiBrowserFixture : IAsyncLifetime
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(time);
+                // The demo accounts are hashed at every start and signed in by every journey: the production PBKDF2
+                // cost (~100,000 rounds) adds nothing a browser test checks. Same format, fewer rounds.
+                services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = 1_000);
             });
             configure(builder);
         }

@@ -20,17 +20,26 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
 
+    /// <summary>PBKDF2 rounds for passwords in tests that do not ask for <see cref="WithRealPasswordHashing"/>.</summary>
+    public const int TestPasswordRounds = 1_000;
+
     private readonly Dictionary<string, string?> _settings;
     private Action? _dispose;
     private readonly Action<IServiceCollection>? _services;
 
     private string _environment = "Development";
     private bool _captureLogs;
+    private bool _realPasswordHashing;
+
+    private readonly DateTimeOffset _start;
+    private bool _ownDatabase;
 
     private AppFactory(DatabaseProvider provider, string connectionString, Action dispose, IDictionary<string, string?>? overrides, DateTimeOffset? start = null, Action<IServiceCollection>? services = null)
     {
         _services = services;
-        Time = new FakeTimeProvider(start ?? Start);
+        _start = start ?? Start;
+        _ownDatabase = overrides is null || !overrides.ContainsKey("ConnectionStrings:PingYi");
+        Time = new FakeTimeProvider(_start);
         Provider = provider;
         ConnectionString = connectionString;
         _dispose = dispose;
@@ -85,6 +94,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             _settings.TryAdd("Mail:BaseUrl", ProductionAddress.ToString());
             _settings.TryAdd("AllowedHosts", ProductionAddress.Host);
         }
+        return this;
+    }
+
+    /// <summary>
+    /// Hashes passwords with the production PBKDF2 cost rather than the tests' cheap one (call before the first
+    /// request): for tests that measure what that cost hides, such as sign-in timing.
+    /// </summary>
+    public AppFactory WithRealPasswordHashing()
+    {
+        _realPasswordHashing = true;
         return this;
     }
 
@@ -184,6 +203,51 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         }
     }
 
+    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+    {
+        // Before the app's own start-up runs: it then finds its migrations applied and its demo data in place.
+        if (_ownDatabase)
+        {
+            SeededTemplates.CopyInto(this);
+        }
+        return base.CreateHost(builder);
+    }
+
+    /// <summary>
+    /// What the app's start-up writes into a fresh database depends on these and nothing else: the provider, the
+    /// environment, the fake clock's first reading, the password cost and the settings other than the ones named
+    /// below (which only shape requests, logs and where SMS go). Null when the start-up is not worth sharing: a
+    /// test's own services (an interceptor may count or fail the start-up's commands), a test that reads the start-up's
+    /// logs, or a database the test named.
+    /// </summary>
+    internal string? SeedKey()
+    {
+        if (_services is not null || !_ownDatabase || _captureLogs)
+        {
+            return null;
+        }
+        var settings = _settings
+            .Where(kv => kv.Key is not ("ConnectionStrings:PingYi" or "Sms:PickupFolder")
+                         && !kv.Key.StartsWith("RateLimits:", StringComparison.Ordinal)
+                         && !kv.Key.StartsWith("Logging:", StringComparison.Ordinal))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => kv.Key + "=" + kv.Value);
+        return string.Join("|", [Provider.ToString(), _environment, _start.ToString("O"), _realPasswordHashing.ToString(), .. settings]);
+    }
+
+    /// <summary>An app with this one's seed key over <paramref name="connectionString"/>, which it prepares and keeps.</summary>
+    internal AppFactory TemplateBuilder(string connectionString)
+    {
+        var settings = _settings.Where(kv => kv.Key is not ("ConnectionStrings:PingYi" or "Sms:PickupFolder")).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return new AppFactory(Provider, connectionString, () => { }, settings, _start)
+        {
+            _environment = _environment,
+            _realPasswordHashing = _realPasswordHashing,
+            // It prepares the template itself rather than starting on a copy of it.
+            _ownDatabase = false,
+        };
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
@@ -198,6 +262,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
+            if (!_realPasswordHashing)
+            {
+                // Every app start hashes the demo accounts' passwords and every test signs in: at the production
+                // cost (~100,000 PBKDF2 rounds, tens of ms each) that was minutes of the suite. Same format, fewer rounds.
+                services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = TestPasswordRounds);
+            }
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestPeerAddress>();
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestBodyMeter>();
             _services?.Invoke(services);

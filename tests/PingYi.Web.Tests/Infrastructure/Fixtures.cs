@@ -9,9 +9,11 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
 
     public DatabaseProvider Provider => provider;
 
+    protected virtual AppFactory Create(DatabaseProvider provider) => AppFactory.Create(provider);
+
     public Task InitializeAsync()
     {
-        App = AppFactory.Create(provider);
+        App = Create(provider);
         // Start the host now so that migrations and demo data are in place before the first test.
         _ = App.Server;
         return Task.CompletedTask;
@@ -27,6 +29,16 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
 public sealed class SqliteApp() : AppFixture(DatabaseProvider.Sqlite);
 
 public sealed class PostgresApp() : AppFixture(DatabaseProvider.Postgres);
+
+/// <summary>An app that hashes passwords at the production cost (<see cref="AppFactory.WithRealPasswordHashing"/>).</summary>
+public abstract class RealHashingAppFixture(DatabaseProvider provider) : AppFixture(provider)
+{
+    protected override AppFactory Create(DatabaseProvider provider) => AppFactory.Create(provider).WithRealPasswordHashing();
+}
+
+public sealed class SqliteRealHashingApp() : RealHashingAppFixture(DatabaseProvider.Sqlite);
+
+public sealed class PostgresRealHashingApp() : RealHashingAppFixture(DatabaseProvider.Postgres);
 
 /// <summary>
 /// One production-mode app per class and provider (<see cref="AppFactory.CreateProduction"/>): no demo data even

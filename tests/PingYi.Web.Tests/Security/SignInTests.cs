@@ -313,9 +313,9 @@ public abstract class SignInTests(AppFixture fixture)
     }
 }
 
-public sealed class SqliteSignInTests(SqliteApp fixture) : SignInTests(fixture), IClassFixture<SqliteApp>;
+public sealed class SqliteSignInTests(SqliteRealHashingApp fixture) : SignInTests(fixture), IClassFixture<SqliteRealHashingApp>;
 
-public sealed class PostgresSignInTests(PostgresApp fixture) : SignInTests(fixture), IClassFixture<PostgresApp>;
+public sealed class PostgresSignInTests(PostgresRealHashingApp fixture) : SignInTests(fixture), IClassFixture<PostgresRealHashingApp>;
 
 /// <summary>Finding 6: sign-in attempts are limited per address (page and API share the bucket) and for all addresses together.</summary>
 public abstract class SignInLimitTests(DatabaseProvider provider) : IDisposable
