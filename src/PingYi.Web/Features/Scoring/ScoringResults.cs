@@ -141,26 +141,31 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, CancellationToken ct)
     {
         var roundId = round.Round.Id;
+        var year = round.Round.Year;
+        // Inputs an upheld appeal (申诉) took out of a unit's score are in EvaluationExclusions and left out here.
+        var exclusions = db.EvaluationExclusions.AsNoTracking().Where(x => x.Year == year);
         var units = await db.Units.AsNoTracking().Where(u => u.Active)
             .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
         var rated = RatedSources.ToList();
         var ratings = await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && !r.AwaitingConfirmation)
+            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);
         // Of those, the service hall's public answers without a one-time code: weighed apart.
         var uncodedHall = (await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && r.Source == EvaluationCodes.ServiceHall && r.Channel == ResponseChannel.Public && !r.Coded && !r.AwaitingConfirmation)
+            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
             .GroupBy(r => new { r.UnitId, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct)).ToLookup(r => r.UnitId);
         var inspections = await db.Inspections.AsNoTracking()
-            .Where(i => i.RoundId == roundId)
+            .Where(i => i.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
             .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
             .ToListAsync(ct);
         var deductions = await db.Deductions.AsNoTracking()
-            .Where(d => d.RoundId == roundId)
+            .Where(d => d.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
             .Select(d => new { d.UnitId, d.Rule, d.Points })
             .ToListAsync(ct);
         var channelScores = await channel.ForRoundAsync(round.Definition, CutoffFor(round.Definition), ct);
