@@ -1969,6 +1969,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("SharedWithUnits")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("TakenAtUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -1905,6 +1905,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SharedWithUnits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("TakenAtUtc")
                         .HasColumnType("TEXT");
 

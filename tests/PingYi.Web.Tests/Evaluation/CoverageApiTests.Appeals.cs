@@ -148,5 +148,20 @@ public abstract partial class CoverageApiTests
         Assert.False(closed["previewOpen"]!.GetValue<bool>());
         await ExpectProblemAsync(await PostAsync(Handler("gat"), "/api/v1/evaluations/2026/appeals",
             AppealBody("gat", "inspection", inspection.ToString(), null, "再次申诉")), HttpStatusCode.Conflict);
+
+        // Publication scope (§4): fed back to the units, gat reads its own category's ranking and its rank; the public nothing.
+        await ExpectProblemAsync(await _api.GetAsync(Handler("gat"), "/api/v1/evaluations/2026/rankings"), HttpStatusCode.Forbidden);
+        await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/publication", new JsonObject { ["scope"] = "everyone" }), HttpStatusCode.BadRequest);
+        var shared = JsonNode.Parse(await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/publication", new JsonObject { ["scope"] = "units" }), HttpStatusCode.OK))!;
+        Assert.Equal("units", shared["scope"]!.GetValue<string>());
+        Assert.False(shared["published"]!.GetValue<bool>());
+        var ranking = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("gat"), "/api/v1/evaluations/2026/rankings"), HttpStatusCode.OK))!;
+        var category = Assert.Single(ranking["categories"]!.AsArray())!;
+        Assert.Contains(category["units"]!.AsArray(), u => u!["unitCode"]!.GetValue<string>() == "gat");
+        Assert.True(category["units"]!.AsArray().Count > 1);
+        Assert.NotNull((await BreakdownAsync(Handler("gat"), "gat"))["result"]!["rank"]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _api.Anonymous.GetAsync("/api/v1/evaluations/2026/rankings")).StatusCode);
+        var scopeAudit = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Admin, "/api/v1/admin/audit?kind=evaluation.publication"), HttpStatusCode.OK))!;
+        Assert.Contains(scopeAudit["items"]!.AsArray(), r => r!["target"]!.GetValue<string>() == "2026" && r.ToJsonString().Contains("units"));
     }
 }

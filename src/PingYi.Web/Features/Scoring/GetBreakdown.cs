@@ -113,7 +113,8 @@ public static class GetBreakdown
             {
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "单位未参评", "unitCode", $"“{unit.Name}”不在 {year} 年度评议结果中。");
             }
-            var ranked = all.Published || ScoringRoles.SeesAll(user);
+            // A unit's own handlers (the only others who read this) see the rank once the results are fed back to the units.
+            var ranked = all.Published || all.SharedWithUnits || ScoringRoles.SeesAll(user);
             UnitResult? live = null;
             if (all.Approved)
             {

@@ -16,6 +16,9 @@ public sealed record RoundResults(
     public IEnumerable<UnitResult> Units => Categories.SelectMany(c => c.Units);
 
     public UnitResult? Find(string unitCode) => Units.FirstOrDefault(u => u.UnitCode == unitCode);
+
+    /// <summary>Fed back to the units (scope <c>units</c>, or public): a unit's handlers see their rank and category.</summary>
+    public bool SharedWithUnits { get; init; }
 }
 
 /// <summary>A round computed now, with the inputs of every active unit it was computed from.</summary>
@@ -78,7 +81,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             snapshot.Lines.Where(l => l.Category == c.Value).OrderBy(l => l.Rank).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
                 .Select(l => l.ToResult() with { Accountability = flagged.Contains(l.UnitCode) }).ToList())).ToList();
         return new RoundResults(year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(definition),
-            await PreviousYearAsync(year, ct), categories);
+            await PreviousYearAsync(year, ct), categories) { SharedWithUnits = snapshot.SharedWithUnits };
     }
 
     /// <summary>Computes the results from the inputs as they are now, whatever the round's state.</summary>
