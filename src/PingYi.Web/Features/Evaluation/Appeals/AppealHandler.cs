@@ -52,15 +52,9 @@ public sealed partial class AppealHandler(
             return RequestFailure.Forbidden("无权申诉", "unitCode", "只有本单位的办理人员可以对本单位的评议结果提出申诉。");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var ends = PreviewEnds(round);
-        if (ends is null)
+        if (OutsidePreview(round, now) is { } outside)
         {
-            return RequestFailure.Conflict("不在公示期", "year", $"{year} 年度评议{RoundStatuses.LabelOf(round.Round.Status)}，只能在截止后的公示期内申诉。");
-        }
-        if (now >= ends.Value)
-        {
-            return RequestFailure.Conflict("不在公示期", "year",
-                $"{year} 年度评议结果公示期已于 {ChinaTime.DateOf(ends.Value.AddTicks(-1)):yyyy年M月d日} 结束，不再受理申诉。");
+            return outside;
         }
         var errors = new ValidationErrors();
         var kind = AppealCodes.Kinds.TryParse(request.Item?.Kind?.Trim(), out var k) ? k : (AppealKind?)null;
@@ -118,6 +112,17 @@ public sealed partial class AppealHandler(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (await ViewsAsync(year, db.Appeals.Where(a => a.Id == appeal.Id), ct)).Single();
+    }
+
+    /// <summary>409 unless <paramref name="now"/> is within the round's 公示 (closed, before the preview's end).</summary>
+    private RequestFailure? OutsidePreview(RoundContext round, DateTime now)
+    {
+        var year = round.Round.Year;
+        return PreviewEnds(round) is not { } ends
+            ? RequestFailure.Conflict("不在公示期", "year", $"{year} 年度评议{RoundStatuses.LabelOf(round.Round.Status)}，只能在截止后的公示期内申诉。")
+            : now >= ends
+                ? RequestFailure.Conflict("不在公示期", "year", $"{year} 年度评议结果公示期已于 {ChinaTime.DateOf(ends.AddTicks(-1)):yyyy年M月d日} 结束，不再受理申诉。")
+                : null;
     }
 
     private static RequestFailure OnePerItem() =>
