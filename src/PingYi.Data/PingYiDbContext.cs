@@ -57,6 +57,10 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<Deduction> Deductions => Set<Deduction>();
 
+    public DbSet<Appeal> Appeals => Set<Appeal>();
+
+    public DbSet<EvaluationExclusion> EvaluationExclusions => Set<EvaluationExclusion>();
+
     public DbSet<EvaluationFile> EvaluationFiles => Set<EvaluationFile>();
     public DbSet<RectificationItem> RectificationItems => Set<RectificationItem>();
     public DbSet<RectificationProgress> RectificationProgress => Set<RectificationProgress>();

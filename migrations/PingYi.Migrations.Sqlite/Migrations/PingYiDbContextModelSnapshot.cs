@@ -1095,6 +1095,80 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("SupervisionNotices");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FiledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FiledById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ground")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ref")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("FiledById");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("RoundId", "Status");
+
+                    b.HasIndex("RoundId", "UnitId", "Kind", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("Appeals");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.Property<long>("Id")
@@ -1166,6 +1240,44 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("EvaluationAnswer");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AppealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Year", "Kind", "UnitId", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("EvaluationExclusions");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationFile", b =>
@@ -1808,6 +1920,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SharedWithUnits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("TakenAtUtc")
                         .HasColumnType("TEXT");
 
@@ -2123,6 +2238,32 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("FiledById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
@@ -2150,6 +2291,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .WithMany("Answers")
                         .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.HasOne("PingYi.Domain.Evaluation.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -208,3 +208,39 @@ internal sealed class RectificationProgressConfiguration : IEntityTypeConfigurat
         b.HasIndex(p => p.ItemId);
     }
 }
+
+internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
+{
+    public void Configure(EntityTypeBuilder<Appeal> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(a => a.Ref).HasMaxLength(64).IsRequired();
+        b.Property(a => a.Ground).HasMaxLength(32);
+        b.Property(a => a.Reason).HasMaxLength(AppealCodes.MaxReasonLength).IsRequired();
+        b.Property(a => a.DecisionReason).HasMaxLength(AppealCodes.MaxReasonLength);
+        b.Property(a => a.FiledById).HasMaxLength(450).IsRequired();
+        b.Property(a => a.DecidedById).HasMaxLength(450);
+        b.HasOne<EvaluationRound>().WithMany().HasForeignKey(a => a.RoundId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Unit>().WithMany().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(a => a.FiledById).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(a => a.DecidedById).OnDelete(DeleteBehavior.Restrict);
+        // One appeal per unit and item; approval asks whether a round has any still pending.
+        b.HasIndex(a => new { a.RoundId, a.UnitId, a.Kind, a.TargetId }).IsUnique();
+        b.HasIndex(a => new { a.RoundId, a.Status });
+    }
+}
+
+internal sealed class EvaluationExclusionConfiguration : IEntityTypeConfiguration<EvaluationExclusion>
+{
+    public void Configure(EntityTypeBuilder<EvaluationExclusion> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+        b.HasOne<Unit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Appeal>().WithMany().HasForeignKey(x => x.AppealId).OnDelete(DeleteBehavior.Restrict);
+        // The scoring queries ask "is this (year, kind, unit, item) excluded?".
+        b.HasIndex(x => new { x.Year, x.Kind, x.UnitId, x.TargetId }).IsUnique();
+    }
+}

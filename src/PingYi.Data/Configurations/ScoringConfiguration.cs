@@ -35,6 +35,7 @@ internal sealed class ResultSnapshotConfiguration : IEntityTypeConfiguration<Res
     {
         b.HasKey(s => s.Id);
         b.HasIndex(s => s.Year).IsUnique();
+        b.Ignore(s => s.Scope);
         b.HasMany(s => s.Lines).WithOne().HasForeignKey(l => l.SnapshotId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -11,6 +11,9 @@ public enum EvaluationFileOwner
 
     /// <summary>Evidence of completion of a rectification ledger item (OwnerId: the item).</summary>
     RectificationEvidence,
+
+    /// <summary>A unit's evidence for an appeal (申诉; OwnerId: the appeal).</summary>
+    AppealEvidence,
 }
 
 /// <summary>

@@ -31,6 +31,12 @@ public sealed record EvaluationRoundDefinition(
     /// </summary>
     public int RatingsPerAccountAndUnit { get; init; } = DefaultRatingsPerAccountAndUnit;
 
+    /// <summary>
+    /// <c>preview.workingDays</c>: the 公示 after the round closes, in working days from the closing day — each unit
+    /// sees its own score and breakdown and may appeal (申诉) one input at a time.
+    /// </summary>
+    public int PreviewWorkingDays { get; init; } = AppealCodes.DefaultPreviewWorkingDays;
+
     /// <summary>The scale of every overall rating: its codes are the API's <c>rating</c> values.</summary>
     public RatingScale Overall => Scales[EvaluationCodes.OverallScale];
 

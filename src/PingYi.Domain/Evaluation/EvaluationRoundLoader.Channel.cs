@@ -87,6 +87,24 @@ public static partial class EvaluationRoundLoader
             return PositiveInt(obj, path, "maxPerAccountAndUnit", "ratings");
         }
 
+        /// <summary><c>preview.workingDays</c>: the 公示 after closing, 1–30 working days (default <see cref="AppealCodes.DefaultPreviewWorkingDays"/>).</summary>
+        private int ReadPreview(JsonElement root)
+        {
+            if (!root.TryGetProperty("preview", out _))
+            {
+                return AppealCodes.DefaultPreviewWorkingDays;
+            }
+            var path = Child("$", "preview");
+            var obj = RequiredObject(root, "$", "preview");
+            ExpectObject(obj, path, "workingDays");
+            var days = PositiveInt(obj, path, "workingDays", "working days");
+            if (days > 30)
+            {
+                Fail(Child(path, "workingDays"), $"1–30 working days, found {days}");
+            }
+            return days;
+        }
+
         private PublicSurveyLimits ReadSurvey(JsonElement root)
         {
             var path = Child("$", "publicSurvey");

@@ -120,12 +120,50 @@ public sealed class ResultSnapshot
 
     public List<ResultSnapshotLine> Lines { get; private set; } = [];
 
-    public void Publish(bool published, DateTime nowUtc)
+    /// <summary>
+    /// Fed back to the participating units: each unit's handlers see their own category's ranking (and their rank),
+    /// the public nothing. Implied by <see cref="Published"/>.
+    /// </summary>
+    public bool SharedWithUnits { get; private set; }
+
+    /// <summary>The publication scope: <c>internal</c> (the committee), <c>units</c> (each unit its category), <c>public</c> (<c>/results</c>).</summary>
+    public string Scope => Published ? PublicationScopes.Public : SharedWithUnits ? PublicationScopes.Units : PublicationScopes.Internal;
+
+    public void Publish(bool published, DateTime nowUtc) => SetScope(published ? PublicationScopes.Public : PublicationScopes.Internal, nowUtc);
+
+    public void SetScope(string scope, DateTime nowUtc)
     {
         Complaint.EnsureUtc(nowUtc);
+        if (!PublicationScopes.All.Contains(scope))
+        {
+            throw new ArgumentException($"Unknown scope '{scope}'.", nameof(scope));
+        }
+        var published = scope == PublicationScopes.Public;
+        if (published && !Published)
+        {
+            PublishedAtUtc = nowUtc;
+        }
         Published = published;
-        PublishedAtUtc = published ? nowUtc : null;
+        PublishedAtUtc = published ? PublishedAtUtc : null;
+        SharedWithUnits = scope != PublicationScopes.Internal;
     }
+}
+
+/// <summary>Who sees an approved round's results (issue 23 §4).</summary>
+public static class PublicationScopes
+{
+    public const string Internal = "internal";
+    public const string Units = "units";
+    public const string Public = "public";
+
+    public static readonly IReadOnlyList<string> All = [Internal, Units, Public];
+
+    public static string LabelOf(string scope) => scope switch
+    {
+        Public => "已向社会公布",
+        Units => "已反馈各参评单位（各单位可见本类别排名）",
+        _ => "仅评议委员会内部可见",
+    };
 }
 
 /// <summary>One unit's frozen result: a column per source so that nothing has to parse JSON to read it back.</summary>

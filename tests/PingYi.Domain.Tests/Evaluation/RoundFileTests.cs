@@ -64,6 +64,20 @@ public sealed class RoundFileTests
     }
 
     [Fact]
+    public void The_preview_after_closing_comes_from_the_file_and_defaults_to_5_working_days()
+    {
+        // 2020 has no preview block (it predates appeals) and keeps loading.
+        Assert.Equal(AppealCodes.DefaultPreviewWorkingDays, EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json")).PreviewWorkingDays);
+        Assert.Equal(5, EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2026.json")).PreviewWorkingDays);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "2026.json")))!.AsObject();
+        json["preview"]!["workingDays"] = 8;
+        Assert.Equal(8, EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json").PreviewWorkingDays);
+        json["preview"]!["workingDays"] = 31;
+        var e = Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json"));
+        Assert.Contains("$.preview.workingDays: 1–30 working days", e.Message);
+    }
+
+    [Fact]
     public void Reminders_fall_7_and_1_days_before_each_due_date_and_the_day_after()
     {
         var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json"));

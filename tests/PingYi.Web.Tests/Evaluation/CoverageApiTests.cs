@@ -9,9 +9,10 @@ namespace PingYi.Web.Tests.Evaluation;
 /// 评议覆盖情况 through the API on both databases: every unit × source with what was received, the units a source is
 /// missing for with the scheme's rule, the liaison and inspection gaps of the open round, units whose sources
 /// disagree sharply; approval lists the missing sources and waits for the approver's confirmation.
-/// The demo's 2020 round is open and empty at the start; this class owns its own app.
+/// The demo's 2020 round is open and empty at the start; this class owns its own app. The 2026 round is the appeals
+/// scenario's (CoverageApiTests.Appeals.cs): 公示 and 申诉 end in the approval, so they share this class's app.
 /// </summary>
-public abstract class CoverageApiTests(AppFixture fixture)
+public abstract partial class CoverageApiTests(AppFixture fixture)
 {
     private readonly StaffApi _api = StaffApi.For(fixture.App);
 

@@ -31,7 +31,7 @@ public sealed class MailTemplateTests
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
         // One per notice kind (the 督办 and 签收 reminders and escalations, and the two "deadline recounted" notices included),
         // the digest, the one-time password link, the two evaluation reminders and the access-code recovery code.
-        Assert.Equal(33, MailTemplates.AllNames.Count());
+        Assert.Equal(34, MailTemplates.AllNames.Count());
     }
 
     public static TheoryData<string> SmsNames => [.. SmsTemplates.Names];

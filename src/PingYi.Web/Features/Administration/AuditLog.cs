@@ -35,6 +35,8 @@ public static class AuditKinds
     public const string RoundClosed = "evaluation.round-closed";
     public const string RoundApproved = "evaluation.round-approved";
     public const string RoundReopened = "evaluation.round-reopened";
+    public const string AppealFiled = "evaluation.appeal-filed";
+    public const string AppealDecided = "evaluation.appeal-decided";
     public const string SchemeUploaded = "evaluation.scheme-uploaded";
     public const string SchemeApproved = "evaluation.scheme-approved";
     public const string RatingConfirmed = "evaluation.rating-confirmed";
@@ -55,7 +57,7 @@ public static class AuditKinds
         (DeductionRecorded, "记录扣分"), (RectificationCreated, "登记整改事项"), (RectificationReviewed, "核验整改事项"),
         (TwoFactorEnabled, "启用两步验证"), (TwoFactorReset, "重置两步验证"), (SecurityPolicyChanged, "修改安全设置"),
         (Accountability, "问责标记"), (Publication, "公布评议结果"), (PriorRanks, "导入往年评议结果"),
-        (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RoundReopened, "重新开启评议"), (SchemeUploaded, "上传评议方案"), (SchemeApproved, "审定评议方案"), (RatingConfirmed, "确认待审评议"), (SurveyCodesIssued, "生成评价码"), (OutboxRevealed, "查看反映人邮件"),
+        (RoundOpened, "开启评议年度"), (RoundClosed, "截止评议"), (RoundApproved, "审定评议结果"), (RoundReopened, "重新开启评议"), (AppealFiled, "提出申诉"), (AppealDecided, "裁定申诉"), (SchemeUploaded, "上传评议方案"), (SchemeApproved, "审定评议方案"), (RatingConfirmed, "确认待审评议"), (SurveyCodesIssued, "生成评价码"), (OutboxRevealed, "查看反映人邮件"),
         (StaffAccessCode, "工作人员使用查询码"),
         (ComplainantViewed, "查看反映人身份信息"),
         (SignedIn, "登录"),

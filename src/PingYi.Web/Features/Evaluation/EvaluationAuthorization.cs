@@ -202,3 +202,35 @@ public static class EvaluationClaims
     public static string? Email(this System.Security.Claims.ClaimsPrincipal user) =>
         user.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? user.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value;
 }
+
+/// <summary>
+/// 申诉 (appeals) of a unit: its handlers file them and add evidence (<see cref="File"/>) and see them; supervisors
+/// decide them (<see cref="Decide"/>); supervisors and admins see every unit's.
+/// </summary>
+public sealed class AppealRequirement : IAuthorizationRequirement
+{
+    private AppealRequirement(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static readonly AppealRequirement View = new(nameof(View));
+    public static readonly AppealRequirement File = new(nameof(File));
+    public static readonly AppealRequirement Decide = new(nameof(Decide));
+}
+
+public sealed class AppealAuthorizationHandler : AuthorizationHandler<AppealRequirement, UnitTarget>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AppealRequirement requirement, UnitTarget resource)
+    {
+        var user = context.User;
+        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
+        var allowed = requirement == AppealRequirement.File ? ownUnit
+            : requirement == AppealRequirement.Decide ? user.IsInRole(StaffRoles.Supervisor)
+            : ownUnit || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin);
+        if (allowed)
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}

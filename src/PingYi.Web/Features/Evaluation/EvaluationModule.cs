@@ -39,6 +39,7 @@ public static class EvaluationModule
         services.AddScoped<LedgerRecords.Handler>();
         services.AddScoped<Schemes.SchemeVersions>();
         services.AddScoped<Coverage.RoundCoverage.Handler>();
+        services.AddScoped<Appeals.AppealHandler>();
         services.AddHostedService<Schemes.SchemeSync>();
         services.AddScoped<GetInputs.Handler>();
         services.AddScoped<SubmitRating.Handler>();
@@ -67,6 +68,7 @@ public static class EvaluationModule
         services.AddSingleton<IAuthorizationHandler, RoundAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, SchemeAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, RectificationAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, AppealAuthorizationHandler>();
         return true;
     }
 
@@ -76,6 +78,7 @@ public static class EvaluationModule
         ListRounds.Map(api);
         Schemes.SchemeApi.Map(api);
         Coverage.RoundCoverageApi.Map(api);
+        Appeals.AppealApi.Map(api);
         GetInputs.Map(api);
         SubmitRating.Map(api);
         ConfirmRating.Map(api);

@@ -65,6 +65,12 @@ public static class ListRounds
                     round.Close(now);
                     break;
                 case "approve" when round is { Status: RoundStatus.Closed }:
+                    // 申诉: the results are approved only once every appeal of the 公示 is decided.
+                    var undecided = await db.Appeals.CountAsync(a => a.RoundId == round.Id && a.Status == AppealStatus.Pending, ct);
+                    if (undecided > 0)
+                    {
+                        return RequestFailure.Conflict("尚有未裁定的申诉", "appeals", $"{year} 年度评议尚有 {undecided} 件申诉未裁定，裁定后才能审定评议结果。");
+                    }
                     var refusal = await coverage.ConfirmMissingAsync(new RoundContext(round, runtime.Find(year)!), request.ConfirmCoverage == true, ct);
                     if (refusal.Failure is { } refused)
                     {

@@ -80,6 +80,12 @@ public sealed class MailTemplates
     /// <summary>A rectification ledger item is due soon or overdue (Title: the problem; Deadline: its due date).</summary>
     public const string RectificationReminder = "rectification-reminder";
 
+    /// <summary>
+    /// An appeal (申诉) was decided (Title: the item; Level: 1 upheld, 0 rejected; Note: the decision's reason;
+    /// Reference: the year).
+    /// </summary>
+    public const string AppealDecided = "appeal-decided";
+
     /// <summary>A one-time code to recover a lost access code (Note: the code; Level: minutes it is good for).</summary>
     public const string RecoveryCode = "recovery-code";
 
@@ -115,7 +121,7 @@ public sealed class MailTemplates
         [NoticeKind.Reopened] = "reopened",
     };
 
-    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode);
+    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode).Append(AppealDecided);
 
     private static readonly FluidParser Parser = new();
 

@@ -50,14 +50,17 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
 
     /// <summary>
     /// The handling records a round counts at a cut-off: those its <c>countIn</c> rule puts in the round's year, and
-    /// started by the cut-off. The one reading of "in the round" that the tallies, the case lines and the chart share.
+    /// started by the cut-off, less the complaints an upheld appeal excluded for the unit. The one reading of "in the round" that the tallies, the case lines and the chart share.
     /// A deadline is 24:00 China time of its last day, stored as 00:00 of the next: one on 31 December 24:00 falls
     /// in the year that ends then, hence (from, to] for deadlines and [from, to) for assignments.
     /// </summary>
     private IQueryable<HandlingRecord> InRound(EvaluationRoundDefinition round, DateTime cutoffUtc)
     {
         var (from, to) = Year(round);
-        var rows = db.HandlingRecords.AsNoTracking().Where(r => r.AssignedAtUtc < cutoffUtc && r.StartedAtUtc <= cutoffUtc);
+        var year = round.Year;
+        var rows = db.HandlingRecords.AsNoTracking().Where(r => r.AssignedAtUtc < cutoffUtc && r.StartedAtUtc <= cutoffUtc)
+            // 核减: a complaint an upheld appeal took out of the unit's tally (wrong unit, malicious, duplicate) is not counted for it.
+            .Where(r => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Complaint && x.UnitId == r.UnitId && x.TargetId == r.ComplaintId));
         return round.Channel.CountIn == ChannelRates.AssignedYear
             ? rows.Where(r => r.AssignedAtUtc >= from && r.AssignedAtUtc < to)
             : rows.Where(r => r.InitialDueAtUtc > from && r.InitialDueAtUtc <= to);

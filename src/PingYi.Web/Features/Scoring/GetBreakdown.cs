@@ -113,7 +113,8 @@ public static class GetBreakdown
             {
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "单位未参评", "unitCode", $"“{unit.Name}”不在 {year} 年度评议结果中。");
             }
-            var ranked = all.Published || ScoringRoles.SeesAll(user);
+            // A unit's own handlers (the only others who read this) see the rank once the results are fed back to the units.
+            var ranked = all.Published || all.SharedWithUnits || ScoringRoles.SeesAll(user);
             UnitResult? live = null;
             if (all.Approved)
             {
@@ -136,9 +137,14 @@ public static class GetBreakdown
                     EvaluationCodes.OverallRatings.ToDictionary(r => r, r => counts.GetValueOrDefault(r)), counts.Values.Sum(),
                     ScoreRounding.Round(SourceScores.FromRatings(definition, counts)));
             }).ToList();
+            // Inputs an upheld appeal took out (EvaluationExclusions) are not listed: they no longer count.
             var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
-                .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id).OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
-            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
+                .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id)
+                .Where(i => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
+                .OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
+            var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id)
+                .Where(d => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
+                .OrderBy(d => d.Id).ToListAsync(ct);
             // The case lines as of the cut-off the facts were counted to, so that the two agree.
             var countedTo = computed.Results.CutoffUtc;
             var cases = await channel.CasesAsync(definition, countedTo, unit.Code, ct);

@@ -11,7 +11,8 @@ namespace PingYi.Web.Features.Scoring;
 
 /// <summary>
 /// The ranking tables of a round (fixed point: <c>GET /api/v1/evaluations/{year}/rankings</c>). Before publication
-/// only Supervisors and Admins read them (403 for everyone else, signed in or not); once published, anyone. The
+/// only Supervisors and Admins read them (403 for everyone else, signed in or not); fed back to the units, a unit's
+/// handlers read their own category's table; once published, anyone. The
 /// staff pages, the public page, the charts and the xlsx export read the same <see cref="Handler.LoadAsync"/>.
 /// </summary>
 public static class GetRankings
@@ -43,8 +44,9 @@ public static class GetRankings
         public async Task<Result<Loaded>> LoadAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
             // Authorize before computing anything: the publication flag is one indexed read.
-            var published = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year).Select(s => (bool?)s.Published).SingleOrDefaultAsync(ct) ?? false;
-            if (!(await authorization.AuthorizeAsync(user, new RankingsTarget(year, published), RankingsRequirement.View)).Succeeded)
+            var scope = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year).Select(s => new { s.Published, s.SharedWithUnits }).SingleOrDefaultAsync(ct);
+            var published = scope?.Published ?? false;
+            if (!(await authorization.AuthorizeAsync(user, new RankingsTarget(year, published, scope?.SharedWithUnits ?? false), RankingsRequirement.View)).Succeeded)
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "评议结果尚未公布", "year", $"{year} 年度评议结果尚未公布，只有纪检监察工委和系统管理员可以查看。");
             }
@@ -53,7 +55,15 @@ public static class GetRankings
             {
                 return found.Failure!;
             }
-            return new Loaded(found.Value!, await results.ReadAsync(found.Value!, ct));
+            var read = await results.ReadAsync(found.Value!, ct);
+            if (!published && !ScoringRoles.SeesAll(user))
+            {
+                // Fed back to the units (not public): a unit's handlers see their own category's ranking only.
+                var unitId = user.UnitId();
+                var code = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleOrDefaultAsync(ct);
+                read = read with { Categories = read.Categories.Where(c => c.Units.Any(u => u.UnitCode == code)).ToList() };
+            }
+            return new Loaded(found.Value!, read);
         }
 
         public async Task<Result<Response>> HandleAsync(int year, ClaimsPrincipal user, CancellationToken ct)

@@ -109,7 +109,7 @@ public sealed class ScoringInputsInterceptor(LiveResults live) : ISaveChangesInt
     [
         typeof(Unit), typeof(CalendarUpload), typeof(EvaluationRound), typeof(EvaluationResponse),
         typeof(Inspection), typeof(InspectionFinding), typeof(Deduction), typeof(PriorRank), typeof(AccountabilityFlag),
-        typeof(ResultSnapshot), typeof(ResultSnapshotLine),
+        typeof(ResultSnapshot), typeof(ResultSnapshotLine), typeof(EvaluationExclusion),
     ];
 
     // Contexts whose changes are saved but not yet committed (pooled contexts are reused: the mark is removed on commit or rollback).

@@ -14,14 +14,16 @@ public sealed class RankingsRequirement : IAuthorizationRequirement
 }
 
 /// <param name="Published">Whether the round's results are public.</param>
-public sealed record RankingsTarget(int Year, bool Published);
+/// <param name="SharedWithUnits">Fed back to the units: a unit's handlers read (their category of) the rankings.</param>
+public sealed record RankingsTarget(int Year, bool Published, bool SharedWithUnits = false);
 
 /// <summary>Before publication only Supervisors and Admins read rankings; once published, everyone.</summary>
 public sealed class RankingsAuthorizationHandler : AuthorizationHandler<RankingsRequirement, RankingsTarget>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RankingsRequirement requirement, RankingsTarget resource)
     {
-        if (resource.Published || ScoringRoles.SeesAll(context.User))
+        if (resource.Published || ScoringRoles.SeesAll(context.User)
+            || (resource.SharedWithUnits && context.User.IsInRole(StaffRoles.UnitHandler) && context.User.UnitId() is not null))
         {
             context.Succeed(requirement);
         }

@@ -16,6 +16,9 @@ public sealed record RoundResults(
     public IEnumerable<UnitResult> Units => Categories.SelectMany(c => c.Units);
 
     public UnitResult? Find(string unitCode) => Units.FirstOrDefault(u => u.UnitCode == unitCode);
+
+    /// <summary>Fed back to the units (scope <c>units</c>, or public): a unit's handlers see their rank and category.</summary>
+    public bool SharedWithUnits { get; init; }
 }
 
 /// <summary>A round computed now, with the inputs of every active unit it was computed from.</summary>
@@ -78,7 +81,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             snapshot.Lines.Where(l => l.Category == c.Value).OrderBy(l => l.Rank).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
                 .Select(l => l.ToResult() with { Accountability = flagged.Contains(l.UnitCode) }).ToList())).ToList();
         return new RoundResults(year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(definition),
-            await PreviousYearAsync(year, ct), categories);
+            await PreviousYearAsync(year, ct), categories) { SharedWithUnits = snapshot.SharedWithUnits };
     }
 
     /// <summary>Computes the results from the inputs as they are now, whatever the round's state.</summary>
@@ -141,26 +144,31 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, CancellationToken ct)
     {
         var roundId = round.Round.Id;
+        var year = round.Round.Year;
+        // Inputs an upheld appeal (申诉) took out of a unit's score are in EvaluationExclusions and left out here.
+        var exclusions = db.EvaluationExclusions.AsNoTracking().Where(x => x.Year == year);
         var units = await db.Units.AsNoTracking().Where(u => u.Active)
             .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
         var rated = RatedSources.ToList();
         var ratings = await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && !r.AwaitingConfirmation)
+            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);
         // Of those, the service hall's public answers without a one-time code: weighed apart.
         var uncodedHall = (await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && r.Source == EvaluationCodes.ServiceHall && r.Channel == ResponseChannel.Public && !r.Coded && !r.AwaitingConfirmation)
+            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
             .GroupBy(r => new { r.UnitId, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct)).ToLookup(r => r.UnitId);
         var inspections = await db.Inspections.AsNoTracking()
-            .Where(i => i.RoundId == roundId)
+            .Where(i => i.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
             .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
             .ToListAsync(ct);
         var deductions = await db.Deductions.AsNoTracking()
-            .Where(d => d.RoundId == roundId)
+            .Where(d => d.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
             .Select(d => new { d.UnitId, d.Rule, d.Points })
             .ToListAsync(ct);
         var channelScores = await channel.ForRoundAsync(round.Definition, CutoffFor(round.Definition), ct);
