@@ -828,7 +828,7 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("TransferCount")
                         .HasColumnType("integer");
 
-                    b.Property<int>("UnitId")
+                    b.Property<int?>("UnitId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("UpdatedAtUtc")
@@ -2263,8 +2263,7 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasOne("PingYi.Domain.Units.Unit", null)
                         .WithMany()
                         .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintEvent", b =>

@@ -804,7 +804,7 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("TransferCount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("UnitId")
+                    b.Property<int?>("UnitId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAtUtc")
@@ -2195,8 +2195,7 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasOne("PingYi.Domain.Units.Unit", null)
                         .WithMany()
                         .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintEvent", b =>

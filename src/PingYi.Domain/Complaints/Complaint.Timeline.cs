@@ -156,7 +156,8 @@ public sealed partial class Complaint
     {
         CurrentHandling?.End(facts.AtUtc, endOfCurrent, calendar);
         var round = _handlingRecords.Count == 0 ? 1 : _handlingRecords.Max(r => r.Round) + 1;
-        _handlingRecords.Add(HandlingRecord.Start(round, 1, facts.UnitId, start, facts.AtUtc, facts.AtUtc, facts.DueAfter ?? facts.AtUtc, facts.SignDueAfter));
+        _handlingRecords.Add(HandlingRecord.Start(round, 1,
+            facts.UnitId ?? throw new InvalidOperationException("A handling round starts with the unit the case went to."), start, facts.AtUtc, facts.AtUtc, facts.DueAfter ?? facts.AtUtc, facts.SignDueAfter));
     }
 
     /// <summary>退回重办: the current attempt ends as sent back and the same unit starts the next attempt of the round.</summary>

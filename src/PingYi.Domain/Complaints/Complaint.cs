@@ -31,7 +31,8 @@ public sealed partial class Complaint
 
     public ProblemCategory Category { get; private set; }
 
-    public int UnitId { get; internal set; }
+    /// <summary>The unit handling the case; null while 待确定单位 (the complainant did not know it and no supervisor has assigned it yet).</summary>
+    public int? UnitId { get; internal set; }
 
     public string Title { get; private set; }
 
@@ -155,7 +156,7 @@ public sealed partial class Complaint
         string accessCodeHash,
         ComplaintChannel channel,
         ValidComplaintSubmission submission,
-        int unitId,
+        int? unitId,
         WorkflowContext workflow,
         DateTime nowUtc)
     {

@@ -94,7 +94,7 @@ public enum NoticeKind
 /// The deadline the notice is about when it is not the case's own: a 督办 notice's reply deadline. Null means the
 /// case's current deadline.
 /// </param>
-public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int UnitId, int? Level = null, string? Note = null, string? Reference = null, DateTime? DueAtUtc = null)
+public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int? UnitId, int? Level = null, string? Note = null, string? Reference = null, DateTime? DueAtUtc = null)
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
     public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed

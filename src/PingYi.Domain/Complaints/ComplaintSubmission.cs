@@ -26,11 +26,9 @@ public sealed partial record ComplaintSubmission(
     /// <summary>Checks every field; <paramref name="today"/> is the date in China, which bounds <c>occurredOn</c>.</summary>
     public ValidComplaintSubmission? Validate(DateOnly today, ValidationErrors errors)
     {
+        // No unit (left out): the citizen does not know which unit is responsible; the case is 待确定单位 until a
+        // supervisor chooses one at triage.
         var unitCode = Text.Clean(UnitCode, multiline: false)?.ToLowerInvariant();
-        if (unitCode is null)
-        {
-            errors.Add("unitCode", "请选择被反映的单位。");
-        }
 
         if (string.IsNullOrWhiteSpace(Category))
         {
@@ -99,7 +97,7 @@ public sealed partial record ComplaintSubmission(
         }
 
         return errors.IsEmpty
-            ? new ValidComplaintSubmission(unitCode!, category, title!, description!, occurredOn, location, contact)
+            ? new ValidComplaintSubmission(unitCode, category, title!, description!, occurredOn, location, contact)
             : null;
     }
 
@@ -148,9 +146,12 @@ public sealed partial record ComplaintSubmission(
     private static partial Regex PhonePattern();
 }
 
-/// <summary>A submission whose every field passed validation; <see cref="Contact"/> is null for an anonymous one.</summary>
+/// <summary>
+/// A submission whose every field passed validation; <see cref="Contact"/> is null for an anonymous one, and
+/// <see cref="UnitCode"/> null when the citizen did not know the unit (待确定单位).
+/// </summary>
 public sealed record ValidComplaintSubmission(
-    string UnitCode,
+    string? UnitCode,
     ProblemCategory Category,
     string Title,
     string Description,

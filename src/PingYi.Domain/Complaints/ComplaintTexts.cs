@@ -23,6 +23,9 @@ public static class ComplaintTexts
 
     public static string Submitted => Render("submitted");
 
+    /// <summary>待确定单位: shown instead of a unit name while a case has none (the complainant chose 不清楚).</summary>
+    public static string UnitUndetermined => Render("unit-undetermined");
+
     public static string SupplementWithAttachments(string text, int count) =>
         Render("supplement-with-attachments", ("text", text), ("count", count));
 

@@ -30,7 +30,7 @@ public static class ComplaintVisibility
 
 /// <summary>The part of a complaint that decides who may touch it.</summary>
 /// <param name="AssignedToUnit">A supervisor has handed it to the unit: until then (and after a return is approved) the unit does not see it.</param>
-public sealed record ComplaintResource(int UnitId, bool AssignedToUnit);
+public sealed record ComplaintResource(int? UnitId, bool AssignedToUnit);
 
 /// <summary>
 /// Supervisors may do anything with any complaint; a unit's handler may view and act on the complaints
@@ -68,8 +68,8 @@ public static class StaffClaims
         : user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is not null ? WorkflowRoles.UnitHandler
         : null;
 
-    /// <summary>The workflow role a staff user takes on a complaint of <paramref name="unitId"/>, or null.</summary>
-    public static string? WorkflowRoleFor(this ClaimsPrincipal user, int unitId) =>
+    /// <summary>The workflow role a staff user takes on a complaint of <paramref name="unitId"/> (null: 待确定单位, supervisors only), or null.</summary>
+    public static string? WorkflowRoleFor(this ClaimsPrincipal user, int? unitId) =>
         user.WorkflowRole() is var role && (role != WorkflowRoles.UnitHandler || user.UnitId() == unitId) ? role : null;
 
     /// <summary>Whether <paramref name="user"/> may learn who complained (<see cref="WorkflowRoles.SeesComplainant"/>).</summary>

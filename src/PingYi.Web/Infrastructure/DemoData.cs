@@ -121,7 +121,7 @@ public static class DemoData
             var now = time.GetUtcNow().UtcDateTime;
             var number = await TrackingNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, CancellationToken.None);
             var code = AccessCode.Generate();
-            var complaint = Complaint.Lodge(number, AccessCode.Hash(code), ComplaintChannel.Web, valid, units[valid.UnitCode], workflow, now);
+            var complaint = Complaint.Lodge(number, AccessCode.Hash(code), ComplaintChannel.Web, valid, units[valid.UnitCode!], workflow, now);
             db.Complaints.Add(complaint);
             if (valid.Contact is not null)
             {

@@ -35,7 +35,7 @@ public static partial class OpenApiConventions
     /// </summary>
     private static readonly Dictionary<Type, string[]> RequiredFields = new()
     {
-        [typeof(Features.Complaints.Intake.SubmitComplaintRequest)] = ["unitCode", "category", "title", "description", "anonymous"],
+        [typeof(Features.Complaints.Intake.SubmitComplaintRequest)] = ["category", "title", "description", "anonymous"],
         [typeof(Features.Account.AccountModule.LoginBody)] = ["email", "password"],
         [typeof(Features.Account.AccountModule.RefreshBody)] = ["refreshToken"],
         [typeof(Features.Complaints.Tracking.GiveFeedback.Body)] = ["satisfaction"],
@@ -152,7 +152,7 @@ public static partial class OpenApiConventions
                 Required = new HashSet<string>(RequiredFields[typeof(Features.Complaints.Intake.SubmitComplaintRequest)], StringComparer.Ordinal),
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
-                    ["unitCode"] = Text(Domain.Units.Unit.MaxCodeLength, "单位代码（GET /api/v1/units）"),
+                    ["unitCode"] = Text(Domain.Units.Unit.MaxCodeLength, "单位代码（GET /api/v1/units）；不填表示不清楚，由纪检监察工委确定承办单位（待确定单位）"),
                     ["category"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = CategoryEnum(), Description = "问题类别代码（GET /api/v1/categories）" },
                     ["title"] = Text(Domain.Complaints.ComplaintSubmission.TitleMax),
                     ["description"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = Domain.Complaints.ComplaintSubmission.DescriptionMin, MaxLength = Domain.Complaints.ComplaintSubmission.DescriptionMax },

@@ -85,8 +85,17 @@ public sealed class ComplaintSubmissionTests
 
         Assert.Null(result);
         Assert.Equal(
-            ["category", "complainant.name", "complainant.phone", "description", "location", "occurredOn", "title", "unitCode"],
+            ["category", "complainant.name", "complainant.phone", "description", "location", "occurredOn", "title"],
             errors.Keys.Order(StringComparer.Ordinal));
         Assert.All(errors.Values.SelectMany(m => m), m => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", m));
+    }
+
+    [Fact]
+    public void A_submission_without_a_unit_is_valid_and_left_to_triage()
+    {
+        var (result, errors) = Check(Valid with { UnitCode = "  " });
+
+        Assert.Empty(errors);
+        Assert.Null(result!.UnitCode);
     }
 }

@@ -167,6 +167,14 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
                 new() { ["CurrentPassword"] = AdminApi.StrongPassword, ["NewPassword"] = "Eigenes-Passwort-2027", ["ConfirmPassword"] = "Eigenes-Passwort-2027" });
         };
 
+        s["Account.SmsModel.OnPost"] = async () =>
+        {
+            var email = AdminApi.Email("prg-sms");
+            await _admin.CreateUserAsync(email, "supervisor");
+            return await SubmitAsync(await SignInAsync(email, AdminApi.StrongPassword), "/staff/sms",
+                new() { ["Enabled"] = "true", ["Mobile"] = "13912345678" });
+        };
+
         // The citizen's side.
         s["Complaints.Intake.NewModel.OnPost"] = async () =>
         {

@@ -71,7 +71,7 @@ internal interface IComplaintEffect
 /// </summary>
 internal sealed record HandlingFacts(
     DateTime AtUtc,
-    int UnitId,
+    int? UnitId,
     DateTime? DueAfter,
     int? QualityRating,
     Satisfaction? Satisfaction,

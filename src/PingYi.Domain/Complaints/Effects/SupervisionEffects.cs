@@ -26,7 +26,8 @@ internal sealed class SuperviseEffect : IComplaintEffect
         var number = context.SupervisionNumber
             ?? throw new ArgumentNullException("supervisionNumber", "'supervise' needs the number allocated for its notice.");
         var replyDays = context.Fields.Int("workingDays") ?? context.Workflow.Deadlines.SupervisionReplyWorkingDays;
-        var notice = SupervisionNotice.Issue(number, c.UnitId, context.Fields.Text("reason")!, context.Actor.UserId ?? context.Actor.Role,
+        var notice = SupervisionNotice.Issue(number,
+            c.UnitId ?? throw new InvalidOperationException("督办 needs the unit handling the case."), context.Fields.Text("reason")!, context.Actor.UserId ?? context.Actor.Role,
             replyDays, context.Workflow.Calendar.DeadlineUtc(context.NowUtc, replyDays), context.NowUtc);
         c.AddSupervisionNotice(notice);
         context.Supervision = notice;

@@ -10,7 +10,7 @@ namespace PingYi.Domain.Complaints.Effects;
 /// event recorded that the handling record keeps. The deadline recount and the handling-record backfill both walk
 /// the timeline with it, through each action's <see cref="IComplaintEffect.Replay"/>.
 /// </summary>
-internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Func<string, int?> unitIdOf, IReadOnlyList<SupervisionNotice> answeredNotices)
+internal sealed class TimelineReplay(WorkingDayCalendar calendar, int? unitId, Func<string, int?> unitIdOf, IReadOnlyList<SupervisionNotice> answeredNotices)
 {
     public WorkingDayCalendar Calendar { get; } = calendar;
 
@@ -24,7 +24,7 @@ internal sealed class TimelineReplay(WorkingDayCalendar calendar, int unitId, Fu
     public int? RequestedDays { get; set; }
 
     /// <summary>The unit handling the case after the events replayed so far.</summary>
-    public int UnitId { get; set; } = unitId;
+    public int? UnitId { get; set; } = unitId;
 
     /// <summary>The unit id of a unit code recorded on an assign or transfer; null if unknown.</summary>
     public Func<string, int?> UnitIdOf { get; } = unitIdOf;

@@ -43,7 +43,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             var (complaint, notice, _, _) = group.First();
             // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
             var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
-            var model = Model(complaint, notice, audience.Units.GetValueOrDefault(notice.UnitId)?.Name ?? "", notBefore);
+            var model = Model(complaint, notice, audience.UnitOf(notice.UnitId)?.Name ?? ComplaintTexts.UnitUndetermined, notBefore);
             var name = MailTemplates.NameOf[notice.Kind];
             var mail = templates.Render(name, model);
             foreach (var (_, _, _, recipient) in group)
@@ -108,17 +108,21 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
         List<string> Supervisors,
         Dictionary<long, string> ComplainantEmails,
         Dictionary<long, string> ComplainantMobiles,
-        Dictionary<string, string> UrgentPhones);
+        Dictionary<string, string> UrgentPhones)
+    {
+        /// <summary>The unit a notice is about; none while the case is 待确定单位.</summary>
+        public UnitContact? UnitOf(int? unitId) => unitId is { } id ? Units.GetValueOrDefault(id) : null;
+    }
 
     private static async Task<Audience> AudienceAsync(
         PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, DateTime now, CancellationToken ct)
     {
-        var unitIds = notices.Select(n => n.Notice.UnitId).Distinct().ToList();
+        var unitIds = notices.Select(n => n.Notice.UnitId).OfType<int>().Distinct().ToList();
         var units = await db.Units.AsNoTracking()
             .Where(u => unitIds.Contains(u.Id))
             .Select(u => new { u.Id, u.Name, u.ContactEmails })
             .ToDictionaryAsync(u => u.Id, u => new UnitContact(u.Name, u.ContactEmails), ct);
-        var handlerUnits = notices.Where(n => ToUnit(n.Notice)).Select(n => n.Notice.UnitId).Distinct().ToList();
+        var handlerUnits = notices.Where(n => ToUnit(n.Notice)).Select(n => n.Notice.UnitId).OfType<int>().Distinct().ToList();
         var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<string>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
         var supervisors = notices.Any(n => ToSupervisors(n.Notice)) ? await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct) : new List<string>();
         var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
@@ -151,8 +155,8 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             {
                 if (ToUnit(notice))
                 {
-                    recipients.AddRange(audience.Handlers.GetValueOrDefault(notice.UnitId) ?? []);
-                    recipients.AddRange(audience.Units.GetValueOrDefault(notice.UnitId)?.ContactEmails ?? []);
+                    recipients.AddRange(notice.UnitId is { } unitId ? audience.Handlers.GetValueOrDefault(unitId) ?? [] : []);
+                    recipients.AddRange(audience.UnitOf(notice.UnitId)?.ContactEmails ?? []);
                 }
                 if (ToSupervisors(notice))
                 {

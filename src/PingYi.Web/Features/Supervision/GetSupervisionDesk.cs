@@ -110,7 +110,7 @@ public static class GetSupervisionDesk
                     standing?.WorkingDaysOverdue ?? 0,
                     // The level read from the calendar; the sweep's stored level catches up within a minute.
                     Math.Max(c.EscalationLevel(workflow, now), overdue ? c.EscalationLevelNotified : 0),
-                    c.SupervisionNotices.Where(n => n.IsOpenTo(c.UnitId)).OrderBy(n => n.DueAtUtc)
+                    c.SupervisionNotices.Where(n => c.UnitId is { } unitId && n.IsOpenTo(unitId)).OrderBy(n => n.DueAtUtc)
                         .Select(n => new OpenNotice(n.Number, n.DueAtUtc, n.IsOverdue(now))).ToList(),
                     Complaints.Handling.GetStaffComplaint.ETagFor(c.Version),
                     c.Status == ComplaintStatus.Assigned,
@@ -120,12 +120,13 @@ public static class GetSupervisionDesk
 
             var grouped = rows.GroupBy(r => r.UnitId).Select(g =>
             {
-                var unit = units.GetValueOrDefault(g.Key);
+                // A late case 待确定单位 (not accepted yet, no unit chosen) is grouped apart, under that name.
+                var unit = g.Key is { } unitId ? units.GetValueOrDefault(unitId) : null;
                 var all = g.Select(r => r.Row);
                 var cases = sort == "level"
                     ? all.OrderByDescending(c => c.Level).ThenByDescending(c => c.WorkingDaysOverdue)
                     : all.OrderByDescending(c => c.WorkingDaysOverdue).ThenByDescending(c => c.Level);
-                return new UnitGroup(unit?.Code ?? string.Empty, unit?.Name ?? string.Empty, cases.ThenBy(c => c.TrackingNumber, StringComparer.Ordinal).ToList(), 0);
+                return new UnitGroup(unit?.Code ?? string.Empty, unit?.Name ?? (g.Key is null ? ComplaintTexts.UnitUndetermined : string.Empty), cases.ThenBy(c => c.TrackingNumber, StringComparer.Ordinal).ToList(), 0);
             });
             var groups = sort switch
             {

@@ -34,7 +34,8 @@ public static class GetSuggestions
                 // Asked before the start-up load got to the units.
                 engine.SetUnits(await TriageIndexSync.ProfilesAsync(db, ct));
             }
-            var unitCode = engine.UnitCodeOf(c.UnitId) ?? await db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Code).FirstOrDefaultAsync(ct);
+            // 待确定单位: nothing picked to show beside the suggestions.
+            var unitCode = c.UnitId is null ? null : engine.UnitCodeOf(c.UnitId) ?? await db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Code).FirstOrDefaultAsync(ct);
             return engine.Suggest(new TriageQuery(c.Id, c.Title, c.Description, c.Location, c.OccurredOn, c.SubmittedAtUtc, unitCode));
         }
     }

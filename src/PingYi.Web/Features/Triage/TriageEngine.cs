@@ -46,7 +46,7 @@ public sealed class TriageEngine : IDisposable
 
     public IReadOnlyList<UnitProfile> Units => units.Profiles;
 
-    public string? UnitCodeOf(int unitId) => units.CodeOf(unitId);
+    public string? UnitCodeOf(int? unitId) => units.CodeOf(unitId);
 
     /// <summary>Adds or replaces complaints: a new one, or one just assigned or transferred.</summary>
     public void Upsert(IEnumerable<CaseDocument> documents) => cases.Upsert(documents);

@@ -38,7 +38,7 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
         if (eventData.Context is PingYiDbContext db && pending.TryGetValue(db, out var saved))
         {
             // A unit the index has not loaded yet (just created, or the start-up load still running): ask this context.
-            foreach (var unitId in saved.Select(c => c.UnitId).Distinct().Where(id => engine.UnitCodeOf(id) is null).ToList())
+            foreach (var unitId in saved.Select(c => c.UnitId).OfType<int>().Distinct().Where(id => engine.UnitCodeOf(id) is null).ToList())
             {
                 if (await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).FirstOrDefaultAsync(cancellationToken) is { } code)
                 {
@@ -54,6 +54,9 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> unitCodes = new();
 
     private string? CodeOf(int unitId) => engine.UnitCodeOf(unitId) ?? unitCodes.GetValueOrDefault(unitId);
+
+    /// <summary>The indexed unit code of a case: empty while 待确定单位, null for a unit not known yet.</summary>
+    private string? CodeOf(int? unitId) => unitId is { } id ? CodeOf(id) : string.Empty;
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {

@@ -28,7 +28,7 @@ internal sealed class UnitCatalog
 
     private readonly Dictionary<int, string> codes = [];
 
-    public string? CodeOf(int id) => codes.GetValueOrDefault(id);
+    public string? CodeOf(int? id) => id is { } unitId ? codes.GetValueOrDefault(unitId) : null;
 
     public ProfileCatalog Duties { get; }
 

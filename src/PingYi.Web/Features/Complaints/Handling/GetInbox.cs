@@ -134,7 +134,7 @@ public static class GetInbox
                     visible.Add(c.Id);
                 }
             }
-            var unitIds = all.Select(c => c.UnitId).Distinct().ToList();
+            var unitIds = all.Select(c => c.UnitId).OfType<int>().Distinct().ToList();
             var unitNames = unitIds.Count == 0
                 ? []
                 : await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
@@ -146,7 +146,7 @@ public static class GetInbox
                 {
                     var last = lastActions.GetValueOrDefault(c.Id);
                     return new Row(
-                        c.TrackingNumber, c.Title, unitNames.GetValueOrDefault(c.UnitId, string.Empty),
+                        c.TrackingNumber, c.Title, c.UnitId is { } unitId ? unitNames.GetValueOrDefault(unitId, string.Empty) : ComplaintTexts.UnitUndetermined,
                         ComplaintStatuses.Codes.CodeOf(c.Status), ComplaintStatuses.DisplayLabel(c.Status, c.Satisfaction),
                         ComplainantTimes.For(exact, c.SubmittedAtUtc), c.DueAtUtc,
                         c.IsOverdue(now), c.EscalationLevel(workflows.For(c), now),

@@ -12,7 +12,8 @@ namespace PingYi.Web.Features.Complaints.Handling;
 /// <summary>A complaint as staff see it: deadlines, escalation, the full timeline with internal notes. Never the complainant's identity.</summary>
 public static class GetStaffComplaint
 {
-    public sealed record UnitInfo(string Code, string Name);
+    /// <summary>The case's unit; <paramref name="Code"/> null and the name 待确定单位 while it has none.</summary>
+    public sealed record UnitInfo(string? Code, string Name);
 
     public sealed record ResponseInfo(string? Findings, string? Measures, string? PublicReply, DateTime? RespondedAt, bool Late);
 
@@ -111,7 +112,9 @@ public static class GetStaffComplaint
         {
             var now = time.GetUtcNow().UtcDateTime;
             var workflow = workflows.For(c);
-            var unit = await db.Units.AsNoTracking().Where(u => u.Id == c.UnitId).Select(u => new UnitInfo(u.Code, u.Name)).SingleAsync(ct);
+            var unit = c.UnitId is null
+                ? new UnitInfo(null, ComplaintTexts.UnitUndetermined)
+                : await db.Units.AsNoTracking().Where(u => u.Id == c.UnitId).Select(u => new UnitInfo(u.Code, u.Name)).SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == c.Id)
                 .OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToListAsync(ct);
             var actorIds = events.Select(e => e.ActorId).OfType<string>().Distinct().ToList();

@@ -87,8 +87,8 @@ public static partial class ListComplaints
             public long Id { get; init; }
             public string TrackingNumber { get; init; } = "";
             public ComplaintStatus Status { get; init; }
-            public string Code { get; init; } = "";
-            public string Name { get; init; } = "";
+            public string? Code { get; init; }
+            public string? Name { get; init; }
             public ProblemCategory Category { get; init; }
             public string Title { get; init; } = "";
             public DateTime SubmittedAtUtc { get; init; }
@@ -221,14 +221,18 @@ public static partial class ListComplaints
             var releasedBefore = releasedUntil == listedAt ? releasedUntil : ComplainantTimes.ReleasedUntil(configuration, user, releasedUntil.AddTicks(-1));
             return await complaints
                 .Take(limit + 1)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new Row
+                // A left join: a case 待确定单位 has no unit yet and is listed all the same.
+                .GroupJoin(db.Units, c => c.UnitId, u => (int?)u.Id, (c, units) => new { c, units })
+                .SelectMany(x => x.units.DefaultIfEmpty(), (x, u) => new { x.c, u })
+                .Select(x => new { c = x.c, Code = x.u == null ? null : x.u.Code, Name = x.u == null ? null : x.u.Name })
+                .Select(x => new Row
                 {
-                    Id = c.Id, TrackingNumber = c.TrackingNumber, Status = c.Status, Code = u.Code, Name = u.Name, Category = c.Category, Title = c.Title,
-                    SubmittedAtUtc = c.SubmittedAtUtc, DueAtUtc = c.DueAtUtc, PendingRequest = c.PendingRequest, Satisfaction = c.Satisfaction,
-                    EscalationLevelNotified = c.EscalationLevelNotified, Anonymous = c.Anonymous,
+                    Id = x.c.Id, TrackingNumber = x.c.TrackingNumber, Status = x.c.Status, Code = x.Code, Name = x.Name, Category = x.c.Category, Title = x.c.Title,
+                    SubmittedAtUtc = x.c.SubmittedAtUtc, DueAtUtc = x.c.DueAtUtc, PendingRequest = x.c.PendingRequest, Satisfaction = x.c.Satisfaction,
+                    EscalationLevelNotified = x.c.EscalationLevelNotified, Anonymous = x.c.Anonymous,
                     // A supplement newer than this user's last look at the case (or any, if they never opened it).
-                    NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
-                        && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == c.Id && s.SeenAtUtc >= e.AtUtc
+                    NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == x.c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
+                        && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == x.c.Id && s.SeenAtUtc >= e.AtUtc
                             && (e.AtUtc <= releasedBefore || s.SeenAtUtc >= releasedUntil))),
                 })
                 .ToListAsync(ct);
@@ -253,7 +257,7 @@ public static partial class ListComplaints
             r.TrackingNumber,
             ComplaintStatuses.Codes.CodeOf(r.Status),
             ComplaintStatuses.DisplayLabel(r.Status, r.Satisfaction),
-            new GetStaffComplaint.UnitInfo(r.Code, r.Name),
+            new GetStaffComplaint.UnitInfo(r.Code, r.Name ?? ComplaintTexts.UnitUndetermined),
             ProblemCategories.Codes.CodeOf(r.Category),
             ProblemCategories.Codes.LabelOf(r.Category),
             r.Title,

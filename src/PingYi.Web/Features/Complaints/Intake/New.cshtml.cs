@@ -106,8 +106,12 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
             return await ShowErrorsAsync(new Dictionary<string, string[]> { ["anonymous"] = ["您选择了匿名反映，但填写了姓名或联系方式：请改选“实名反映”，或清空这些信息后再提交。"] },
                 StatusCodes.Status400BadRequest, ct);
         }
+        if (UnitChoice.Missing(Input.UnitCode))
+        {
+            return await ShowErrorsAsync(new Dictionary<string, string[]> { ["unitCode"] = [UnitChoice.MissingMessage] }, StatusCodes.Status400BadRequest, ct);
+        }
         var submission = new ComplaintSubmission(
-            Input.UnitCode, Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
+            UnitChoice.CodeOf(Input.UnitCode), Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
             Input.Anonymous, Input.Name, Input.Phone, Input.Email);
         var files = Attachments.Select(UploadedFile.From).ToList();
         var key = IsFormToken(FormToken) ? FormTokenPrefix + FormToken : null;

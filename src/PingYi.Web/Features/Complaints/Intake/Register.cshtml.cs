@@ -70,8 +70,12 @@ public sealed class RegisterModel(ListUnits.Handler units, SubmitComplaint.Handl
         {
             return await ShowErrorsAsync(received.Failure!.Errors, ct);
         }
+        if (UnitChoice.Missing(Input.UnitCode))
+        {
+            return await ShowErrorsAsync(new Dictionary<string, string[]> { ["unitCode"] = [UnitChoice.MissingMessage] }, ct);
+        }
         var submission = new ComplaintSubmission(
-            Input.UnitCode, Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
+            UnitChoice.CodeOf(Input.UnitCode), Input.Category, Input.Title, Input.Description, Input.OccurredOn, Input.Location,
             Input.Anonymous, Input.Anonymous ? null : Input.Name, Input.Anonymous ? null : Input.Phone, Input.Anonymous ? null : Input.Email);
         var smsCode = !Input.Anonymous && Input.SmsAccessCode;
         FormToken = FormToken is { Length: 22 } token && System.Buffers.Text.Base64Url.IsValid(token) ? token : NewFormToken();

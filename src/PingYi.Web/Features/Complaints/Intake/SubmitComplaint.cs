@@ -78,7 +78,7 @@ public static class SubmitComplaint
 
             try
             {
-                return await LodgeAsync(command, valid!, unitId!.Value, files.Value!, recordKey, ct);
+                return await LodgeAsync(command, valid!, unitId, files.Value!, recordKey, ct);
             }
             catch (DbUpdateException) when (command.IdempotencyKey is not null)
             {
@@ -111,7 +111,7 @@ public static class SubmitComplaint
         }
 
         private async Task<Result<Success>> LodgeAsync(
-            Command command, ValidComplaintSubmission valid, int unitId, IReadOnlyList<InspectedFile> files, string? recordKey, CancellationToken ct)
+            Command command, ValidComplaintSubmission valid, int? unitId, IReadOnlyList<InspectedFile> files, string? recordKey, CancellationToken ct)
         {
             var now = time.GetUtcNow().UtcDateTime;
             // A complaint taken by phone, letter or visit counts from when it was received (checked by the caller).

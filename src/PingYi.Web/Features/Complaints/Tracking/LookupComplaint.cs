@@ -16,7 +16,7 @@ public static class LookupComplaint
         long Id,
         string TrackingNumber,
         ComplaintStatus Status,
-        string UnitCode,
+        string? UnitCode,
         string UnitName,
         ProblemCategory Category,
         string Title,
@@ -71,7 +71,15 @@ public static class LookupComplaint
             }
             var head = await db.Complaints.AsNoTracking()
                 .Where(c => c.Id == id)
-                .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { c.Id, c.TrackingNumber, c.Status, UnitCode = u.Code, UnitName = u.Name, c.Category, c.Title, c.Description, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction, c.DueAtUtc, c.NextTimerAtUtc, c.SuspendedAtUtc, c.SuspensionReason, c.SuspensionExpectation })
+                // A case 待确定单位 has no unit yet: its unit is read apart, not joined.
+                .Select(c => new
+                {
+                    c.Id, c.TrackingNumber, c.Status,
+                    UnitCode = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Code).FirstOrDefault(),
+                    UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(),
+                    c.Category, c.Title, c.Description, c.SubmittedAtUtc, c.WorkflowId, c.WorkflowVersion, c.PublicReply, c.ApprovedAtUtc, c.Satisfaction, c.DueAtUtc, c.NextTimerAtUtc,
+                    c.SuspendedAtUtc, c.SuspensionReason, c.SuspensionExpectation,
+                })
                 .SingleAsync(ct);
             var events = await db.ComplaintEvents.AsNoTracking()
                 // The complainant sees what was said to them and every change of status; internal steps stay internal.
@@ -86,7 +94,7 @@ public static class LookupComplaint
                 .ToListAsync(ct);
             var approved = head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null;
             var letter = approved ? await ApprovedReplyLetter(id.Value).Select(a => a.FileName).FirstOrDefaultAsync(ct) : null;
-            return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName, head.Category, head.Title, head.SubmittedAtUtc,
+            return new View(head.Id, head.TrackingNumber, head.Status, head.UnitCode, head.UnitName ?? ComplaintTexts.UnitUndetermined, head.Category, head.Title, head.SubmittedAtUtc,
                 events.Select(e => new TimelineEntry(e.AtUtc, e.Action, workflows.ActionLabel(head.WorkflowId, head.WorkflowVersion, e.Action), e.PublicNote)).ToList(),
                 // The reply is published once a supervisor approves it; a reopened case is being handled again.
                 head.Status is ComplaintStatus.AwaitingFeedback or ComplaintStatus.Closed && head.ApprovedAtUtc is not null ? head.PublicReply : null,
@@ -252,7 +260,8 @@ public static class LookupComplaint
     /// <summary>中止 as the complainant reads it: why, what they should supply or do, and the latest it resumes by itself.</summary>
     public sealed record SuspensionView(string? Reason, string? Expected, DateTime? ResumesBy);
 
-    public sealed record UnitRef(string Code, string Name);
+    /// <summary><paramref name="Code"/> is null while the case is 待确定单位 (its name says so).</summary>
+    public sealed record UnitRef(string? Code, string Name);
 
     public sealed record TimelineItem(DateTime At, string Action, string ActionLabel, string? Note);
 
