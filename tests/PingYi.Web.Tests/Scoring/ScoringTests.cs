@@ -30,7 +30,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
 
     private readonly StaffApi _api = StaffApi.For(fixture.App);
 
-    private static readonly string[] UnitKeys = ["unitCode", "name", "rank", "score", "sources", "deductions", "trackingList", "publicNotice"];
+    private static readonly string[] UnitKeys = ["unitCode", "name", "rank", "score", "sources", "deductions", "trackingList", "publicNotice", "ranked"];
     private static readonly string[] SourceKeys = ["deputies", "service-hall", "prefectures", "inspectors", "liaison", "channel"];
     private static readonly Dictionary<string, double> Weights2020 = new()
     {
@@ -123,6 +123,8 @@ public abstract partial class ScoringTests(AppFixture fixture)
             {
                 Assert.Equal(UnitKeys, unit!.AsObject().Select(p => p.Key));
                 Assert.Equal(SourceKeys.Order(), unit["sources"]!.AsObject().Select(p => p.Key).Order());
+                // Every unit of the 2020 round has a score from some source.
+                Assert.True(unit["ranked"]!.GetValue<bool>());
                 ranks.Add(unit["rank"]!.GetValue<int>());
             }
             Assert.Equal(ranks.Order(), ranks);

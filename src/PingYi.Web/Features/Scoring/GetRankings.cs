@@ -17,9 +17,13 @@ namespace PingYi.Web.Features.Scoring;
 /// </summary>
 public static class GetRankings
 {
+    /// <param name="Ranked">
+    /// False for a unit with no score from any source: it has no composite to compare, so its <c>score</c> and
+    /// <c>rank</c> are null (no data is not a score of 0, and not a place at the bottom).
+    /// </param>
     public sealed record UnitRow(
-        string UnitCode, string Name, int Rank, double Score, IReadOnlyDictionary<string, double?> Sources,
-        double Deductions, bool TrackingList, bool PublicNotice);
+        string UnitCode, string Name, int? Rank, double? Score, IReadOnlyDictionary<string, double?> Sources,
+        double Deductions, bool TrackingList, bool PublicNotice, bool Ranked);
 
     public sealed record CategoryRows(string Category, IReadOnlyList<UnitRow> Units);
 
@@ -75,9 +79,9 @@ public static class GetRankings
 
     public static Response ToResponse(RoundResults results) => new(results.Year, results.Approved,
         results.Categories.Select(c => new CategoryRows(UnitCategories.Codes.CodeOf(c.Category),
-            c.Units.Select(u => new UnitRow(u.UnitCode, u.Name, u.Rank, u.Score,
+            c.Units.Select(u => new UnitRow(u.UnitCode, u.Name, u.Scored ? u.Rank : null, u.Scored ? u.Score : null,
                 EvaluationCodes.Sources.ToDictionary(s => s, s => u.Sources.GetValueOrDefault(s), StringComparer.Ordinal),
-                u.Deductions, u.TrackingList, u.PublicNotice)).ToList())).ToList());
+                u.Deductions, u.TrackingList, u.PublicNotice, u.Scored)).ToList())).ToList());
 
     public static void Map(RouteGroupBuilder api)
     {

@@ -124,10 +124,10 @@ public sealed class ScoringReports(IChannelScores channel)
             var row = new Dictionary<string, object?>
             {
                 ["类别"] = UnitCategories.Codes.LabelOf(c.Category),
-                ["排名"] = u.Rank,
+                ["排名"] = u.Scored ? u.Rank : null,
                 ["单位代码"] = u.UnitCode,
                 ["单位名称"] = u.Name,
-                ["综合得分"] = u.Score,
+                ["综合得分"] = u.Scored ? u.Score : null,
             };
             foreach (var s in EvaluationCodes.Sources)
             {

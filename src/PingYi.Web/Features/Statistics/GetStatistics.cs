@@ -231,7 +231,8 @@ public static class GetStatistics
         switch (groupBy)
         {
             case ByUnit:
-                return c => c.UnitId;
+                // A case still 待确定单位 has no unit: 0 is no unit's id, so it counts for none.
+                return c => c.UnitId ?? 0;
             case ByCategory:
                 return c => (int)c.Category;
             case ByChannel:

@@ -16,7 +16,8 @@ namespace PingYi.Web.Features.Statistics;
 /// </summary>
 public static class GetTopics
 {
-    public sealed record Cell(string UnitCode, string UnitName, int Count);
+    /// <param name="UnitCode">Null for complaints still 待确定单位 (no unit chosen yet).</param>
+    public sealed record Cell(string? UnitCode, string UnitName, int Count);
 
     /// <param name="Units">The units with complaints of this category in the month, most first.</param>
     public sealed record Topic(string Category, string Label, int Count, IReadOnlyList<Cell> Units);
@@ -59,13 +60,13 @@ public static class GetTopics
                     group c by new { c.Category, c.UnitId } into g
                     select new { g.Key.Category, g.Key.UnitId, Count = g.Count() })
                 .ToListAsync(ct);
-            var unitIds = counts.Select(c => c.UnitId).Distinct().ToList();
+            var unitIds = counts.Where(c => c.UnitId is not null).Select(c => c.UnitId!.Value).Distinct().ToList();
             var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).Select(u => new { u.Id, u.Code, u.Name }).ToDictionaryAsync(u => u.Id, ct);
             var topics = ProblemCategories.Codes.All
                 .Select((e, order) =>
                 {
                     var cells = counts.Where(c => c.Category == e.Value)
-                        .Select(c => new Cell(units[c.UnitId].Code, units[c.UnitId].Name, c.Count))
+                        .Select(c => c.UnitId is { } id ? new Cell(units[id].Code, units[id].Name, c.Count) : new Cell(null, ComplaintTexts.UnitUndetermined, c.Count))
                         .OrderByDescending(c => c.Count).ThenBy(c => c.UnitCode, StringComparer.Ordinal)
                         .ToList();
                     return (Order: order, Topic: new Topic(e.Code, e.Label, cells.Sum(c => c.Count), cells));

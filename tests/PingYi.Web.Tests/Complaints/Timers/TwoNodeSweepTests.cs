@@ -37,7 +37,9 @@ public sealed class TwoNodeSweepTests(ITestOutputHelper output)
             ["Mail:BaseUrl"] = "https://pingyi.test",
             ["Mail:QuietHours"] = "false",
         };
-        using var app = AppFactory.Create(DatabaseProvider.Postgres, mail, start);
+        // The nodes are real processes hashing at the production cost: the demo admin's hash must be one of theirs, or
+        // both nodes' first sign-ins would upgrade it at the same moment.
+        using var app = AppFactory.Create(DatabaseProvider.Postgres, mail, start).WithRealPasswordHashing();
         var api = StaffApi.For(app);
 
         string[] units = ["jyt", "xcb", "tzb", "zfw", "jyt", "xcb"];
