@@ -57,9 +57,16 @@ public class PingYiBrowserFixture : IAsyncLifetime
         _app.StartServer();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("Kestrel reported no IServerAddressesFeature.");
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"Kestrel is not listening on plain HTTP (addresses: {string.Join(", ", addresses)}).");
-        BaseAddress = new Uri(address);
+        // The feature can still read as configured (port 0) for a moment after start on a busy machine: wait for the bound port.
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        Uri? address = null;
+        while ((address = addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal)).Select(a => new Uri(a)).FirstOrDefault(u => u.Port != 0)) is null
+               && bound.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+        BaseAddress = address
+            ?? throw new InvalidOperationException($"Kestrel is not listening on a bound plain HTTP port (addresses: {string.Join(", ", addresses)}).");
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         _playwright = await Playwright.CreateAsync();

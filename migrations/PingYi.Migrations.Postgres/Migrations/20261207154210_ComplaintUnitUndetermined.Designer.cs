@@ -809,6 +809,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SuspensionExpectation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -1017,6 +1026,12 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<int>("SupervisionNotices")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Suspensions")
+                        .HasColumnType("integer");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("integer");
 
@@ -1113,6 +1128,82 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("SupervisionNotices");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("FiledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FiledById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Ground")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Ref")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("FiledById");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("RoundId", "Status");
+
+                    b.HasIndex("RoundId", "UnitId", "Kind", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("Appeals");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.Property<long>("Id")
@@ -1188,6 +1279,46 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("EvaluationAnswer");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AppealId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Year", "Kind", "UnitId", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("EvaluationExclusions");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationFile", b =>
@@ -1856,6 +1987,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("SharedWithUnits")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("TakenAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -2174,6 +2308,32 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("FiledById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
@@ -2201,6 +2361,21 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .WithMany("Answers")
                         .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.HasOne("PingYi.Domain.Evaluation.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

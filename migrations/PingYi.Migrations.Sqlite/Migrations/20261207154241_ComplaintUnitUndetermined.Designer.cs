@@ -785,6 +785,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("SubmittedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuspensionExpectation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -989,6 +998,12 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<int>("SupervisionNotices")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SuspendedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Suspensions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("INTEGER");
 
@@ -1083,6 +1098,80 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("SupervisionNotices");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FiledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FiledById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ground")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ref")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("FiledById");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("RoundId", "Status");
+
+                    b.HasIndex("RoundId", "UnitId", "Kind", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("Appeals");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.Property<long>("Id")
@@ -1154,6 +1243,44 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("EvaluationAnswer");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AppealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Year", "Kind", "UnitId", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("EvaluationExclusions");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationFile", b =>
@@ -1796,6 +1923,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SharedWithUnits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("TakenAtUtc")
                         .HasColumnType("TEXT");
 
@@ -2110,6 +2240,32 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Evaluation.Appeal", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("FiledById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Evaluation.EvaluationRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Evaluation.Deduction", b =>
                 {
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
@@ -2137,6 +2293,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .WithMany("Answers")
                         .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Evaluation.EvaluationExclusion", b =>
+                {
+                    b.HasOne("PingYi.Domain.Evaluation.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

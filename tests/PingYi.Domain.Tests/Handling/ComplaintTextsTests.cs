@@ -71,7 +71,7 @@ public sealed class ComplaintTextsTests
                 "supervision-recounted", "supervision-reminder", "supervision-withdrawn-on-return",
                 "supervision-withdrawn-on-transfer", "supplement-with-attachments", "suspended", "suspension-limit",
                 "suspension-requested", "suspension-when-overdue", "transfer-to-same-unit", "transferred",
-                "urged",
+                "unit-undetermined", "urged",
             ],
             ComplaintTexts.Keys.Order(StringComparer.Ordinal));
     }

@@ -12,9 +12,9 @@ using static PingYi.Web.Tests.Infrastructure.StaffApi;
 namespace PingYi.Web.Tests.Hosting;
 
 /// <summary>
-/// OpenTelemetry with the in-memory exporter: lodging a complaint is one trace (the HTTP server span and the
-/// database command spans under it); a 交办 that writes notices adds the outbox write and its INSERT to its own
-/// request's trace; the PingYi meter's counters and outbox gauges move. Instruments are read from this app's
+/// OpenTelemetry with the in-memory exporter: lodging a complaint is one trace (the HTTP server span, the database
+/// command spans and, for a complainant with a mobile number, the outbox write of the 受理 SMS and its INSERT); a 交办
+/// that writes notices adds the outbox write and its INSERT to its own request's trace; the PingYi meter's counters and outbox gauges move. Instruments are read from this app's
 /// own meters only (other test apps in the process have theirs). Activity listeners are process-wide, so this
 /// class runs alone, after the parallel ones: under a full parallel run it missed command spans.
 /// </summary>
@@ -36,9 +36,10 @@ public sealed class TelemetryTests
         var supervisor = await api.AsAsync(Supervisor);
         using var instruments = new AppInstruments(app.Services.GetRequiredService<IMeterFactory>());
 
-        // Lodge, under a trace id of the test's choosing.
+        // Lodge, under a trace id of the test's choosing: a named complainant with a mobile number, whose 受理 SMS the
+        // same save writes to the outbox.
         var lodgeTrace = ActivityTraceId.CreateRandom();
-        var lodge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints") { Content = TestData.Json(TestData.Complaint("遥测测试")) };
+        var lodge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints") { Content = TestData.Json(StaffApi.Named(TestData.Complaint("遥测测试"), Complainant.Distinct())) };
         lodge.Headers.Add("traceparent", $"00-{lodgeTrace}-{ActivitySpanId.CreateRandom()}-01");
         var lodged = await client.SendAsync(lodge);
         var number = JsonNode.Parse(await ExpectAsync(lodged, HttpStatusCode.Created))!["trackingNumber"]!.GetValue<string>();
@@ -46,6 +47,9 @@ public sealed class TelemetryTests
         var lodgeSpans = await ServedSpansAsync(spans, lodgeTrace);
         Assert.Contains(lodgeSpans, s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST", StringComparison.Ordinal));
         Assert.Contains(lodgeSpans, s => s.Source.Name == EfCoreSource && Statement(s).Contains("INSERT", StringComparison.OrdinalIgnoreCase));
+        var lodgedSms = Assert.Single(lodgeSpans, s => s.Source.Name == "PingYi" && s.DisplayName == "outbox write");
+        Assert.Equal(lodgeTrace, lodgedSms.TraceId);
+        Assert.Contains(lodgeSpans, s => s.Source.Name == EfCoreSource && Statement(s).Contains("outbox", StringComparison.OrdinalIgnoreCase));
 
         // 交办 writes the unit's notice to the outbox in the same save: the outbox write and its INSERT are in that request's trace.
         var assignTrace = ActivityTraceId.CreateRandom();

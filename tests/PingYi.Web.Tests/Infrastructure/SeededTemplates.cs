@@ -28,7 +28,7 @@ internal static class SeededTemplates
         {
             return;
         }
-        var template = Templates.GetOrAdd(key, _ => new Lazy<string>(() => Build(app), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        var template = Templates.GetOrAdd(key, _ => new Lazy<string>(() => BuildApart(app), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         if (app.Provider == DatabaseProvider.Sqlite)
         {
             File.Copy(template, new SqliteConnectionStringBuilder(app.ConnectionString).DataSource);
@@ -36,6 +36,19 @@ internal static class SeededTemplates
         else
         {
             CreatePostgresCopy(template, new NpgsqlConnectionStringBuilder(app.ConnectionString).Database!);
+        }
+    }
+
+    /// <summary>
+    /// Starts the template's app on a thread of its own, with none of this one's async-local state flowing either way:
+    /// WebApplicationFactory finds the host a Program builds through an async-local listener, and a host built inline
+    /// here would leave its listener in place of the one the app being started waits on.
+    /// </summary>
+    private static string BuildApart(AppFactory app)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(() => Build(app)).GetAwaiter().GetResult();
         }
     }
 
