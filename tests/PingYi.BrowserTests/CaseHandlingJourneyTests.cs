@@ -99,9 +99,9 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         // Not even that a supervisor looked: it would tell the unit the complaint is named.
         await Expect(handler.Locator("#timeline")).Not.ToContainTextAsync("查看反映人信息");
         // The unit may answer, ask for more time, or say the case is not theirs; nothing a supervisor does.
-        // First the unit signs for the case (签收); then it may answer, ask for more time or say the case is not theirs.
+        // First the unit signs for the case (签收); then it may answer, ask for more time, say the case is not theirs or ask to suspend (中止).
         var handlerActions = await handler.Locator("#actions details > summary").AllInnerTextsAsync();
-        Assert.Equal(["签收", "申请退回", "申请延期", "办理情况报告"], handlerActions.Select(a => a.Trim()));
+        Assert.Equal(["签收", "申请退回", "申请延期", "申请中止", "办理情况报告"], handlerActions.Select(a => a.Trim()));
         await Expect(handler.Locator("#signing")).ToContainTextAsync("待签收");
         await OpenActionAsync(handler, "sign");
         await handler.Locator("#action-sign").GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();

@@ -44,6 +44,18 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             + "so a reload is refused and issues no second code (AccessCodeRecoveryTests)",
     };
 
+    /// <summary>
+    /// POST handlers whose world this shared app cannot give without spoiling the others' (a closed round in its
+    /// 公示 preview): their own scenario posts through the page and checks the redirect.
+    /// </summary>
+    private static readonly Dictionary<string, string> CheckedInTheirScenario = new()
+    {
+        ["Evaluation.Appeals.AppealsModel.OnPostFile"] = "filing, upholding and rejecting share one ActAsync that redirects on success; "
+            + "CoverageApiTests' appeals scenario (2026 round closed, in its preview) rejects through the page and follows the redirect",
+        ["Evaluation.Appeals.AppealsModel.OnPostUphold"] = "as OnPostFile",
+        ["Evaluation.Appeals.AppealsModel.OnPostReject"] = "as OnPostFile",
+    };
+
     public static IReadOnlyList<string> PageHandlers() =>
         typeof(Program).Assembly.GetTypes()
             .Where(t => typeof(PageModel).IsAssignableFrom(t) && !t.IsAbstract)
@@ -60,9 +72,9 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         var handlers = PageHandlers();
         Assert.Contains("Evaluation.Ratings.RateModel.OnPost", handlers);
         var scenarios = Scenarios();
-        var unchecked_ = handlers.Except(scenarios.Keys).Except(ChangesNothing.Keys).Except(ShowsOnce.Keys).ToList();
+        var unchecked_ = handlers.Except(scenarios.Keys).Except(ChangesNothing.Keys).Except(ShowsOnce.Keys).Except(CheckedInTheirScenario.Keys).ToList();
         Assert.True(unchecked_.Count == 0, "POST handlers with no Post/Redirect/Get scenario here: " + string.Join(", ", unchecked_));
-        Assert.Empty(scenarios.Keys.Concat(ChangesNothing.Keys).Concat(ShowsOnce.Keys).Except(handlers));
+        Assert.Empty(scenarios.Keys.Concat(ChangesNothing.Keys).Concat(ShowsOnce.Keys).Concat(CheckedInTheirScenario.Keys).Except(handlers));
 
         var failures = new List<string>();
         foreach (var (name, run) in scenarios)

@@ -123,8 +123,13 @@ public abstract partial class ScoringTests(AppFixture fixture)
             {
                 Assert.Equal(UnitKeys, unit!.AsObject().Select(p => p.Key));
                 Assert.Equal(SourceKeys.Order(), unit["sources"]!.AsObject().Select(p => p.Key).Order());
-                // Every unit of the 2020 round has a score from some source.
-                Assert.True(unit["ranked"]!.GetValue<bool>());
+                // A unit with no score from any source is listed without a score or a rank.
+                if (!unit["ranked"]!.GetValue<bool>())
+                {
+                    Assert.Null(unit["score"]);
+                    Assert.Null(unit["rank"]);
+                    continue;
+                }
                 ranks.Add(unit["rank"]!.GetValue<int>());
             }
             Assert.Equal(ranks.Order(), ranks);
@@ -337,8 +342,17 @@ public abstract partial class ScoringTests(AppFixture fixture)
         Assert.Equal(rankings["categories"]!.AsArray().Sum(c => c!["units"]!.AsArray().Count), rows.Count);
         var rbs = rows.Single(r => (string?)r["单位代码"] == "rbs");
         var api = UnitOf(rankings, "rbs");
-        Assert.Equal(api["score"]!.GetValue<double>(), Convert.ToDouble(rbs["综合得分"], System.Globalization.CultureInfo.InvariantCulture), 2);
-        Assert.Equal(api["rank"]!.GetValue<int>(), Convert.ToInt32(rbs["排名"], System.Globalization.CultureInfo.InvariantCulture));
+        if (api["ranked"]!.GetValue<bool>())
+        {
+            Assert.Equal(api["score"]!.GetValue<double>(), Convert.ToDouble(rbs["综合得分"], System.Globalization.CultureInfo.InvariantCulture), 2);
+            Assert.Equal(api["rank"]!.GetValue<int>(), Convert.ToInt32(rbs["排名"], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            // No score from any source: the export leaves score and rank empty, as the API leaves them null.
+            Assert.Null(rbs["综合得分"]);
+            Assert.Null(rbs["排名"]);
+        }
         Assert.Equal("企事业单位", rbs["类别"]);
         Assert.Equal(0.5, Convert.ToDouble(rbs["扣分"], System.Globalization.CultureInfo.InvariantCulture));
 
@@ -346,7 +360,8 @@ public abstract partial class ScoringTests(AppFixture fixture)
         using var breakdown = new MemoryStream(await ExpectBytesAsync(unit));
         Assert.Equal(["得分", "评议", "明察暗访", "扣分", "直通车比率", "直通车"], breakdown.GetSheetNames());
         var summary = breakdown.Query(useHeaderRow: true, sheetName: "得分").Cast<IDictionary<string, object?>>().ToList();
-        Assert.Equal(api["score"]!.GetValue<double>(), Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], System.Globalization.CultureInfo.InvariantCulture), 2);
+        // The unit's own breakdown still states a composite of 0 for a unit with no score from any source.
+        Assert.Equal(api["score"]?.GetValue<double>() ?? 0, Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], System.Globalization.CultureInfo.InvariantCulture), 2);
         var deductions = breakdown.Query(useHeaderRow: true, sheetName: "扣分").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("答复内容与反映问题不对应", deductions.Single()["理由"]);
     }
@@ -387,6 +402,11 @@ public abstract partial class ScoringTests(AppFixture fixture)
         foreach (var unit in units)
         {
             var code = unit["unitCode"]!.GetValue<string>();
+            if (!unit["ranked"]!.GetValue<bool>())
+            {
+                Assert.Null(rows[code]["综合得分"]);
+                continue;
+            }
             var score = unit["score"]!.GetValue<double>();
             Assert.Equal((code, score), (code, Convert.ToDouble(rows[code]["综合得分"], inv)));
 

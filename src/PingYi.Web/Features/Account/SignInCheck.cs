@@ -127,16 +127,18 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
 /// <summary>
 /// A hash of a random password, made once with the app's own hasher (same algorithm and iteration count), that
 /// an unknown account's password is verified against: the answer is always "no", and it takes as long as a real
-/// check. Scoped like Identity's hasher; the hash itself is made once per process.
+/// check. Scoped like Identity's hasher; the hash itself is made once per process and iteration count (a process
+/// hosting several apps, as the tests do, may give them different costs).
 /// </summary>
-public sealed class DummyPasswordHash(IPasswordHasher<StaffUser> hasher)
+public sealed class DummyPasswordHash(IPasswordHasher<StaffUser> hasher, Microsoft.Extensions.Options.IOptions<PasswordHasherOptions> options)
 {
     private static readonly StaffUser Nobody = new();
-    private static string? _hash;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Hashes = new();
 
     public void Verify(string password)
     {
-        var hash = _hash ??= hasher.HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        var hash = Hashes.GetOrAdd(options.Value.IterationCount,
+            _ => hasher.HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
         hasher.VerifyHashedPassword(Nobody, hash, password);
     }
 }
