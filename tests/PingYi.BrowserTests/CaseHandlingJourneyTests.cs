@@ -108,7 +108,7 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await Expect(handler.Locator("#done")).ToHaveTextAsync("已完成“签收”。");
         await Expect(handler.Locator("#signing")).ToContainTextAsync("已签收");
         handlerActions = await handler.Locator("#actions details > summary").AllInnerTextsAsync();
-        Assert.Equal(["申请退回", "申请延期", "办理情况报告"], handlerActions.Select(a => a.Trim()));
+        Assert.Equal(["申请退回", "申请延期", "申请中止", "办理情况报告"], handlerActions.Select(a => a.Trim()));
 
         // Sent without the reply: the Chinese message stands beside the field and nothing typed is lost.
         await OpenActionAsync(handler, "respond");
