@@ -227,7 +227,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             return null;
         }
         var settings = _settings
-            .Where(kv => kv.Key is not ("ConnectionStrings:PingYi" or "Sms:PickupFolder")
+            .Where(kv => !IsPerApp(kv.Key)
                          && !kv.Key.StartsWith("RateLimits:", StringComparison.Ordinal)
                          && !kv.Key.StartsWith("Logging:", StringComparison.Ordinal))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
@@ -235,10 +235,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         return string.Join("|", [Provider.ToString(), _environment, _start.ToString("O"), _realPasswordHashing.ToString(), .. settings]);
     }
 
+    /// <summary>Settings each app has of its own (its database, its SMS folder), never shared with a template.</summary>
+    private static bool IsPerApp(string key) => key is "ConnectionStrings:PingYi" or "Sms:PickupFolder";
+
     /// <summary>An app with this one's seed key over <paramref name="connectionString"/>, which it prepares and keeps.</summary>
     internal AppFactory TemplateBuilder(string connectionString)
     {
-        var settings = _settings.Where(kv => kv.Key is not ("ConnectionStrings:PingYi" or "Sms:PickupFolder")).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var settings = _settings.Where(kv => !IsPerApp(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
         return new AppFactory(Provider, connectionString, () => { }, settings, _start)
         {
             _environment = _environment,

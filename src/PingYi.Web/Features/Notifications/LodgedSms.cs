@@ -34,8 +34,7 @@ public sealed class LodgedSms(SmsTemplates templates, MailSettings mail)
         if (pending is not null)
         {
             // The same span as every other notice written to the outbox, in the lodging request's trace.
-            using var activity = Infrastructure.Telemetry.PingYiMetrics.Source.StartActivity("outbox write");
-            activity?.SetTag("pingyi.notices", 1);
+            using var activity = Infrastructure.Telemetry.PingYiMetrics.StartOutboxWrite(1);
             db.OutboxMessages.Add(SmsNotices.Row(mail, pending.Kind, complaintId, pending.Mobile, pending.Sms, nowUtc, nowUtc, toComplainant: true));
         }
     }

@@ -31,8 +31,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
     /// </remarks>
     public async Task WriteAsync(PingYiDbContext db, IReadOnlyList<(Complaint Complaint, ComplaintNotice Notice)> notices, CancellationToken ct)
     {
-        using var activity = Infrastructure.Telemetry.PingYiMetrics.Source.StartActivity("outbox write");
-        activity?.SetTag("pingyi.notices", notices.Count);
+        using var activity = Infrastructure.Telemetry.PingYiMetrics.StartOutboxWrite(notices.Count);
         var now = time.GetUtcNow().UtcDateTime;
         var staffNotBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
         var audience = await AudienceAsync(db, notices, now, ct);

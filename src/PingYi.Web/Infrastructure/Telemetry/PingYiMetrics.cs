@@ -17,6 +17,14 @@ public sealed class PingYiMetrics : IDisposable
     /// <summary>Spans of our own: each background job, each SMTP send, each outbox write.</summary>
     public static readonly ActivitySource Source = new(Name);
 
+    /// <summary>The span of writing notices to the outbox (in the save's own request or job): one name for every writer.</summary>
+    public static Activity? StartOutboxWrite(int notices)
+    {
+        var activity = Source.StartActivity("outbox write");
+        activity?.SetTag("pingyi.notices", notices);
+        return activity;
+    }
+
     /// <summary>The outbox gauges read the database at most this often (two gauges, one query pair).</summary>
     private static readonly TimeSpan OutboxSnapshotAge = TimeSpan.FromSeconds(5);
 
