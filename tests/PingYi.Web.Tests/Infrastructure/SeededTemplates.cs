@@ -80,8 +80,20 @@ internal static class SeededTemplates
         {
             _ = builder.Server;
         }
-        // A template may have no session open on it while it is copied.
+        // A template may have no session open on it while it is copied. Pools of the finished app other than the
+        // one cleared here (Hangfire's storage keeps its own) can hold a session for minutes, and CI once saw one
+        // outlast every retry: close the template to new sessions, then end the ones left, as template0 is kept.
         NpgsqlConnection.ClearPool(new NpgsqlConnection(template));
+        using (var connection = Maintenance())
+        {
+            connection.Open();
+            using var close = new NpgsqlCommand(
+                $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false; " +
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid();",
+                connection);
+            close.Parameters.AddWithValue("name", name);
+            close.ExecuteNonQuery();
+        }
         return name;
     }
 
@@ -99,7 +111,7 @@ internal static class SeededTemplates
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
             {
-                // Another copy of the same template is being made this instant.
+                // A session that was ending as the template was closed has not quite gone yet.
                 Thread.Sleep(50 * attempt);
             }
         }
