@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PingYi.Data;
+using PingYi.Data.Identity;
 using PingYi.Web.Tests.Administration;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;
@@ -115,6 +119,43 @@ public abstract class SignInTests(AppFixture fixture)
         Assert.Equal("sign-in-failed", await SignInApi.ProblemCodeAsync(await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword), HttpStatusCode.Unauthorized));
         var page = await new PageBrowser(App).SignInAsync(email, AdminApi.StrongPassword);
         Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_sign_ins_that_upgrade_a_cheaper_stored_hash_all_succeed()
+    {
+        // An account whose hash was made at a lower cost (an earlier release's) is re-hashed at its next sign-in; when
+        // several sign-ins of it arrive at once, each upgrades it and all but one lose the save to the others.
+        var email = AdminApi.Email("upgrade-race");
+        await _admin.CreateUserAsync(email, "supervisor");
+        using (var scope = App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+            var user = await db.Users.SingleAsync(u => u.Email == email);
+            user.PasswordHash = new PasswordHasher<StaffUser>(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }))
+                .HashPassword(user, AdminApi.StrongPassword);
+            await db.SaveChangesAsync();
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, peer: $"192.0.2.{60 + i}")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, (await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, peer: "192.0.2.70")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_sent_at_once_each_count_towards_the_lockout()
+    {
+        var email = AdminApi.Email("parallel-guess");
+        await _admin.CreateUserAsync(email, "supervisor");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            SignInApi.LoginAsync(Anonymous, email, $"Wrong-Password-{i}", peer: $"192.0.2.{80 + i}")));
+
+        // Five wrong attempts lock the account however they were sent: the right password is refused now.
+        Assert.Equal("sign-in-failed", await SignInApi.ProblemCodeAsync(
+            await SignInApi.LoginAsync(Anonymous, email, AdminApi.StrongPassword, peer: "192.0.2.90"), HttpStatusCode.Unauthorized));
     }
 
     [Fact]

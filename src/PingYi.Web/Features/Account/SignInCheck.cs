@@ -55,13 +55,14 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
         }
         // Hash first, whatever the account's state, so that a disabled or locked account takes as long as any other.
         var passwordOk = await users.CheckPasswordAsync(user, password);
+        await SettleAsync(user);
         if (user.Disabled || await users.IsLockedOutAsync(user))
         {
             return (SignInOutcome.Failed, null);
         }
         if (!passwordOk)
         {
-            await users.AccessFailedAsync(user);
+            await CountFailureAsync(user);
             return (SignInOutcome.Failed, null);
         }
         if (user.TwoFactorEnabled)
@@ -69,6 +70,7 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
             return (SignInOutcome.CodeRequired, user);
         }
         await users.ResetAccessFailedCountAsync(user);
+        await SettleAsync(user);
         return (await MustEnrolAsync(user) ? SignInOutcome.MustEnrol : SignInOutcome.Succeeded, user);
     }
 
@@ -95,11 +97,43 @@ public sealed class SignInCheck(UserManager<StaffUser> users, PingYiDbContext db
         }
         if (!ok)
         {
-            await users.AccessFailedAsync(user);
+            await CountFailureAsync(user);
             return await users.IsLockedOutAsync(user) ? SignInOutcome.Failed : SignInOutcome.CodeInvalid;
         }
         await users.ResetAccessFailedCountAsync(user);
+        await SettleAsync(user);
         return SignInOutcome.Succeeded;
+    }
+
+    /// <summary>
+    /// Identity saves the account through this request's context and reports a save that lost to another request's
+    /// (the account's concurrency stamp) as a failed result, leaving the account modified in the context, where the
+    /// next save (the audit record) would fail on it. A password check that upgraded the hash to a higher cost loses
+    /// that way when two sign-ins of one account upgrade at once: the other stored an equally valid hash, so the
+    /// account is read again.
+    /// </summary>
+    private async Task SettleAsync(StaffUser user)
+    {
+        if (db.Entry(user).State != EntityState.Unchanged)
+        {
+            await db.Entry(user).ReloadAsync();
+        }
+    }
+
+    /// <summary>
+    /// Counts a wrong password or code towards the lockout. Concurrent wrong attempts each count: a count that lost to
+    /// another attempt's is taken again on the account as it now stands, so parallel guessing cannot go past the limit.
+    /// </summary>
+    private async Task CountFailureAsync(StaffUser user)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if ((await users.AccessFailedAsync(user)).Succeeded)
+            {
+                return;
+            }
+            await db.Entry(user).ReloadAsync();
+        }
     }
 
     /// <summary>Whether an administrator requires two-factor for this account's roles and it has none yet.</summary>
