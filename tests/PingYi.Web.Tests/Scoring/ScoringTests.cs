@@ -202,9 +202,16 @@ public abstract partial class ScoringTests(AppFixture fixture)
         };
         using var xlsx = new MemoryStream();
         xlsx.SaveAs(rows);
+        // Two rounds back is not "two years running": the year before 2020 has no record yet, so no 通报.
+        await ExpectAsync(await UploadPriorAsync(Supervisor, 2018, xlsx.ToArray(), "prior.xlsx"), HttpStatusCode.OK);
+        var gap = await RankingsAsync();
+        Assert.False(UnitOf(gap, "tjj")["publicNotice"]!.GetValue<bool>());
+        Assert.Contains("系统中没有 2019 年度的评议结果", await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/scoring/2020"), HttpStatusCode.OK));
+
         var imported = JsonNode.Parse(await ExpectAsync(await UploadPriorAsync(Supervisor, 2019, xlsx.ToArray(), "prior.xlsx"), HttpStatusCode.OK))!;
         Assert.Equal(4, imported["imported"]!.GetValue<int>());
         var after = await RankingsAsync();
+        Assert.Contains("2019 年度（用于“连续两年后两位”通报）", await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/scoring/2020"), HttpStatusCode.OK));
         Assert.True(UnitOf(after, "tjj")["publicNotice"]!.GetValue<bool>());
         Assert.False(UnitOf(after, "rh")["publicNotice"]!.GetValue<bool>());
         Assert.True(UnitOf(after, "rh")["trackingList"]!.GetValue<bool>());

@@ -186,12 +186,17 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             .ToList();
     }
 
-    /// <summary>The latest earlier round with an approved snapshot or imported ranks: the "previous round" of the two-year rule.</summary>
+    /// <summary>
+    /// The "previous round" of the two-year rule: exactly the year before, when it has an approved snapshot or imported
+    /// ranks, else none. An older round is not "the previous year": a gap in the record never makes two years running.
+    /// </summary>
     public async Task<int?> PreviousYearAsync(int year, CancellationToken ct)
     {
-        var approved = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year < year).MaxAsync(s => (int?)s.Year, ct);
-        var imported = await db.PriorRanks.AsNoTracking().Where(p => p.Year < year).MaxAsync(p => (int?)p.Year, ct);
-        return approved is null ? imported : imported is null ? approved : Math.Max(approved.Value, imported.Value);
+        var previous = year - 1;
+        return await db.ResultSnapshots.AsNoTracking().AnyAsync(s => s.Year == previous, ct)
+               || await db.PriorRanks.AsNoTracking().AnyAsync(p => p.Year == previous, ct)
+            ? previous
+            : null;
     }
 
     /// <summary>A round's bottom two: its approved snapshot if the system has one, else the imported tracking-list flags.</summary>
