@@ -37,6 +37,12 @@ public sealed record EvaluationRoundDefinition(
     /// </summary>
     public int PreviewWorkingDays { get; init; } = AppealCodes.DefaultPreviewWorkingDays;
 
+    /// <summary>
+    /// <c>trackingList</c>: the follow-up of the units on the previous year's tracking list (重点跟踪对象), or null when
+    /// the round file sets none.
+    /// </summary>
+    public TrackingListFollowUpRules? TrackingList { get; init; }
+
     /// <summary>The scale of every overall rating: its codes are the API's <c>rating</c> values.</summary>
     public RatingScale Overall => Scales[EvaluationCodes.OverallScale];
 
@@ -56,6 +62,14 @@ public sealed record EvaluationRoundDefinition(
 
     public override string ToString() => $"evaluation {Year}";
 }
+
+/// <summary>
+/// What a unit on the previous year's tracking list must do in this round: file its rectification plan (整改方案) by
+/// <paramref name="PlanDue"/>, have the problems that put it there rectified by <paramref name="RectifiedDue"/> (both
+/// as items of the 整改台账 made when the round opens), and be inspected at least <paramref name="ExtraInspections"/>
+/// times (明察暗访) in the round.
+/// </summary>
+public sealed record TrackingListFollowUpRules(DateOnly PlanDue, DateOnly RectifiedDue, int ExtraInspections);
 
 /// <summary>A document every unit files by a date (实施方案 due 1 September, 自评情况报告 due 30 November in 2020).</summary>
 public sealed record Milestone(string Code, string Label, DateOnly Due);

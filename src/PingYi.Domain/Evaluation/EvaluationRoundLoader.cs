@@ -65,7 +65,7 @@ public static partial class EvaluationRoundLoader
         {
             const string Root = "$";
             ExpectObject(root, Root, "$schema", "year", "title", "description", "period", "milestones", "reminders", "ratingScales",
-                "sources", "questionnaires", "liaison", "inspection", "deductions", "channel", "publicSurvey", "ratingForms", "preview");
+                "sources", "questionnaires", "liaison", "inspection", "deductions", "channel", "publicSurvey", "ratingForms", "preview", "trackingList");
             OptionalString(root, Root, "$schema");
             OptionalString(root, Root, "description");
             var year = RequiredInt(root, Root, "year");
@@ -100,7 +100,10 @@ public static partial class EvaluationRoundLoader
             var channel = ReadChannel(root);
             var survey = ReadSurvey(root);
             return new EvaluationRoundDefinition(year, title, start, end, milestones, reminders, scales, sources, questionnaires,
-                liaison, severities, deductions, channel, survey, Source) { RatingsPerAccountAndUnit = ReadRatingForms(root), PreviewWorkingDays = ReadPreview(root) };
+                liaison, severities, deductions, channel, survey, Source)
+            {
+                RatingsPerAccountAndUnit = ReadRatingForms(root), PreviewWorkingDays = ReadPreview(root), TrackingList = ReadTrackingList(root, start, end),
+            };
         }
     }
 }

@@ -56,6 +56,12 @@ public static class SchemeFigures
         f.AddRange(d.Deductions.Rules.Select(r => new SchemeFigure(Deductions, $"deduction:{r.Code}", r.Label, $"最多 {N(r.MaxPoints)} 分", true)));
         f.AddRange(d.Liaison.Select(g => new SchemeFigure(Lists, $"liaison:{g.Name}", g.Name,
             $"评议账号：{string.Join("、", g.Accounts)}；联系单位：{string.Join("、", g.Units)}", false)));
+        if (d.TrackingList is { } t)
+        {
+            f.Add(new(Period, "trackingList:planDue", "重点跟踪对象整改方案报送期限", t.PlanDue.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), true));
+            f.Add(new(Period, "trackingList:rectifiedDue", "重点跟踪对象整改完成期限", t.RectifiedDue.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), true));
+            f.Add(new(Inspection, "trackingList:extraInspections", "重点跟踪对象至少明察暗访次数", t.ExtraInspections.ToString(CultureInfo.InvariantCulture), true));
+        }
         f.Add(new(Survey, "survey:uncodedWeight", "无评价码答卷的权重", N(d.PublicSurvey.UncodedWeight), true));
         f.Add(new(Survey, "survey:codeValidDays", "评价码有效天数", d.PublicSurvey.CodeValidDays.ToString(CultureInfo.InvariantCulture), true));
         f.Add(new(Survey, "ratingForms:max", "每个账号对同一单位的评议表上限", d.RatingsPerAccountAndUnit.ToString(CultureInfo.InvariantCulture), true));

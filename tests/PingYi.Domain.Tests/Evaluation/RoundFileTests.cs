@@ -78,6 +78,32 @@ public sealed class RoundFileTests
     }
 
     [Fact]
+    public void The_tracking_list_follow_up_comes_from_the_file_and_a_bad_one_is_refused_where_it_is_wrong()
+    {
+        // 2020's file predates the follow-up and sets none; 2026's sets it.
+        Assert.Null(EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json")).TrackingList);
+        Assert.Equal(new TrackingListFollowUpRules(new DateOnly(2026, 9, 15), new DateOnly(2026, 11, 30), 1),
+            EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2026.json")).TrackingList);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "2026.json")))!.AsObject();
+
+        json["trackingList"]!["rectifiedDue"] = "2026-09-01";
+        Assert.Contains("$.trackingList.rectifiedDue: after planDue (2026-09-15)",
+            Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json")).Message);
+        json["trackingList"]!["rectifiedDue"] = "2026-11-30";
+        json["trackingList"]!["planDue"] = "2026-03-01";
+        Assert.Contains("$.trackingList.planDue: a date in the period (2026-08-17 to 2026-12-10)",
+            Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json")).Message);
+        json["trackingList"]!["planDue"] = "2026-09-15";
+        json["trackingList"]!["extraInspections"] = 0;
+        Assert.Contains("$.trackingList.extraInspections",
+            Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json")).Message);
+        json["trackingList"]!["extraInspections"] = 2;
+        json["trackingList"]!["extra"] = true;
+        Assert.Contains("$.trackingList",
+            Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2026.json")).Message);
+    }
+
+    [Fact]
     public void Reminders_fall_7_and_1_days_before_each_due_date_and_the_day_after()
     {
         var round = EvaluationRoundLoader.LoadFile(Path.Combine(Folder, "2020.json"));

@@ -39,6 +39,8 @@ public static class EvaluationModule
         services.AddScoped<LedgerRecords.Handler>();
         services.AddScoped<Schemes.SchemeVersions>();
         services.AddScoped<Coverage.RoundCoverage.Handler>();
+        services.AddScoped<TrackingList.TrackingListFollowUp.Handler>();
+        services.AddScoped<IRoundOpeningStep>(sp => sp.GetRequiredService<TrackingList.TrackingListFollowUp.Handler>());
         services.AddScoped<Appeals.AppealHandler>();
         services.AddHostedService<Schemes.SchemeSync>();
         services.AddScoped<GetInputs.Handler>();
@@ -78,6 +80,7 @@ public static class EvaluationModule
         ListRounds.Map(api);
         Schemes.SchemeApi.Map(api);
         Coverage.RoundCoverageApi.Map(api);
+        TrackingList.TrackingListFollowUp.Map(api);
         Appeals.AppealApi.Map(api);
         GetInputs.Map(api);
         SubmitRating.Map(api);

@@ -19,7 +19,8 @@ public static class ListRounds
     public sealed record MoveRequest(string? Reason, bool? ConfirmCoverage = null);
 
     public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime, IAuthorizationService authorization, TimeProvider time,
-        IEnumerable<IRoundApprovalStep> approvalSteps, PingYi.Web.Features.Administration.AuditLog audit, Coverage.RoundCoverage.Handler coverage)
+        IEnumerable<IRoundApprovalStep> approvalSteps, IEnumerable<IRoundOpeningStep> openingSteps,
+        PingYi.Web.Features.Administration.AuditLog audit, Coverage.RoundCoverage.Handler coverage)
     {
         public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct) =>
             (await db.EvaluationRounds.AsNoTracking().OrderBy(r => r.Year).Select(r => new { r.Year, r.Status, r.SchemeVersion }).ToListAsync(ct))
@@ -97,7 +98,22 @@ public static class ListRounds
             }, $"evaluation:{year}", before is null ? null : new { status = before },
                 new { status = RoundStatuses.CodeOf(round.Status), schemeVersion = round.SchemeVersion, reason,
                     confirmedMissingSources = confirmed.Count == 0 ? null : confirmed.Select(m => $"{m.UnitCode}:{m.Source}").ToList() });
-            await db.SaveChangesAsync(ct);
+            if (move == "open")
+            {
+                // The opening steps need the round's id: the round and what they add are saved in one transaction.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await db.SaveChangesAsync(ct);
+                foreach (var step in openingSteps)
+                {
+                    await step.OnOpeningAsync(new RoundContext(round, runtime.Find(year)!), user.UserId()!, ct);
+                }
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await db.SaveChangesAsync(ct);
+            }
             return new Item(year, RoundStatuses.CodeOf(round.Status), round.SchemeVersion);
         }
     }

@@ -18,6 +18,15 @@ public interface IRoundApprovalStep
     Task OnApprovingAsync(RoundContext round, CancellationToken ct);
 }
 
+/// <summary>
+/// Work saved in the same transaction as a round's opening (the tracking list's follow-up): called once the new round
+/// has its id and before the transaction commits, with the account that opens it.
+/// </summary>
+public interface IRoundOpeningStep
+{
+    Task OnOpeningAsync(RoundContext round, string openedById, CancellationToken ct);
+}
+
 /// <summary>Finds rounds and units and refuses inputs to a round that no longer takes them.</summary>
 public sealed class Rounds(PingYiDbContext db, EvaluationRuntime runtime)
 {

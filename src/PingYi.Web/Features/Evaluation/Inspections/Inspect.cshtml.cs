@@ -8,13 +8,17 @@ using PingYi.Web.Infrastructure;
 namespace PingYi.Web.Features.Evaluation.Inspections;
 
 /// <summary>明察暗访 on a phone: an inspector records a visit, up to three findings and photos, through the API's handler.</summary>
-public sealed class InspectModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, RecordInspection.Handler record) : PageModel
+public sealed class InspectModel(StaffRounds.Handler rounds, EvaluationRuntime runtime, RecordInspection.Handler record,
+    TrackingList.TrackingListFollowUp.Handler trackingList) : PageModel
 {
     public const int FindingRows = 3;
 
     public EvaluationRoundDefinition? Round { get; private set; }
 
     public IReadOnlyList<(string Code, string Name)> Units { get; private set; } = [];
+
+    /// <summary>The worklist: last year's tracking-list units and the inspections the round file still asks for.</summary>
+    public TrackingList.TrackingListFollowUp.View? TrackingList { get; private set; }
 
     [BindProperty] public string? UnitCode { get; set; }
     [BindProperty] public string? Date { get; set; }
@@ -73,12 +77,13 @@ public sealed class InspectModel(StaffRounds.Handler rounds, EvaluationRuntime r
         {
             return Forbid();
         }
-        var year = (await rounds.OpenRoundAsync(null, ct))?.Year;
-        Round = year is null ? null : runtime.Find(year.Value);
+        var open = await rounds.OpenRoundAsync(null, ct);
+        Round = open is null ? null : runtime.Find(open.Year);
         if (Round is null)
         {
             return NotFound();
         }
+        TrackingList = await trackingList.ViewAsync(new RoundContext(open!, Round), ct);
         Units = await rounds.UnitsAsync(ct);
         while (Findings.Count < FindingRows)
         {
