@@ -19,14 +19,7 @@ public abstract class TrackingListFollowUpTests(AppFixture fixture)
     public async Task Opening_a_round_gives_last_years_tracking_list_its_ledger_items_and_extra_inspections()
     {
         // 2025's result, imported: rh and tjj were the central category's bottom two.
-        var prior = "单位代码,类别,排名,重点跟踪对象\nswj,中直单位,1,否\nhg,中直单位,2,否\nrh,中直单位,3,是\ntjj,中直单位,4,是\n";
-        using (var form = new MultipartFormDataContent())
-        {
-            var file = new ByteArrayContent(Encoding.UTF8.GetBytes(prior));
-            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            form.Add(file, "file", "prior-2025.csv");
-            await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync("/api/v1/evaluations/2025/prior-ranks", form), HttpStatusCode.OK);
-        }
+        await ImportPriorAsync(2025, "单位代码,类别,排名,重点跟踪对象\nswj,中直单位,1,否\nhg,中直单位,2,否\nrh,中直单位,3,是\ntjj,中直单位,4,是\n");
         await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync("/api/v1/evaluations/2026/open", TestData.Json(new JsonObject())), HttpStatusCode.OK);
 
         var view = await FollowUpAsync(Supervisor);
@@ -65,6 +58,40 @@ public abstract class TrackingListFollowUpTests(AppFixture fixture)
         // Nobody else reads the list.
         await ExpectProblemAsync(await _api.GetAsync(Handler("tjj"), "/api/v1/evaluations/2026/tracking-list"), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2031/tracking-list"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_units_dossier_shows_its_years_with_the_public_notice_and_only_to_the_unit_and_the_committee()
+    {
+        // hg was last in its category in 2023 and in 2024: two years running → 通报 in 2024.
+        foreach (var year in new[] { 2023, 2024 })
+        {
+            await ImportPriorAsync(year, "单位代码,类别,排名,重点跟踪对象\nswj,中直单位,1,否\nrh,中直单位,2,否\ntjj,中直单位,3,是\nhg,中直单位,4,是\n");
+        }
+
+        var dossier = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("hg"), "/api/v1/units/hg/dossier"), HttpStatusCode.OK))!;
+        var years = dossier["years"]!.AsArray().Where(y => y!["year"]!.GetValue<int>() is 2023 or 2024).ToList();
+        Assert.Equal([2024, 2023], years.Select(y => y!["year"]!.GetValue<int>()));
+        Assert.All(years, y => Assert.Equal(4, y!["rank"]!.GetValue<int>()));
+        Assert.All(years, y => Assert.True(y!["trackingList"]!.GetValue<bool>()));
+        Assert.True(years[0]!["publicNotice"]!.GetValue<bool>());
+        Assert.False(years[1]!["publicNotice"]!.GetValue<bool>());
+
+        var page = await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/dossier/hg"), HttpStatusCode.OK);
+        Assert.Contains("列入重点跟踪、通报", page);
+        // Another unit's handler cannot tell the dossier exists; an evaluator has none.
+        await ExpectProblemAsync(await _api.GetAsync(Handler("tjj"), "/api/v1/units/hg/dossier"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync(Handler("tjj"), "/staff/dossier/hg")).StatusCode);
+        await ExpectProblemAsync(await _api.GetAsync("evaluator@pingyi.local", "/api/v1/units/hg/dossier"), HttpStatusCode.NotFound);
+    }
+
+    private async Task ImportPriorAsync(int year, string csv)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", $"prior-{year}.csv");
+        await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync($"/api/v1/evaluations/{year}/prior-ranks", form), HttpStatusCode.OK);
     }
 
     private async Task<JsonNode> FollowUpAsync(string email) =>

@@ -22,6 +22,7 @@ public static class ScoringModule
         services.AddScoped<SetPublication.Handler>();
         services.AddScoped<ImportPriorRanks.Handler>();
         services.AddScoped<ScoringReports>();
+        services.AddScoped<Dossier.UnitDossier.Handler>();
         services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
         services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
@@ -40,5 +41,6 @@ public static class ScoringModule
         SetPublication.Map(api);
         ImportPriorRanks.Map(api);
         ScoringReports.Map(api);
+        Dossier.UnitDossier.Map(api);
     }
 }
