@@ -37,23 +37,38 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
         var audience = await AudienceAsync(db, notices, now, ct);
         var kept = Coalesce(Deliveries(notices, audience));
 
-        foreach (var group in kept.GroupBy(d => d.Order).OrderBy(g => g.Key))
+        var mailTo = kept.ToLookup(d => d.Order, d => d.Recipient);
+        for (var order = 0; order < notices.Count; order++)
         {
-            var (complaint, notice, _, _) = group.First();
+            var (complaint, notice) = notices[order];
+            var recipients = mailTo[order].ToList();
+            // A complainant who left a mobile number and no e-mail address gets the SMS alone.
+            if (recipients.Count == 0 && !TextsComplainant(complaint, notice, audience))
+            {
+                continue;
+            }
             // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
             var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
             var model = Model(complaint, notice, audience.UnitOf(notice.UnitId)?.Name ?? ComplaintTexts.UnitUndetermined, notBefore);
-            var name = MailTemplates.NameOf[notice.Kind];
-            var mail = templates.Render(name, model);
-            foreach (var (_, _, _, recipient) in group)
+            if (recipients.Count > 0)
             {
-                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
+                var name = MailTemplates.NameOf[notice.Kind];
+                var mail = templates.Render(name, model);
+                foreach (var recipient in recipients)
+                {
+                    db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
+                }
+                metrics.NoticesWritten(name, recipients.Count);
+                activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = recipients.Count }));
             }
-            metrics.NoticesWritten(name, group.Count());
-            activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = group.Count() }));
-            AddSms(db, complaint, notice, group.Select(d => d.Recipient), audience, model, now, notBefore);
+            AddSms(db, complaint, notice, recipients, audience, model, now, notBefore);
         }
     }
+
+    /// <summary>Whether the notice goes to the complainant by SMS (a named case with a mobile number, a notice with an SMS template).</summary>
+    private static bool TextsComplainant(Complaint complaint, ComplaintNotice notice, Audience audience) =>
+        notice.IsForComplainant && !complaint.Anonymous && SmsTemplates.NameOf.ContainsKey(notice.Kind)
+        && audience.ComplainantMobiles.ContainsKey(complaint.Id);
 
     /// <summary>The SMS of one notice: the complainant's mobile, or the opted-in staff among its mail recipients.</summary>
     private void AddSms(PingYiDbContext db, Complaint complaint, ComplaintNotice notice, IEnumerable<string> mailRecipients, Audience audience,
