@@ -189,8 +189,12 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
         Title = complaint.Title,
         UnitName = unitName,
         Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
-        // A 督办 notice's own reply deadline, which is not the case's.
-        ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+        // A 督办 notice's own reply deadline, which is not the case's; for 中止, the latest day it resumes by itself.
+        ReplyDeadline = !IsSuspension(notice.Kind) && notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+        ResumeBy = IsSuspension(notice.Kind) && notice.DueAtUtc is { } resumeBy ? ChinaTime.FormatDeadline(resumeBy) : null,
+        // Written in the save that suspends (or asks to), so the case holds the texts the notice is about.
+        SuspensionReason = IsSuspension(notice.Kind) ? complaint.SuspensionReason : null,
+        Expectation = IsSuspension(notice.Kind) ? complaint.SuspensionExpectation : null,
         // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
         Remaining = complaint.DueAtUtc is { } running && ComplaintRules.RunningDeadline(complaint.Status) is { } kind
             ? Deadlines.Standing(workflows.Calendar, running, notBefore, kind).Text
@@ -204,6 +208,10 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             ? settings.Link("/track")
             : settings.Link("/staff/complaints/" + Uri.EscapeDataString(complaint.TrackingNumber)),
     };
+
+    /// <summary>The 中止 request and its approval, whose messages say why and what the complainant is expected to do.</summary>
+    private static bool IsSuspension(NoticeKind kind) =>
+        kind is NoticeKind.SuspensionRequested or NoticeKind.SuspensionApproved or NoticeKind.Suspended;
 
     /// <summary>
     /// A sweep that runs late fires several timers of one case at once (超期, 2级, 3级; a 督办 notice's own
@@ -236,8 +244,9 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
     private bool SupervisorsByDigest(ComplaintNotice notice) =>
         settings.SupervisorNotices == SupervisorNoticeMode.Digest && IsUnitRequest(notice.Kind);
 
-    /// <summary>What a unit filed that a supervisor must decide: its answer, an extension or a return request.</summary>
-    public static bool IsUnitRequest(NoticeKind kind) => kind is NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested;
+    /// <summary>What a unit filed that a supervisor must decide: its answer, an extension, a return or a 中止 request.</summary>
+    public static bool IsUnitRequest(NoticeKind kind) =>
+        kind is NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested or NoticeKind.SuspensionRequested;
 
     public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc,
         string? dedupKey = null, bool toComplainant = false) =>
@@ -247,7 +256,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
 
     private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
     {
-        NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested => true,
+        NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested or NoticeKind.SuspensionRequested => true,
         NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated => true,
         NoticeKind.Escalated or NoticeKind.SignEscalated => notice.Level >= 2,
         _ => false,
