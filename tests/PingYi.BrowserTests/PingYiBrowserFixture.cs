@@ -34,6 +34,12 @@ public class PingYiBrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialised.");
 
+    /// <summary>Where the app writes each SMS as a file (Development's pickup sender): the journeys read them as the phone would.</summary>
+    public string SmsPickupFolder => Path.Combine(_directory, "sms");
+
+    /// <summary>Where the app writes each mail as an <c>.eml</c> file (no SMTP server in the browser tests).</summary>
+    public string MailPickupFolder => Path.Combine(_directory, "mail");
+
     /// <summary>Where screenshots go: beside the test assembly, so they survive the run.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -52,7 +58,7 @@ public class PingYiBrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         var database = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "pingyi.db") }.ToString();
 
-        _app = new PingYiAppFactory(database, Time, ConfigureApp);
+        _app = new PingYiAppFactory(database, SmsPickupFolder, MailPickupFolder, Time, ConfigureApp);
         _app.UseKestrel(0);
         _app.StartServer();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
@@ -128,12 +134,29 @@ public class PingYiBrowserFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Complaints.Timers.SweepTimers.Handler>().HandleAsync(CancellationToken.None);
     }
 
-    /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>
+    /// <summary>
+    /// Delivers every outbox row due at the fake clock's time, as the app's minutely <c>outbox</c> job would: the SMS and
+    /// mail land in <see cref="SmsPickupFolder"/> and <see cref="MailPickupFolder"/>.
+    /// </summary>
+    public async Task DeliverOutboxAsync()
+    {
+        await using var scope = (_app ?? throw new InvalidOperationException("The fixture is not initialised.")).Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Notifications.DeliverOutbox.Handler>().HandleAsync(CancellationToken.None);
+    }
+
+    /// <summary>The text of every SMS file written so far to <paramref name="mobile"/>, oldest first.</summary>
+    public IReadOnlyList<string> SmsTo(string mobile) =>
+        !Directory.Exists(SmsPickupFolder)
+            ? []
+            : Directory.GetFiles(SmsPickupFolder, "*.txt").OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllText)
+                .Where(t => t.StartsWith($"To: {mobile}\n", StringComparison.Ordinal)).ToList();
+
     /// <summary>Settings a derived fixture adds to the app (e.g. <c>Demo:History</c>).</summary>
     protected virtual void ConfigureApp(IWebHostBuilder builder)
     {
     }
 
+    /// <summary>The phone (390 px) or the desktop (1280 px), for tests that run at both widths.</summary>
     public Task<IBrowserContext> NewContextAsync(int width) => width <= 390 ? NewPhoneContextAsync() : NewDesktopContextAsync();
 
     public async Task DisposeAsync()
@@ -158,7 +181,7 @@ public class PingYiBrowserFixture : IAsyncLifetime
         }
     }
 
-    private sealed class PingYiAppFactory(string connectionString, TimeProvider time, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
+    private sealed class PingYiAppFactory(string connectionString, string smsFolder, string mailFolder, TimeProvider time, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -168,6 +191,9 @@ public class PingYiBrowserFixture : IAsyncLifetime
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("ConnectionStrings:PingYi", connectionString);
             builder.UseSetting("Demo:Seed", "true");
+            // SMS and mail as files in the fixture's own folder, not under the app's content root.
+            builder.UseSetting("Sms:PickupFolder", smsFolder);
+            builder.UseSetting("Mail:PickupFolder", mailFolder);
             builder.UseSetting("RateLimits:IntakePerMinute", "1000");
             builder.UseSetting("RateLimits:LookupPerMinute", "1000");
             builder.UseSetting("RateLimits:AccessCodeFreeFailures", "1000");

@@ -35,6 +35,46 @@ public sealed partial class Complaint
     internal static DateTime ResumedDeadline(WorkingDayCalendar calendar, DateTime dueUtc, DateTime suspendedAtUtc, DateTime resumedAtUtc) =>
         calendar.DeadlineUtc(resumedAtUtc, Math.Max(1, calendar.WorkingDaysLeft(dueUtc, suspendedAtUtc)));
 
+    /// <summary>中止 approved: each open 督办 notice to the unit that is not yet late stands still with the case.</summary>
+    internal void PauseSupervisionNotices(DateTime nowUtc)
+    {
+        foreach (var notice in _supervisionNotices.Where(n => n.IsOpen && n.UnitId == UnitId))
+        {
+            notice.Pause(nowUtc);
+        }
+    }
+
+    /// <summary>Resumed: each paused 督办 notice's reply deadline restarts with the working days it had left.</summary>
+    internal void ResumeSupervisionNotices(WorkingDayCalendar calendar, DateTime nowUtc)
+    {
+        foreach (var notice in _supervisionNotices)
+        {
+            notice.Resume(calendar, nowUtc);
+        }
+    }
+
+    /// <summary>
+    /// The suspensions on the timeline, oldest first: when each was approved and when it ended (null while it lasts).
+    /// The recount of a 督办 notice's reply deadline replays them as <see cref="SupervisionNotice.Pause"/> and
+    /// <see cref="SupervisionNotice.Resume"/> did.
+    /// </summary>
+    private List<(DateTime From, DateTime? To)> SuspensionSpans()
+    {
+        var spans = new List<(DateTime From, DateTime? To)>();
+        foreach (var e in _events.OrderBy(e => e.AtUtc))
+        {
+            if (e.Action == "approve-suspension")
+            {
+                spans.Add((e.AtUtc, null));
+            }
+            else if (e.Action == ResumeEffect.Code && spans.Count > 0 && spans[^1].To is null)
+            {
+                spans[^1] = (spans[^1].From, e.AtUtc);
+            }
+        }
+        return spans;
+    }
+
     /// <summary>
     /// 补充材料 while suspended: the complainant supplied what was asked for, so the case resumes by itself (a system
     /// <c>resume</c>). Returns the resume event, or null when the case is not suspended or its workflow has no resume.

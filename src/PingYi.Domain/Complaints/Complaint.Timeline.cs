@@ -35,20 +35,39 @@ public sealed partial class Complaint
     /// </summary>
     private bool RecountSupervisionDeadlines(WorkflowContext workflow, int year, DateTime nowUtc)
     {
-        if (Status is not (ComplaintStatus.Assigned or ComplaintStatus.UnderReview))
+        if (Status is not (ComplaintStatus.Assigned or ComplaintStatus.UnderReview or ComplaintStatus.Suspended))
         {
             return false;
         }
         var moved = false;
+        var spans = SuspensionSpans();
         foreach (var notice in _supervisionNotices.Where(n => n.IsOpen && n.UnitId == UnitId).OrderBy(n => n.IssuedAtUtc))
         {
             var before = notice.DueAtUtc;
             var due = workflow.Calendar.DeadlineUtc(notice.IssuedAtUtc, notice.WorkingDays);
-            if (due == before)
+            // Each 中止 since the notice was issued, as it was applied: a notice not yet late stood still and restarted
+            // with the working days it had left; one still suspended stays paused.
+            DateTime? pausedAt = null;
+            foreach (var (from, to) in spans.Where(s => s.From >= notice.IssuedAtUtc))
+            {
+                if (Deadlines.Late(from, due))
+                {
+                    continue;
+                }
+                if (to is { } resumedAt)
+                {
+                    due = ResumedDeadline(workflow.Calendar, due, from, resumedAt);
+                }
+                else
+                {
+                    pausedAt = from;
+                }
+            }
+            if (due == before && pausedAt == notice.PausedAtUtc)
             {
                 continue;
             }
-            notice.Recount(due);
+            notice.Recount(due, pausedAt);
             moved = true;
             _events.Add(ComplaintEvent.Create(TimerActions.DeadlineRecounted, nowUtc, null, ActorRoles.System, Status, Status, publicNote: null,
                 ComplaintTexts.SupervisionRecounted(year, notice.Number, due, before),

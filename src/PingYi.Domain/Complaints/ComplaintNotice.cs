@@ -84,6 +84,21 @@ public enum NoticeKind
 
     /// <summary>重新交办: the case the complainant rated or saw closed is being handled again (to the complainant).</summary>
     Reopened = 28,
+
+    /// <summary>The unit asked to suspend the case (申请中止); Note: its reason (to supervisors, or their digest).</summary>
+    SuspensionRequested = 29,
+
+    /// <summary>A supervisor approved the 中止: the deadline stands still; Note: the supervisor's note; DueAtUtc: the latest resume (to the unit).</summary>
+    SuspensionApproved = 30,
+
+    /// <summary>The case is suspended: why, what the complainant should do, the latest resume in DueAtUtc (to the complainant).</summary>
+    Suspended = 31,
+
+    /// <summary>A supervisor refused the 中止; Note: the reason; the deadline keeps running (to the unit).</summary>
+    SuspensionRejected = 32,
+
+    /// <summary>The suspended case resumed (by a supervisor, the complainant's supplement or the longest suspension); Note: why and the new deadline (to the unit).</summary>
+    Resumed = 33,
 }
 
 /// <param name="UnitId">The unit concerned at the time of the notice (the case may later move).</param>
@@ -98,5 +113,5 @@ public sealed record ComplaintNotice(NoticeKind Kind, DateTime AtUtc, int? UnitI
 {
     /// <summary>Notices for the complainant rather than for staff.</summary>
     public bool IsForComplainant => Kind is NoticeKind.Accepted or NoticeKind.Declined or NoticeKind.Replied or NoticeKind.Closed
-        or NoticeKind.DeadlineRecountedForComplainant or NoticeKind.Reopened;
+        or NoticeKind.DeadlineRecountedForComplainant or NoticeKind.Reopened or NoticeKind.Suspended;
 }

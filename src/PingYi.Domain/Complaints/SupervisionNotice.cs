@@ -62,6 +62,13 @@ public sealed partial class SupervisionNotice
     public DateTime? WithdrawnAtUtc { get; private set; }
 
     /// <summary>
+    /// 中止: when the case was suspended with this notice open and not yet late, its reply deadline stands still with the
+    /// case's; null when it runs. A paused notice is never overdue; the resume moves its deadline on
+    /// (<see cref="Resume"/>), so the suspension neither makes it late nor counts against the unit.
+    /// </summary>
+    public DateTime? PausedAtUtc { get; private set; }
+
+    /// <summary>
     /// The one "open 督办 notice" rule: neither answered nor withdrawn. Queries say <c>n.IsOpen</c> too: the data
     /// layer writes <see cref="IsOpenExpression"/> in its place (<see cref="QueryRules.Expand"/>).
     /// </summary>
@@ -87,7 +94,8 @@ public sealed partial class SupervisionNotice
     public bool IsOverdue(DateTime nowUtc) => IsOverdueRule(this, nowUtc);
 
     /// <summary>The body of <see cref="IsOverdue"/>, for SQL.</summary>
-    public static readonly Expression<Func<SupervisionNotice, DateTime, bool>> IsOverdueExpression = (n, nowUtc) => n.IsOpen && Deadlines.Late(nowUtc, n.DueAtUtc);
+    public static readonly Expression<Func<SupervisionNotice, DateTime, bool>> IsOverdueExpression =
+        (n, nowUtc) => n.IsOpen && n.PausedAtUtc == null && Deadlines.Late(nowUtc, n.DueAtUtc);
 
     private static readonly Func<SupervisionNotice, DateTime, bool> IsOverdueRule = IsOverdueExpression.Compile();
 
@@ -130,10 +138,33 @@ public sealed partial class SupervisionNotice
 
     internal void Withdraw(DateTime nowUtc) => WithdrawnAtUtc = nowUtc;
 
+    /// <summary>The case was suspended: the reply deadline stands still, unless it had already passed (then it stays late).</summary>
+    internal void Pause(DateTime nowUtc)
+    {
+        if (IsOpen && PausedAtUtc is null && !Deadlines.Late(nowUtc, DueAtUtc))
+        {
+            PausedAtUtc = nowUtc;
+        }
+    }
+
+    /// <summary>
+    /// The case resumed: the reply deadline restarts with the whole working days that were left at the pause, counted
+    /// from now — the rule of the case's own deadline (<see cref="Complaint.ResumedDeadline"/>).
+    /// </summary>
+    internal void Resume(WorkingDayCalendar calendar, DateTime nowUtc)
+    {
+        if (PausedAtUtc is { } since)
+        {
+            DueAtUtc = Complaint.ResumedDeadline(calendar, DueAtUtc, since, nowUtc);
+            PausedAtUtc = null;
+        }
+    }
+
     /// <summary>A new reply deadline (recounted with a newly uploaded calendar) has timers of its own.</summary>
-    internal void Recount(DateTime dueAtUtc)
+    internal void Recount(DateTime dueAtUtc, DateTime? pausedAtUtc)
     {
         DueAtUtc = dueAtUtc;
+        PausedAtUtc = pausedAtUtc;
         ReminderSent = false;
         EscalationLevelNotified = 0;
         OverdueFiredAtUtc = null;

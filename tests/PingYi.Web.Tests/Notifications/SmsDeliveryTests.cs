@@ -183,6 +183,24 @@ public abstract class SmsDeliveryTests(SmsAppFixture fixture)
         Assert.False(OutboxMasking.HidesText(SmsTemplates.Lodged));
     }
 
+    [Fact]
+    public async Task A_complainant_who_left_only_a_mobile_number_gets_the_sms_notices_without_any_mail()
+    {
+        var who = Complainant.Distinct();
+        var body = StaffApi.Complaint(Token("只留手机"));
+        body["anonymous"] = false;
+        body["complainant"] = new JsonObject { ["name"] = who.Name, ["phone"] = who.Phone };
+        var (number, _) = await _api.LodgeAsync(body);
+        await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "jyt" });
+        await _api.DoAsync(Handler("jyt"), number, "respond", new { findings = "属实。", measures = "已整改。", publicReply = "已整改。" });
+        await _api.DoAsync(Supervisor, number, "approve", new { qualityRating = 4 });
+
+        var texts = await Outbox.SmsRowsAsync(App, number);
+        Assert.Equal(["accepted", "lodged", "replied"], texts.Select(r => r.Kind).Order(StringComparer.Ordinal));
+        Assert.All(texts, r => Assert.True(r.ToComplainant));
+        Assert.DoesNotContain(await Outbox.RowsAsync(App, number), r => r.ToComplainant);
+    }
+
     private async Task<List<OutboxMessage>> RowsOfAsync(IEnumerable<string> numbers)
     {
         var rows = new List<OutboxMessage>();

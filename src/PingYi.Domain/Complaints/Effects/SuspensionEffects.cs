@@ -28,6 +28,7 @@ internal sealed class RequestSuspensionEffect : IComplaintEffect
         c.SuspensionReason = context.Fields.Text("reason");
         c.SuspensionExpectation = context.Fields.Text("expectation");
         context.InternalNote = ComplaintTexts.SuspensionRequested(c.SuspensionReason, c.SuspensionExpectation);
+        context.Raise(NoticeKind.SuspensionRequested, note: c.SuspensionReason);
         if (c.SignPending)
         {
             c.SignedAtUtc = context.NowUtc;
@@ -55,12 +56,19 @@ internal sealed class ApproveSuspensionEffect : IComplaintEffect
         c.PendingRequest = PendingRequest.None;
         c.SuspendedAtUtc = now;
         context.PublicNote = ComplaintTexts.Suspended(c.SuspensionReason, c.SuspensionExpectation);
+        DateTime? resumeBy = null;
         if (context.Workflow.Deadlines.MaxSuspensionWorkingDays is { } max && c.DueAtUtc is { } due)
         {
             var end = context.Workflow.Calendar.DeadlineUtc(now, max);
             c.CurrentHandling?.Suspended(now, Complaint.ResumedDeadline(context.Workflow.Calendar, due, now, end));
             context.PublicNote += "\n" + ComplaintTexts.SuspensionLimit(end);
+            resumeBy = end;
         }
+        c.PauseSupervisionNotices(now);
+        // The unit learns the clock stopped; the complainant why, and what is expected of them (the reason and the
+        // expectation are read from the case when the notices are written, in the same save).
+        context.Raise(NoticeKind.SuspensionApproved, note: context.Fields.Text("note"), dueAtUtc: resumeBy);
+        context.Raise(NoticeKind.Suspended, dueAtUtc: resumeBy);
     }
 
     public void Replay(TimelineReplay replay, ComplaintEvent e) => replay.SuspendedAt = e.AtUtc;
@@ -77,6 +85,7 @@ internal sealed class RejectSuspensionEffect : IComplaintEffect
         c.PendingRequest = PendingRequest.None;
         c.SuspensionReason = null;
         c.SuspensionExpectation = null;
+        context.Raise(NoticeKind.SuspensionRejected, note: context.Fields.Text("reason"));
     }
 }
 
@@ -101,9 +110,11 @@ internal sealed class ResumeEffect : IComplaintEffect
         c.SuspendedAtUtc = null;
         c.SuspensionReason = null;
         c.SuspensionExpectation = null;
+        c.ResumeSupervisionNotices(context.Workflow.Calendar, now);
         var cause = c.ResumeCauseNow;
         context.PublicNote = ComplaintTexts.Resumed(cause, c.DueAtUtc);
         context.InternalNote ??= context.PublicNote;
+        context.Raise(NoticeKind.Resumed, note: context.PublicNote);
     }
 
     public void Replay(TimelineReplay replay, ComplaintEvent e)

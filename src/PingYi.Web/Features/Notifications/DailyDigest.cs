@@ -70,6 +70,7 @@ public static class DailyDigest
                     .Select(p => new DigestPending(p.TrackingNumber, p.Title, p.UnitName,
                         p.Status == ComplaintStatus.UnderReview ? "待审核办理情况"
                         : p.PendingRequest == PendingRequest.Extension ? $"延期申请 {p.PendingExtensionDays} 个工作日"
+                        : p.PendingRequest == PendingRequest.Suspension ? "中止申请"
                         : "退回申请",
                         settings.Link("/staff/complaints/" + Uri.EscapeDataString(p.TrackingNumber))))
                     .ToList(),

@@ -32,6 +32,15 @@ public sealed record MailModel
     /// <summary>A 督办 notice number (DB-2026-0001).</summary>
     public string? Reference { get; init; }
 
+    /// <summary>中止: why the unit asked to suspend the case (shown to the complainant too, as on /track).</summary>
+    public string? SuspensionReason { get; init; }
+
+    /// <summary>中止: what the complainant is expected to supply or do.</summary>
+    public string? Expectation { get; init; }
+
+    /// <summary>中止: the latest day the case resumes by itself (China time, … 24:00).</summary>
+    public string? ResumeBy { get; init; }
+
     /// <summary>The page to open: the staff case page for staff, the tracking page for the complainant.</summary>
     public string Link { get; init; } = "";
 
@@ -119,6 +128,11 @@ public sealed class MailTemplates
         [NoticeKind.DeadlineRecounted] = "deadline-recounted",
         [NoticeKind.DeadlineRecountedForComplainant] = "deadline-recounted-complainant",
         [NoticeKind.Reopened] = "reopened",
+        [NoticeKind.SuspensionRequested] = "suspension-requested",
+        [NoticeKind.SuspensionApproved] = "suspension-approved",
+        [NoticeKind.Suspended] = "suspended",
+        [NoticeKind.SuspensionRejected] = "suspension-rejected",
+        [NoticeKind.Resumed] = "resumed",
     };
 
     public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode).Append(AppealDecided);

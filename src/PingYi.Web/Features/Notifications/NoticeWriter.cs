@@ -37,23 +37,38 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
         var audience = await AudienceAsync(db, notices, now, ct);
         var kept = Coalesce(Deliveries(notices, audience));
 
-        foreach (var group in kept.GroupBy(d => d.Order).OrderBy(g => g.Key))
+        var mailTo = kept.ToLookup(d => d.Order, d => d.Recipient);
+        for (var order = 0; order < notices.Count; order++)
         {
-            var (complaint, notice, _, _) = group.First();
+            var (complaint, notice) = notices[order];
+            var recipients = mailTo[order].ToList();
+            // A complainant who left a mobile number and no e-mail address gets the SMS alone.
+            if (recipients.Count == 0 && !TextsComplainant(complaint, notice, audience))
+            {
+                continue;
+            }
             // 督办 is formal and time-boxed, and the complainant is no one's colleague: neither waits for office hours.
             var notBefore = notice.IsForComplainant || notice.Kind == NoticeKind.Supervised ? now : staffNotBefore;
             var model = Model(complaint, notice, audience.UnitOf(notice.UnitId)?.Name ?? ComplaintTexts.UnitUndetermined, notBefore);
-            var name = MailTemplates.NameOf[notice.Kind];
-            var mail = templates.Render(name, model);
-            foreach (var (_, _, _, recipient) in group)
+            if (recipients.Count > 0)
             {
-                db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
+                var name = MailTemplates.NameOf[notice.Kind];
+                var mail = templates.Render(name, model);
+                foreach (var recipient in recipients)
+                {
+                    db.OutboxMessages.Add(NewMessage(settings, name, complaint.Id, recipient, mail, now, notBefore, toComplainant: notice.IsForComplainant));
+                }
+                metrics.NoticesWritten(name, recipients.Count);
+                activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = recipients.Count }));
             }
-            metrics.NoticesWritten(name, group.Count());
-            activity?.AddEvent(new System.Diagnostics.ActivityEvent("outbox row", tags: new System.Diagnostics.ActivityTagsCollection { ["template"] = name, ["rows"] = group.Count() }));
-            AddSms(db, complaint, notice, group.Select(d => d.Recipient), audience, model, now, notBefore);
+            AddSms(db, complaint, notice, recipients, audience, model, now, notBefore);
         }
     }
+
+    /// <summary>Whether the notice goes to the complainant by SMS (a named case with a mobile number, a notice with an SMS template).</summary>
+    private static bool TextsComplainant(Complaint complaint, ComplaintNotice notice, Audience audience) =>
+        notice.IsForComplainant && !complaint.Anonymous && SmsTemplates.NameOf.ContainsKey(notice.Kind)
+        && audience.ComplainantMobiles.ContainsKey(complaint.Id);
 
     /// <summary>The SMS of one notice: the complainant's mobile, or the opted-in staff among its mail recipients.</summary>
     private void AddSms(PingYiDbContext db, Complaint complaint, ComplaintNotice notice, IEnumerable<string> mailRecipients, Audience audience,
@@ -174,8 +189,12 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
         Title = complaint.Title,
         UnitName = unitName,
         Deadline = complaint.DueAtUtc is { } due ? ChinaTime.FormatDeadline(due) : null,
-        // A 督办 notice's own reply deadline, which is not the case's.
-        ReplyDeadline = notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+        // A 督办 notice's own reply deadline, which is not the case's; for 中止, the latest day it resumes by itself.
+        ReplyDeadline = !IsSuspension(notice.Kind) && notice.DueAtUtc is { } replyBy ? ChinaTime.FormatDeadline(replyBy) : null,
+        ResumeBy = IsSuspension(notice.Kind) && notice.DueAtUtc is { } resumeBy ? ChinaTime.FormatDeadline(resumeBy) : null,
+        // Written in the save that suspends (or asks to), so the case holds the texts the notice is about.
+        SuspensionReason = IsSuspension(notice.Kind) ? complaint.SuspensionReason : null,
+        Expectation = IsSuspension(notice.Kind) ? complaint.SuspensionExpectation : null,
         // As it will stand when the mail may first go out (a staff mail written at night waits for 08:30).
         Remaining = complaint.DueAtUtc is { } running && ComplaintRules.RunningDeadline(complaint.Status) is { } kind
             ? Deadlines.Standing(workflows.Calendar, running, notBefore, kind).Text
@@ -189,6 +208,10 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             ? settings.Link("/track")
             : settings.Link("/staff/complaints/" + Uri.EscapeDataString(complaint.TrackingNumber)),
     };
+
+    /// <summary>The 中止 request and its approval, whose messages say why and what the complainant is expected to do.</summary>
+    private static bool IsSuspension(NoticeKind kind) =>
+        kind is NoticeKind.SuspensionRequested or NoticeKind.SuspensionApproved or NoticeKind.Suspended;
 
     /// <summary>
     /// A sweep that runs late fires several timers of one case at once (超期, 2级, 3级; a 督办 notice's own
@@ -221,8 +244,9 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
     private bool SupervisorsByDigest(ComplaintNotice notice) =>
         settings.SupervisorNotices == SupervisorNoticeMode.Digest && IsUnitRequest(notice.Kind);
 
-    /// <summary>What a unit filed that a supervisor must decide: its answer, an extension or a return request.</summary>
-    public static bool IsUnitRequest(NoticeKind kind) => kind is NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested;
+    /// <summary>What a unit filed that a supervisor must decide: its answer, an extension, a return or a 中止 request.</summary>
+    public static bool IsUnitRequest(NoticeKind kind) =>
+        kind is NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested or NoticeKind.SuspensionRequested;
 
     public static OutboxMessage NewMessage(MailSettings settings, string kind, long? complaintId, string recipient, RenderedMail mail, DateTime nowUtc, DateTime notBeforeUtc,
         string? dedupKey = null, bool toComplainant = false) =>
@@ -232,7 +256,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
 
     private static bool ToSupervisors(ComplaintNotice notice) => notice.Kind switch
     {
-        NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested => true,
+        NoticeKind.Responded or NoticeKind.ExtensionRequested or NoticeKind.ReturnRequested or NoticeKind.SuspensionRequested => true,
         NoticeKind.AcceptOverdue or NoticeKind.SupervisionOverdue or NoticeKind.SupervisionEscalated => true,
         NoticeKind.Escalated or NoticeKind.SignEscalated => notice.Level >= 2,
         _ => false,

@@ -56,6 +56,7 @@ public sealed class SmsTemplates
         [PingYi.Domain.Complaints.NoticeKind.Reopened] = "reopened",
         [PingYi.Domain.Complaints.NoticeKind.Supervised] = "supervised",
         [PingYi.Domain.Complaints.NoticeKind.Escalated] = "escalated",
+        [PingYi.Domain.Complaints.NoticeKind.Suspended] = "suspended",
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. NameOf.Values, Lodged, LodgedWithCode, RecoveryCode];

@@ -29,8 +29,9 @@ public static class GetStaffComplaint
     /// <summary>A 督办 notice on the case; <c>Overdue</c> while unanswered past its reply deadline.</summary>
     /// <param name="EscalationLevel">The level (1 overdue … 3) its reply deadline reached and was notified; 0 before it.</param>
     /// <param name="WithdrawnAt">When it was withdrawn because the case left the unit it was issued to (transfer, return).</param>
+    /// <param name="PausedAt">中止: since when its reply deadline stands still with the case's (the resume moves it on).</param>
     public sealed record SupervisionInfo(string Number, string Reason, DateTime IssuedAt, DateTime DueAt, int WorkingDays, bool Open, bool Overdue, DateTime? AnsweredAt, string? Answer,
-        int EscalationLevel = 0, DateTime? WithdrawnAt = null);
+        int EscalationLevel = 0, DateTime? WithdrawnAt = null, DateTime? PausedAt = null);
 
     /// <param name="Confirm">For an action that cannot be undone, what the user confirms before sending it (from the definition).</param>
     public sealed record AvailableAction(string Action, string Label, IReadOnlyList<ActionField> Fields, string? Confirm = null);
@@ -184,7 +185,7 @@ public static class GetStaffComplaint
                 c.EscalationLevelNotified,
                 c.NextTimerAtUtc,
                 c.SupervisionNotices.OrderBy(n => n.IssuedAtUtc).Select(n => new SupervisionInfo(
-                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer, n.EscalationLevelNotified, n.WithdrawnAtUtc)).ToList(),
+                    n.Number, n.Reason, n.IssuedAtUtc, n.DueAtUtc, n.WorkingDays, n.IsOpen, n.IsOverdue(now), n.AnsweredAtUtc, n.Answer, n.EscalationLevelNotified, n.WithdrawnAtUtc, n.PausedAtUtc)).ToList(),
                 seesComplainant ? await complainants.MaskedAsync(c, ct) : null)
             {
                 Signing = c.SignDueAtUtc is { } signBy

@@ -81,7 +81,8 @@ public static class AddSupplement
                 return files.Failure!;
             }
 
-            var complaint = await db.Complaints.SingleAsync(c => c.Id == id, ct);
+            // Its open 督办 notices too: a supplement that resumes a suspended case restarts their reply deadlines.
+            var complaint = await db.Complaints.Include(c => c.SupervisionNotices.Where(n => n.IsOpen)).SingleAsync(c => c.Id == id, ct);
             var now = time.GetUtcNow().UtcDateTime;
             ComplaintEvent supplement;
             try
