@@ -360,8 +360,16 @@ public abstract partial class ScoringTests(AppFixture fixture)
         using var breakdown = new MemoryStream(await ExpectBytesAsync(unit));
         Assert.Equal(["得分", "评议", "明察暗访", "扣分", "直通车比率", "直通车"], breakdown.GetSheetNames());
         var summary = breakdown.Query(useHeaderRow: true, sheetName: "得分").Cast<IDictionary<string, object?>>().ToList();
-        // The unit's own breakdown still states a composite of 0 for a unit with no score from any source.
-        Assert.Equal(api["score"]?.GetValue<double>() ?? 0, Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], System.Globalization.CultureInfo.InvariantCulture), 2);
+        // The unit's own breakdown leaves the composite empty, as the rankings do, for a unit with no score from any source.
+        var composite = summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"];
+        if (api["score"] is { } score)
+        {
+            Assert.Equal(score.GetValue<double>(), Convert.ToDouble(composite, System.Globalization.CultureInfo.InvariantCulture), 2);
+        }
+        else
+        {
+            Assert.Null(composite);
+        }
         var deductions = breakdown.Query(useHeaderRow: true, sheetName: "扣分").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("答复内容与反映问题不对应", deductions.Single()["理由"]);
     }
