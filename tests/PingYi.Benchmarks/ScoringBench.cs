@@ -278,9 +278,9 @@ public static class ScoringBench
     }
 
     /// <summary>
-    /// A round's inputs for every unit (tracked on <paramref name="db"/>, saved by the caller): 30 questionnaires per
-    /// rated source (the service hall only for its resident units), two inspections with 0–2 findings, a deduction for
-    /// one unit in five, and the previous round's ranks imported (the two-year rule's bottom two).
+    /// A round's inputs for every unit (tracked on <paramref name="db"/>, saved by the caller; the inspections are saved
+    /// here, for the deductions to cite): 30 questionnaires per rated source (the service hall only for its resident
+    /// units), two inspections with 0–2 findings, a deduction citing the first inspection for one unit in five, and the previous round's ranks imported (the two-year rule's bottom two).
     /// </summary>
     internal static void AddRoundInputs(PingYiDbContext db, EvaluationRound round, EvaluationRoundDefinition definition, IReadOnlyList<Unit> units,
         string userId, DateTime at, Random random)
@@ -288,6 +288,7 @@ public static class ScoringBench
         string[] ratings = ["satisfied", "satisfied", "satisfied", "basically-satisfied", "basically-satisfied", "dissatisfied"];
         string[] severities = ["minor", "minor", "major", "serious"];
         string[] rules = ["careless-handling", "procedure", "inspection-finding", "other"];
+        var cited = new List<(Unit Unit, Inspection Inspection)>();
         foreach (var unit in units)
         {
             foreach (var source in ScoringResults.RatedSources)
@@ -305,13 +306,21 @@ public static class ScoringBench
             for (var v = 0; v < 2; v++)
             {
                 var findings = Enumerable.Range(0, random.Next(0, 3)).Select(f => new InspectionFinding($"发现问题{f + 1}", severities[random.Next(severities.Length)]));
-                db.Inspections.Add(new Inspection(round.Id, unit.Id, userId, definition.PeriodStart.AddDays(20 + 30 * v + random.Next(10)), v == 1,
-                    ratings[random.Next(ratings.Length)], findings, at));
+                var inspection = new Inspection(round.Id, unit.Id, userId, definition.PeriodStart.AddDays(20 + 30 * v + random.Next(10)), v == 1,
+                    ratings[random.Next(ratings.Length)], findings, at);
+                db.Inspections.Add(inspection);
+                if (v == 0 && unit.Id % 5 == 0)
+                {
+                    cited.Add((unit, inspection));
+                }
             }
-            if (unit.Id % 5 == 0)
-            {
-                db.Deductions.Add(new Deduction(round.Id, unit.Id, 1 + random.Next(3), "压测扣分", rules[random.Next(rules.Length)], userId, at));
-            }
+        }
+        // A deduction cites what it punishes: here the unit's first inspection, which needs its id first.
+        db.SaveChanges();
+        foreach (var (unit, inspection) in cited)
+        {
+            db.Deductions.Add(new Deduction(round.Id, unit.Id, 1 + random.Next(3), "压测扣分", rules[random.Next(rules.Length)],
+                new DeductionCitation(DeductionCitation.Inspection, inspection.Id), userId, at));
         }
         foreach (var group in units.GroupBy(u => u.Category))
         {

@@ -1212,6 +1212,15 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("CitedComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("CitedInspectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("CitedLedgerItemId")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("Points")
                         .HasColumnType("double precision");
 

@@ -1178,6 +1178,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CitedComplaintId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CitedInspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CitedLedgerItemId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Points")
                         .HasColumnType("REAL");
 

@@ -146,6 +146,9 @@ internal sealed class DeductionConfiguration : IEntityTypeConfiguration<Deductio
         b.HasOne<Unit>().WithMany().HasForeignKey(d => d.UnitId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<StaffUser>().WithMany().HasForeignKey(d => d.RecordedById).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(d => new { d.RoundId, d.UnitId });
+        // What it punishes: plain columns, checked by the handler (the unit's and the round's) rather than by foreign
+        // keys, so the migration only adds columns (SQLite would rebuild the table for a new foreign key).
+        b.Ignore(d => d.Cites);
     }
 }
 

@@ -121,9 +121,27 @@ public sealed record SeverityDefinition(string Code, string Label, double Points
 
 public sealed record DeductionRule(string Code, string Label, double MaxPoints);
 
-public sealed record DeductionRules(double MaxTotalPoints, IReadOnlyList<DeductionRule> Rules)
+/// <param name="FindingPunishedBy">
+/// <c>deductions.findingPunishedBy</c>: which punishes a finding that both an inspection's severity points and a
+/// deduction citing that inspection would punish — <see cref="FindingPunishment.Inspection"/> or
+/// <see cref="FindingPunishment.Deduction"/> (docs/scoring.md, "Deductions"). Null only where the two cannot meet
+/// (no severity carries points).
+/// </param>
+public sealed record DeductionRules(double MaxTotalPoints, IReadOnlyList<DeductionRule> Rules, string? FindingPunishedBy = null)
 {
     public DeductionRule? Find(string? code) => Rules.FirstOrDefault(r => r.Code == code);
+}
+
+/// <summary>The values of <c>deductions.findingPunishedBy</c>: one finding is punished once, by one of the two.</summary>
+public static class FindingPunishment
+{
+    /// <summary>The inspection's severity points stand; a deduction citing that inspection (directly or through a ledger item made from it) is not counted.</summary>
+    public const string Inspection = "inspection";
+
+    /// <summary>The deduction stands; the cited inspection is scored on its rating alone, without its severity points.</summary>
+    public const string Deduction = "deduction";
+
+    public static readonly IReadOnlyList<string> All = [Inspection, Deduction];
 }
 
 /// <summary>

@@ -73,11 +73,11 @@ public static partial class EvaluationRoundLoader
             return result;
         }
 
-        private DeductionRules ReadDeductions(JsonElement root)
+        private DeductionRules ReadDeductions(JsonElement root, IReadOnlyDictionary<string, SeverityDefinition> severities)
         {
             var path = Child("$", "deductions");
             var obj = RequiredObject(root, "$", "deductions");
-            ExpectObject(obj, path, "maxTotalPoints", "rules");
+            ExpectObject(obj, path, "maxTotalPoints", "rules", "findingPunishedBy");
             var max = RequiredNumber(obj, path, "maxTotalPoints");
             if (max <= 0)
             {
@@ -111,7 +111,26 @@ public static partial class EvaluationRoundLoader
             {
                 Fail(rulesPath, "at least one rule is required");
             }
-            return new DeductionRules(max, rules);
+            return new DeductionRules(max, rules, ReadFindingPunishedBy(obj, path, severities));
+        }
+
+        /// <summary>
+        /// One finding is punished once: where an inspection's findings carry severity points and a deduction may cite
+        /// that inspection, the file must say which of the two punishes it; a value that allows both (or neither) is refused.
+        /// </summary>
+        private string? ReadFindingPunishedBy(JsonElement obj, string path, IReadOnlyDictionary<string, SeverityDefinition> severities)
+        {
+            var rulePath = Child(path, "findingPunishedBy");
+            var value = OptionalString(obj, path, "findingPunishedBy");
+            if (value is not null && !FindingPunishment.All.Contains(value))
+            {
+                Fail(rulePath, $"'{value}' would not punish a finding exactly once; name which punishes it: {string.Join(" or ", FindingPunishment.All)}");
+            }
+            if (value is null && severities.Values.Any(s => s.Points > 0))
+            {
+                Fail(rulePath, $"missing: inspection severities carry points and a deduction may cite an inspection, so name which punishes a finding: {string.Join(" or ", FindingPunishment.All)}");
+            }
+            return value;
         }
     }
 }

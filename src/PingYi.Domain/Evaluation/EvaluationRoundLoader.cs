@@ -96,7 +96,7 @@ public static partial class EvaluationRoundLoader
             var questionnaires = ReadQuestionnaires(root, scales, sources);
             var liaison = ReadLiaison(root);
             var severities = ReadSeverities(root);
-            var deductions = ReadDeductions(root);
+            var deductions = ReadDeductions(root, severities);
             var channel = ReadChannel(root);
             var survey = ReadSurvey(root);
             return new EvaluationRoundDefinition(year, title, start, end, milestones, reminders, scales, sources, questionnaires,

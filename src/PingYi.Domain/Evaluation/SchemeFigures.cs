@@ -54,6 +54,11 @@ public static class SchemeFigures
         f.AddRange(d.Severities.Values.Select(s => new SchemeFigure(Inspection, $"severity:{s.Code}", $"{s.Label}每项扣", $"{N(s.Points)} 分", true)));
         f.Add(new(Deductions, "deductions:max", "累计扣分上限", $"{N(d.Deductions.MaxTotalPoints)} 分", true));
         f.AddRange(d.Deductions.Rules.Select(r => new SchemeFigure(Deductions, $"deduction:{r.Code}", r.Label, $"最多 {N(r.MaxPoints)} 分", true)));
+        if (d.Deductions.FindingPunishedBy is { } punishedBy)
+        {
+            f.Add(new(Deductions, "deductions:findingPunishedBy", "同一问题不重复处罚",
+                punishedBy == FindingPunishment.Inspection ? "明察暗访已按问题严重程度扣分的，针对该次明察暗访的扣分不计" : "针对明察暗访扣分的，该次明察暗访不再按问题严重程度扣分", true));
+        }
         f.AddRange(d.Liaison.Select(g => new SchemeFigure(Lists, $"liaison:{g.Name}", g.Name,
             $"评议账号：{string.Join("、", g.Accounts)}；联系单位：{string.Join("、", g.Units)}", false)));
         if (d.TrackingList is { } t)

@@ -4,7 +4,16 @@ using PingYi.Domain.Units;
 namespace PingYi.Domain.Scoring;
 
 /// <summary>A deduction as the composite counts it: its points under its rule (null: no rule named).</summary>
-public sealed record DeductionInput(string? Rule, double Points);
+/// <param name="Id">The deduction's record number (0 when not from the database).</param>
+/// <param name="Inspection">
+/// The inspection whose finding it punishes: the one it cites, or the one the ledger item it cites was made from.
+/// Null when it punishes something else (a complaint, another ledger item).
+/// </param>
+/// <param name="Counted">
+/// False when the inspection's severity points already punish that finding (<c>findingPunishedBy: inspection</c>):
+/// the deduction stays on the record and off the score.
+/// </param>
+public sealed record DeductionInput(string? Rule, double Points, long Id = 0, long? Inspection = null, bool Counted = true);
 
 /// <summary>What the composite needs of one unit: its source scores (0–100, null when it has none), overdue days and deductions.</summary>
 public sealed record UnitScoreInput(
@@ -109,10 +118,13 @@ public static class RankingCalculator
         }).ToList();
     }
 
-    /// <summary>Each rule's points capped by its <c>maxPoints</c>, then the total capped by <c>maxTotalPoints</c>.</summary>
+    /// <summary>
+    /// Each rule's points capped by its <c>maxPoints</c>, then the total capped by <c>maxTotalPoints</c>; a deduction
+    /// that is not <see cref="DeductionInput.Counted"/> (its finding punished by the inspection) adds nothing.
+    /// </summary>
     public static double Deductions(EvaluationRoundDefinition round, IReadOnlyList<DeductionInput> deductions)
     {
-        var total = deductions.GroupBy(d => d.Rule ?? string.Empty)
+        var total = deductions.Where(d => d.Counted).GroupBy(d => d.Rule ?? string.Empty)
             .Sum(g => round.Deductions.Find(g.Key) is { } rule ? Math.Min(g.Sum(d => d.Points), rule.MaxPoints) : g.Sum(d => d.Points));
         return Math.Min(Math.Max(0, total), round.Deductions.MaxTotalPoints);
     }

@@ -3,7 +3,12 @@ using PingYi.Domain.Evaluation;
 namespace PingYi.Domain.Scoring;
 
 /// <summary>One inspection as the inspectors' source scores it: its overall rating and its findings' severities.</summary>
-public sealed record InspectionInput(string Rating, IReadOnlyList<string> Severities);
+/// <param name="Id">The inspection's record number (0 when not from the database), which a deduction cites.</param>
+/// <param name="SeverityWaivedBy">
+/// The deduction that punishes this inspection's findings instead (<c>findingPunishedBy: deduction</c>): the inspection
+/// is then scored on its rating alone. Null: its severity points count.
+/// </param>
+public sealed record InspectionInput(string Rating, IReadOnlyList<string> Severities, long Id = 0, long? SeverityWaivedBy = null);
 
 /// <summary>
 /// How each entered source becomes a score from 0 to 100 (docs/scoring.md, "Source scores"). Null means the unit
@@ -79,9 +84,12 @@ public static class SourceScores
     public static double InspectionScore(EvaluationRoundDefinition round, InspectionInput inspection)
     {
         var rating = round.Overall.Find(inspection.Rating)?.Score ?? 0;
-        var points = inspection.Severities.Sum(s => round.Severities.TryGetValue(s, out var severity) ? severity.Points : 0);
-        return Clamp(rating - points);
+        return Clamp(rating - (inspection.SeverityWaivedBy is null ? SeverityPoints(round, inspection.Severities) : 0));
     }
+
+    /// <summary>The severity points of an inspection's findings (2020: 一般 0.5, 较重 1, 严重 2 each).</summary>
+    public static double SeverityPoints(EvaluationRoundDefinition round, IEnumerable<string> severities) =>
+        severities.Sum(s => round.Severities.TryGetValue(s, out var severity) ? severity.Points : 0);
 
     /// <summary>
     /// channel: the channel score scaled from 0..full marks to 0..100; null (the other sources re-weighted) when the

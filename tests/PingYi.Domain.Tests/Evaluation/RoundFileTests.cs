@@ -141,7 +141,24 @@ public sealed class RoundFileTests
         { "count-in", "$.channel.countIn: unknown rule 'period'" },
         { "unrated", "$.channel.unrated.countAs: unknown rule 'ignore'" },
         { "min-cases", "$.channel.minCases: missing" },
+        // One finding is punished once: a file must say which punishes it, and nothing that allows both.
+        { "finding-both", "$.deductions.findingPunishedBy: 'both' would not punish a finding exactly once; name which punishes it: inspection or deduction" },
+        { "finding-neither", "$.deductions.findingPunishedBy: missing: inspection severities carry points" },
     };
+
+    [Fact]
+    public void A_file_whose_severities_carry_no_points_need_not_say_which_punishes_a_finding()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "2020.json")))!;
+        json["deductions"]!.AsObject().Remove("findingPunishedBy");
+        foreach (var severity in json["inspection"]!["severities"]!.AsObject())
+        {
+            severity.Value!["points"] = 0;
+        }
+        Assert.Null(EvaluationRoundLoader.Parse(json.ToJsonString(), "2020.json").Deductions.FindingPunishedBy);
+        json["deductions"]!["findingPunishedBy"] = "inspection";
+        Assert.Equal(FindingPunishment.Inspection, EvaluationRoundLoader.Parse(json.ToJsonString(), "2020.json").Deductions.FindingPunishedBy);
+    }
 
     [Fact]
     public void The_public_survey_channels_default_to_today_in_2020_and_2026_proposes_a_lower_uncoded_weight()
@@ -221,6 +238,12 @@ public sealed class RoundFileTests
                 break;
             case "min-cases":
                 json["channel"]!.AsObject().Remove("minCases");
+                break;
+            case "finding-both":
+                json["deductions"]!["findingPunishedBy"] = "both";
+                break;
+            case "finding-neither":
+                json["deductions"]!.AsObject().Remove("findingPunishedBy");
                 break;
         }
         var broken = fault == "malformed" ? text.Replace("\"year\": 2020,", "\"year\": 2020", StringComparison.Ordinal) : json.ToJsonString();

@@ -54,7 +54,7 @@ public abstract partial class CoverageApiTests
         // The channel counts what happened before its cut-off (now): the assignment must lie in the past.
         fixture.App.Time.Advance(TimeSpan.FromHours(1));
         var deduction = JsonNode.Parse(await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/deductions",
-            new JsonObject { ["unitCode"] = "gat", ["points"] = 2, ["reason"] = "台账不全" }), HttpStatusCode.Created))!["id"]!.GetValue<long>();
+            new JsonObject { ["unitCode"] = "gat", ["points"] = 2, ["reason"] = "台账不全", ["cites"] = "complaint", ["citesRef"] = number }), HttpStatusCode.Created))!["id"]!.GetValue<long>();
         var inspection = JsonNode.Parse(await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2026/inspections", new JsonObject
         {
             ["unitCode"] = "gat", ["date"] = "2026-11-20", ["covert"] = true, ["findings"] = new JsonArray(), ["rating"] = "dissatisfied",

@@ -181,7 +181,8 @@ public abstract class EvaluationApiTests(AppFixture fixture)
     public async Task A_supervisor_records_deductions_with_evidence_within_the_rules()
     {
         var created = JsonNode.Parse(await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "zjt", ["points"] = 1.5, ["reason"] = "受理群众投诉不认真，答复敷衍。", ["rule"] = "careless-handling" }), HttpStatusCode.Created))!;
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "zjt", ["points"] = 1.5, ["reason"] = "受理群众投诉不认真，答复敷衍。", ["rule"] = "careless-handling" })),
+            HttpStatusCode.Created))!;
         var id = created["id"]!.GetValue<long>();
         Assert.Equal(Supervisor, created["recordedBy"]!.GetValue<string>());
 
@@ -205,8 +206,11 @@ public abstract class EvaluationApiTests(AppFixture fixture)
             (new JsonObject { ["unitCode"] = "nosuch", ["points"] = 1, ["reason"] = "单位不存在" }, "unitCode"),
             (new JsonObject { ["unitCode"] = "zjt", ["points"] = 9.5, ["reason"] = "累计超过上限" }, "points"),
         };
+        var citable = await _api.LedgerItemAsync(2020, "zjt");
         foreach (var (body, field) in cases)
         {
+            body["cites"] = "ledger-item";
+            body["citesRef"] = citable;
             var problem = await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions", body), HttpStatusCode.BadRequest);
             Assert.True(HasChinese(Errors(problem, field)[0]), field);
         }
@@ -277,7 +281,7 @@ public abstract class EvaluationApiTests(AppFixture fixture)
         await ExpectProblemAsync(await PostAsync(Inspector, "/api/v1/evaluations/2026/inspections",
             new JsonObject { ["unitCode"] = "jyt", ["date"] = "2026-10-01", ["covert"] = false, ["findings"] = new JsonArray(), ["rating"] = "satisfied" }), HttpStatusCode.Conflict);
         await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/deductions",
-            new JsonObject { ["unitCode"] = "jyt", ["points"] = 1, ["reason"] = "截止后不能扣分" }), HttpStatusCode.Conflict);
+            new JsonObject { ["unitCode"] = "jyt", ["points"] = 1, ["reason"] = "截止后不能扣分", ["cites"] = "ledger-item", ["citesRef"] = "1" }), HttpStatusCode.Conflict);
         using var doc = new MultipartFormDataContent { { new ByteArrayContent(TestData.Pdf), "file", "方案.pdf" } };
         await ExpectProblemAsync(await (await _api.AsAsync(Handler("jyt"))).PostAsync("/api/v1/evaluations/2026/documents/implementation-plan", doc), HttpStatusCode.Conflict);
 

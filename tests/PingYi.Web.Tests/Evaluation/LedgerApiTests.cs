@@ -55,7 +55,8 @@ public abstract class LedgerApiTests(AppFixture fixture)
     public async Task A_deduction_goes_on_the_ledger_the_unit_reports_with_evidence_and_the_supervisor_verifies()
     {
         var deduction = JsonNode.Parse(await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "fgw", ["points"] = 1, ["reason"] = "审批事项未按规定公开办理时限。", ["rule"] = "procedure" }), HttpStatusCode.Created))!;
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "fgw", ["points"] = 1, ["reason"] = "审批事项未按规定公开办理时限。", ["rule"] = "procedure" })),
+            HttpStatusCode.Created))!;
         var deductionId = deduction["id"]!.GetValue<long>();
 
         var item = await CreatedAsync(Supervisor, Item("fgw", "deduction", deductionId.ToString(), problem: "审批事项未公开办理时限"));

@@ -68,12 +68,24 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
         Assert.Contains("请填写扣分理由", await noReason.Content.ReadAsStringAsync());
         var badFile = await PostMultipartAsync(supervisor, page, page, new() { ["Unit"] = "czt", ["Points"] = "1", ["Reason"] = "假证据" }, ("Evidence", "GIF89a"u8.ToArray(), "证据.png"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, badFile.StatusCode);
+        // A deduction cites what it punishes: nothing named, or a complaint that is not the unit's, is refused beside the field.
+        var uncited = await PostMultipartAsync(supervisor, page, page, new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "未注明事项" });
+        Assert.Equal(HttpStatusCode.BadRequest, uncited.StatusCode);
+        Assert.Contains("请选择扣分针对的事项", await uncited.Content.ReadAsStringAsync());
+        var others = await _api.AssignedAsync($"{StaffApi.Token("他单位")} 课后服务收费", "mzt");
+        var notTheirs = await PostMultipartAsync(supervisor, page, page,
+            new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "引用他单位的反映", ["Cites"] = "complaint", ["CitesRef"] = others });
+        Assert.Equal(HttpStatusCode.BadRequest, notTheirs.StatusCode);
+        Assert.Contains($"没有受理编号为“{others}”的直通车反映", await notTheirs.Content.ReadAsStringAsync());
 
+        var ledgerItem = await _api.LedgerItemAsync(2020, "czt", "窗口答复群众咨询敷衍。");
         var saved = await PostMultipartAsync(supervisor, page, page,
-            new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1.5", ["Reason"] = "<b>答复</b>敷衍，未核实情况。" }, ("Evidence", TestData.Pdf, "答复件.pdf"));
+            new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1.5", ["Reason"] = "<b>答复</b>敷衍，未核实情况。", ["Cites"] = "ledger-item", ["CitesRef"] = ledgerItem },
+            ("Evidence", TestData.Pdf, "答复件.pdf"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var list = await ExpectAsync(await supervisor.GetAsync(saved.Headers.Location!.OriginalString), HttpStatusCode.OK);
         Assert.Contains("扣分已记录：省财政厅 扣 1.5 分（证据 1 份）", list);
+        Assert.Contains($"处罚事项：<a href=\"/staff/evaluation/ledger/{ledgerItem}\">整改台账事项 {ledgerItem}：窗口答复群众咨询敷衍。</a>", list);
         Assert.Contains("累计扣 1.5 分", list);
         Assert.Contains("&lt;b&gt;答复&lt;/b&gt;敷衍", list);
         Assert.Contains("source=deduction&ref=", list);
@@ -131,7 +143,11 @@ public abstract partial class LedgerPageTests(AppFixture fixture)
     {
         var supervisor = await SignInAsync(Supervisor);
         const string deductions = "/staff/evaluation/deductions?year=2020";
-        var saved = await PostMultipartAsync(supervisor, deductions, deductions, new() { ["Unit"] = "jyt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍，未核实情况。" });
+        var saved = await PostMultipartAsync(supervisor, deductions, deductions, new()
+        {
+            ["Unit"] = "jyt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍，未核实情况。",
+            ["Cites"] = "ledger-item", ["CitesRef"] = await _api.LedgerItemAsync(2020, "jyt"),
+        });
         var deductionId = saved.Headers.Location!.OriginalString.Split("#deduction-")[1];
         var title = $"{StaffApi.Token("关联记录")} 课后服务收费";
         var number = await _api.AssignedAsync(title);

@@ -286,7 +286,11 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         s["Evaluation.IndexModel.OnPostDocument"] = async () =>
             await SubmitAsync(await SignInAsync(Handler("tsw")), "/staff/evaluation", new() { ["milestone"] = "implementation-plan" }, "/staff/evaluation?handler=Document", ("file", TestData.Pdf, "实施方案.pdf"));
         s["Evaluation.Deductions.DeductionsModel.OnPost"] = async () =>
-            await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/deductions?year=2020", new() { ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍。" });
+            await SubmitAsync(await SignInAsync(Supervisor), "/staff/evaluation/deductions?year=2020", new()
+            {
+                ["Unit"] = "czt", ["Rule"] = "careless-handling", ["Points"] = "1", ["Reason"] = "答复敷衍。",
+                ["Cites"] = "ledger-item", ["CitesRef"] = await _api.LedgerItemAsync(2020, "czt"),
+            });
         var ledgerItems = new List<string>();
         s["Evaluation.Ledger.LedgerNewModel.OnPost"] = async () =>
         {

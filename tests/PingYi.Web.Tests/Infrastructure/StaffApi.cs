@@ -82,6 +82,30 @@ public sealed class StaffApi(AppFactory app)
         return client;
     }
 
+    // ---- evaluation ----
+
+    /// <summary>
+    /// A ledger item of the unit in the round for a deduction to cite (a deduction cites what it punishes, issue 22):
+    /// source prior-year, which no score reads. Returns its record number.
+    /// </summary>
+    public async Task<string> LedgerItemAsync(int year, string unitCode, string problem = "去年评议反映的作风问题尚未整改到位。")
+    {
+        var due = PingYi.Domain.Common.ChinaTime.Today(App.Time).AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var response = await (await AsAsync(Supervisor)).PostAsync($"/api/v1/evaluations/{year}/ledger", Json(new JsonObject
+        {
+            ["unitCode"] = unitCode, ["source"] = "prior-year", ["problem"] = problem, ["measures"] = "逐项整改，按月报告进展。", ["owner"] = "办公室主任", ["dueOn"] = due,
+        }));
+        return JsonNode.Parse(await ExpectAsync(response, HttpStatusCode.Created))!["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary><paramref name="deduction"/> citing a new ledger item of its unit (<see cref="LedgerItemAsync"/>).</summary>
+    public async Task<JsonObject> CitingAsync(int year, JsonObject deduction)
+    {
+        deduction["cites"] = "ledger-item";
+        deduction["citesRef"] = await LedgerItemAsync(year, deduction["unitCode"]!.GetValue<string>());
+        return deduction;
+    }
+
     // ---- complaints ----
 
     public static JsonObject Complaint(string title, string unitCode = "jyt", string category = "formalism") => new()

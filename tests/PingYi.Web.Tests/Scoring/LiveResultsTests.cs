@@ -41,10 +41,11 @@ public abstract class LiveResultsTests(AppFixture fixture)
         // 2026-11-26 15:59:00 UTC is 23:59 China time.
         fixture.App.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 15, 0, 0, TimeSpan.Zero));
         Assert.Equal(0, await DeductionsAsync("nky"));
-        await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync("/api/v1/evaluations/2020/deductions", TestData.Json(new JsonObject
+        var deduction = await _api.CitingAsync(2020, new JsonObject
         {
             ["unitCode"] = "nky", ["points"] = 1.5, ["reason"] = "受理群众投诉敷衍了事", ["rule"] = "careless-handling",
-        })), HttpStatusCode.Created);
+        });
+        await ExpectAsync(await (await _api.AsAsync(Supervisor)).PostAsync("/api/v1/evaluations/2020/deductions", TestData.Json(deduction)), HttpStatusCode.Created);
         Assert.Equal(1.5, await DeductionsAsync("nky"));
 
         // Another node's write: the kept result stands for 60 s, then the round is computed again.

@@ -158,7 +158,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
         await RateAsync(Deputies, "deputies", "nky", "satisfied");
         await RateAsync(Prefectures, "prefectures", "nky", "dissatisfied");
         await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "nky", ["points"] = 1.5, ["reason"] = "受理群众投诉敷衍了事", ["rule"] = "careless-handling" }), HttpStatusCode.Created);
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "nky", ["points"] = 1.5, ["reason"] = "受理群众投诉敷衍了事", ["rule"] = "careless-handling" })), HttpStatusCode.Created);
 
         var after = UnitOf(await RankingsAsync(), "nky");
         Assert.Equal(90, Source(after, "deputies"));   // (80 + 100) / 2
@@ -299,7 +299,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
         };
         await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2020/inspections", inspection), HttpStatusCode.Created);
         await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "sky", ["points"] = 1, ["reason"] = "未按规定程序办理转办件", ["rule"] = "procedure" }), HttpStatusCode.Created);
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "sky", ["points"] = 1, ["reason"] = "未按规定程序办理转办件", ["rule"] = "procedure" })), HttpStatusCode.Created);
 
         var breakdown = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("sky"), "/api/v1/evaluations/2020/units/sky/breakdown"), HttpStatusCode.OK))!;
         Assert.Equal("sky", breakdown["unitCode"]!.GetValue<string>());
@@ -340,7 +340,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
     public async Task The_xlsx_exports_of_the_whole_result_and_of_a_units_breakdown_read_back()
     {
         await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "rbs", ["points"] = 0.5, ["reason"] = "答复内容与反映问题不对应", ["rule"] = "careless-handling" }), HttpStatusCode.Created);
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "rbs", ["points"] = 0.5, ["reason"] = "答复内容与反映问题不对应", ["rule"] = "careless-handling" })), HttpStatusCode.Created);
         var rankings = await RankingsAsync();
         var response = await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/rankings.xlsx");
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
@@ -367,8 +367,16 @@ public abstract partial class ScoringTests(AppFixture fixture)
         using var breakdown = new MemoryStream(await ExpectBytesAsync(unit));
         Assert.Equal(["得分", "评议", "明察暗访", "扣分", "直通车比率", "直通车"], breakdown.GetSheetNames());
         var summary = breakdown.Query(useHeaderRow: true, sheetName: "得分").Cast<IDictionary<string, object?>>().ToList();
-        // The unit's own breakdown still states a composite of 0 for a unit with no score from any source.
-        Assert.Equal(api["score"]?.GetValue<double>() ?? 0, Convert.ToDouble(summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"], System.Globalization.CultureInfo.InvariantCulture), 2);
+        // The unit's own breakdown leaves the composite empty, as the rankings do, for a unit with no score from any source.
+        var composite = summary.Single(r => (string?)r["来源"] == "综合得分")["折合分"];
+        if (api["score"] is { } score)
+        {
+            Assert.Equal(score.GetValue<double>(), Convert.ToDouble(composite, System.Globalization.CultureInfo.InvariantCulture), 2);
+        }
+        else
+        {
+            Assert.Null(composite);
+        }
         var deductions = breakdown.Query(useHeaderRow: true, sheetName: "扣分").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("答复内容与反映问题不对应", deductions.Single()["理由"]);
     }
@@ -397,7 +405,7 @@ public abstract partial class ScoringTests(AppFixture fixture)
         };
         await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2020/inspections", inspection), HttpStatusCode.Created);
         await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2020/deductions",
-            new JsonObject { ["unitCode"] = "fl", ["points"] = 0.25, ["reason"] = "未按期报送材料", ["rule"] = "procedure" }), HttpStatusCode.Created);
+            await _api.CitingAsync(2020, new JsonObject { ["unitCode"] = "fl", ["points"] = 0.25, ["reason"] = "未按期报送材料", ["rule"] = "procedure" })), HttpStatusCode.Created);
 
         var rankings = await RankingsAsync();
         using var whole = new MemoryStream(await ExpectBytesAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2020/rankings.xlsx")));

@@ -56,11 +56,20 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
     /// </summary>
     private IQueryable<HandlingRecord> InRound(EvaluationRoundDefinition round, DateTime cutoffUtc)
     {
-        var (from, to) = Year(round);
         var year = round.Year;
         var rows = db.HandlingRecords.AsNoTracking().Where(r => r.AssignedAtUtc < cutoffUtc && r.StartedAtUtc <= cutoffUtc)
             // 核减: a complaint an upheld appeal took out of the unit's tally (wrong unit, malicious, duplicate) is not counted for it.
             .Where(r => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Complaint && x.UnitId == r.UnitId && x.TargetId == r.ComplaintId));
+        return CountedIn(rows, round);
+    }
+
+    /// <summary>
+    /// The rows the round's <c>countIn</c> rule puts in its year (whatever the cut-off): the one reading of "this
+    /// round's case" that the tallies and a deduction citing a complaint share.
+    /// </summary>
+    public static IQueryable<HandlingRecord> CountedIn(IQueryable<HandlingRecord> rows, EvaluationRoundDefinition round)
+    {
+        var (from, to) = Year(round);
         return round.Channel.CountIn == ChannelRates.AssignedYear
             ? rows.Where(r => r.AssignedAtUtc >= from && r.AssignedAtUtc < to)
             : rows.Where(r => r.InitialDueAtUtc > from && r.InitialDueAtUtc <= to);

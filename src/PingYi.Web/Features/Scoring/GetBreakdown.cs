@@ -7,6 +7,7 @@ using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Deductions;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;
@@ -28,9 +29,30 @@ public static class GetBreakdown
     public sealed record ScaleLine(string Code, string Label, double Score);
 
     /// <summary>An inspection: its rating's score less its findings' severity points (floored at 0) = <see cref="Score"/>.</summary>
-    public sealed record InspectionLine(string Date, bool Covert, string Rating, double RatingScore, double SeverityPoints, IReadOnlyList<string> Findings, double Score);
+    /// <param name="SeverityWaivedBy">
+    /// The deduction that punishes its findings instead (the round's <c>findingPunishedBy</c> is <c>deduction</c>): the
+    /// severity points are then not taken off, and <see cref="Score"/> is the rating's score. Null: they are.
+    /// </param>
+    public sealed record InspectionLine(string Date, bool Covert, string Rating, double RatingScore, double SeverityPoints, IReadOnlyList<string> Findings, double Score)
+    {
+        public long Id { get; init; }
 
-    public sealed record DeductionLine(double Points, string? Rule, string? RuleLabel, string Reason, DateTime RecordedAt);
+        public long? SeverityWaivedBy { get; init; }
+    }
+
+    /// <param name="Cites">What it punishes (null: recorded before deductions cited anything).</param>
+    /// <param name="Counted">False when the inspection it cites already punished the finding (<c>findingPunishedBy: inspection</c>).</param>
+    /// <param name="Note">Why it is not counted, for people; null when it is.</param>
+    public sealed record DeductionLine(double Points, string? Rule, string? RuleLabel, string Reason, DateTime RecordedAt)
+    {
+        public long Id { get; init; }
+
+        public CitationView? Cites { get; init; }
+
+        public bool Counted { get; init; } = true;
+
+        public string? Note { get; init; }
+    }
 
     /// <summary>One rate of the channel score as the API and the page show it.</summary>
     public sealed record RateLine(string Label, double Numerator, double Denominator, double? Value, double Weight, double EffectiveWeight, double? Points);
@@ -60,15 +82,18 @@ public static class GetBreakdown
     /// <summary>
     /// A unit's result as shown: rank and the bottom-two, tracking-list and public-notice flags are null for a unit's
     /// own handlers until the round is published (its place among the others is the ranking, which they may not read yet).
+    /// A unit with no score from any source (<see cref="Ranked"/> false, as in the rankings) has no composite: its
+    /// <see cref="Score"/>, <see cref="Weighted"/> and rank are null, never 0.
     /// </summary>
     public sealed record ResultView(
-        string UnitCode, string Name, UnitCategory Category, int? Rank, double Score, double Weighted, IReadOnlyDictionary<string, double?> Sources,
+        string UnitCode, string Name, UnitCategory Category, int? Rank, double? Score, double? Weighted, IReadOnlyDictionary<string, double?> Sources,
         double RecordedDeductions, double Deductions, int OverdueWorkingDays, bool? BottomTwo, bool? PreviousBottomTwo, bool Accountability,
-        bool? TrackingList, bool? PublicNotice, double? Channel)
+        bool? TrackingList, bool? PublicNotice, double? Channel, bool Ranked)
     {
-        public static ResultView Of(UnitResult r, bool ranked) => new(r.UnitCode, r.Name, r.Category, ranked ? r.Rank : null, r.Score, r.Weighted, r.Sources,
+        public static ResultView Of(UnitResult r, bool ranked) => new(r.UnitCode, r.Name, r.Category, ranked && r.Scored ? r.Rank : null,
+            r.Scored ? r.Score : null, r.Scored ? r.Weighted : null, r.Sources,
             r.RecordedDeductions, r.Deductions, r.OverdueWorkingDays, ranked ? r.BottomTwo : null, ranked ? r.PreviousBottomTwo : null, r.Accountability,
-            ranked ? r.TrackingList : null, ranked ? r.PublicNotice : null, r.Channel);
+            ranked ? r.TrackingList : null, ranked ? r.PublicNotice : null, r.Channel, r.Scored);
     }
 
     /// <param name="RankShown">False for a unit's handlers before publication: <c>categorySize</c>, the rank and the list flags are null.</param>
@@ -145,6 +170,7 @@ public static class GetBreakdown
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id)
                 .Where(d => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
                 .OrderBy(d => d.Id).ToListAsync(ct);
+            var cited = await DeductionCitations.DescribeAsync(db, deductions, ct);
             // The case lines as of the cut-off the facts were counted to, so that the two agree.
             var countedTo = computed.Results.CutoffUtc;
             var cases = await channel.CasesAsync(definition, countedTo, unit.Code, ct);
@@ -154,22 +180,36 @@ public static class GetBreakdown
             var channelPart = Channel(definition, inputs.Channel, cases, countedTo);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
                 ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
-                inspections.Select(i => Inspection(definition, i)).ToList(),
-                deductions.Select(d => new DeductionLine(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)).ToList(),
+                inspections.Select(i => Inspection(definition, i, inputs.Inspections.FirstOrDefault(x => x.Id == i.Id)?.SeverityWaivedBy)).ToList(),
+                deductions.Select(d => Deduction(definition, d, cited.GetValueOrDefault(d.Id), inputs.Deductions.FirstOrDefault(x => x.Id == d.Id)?.Counted ?? true)).ToList(),
                 definition.Deductions.MaxTotalPoints, channelPart, flag,
                 definition.Overall.Options.Select(o => new ScaleLine(o.Code, o.Label, o.Score)).ToList(),
                 ScoreAdvice.Sentence(definition, sources, channelPart)) { SchemeVersion = round.Round.SchemeVersion };
         }
 
-        private static InspectionLine Inspection(EvaluationRoundDefinition definition, Inspection i)
+        /// <param name="waivedBy">The deduction that punishes its findings instead, as the scoring resolved it.</param>
+        private static InspectionLine Inspection(EvaluationRoundDefinition definition, Inspection i, long? waivedBy)
         {
             var severities = i.Findings.Select(f => f.Severity).ToList();
             return new InspectionLine(i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
                 definition.Overall.Find(i.Rating)?.Score ?? 0,
-                severities.Sum(s => definition.Severities.TryGetValue(s, out var severity) ? severity.Points : 0),
+                SourceScores.SeverityPoints(definition, severities),
                 i.Findings.OrderBy(f => f.Id).Select(f => $"{definition.Severities.GetValueOrDefault(f.Severity)?.Label ?? f.Severity}：{f.Description}").ToList(),
-                ScoreRounding.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, severities))));
+                ScoreRounding.Round(SourceScores.InspectionScore(definition, new InspectionInput(i.Rating, severities, i.Id, waivedBy))))
+            {
+                Id = i.Id,
+                SeverityWaivedBy = waivedBy,
+            };
         }
+
+        private static DeductionLine Deduction(EvaluationRoundDefinition definition, Deduction d, CitationView? cites, bool counted) =>
+            new(d.Points, d.Rule, definition.Deductions.Find(d.Rule)?.Label, d.Reason, d.RecordedAtUtc)
+            {
+                Id = d.Id,
+                Cites = cites,
+                Counted = counted,
+                Note = counted ? null : "同一问题已在明察暗访中按问题严重程度扣分，按本年度评议方案不重复扣分，本条不计入得分。",
+            };
 
         private static ChannelPart Channel(EvaluationRoundDefinition definition, ChannelUnitScore? score, IReadOnlyList<ChannelCaseLine> cases, DateTime countedTo)
         {

@@ -145,6 +145,9 @@ public sealed class ScoringReports(IChannelScores channel)
         return stream.ToArray();
     }
 
+    /// <summary>What the 得分 sheet says of a unit with no score from any source (its composite and rank are left empty).</summary>
+    public const string NoScore = "无任何来源的评议数据，没有综合得分，不参与排名";
+
     /// <summary>One unit's breakdown: the sources, the ratings, the inspections, the deductions and the handling rounds counted.</summary>
     public static byte[] BreakdownXlsx(GetBreakdown.Breakdown b)
     {
@@ -157,9 +160,10 @@ public sealed class ScoringReports(IChannelScores channel)
             ["折合分"] = s.Points,
             ["说明"] = s.Applies ? (s.Score is null ? "无评议数据，按其余来源重新加权" : string.Empty) : "不适用（未进驻省政务大厅）",
         }).ToList();
-        summary.Add(new() { ["来源"] = "加权得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Weighted, ["说明"] = "各来源折合分之和" });
+        summary.Add(new() { ["来源"] = "加权得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Weighted, ["说明"] = b.Result.Ranked ? "各来源折合分之和" : NoScore });
         summary.Add(new() { ["来源"] = "扣分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = -b.Result.Deductions, ["说明"] = $"已记录 {b.Result.RecordedDeductions} 分，上限 {b.MaxDeductions} 分" });
-        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Score, ["说明"] = b.RankShown ? $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" : "排名在评议结果公布后显示" });
+        summary.Add(new() { ["来源"] = "综合得分", ["权重"] = null, ["有效权重"] = null, ["得分"] = null, ["折合分"] = b.Result.Score,
+            ["说明"] = !b.Result.Ranked ? NoScore : b.RankShown ? $"{b.CategoryLabel}第 {b.Result.Rank} 名（共 {b.CategorySize} 个单位）" : "排名在评议结果公布后显示" });
         var rates = b.Channel.Rates.Values.Select(r => new Dictionary<string, object?>
         {
             ["比率"] = r.Label, ["分子"] = r.Numerator, ["分母"] = r.Denominator, ["比率值"] = r.Value, ["权重"] = r.Weight, ["有效权重"] = r.EffectiveWeight, ["得分"] = r.Points,
@@ -174,10 +178,12 @@ public sealed class ScoringReports(IChannelScores channel)
         {
             ["日期"] = i.Date, ["方式"] = i.Covert ? "暗访" : "明察", ["评价"] = RatingLabel(i.Rating), ["评价得分"] = i.RatingScore,
             ["问题扣分"] = i.SeverityPoints, ["发现问题"] = string.Join("；", i.Findings), ["得分"] = i.Score,
+            ["说明"] = i.SeverityWaivedBy is { } by ? $"问题扣分不计：同一问题由扣分记录 {by} 处罚" : "",
         }).ToList();
         var deductions = b.Deductions.Select(d => new Dictionary<string, object?>
         {
-            ["扣分"] = d.Points, ["事项"] = d.RuleLabel ?? "", ["理由"] = d.Reason, ["记录时间"] = ChinaTime.Format(d.RecordedAt),
+            ["扣分"] = d.Points, ["事项"] = d.RuleLabel ?? "", ["理由"] = d.Reason, ["处罚事项"] = d.Cites?.Label ?? "未注明",
+            ["是否计入"] = d.Counted ? "计入" : "不计入", ["说明"] = d.Note ?? "", ["记录时间"] = ChinaTime.Format(d.RecordedAt),
         }).ToList();
         var cases = b.Channel.Cases.Select(c => new Dictionary<string, object?>
         {

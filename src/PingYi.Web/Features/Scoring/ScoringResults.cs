@@ -165,24 +165,35 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             .ToListAsync(ct)).ToLookup(r => r.UnitId);
         var inspections = await db.Inspections.AsNoTracking()
             .Where(i => i.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
-            .Select(i => new { i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
+            .Select(i => new { i.Id, i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
             .ToListAsync(ct);
+        // The inspection a deduction's finding comes from: the one it cites, or the one the ledger item it cites was made from.
         var deductions = await db.Deductions.AsNoTracking()
             .Where(d => d.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
-            .Select(d => new { d.UnitId, d.Rule, d.Points })
+            .Select(d => new
+            {
+                d.Id, d.UnitId, d.Rule, d.Points,
+                Inspection = d.CitedInspectionId ?? db.RectificationItems.Where(i => i.Id == d.CitedLedgerItemId).Select(i => i.InspectionId).FirstOrDefault(),
+            })
             .ToListAsync(ct);
         var channelScores = await channel.ForRoundAsync(round.Definition, CutoffFor(round.Definition), ct);
 
         var ratingsByUnit = ratings.ToLookup(r => r.UnitId);
         var inspectionsByUnit = inspections.ToLookup(i => i.UnitId);
         var deductionsByUnit = deductions.ToLookup(d => d.UnitId);
-        return units.Select(u => new UnitInputs(u.Id, u.Code, u.Name, u.Category, u.ServiceHall,
-                ratingsByUnit[u.Id].GroupBy(r => r.Source).ToDictionary(g => g.Key,
-                    g => (IReadOnlyDictionary<string, int>)g.ToDictionary(r => r.Rating, r => r.Count), StringComparer.Ordinal),
-                inspectionsByUnit[u.Id].Select(i => new InspectionInput(i.Rating, i.Severities)).ToList(),
-                deductionsByUnit[u.Id].Select(d => new DeductionInput(d.Rule, d.Points)).ToList(),
-                channelScores.GetValueOrDefault(u.Code),
-                uncodedHall[u.Id].ToDictionary(r => r.Rating, r => r.Count, StringComparer.Ordinal)))
+        return units.Select(u =>
+            {
+                // One finding, one punishment: the round file says whether the inspection or the deduction stands.
+                var (unitInspections, unitDeductions) = FindingPunishmentRule.Apply(round.Definition,
+                    inspectionsByUnit[u.Id].Select(i => new InspectionInput(i.Rating, i.Severities, i.Id)).ToList(),
+                    deductionsByUnit[u.Id].Select(d => new DeductionInput(d.Rule, d.Points, d.Id, d.Inspection)).ToList());
+                return new UnitInputs(u.Id, u.Code, u.Name, u.Category, u.ServiceHall,
+                    ratingsByUnit[u.Id].GroupBy(r => r.Source).ToDictionary(g => g.Key,
+                        g => (IReadOnlyDictionary<string, int>)g.ToDictionary(r => r.Rating, r => r.Count), StringComparer.Ordinal),
+                    unitInspections, unitDeductions,
+                    channelScores.GetValueOrDefault(u.Code),
+                    uncodedHall[u.Id].ToDictionary(r => r.Rating, r => r.Count, StringComparer.Ordinal));
+            })
             .ToList();
     }
 

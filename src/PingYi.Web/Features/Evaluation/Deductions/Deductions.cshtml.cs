@@ -9,7 +9,7 @@ using PingYi.Web.Infrastructure;
 namespace PingYi.Web.Features.Evaluation.Deductions;
 
 /// <summary>
-/// 扣分 on a page: a supervisor records a deduction under a rule of the round file with a reason and evidence,
+/// 扣分 on a page: a supervisor records a deduction under a rule of the round file with a reason, what it punishes and evidence,
 /// and sees a unit's deductions. Saves through the API's handler (rule caps, the unit's total cap, a closed
 /// round's 409) and reads through the inputs handler.
 /// </summary>
@@ -27,6 +27,8 @@ public sealed class DeductionsModel(StaffRounds.Handler rounds, EvaluationRuntim
     [BindProperty] public string? Rule { get; set; }
     [BindProperty] public string? Points { get; set; }
     [BindProperty] public string? Reason { get; set; }
+    [BindProperty] public string? Cites { get; set; }
+    [BindProperty] public string? CitesRef { get; set; }
     [BindProperty] public List<IFormFile> Evidence { get; set; } = [];
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
@@ -65,7 +67,7 @@ public sealed class DeductionsModel(StaffRounds.Handler rounds, EvaluationRuntim
             }
             points = p;
         }
-        var result = await record.HandleAsync(Round!.Year, new RecordDeduction.Request(Unit, points, Reason, string.IsNullOrWhiteSpace(Rule) ? null : Rule), User, ct);
+        var result = await record.HandleAsync(Round!.Year, new RecordDeduction.Request(Unit, points, Reason, string.IsNullOrWhiteSpace(Rule) ? null : Rule, Cites, CitesRef), User, ct);
         if (!result.Succeeded)
         {
             return Fail(result.Failure!);

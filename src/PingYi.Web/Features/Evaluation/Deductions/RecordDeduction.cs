@@ -10,14 +10,20 @@ using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Deductions;
 
-/// <summary>扣分: a supervisor records a problem found during the round with points, a reason and evidence.</summary>
+/// <summary>
+/// 扣分: a supervisor records a problem found during the round with points, a reason, what it punishes (a complaint,
+/// an inspection or a ledger item of the unit in the round: <see cref="DeductionCitations"/>) and evidence.
+/// </summary>
 public static class RecordDeduction
 {
     public const int MaxEvidence = 5;
 
-    public sealed record Request(string? UnitCode, double? Points, string? Reason, string? Rule);
+    /// <param name="Cites"><c>complaint</c>, <c>inspection</c> or <c>ledger-item</c>: what the deduction punishes.</param>
+    /// <param name="CitesRef">The complaint's tracking number, or the inspection's or ledger item's record number.</param>
+    public sealed record Request(string? UnitCode, double? Points, string? Reason, string? Rule, string? Cites = null, string? CitesRef = null);
 
-    public sealed record Response(long Id, int Year, string UnitCode, double Points, string Reason, string? Rule, string RecordedBy, DateTime RecordedAt);
+    public sealed record Response(long Id, int Year, string UnitCode, double Points, string Reason, string? Rule, string RecordedBy, DateTime RecordedAt,
+        string Cites, string CitesRef);
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, IAuthorizationService authorization, AuditLog audit, TimeProvider time)
     {
@@ -62,6 +68,7 @@ public static class RecordDeduction
             {
                 errors.Add("reason", $"扣分理由不能超过 {Deduction.MaxReasonLength} 字。");
             }
+            var cites = await DeductionCitations.ResolveAsync(db, definition, round.Id, unit?.Id, request.Cites, request.CitesRef, errors, ct);
             if (errors.IsEmpty)
             {
                 var total = await db.Deductions.Where(d => d.RoundId == round.Id && d.UnitId == unit!.Id).SumAsync(d => (double?)d.Points, ct) ?? 0;
@@ -74,16 +81,17 @@ public static class RecordDeduction
             {
                 return RequestFailure.Invalid(errors);
             }
-            var deduction = new Deduction(round.Id, unit!.Id, request.Points!.Value, reason!, rule?.Code, user.UserId()!, time.GetUtcNow().UtcDateTime);
+            var deduction = new Deduction(round.Id, unit!.Id, request.Points!.Value, reason!, rule?.Code, cites!, user.UserId()!, time.GetUtcNow().UtcDateTime);
             // Each deduction is an auditable event: the record names its id, so both are saved in one transaction.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.Deductions.Add(deduction);
             await db.SaveChangesAsync(ct);
             audit.Record(user, AuditKinds.DeductionRecorded, $"deduction:{deduction.Id}", null,
-                new { year, unit = unit.Code, points = deduction.Points, reason = deduction.Reason, rule = deduction.Rule });
+                new { year, unit = unit.Code, points = deduction.Points, reason = deduction.Reason, rule = deduction.Rule, cites = cites!.Kind, citesRef = Text.Clean(request.CitesRef, multiline: false) });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new Response(deduction.Id, year, unit.Code, deduction.Points, deduction.Reason, deduction.Rule, user.Email() ?? string.Empty, deduction.RecordedAtUtc);
+            return new Response(deduction.Id, year, unit.Code, deduction.Points, deduction.Reason, deduction.Rule, user.Email() ?? string.Empty, deduction.RecordedAtUtc,
+                cites.Kind, cites.Kind == DeductionCitation.Complaint ? Text.Clean(request.CitesRef, multiline: false)!.ToUpperInvariant() : cites.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         public async Task<Result<int>> AddEvidenceAsync(int year, long deductionId, IReadOnlyList<UploadedFile> uploads, ClaimsPrincipal user, CancellationToken ct)
@@ -122,7 +130,7 @@ public static class RecordDeduction
             .WithName("RecordDeduction")
             .Produces<Response>(StatusCodes.Status201Created)
             .WithSummary("记录扣分（纪检监察工委）")
-            .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"? }.")
+            .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"?, \"cites\": \"complaint\" | \"inspection\" | \"ledger-item\", \"citesRef\": tracking number or record number }.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -35,7 +35,8 @@ public static class GetInputs
 
     public sealed record InspectionView(long Id, string Date, bool Covert, string Rating, IReadOnlyList<FindingView> Findings, int Photos);
 
-    public sealed record DeductionView(long Id, double Points, string Reason, string? Rule, DateTime RecordedAt, int Evidence);
+    /// <param name="Cites">What the deduction punishes (null for one recorded before deductions cited anything).</param>
+    public sealed record DeductionView(long Id, double Points, string Reason, string? Rule, DateTime RecordedAt, int Evidence, Deductions.CitationView? Cites);
 
     public sealed record DocumentView(string Id, string Milestone, string FileName, DateTime UploadedAt, bool Late);
 
@@ -79,11 +80,13 @@ public static class GetInputs
             sources[EvaluationCodes.Inspectors] = InspectionSummary(definition, inspections);
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Id && d.UnitId == unit.Id).OrderBy(d => d.Id).ToListAsync(ct);
             var documents = await DocumentsAsync(round.Id, unit.Id, definition, ct);
+            var cited = await Deductions.DeductionCitations.DescribeAsync(db, deductions, ct);
             return new View(year, RoundStatuses.CodeOf(round.Status), unit.Code, unit.Name, unit.ServiceHall, detailed, textsReleased, sources,
                 inspections.Select(i => new InspectionView(i.Id, i.VisitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Covert, i.Rating,
                     i.Findings.OrderBy(f => f.Id).Select(f => new FindingView(f.Description, f.Severity)).ToList(), files(EvaluationFileOwner.InspectionPhoto, i.Id))).ToList(),
                 summary.Summarise("本单位网上评议通道", 0, responses.Where(r => r.Source == EvaluationCodes.UnitChannel)),
-                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, files(EvaluationFileOwner.DeductionEvidence, d.Id))).ToList(),
+                deductions.Select(d => new DeductionView(d.Id, d.Points, d.Reason, d.Rule, d.RecordedAtUtc, files(EvaluationFileOwner.DeductionEvidence, d.Id),
+                    cited.GetValueOrDefault(d.Id))).ToList(),
                 deductions.Sum(d => d.Points),
                 documents);
         }

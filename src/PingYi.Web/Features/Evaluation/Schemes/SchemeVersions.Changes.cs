@@ -141,6 +141,7 @@ internal static class SchemeFaults
     public static string Chinese(string path, string fault) => $"方案文件 {path} 处：" + fault switch
     {
         _ when fault.StartsWith("malformed JSON", StringComparison.Ordinal) => "不是有效的 JSON",
+        _ when fault.Contains("punish", StringComparison.Ordinal) => "同一问题只能处罚一次：应写明由明察暗访的问题扣分（inspection）还是由扣分记录（deduction）处罚",
         "missing" => "缺少该字段",
         "must not be empty" => "不能为空",
         _ when fault.Contains("appears twice", StringComparison.Ordinal) => "字段重复",

@@ -1,0 +1,48 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PingYi.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class DeductionCitations : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "CitedComplaintId",
+                table: "Deductions",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "CitedInspectionId",
+                table: "Deductions",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "CitedLedgerItemId",
+                table: "Deductions",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "CitedComplaintId",
+                table: "Deductions");
+
+            migrationBuilder.DropColumn(
+                name: "CitedInspectionId",
+                table: "Deductions");
+
+            migrationBuilder.DropColumn(
+                name: "CitedLedgerItemId",
+                table: "Deductions");
+        }
+    }
+}
