@@ -1099,6 +1099,9 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("OverdueFiredAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("PausedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(4000)

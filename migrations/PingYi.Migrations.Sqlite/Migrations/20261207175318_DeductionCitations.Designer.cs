@@ -1069,6 +1069,9 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("OverdueFiredAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PausedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(4000)
