@@ -46,7 +46,7 @@ public sealed class DossierPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         await SignInAsync(page, "tjj@pingyi.local");
         await page.GotoAsync("/staff/dossier/tjj");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("单位档案");
-        await Expect(page.Locator("#dossier-years tr[data-year='2025']")).ToContainTextAsync("列入重点跟踪、通报");
+        await Expect(page.Locator("#dossier-years li[data-year='2025']")).ToContainTextAsync("列入重点跟踪、通报");
         await Expect(page.Locator("#dossier-ledger li")).ToHaveCountAsync(2);
         await Expect(page.Locator("#dossier-ledger")).ToContainTextAsync("报送整改方案");
         await PageChecks.AssertNoHorizontalScrollAsync(page, "a unit's dossier on a phone");
