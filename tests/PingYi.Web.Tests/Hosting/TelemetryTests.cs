@@ -30,7 +30,7 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         using var app = AppFactory.Create(provider, new Dictionary<string, string?> { ["Telemetry:Tracing"] = "true", ["Telemetry:Metrics"] = "true" },
-            services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+            services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new Collector(spans)))));
         var client = app.CreateClient();
         var api = StaffApi.For(app);
         var supervisor = await api.AsAsync(Supervisor);
@@ -105,6 +105,26 @@ public sealed class TelemetryTests
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         request.Headers.Add(TestPeerAddress.Header, peer);
         return client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// Collects the exported spans under the list's lock. The EF Core and ASP.NET Core activity sources are process-wide,
+    /// so this app's tracer also records every other test app's commands and requests, from many threads at once: the
+    /// in-memory exporter's unlocked list lost spans under that load (the test's own INSERT spans among them).
+    /// </summary>
+    private sealed class Collector(List<Activity> spans) : OpenTelemetry.BaseExporter<Activity>
+    {
+        public override OpenTelemetry.ExportResult Export(in OpenTelemetry.Batch<Activity> batch)
+        {
+            lock (spans)
+            {
+                foreach (var span in batch)
+                {
+                    spans.Add(span);
+                }
+            }
+            return OpenTelemetry.ExportResult.Success;
+        }
     }
 
     private static List<Activity> Snapshot(List<Activity> spans)
