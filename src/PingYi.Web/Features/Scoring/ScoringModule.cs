@@ -22,6 +22,8 @@ public static class ScoringModule
         services.AddScoped<SetPublication.Handler>();
         services.AddScoped<ImportPriorRanks.Handler>();
         services.AddScoped<ScoringReports>();
+        services.AddScoped<GetVerificationFile.Handler>();
+        services.AddScoped<RoundDocuments.Handler>();
         services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
         services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
@@ -40,5 +42,7 @@ public static class ScoringModule
         SetPublication.Map(api);
         ImportPriorRanks.Map(api);
         ScoringReports.Map(api);
+        GetVerificationFile.Map(api);
+        RoundDocuments.Map(api);
     }
 }
