@@ -93,10 +93,17 @@ public static class RoundDocuments
             {
                 doc.SubHeading($"{numbers[Math.Min(i++, numbers.Length - 1)]}{UnitCategories.Codes.LabelOf(category.Category)}");
                 var ranked = category.Units.Where(u => u.Scored).ToList();
-                doc.Table(Columns("notice.columns"), ranked.Select(u => (IReadOnlyList<string>)
-                    [u.Rank.ToString(CultureInfo.InvariantCulture), u.Name, F(u.Score), F(u.Deductions),
-                        string.Join("、", new[] { u.TrackingList ? T("notice.trackingMark") : null, u.PublicNotice ? T("notice.noticeMark") : null }.OfType<string>())]),
-                    [900, 3600, 1500, 1200, 1800]);
+                if (ranked.Count == 0)
+                {
+                    doc.Text(T("notice.noRanked"));
+                }
+                else
+                {
+                    doc.Table(Columns("notice.columns"), ranked.Select(u => (IReadOnlyList<string>)
+                        [u.Rank.ToString(CultureInfo.InvariantCulture), u.Name, F(u.Score), F(u.Deductions),
+                            string.Join("、", new[] { u.TrackingList ? T("notice.trackingMark") : null, u.PublicNotice ? T("notice.noticeMark") : null }.OfType<string>())]),
+                        [900, 3600, 1500, 1200, 1800]);
+                }
                 var unranked = category.Units.Where(u => !u.Scored).Select(u => u.Name).ToList();
                 if (unranked.Count > 0)
                 {
