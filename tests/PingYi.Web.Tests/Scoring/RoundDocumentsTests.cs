@@ -164,6 +164,9 @@ public abstract class RoundDocumentsTests(AppFixture fixture)
         (exit, output) = await AppProcess.RunUntilExitAsync([], "verify", path);
         Assert.True(exit == 1, output);
         Assert.Contains("数字指纹不一致", output);
+        (exit, output) = await AppProcess.RunUntilExitAsync([], "verify", Path.Combine(folder, "missing.json"));
+        Assert.True(exit == 2, output);
+        Assert.Contains("无法读取核验文件", output);
 
         // Every unit's part recomputes alone to its approved figures (the supervisor downloads any unit's).
         foreach (var unit in rankings["categories"]!.AsArray().SelectMany(c => c!["units"]!.AsArray()).Select(u => u!["unitCode"]!.GetValue<string>()))
