@@ -2,6 +2,17 @@ using PingYi.Web.Infrastructure;
 
 // `dotnet PingYi.Web.dll migrate` applies the migrations and exits (for Database:MigrateOnStartup=false deployments).
 // `backup <dir>` / `restore <dir>`: a consistent copy of the SQLite database (and the key certificate), or back from one.
+// `verify <file>`: recomputes a unit's score and fingerprint from its verification file (docs/evaluation.md, "Fingerprint").
+if (args.Length > 0 && args[0] == "verify")
+{
+    if (args.Length < 2 || args[1].StartsWith('-'))
+    {
+        Console.Error.WriteLine("Usage: PingYi.Web verify <verification file>");
+        return 2;
+    }
+    Console.OutputEncoding = System.Text.Encoding.UTF8;
+    return PingYi.Web.Features.Scoring.VerifyCommand.Run(args[1], Console.Out);
+}
 var command = args.Length > 0 && args[0] is "migrate" or "backup" or "restore" ? args[0] : null;
 if (command is "backup" or "restore")
 {

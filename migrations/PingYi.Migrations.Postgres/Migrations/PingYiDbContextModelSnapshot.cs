@@ -1990,6 +1990,10 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Published")
                         .HasColumnType("boolean");
 
@@ -2090,6 +2094,39 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ResultSnapshotLine");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotPart", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Canonical")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshotParts");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
@@ -2589,6 +2626,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotPart", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
@@ -2616,6 +2662,8 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Parts");
                 });
 #pragma warning restore 612, 618
         }

@@ -1926,6 +1926,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Published")
                         .HasColumnType("INTEGER");
 
@@ -2024,6 +2028,37 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ResultSnapshotLine");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotPart", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Canonical")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("ResultSnapshotParts");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Units.Unit", b =>
@@ -2521,6 +2556,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotPart", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Complaint", b =>
                 {
                     b.Navigation("Events");
@@ -2548,6 +2592,8 @@ namespace PingYi.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Parts");
                 });
 #pragma warning restore 612, 618
         }

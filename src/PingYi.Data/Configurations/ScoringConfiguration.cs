@@ -37,6 +37,20 @@ internal sealed class ResultSnapshotConfiguration : IEntityTypeConfiguration<Res
         b.HasIndex(s => s.Year).IsUnique();
         b.Ignore(s => s.Scope);
         b.HasMany(s => s.Lines).WithOne().HasForeignKey(l => l.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(s => s.Fingerprint).HasMaxLength(64);
+        b.HasMany(s => s.Parts).WithOne().HasForeignKey(p => p.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ResultSnapshotPartConfiguration : IEntityTypeConfiguration<ResultSnapshotPart>
+{
+    public void Configure(EntityTypeBuilder<ResultSnapshotPart> b)
+    {
+        b.HasKey(p => p.Id);
+        b.Property(p => p.UnitCode).HasMaxLength(16).IsRequired();
+        b.Property(p => p.Fingerprint).HasMaxLength(64).IsRequired();
+        b.Property(p => p.Canonical).IsRequired();
+        b.HasIndex(p => new { p.SnapshotId, p.UnitCode }).IsUnique();
     }
 }
 

@@ -105,6 +105,19 @@ public sealed record ChannelScoreResult(
     IReadOnlyList<ChannelRate> Rates)
 {
     public ChannelRate? Rate(string code) => Rates.FirstOrDefault(r => r.Code == code);
+
+    /// <summary>The category's means that entered this result (the others null): a unit's verification file carries them.</summary>
+    public ChannelCategoryMeans Means { get; init; } = ChannelCategoryMeans.None;
+}
+
+/// <summary>
+/// A category's means a unit's channel score can depend on: the mean raw score (drawn toward with fewer cases than
+/// <c>minCases</c>, or given under <c>noCases: category-mean</c>) and the mean 满意率 and 解决率 (what unrated answers
+/// count at under <c>unrated: category-mean</c>). Null: none, or not used.
+/// </summary>
+public sealed record ChannelCategoryMeans(double? Raw, double? Satisfied, double? Resolved)
+{
+    public static ChannelCategoryMeans None { get; } = new(null, null, null);
 }
 
 /// <summary>
@@ -136,38 +149,55 @@ public static class ChannelScoreCalculator
         var resolvedMean = CategoryMeans(units, t => t.ResolutionAnswers == 0 ? null : ResolvedSum(t, p) / t.ResolutionAnswers);
 
         var raw = units.ToDictionary(u => u.UnitCode, u => Rates(p, scale, u.Tally,
-            satisfiedMean.GetValueOrDefault(u.Category), resolvedMean.GetValueOrDefault(u.Category)), StringComparer.Ordinal);
-        var scoreMean = units.Where(u => u.Tally.HandlingRounds > 0 && raw[u.UnitCode].Raw is not null)
+            satisfiedMean.GetValueOrDefault(u.Category), resolvedMean.GetValueOrDefault(u.Category)).Raw, StringComparer.Ordinal);
+        var scoreMean = units.Where(u => u.Tally.HandlingRounds > 0 && raw[u.UnitCode] is not null)
             .GroupBy(u => u.Category)
-            .ToDictionary(g => g.Key, g => g.Average(u => raw[u.UnitCode].Raw!.Value));
+            .ToDictionary(g => g.Key, g => g.Average(u => raw[u.UnitCode]!.Value));
 
-        var result = new Dictionary<string, ChannelScoreResult>(StringComparer.Ordinal);
-        foreach (var u in units)
+        return units.ToDictionary(u => u.UnitCode, u => ScoreUnit(round, u.Tally, new ChannelCategoryMeans(
+                scoreMean.TryGetValue(u.Category, out var m) ? m : null,
+                satisfiedMean.TryGetValue(u.Category, out var s) ? s : null,
+                resolvedMean.TryGetValue(u.Category, out var r) ? r : null)),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// One unit's result from its own tally and its category's means: what <see cref="ScoreRound"/> computes for each
+    /// unit, and what a unit's verification file (docs/evaluation.md, "Fingerprint") recomputes from the means it
+    /// carries. The result's <see cref="ChannelScoreResult.Means"/> keeps only the means that entered it.
+    /// </summary>
+    public static ChannelScoreResult ScoreUnit(EvaluationRoundDefinition round, ChannelTally tally, ChannelCategoryMeans means)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(tally);
+        ArgumentNullException.ThrowIfNull(means);
+        var p = round.Channel;
+        var (rates, exact, mean) = Rates(p, SatisfactionScores(round), tally, means.Satisfied, means.Resolved);
+        var categoryMean = means.Raw;
+        // The unrated answers are counted at the category's mean rate only under that rule, and only if there are any.
+        var unratedByMean = p.UnratedPolicy != ChannelRates.Lowest;
+        var used = new ChannelCategoryMeans(null,
+            unratedByMean && tally.UnratedSatisfaction > 0 ? means.Satisfied : null,
+            unratedByMean && tally.UnratedResolution > 0 ? means.Resolved : null);
+        if (tally.HandlingRounds == 0 || exact is null)
         {
-            var (rates, exact, mean) = raw[u.UnitCode];
-            var categoryMean = scoreMean.TryGetValue(u.Category, out var m) ? m : (double?)null;
-            if (u.Tally.HandlingRounds == 0 || exact is null)
-            {
-                // Nothing to score the unit on: never full marks. The category's mean if the round says so and there is one.
-                var byMean = p.NoCasesPolicy == ChannelRates.CategoryMean && categoryMean is not null;
-                result[u.UnitCode] = new ChannelScoreResult(byMean ? ScoreRounding.Round(categoryMean!.Value) : null, NoCases: true,
-                    Excluded: !byMean, null, byMean ? ScoreRounding.Round(categoryMean) : null, 0, mean, rates);
-                continue;
-            }
-            var n = u.Tally.HandlingRounds;
-            if (n < p.MinCases && categoryMean is { } towards)
-            {
-                var z = (double)n / p.MinCases;
-                result[u.UnitCode] = new ChannelScoreResult(ScoreRounding.Round(z * exact.Value + (1 - z) * towards), NoCases: false, Excluded: false,
-                    ScoreRounding.Round(exact), ScoreRounding.Round(towards), z, mean, rates);
-            }
-            else
-            {
-                result[u.UnitCode] = new ChannelScoreResult(ScoreRounding.Round(exact.Value), NoCases: false, Excluded: false,
-                    ScoreRounding.Round(exact), null, 1, mean, rates);
-            }
+            // Nothing to score the unit on: never full marks. The category's mean if the round says so and there is one.
+            var byMean = p.NoCasesPolicy == ChannelRates.CategoryMean && categoryMean is not null;
+            return new ChannelScoreResult(byMean ? ScoreRounding.Round(categoryMean!.Value) : null, NoCases: true,
+                Excluded: !byMean, null, byMean ? ScoreRounding.Round(categoryMean) : null, 0, mean, rates)
+            { Means = used with { Raw = byMean ? categoryMean : null } };
         }
-        return result;
+        var n = tally.HandlingRounds;
+        if (n < p.MinCases && categoryMean is { } towards)
+        {
+            var z = (double)n / p.MinCases;
+            return new ChannelScoreResult(ScoreRounding.Round(z * exact.Value + (1 - z) * towards), NoCases: false, Excluded: false,
+                ScoreRounding.Round(exact), ScoreRounding.Round(towards), z, mean, rates)
+            { Means = used with { Raw = towards } };
+        }
+        return new ChannelScoreResult(ScoreRounding.Round(exact.Value), NoCases: false, Excluded: false,
+            ScoreRounding.Round(exact), null, 1, mean, rates)
+        { Means = used };
     }
 
     /// <summary>One unit scored on its own (its category's means are its own): the golden and property tests' entry.</summary>

@@ -129,6 +129,12 @@ public static class RankingCalculator
         return Math.Min(Math.Max(0, total), round.Deductions.MaxTotalPoints);
     }
 
+    /// <summary>
+    /// One unit's composite, unranked (rank 0, no list flags): what <see cref="Compute"/> gives each unit before ranking,
+    /// and what a unit's verification file recomputes.
+    /// </summary>
+    public static UnitResult Composite(EvaluationRoundDefinition round, UnitScoreInput unit) => Score(round, unit, false);
+
     private static UnitResult Score(EvaluationRoundDefinition round, UnitScoreInput unit, bool previousBottomTwo)
     {
         // The source scores are weighed as shown (rounded), so that the explanation's points add up to the figure.

@@ -121,6 +121,26 @@ public sealed class ResultSnapshot
     public List<ResultSnapshotLine> Lines { get; private set; } = [];
 
     /// <summary>
+    /// SHA-256 (hex) of the round's canonical inputs document (docs/evaluation.md, "Fingerprint"); null for a round
+    /// approved before fingerprints existed.
+    /// </summary>
+    public string? Fingerprint { get; private set; }
+
+    /// <summary>The canonical documents behind the fingerprints: the round's and one per unit. Not loaded with the snapshot.</summary>
+    public List<ResultSnapshotPart> Parts { get; private set; } = [];
+
+    /// <summary>Stores the round's fingerprint with its document and every unit's part (at approval, in the same save).</summary>
+    public void Seal(string fingerprint, string roundDocument, IEnumerable<ResultSnapshotPart> units)
+    {
+        if (Fingerprint is not null)
+        {
+            throw new InvalidOperationException("The snapshot already has its fingerprint.");
+        }
+        Fingerprint = fingerprint;
+        Parts = [new ResultSnapshotPart(ResultSnapshotPart.RoundCode, fingerprint, roundDocument), .. units];
+    }
+
+    /// <summary>
     /// Fed back to the participating units: each unit's handlers see their own category's ranking (and their rank),
     /// the public nothing. Implied by <see cref="Published"/>.
     /// </summary>
@@ -248,4 +268,40 @@ public sealed class ResultSnapshotLine
             [EvaluationCodes.Channel] = Channel,
         },
         RecordedDeductions, Deductions, OverdueWorkingDays, BottomTwo, PreviousBottomTwo, Accountability);
+}
+
+/// <summary>
+/// One canonical document of an approved round (docs/evaluation.md, "Fingerprint"): a unit's part — its inputs as it
+/// may see them — or, with <see cref="RoundCode"/> as the unit code, the round's document over every part. Written once,
+/// at approval; the unit's verification file is built from it, so it gives the same fingerprint however the inputs
+/// change afterwards.
+/// </summary>
+public sealed class ResultSnapshotPart
+{
+    /// <summary>The unit code of the round's own document.</summary>
+    public const string RoundCode = "";
+
+    private ResultSnapshotPart()
+    {
+        UnitCode = Fingerprint = Canonical = string.Empty;
+    }
+
+    public ResultSnapshotPart(string unitCode, string fingerprint, string canonical)
+    {
+        UnitCode = unitCode;
+        Fingerprint = fingerprint;
+        Canonical = canonical;
+    }
+
+    public long Id { get; private set; }
+
+    public int SnapshotId { get; private set; }
+
+    public string UnitCode { get; private set; }
+
+    /// <summary>SHA-256 of <see cref="Canonical"/>'s UTF-8 bytes, lower-case hex.</summary>
+    public string Fingerprint { get; private set; }
+
+    /// <summary>The canonical JSON (RFC 8785) the fingerprint is taken over.</summary>
+    public string Canonical { get; private set; }
 }

@@ -36,6 +36,8 @@ public static partial class OpenApiConventions
         ["replyLetter"] = 200,
         // A unit's contact e-mails: at most 254 characters each (ManageUnits.Validate).
         ["contactEmails"] = 254,
+        // SHA-256 in lower-case hex (the approved result's fingerprints, docs/evaluation.md).
+        ["fingerprint"] = 64, ["roundFingerprint"] = 64,
     };
 
     /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
@@ -138,6 +140,8 @@ public static partial class OpenApiConventions
         ["action"] = 40, ["job"] = 40, ["milestone"] = 40, ["source"] = 40,
         ["trackingNumber"] = 15,
         ["id"] = 450,
+        // The 文号 entered at a document's download (RoundDocuments: longer → 400).
+        ["number"] = Features.Scoring.RoundDocuments.MaxNumberLength,
     };
 
     private static void LimitParameters(OpenApiOperation operation)

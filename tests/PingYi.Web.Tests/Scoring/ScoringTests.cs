@@ -110,7 +110,9 @@ public abstract partial class ScoringTests(AppFixture fixture)
     public async Task The_rankings_have_the_fixed_shape_and_before_publication_are_for_supervisors_and_admins_only()
     {
         var body = await RankingsAsync();
-        Assert.Equal(["year", "approved", "categories"], body.Select(p => p.Key));
+        Assert.Equal(["year", "approved", "categories", "fingerprint"], body.Select(p => p.Key));
+        // The fingerprint comes with approval (issue 23 §4; RoundDocumentsTests).
+        Assert.Null(body["fingerprint"]);
         Assert.Equal(2020, body["year"]!.GetValue<int>());
         Assert.False(body["approved"]!.GetValue<bool>());
         var categories = body["categories"]!.AsArray();

@@ -105,6 +105,12 @@ public static class GetBreakdown
     {
         /// <summary>The version of the year's 评议方案 the unit was scored with (the round's; 1 is the shipped file).</summary>
         public int SchemeVersion { get; init; } = 1;
+
+        /// <summary>The fingerprint of the unit's part of the approved result (its inputs); null before approval.</summary>
+        public string? Fingerprint { get; init; }
+
+        /// <summary>The approved result's fingerprint over every unit's part; null before approval.</summary>
+        public string? RoundFingerprint { get; init; }
     }
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IChannelScores channel, IAuthorizationService authorization)
@@ -178,13 +184,17 @@ public static class GetBreakdown
             // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
             var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
             var channelPart = Channel(definition, inputs.Channel, cases, countedTo);
+            var fingerprint = all.Fingerprint is null ? null : await db.ResultSnapshotParts.AsNoTracking()
+                .Where(p => p.UnitCode == unit.Code && db.ResultSnapshots.Any(s => s.Id == p.SnapshotId && s.Year == year))
+                .Select(p => p.Fingerprint).SingleOrDefaultAsync(ct);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
                 ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
                 inspections.Select(i => Inspection(definition, i, inputs.Inspections.FirstOrDefault(x => x.Id == i.Id)?.SeverityWaivedBy)).ToList(),
                 deductions.Select(d => Deduction(definition, d, cited.GetValueOrDefault(d.Id), inputs.Deductions.FirstOrDefault(x => x.Id == d.Id)?.Counted ?? true)).ToList(),
                 definition.Deductions.MaxTotalPoints, channelPart, flag,
                 definition.Overall.Options.Select(o => new ScaleLine(o.Code, o.Label, o.Score)).ToList(),
-                ScoreAdvice.Sentence(definition, sources, channelPart)) { SchemeVersion = round.Round.SchemeVersion };
+                ScoreAdvice.Sentence(definition, sources, channelPart))
+                { SchemeVersion = round.Round.SchemeVersion, Fingerprint = fingerprint, RoundFingerprint = all.Fingerprint };
         }
 
         /// <param name="waivedBy">The deduction that punishes its findings instead, as the scoring resolved it.</param>

@@ -27,7 +27,11 @@ public static class GetRankings
 
     public sealed record CategoryRows(string Category, IReadOnlyList<UnitRow> Units);
 
-    public sealed record Response(int Year, bool Approved, IReadOnlyList<CategoryRows> Categories);
+    /// <summary>The rankings; <c>fingerprint</c> is the approved result's SHA-256 (null before approval).</summary>
+    public sealed record Response(int Year, bool Approved, IReadOnlyList<CategoryRows> Categories)
+    {
+        public string? Fingerprint { get; init; }
+    }
 
     public sealed record Loaded(RoundContext Round, RoundResults Results);
 
@@ -81,7 +85,7 @@ public static class GetRankings
         results.Categories.Select(c => new CategoryRows(UnitCategories.Codes.CodeOf(c.Category),
             c.Units.Select(u => new UnitRow(u.UnitCode, u.Name, u.Scored ? u.Rank : null, u.Scored ? u.Score : null,
                 EvaluationCodes.Sources.ToDictionary(s => s, s => u.Sources.GetValueOrDefault(s), StringComparer.Ordinal),
-                u.Deductions, u.TrackingList, u.PublicNotice, u.Scored)).ToList())).ToList());
+                u.Deductions, u.TrackingList, u.PublicNotice, u.Scored)).ToList())).ToList()) { Fingerprint = results.Fingerprint };
 
     public static void Map(RouteGroupBuilder api)
     {

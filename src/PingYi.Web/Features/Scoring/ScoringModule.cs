@@ -23,6 +23,8 @@ public static class ScoringModule
         services.AddScoped<ImportPriorRanks.Handler>();
         services.AddScoped<ScoringReports>();
         services.AddScoped<Dossier.UnitDossier.Handler>();
+        services.AddScoped<GetVerificationFile.Handler>();
+        services.AddScoped<RoundDocuments.Handler>();
         services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
         services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
@@ -42,5 +44,7 @@ public static class ScoringModule
         ImportPriorRanks.Map(api);
         ScoringReports.Map(api);
         Dossier.UnitDossier.Map(api);
+        GetVerificationFile.Map(api);
+        RoundDocuments.Map(api);
     }
 }

@@ -19,6 +19,9 @@ public sealed record RoundResults(
 
     /// <summary>Fed back to the units (scope <c>units</c>, or public): a unit's handlers see their rank and category.</summary>
     public bool SharedWithUnits { get; init; }
+
+    /// <summary>The approved result's fingerprint (docs/evaluation.md, "Fingerprint"); null before approval or for a round approved without one.</summary>
+    public string? Fingerprint { get; init; }
 }
 
 /// <summary>A round computed now, with the inputs of every active unit it was computed from.</summary>
@@ -44,7 +47,7 @@ public sealed record UnitInputs(
 public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, TimeProvider time, LiveResults live)
 {
     /// <summary>The sources entered as questionnaires, scored from their overall ratings.</summary>
-    public static readonly IReadOnlyList<string> RatedSources = [EvaluationCodes.Deputies, EvaluationCodes.Prefectures, EvaluationCodes.Liaison, EvaluationCodes.ServiceHall];
+    public static readonly IReadOnlyList<string> RatedSources = UnitScoring.RatedSources;
 
     /// <summary>
     /// The moment the channel counts up to: the end of the round's year (24:00 China time on 31 December), or now if
@@ -81,7 +84,7 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
             snapshot.Lines.Where(l => l.Category == c.Value).OrderBy(l => l.Rank).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
                 .Select(l => l.ToResult() with { Accountability = flagged.Contains(l.UnitCode) }).ToList())).ToList();
         return new RoundResults(year, true, snapshot.Published, snapshot.TakenAtUtc, CutoffFor(definition),
-            await PreviousYearAsync(year, ct), categories) { SharedWithUnits = snapshot.SharedWithUnits };
+            await PreviousYearAsync(year, ct), categories) { SharedWithUnits = snapshot.SharedWithUnits, Fingerprint = snapshot.Fingerprint };
     }
 
     /// <summary>Computes the results from the inputs as they are now, whatever the round's state.</summary>
@@ -117,28 +120,18 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     /// <summary>Builds the snapshot approval writes (added to the context; the approval's SaveChanges stores both).</summary>
     public async Task<ResultSnapshot> SnapshotAsync(RoundContext round, CancellationToken ct)
     {
-        var results = await ComputeAsync(round, ct);
-        var snapshot = new ResultSnapshot(round.Round.Year, time.GetUtcNow().UtcDateTime, results.Units.Select(u => new ResultSnapshotLine(u)));
+        var computed = await ComputeWithInputsAsync(round, ct);
+        var snapshot = new ResultSnapshot(round.Round.Year, time.GetUtcNow().UtcDateTime, computed.Results.Units.Select(u => new ResultSnapshotLine(u)));
+        // The fingerprint over the scheme and every input that entered the result, with each unit's part (docs/evaluation.md).
+        ResultFingerprints.Seal(snapshot, round, computed);
         db.ResultSnapshots.Add(snapshot);
         return snapshot;
     }
 
-    public static UnitScoreInput ToScoreInput(EvaluationRoundDefinition definition, UnitInputs u, bool accountability)
-    {
-        var sources = new Dictionary<string, double?>(StringComparer.Ordinal);
-        foreach (var code in RatedSources)
-        {
-            sources[code] = !SourceScores.Applies(code, u.ServiceHall)
-                ? null
-                : code == EvaluationCodes.ServiceHall
-                    // Uncoded answers (the static QR) weigh what the round file says (一事一评, docs/evaluation.md).
-                    ? SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>(), u.UncodedHall, definition.PublicSurvey.UncodedWeight)
-                    : SourceScores.FromRatings(definition, u.Ratings.GetValueOrDefault(code) ?? new Dictionary<string, int>());
-        }
-        sources[EvaluationCodes.Inspectors] = SourceScores.FromInspections(definition, u.Inspections);
-        sources[EvaluationCodes.Channel] = SourceScores.FromChannel(definition, u.Channel?.Result);
-        return new UnitScoreInput(u.UnitCode, u.Name, u.Category, sources, u.Channel?.Facts.WorkingDaysOverdue ?? 0, u.Deductions, accountability);
-    }
+    /// <summary>The composite's input of one unit: <see cref="UnitScoring.ToScoreInput"/>, the rule a unit's verification file recomputes with.</summary>
+    public static UnitScoreInput ToScoreInput(EvaluationRoundDefinition definition, UnitInputs u, bool accountability) =>
+        UnitScoring.ToScoreInput(definition, u.UnitCode, u.Name, u.Category, u.ServiceHall, u.Ratings, u.UncodedHall, u.Inspections, u.Deductions,
+            u.Channel?.Result, u.Channel?.Facts.WorkingDaysOverdue ?? 0, accountability);
 
     /// <summary>The inputs of every active unit, a handful of grouped queries for the whole round.</summary>
     public async Task<IReadOnlyList<UnitInputs>> InputsAsync(RoundContext round, CancellationToken ct)
