@@ -43,11 +43,12 @@ public static class UnitScoring
         new SortedDictionary<string, int>((counts ?? new Dictionary<string, int>()).Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value), StringComparer.Ordinal);
 
     public static IReadOnlyList<InspectionInput> OrderedInspections(IEnumerable<InspectionInput> inspections) => inspections
-        .Select(i => new InspectionInput(i.Rating, i.Severities.Order(StringComparer.Ordinal).ToList()))
-        .OrderBy(i => i.Rating, StringComparer.Ordinal).ThenBy(i => string.Join(",", i.Severities), StringComparer.Ordinal).ToList();
+        .Select(i => i with { Severities = i.Severities.Order(StringComparer.Ordinal).ToList() })
+        .OrderBy(i => i.Rating, StringComparer.Ordinal).ThenBy(i => string.Join(",", i.Severities), StringComparer.Ordinal)
+        .ThenBy(i => i.SeverityWaivedBy is null).ToList();
 
     public static IReadOnlyList<DeductionInput> OrderedDeductions(IEnumerable<DeductionInput> deductions) =>
-        deductions.OrderBy(d => d.Rule ?? string.Empty, StringComparer.Ordinal).ThenBy(d => d.Points).ToList();
+        deductions.OrderBy(d => d.Rule ?? string.Empty, StringComparer.Ordinal).ThenBy(d => d.Points).ThenBy(d => d.Counted).ToList();
 }
 
 /// <summary>
@@ -100,11 +101,15 @@ public sealed record UnitPart(
             {
                 ["rating"] = i.Rating,
                 ["severities"] = new JsonArray(i.Severities.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+                // One finding, one punishment: a deduction citing this inspection stands instead of its severity points.
+                ["severityWaived"] = i.SeverityWaivedBy is not null,
             }).ToArray()),
             ["deductions"] = new JsonArray(UnitScoring.OrderedDeductions(Deductions).Select(d => (JsonNode)new JsonObject
             {
                 ["rule"] = d.Rule,
                 ["points"] = d.Points,
+                // Not counted: its finding is punished by the inspection's severity points instead.
+                ["counted"] = d.Counted,
             }).ToArray()),
             ["channel"] = Channel is null ? null : new JsonObject
             {
@@ -142,13 +147,15 @@ public sealed record UnitPart(
         var inspections = Arr(json, "inspections", "$").Select((node, i) =>
         {
             var o = node as JsonObject ?? throw new FormatException($"$.inspections[{i}]: an object");
+            // A waived inspection is scored on its rating alone; the part does not name the deduction that stands instead (0).
             return new InspectionInput(Str(o, "rating", $"$.inspections[{i}]"),
-                Arr(o, "severities", $"$.inspections[{i}]").Select(s => s?.GetValue<string>() ?? throw new FormatException($"$.inspections[{i}].severities: strings")).ToList());
+                Arr(o, "severities", $"$.inspections[{i}]").Select(s => s?.GetValue<string>() ?? throw new FormatException($"$.inspections[{i}].severities: strings")).ToList(),
+                SeverityWaivedBy: Bool(o, "severityWaived", $"$.inspections[{i}]") ? 0 : null);
         }).ToList();
         var deductions = Arr(json, "deductions", "$").Select((node, i) =>
         {
             var o = node as JsonObject ?? throw new FormatException($"$.deductions[{i}]: an object");
-            return new DeductionInput(o["rule"]?.GetValue<string>(), Num(o, "points", $"$.deductions[{i}]"));
+            return new DeductionInput(o["rule"]?.GetValue<string>(), Num(o, "points", $"$.deductions[{i}]"), Counted: Bool(o, "counted", $"$.deductions[{i}]"));
         }).ToList();
         ChannelInputs? channel = null;
         if (json["channel"] is JsonObject c)

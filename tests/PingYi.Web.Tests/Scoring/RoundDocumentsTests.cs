@@ -51,13 +51,15 @@ public abstract class RoundDocumentsTests(AppFixture fixture)
                 await RateAsync("xcb", "satisfied");
                 await RateAsync("tzb", "dissatisfied");
                 await RateAsync("zfw", "basically-satisfied");
-                await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2026/inspections", new JsonObject
+                var inspection = JsonNode.Parse(await ExpectAsync(await PostAsync(Inspector, "/api/v1/evaluations/2026/inspections", new JsonObject
                 {
                     ["unitCode"] = "gat", ["date"] = "2026-11-20", ["covert"] = true, ["rating"] = "satisfied",
                     ["findings"] = new JsonArray(new JsonObject { ["description"] = "窗口午间无人值守", ["severity"] = "minor" }),
-                }), HttpStatusCode.Created);
+                }), HttpStatusCode.Created))!["id"]!.GetValue<long>();
+                // The deduction cites the inspection's finding: the round file's rule (one finding, one punishment) waives
+                // the inspection's severity points, which the unit's part must say for its score to recompute.
                 await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/deductions",
-                    new JsonObject { ["unitCode"] = "gat", ["points"] = 1.5, ["reason"] = "台账不全", ["rule"] = "procedure" }), HttpStatusCode.Created);
+                    new JsonObject { ["unitCode"] = "gat", ["points"] = 1.5, ["reason"] = "台账不全", ["rule"] = "procedure", ["cites"] = "inspection", ["citesRef"] = inspection.ToString(System.Globalization.CultureInfo.InvariantCulture) }), HttpStatusCode.Created);
                 await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/close", new JsonObject()), HttpStatusCode.OK);
                 await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/approve", new JsonObject { ["confirmCoverage"] = true }), HttpStatusCode.OK);
             }
