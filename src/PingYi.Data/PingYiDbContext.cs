@@ -73,6 +73,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<ResultSnapshot> ResultSnapshots => Set<ResultSnapshot>();
 
+    public DbSet<MonthlySnapshot> MonthlySnapshots => Set<MonthlySnapshot>();
+
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
     public DbSet<SecurityPolicy> SecurityPolicies => Set<SecurityPolicy>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -24,6 +25,12 @@ public static class ScoringModule
         services.AddScoped<ScoringReports>();
         services.AddScoped<Dossier.UnitDossier.Handler>();
         services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
+        services.AddScoped<Monthly.MonthlySnapshots.Handler>();
+        services.AddScoped<Monthly.GetMonthly.Handler>();
+        services.AddScoped<Monthly.EarlyWarnings.Handler>();
+        // Daily at 08:10 China time, before the 08:30 digest that tells the warned units; acts only on the month's first working day.
+        services.AddPingYiJob(Monthly.MonthlySnapshots.JobId,
+            async (sp, ct) => await sp.GetRequiredService<Monthly.MonthlySnapshots.Handler>().RunJobAsync(ct), "10 0 * * *");
         services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, AccountabilityAuthorizationHandler>();
@@ -42,5 +49,6 @@ public static class ScoringModule
         ImportPriorRanks.Map(api);
         ScoringReports.Map(api);
         Dossier.UnitDossier.Map(api);
+        Monthly.GetMonthly.Map(api);
     }
 }
