@@ -155,7 +155,8 @@ public abstract class MonthlyTests(AppFixture fixture)
             Assert.Contains($"id=\"warning-{code}\"", desk);
         }
         Assert.Contains("按期办结率", desk);
-        var notWarned = Lines(november).First(l => !l["bottomTwo"]!.GetValue<bool>())["unitCode"]!.GetValue<string>();
+        // tjj may be on the 2025 tracking list the other test imports: not a unit to expect unwarned.
+        var notWarned = Lines(november).First(l => !l["bottomTwo"]!.GetValue<bool>() && l["unitCode"]!.GetValue<string>() != "tjj")["unitCode"]!.GetValue<string>();
         Assert.DoesNotContain($"id=\"warning-{notWarned}\"", desk);
 
         var digest = (await Outbox.RunJobAsync(_api, "daily-digest"))!;
