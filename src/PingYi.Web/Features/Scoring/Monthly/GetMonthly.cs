@@ -96,16 +96,14 @@ public static class GetMonthly
             {
                 return [];
             }
-            var rows = await db.MonthlySnapshots.AsNoTracking().Where(s => s.Year == year).OrderBy(s => s.Month)
-                .Select(s => new
-                {
-                    s.Month,
-                    Line = s.Lines.Where(l => l.UnitCode == unitCode).Select(l => new { l.ChannelScore, l.ChannelRank, l.Category }).FirstOrDefault(),
-                    Lines = s.Lines.Select(l => new { l.Category, l.ChannelRank }).ToList(),
-                })
+            // One flat read of the year's lines (12 months × the units at most), grouped here.
+            var rows = await db.MonthlySnapshots.AsNoTracking().Where(s => s.Year == year)
+                .SelectMany(s => s.Lines, (s, l) => new { s.Month, l.UnitCode, l.Category, l.ChannelScore, l.ChannelRank })
                 .ToListAsync(ct);
-            return rows.Where(r => r.Line is not null)
-                .Select(r => new TrendPoint(r.Month, r.Line!.ChannelScore, r.Line.ChannelRank, r.Lines.Count(l => l.Category == r.Line.Category && l.ChannelRank is not null)))
+            return rows.GroupBy(r => r.Month).OrderBy(g => g.Key)
+                .Select(g => (Month: g.Key, Line: g.FirstOrDefault(r => r.UnitCode == unitCode), All: g.ToList()))
+                .Where(m => m.Line is not null)
+                .Select(m => new TrendPoint(m.Month, m.Line!.ChannelScore, m.Line.ChannelRank, m.All.Count(l => l.Category == m.Line.Category && l.ChannelRank is not null)))
                 .ToList();
         }
 
