@@ -144,6 +144,13 @@ public abstract class MonthlyTests(AppFixture fixture)
         Assert.Contains("data-unit=\"gat\"", handlerPage);
         Assert.DoesNotContain("data-unit=\"jyt\"", handlerPage);
         Assert.Contains("公安厅", handlerPage);
+        var png = await (await _api.AsAsync(Supervisor)).GetAsync("/staff/scoring/2026/monthly?handler=png&unit=gat");
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        // A handler asking for another unit's trend gets their own; an evaluator no page at all.
+        Assert.Contains("handler=png&amp;unit=gat", handlerPage);
+        Assert.DoesNotContain("unit=jyt", handlerPage);
+        Assert.NotEqual(HttpStatusCode.OK, (await _api.GetAsync(Evaluator, "/staff/scoring/2026/monthly")).StatusCode);
 
         // Early warning: the bottom two of November on the 督办台, with their rates; each warned unit's handlers get
         // their digest line once a day, with their own overdue case and without any access code or identity.
