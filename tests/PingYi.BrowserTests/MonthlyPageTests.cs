@@ -35,8 +35,15 @@ public sealed class MonthlyPageTests(PingYiBrowserFixture fixture, ITestOutputHe
 
         await SignInAs("supervisor@pingyi.local");
         await Post("/api/v1/evaluations/2026/open", new { });
+        // jyt signs for its case in time, gat never does: by December gat is last of the two in its category (预警).
         var lodged = await Post("/api/v1/complaints", new { unitCode = "jyt", category = "formalism", title = "学校课后服务收费不透明，家长多次反映无人答复", description = "相关科室互相推诿，至今未解决。", anonymous = true });
-        await Post($"/api/v1/complaints/{lodged["trackingNumber"]!.GetValue<string>()}/actions/assign", new { unitCode = "jyt" });
+        var jytCase = lodged["trackingNumber"]!.GetValue<string>();
+        await Post($"/api/v1/complaints/{jytCase}/actions/assign", new { unitCode = "jyt" });
+        var gatCase = (await Post("/api/v1/complaints", new { unitCode = "gat", category = "bureaucratism", title = "户籍迁移材料反复要求补交，窗口推诿", description = "三次前往派出所均被要求补充不同材料。", anonymous = true }))["trackingNumber"]!.GetValue<string>();
+        await Post($"/api/v1/complaints/{gatCase}/actions/assign", new { unitCode = "gat" });
+        await SignInAs("jyt@pingyi.local");
+        await Post($"/api/v1/complaints/{jytCase}/actions/sign", new { });
+        await SignInAs("supervisor@pingyi.local");
         var november = await Post("/api/v1/evaluations/2026/monthly", new { });
         Assert.Equal(11, november["month"]!.GetValue<int>());
         // Tuesday 1 December 2026, 09:00 China: the first working day of December.
@@ -76,6 +83,9 @@ public sealed class MonthlyPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         Assert.Contains("unit=gat", page.Url);
 
         await page.GotoAsync("/staff/oversight");
+        await Expect(page.Locator("#warning-gat")).ToContainTextAsync("列后两位");
+        await Expect(page.Locator("#warning-gat")).ToContainTextAsync("及时签收率 0.0%");
+        await Expect(page.Locator("#warning-jyt")).ToHaveCountAsync(0);
         await PageChecks.AssertNoHorizontalScrollAsync(page, "the 督办台 with its early warnings on a phone");
         await PageChecks.ScreenshotAsync(page, output, "81-oversight-warnings-phone");
 
