@@ -124,6 +124,8 @@ public abstract class MonthlyTests(AppFixture fixture)
         // A unit's handler reads its own line only; an evaluator nothing; a month not taken is 404.
         var own = await GetJsonAsync(Handler("gat"), "/api/v1/evaluations/2026/monthly/11");
         Assert.Equal(["gat"], Lines(own).Select(l => l["unitCode"]!.GetValue<string>()));
+        Assert.Null(Lines(own).Single()["compositeRank"]);
+        Assert.Equal(gatNovember["channelRank"]!.GetValue<int>(), Lines(own).Single()["channelRank"]!.GetValue<int>());
         await ExpectProblemAsync(await _api.GetAsync(Evaluator, "/api/v1/evaluations/2026/monthly/11"), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await _api.GetAsync(Evaluator, "/api/v1/evaluations/2026/monthly"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Anonymous.GetAsync("/api/v1/evaluations/2026/monthly/11")).StatusCode);

@@ -81,7 +81,10 @@ public static class GetMonthly
                     var shown = own is null ? lines : lines.Where(l => l.UnitCode == own).ToList();
                     return new CategoryLines(c.Code, c.Label, lines.Count(l => l.ChannelRank is not null),
                         shown.OrderBy(l => l.ChannelRank ?? int.MaxValue).ThenBy(l => l.UnitCode, StringComparer.Ordinal)
-                            .Select(l => ToLine(l, before.GetValueOrDefault(l.UnitCode))).ToList());
+                            .Select(l => ToLine(l, before.GetValueOrDefault(l.UnitCode)))
+                            // The round's composite rank stays the committee's until publication (as on the breakdown):
+                            // a unit sees its interim channel rank, which is what the monthly 通报 and its warning are about.
+                            .Select(l => own is null ? l : l with { CompositeRank = null }).ToList());
                 })
                 .Where(c => own is null || c.Units.Count > 0)
                 .ToList();
