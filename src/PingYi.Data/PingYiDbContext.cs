@@ -74,6 +74,7 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
     public DbSet<ResultSnapshot> ResultSnapshots => Set<ResultSnapshot>();
 
     public DbSet<ResultSnapshotPart> ResultSnapshotParts => Set<ResultSnapshotPart>();
+    public DbSet<MonthlySnapshot> MonthlySnapshots => Set<MonthlySnapshot>();
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 

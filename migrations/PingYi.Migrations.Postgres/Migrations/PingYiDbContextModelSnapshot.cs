@@ -1939,6 +1939,111 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("AccountabilityFlags");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CutoffUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("TakenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TakenById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "Month")
+                        .IsUnique();
+
+                    b.ToTable("MonthlySnapshots");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshotLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("BottomTwo")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("ChannelRank")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("ChannelScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("ClosedOnTime")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Composite")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("CompositeRank")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("OverdueRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Quality")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Resolved")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Rework")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Satisfied")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SignedOnTime")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("MonthlySnapshotLine");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
                 {
                     b.Property<long>("Id")
@@ -2617,6 +2722,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshotLine", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.MonthlySnapshot", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
                 {
                     b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
@@ -2657,6 +2771,11 @@ namespace PingYi.Migrations.Postgres.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.RectificationItem", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshot", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>

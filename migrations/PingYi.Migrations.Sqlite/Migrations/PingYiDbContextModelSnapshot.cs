@@ -1879,6 +1879,107 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("AccountabilityFlags");
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CutoffUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TakenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TakenById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "Month")
+                        .IsUnique();
+
+                    b.ToTable("MonthlySnapshots");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshotLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BottomTwo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ChannelRank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("ChannelScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ClosedOnTime")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Composite")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("CompositeRank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("OverdueRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Quality")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Resolved")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Rework")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Satisfied")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SignedOnTime")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("MonthlySnapshotLine");
+                });
+
             modelBuilder.Entity("PingYi.Domain.Scoring.PriorRank", b =>
                 {
                     b.Property<long>("Id")
@@ -2547,6 +2648,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshotLine", b =>
+                {
+                    b.HasOne("PingYi.Domain.Scoring.MonthlySnapshot", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshotLine", b =>
                 {
                     b.HasOne("PingYi.Domain.Scoring.ResultSnapshot", null)
@@ -2587,6 +2697,11 @@ namespace PingYi.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PingYi.Domain.Evaluation.RectificationItem", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Scoring.MonthlySnapshot", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Scoring.ResultSnapshot", b =>

@@ -65,3 +65,28 @@ internal sealed class ResultSnapshotLineConfiguration : IEntityTypeConfiguration
         b.HasIndex(l => new { l.SnapshotId, l.UnitCode }).IsUnique();
     }
 }
+
+internal sealed class MonthlySnapshotConfiguration : IEntityTypeConfiguration<MonthlySnapshot>
+{
+    public void Configure(EntityTypeBuilder<MonthlySnapshot> b)
+    {
+        b.HasKey(s => s.Id);
+        // One snapshot per round and month, whichever node or person takes it first.
+        b.HasIndex(s => new { s.Year, s.Month }).IsUnique();
+        b.Property(s => s.TakenById).HasMaxLength(450);
+        b.HasMany(s => s.Lines).WithOne().HasForeignKey(l => l.SnapshotId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MonthlySnapshotLineConfiguration : IEntityTypeConfiguration<MonthlySnapshotLine>
+{
+    public void Configure(EntityTypeBuilder<MonthlySnapshotLine> b)
+    {
+        b.HasKey(l => l.Id);
+        b.Property(l => l.UnitCode).HasMaxLength(16).IsRequired();
+        b.Property(l => l.UnitName).HasMaxLength(200).IsRequired();
+        b.Property(l => l.Category).HasConversion<string>().HasMaxLength(32);
+        b.Ignore(l => l.Rates);
+        b.HasIndex(l => new { l.SnapshotId, l.UnitCode }).IsUnique();
+    }
+}

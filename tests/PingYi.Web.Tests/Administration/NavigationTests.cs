@@ -82,7 +82,7 @@ public abstract class NavigationTests(AppFixture fixture)
             await ExpectAsync(await admin.GetAsync(link), HttpStatusCode.OK);
         }
         var jobs = await ExpectAsync(await admin.GetAsync("/staff/admin/jobs"), HttpStatusCode.OK);
-        foreach (var job in new[] { "sweep-timers", "outbox", "daily-digest", "evaluation-reminders", "erase-contacts" })
+        foreach (var job in new[] { "sweep-timers", "outbox", "daily-digest", "evaluation-reminders", "erase-contacts", "monthly-snapshot" })
         {
             Assert.Contains($"data-job=\"{job}\"", jobs);
         }

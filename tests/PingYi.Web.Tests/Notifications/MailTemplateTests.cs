@@ -31,8 +31,8 @@ public sealed class MailTemplateTests
         Assert.Equal(Enum.GetValues<NoticeKind>().Order(), MailTemplates.NameOf.Keys.Order());
         // One per notice kind (the 督办 and 签收 reminders and escalations, and the two "deadline recounted" notices included),
         // the five of 中止 (request, approval to the unit and to the complainant, refusal, resume), the digest, the one-time
-        // password link, the two evaluation reminders and the access-code recovery code.
-        Assert.Equal(39, MailTemplates.AllNames.Count());
+        // password link, the two evaluation reminders, the access-code recovery code and a warned unit's digest (预警).
+        Assert.Equal(40, MailTemplates.AllNames.Count());
     }
 
     public static TheoryData<string> SmsNames => [.. SmsTemplates.Names];

@@ -31,6 +31,7 @@ public static class AuditKinds
     public const string Accountability = "evaluation.accountability";
     public const string Publication = "evaluation.publication";
     public const string PriorRanks = "evaluation.prior-ranks";
+    public const string MonthlySnapshot = "evaluation.monthly-snapshot";
     public const string RoundOpened = "evaluation.round-opened";
     public const string RoundClosed = "evaluation.round-closed";
     public const string RoundApproved = "evaluation.round-approved";

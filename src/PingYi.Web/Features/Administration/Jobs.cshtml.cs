@@ -19,6 +19,7 @@ public sealed class JobsModel(JobRegistry registry, RunJob.Handler run) : AdminP
         "outbox" => "发送待发邮件",
         "daily-digest" => "每日待办汇总邮件",
         "evaluation-reminders" => "评议材料报送提醒",
+        "monthly-snapshot" => "月度通报（每月第一个工作日生成）",
         "erase-contacts" => "删除保存期满的反映人信息",
         _ => job,
     };

@@ -17,9 +17,11 @@ public static class DailyDigest
     public const string JobId = "daily-digest";
 
     /// <param name="Written">Outbox rows written (one per supervisor), 0 on a non-working day or with nothing overdue.</param>
-    public sealed record Outcome(int Written, int Cases);
+    /// <param name="UnitWarnings">Rows written to the handlers of units on the early-warning list (<see cref="MailTemplates.UnitWarning"/>).</param>
+    public sealed record Outcome(int Written, int Cases, int UnitWarnings = 0);
 
-    public sealed class Handler(PingYiDbContext db, MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time, ILogger<Handler> logger)
+    public sealed class Handler(PingYiDbContext db, MailTemplates templates, MailSettings settings, WorkflowRuntime workflows, TimeProvider time,
+        Scoring.Monthly.EarlyWarnings.Handler warnings, ILogger<Handler> logger)
     {
         public async Task<Outcome> HandleAsync(CancellationToken ct)
         {
@@ -29,6 +31,71 @@ public static class DailyDigest
             {
                 return new Outcome(0, 0);
             }
+            var unitWarnings = await WarnUnitsAsync(now, today, ct);
+            var supervisors = await SupervisorsAsync(now, today, ct);
+            return supervisors with { UnitWarnings = unitWarnings };
+        }
+
+        /// <summary>
+        /// Each unit on the early-warning list (issue 23 §5): its handlers get why (the month's rank or last year's
+        /// tracking list), its channel rates and its own overdue cases — never another unit's, never a complainant's
+        /// identity or access code. Once per unit, handler and China day (<c>OutboxMessages.DedupKey</c>).
+        /// </summary>
+        private async Task<int> WarnUnitsAsync(DateTime now, DateOnly today, CancellationToken ct)
+        {
+            var warned = await warnings.CurrentAsync(ct);
+            var written = 0;
+            foreach (var w in warned)
+            {
+                var handlers = await NoticeWriter.ActiveStaffAsync(db, StaffRoles.UnitHandler, w.UnitId, now, ct);
+                if (handlers.Count == 0)
+                {
+                    continue;
+                }
+                var key = $"unit-warning:{today:yyyy-MM-dd}:{w.UnitCode}";
+                var already = await db.OutboxMessages.AsNoTracking().Where(m => m.DedupKey == key).Select(m => m.Recipient).ToListAsync(ct);
+                var recipients = handlers.Except(already, StringComparer.OrdinalIgnoreCase).ToList();
+                if (recipients.Count == 0)
+                {
+                    continue;
+                }
+                var overdue = await db.Complaints.AsNoTracking().Where(ComplaintRules.OverdueAt(now)).Where(c => c.UnitId == w.UnitId)
+                    .OrderBy(c => c.DueAtUtc).ThenBy(c => c.TrackingNumber).ToListAsync(ct);
+                var cases = overdue.Select(c => new DigestCase(
+                        c.TrackingNumber, c.Title, ChinaTime.FormatDeadline(c.DueAtUtc!.Value),
+                        workflows.Calendar.WorkingDaysOverdue(c.DueAtUtc!.Value, now), c.EscalationLevel(workflows.For(c), now),
+                        settings.Link("/staff/complaints/" + Uri.EscapeDataString(c.TrackingNumber)))
+                    {
+                        Standing = Deadlines.Standing(workflows.Calendar, c.DueAtUtc!.Value, now).Text,
+                    })
+                    .ToList();
+                var mail = templates.Render(MailTemplates.UnitWarning, new MailModel
+                {
+                    Date = today.ToString("yyyy-MM-dd"),
+                    UnitName = w.UnitName,
+                    WarningReasons = w.Reasons,
+                    WarningRates = w.RateTexts,
+                    Units = cases.Count == 0 ? [] : [new DigestUnit(w.UnitName, cases)],
+                    CaseCount = cases.Count,
+                    Link = settings.Link($"/staff/scoring/{w.Year}/monthly"),
+                });
+                var notBefore = settings.QuietHours ? QuietHours.NextWorkingTimeUtc(now, workflows.Calendar) : now;
+                foreach (var recipient in recipients)
+                {
+                    db.OutboxMessages.Add(NoticeWriter.NewMessage(settings, MailTemplates.UnitWarning, null, recipient, mail, now, notBefore, key));
+                    written++;
+                }
+            }
+            if (written > 0)
+            {
+                await db.SaveChangesAsync(ct);
+                logger.LogInformation("Daily digest: early warning to {Handlers} handlers of {Units} units.", written, warned.Count);
+            }
+            return written;
+        }
+
+        private async Task<Outcome> SupervisorsAsync(DateTime now, DateOnly today, CancellationToken ct)
+        {
             var overdue = await db.Complaints.AsNoTracking()
                 .Where(ComplaintRules.OverdueAt(now))
                 .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { Complaint = c, UnitName = u.Name })

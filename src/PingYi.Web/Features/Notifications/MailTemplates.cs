@@ -56,6 +56,11 @@ public sealed record MailModel
     public IReadOnlyList<DigestPending> Pending { get; init; } = [];
 
     public int PendingCount { get; init; }
+
+    /// <summary>A warned unit's digest (<c>unit-warning</c>): why it is warned and its channel rates (issue 23 §5).</summary>
+    public IReadOnlyList<string> WarningReasons { get; init; } = [];
+
+    public IReadOnlyList<string> WarningRates { get; init; } = [];
 }
 
 public sealed record DigestUnit(string Name, IReadOnlyList<DigestCase> Cases);
@@ -79,6 +84,9 @@ public sealed record RenderedMail(string Subject, string Text, string Html);
 public sealed class MailTemplates
 {
     public const string Digest = "digest";
+
+    /// <summary>The daily digest of a unit on the early-warning list, to its handlers (issue 23 §5).</summary>
+    public const string UnitWarning = "unit-warning";
 
     /// <summary>An account's one-time link to choose a password (Title: the person's name; Note: 开通 or 重置).</summary>
     public const string PasswordLink = "password-link";
@@ -135,7 +143,7 @@ public sealed class MailTemplates
         [NoticeKind.Resumed] = "resumed",
     };
 
-    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode).Append(AppealDecided);
+    public static IEnumerable<string> AllNames => NameOf.Values.Append(Digest).Append(UnitWarning).Append(PasswordLink).Append(SelfEvaluationReminder).Append(RectificationReminder).Append(RecoveryCode).Append(AppealDecided);
 
     private static readonly FluidParser Parser = new();
 

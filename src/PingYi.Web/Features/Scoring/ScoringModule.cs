@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Notifications;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -26,6 +27,12 @@ public static class ScoringModule
         services.AddScoped<GetVerificationFile.Handler>();
         services.AddScoped<RoundDocuments.Handler>();
         services.AddScoped<IRoundApprovalStep, SnapshotOnApproval>();
+        services.AddScoped<Monthly.MonthlySnapshots.Handler>();
+        services.AddScoped<Monthly.GetMonthly.Handler>();
+        services.AddScoped<Monthly.EarlyWarnings.Handler>();
+        // Daily at 08:10 China time, before the 08:30 digest that tells the warned units; acts only on the month's first working day.
+        services.AddPingYiJob(Monthly.MonthlySnapshots.JobId,
+            async (sp, ct) => await sp.GetRequiredService<Monthly.MonthlySnapshots.Handler>().RunJobAsync(ct), "10 0 * * *");
         services.AddSingleton<IAuthorizationHandler, RankingsAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, UnitBreakdownAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, AccountabilityAuthorizationHandler>();
@@ -46,5 +53,6 @@ public static class ScoringModule
         Dossier.UnitDossier.Map(api);
         GetVerificationFile.Map(api);
         RoundDocuments.Map(api);
+        Monthly.GetMonthly.Map(api);
     }
 }

@@ -9,8 +9,11 @@ namespace PingYi.Web.Features.Supervision;
 
 /// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
 [Authorize(Roles = StaffRoles.Supervisor)]
-public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervisionDesk.Options options, TimeProvider time) : PageModel
+public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervisionDesk.Options options, Scoring.Monthly.EarlyWarnings.Handler warnings, TimeProvider time) : PageModel
 {
+    /// <summary>Units on the early-warning list (issue 23 §5): the month's bottom two of a category, or last year's tracking list.</summary>
+    public IReadOnlyList<Scoring.Monthly.EarlyWarnings.Warning> Warnings { get; private set; } = [];
+
     public GetSupervisionDesk.Board Board { get; private set; } = new("overdue", []);
 
     /// <summary>The chart as an SVG data URI: in the page, no extra request, and outside the page's style CSP.</summary>
@@ -27,6 +30,7 @@ public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervis
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Board = await oversight.HandleAsync(sort, ct);
+        Warnings = await warnings.CurrentAsync(ct);
         var overdue = OverdueChart.Drawn(Board);
         UnitsOverdue = overdue.Count;
         ChartUnits = overdue.Take(options.ChartUnits).ToList();
