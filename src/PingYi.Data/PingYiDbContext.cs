@@ -25,6 +25,10 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<HandlingRecord> HandlingRecords => Set<HandlingRecord>();
 
+    public DbSet<ComplaintNote> ComplaintNotes => Set<ComplaintNote>();
+
+    public DbSet<ReplyTemplate> ReplyTemplates => Set<ReplyTemplate>();
+
     public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
 
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();

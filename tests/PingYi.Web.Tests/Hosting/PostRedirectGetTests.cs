@@ -244,6 +244,11 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
                 ["ActionCode"] = "assign", ["ETag"] = WebUtility.HtmlDecode(ETag().Match(page).Groups[1].Value), ["Fields[unitCode]"] = "jyt",
             }, PageBrowser.Token(page));
         };
+        s["Complaints.Handling.DetailModel.OnPostHandler"] = async () =>
+        {
+            var number = await _api.AssignedAsync("认领本件");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["claim"] = "true" }, $"/staff/complaints/{number}?handler=Handler");
+        };
         s["Complaints.Handling.DetailModel.OnPostContact"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync(Named(Complaint("实名反映"), Complainant.Distinct()));

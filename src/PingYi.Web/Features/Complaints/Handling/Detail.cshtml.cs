@@ -27,7 +27,8 @@ public sealed class DetailModel(
     ViewComplainant.Handler complainants,
     ListUnits.Handler units,
     WorkflowRuntime workflows,
-    ComplaintSeenLog seen) : PageModel
+    ComplaintSeenLog seen,
+    AssignHandler.Handler desk) : PageModel
 {
     private long SeenComplaintId { get; set; }
 
@@ -62,6 +63,9 @@ public sealed class DetailModel(
     public ViewComplainant.View? Contact { get; private set; }
 
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
+
+    /// <summary>The unit's desk: who holds the case inside the unit, and whom it may be assigned to.</summary>
+    public AssignHandler.View? Desk { get; private set; }
 
     /// <summary>The label of the action just applied (after the redirect).</summary>
     public string? DoneLabel { get; private set; }
@@ -123,6 +127,17 @@ public sealed class DetailModel(
         return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
     }
 
+    /// <summary>指定承办人 (a handler chosen in the list) or 认领 (<paramref name="claim"/>): the unit's desk, not a workflow action.</summary>
+    public async Task<IActionResult> OnPostHandlerAsync(string trackingNumber, string? handlerUserId, bool claim, CancellationToken ct)
+    {
+        var result = await desk.HandleAsync(User, trackingNumber, new AssignHandler.Request(claim ? null : handlerUserId ?? string.Empty, claim ? true : null), ct);
+        if (!result.Succeeded)
+        {
+            return await FailAsync(trackingNumber, result.Failure!, ct);
+        }
+        return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = result.Value!.TrackingNumber, done = claim ? ComplaintActions.ClaimHandler : ComplaintActions.AssignHandler });
+    }
+
     /// <summary>A POST because reading the identity writes an audit event.</summary>
     public async Task<IActionResult> OnPostContactAsync(string trackingNumber, string? reason, CancellationToken ct)
     {
@@ -156,7 +171,7 @@ public sealed class DetailModel(
         Errors = stale
             ? new Dictionary<string, string[]> { [string.Empty] = [StaleMessage] }
             : failure.Errors.ToDictionary(
-                e => e.Key is "action" or "If-Match" or "trackingNumber" ? string.Empty : e.Key,
+                e => e.Key is "action" or "If-Match" or "trackingNumber" or "userId" or "claim" ? string.Empty : e.Key,
                 e => e.Value.Select(ChineseOnly).ToArray());
         if (!await LoadAsync(trackingNumber, ct))
         {
@@ -193,6 +208,7 @@ public sealed class DetailModel(
         SeenComplaintId = complaint.Id;
         Complaint = await views.BuildAsync(User, complaint, ct);
         CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
+        Desk = await desk.ViewAsync(User, complaint, ct);
         if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
         {
             Units = await units.HandleAsync(null, ct);
