@@ -249,6 +249,11 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var number = await _api.AssignedAsync("认领本件");
             return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["claim"] = "true" }, $"/staff/complaints/{number}?handler=Handler");
         };
+        s["Complaints.Handling.DetailModel.OnPostNote"] = async () =>
+        {
+            var number = await _api.AssignedAsync("内部备注");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["noteText"] = "已联系街道核实" }, $"/staff/complaints/{number}?handler=Note");
+        };
         s["Complaints.Handling.DetailModel.OnPostContact"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync(Named(Complaint("实名反映"), Complainant.Distinct()));

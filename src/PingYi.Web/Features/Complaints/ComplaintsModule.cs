@@ -25,6 +25,7 @@ public static class ComplaintsModule
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<AssignHandler.Handler>();
+        services.AddScoped<CaseNotes.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
         services.AddReadOnlyHandler<ListComplaints.Handler>();
@@ -60,6 +61,7 @@ public static class ComplaintsModule
         GetInbox.Map(staffApi);
         PerformAction.Map(staffApi);
         AssignHandler.Map(staffApi);
+        CaseNotes.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
     }

@@ -28,7 +28,8 @@ public sealed class DetailModel(
     ListUnits.Handler units,
     WorkflowRuntime workflows,
     ComplaintSeenLog seen,
-    AssignHandler.Handler desk) : PageModel
+    AssignHandler.Handler desk,
+    CaseNotes.Handler notes) : PageModel
 {
     private long SeenComplaintId { get; set; }
 
@@ -67,6 +68,18 @@ public sealed class DetailModel(
     /// <summary>The unit's desk: who holds the case inside the unit, and whom it may be assigned to.</summary>
     public AssignHandler.View? Desk { get; private set; }
 
+    /// <summary>内部备注 this user may read, and whether they may write one (a supervisor or the case's unit's handler).</summary>
+    public IReadOnlyList<CaseNotes.Note> Notes { get; private set; } = [];
+
+    public bool CanWriteNote { get; private set; }
+
+    /// <summary>A note that was refused: what was typed, and the messages by field.</summary>
+    public string? NoteText { get; private set; }
+
+    public bool NoteCommitteeOnly { get; private set; }
+
+    public IDictionary<string, string[]> NoteErrors { get; private set; } = new Dictionary<string, string[]>();
+
     /// <summary>The label of the action just applied (after the redirect).</summary>
     public string? DoneLabel { get; private set; }
 
@@ -78,8 +91,12 @@ public sealed class DetailModel(
     /// <summary>The failed action's label when its form is no longer offered (the case moved on).</summary>
     public string? FailedActionGoneLabel { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string trackingNumber, string? done, CancellationToken ct)
+    /// <summary>A note was just saved (after the redirect).</summary>
+    public bool Noted { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string trackingNumber, string? done, string? noted, CancellationToken ct)
     {
+        Noted = noted == "1";
         if (!await LoadAsync(trackingNumber, ct))
         {
             return Page();
@@ -136,6 +153,26 @@ public sealed class DetailModel(
             return await FailAsync(trackingNumber, result.Failure!, ct);
         }
         return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = result.Value!.TrackingNumber, done = claim ? ComplaintActions.ClaimHandler : ComplaintActions.AssignHandler });
+    }
+
+    /// <summary>写内部备注: saved and redirected (PRG); a refused note re-renders the page with the text kept.</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string trackingNumber, string? noteText, bool committeeOnly, CancellationToken ct)
+    {
+        var result = await notes.AddAsync(User, trackingNumber, new CaseNotes.Request(noteText, committeeOnly), ct);
+        if (result.Succeeded)
+        {
+            return Redirect($"/staff/complaints/{Uri.EscapeDataString(trackingNumber)}?noted=1#notes");
+        }
+        if (result.Failure!.Kind != FailureKind.Invalid)
+        {
+            return await FailAsync(trackingNumber, result.Failure, ct);
+        }
+        Response.StatusCode = result.Failure.StatusCode;
+        NoteText = noteText;
+        NoteCommitteeOnly = committeeOnly;
+        NoteErrors = result.Failure.Errors;
+        await LoadAsync(trackingNumber, ct);
+        return Page();
     }
 
     /// <summary>A POST because reading the identity writes an audit event.</summary>
@@ -209,6 +246,8 @@ public sealed class DetailModel(
         Complaint = await views.BuildAsync(User, complaint, ct);
         CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
         Desk = await desk.ViewAsync(User, complaint, ct);
+        Notes = await notes.ForAsync(User, complaint, ct);
+        CanWriteNote = User.WorkflowRoleFor(complaint.UnitId) is not null;
         if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
         {
             Units = await units.HandleAsync(null, ct);
