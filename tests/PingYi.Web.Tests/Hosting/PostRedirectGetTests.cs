@@ -28,6 +28,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
     {
         ["Complaints.Intake.NewModel.OnPostSearch"] = "查找 filters the unit list of the form; it saves nothing",
         ["Shared.ErrorModel.OnPost"] = "the error page a failed POST is re-executed to; it is no form",
+        ["Complaints.Handling.DetailModel.OnPostInsert"] = "插入 puts a 常用语 into the form being written and shows it again; it saves nothing",
     };
 
     /// <summary>
@@ -254,6 +255,19 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var number = await _api.AssignedAsync("内部备注");
             return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["noteText"] = "已联系街道核实" }, $"/staff/complaints/{number}?handler=Note");
         };
+        var templates = "/staff/reply-templates";
+        s["Complaints.Handling.TemplatesModel.OnPostCreate"] = async () =>
+            await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语", ["text"] = "您反映的问题（{{受理编号}}）已收悉。", ["scope"] = "unit" }, $"{templates}?handler=Create");
+        s["Complaints.Handling.TemplatesModel.OnPostUpdate"] = async () =>
+        {
+            var id = await OwnTemplateIdAsync("PRG 常用语");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语（改）", ["text"] = "已收悉。" }, $"{templates}?handler=Update&id={id}");
+        };
+        s["Complaints.Handling.TemplatesModel.OnPostDelete"] = async () =>
+        {
+            var id = await OwnTemplateIdAsync("PRG 常用语（改）");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), templates, [], $"{templates}?handler=Delete&id={id}");
+        };
         s["Complaints.Handling.DetailModel.OnPostContact"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync(Named(Complaint("实名反映"), Complainant.Distinct()));
@@ -423,6 +437,10 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(email, password)).StatusCode);
         return browser;
     }
+
+    private async Task<int> OwnTemplateIdAsync(string title) =>
+        JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("jyt"), "/api/v1/reply-templates"), HttpStatusCode.OK))!.AsArray()
+            .First(t => t!["title"]!.GetValue<string>() == title)!["id"]!.GetValue<int>();
 
     private static async Task<string> ReadAsync(PageBrowser browser, string path) => await ExpectAsync(await browser.GetAsync(path), HttpStatusCode.OK);
 

@@ -26,6 +26,7 @@ public static class ComplaintsModule
         services.AddScoped<PerformAction.Handler>();
         services.AddScoped<AssignHandler.Handler>();
         services.AddScoped<CaseNotes.Handler>();
+        services.AddScoped<ReplyTemplates.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
         services.AddReadOnlyHandler<ListComplaints.Handler>();
@@ -62,6 +63,7 @@ public static class ComplaintsModule
         PerformAction.Map(staffApi);
         AssignHandler.Map(staffApi);
         CaseNotes.Map(staffApi);
+        ReplyTemplates.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
     }

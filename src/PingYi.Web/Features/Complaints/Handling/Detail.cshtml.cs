@@ -29,7 +29,8 @@ public sealed class DetailModel(
     WorkflowRuntime workflows,
     ComplaintSeenLog seen,
     AssignHandler.Handler desk,
-    CaseNotes.Handler notes) : PageModel
+    CaseNotes.Handler notes,
+    ReplyTemplates.Handler replyTemplates) : PageModel
 {
     private long SeenComplaintId { get; set; }
 
@@ -90,6 +91,38 @@ public sealed class DetailModel(
 
     /// <summary>The failed action's label when its form is no longer offered (the case moved on).</summary>
     public string? FailedActionGoneLabel { get; private set; }
+
+    /// <summary>常用语 offered on this case (filled with its values), for the forms of <see cref="ReplyTemplates.Forms"/>.</summary>
+    public IReadOnlyList<ReplyTemplates.Item> Templates { get; private set; } = [];
+
+    /// <summary>The action whose form just had a template inserted (re-rendered open, with what was typed).</summary>
+    public string? InsertedInto { get; private set; }
+
+    /// <summary>插入: puts the chosen 常用语, filled for this case, into a field of the form being written. Saves nothing.</summary>
+    public async Task<IActionResult> OnPostInsertAsync(string trackingNumber, int? templateId, string? templateField, CancellationToken ct)
+    {
+        var action = ActionCode?.Trim() ?? string.Empty;
+        if (!await LoadAsync(trackingNumber, ct))
+        {
+            return Page();
+        }
+        // What was typed comes back as it was, as after a refused action (ValueFor reads it for this form).
+        FailedAction = action;
+        InsertedInto = action;
+        var form = Complaint!.Actions.FirstOrDefault(a => a.Action == action);
+        var field = form?.Fields.FirstOrDefault(f => f.Name == templateField && f.Type == "text")
+            ?? form?.Fields.FirstOrDefault(f => ReplyTemplates.Forms.TryGetValue(action, out var fallback) && f.Name == fallback);
+        var template = Templates.FirstOrDefault(t => t.Id == templateId);
+        if (form is null || field is null || template is null || !ReplyTemplates.Forms.ContainsKey(action))
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Errors = new Dictionary<string, string[]> { [string.Empty] = [template is null ? "请先选择要插入的常用语。" : "该表单不能插入常用语。"] };
+            return Page();
+        }
+        var typed = Fields.GetValueOrDefault(field.Name);
+        Fields[field.Name] = string.IsNullOrWhiteSpace(typed) ? template.Filled : typed.TrimEnd() + "\n" + template.Filled;
+        return Page();
+    }
 
     /// <summary>A note was just saved (after the redirect).</summary>
     public bool Noted { get; private set; }
@@ -247,6 +280,10 @@ public sealed class DetailModel(
         CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
         Desk = await desk.ViewAsync(User, complaint, ct);
         Notes = await notes.ForAsync(User, complaint, ct);
+        if (Complaint.Actions.Any(a => ReplyTemplates.Forms.ContainsKey(a.Action)))
+        {
+            Templates = await replyTemplates.ItemsAsync(User, complaint, ct);
+        }
         CanWriteNote = User.WorkflowRoleFor(complaint.UnitId) is not null;
         if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
         {
@@ -261,6 +298,9 @@ public sealed class DetailModel(
         Units.Where(u => u.Code != exceptCode).GroupBy(u => u.Category);
 
     public bool Failed(string action) => FailedAction == action && Errors.Count > 0;
+
+    /// <summary>The form is re-rendered with what was posted (a refusal, or a template inserted): it keeps the ETag it was written against.</summary>
+    public bool Reposted(string action) => Failed(action) || InsertedInto == action;
 
     /// <summary>What was typed into <paramref name="field"/> of the failed form; else a sensible default.</summary>
     public string? ValueFor(string action, string field, string? fallback = null) =>
