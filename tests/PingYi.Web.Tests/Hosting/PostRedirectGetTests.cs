@@ -255,6 +255,16 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             var number = await _api.AssignedAsync("内部备注");
             return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["noteText"] = "已联系街道核实" }, $"/staff/complaints/{number}?handler=Note");
         };
+        s["Complaints.Handling.IndexModel.OnPostBulk"] = async () =>
+        {
+            var number = await _api.AssignedAsync("批量催办");
+            var browser = await SignInAsync(Supervisor);
+            var list = await ReadAsync(browser, "/staff/complaints");
+            return await browser.PostFormAsync("/staff/complaints?handler=Bulk", new Dictionary<string, string>
+            {
+                ["bulkAction"] = "urge", ["numbers"] = number, ["note"] = "请抓紧办理", ["returnQuery"] = "?status=assigned",
+            }, PageBrowser.Token(list));
+        };
         var templates = "/staff/reply-templates";
         s["Complaints.Handling.TemplatesModel.OnPostCreate"] = async () =>
             await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语", ["text"] = "您反映的问题（{{受理编号}}）已收悉。", ["scope"] = "unit" }, $"{templates}?handler=Create");

@@ -27,6 +27,7 @@ public static class ComplaintsModule
         services.AddScoped<AssignHandler.Handler>();
         services.AddScoped<CaseNotes.Handler>();
         services.AddScoped<ReplyTemplates.Handler>();
+        services.AddScoped<BulkAction.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
         services.AddReadOnlyHandler<ListComplaints.Handler>();
@@ -64,6 +65,7 @@ public static class ComplaintsModule
         AssignHandler.Map(staffApi);
         CaseNotes.Map(staffApi);
         ReplyTemplates.Map(staffApi);
+        BulkAction.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
     }

@@ -14,8 +14,51 @@ namespace PingYi.Web.Features.Complaints.Handling;
 /// 反映列表: every complaint the user may see (a handler: their unit's), filtered by a plain GET form so
 /// that a filtered list is a link, and paged with the keyset cursor of <see cref="ListComplaints"/>.
 /// </summary>
-public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler units, WorkflowRuntime workflows, TimeProvider time) : PageModel
+public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler units, WorkflowRuntime workflows, TimeProvider time, BulkAction.Handler bulk) : PageModel
 {
+    private const string BulkKey = "bulk-summary";
+
+    /// <summary>Supervisors select cases of the list for 批量催办 / 批量交办.</summary>
+    public bool CanBulk => User.WorkflowRole() == WorkflowRoles.Supervisor;
+
+    /// <summary>What the last bulk action did (after its redirect), read once.</summary>
+    public BulkAction.Summary? BulkSummary { get; private set; }
+
+    /// <summary>A bulk action refused as a whole (nothing selected, a bad action): its messages.</summary>
+    public IReadOnlyList<string> BulkErrors { get; private set; } = [];
+
+    /// <summary>
+    /// 批量操作: each selected case gets the action on its own (see <see cref="BulkAction"/>); the summary crosses the
+    /// redirect back to the same list (Post/Redirect/Get) in TempData.
+    /// </summary>
+    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers, string? note, string? unitCode, string? returnQuery, CancellationToken ct)
+    {
+        var fields = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            fields["note"] = System.Text.Json.JsonSerializer.SerializeToElement(note);
+        }
+        if (bulkAction == "assign" && !string.IsNullOrWhiteSpace(unitCode))
+        {
+            fields["unitCode"] = System.Text.Json.JsonSerializer.SerializeToElement(unitCode);
+        }
+        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields), ct);
+        if (!result.Succeeded)
+        {
+            BulkErrors = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+            await OnGetAsync(ct);
+            Response.StatusCode = result.Failure.StatusCode;
+            return Page();
+        }
+        TempData[BulkKey] = System.Text.Json.JsonSerializer.Serialize(result.Value);
+        // Back to the list the user was on: only its query string, never another path.
+        var query = returnQuery is { Length: > 1 } q && q[0] == '?' ? q : string.Empty;
+        return Redirect("/staff/complaints" + query + "#bulk-summary");
+    }
+
+    /// <summary>The list's own query string, for the bulk form to return to.</summary>
+    public string CurrentQuery => Request.QueryString.HasValue ? Request.QueryString.Value! : string.Empty;
+
     /// <summary>The most rows one export carries; a wider export should be filtered first.</summary>
     public const int ExportMax = 5000;
 
@@ -70,6 +113,10 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
+        if (TempData[BulkKey] is string summary)
+        {
+            BulkSummary = System.Text.Json.JsonSerializer.Deserialize<BulkAction.Summary>(summary);
+        }
         if (CanFilterByUnit)
         {
             Units = await units.HandleAsync(null, ct, includeRetired: true);
