@@ -29,6 +29,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<ReplyTemplate> ReplyTemplates => Set<ReplyTemplate>();
 
+    public DbSet<SavedListView> SavedListViews => Set<SavedListView>();
+
     public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
 
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();

@@ -265,6 +265,19 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
                 ["bulkAction"] = "urge", ["numbers"] = number, ["note"] = "请抓紧办理", ["returnQuery"] = "?status=assigned",
             }, PageBrowser.Token(list));
         };
+        s["Complaints.Handling.IndexModel.OnPostSaveView"] = async () =>
+        {
+            var browser = await SignInAsync(Handler("jyt"));
+            var list = await ReadAsync(browser, "/staff/complaints?status=assigned");
+            return await browser.PostFormAsync("/staff/complaints?handler=SaveView",
+                new Dictionary<string, string> { ["viewName"] = "PRG 视图", ["returnQuery"] = "?status=assigned" }, PageBrowser.Token(list));
+        };
+        s["Complaints.Handling.IndexModel.OnPostDeleteView"] = async () =>
+        {
+            var id = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("jyt"), "/api/v1/saved-views"), HttpStatusCode.OK))!.AsArray()
+                .First(v => v!["name"]!.GetValue<string>() == "PRG 视图")!["id"]!.GetValue<int>();
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), "/staff/complaints", [], $"/staff/complaints?handler=DeleteView&id={id}");
+        };
         var templates = "/staff/reply-templates";
         s["Complaints.Handling.TemplatesModel.OnPostCreate"] = async () =>
             await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语", ["text"] = "您反映的问题（{{受理编号}}）已收悉。", ["scope"] = "unit" }, $"{templates}?handler=Create");

@@ -28,6 +28,7 @@ public static class ComplaintsModule
         services.AddScoped<CaseNotes.Handler>();
         services.AddScoped<ReplyTemplates.Handler>();
         services.AddScoped<BulkAction.Handler>();
+        services.AddScoped<SavedViews.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
         services.AddReadOnlyHandler<ListComplaints.Handler>();
@@ -66,6 +67,7 @@ public static class ComplaintsModule
         CaseNotes.Map(staffApi);
         ReplyTemplates.Map(staffApi);
         BulkAction.Map(staffApi);
+        SavedViews.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
     }
