@@ -25,6 +25,12 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<HandlingRecord> HandlingRecords => Set<HandlingRecord>();
 
+    public DbSet<ComplaintNote> ComplaintNotes => Set<ComplaintNote>();
+
+    public DbSet<ReplyTemplate> ReplyTemplates => Set<ReplyTemplate>();
+
+    public DbSet<SavedListView> SavedListViews => Set<SavedListView>();
+
     public DbSet<CalendarUpload> CalendarUploads => Set<CalendarUpload>();
 
     public DbSet<ComplainantContact> ComplainantContacts => Set<ComplainantContact>();

@@ -592,6 +592,39 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("AccessCodeRecoveries", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Data.SavedListView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("SavedListViews");
+                });
+
             modelBuilder.Entity("PingYi.Data.TrackingCounter", b =>
                 {
                     b.Property<int>("Year")
@@ -742,6 +775,10 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("FeedbackExtendedToUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HandlerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Location")
                         .HasMaxLength(800)
                         .HasColumnType("character varying(800)");
@@ -859,6 +896,8 @@ namespace PingYi.Migrations.Postgres.Migrations
 
                     b.HasIndex("SubmittedAtUtc", "Id");
 
+                    b.HasIndex("UnitId", "HandlerId");
+
                     b.HasIndex("UnitId", "Status");
 
                     b.HasIndex(new[] { "Status", "DueAtUtc" }, "IX_Complaints_PendingRequest")
@@ -917,6 +956,48 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasIndex("ComplaintId", "AtUtc");
 
                     b.ToTable("ComplaintEvents");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AuthorRole")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "AtUtc");
+
+                    b.ToTable("ComplaintNotes");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
@@ -1050,6 +1131,42 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ReplyTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("ReplyTemplates");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
@@ -2385,6 +2502,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Data.SavedListView", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Attachment", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", "Owner")
@@ -2429,6 +2555,15 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintNote", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", null)
@@ -2442,6 +2577,14 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ReplyTemplate", b =>
+                {
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>

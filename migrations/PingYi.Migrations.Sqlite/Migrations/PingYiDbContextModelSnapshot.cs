@@ -572,6 +572,37 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("AccessCodeRecoveries", (string)null);
                 });
 
+            modelBuilder.Entity("PingYi.Data.SavedListView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("SavedListViews");
+                });
+
             modelBuilder.Entity("PingYi.Data.TrackingCounter", b =>
                 {
                     b.Property<int>("Year")
@@ -718,6 +749,10 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("FeedbackExtendedToUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HandlerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Location")
                         .HasMaxLength(800)
                         .HasColumnType("TEXT");
@@ -835,6 +870,8 @@ namespace PingYi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SubmittedAtUtc", "Id");
 
+                    b.HasIndex("UnitId", "HandlerId");
+
                     b.HasIndex("UnitId", "Status");
 
                     b.HasIndex(new[] { "Status", "DueAtUtc" }, "IX_Complaints_PendingRequest")
@@ -891,6 +928,46 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasIndex("ComplaintId", "AtUtc");
 
                     b.ToTable("ComplaintEvents");
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorRole")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "AtUtc");
+
+                    b.ToTable("ComplaintNotes");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
@@ -1022,6 +1099,40 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasDatabaseName("IX_HandlingRecords_Running");
 
                     b.ToTable("HandlingRecords", (string)null);
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ReplyTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("ReplyTemplates");
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>
@@ -2311,6 +2422,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Data.SavedListView", b =>
+                {
+                    b.HasOne("PingYi.Data.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.Attachment", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", "Owner")
@@ -2355,6 +2475,15 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PingYi.Domain.Complaints.ComplaintNote", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PingYi.Domain.Complaints.HandlingRecord", b =>
                 {
                     b.HasOne("PingYi.Domain.Complaints.Complaint", null)
@@ -2368,6 +2497,14 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Domain.Complaints.ReplyTemplate", b =>
+                {
+                    b.HasOne("PingYi.Domain.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("PingYi.Domain.Complaints.SupervisionNotice", b =>

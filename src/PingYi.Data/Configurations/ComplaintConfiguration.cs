@@ -34,6 +34,10 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         b.Property(c => c.ResponseFindings).HasMaxLength(20000);
         b.Property(c => c.ResponseMeasures).HasMaxLength(20000);
         b.Property(c => c.PublicReply).HasMaxLength(20000);
+        // The unit's desk: 我的 / 本单位未分配 filter a unit's cases by who holds them.
+        b.Property(c => c.HandlerId).HasMaxLength(64);
+        b.HasIndex(c => new { c.UnitId, c.HandlerId });
+        b.Ignore(c => c.IsAtUnit);
 
         b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -108,5 +112,31 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
         b.HasIndex(a => a.ComplaintId);
         b.Property(a => a.PublicId).HasMaxLength(PingYi.Domain.Common.FileIds.Length).IsRequired();
         b.HasIndex(a => a.PublicId).IsUnique();
+    }
+}
+
+internal sealed class ComplaintNoteConfiguration : IEntityTypeConfiguration<ComplaintNote>
+{
+    public void Configure(EntityTypeBuilder<ComplaintNote> b)
+    {
+        b.HasKey(n => n.Id);
+        b.HasOne<Complaint>().WithMany().HasForeignKey(n => n.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(n => new { n.ComplaintId, n.AtUtc });
+        b.Property(n => n.AuthorId).HasMaxLength(64).IsRequired();
+        b.Property(n => n.AuthorRole).HasMaxLength(40).IsRequired();
+        b.Property(n => n.Text).HasMaxLength(ComplaintNote.MaxLength * 2).IsRequired();
+    }
+}
+
+internal sealed class ReplyTemplateConfiguration : IEntityTypeConfiguration<ReplyTemplate>
+{
+    public void Configure(EntityTypeBuilder<ReplyTemplate> b)
+    {
+        b.HasKey(t => t.Id);
+        b.HasOne<Unit>().WithMany().HasForeignKey(t => t.UnitId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(t => t.UnitId);
+        b.Property(t => t.Title).HasMaxLength(ReplyTemplate.TitleMaxLength * 2).IsRequired();
+        b.Property(t => t.Text).HasMaxLength(ReplyTemplate.TextMaxLength * 2).IsRequired();
+        b.Property(t => t.UpdatedBy).HasMaxLength(64).IsRequired();
     }
 }

@@ -16,3 +16,16 @@ internal sealed class ComplaintSeenConfiguration : IEntityTypeConfiguration<Comp
         b.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class SavedListViewConfiguration : IEntityTypeConfiguration<SavedListView>
+{
+    public void Configure(EntityTypeBuilder<SavedListView> b)
+    {
+        b.HasKey(v => v.Id);
+        b.Property(v => v.UserId).HasMaxLength(450).IsRequired();
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(v => v.UserId);
+        b.Property(v => v.Name).HasMaxLength(60).IsRequired();
+        b.Property(v => v.Query).HasMaxLength(1000).IsRequired();
+    }
+}

@@ -357,6 +357,7 @@ public sealed partial class Complaint
         {
             notice.Withdraw(nowUtc);
         }
+        ReleaseHandlerOnUnitChange(unitBefore, backToIntake);
         RecomputeNextTimer(workflow);
         UpdatedAtUtc = nowUtc;
 

@@ -87,6 +87,10 @@ public static class ComplaintActions
     public const string EraseContact = "erase-contact";
     public const string Callback = "callback";
 
+    /// <summary>指定承办人 / 认领 inside the unit (the unit's desk; not a workflow action, the state does not change).</summary>
+    public const string AssignHandler = "assign-handler";
+    public const string ClaimHandler = "claim-handler";
+
     private static readonly Dictionary<string, string> Labels = new()
     {
         [Submit] = "提交反映",
@@ -94,6 +98,8 @@ public static class ComplaintActions
         [ViewContact] = "查看反映人信息",
         [EraseContact] = "删除反映人信息",
         [Callback] = "回访",
+        [AssignHandler] = "指定承办人",
+        [ClaimHandler] = "认领",
         [TimerActions.AcceptOverdue] = "受理超期提醒",
         [TimerActions.DeadlineReminder] = "办理期限提醒",
         [TimerActions.Overdue] = "办理超期",

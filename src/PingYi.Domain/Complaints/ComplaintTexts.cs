@@ -68,6 +68,10 @@ public static class ComplaintTexts
 
     public static string Urged(string? note) => Render("urged", ("note", note));
 
+    public static string HandlerAssigned(string name) => Render("handler-assigned", ("name", name));
+
+    public static string HandlerClaimed(string name) => Render("handler-claimed", ("name", name));
+
     /// <summary>A 督办 notice's timeline note; a reason typed as a full sentence already ends with its own stop, so no 。。.</summary>
     public static string Supervised(string number, string reason, DateTime dueUtc)
     {

@@ -14,6 +14,8 @@ public sealed class ComplaintTextsTests
     public static TheoryData<string, string> Rendered => new()
     {
         { "已收到您反映的问题", ComplaintTexts.Submitted },
+        { "指定本单位承办人：张三", ComplaintTexts.HandlerAssigned("张三") },
+        { "张三 认领了本件", ComplaintTexts.HandlerClaimed("张三") },
         { "补充说明（附件 2 个）", ComplaintTexts.SupplementWithAttachments("补充说明", 2) },
         { "您已评价过本次办理结果，请等待纪检监察工委处理。", ComplaintTexts.AlreadyRated },
         { "评价期限未到或反映人已评价，不能自动办结。", ComplaintTexts.FeedbackWindowOpen },
@@ -64,7 +66,7 @@ public sealed class ComplaintTextsTests
             [
                 "accept-deadline-recounted", "accept-overdue", "already-rated", "approved", "assigned", "closed",
                 "deadline-recounted-before", "deadline-reminder", "declined", "escalated", "extension-approved",
-                "feedback-timeout", "feedback-window-open", "full-stop", "handle-deadline-recounted", "no-open-supervision",
+                "feedback-timeout", "feedback-window-open", "full-stop", "handle-deadline-recounted", "handler-assigned", "handler-claimed", "no-open-supervision",
                 "not-allowed-in-status", "overdue", "rated", "rated-with-comment", "reopened", "responded", "resumed", "resumed-at-limit",
                 "resumed-on-supplement", "return-approved", "sent-back", "sign-escalated", "sign-late", "sign-on-time", "sign-overdue", "sign-reminder", "signed",
                 "signed-on-answer", "submitted", "supervised", "supervision-answered", "supervision-escalated", "supervision-overdue",

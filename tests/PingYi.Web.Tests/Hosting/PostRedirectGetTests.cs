@@ -28,6 +28,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
     {
         ["Complaints.Intake.NewModel.OnPostSearch"] = "查找 filters the unit list of the form; it saves nothing",
         ["Shared.ErrorModel.OnPost"] = "the error page a failed POST is re-executed to; it is no form",
+        ["Complaints.Handling.DetailModel.OnPostInsert"] = "插入 puts a 常用语 into the form being written and shows it again; it saves nothing",
     };
 
     /// <summary>
@@ -244,6 +245,52 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
                 ["ActionCode"] = "assign", ["ETag"] = WebUtility.HtmlDecode(ETag().Match(page).Groups[1].Value), ["Fields[unitCode]"] = "jyt",
             }, PageBrowser.Token(page));
         };
+        s["Complaints.Handling.DetailModel.OnPostHandler"] = async () =>
+        {
+            var number = await _api.AssignedAsync("认领本件");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["claim"] = "true" }, $"/staff/complaints/{number}?handler=Handler");
+        };
+        s["Complaints.Handling.DetailModel.OnPostNote"] = async () =>
+        {
+            var number = await _api.AssignedAsync("内部备注");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), $"/staff/complaints/{number}", new() { ["noteText"] = "已联系街道核实" }, $"/staff/complaints/{number}?handler=Note");
+        };
+        s["Complaints.Handling.IndexModel.OnPostBulk"] = async () =>
+        {
+            var number = await _api.AssignedAsync("批量催办");
+            var browser = await SignInAsync(Supervisor);
+            var list = await ReadAsync(browser, "/staff/complaints");
+            return await browser.PostFormAsync("/staff/complaints?handler=Bulk", new Dictionary<string, string>
+            {
+                ["bulkAction"] = "urge", ["numbers"] = number, ["note"] = "请抓紧办理", ["returnQuery"] = "?status=assigned",
+            }, PageBrowser.Token(list));
+        };
+        s["Complaints.Handling.IndexModel.OnPostSaveView"] = async () =>
+        {
+            var browser = await SignInAsync(Handler("jyt"));
+            var list = await ReadAsync(browser, "/staff/complaints?status=assigned");
+            return await browser.PostFormAsync("/staff/complaints?handler=SaveView",
+                new Dictionary<string, string> { ["viewName"] = "PRG 视图", ["returnQuery"] = "?status=assigned" }, PageBrowser.Token(list));
+        };
+        s["Complaints.Handling.IndexModel.OnPostDeleteView"] = async () =>
+        {
+            var id = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("jyt"), "/api/v1/saved-views"), HttpStatusCode.OK))!.AsArray()
+                .First(v => v!["name"]!.GetValue<string>() == "PRG 视图")!["id"]!.GetValue<int>();
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), "/staff/complaints", [], $"/staff/complaints?handler=DeleteView&id={id}");
+        };
+        var templates = "/staff/reply-templates";
+        s["Complaints.Handling.TemplatesModel.OnPostCreate"] = async () =>
+            await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语", ["text"] = "您反映的问题（{{受理编号}}）已收悉。", ["scope"] = "unit" }, $"{templates}?handler=Create");
+        s["Complaints.Handling.TemplatesModel.OnPostUpdate"] = async () =>
+        {
+            var id = await OwnTemplateIdAsync("PRG 常用语");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), templates, new() { ["title"] = "PRG 常用语（改）", ["text"] = "已收悉。" }, $"{templates}?handler=Update&id={id}");
+        };
+        s["Complaints.Handling.TemplatesModel.OnPostDelete"] = async () =>
+        {
+            var id = await OwnTemplateIdAsync("PRG 常用语（改）");
+            return await SubmitAsync(await SignInAsync(Handler("jyt")), templates, [], $"{templates}?handler=Delete&id={id}");
+        };
         s["Complaints.Handling.DetailModel.OnPostContact"] = async () =>
         {
             var (number, _) = await _api.LodgeAsync(Named(Complaint("实名反映"), Complainant.Distinct()));
@@ -417,6 +464,10 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(email, password)).StatusCode);
         return browser;
     }
+
+    private async Task<int> OwnTemplateIdAsync(string title) =>
+        JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("jyt"), "/api/v1/reply-templates"), HttpStatusCode.OK))!.AsArray()
+            .First(t => t!["title"]!.GetValue<string>() == title)!["id"]!.GetValue<int>();
 
     private static async Task<string> ReadAsync(PageBrowser browser, string path) => await ExpectAsync(await browser.GetAsync(path), HttpStatusCode.OK);
 

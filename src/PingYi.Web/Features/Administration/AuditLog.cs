@@ -49,6 +49,9 @@ public static class AuditKinds
     public const string ComplaintRegistered = "complaint.registered";
     public const string AccessCodeRecoveryRequested = "complaint.access-code-recovery-requested";
     public const string AccessCodeRecovered = "complaint.access-code-recovered";
+    public const string ReplyTemplateCreated = "reply-template.created";
+    public const string ReplyTemplateUpdated = "reply-template.updated";
+    public const string ReplyTemplateDeleted = "reply-template.deleted";
 
     public static readonly IReadOnlyList<(string Code, string Label)> All =
     [
@@ -62,6 +65,7 @@ public static class AuditKinds
         (StaffAccessCode, "工作人员使用查询码"),
         (ComplainantViewed, "查看反映人身份信息"),
         (SignedIn, "登录"),
+        (ReplyTemplateCreated, "新增常用语"), (ReplyTemplateUpdated, "修改常用语"), (ReplyTemplateDeleted, "删除常用语"),
     ];
 
     public static string LabelOf(string kind) => All.FirstOrDefault(k => k.Code == kind).Label ?? kind;

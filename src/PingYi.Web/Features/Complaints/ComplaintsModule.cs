@@ -24,6 +24,11 @@ public static class ComplaintsModule
         services.AddScoped<ComplaintAccess>();
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
+        services.AddScoped<AssignHandler.Handler>();
+        services.AddScoped<CaseNotes.Handler>();
+        services.AddScoped<ReplyTemplates.Handler>();
+        services.AddScoped<BulkAction.Handler>();
+        services.AddScoped<SavedViews.Handler>();
         services.AddScoped<ListComplaints.Handler>();
         // The export reads through ConnectionStrings:ReadOnly when it is set (a replica; see ReadOnlyDatabase).
         services.AddReadOnlyHandler<ListComplaints.Handler>();
@@ -58,6 +63,11 @@ public static class ComplaintsModule
         ListComplaints.Map(staffApi);
         GetInbox.Map(staffApi);
         PerformAction.Map(staffApi);
+        AssignHandler.Map(staffApi);
+        CaseNotes.Map(staffApi);
+        ReplyTemplates.Map(staffApi);
+        BulkAction.Map(staffApi);
+        SavedViews.Map(staffApi);
         ViewComplainant.Map(staffApi);
         DownloadAttachment.Map(staffApi);
     }

@@ -118,7 +118,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
     /// <summary>Everyone the notices of one save may go to, each kind of recipient read once and only when needed.</summary>
     private sealed record Audience(
         Dictionary<int, UnitContact> Units,
-        Dictionary<int, List<string>> Handlers,
+        Dictionary<int, List<HandlerAddress>> Handlers,
         List<string> Supervisors,
         Dictionary<long, string> ComplainantEmails,
         Dictionary<long, string> ComplainantMobiles,
@@ -137,7 +137,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             .Select(u => new { u.Id, u.Name, u.ContactEmails })
             .ToDictionaryAsync(u => u.Id, u => new UnitContact(u.Name, u.ContactEmails), ct);
         var handlerUnits = notices.Where(n => ToUnit(n.Notice)).Select(n => n.Notice.UnitId).OfType<int>().Distinct().ToList();
-        var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<string>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
+        var handlers = handlerUnits.Count == 0 ? new Dictionary<int, List<HandlerAddress>>() : await UnitHandlersAsync(db, handlerUnits, now, ct);
         var supervisors = notices.Any(n => ToSupervisors(n.Notice)) ? await ActiveStaffAsync(db, StaffRoles.Supervisor, null, now, ct) : new List<string>();
         var namedIds = notices.Where(n => n.Notice.IsForComplainant && !n.Complaint.Anonymous).Select(n => n.Complaint.Id).Distinct().ToList();
         var (complainantEmails, complainantMobiles) = namedIds.Count == 0 ? ([], []) : await ComplainantContactsAsync(db, namedIds, ct);
@@ -169,7 +169,7 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             {
                 if (ToUnit(notice))
                 {
-                    recipients.AddRange(notice.UnitId is { } unitId ? audience.Handlers.GetValueOrDefault(unitId) ?? [] : []);
+                    recipients.AddRange(UnitRecipients(complaint, notice, audience));
                     recipients.AddRange(audience.UnitOf(notice.UnitId)?.ContactEmails ?? []);
                 }
                 if (ToSupervisors(notice))
@@ -180,6 +180,20 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
             deliveries.AddRange(recipients.Distinct(StringComparer.OrdinalIgnoreCase).Select(r => (complaint, notice, i, r)));
         }
         return deliveries;
+    }
+
+    /// <summary>
+    /// The unit's handlers a notice to the unit goes to: the one the case is assigned to inside the unit (the unit's
+    /// desk; the unit's address follows as the copy), or, while nobody holds it or the holder can no longer act
+    /// (locked out, moved to another unit), every active handler of the unit.
+    /// </summary>
+    private static IEnumerable<string> UnitRecipients(Complaint complaint, ComplaintNotice notice, Audience audience)
+    {
+        var handlers = notice.UnitId is { } unitId ? audience.Handlers.GetValueOrDefault(unitId) ?? [] : [];
+        var holder = complaint.HandlerId is { } holderId && notice.UnitId == complaint.UnitId
+            ? handlers.FirstOrDefault(h => h.Id == holderId)
+            : null;
+        return holder is null ? handlers.Select(h => h.Email) : [holder.Email];
     }
 
     /// <summary>What the template of one notice is rendered from (no field for the complainant's identity; see the remarks above).</summary>
@@ -290,25 +304,27 @@ public sealed class NoticeWriter(MailTemplates templates, SmsTemplates smsTempla
     }
 
     /// <summary>The active handlers (role UnitHandler, not locked out) of each of <paramref name="unitIds"/>, in one query.</summary>
-    private static async Task<Dictionary<int, List<string>>> UnitHandlersAsync(PingYiDbContext db, List<int> unitIds, DateTime nowUtc, CancellationToken ct)
+    private sealed record HandlerAddress(string Id, string Email);
+
+    private static async Task<Dictionary<int, List<HandlerAddress>>> UnitHandlersAsync(PingYiDbContext db, List<int> unitIds, DateTime nowUtc, CancellationToken ct)
     {
         var roleId = db.Roles.Where(r => r.Name == StaffRoles.UnitHandler).Select(r => r.Id);
         var rows = await db.Users.AsNoTracking()
             .Where(u => u.Email != null && u.UnitId != null && unitIds.Contains(u.UnitId.Value)
                         && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
             .OrderBy(u => u.Email)
-            .Select(u => new { UnitId = u.UnitId!.Value, u.Email, u.LockoutEnd })
+            .Select(u => new { UnitId = u.UnitId!.Value, u.Id, u.Email, u.LockoutEnd })
             .ToListAsync(ct);
         // LockoutEnd is a DateTimeOffset, which SQLite cannot compare in SQL: filter the few rows here.
         return rows.Where(u => u.LockoutEnd is null || u.LockoutEnd <= nowUtc)
             .GroupBy(u => u.UnitId)
-            .ToDictionary(g => g.Key, g => g.Select(u => u.Email!).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(u => new HandlerAddress(u.Id, u.Email!)).ToList());
     }
 
     /// <summary>The unit's active handlers and its contact addresses: who every notice to a unit goes to.</summary>
     public static async Task<List<string>> UnitAddressesAsync(PingYiDbContext db, int unitId, DateTime nowUtc, CancellationToken ct)
     {
-        var addresses = (await UnitHandlersAsync(db, [unitId], nowUtc, ct)).GetValueOrDefault(unitId) ?? [];
+        var addresses = ((await UnitHandlersAsync(db, [unitId], nowUtc, ct)).GetValueOrDefault(unitId) ?? []).Select(h => h.Email).ToList();
         var contacts = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.ContactEmails).FirstOrDefaultAsync(ct);
         addresses.AddRange(contacts ?? []);
         return addresses;

@@ -27,7 +27,10 @@ public sealed class DetailModel(
     ViewComplainant.Handler complainants,
     ListUnits.Handler units,
     WorkflowRuntime workflows,
-    ComplaintSeenLog seen) : PageModel
+    ComplaintSeenLog seen,
+    AssignHandler.Handler desk,
+    CaseNotes.Handler notes,
+    ReplyTemplates.Handler replyTemplates) : PageModel
 {
     private long SeenComplaintId { get; set; }
 
@@ -63,6 +66,21 @@ public sealed class DetailModel(
 
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
 
+    /// <summary>The unit's desk: who holds the case inside the unit, and whom it may be assigned to.</summary>
+    public AssignHandler.View? Desk { get; private set; }
+
+    /// <summary>内部备注 this user may read, and whether they may write one (a supervisor or the case's unit's handler).</summary>
+    public IReadOnlyList<CaseNotes.Note> Notes { get; private set; } = [];
+
+    public bool CanWriteNote { get; private set; }
+
+    /// <summary>A note that was refused: what was typed, and the messages by field.</summary>
+    public string? NoteText { get; private set; }
+
+    public bool NoteCommitteeOnly { get; private set; }
+
+    public IDictionary<string, string[]> NoteErrors { get; private set; } = new Dictionary<string, string[]>();
+
     /// <summary>The label of the action just applied (after the redirect).</summary>
     public string? DoneLabel { get; private set; }
 
@@ -74,8 +92,44 @@ public sealed class DetailModel(
     /// <summary>The failed action's label when its form is no longer offered (the case moved on).</summary>
     public string? FailedActionGoneLabel { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string trackingNumber, string? done, CancellationToken ct)
+    /// <summary>常用语 offered on this case (filled with its values), for the forms of <see cref="ReplyTemplates.Forms"/>.</summary>
+    public IReadOnlyList<ReplyTemplates.Item> Templates { get; private set; } = [];
+
+    /// <summary>The action whose form just had a template inserted (re-rendered open, with what was typed).</summary>
+    public string? InsertedInto { get; private set; }
+
+    /// <summary>插入: puts the chosen 常用语, filled for this case, into a field of the form being written. Saves nothing.</summary>
+    public async Task<IActionResult> OnPostInsertAsync(string trackingNumber, int? templateId, string? templateField, CancellationToken ct)
     {
+        var action = ActionCode?.Trim() ?? string.Empty;
+        if (!await LoadAsync(trackingNumber, ct))
+        {
+            return Page();
+        }
+        // What was typed comes back as it was, as after a refused action (ValueFor reads it for this form).
+        FailedAction = action;
+        InsertedInto = action;
+        var form = Complaint!.Actions.FirstOrDefault(a => a.Action == action);
+        var field = form?.Fields.FirstOrDefault(f => f.Name == templateField && f.Type == "text")
+            ?? form?.Fields.FirstOrDefault(f => ReplyTemplates.Forms.TryGetValue(action, out var fallback) && f.Name == fallback);
+        var template = Templates.FirstOrDefault(t => t.Id == templateId);
+        if (form is null || field is null || template is null || !ReplyTemplates.Forms.ContainsKey(action))
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Errors = new Dictionary<string, string[]> { [string.Empty] = [template is null ? "请先选择要插入的常用语。" : "该表单不能插入常用语。"] };
+            return Page();
+        }
+        var typed = Fields.GetValueOrDefault(field.Name);
+        Fields[field.Name] = string.IsNullOrWhiteSpace(typed) ? template.Filled : typed.TrimEnd() + "\n" + template.Filled;
+        return Page();
+    }
+
+    /// <summary>A note was just saved (after the redirect).</summary>
+    public bool Noted { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string trackingNumber, string? done, string? noted, CancellationToken ct)
+    {
+        Noted = noted == "1";
         if (!await LoadAsync(trackingNumber, ct))
         {
             return Page();
@@ -123,6 +177,37 @@ public sealed class DetailModel(
         return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = complaint.TrackingNumber, done = action });
     }
 
+    /// <summary>指定承办人 (a handler chosen in the list) or 认领 (<paramref name="claim"/>): the unit's desk, not a workflow action.</summary>
+    public async Task<IActionResult> OnPostHandlerAsync(string trackingNumber, string? handlerUserId, bool claim, CancellationToken ct)
+    {
+        var result = await desk.HandleAsync(User, trackingNumber, new AssignHandler.Request(claim ? null : handlerUserId ?? string.Empty, claim ? true : null), ct);
+        if (!result.Succeeded)
+        {
+            return await FailAsync(trackingNumber, result.Failure!, ct);
+        }
+        return RedirectToPage("/Complaints/Handling/Detail", new { trackingNumber = result.Value!.TrackingNumber, done = claim ? ComplaintActions.ClaimHandler : ComplaintActions.AssignHandler });
+    }
+
+    /// <summary>写内部备注: saved and redirected (PRG); a refused note re-renders the page with the text kept.</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string trackingNumber, string? noteText, bool committeeOnly, CancellationToken ct)
+    {
+        var result = await notes.AddAsync(User, trackingNumber, new CaseNotes.Request(noteText, committeeOnly), ct);
+        if (result.Succeeded)
+        {
+            return Redirect($"/staff/complaints/{Uri.EscapeDataString(trackingNumber)}?noted=1#notes");
+        }
+        if (result.Failure!.Kind != FailureKind.Invalid)
+        {
+            return await FailAsync(trackingNumber, result.Failure, ct);
+        }
+        Response.StatusCode = result.Failure.StatusCode;
+        NoteText = noteText;
+        NoteCommitteeOnly = committeeOnly;
+        NoteErrors = result.Failure.Errors;
+        await LoadAsync(trackingNumber, ct);
+        return Page();
+    }
+
     /// <summary>A POST because reading the identity writes an audit event.</summary>
     public async Task<IActionResult> OnPostContactAsync(string trackingNumber, string? reason, CancellationToken ct)
     {
@@ -156,7 +241,7 @@ public sealed class DetailModel(
         Errors = stale
             ? new Dictionary<string, string[]> { [string.Empty] = [StaleMessage] }
             : failure.Errors.ToDictionary(
-                e => e.Key is "action" or "If-Match" or "trackingNumber" ? string.Empty : e.Key,
+                e => e.Key is "action" or "If-Match" or "trackingNumber" or "userId" or "claim" ? string.Empty : e.Key,
                 e => e.Value.Select(ChineseOnly).ToArray());
         if (!await LoadAsync(trackingNumber, ct))
         {
@@ -193,6 +278,13 @@ public sealed class DetailModel(
         SeenComplaintId = complaint.Id;
         Complaint = await views.BuildAsync(User, complaint, ct);
         CanViewContact = await access.AllowedAsync(User, complaint, ComplaintOperations.ViewContact);
+        Desk = await desk.ViewAsync(User, complaint, ct);
+        Notes = await notes.ForAsync(User, complaint, ct);
+        if (Complaint.Actions.Any(a => ReplyTemplates.Forms.ContainsKey(a.Action)))
+        {
+            Templates = await replyTemplates.ItemsAsync(User, complaint, ct);
+        }
+        CanWriteNote = User.WorkflowRoleFor(complaint.UnitId) is not null;
         if (Complaint.Actions.SelectMany(a => a.Fields).Any(f => f.Type == "unitCode"))
         {
             Units = await units.HandleAsync(null, ct);
@@ -206,6 +298,9 @@ public sealed class DetailModel(
         Units.Where(u => u.Code != exceptCode).GroupBy(u => u.Category);
 
     public bool Failed(string action) => FailedAction == action && Errors.Count > 0;
+
+    /// <summary>The form is re-rendered with what was posted (a refusal, or a template inserted): it keeps the ETag it was written against.</summary>
+    public bool Reposted(string action) => Failed(action) || InsertedInto == action;
 
     /// <summary>What was typed into <paramref name="field"/> of the failed form; else a sensible default.</summary>
     public string? ValueFor(string action, string field, string? fallback = null) =>

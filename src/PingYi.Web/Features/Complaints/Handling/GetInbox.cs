@@ -25,7 +25,20 @@ public static class GetInbox
     /// <summary>How many cases a unit's sections of work list (its handler works through all of them).</summary>
     public const int UnitSectionSize = 50;
 
-    public sealed record View(string DisplayName, IReadOnlyList<string> Roles, string? UnitName, IReadOnlyList<Section> Sections);
+    public sealed record View(string DisplayName, IReadOnlyList<string> Roles, string? UnitName, IReadOnlyList<Section> Sections)
+    {
+        /// <summary>A unit handler's desk tabs (我的 / 本单位未分配 / 全部) with the unit's cases in hand under each; null for other roles.</summary>
+        public IReadOnlyList<DeskTab>? Desk { get; init; }
+
+        /// <summary>The tab the sections are filtered by (<c>mine</c>, <c>unassigned</c>, <c>all</c>); null for other roles.</summary>
+        public string? DeskView { get; init; }
+    }
+
+    /// <param name="Count">The unit's cases in hand (办理中, 中止, 审核中) under this tab.</param>
+    public sealed record DeskTab(string Id, string Title, int Count);
+
+    /// <summary>The desk tabs of a unit handler's inbox, in the order shown; <c>all</c> is the default.</summary>
+    public static readonly IReadOnlyList<(string Id, string Title)> DeskViews = [("mine", "我的"), ("unassigned", "本单位未分配"), ("all", "全部")];
 
     /// <param name="MoreLink">The full list behind a section, when it holds more cases than it shows.</param>
     public sealed record Section(string Id, string Title, string Hint, int Count, IReadOnlyList<Row> Rows, string? MoreLink);
@@ -36,12 +49,18 @@ public static class GetInbox
     public sealed record Row(
         string TrackingNumber, string Title, string UnitName, string Status, string StatusLabel, DateTime SubmittedAt, DateTime? DueAt,
         bool Overdue, int EscalationLevel, string? PendingRequest, int? PendingExtensionDays,
-        int ReworkCount, bool SentBack, bool Reopened, string? Satisfaction, string? SatisfactionLabel);
+        int ReworkCount, bool SentBack, bool Reopened, string? Satisfaction, string? SatisfactionLabel, string? HandlerName = null);
 
     public sealed class Handler(PingYiDbContext db, IAuthorizationService authorization, WorkflowRuntime workflows, TimeProvider time)
     {
-        public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, CancellationToken ct)
+        /// <param name="desk">A unit handler's tab: <c>mine</c>, <c>unassigned</c> or <c>all</c> (the default).</param>
+        public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, CancellationToken ct, string? desk = null)
         {
+            desk = string.IsNullOrWhiteSpace(desk) ? "all" : desk.Trim();
+            if (DeskViews.All(d => d.Id != desk))
+            {
+                return RequestFailure.Invalid("提交的内容有误", "desk", "desk 只能是 mine（我的）、unassigned（本单位未分配）或 all（全部）。");
+            }
             var id = user.UserId();
             var name = id is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
             if (name is null)
@@ -52,6 +71,7 @@ public static class GetInbox
             var now = time.GetUtcNow().UtcDateTime;
             string? unitName = null;
             IReadOnlyList<Found> found = [];
+            IReadOnlyList<DeskTab>? tabs = null;
             var role = user.WorkflowRole();
             if (role == WorkflowRoles.Supervisor)
             {
@@ -60,9 +80,35 @@ public static class GetInbox
             else if (role == WorkflowRoles.UnitHandler && user.UnitId() is { } unitId)
             {
                 unitName = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Name).SingleAsync(ct);
-                found = await UnitSectionsAsync(unitId, ct);
+                var filter = DeskFilter(desk, id!);
+                found = await UnitSectionsAsync(unitId, filter, ct);
+                tabs = await DeskTabsAsync(unitId, id!, ct);
             }
-            return new View(name, roles, unitName, await RowsAsync(user, found, now, ct));
+            return new View(name, roles, unitName, await RowsAsync(user, found, now, ct))
+            {
+                Desk = tabs,
+                DeskView = tabs is null ? null : desk,
+            };
+        }
+
+        /// <summary>Which of the unit's cases a desk tab holds: the user's own, nobody's yet, or all.</summary>
+        private static Expression<Func<Complaint, bool>> DeskFilter(string desk, string userId) => desk switch
+        {
+            "mine" => c => c.HandlerId == userId,
+            "unassigned" => c => c.HandlerId == null,
+            _ => c => true,
+        };
+
+        private async Task<IReadOnlyList<DeskTab>> DeskTabsAsync(int unitId, string userId, CancellationToken ct)
+        {
+            var inHand = db.Complaints.AsNoTracking().Where(ComplaintVisibility.ToUnit(unitId))
+                .Where(c => c.Status == ComplaintStatus.Assigned || c.Status == ComplaintStatus.Suspended || c.Status == ComplaintStatus.UnderReview);
+            var tabs = new List<DeskTab>();
+            foreach (var (id, title) in DeskViews)
+            {
+                tabs.Add(new DeskTab(id, title, await inHand.Where(DeskFilter(id, userId)).CountAsync(ct)));
+            }
+            return tabs;
         }
 
         private async Task<IReadOnlyList<Found>> SupervisorSectionsAsync(DateTime now, CancellationToken ct) =>
@@ -79,7 +125,7 @@ public static class GetInbox
                 c => true, ComplaintRules.OverdueAt(now), q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?overdue=true", SectionSize, ct),
         ];
 
-        private async Task<IReadOnlyList<Found>> UnitSectionsAsync(int unitId, CancellationToken ct)
+        private async Task<IReadOnlyList<Found>> UnitSectionsAsync(int unitId, Expression<Func<Complaint, bool>> desk, CancellationToken ct)
         {
             var ours = ComplaintVisibility.ToUnit(unitId);
             return
@@ -88,17 +134,17 @@ public static class GetInbox
                 await SectionAsync("unit-supervision", "待答复的督办通知", "纪检监察工委发出的督办通知，请在答复期限前在反映页面答复。",
                     ours, c => c.SupervisionNotices.Any(n => n.IsOpenTo(unitId)),
                     q => q.OrderBy(c => c.SupervisionNotices.Where(n => n.IsOpenTo(unitId)).Min(n => n.DueAtUtc)).ThenBy(c => c.Id),
-                    null, UnitSectionSize, ct),
+                    null, UnitSectionSize, ct, desk),
                 // Earliest deadline first puts the overdue cases at the top.
                 await SectionAsync("unit-todo", "本单位待办", "交由本单位办理、尚未报告的反映，超期的排在最前。",
                     ours, c => c.Status == ComplaintStatus.Assigned,
-                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=assigned", UnitSectionSize, ct),
+                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=assigned", UnitSectionSize, ct, desk),
                 await SectionAsync("unit-requests", "本单位待审批的申请", "已向纪检监察工委申请退回或延期，等待审批。",
                     ours, c => c.Status == ComplaintStatus.Assigned && c.PendingRequest != PendingRequest.None,
-                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), null, SectionSize, ct),
+                    q => q.OrderBy(c => c.DueAtUtc).ThenBy(c => c.Id), null, SectionSize, ct, desk),
                 await SectionAsync("unit-review", "已报告、待审核", "已提交办理情况报告，等待纪检监察工委审核。",
                     ours, c => c.Status == ComplaintStatus.UnderReview,
-                    q => q.OrderBy(c => c.RespondedAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=under-review", SectionSize, ct),
+                    q => q.OrderBy(c => c.RespondedAtUtc).ThenBy(c => c.Id), "/staff/complaints?status=under-review", SectionSize, ct, desk),
             ];
         }
 
@@ -111,9 +157,13 @@ public static class GetInbox
             Expression<Func<Complaint, bool>> scope,
             Expression<Func<Complaint, bool>> filter,
             Func<IQueryable<Complaint>, IOrderedQueryable<Complaint>> order,
-            string? moreLink, int limit, CancellationToken ct)
+            string? moreLink, int limit, CancellationToken ct, Expression<Func<Complaint, bool>>? desk = null)
         {
             var query = db.Complaints.AsNoTracking().Where(scope).Where(filter);
+            if (desk is not null)
+            {
+                query = query.Where(desk);
+            }
             var count = await query.CountAsync(ct);
             var complaints = count == 0 ? [] : await order(query).Take(limit).ToListAsync(ct);
             return new Found(id, title, hint, count, complaints, moreLink);
@@ -139,6 +189,10 @@ public static class GetInbox
                 ? []
                 : await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
             var lastActions = await LastWorkflowActionsAsync(visible, ct);
+            var holderIds = all.Select(c => c.HandlerId).OfType<string>().Distinct().ToList();
+            var holders = holderIds.Count == 0
+                ? []
+                : await db.Users.AsNoTracking().Where(u => holderIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
             var exact = ComplainantTimes.Exact(user);
             return found.Select(f =>
             {
@@ -153,7 +207,8 @@ public static class GetInbox
                         c.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", PendingRequest.Suspension => "suspension", _ => null },
                         c.PendingExtensionDays, c.ReworkCount, last == "send-back", last == "reopen",
                         c.Satisfaction is { } s ? Satisfactions.Codes.CodeOf(s) : null,
-                        c.Satisfaction is { } l ? Satisfactions.Codes.LabelOf(l) : null);
+                        c.Satisfaction is { } l ? Satisfactions.Codes.LabelOf(l) : null,
+                        c.HandlerId is { } holder ? holders.GetValueOrDefault(holder) : null);
                 }).ToList();
                 return new Section(f.Id, f.Title, f.Hint, f.Count, rows, f.Count > rows.Count ? f.MoreLink : null);
             }).ToList();
@@ -179,10 +234,10 @@ public static class GetInbox
     }
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/inbox", async (HttpContext http, Handler handler, CancellationToken ct) =>
+        api.MapGet("/inbox", async (HttpContext http, Handler handler, string? desk, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
-                return (await handler.HandleAsync(http.User, ct)).ToOk();
+                return (await handler.HandleAsync(http.User, ct, desk)).ToOk();
             })
             .RequireAuthorization()
             .WithName("GetInbox")

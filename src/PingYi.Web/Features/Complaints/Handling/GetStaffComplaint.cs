@@ -87,6 +87,9 @@ public static class GetStaffComplaint
 
         /// <summary>签收 of the current handling round (workflow v3 on); null when no signing deadline runs.</summary>
         public SignInfo? Signing { get; init; }
+
+        /// <summary>The unit's handler who holds the case inside the unit (the unit's desk); null: 本单位未分配.</summary>
+        public AssignHandler.HandlerInfo? Handler { get; init; }
     }
 
     /// <summary>The signing deadline, when the unit signed (or answered, which signs), and whether that was late or the deadline passed unsigned.</summary>
@@ -191,6 +194,8 @@ public static class GetStaffComplaint
                 Signing = c.SignDueAtUtc is { } signBy
                     ? new SignInfo(signBy, c.SignedAtUtc, Deadlines.Late(c.SignedAtUtc ?? now, signBy))
                     : null,
+                Handler = c.HandlerId is null ? null
+                    : await db.Users.AsNoTracking().Where(u => u.Id == c.HandlerId).Select(u => new AssignHandler.HandlerInfo(u.Id, u.DisplayName)).FirstOrDefaultAsync(ct),
             };
         }
     }

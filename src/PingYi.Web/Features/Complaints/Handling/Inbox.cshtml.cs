@@ -11,10 +11,12 @@ public sealed class InboxModel(GetInbox.Handler inbox) : PageModel
 
     public IReadOnlyList<GetInbox.Section> Sections => View.Sections;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <param name="desk">A unit handler's tab (我的 mine / 本单位未分配 unassigned / 全部 all); anything else shows 全部.</param>
+    public async Task<IActionResult> OnGetAsync(string? desk, CancellationToken ct)
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
-        var result = await inbox.HandleAsync(User, ct);
+        var known = GetInbox.DeskViews.Any(d => d.Id == desk);
+        var result = await inbox.HandleAsync(User, ct, known ? desk : null);
         if (!result.Succeeded)
         {
             // The account went away between sign-in and now: the cookie is stale.

@@ -14,8 +14,100 @@ namespace PingYi.Web.Features.Complaints.Handling;
 /// 反映列表: every complaint the user may see (a handler: their unit's), filtered by a plain GET form so
 /// that a filtered list is a link, and paged with the keyset cursor of <see cref="ListComplaints"/>.
 /// </summary>
-public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler units, WorkflowRuntime workflows, TimeProvider time) : PageModel
+public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler units, WorkflowRuntime workflows, TimeProvider time, BulkAction.Handler bulk, SavedViews.Handler savedViews) : PageModel
 {
+    private const string ViewSavedKey = "view-saved";
+
+    /// <summary>我的视图: the account's saved filters, as links.</summary>
+    public IReadOnlyList<SavedViews.Item> Views { get; private set; } = [];
+
+    /// <summary>Why saving a view was refused (the name typed is kept in <see cref="ViewName"/>).</summary>
+    public IReadOnlyList<string> ViewErrors { get; private set; } = [];
+
+    public string? ViewName { get; private set; }
+
+    /// <summary>What the last save or delete of a view did (after its redirect).</summary>
+    public string? ViewDone { get; private set; }
+
+    /// <summary>保存当前筛选: the list's query string becomes a named view of this account (Post/Redirect/Get).</summary>
+    public async Task<IActionResult> OnPostSaveViewAsync(string? viewName, string? returnQuery, CancellationToken ct)
+    {
+        var query = returnQuery is { Length: > 1 } q && q[0] == '?' ? q : string.Empty;
+        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query);
+        var filters = SavedViews.Parameters.Where(parsed.ContainsKey).ToDictionary(p => p, p => (string?)parsed[p].ToString(), StringComparer.Ordinal);
+        var result = await savedViews.CreateAsync(User, new SavedViews.Request(viewName, filters), ct);
+        if (result.Succeeded)
+        {
+            TempData[ViewSavedKey] = $"已保存视图“{result.Value!.Name}”。";
+            return Redirect(result.Value.Link);
+        }
+        // Show the list the user was on, with the name they typed and why it was refused.
+        Status = filters.GetValueOrDefault("status");
+        Unit = filters.GetValueOrDefault("unit");
+        Category = filters.GetValueOrDefault("category");
+        Overdue = filters.GetValueOrDefault("overdue");
+        From = filters.GetValueOrDefault("from");
+        To = filters.GetValueOrDefault("to");
+        Q = filters.GetValueOrDefault("q");
+        Sort = filters.GetValueOrDefault("sort");
+        Dir = filters.GetValueOrDefault("dir");
+        ViewName = viewName;
+        ViewErrors = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+        await OnGetAsync(ct);
+        Response.StatusCode = result.Failure.StatusCode;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteViewAsync(int id, CancellationToken ct)
+    {
+        var result = await savedViews.DeleteAsync(User, id, ct);
+        TempData[ViewSavedKey] = result.Succeeded ? "已删除视图。" : "未找到该视图。";
+        return Redirect("/staff/complaints");
+    }
+
+    private const string BulkKey = "bulk-summary";
+
+    /// <summary>Supervisors select cases of the list for 批量催办 / 批量交办.</summary>
+    public bool CanBulk => User.WorkflowRole() == WorkflowRoles.Supervisor;
+
+    /// <summary>What the last bulk action did (after its redirect), read once.</summary>
+    public BulkAction.Summary? BulkSummary { get; private set; }
+
+    /// <summary>A bulk action refused as a whole (nothing selected, a bad action): its messages.</summary>
+    public IReadOnlyList<string> BulkErrors { get; private set; } = [];
+
+    /// <summary>
+    /// 批量操作: each selected case gets the action on its own (see <see cref="BulkAction"/>); the summary crosses the
+    /// redirect back to the same list (Post/Redirect/Get) in TempData.
+    /// </summary>
+    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers, string? note, string? unitCode, string? returnQuery, CancellationToken ct)
+    {
+        var fields = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            fields["note"] = System.Text.Json.JsonSerializer.SerializeToElement(note);
+        }
+        if (bulkAction == "assign" && !string.IsNullOrWhiteSpace(unitCode))
+        {
+            fields["unitCode"] = System.Text.Json.JsonSerializer.SerializeToElement(unitCode);
+        }
+        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields), ct);
+        if (!result.Succeeded)
+        {
+            BulkErrors = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
+            await OnGetAsync(ct);
+            Response.StatusCode = result.Failure.StatusCode;
+            return Page();
+        }
+        TempData[BulkKey] = System.Text.Json.JsonSerializer.Serialize(result.Value);
+        // Back to the list the user was on: only its query string, never another path.
+        var query = returnQuery is { Length: > 1 } q && q[0] == '?' ? q : string.Empty;
+        return Redirect("/staff/complaints" + query + "#bulk-summary");
+    }
+
+    /// <summary>The list's own query string, for the bulk form to return to.</summary>
+    public string CurrentQuery => Request.QueryString.HasValue ? Request.QueryString.Value! : string.Empty;
+
     /// <summary>The most rows one export carries; a wider export should be filtered first.</summary>
     public const int ExportMax = 5000;
 
@@ -70,6 +162,13 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
+        if (TempData[BulkKey] is string summary)
+        {
+            BulkSummary = System.Text.Json.JsonSerializer.Deserialize<BulkAction.Summary>(summary);
+        }
+        ViewDone ??= TempData[ViewSavedKey] as string;
+        var mine = await savedViews.ListAsync(User, ct);
+        Views = mine.Succeeded ? mine.Value! : [];
         if (CanFilterByUnit)
         {
             Units = await units.HandleAsync(null, ct, includeRetired: true);
