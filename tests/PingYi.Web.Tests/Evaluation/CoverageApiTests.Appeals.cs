@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Web.Tests.Infrastructure;
+using PingYi.Web.Tests.Security;
 using PingYi.Web.Tests.Notifications;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
@@ -152,9 +153,12 @@ public abstract partial class CoverageApiTests
         // Publication scope (§4): fed back to the units, gat reads its own category's ranking and its rank; the public nothing.
         await ExpectProblemAsync(await _api.GetAsync(Handler("gat"), "/api/v1/evaluations/2026/rankings"), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/publication", new JsonObject { ["scope"] = "everyone" }), HttpStatusCode.BadRequest);
-        var shared = JsonNode.Parse(await ExpectAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/publication", new JsonObject { ["scope"] = "units" }), HttpStatusCode.OK))!;
-        Assert.Equal("units", shared["scope"]!.GetValue<string>());
-        Assert.False(shared["published"]!.GetValue<bool>());
+        // Fed back from the rounds page, as a supervisor does it.
+        var browser = new PageBrowser(fixture.App);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(Supervisor, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync("/staff/evaluation/rounds",
+            new Dictionary<string, string> { ["year"] = "2026", ["scope"] = "units" }, "/staff/evaluation/rounds?handler=Publish")).StatusCode);
+        Assert.Contains("公布范围：已反馈各参评单位", await ExpectAsync(await browser.GetAsync("/staff/evaluation/rounds"), HttpStatusCode.OK));
         var ranking = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Handler("gat"), "/api/v1/evaluations/2026/rankings"), HttpStatusCode.OK))!;
         var category = Assert.Single(ranking["categories"]!.AsArray())!;
         Assert.Contains(category["units"]!.AsArray(), u => u!["unitCode"]!.GetValue<string>() == "gat");

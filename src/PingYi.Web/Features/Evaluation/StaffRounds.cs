@@ -17,7 +17,9 @@ public static class StaffRounds
 
     /// <param name="SchemeVersion">The approved scheme version (the round's own once it is open).</param>
     /// <param name="Draft">A draft waits for approval.</param>
-    public sealed record RoundRow(int Year, string? Status, int? SchemeVersion, bool Draft, bool Published, string? ReopenReason);
+    /// <param name="Scope">The approved result's publication scope (internal, units, public); internal before approval.</param>
+    public sealed record RoundRow(int Year, string? Status, int? SchemeVersion, bool Draft, bool Published, string? ReopenReason,
+        string Scope = Domain.Scoring.PublicationScopes.Internal);
 
     public sealed class Handler(PingYiDbContext db, EvaluationRuntime runtime)
     {
@@ -26,10 +28,14 @@ public static class StaffRounds
         {
             var stored = await db.EvaluationRounds.AsNoTracking().ToDictionaryAsync(r => r.Year, ct);
             var drafts = (await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Draft).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
-            var published = (await db.ResultSnapshots.AsNoTracking().Where(s => s.Published).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
+            var scopes = (await db.ResultSnapshots.AsNoTracking().Select(s => new { s.Year, s.Published, s.SharedWithUnits }).ToListAsync(ct))
+                .ToDictionary(s => s.Year, s => s.Published ? Domain.Scoring.PublicationScopes.Public
+                    : s.SharedWithUnits ? Domain.Scoring.PublicationScopes.Units : Domain.Scoring.PublicationScopes.Internal);
             var years = stored.Keys.Union(runtime.Rounds.Select(r => r.Year)).Union(drafts).Order().ToList();
             return years.Select(y => stored.TryGetValue(y, out var r)
-                    ? new RoundRow(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y), published.Contains(y), r.ReopenReason)
+                    ? new RoundRow(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y),
+                        scopes.GetValueOrDefault(y) == Domain.Scoring.PublicationScopes.Public, r.ReopenReason,
+                        scopes.GetValueOrDefault(y) ?? Domain.Scoring.PublicationScopes.Internal)
                     : new RoundRow(y, null, runtime.VersionOf(y), drafts.Contains(y), false, null))
                 .OrderByDescending(r => r.Year).ToList();
         }

@@ -55,10 +55,11 @@ public sealed class RoundsModel(StaffRounds.Handler staffRounds, ListRounds.Hand
         return await AfterAsync(result.Failure, string.Empty, ct);
     }
 
-    public async Task<IActionResult> OnPostPublishAsync(int year, bool published, CancellationToken ct)
+    /// <summary>The publication scope: <paramref name="scope"/> (internal, units, public), or as before public/internal by <paramref name="published"/>.</summary>
+    public async Task<IActionResult> OnPostPublishAsync(int year, bool published, string? scope, CancellationToken ct)
     {
-        var result = await publication.HandleAsync(year, new SetPublication.Request(published), User, ct);
-        return await AfterAsync(result.Failure, published ? $"{year} 年度评议结果已公布。" : $"{year} 年度评议结果已改为仅内部可见。", ct);
+        var result = await publication.HandleAsync(year, new SetPublication.Request(published, string.IsNullOrWhiteSpace(scope) ? null : scope), User, ct);
+        return await AfterAsync(result.Failure, $"{year} 年度评议结果{Domain.Scoring.PublicationScopes.LabelOf(result.Value?.Scope ?? Domain.Scoring.PublicationScopes.Internal)}。", ct);
     }
 
     private async Task<IActionResult> AfterAsync(RequestFailure? failure, string notice, CancellationToken ct)
