@@ -30,7 +30,14 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         using var app = AppFactory.Create(provider, new Dictionary<string, string?> { ["Telemetry:Tracing"] = "true", ["Telemetry:Metrics"] = "true" },
-            services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new Collector(spans)))));
+            services: s =>
+            {
+                s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new Collector(spans))));
+                // EF Core caches for a second whether anyone listens to its command events; in a process that has just
+                // started or disposed other tracing apps (the other provider's case) that left some of this app's first
+                // commands untraced. A long-running node subscribes once at start and never sees it.
+                s.ConfigureDbContext<PingYiDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
+            });
         var client = app.CreateClient();
         var api = StaffApi.For(app);
         var supervisor = await api.AsAsync(Supervisor);
