@@ -90,6 +90,19 @@ public abstract class DocumentedBoundsTests(AppFixture fixture)
         var received = await ExpectProblemAsync(await supervisor.PostAsync("/api/v1/complaints", TestData.Json(registered)), HttpStatusCode.BadRequest);
         AssertChinese(received, "receivedAt");
     }
+
+    [Fact]
+    public async Task A_questionnaire_answer_padded_past_its_documented_maxLength_is_refused()
+    {
+        var max = (await SchemasAsync())["CodedAnswer"]!["properties"]!["answers"]!["additionalProperties"]!["maxLength"]!.GetValue<int>();
+        var browser = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        browser.DefaultRequestHeaders.Add("X-Test-Peer", "198.51.100.62");
+
+        // Short once trimmed, but longer than any questionnaire takes as sent: the same page answers 400, not the thanks.
+        var page = await Evaluation.PublicSurveyTests.AnswerAsync(browser, "/survey/2020/service-hall/mzt", "多设几个窗口".PadRight(max + 1));
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("不能超过", await page.Content.ReadAsStringAsync());
+    }
 }
 
 public sealed class SqliteDocumentedBoundsTests(SqliteApp fixture) : DocumentedBoundsTests(fixture), IClassFixture<SqliteApp>;
