@@ -110,7 +110,11 @@ public enum QuestionKind
 }
 
 /// <summary>One item of a questionnaire: a choice on a scale, or free text.</summary>
-public sealed record QuestionItem(string Code, string Label, QuestionKind Kind, string? Scale, bool Required, int MaxLength);
+public sealed record QuestionItem(string Code, string Label, QuestionKind Kind, string? Scale, bool Required, int MaxLength)
+{
+    /// <summary>The most a text item's <c>maxLength</c> may be, and so the longest answer any questionnaire takes.</summary>
+    public const int MaxTextLength = 2000;
+}
 
 public sealed record Questionnaire(string Code, string Title, string? Intro, IReadOnlyList<QuestionItem> Items);
 

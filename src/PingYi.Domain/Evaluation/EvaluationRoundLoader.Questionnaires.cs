@@ -180,9 +180,9 @@ public static partial class EvaluationRoundLoader
                 {
                     Fail(Child(itemPath, "scale"), "a text item has no scale");
                 }
-                if (maxLength is < 1 or > 2000)
+                if (maxLength is < 1 or > QuestionItem.MaxTextLength)
                 {
-                    Fail(Child(itemPath, "maxLength"), $"maxLength is 1–2000, found {maxLength}");
+                    Fail(Child(itemPath, "maxLength"), $"maxLength is 1–{QuestionItem.MaxTextLength}, found {maxLength}");
                 }
             }
             else

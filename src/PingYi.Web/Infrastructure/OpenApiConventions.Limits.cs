@@ -38,13 +38,53 @@ public static partial class OpenApiConventions
         ["contactEmails"] = 254,
         // SHA-256 in lower-case hex (the approved result's fingerprints, docs/evaluation.md).
         ["fingerprint"] = 64, ["roundFingerprint"] = 64,
+        // The contact given to recover an access code: longer is refused before it is trimmed (RecoverAccessCode.Normalize).
+        ["contact"] = Features.Complaints.Tracking.RecoverAccessCode.ContactMax,
+        // A registration's receivedAt: an ISO 8601 time with offset; longer is refused (StaffRegistration.ReceivedAt).
+        ["receivedAt"] = Features.Complaints.Intake.StaffRegistration.MaxReceivedAtLength,
+        // A unit's short names: at most 20 characters each as sent, padding included (ManageUnits.ValidateShortNames).
+        ["shortNames"] = Features.Administration.ManageUnits.MaxShortNameLength,
+        // A publication scope: internal, units or public; longer is refused before it is trimmed (SetPublication).
+        ["scope"] = Features.Scoring.SetPublication.MaxScopeLength,
+        // Accounts shown by e-mail address (Identity's column is 256): an appeal's filer and decider, a rating's evaluator,
+        // the account in the audit of a staff access-code attempt (its display name, or e-mail address without one).
+        ["filedBy"] = 256, ["decidedBy"] = 256, ["evaluator"] = 256, ["account"] = 256,
+        // A scheme version's author and approver by display name (the column and the account form allow 100).
+        ["createdBy"] = 100, ["approvedBy"] = 100,
+        // A deduction's cited record: a tracking number (15) or a record number (a long: at most 19 digits).
+        ["citesRef"] = 20,
     };
 
     /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
     private static readonly Dictionary<string, int> MaxItems = new(StringComparer.Ordinal)
     {
         ["contactEmails"] = Features.Administration.ManageUnits.MaxContactEmails,
+        // Counted as sent, blank and repeated entries too (ManageUnits.ValidateShortNames).
+        ["shortNames"] = Features.Administration.ManageUnits.MaxShortNames,
     };
+
+    /// <summary>
+    /// Arrays bounded in one type only, where another type has a property of the same name sized differently:
+    /// the type, the property, and the most the server ever answers.
+    /// </summary>
+    private static readonly Dictionary<Type, (string Property, int MaxItems)[]> TypeMaxItems = new()
+    {
+        // An inbox section lists its first cases (10; a unit's supervision notices and to-dos 50), the rest by moreLink;
+        // the roles are the account's, from the fixed list of staff roles.
+        [typeof(Features.Complaints.Handling.GetInbox.Section)] = [("rows", Math.Max(Features.Complaints.Handling.GetInbox.SectionSize, Features.Complaints.Handling.GetInbox.UnitSectionSize))],
+        [typeof(Features.Complaints.Handling.GetInbox.View)] = [("roles", PingYi.Data.Identity.StaffRoles.All.Count)],
+    };
+
+    private static void LimitArraysOf(OpenApiSchema schema, Type type)
+    {
+        foreach (var (property, max) in TypeMaxItems.GetValueOrDefault(type) ?? [])
+        {
+            if (schema.Properties is { } properties && properties.TryGetValue(property, out var found) && found is OpenApiSchema { Type: { } t } p && t.HasFlag(JsonSchemaType.Array))
+            {
+                p.MaxItems ??= max;
+            }
+        }
+    }
 
     /// <summary>
     /// Strings the server writes itself from code lists and workflow definitions (codes, labels, roles): short by
@@ -54,7 +94,8 @@ public static partial class OpenApiConventions
     {
         "status", "statusLabel", "category", "categoryLabel", "label", "action", "actionLabel", "actorRole", "role", "roleLabel",
         "source", "satisfaction", "pendingRequest", "from", "to", "channel", "purpose", "tokenType", "workflow", "kindLabel",
-        "endedBy", "sourceLabel", "ruleLabel",
+        "endedBy", "sourceLabel", "ruleLabel", "resolved", "takenBy", "cites", "groundLabel", "reasonLabel", "satisfactionLabel",
+        "highSource", "highLabel", "lowSource", "lowLabel", "roundStatus", "reviewReason",
     };
 
     /// <summary>
@@ -70,6 +111,10 @@ public static partial class OpenApiConventions
             ["findings"] = Field("findings"), ["measures"] = Field("measures"), ["publicReply"] = Field("publicReply"),
             // What the complainant reads as the reply is the unit's publicReply.
             ["reply"] = Field("publicReply"),
+            // A suspension's expected outcome, as the complainant reads it, is the unit's expectation field.
+            ["expected"] = Field("expectation"),
+            // A 回访 call's notes.
+            ["notes"] = Features.Supervision.Callbacks.RecordCallback.NotesMax,
             ["answer"] = Field("answer"),
             // A deduction's reason, and an accountability flag's.
             ["reason"] = Domain.Evaluation.Deduction.MaxReasonLength,
@@ -142,6 +187,10 @@ public static partial class OpenApiConventions
         ["id"] = 450,
         // The 文号 entered at a document's download (RoundDocuments: longer → 400).
         ["number"] = Features.Scoring.RoundDocuments.MaxNumberLength,
+        // A ledger evidence file's public id (FileIds): a longer one names no file (404).
+        ["fileId"] = Domain.Common.FileIds.Length,
+        // The statistics' grouping: unit, category, channel or month (GetStatistics: longer → 400).
+        ["groupBy"] = Features.Statistics.GetStatistics.MaxGroupByLength,
     };
 
     private static void LimitParameters(OpenApiOperation operation)
@@ -227,6 +276,22 @@ public static partial class OpenApiConventions
             {
                 item.MaxLength = itemLength;
             }
+        }
+        if (name == "answers" && p.AdditionalProperties is OpenApiSchema { Type: { } answerType } answer && answerType.HasFlag(JsonSchemaType.String))
+        {
+            // A questionnaire's answers: scale codes, or text no longer than the item allows, which is at most
+            // QuestionItem.MaxTextLength (the loader refuses a longer maxLength; Questionnaires.Validate a longer answer).
+            answer.MaxLength ??= Domain.Evaluation.QuestionItem.MaxTextLength;
+        }
+        if (name == "texts" && p.Items is OpenApiSchema { Type: { } textType } textItem && textType.HasFlag(JsonSchemaType.String))
+        {
+            // A source's free texts: comments (EvaluationResponse.MaxCommentLength) and text answers (as above).
+            textItem.MaxLength ??= Math.Max(Domain.Evaluation.EvaluationResponse.MaxCommentLength, Domain.Evaluation.QuestionItem.MaxTextLength);
+        }
+        if (p.Items is OpenApiSchema { Type: { } codeType } code && codeType.HasFlag(JsonSchemaType.String) && code.MaxLength is null && name == "roles")
+        {
+            // Role names (StaffRoles): short by construction, like the codes below.
+            code.MaxLength = 100;
         }
         if (p.Type.Value.HasFlag(JsonSchemaType.String) && p.MaxLength is null && p.Enum is not { Count: > 0 }
             && StringMaxLength(name, p, columns, writtenText) is { } m)

@@ -41,6 +41,7 @@ public static partial class OpenApiConventions
             {
                 Require(schema, context.JsonTypeInfo);
                 CategoryCodes(schema, context.JsonTypeInfo.Type);
+                LimitArraysOf(schema, context.JsonTypeInfo.Type);
             }
             Limit(schema, ColumnLengths(context.ApplicationServices), WrittenText(context.ApplicationServices));
             return Task.CompletedTask;

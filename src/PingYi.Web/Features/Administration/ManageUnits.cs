@@ -140,13 +140,15 @@ public static class ManageUnits
             {
                 continue;
             }
-            if (Text.CharacterCount(n) > MaxShortNameLength)
+            // Measured as sent too (padding included), as the API documents.
+            if (Text.CharacterCount(n) > MaxShortNameLength || Text.CharacterCount(raw) > MaxShortNameLength)
             {
                 errors.Add(prefix + "shortNames", label + $"简称“{n}”过长，每个简称不超过 {MaxShortNameLength} 个字。");
             }
             names.Add(n);
         }
-        if (names.Count > MaxShortNames)
+        // Counted as sent (blank and repeated entries too), so that no longer array is accepted than the API documents.
+        if (names.Count > MaxShortNames || sent.Count > MaxShortNames)
         {
             errors.Add(prefix + "shortNames", label + $"简称最多 {MaxShortNames} 个。");
         }

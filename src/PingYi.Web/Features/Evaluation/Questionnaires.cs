@@ -43,6 +43,12 @@ public static class Questionnaires
         {
             var field = $"{AnswersField}.{item.Code}";
             var value = given.TryGetValue(item.Code, out var v) ? v?.Trim() : null;
+            if (v is not null && Text.CharacterCount(v) > QuestionItem.MaxTextLength)
+            {
+                // As sent, padding included: no answer longer than any questionnaire takes (the API documents it).
+                errors.Add(field, $"“{item.Label}”不能超过 {Math.Min(item.MaxLength, QuestionItem.MaxTextLength)} 字。");
+                continue;
+            }
             if (string.IsNullOrEmpty(value))
             {
                 if (item.Required)

@@ -18,6 +18,9 @@ public static class SetPublication
     /// <param name="Scope">internal, units or public (issue 23 §4); without it, <paramref name="Published"/> true is public and false internal.</param>
     public sealed record Request(bool? Published, string? Scope = null);
 
+    /// <summary>The longest scope accepted as sent, padding included (the API documents it; the codes are shorter).</summary>
+    public const int MaxScopeLength = 20;
+
     public sealed record Response(int Year, bool Published, DateTime? PublishedAt)
     {
         public string Scope { get; init; } = Domain.Scoring.PublicationScopes.Internal;
@@ -32,7 +35,7 @@ public static class SetPublication
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权操作", "published", "只有纪检监察工委可以公布评议结果。");
             }
             var scope = request.Scope?.Trim().ToLowerInvariant();
-            if (scope is not null && !Domain.Scoring.PublicationScopes.All.Contains(scope))
+            if (scope is not null && (request.Scope!.Length > MaxScopeLength || !Domain.Scoring.PublicationScopes.All.Contains(scope)))
             {
                 return RequestFailure.Field(StatusCodes.Status400BadRequest, "提交的内容有误", "scope", "公布范围只能是：internal（仅内部）、units（反馈各参评单位）、public（向社会公布）。");
             }

@@ -23,6 +23,9 @@ public static class GetStatistics
     /// <summary>The longest period one request may cover, in days (a year, leap day included).</summary>
     public const int MaxDays = 366;
 
+    /// <summary>The longest groupBy accepted as sent, padding included (the API documents it; the codes are shorter).</summary>
+    public const int MaxGroupByLength = 20;
+
     public const string ByUnit = "unit";
     public const string ByCategory = "category";
     public const string ByChannel = "channel";
@@ -79,7 +82,7 @@ public static class GetStatistics
             }
             var errors = new ValidationErrors();
             var groupBy = string.IsNullOrWhiteSpace(query.GroupBy) ? ByUnit : query.GroupBy.Trim();
-            if (!GroupLabels.ContainsKey(groupBy))
+            if (!GroupLabels.ContainsKey(groupBy) || query.GroupBy is { Length: > MaxGroupByLength })
             {
                 errors.Add("groupBy", "分组方式应为 unit（单位）、category（问题类别）、channel（反映渠道）或 month（月份）。");
             }

@@ -55,6 +55,9 @@ public static class StaffRegistration
 
     public static bool IsSupervisor(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(StaffRoles.Supervisor);
 
+    /// <summary>The longest receivedAt accepted as sent (2026-12-07T09:30:00.1234567+08:00 is 33 characters).</summary>
+    public const int MaxReceivedAtLength = 40;
+
     /// <summary>An ISO 8601 time with its offset (<c>2026-12-07T09:30:00+08:00</c>), not in the future, at most <see cref="MaxAgeDays"/> old.</summary>
     public static Result<DateTime?> ReceivedAt(string? text, TimeProvider time)
     {
@@ -62,7 +65,7 @@ public static class StaffRegistration
         {
             return RequestFailure.Invalid("请填写接收时间", "receivedAt", "登记来电、来信、来访须填写接收时间（receivedAt，含时区，例如 2026-12-07T09:30:00+08:00）；办理期限从此时起算。");
         }
-        if (!DateTimeOffset.TryParseExact(text.Trim(), ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
+        if (text.Length > MaxReceivedAtLength || !DateTimeOffset.TryParseExact(text.Trim(), ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
                 CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) || !HasOffset(text))
         {
             return RequestFailure.Invalid("接收时间格式错误", "receivedAt", "接收时间应为含时区的 ISO 8601 时间，例如 2026-12-07T09:30:00+08:00。");

@@ -154,8 +154,13 @@ public static class RecoverAccessCode
     /// <summary>A mobile number as 11 digits, an e-mail address in lower case, or null for anything else.</summary>
     public static string? Normalize(string? contact)
     {
-        var text = contact?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > ContactMax)
+        // Measured as sent, before trimming, so that nothing longer than the documented maximum is accepted.
+        if (contact is not { Length: > 0 and <= ContactMax })
+        {
+            return null;
+        }
+        var text = contact.Trim();
+        if (text.Length == 0)
         {
             return null;
         }

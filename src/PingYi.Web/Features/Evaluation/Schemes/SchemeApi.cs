@@ -21,6 +21,7 @@ public static class SchemeApi
             .RequireAuthorization()
             .WithName("GetEvaluationSchemeVersion")
             .WithSummary("下载某一版本的评议方案文件")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/evaluations/{year:int}/scheme", (int year, HttpContext http, SchemeVersions schemes, CancellationToken ct) =>
