@@ -53,6 +53,10 @@ public static partial class OpenApiConventions
         ["createdBy"] = 100, ["approvedBy"] = 100,
         // A deduction's cited record: a tracking number (15) or a record number (a long: at most 19 digits).
         ["citesRef"] = 20,
+        // Bulk actions: each listed tracking number, as sent (BulkAction: longer → 400).
+        ["trackingNumbers"] = Features.Complaints.Handling.BulkAction.MaxTrackingNumberLength,
+        // Display names of staff accounts (the account form allows 100): a case's holder in the inbox, a note's author.
+        ["handlerName"] = 100, ["authorName"] = 100,
     };
 
     /// <summary>Arrays the server refuses beyond a count (and so never holds or answers more of).</summary>
@@ -61,6 +65,8 @@ public static partial class OpenApiConventions
         ["contactEmails"] = Features.Administration.ManageUnits.MaxContactEmails,
         // Counted as sent, blank and repeated entries too (ManageUnits.ValidateShortNames).
         ["shortNames"] = Features.Administration.ManageUnits.MaxShortNames,
+        // Counted as sent (BulkAction: more → 400).
+        ["trackingNumbers"] = Features.Complaints.Handling.BulkAction.MaxCases,
     };
 
     /// <summary>
@@ -72,7 +78,9 @@ public static partial class OpenApiConventions
         // An inbox section lists its first cases (10; a unit's supervision notices and to-dos 50), the rest by moreLink;
         // the roles are the account's, from the fixed list of staff roles.
         [typeof(Features.Complaints.Handling.GetInbox.Section)] = [("rows", Math.Max(Features.Complaints.Handling.GetInbox.SectionSize, Features.Complaints.Handling.GetInbox.UnitSectionSize))],
-        [typeof(Features.Complaints.Handling.GetInbox.View)] = [("roles", PingYi.Data.Identity.StaffRoles.All.Count)],
+        [typeof(Features.Complaints.Handling.GetInbox.View)] = [("roles", PingYi.Data.Identity.StaffRoles.All.Count), ("desk", Features.Complaints.Handling.GetInbox.DeskViews.Count)],
+        // One outcome per case sent, and at most that many are taken (BulkAction).
+        [typeof(Features.Complaints.Handling.BulkAction.Summary)] = [("outcomes", Features.Complaints.Handling.BulkAction.MaxCases)],
     };
 
     private static void LimitArraysOf(OpenApiSchema schema, Type type)
@@ -95,7 +103,7 @@ public static partial class OpenApiConventions
         "status", "statusLabel", "category", "categoryLabel", "label", "action", "actionLabel", "actorRole", "role", "roleLabel",
         "source", "satisfaction", "pendingRequest", "from", "to", "channel", "purpose", "tokenType", "workflow", "kindLabel",
         "endedBy", "sourceLabel", "ruleLabel", "resolved", "takenBy", "cites", "groundLabel", "reasonLabel", "satisfactionLabel",
-        "highSource", "highLabel", "lowSource", "lowLabel", "roundStatus", "reviewReason",
+        "highSource", "highLabel", "lowSource", "lowLabel", "roundStatus", "reviewReason", "deskView",
     };
 
     /// <summary>
@@ -189,6 +197,8 @@ public static partial class OpenApiConventions
         ["number"] = Features.Scoring.RoundDocuments.MaxNumberLength,
         // A ledger evidence file's public id (FileIds): a longer one names no file (404).
         ["fileId"] = Domain.Common.FileIds.Length,
+        // A unit handler's inbox tab: mine, unassigned or all (GetInbox: anything else → 400).
+        ["desk"] = 10,
         // The statistics' grouping: unit, category, channel or month (GetStatistics: longer → 400).
         ["groupBy"] = Features.Statistics.GetStatistics.MaxGroupByLength,
     };
@@ -282,6 +292,11 @@ public static partial class OpenApiConventions
             // A questionnaire's answers: scale codes, or text no longer than the item allows, which is at most
             // QuestionItem.MaxTextLength (the loader refuses a longer maxLength; Questionnaires.Validate a longer answer).
             answer.MaxLength ??= Domain.Evaluation.QuestionItem.MaxTextLength;
+        }
+        if (name == "filters" && p.AdditionalProperties is OpenApiSchema { Type: { } filterType } filter && filterType.HasFlag(JsonSchemaType.String))
+        {
+            // A saved view's filters: the list's own parameters, each value at most 100 characters (SavedViews: longer → 400).
+            filter.MaxLength ??= Features.Complaints.Handling.SavedViews.MaxFilterLength;
         }
         if (name == "texts" && p.Items is OpenApiSchema { Type: { } textType } textItem && textType.HasFlag(JsonSchemaType.String))
         {

@@ -42,6 +42,28 @@ public abstract class DocumentedBoundsTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_bulk_actions_tracking_numbers_are_counted_and_measured_as_sent_and_an_inbox_tab_past_its_length_is_refused()
+    {
+        var schemas = await SchemasAsync();
+        var maxItems = Max(schemas, "BulkActionRequest", "trackingNumbers", "maxItems");
+        var itemMax = schemas["BulkActionRequest"]!["properties"]!["trackingNumbers"]!["items"]!["maxLength"]!.GetValue<int>();
+        var supervisor = await _api.AsAsync(Supervisor);
+        var note = new JsonObject { ["note"] = "请尽快办理" };
+
+        // One number repeated past the count: repeats are dropped when run, but the request is refused as sent.
+        var repeated = new JsonObject { ["trackingNumbers"] = new JsonArray(Enumerable.Repeat("ZTC-2026-000001", maxItems + 1).Select(n => (JsonNode?)n).ToArray()), ["fields"] = note.DeepClone() };
+        AssertChinese(await ExpectProblemAsync(await supervisor.PostAsync("/api/v1/complaints/bulk-actions/urge", TestData.Json(repeated)), HttpStatusCode.BadRequest), "trackingNumbers");
+        var padded = new JsonObject { ["trackingNumbers"] = new JsonArray("ZTC-2026-000001".PadLeft(itemMax + 1)), ["fields"] = note.DeepClone() };
+        AssertChinese(await ExpectProblemAsync(await supervisor.PostAsync("/api/v1/complaints/bulk-actions/urge", TestData.Json(padded)), HttpStatusCode.BadRequest), "trackingNumbers");
+
+        var paths = JsonNode.Parse(await _api.Anonymous.GetStringAsync("/openapi/v1.json"))!["paths"]!;
+        var deskMax = paths["/api/v1/inbox"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "desk")!["schema"]!["maxLength"]!.GetValue<int>();
+        var handler = await _api.AsAsync(Handler("jyt"));
+        Assert.Equal(HttpStatusCode.OK, (await handler.GetAsync("/api/v1/inbox?desk=mine")).StatusCode);
+        AssertChinese(await ExpectProblemAsync(await handler.GetAsync($"/api/v1/inbox?desk={Uri.EscapeDataString("mine".PadRight(deskMax + 1))}"), HttpStatusCode.BadRequest), "desk");
+    }
+
+    [Fact]
     public async Task A_units_short_names_are_counted_and_measured_as_sent()
     {
         var schemas = await SchemasAsync();

@@ -15,6 +15,9 @@ public static class BulkAction
 {
     public const int MaxCases = 100;
 
+    /// <summary>A tracking number as listed (ZTC-2026-000001): a longer entry is refused as sent.</summary>
+    public const int MaxTrackingNumberLength = 15;
+
     /// <summary>The actions offered in bulk: 催办 and 受理并交办.</summary>
     public static readonly IReadOnlyList<string> Actions = ["urge", "assign"];
 
@@ -38,6 +41,15 @@ public static class BulkAction
             if (!Actions.Contains(action))
             {
                 return RequestFailure.Field(FailureKind.NotFound, "未知操作", "action", "批量操作只能是 urge（催办）或 assign（受理并交办）。");
+            }
+            // Counted and measured as sent, before blanks and repeats are dropped: the document states both bounds.
+            if (request.TrackingNumbers is { Count: > MaxCases })
+            {
+                return RequestFailure.Invalid("提交的内容有误", "trackingNumbers", $"一次最多批量处理 {MaxCases} 件（本次 {request.TrackingNumbers.Count} 件）。");
+            }
+            if (request.TrackingNumbers?.FirstOrDefault(n => n?.Length > MaxTrackingNumberLength) is { } tooLong)
+            {
+                return RequestFailure.Invalid("提交的内容有误", "trackingNumbers", $"受理编号不超过 {MaxTrackingNumberLength} 个字符：“{tooLong[..MaxTrackingNumberLength]}…”。");
             }
             var numbers = (request.TrackingNumbers ?? []).Where(n => !string.IsNullOrWhiteSpace(n))
                 .Select(n => TrackingNumber.TryNormalize(n, out var normal) ? normal : n.Trim())

@@ -56,7 +56,7 @@ public static class GetInbox
         /// <param name="desk">A unit handler's tab: <c>mine</c>, <c>unassigned</c> or <c>all</c> (the default).</param>
         public async Task<Result<View>> HandleAsync(ClaimsPrincipal user, CancellationToken ct, string? desk = null)
         {
-            desk = string.IsNullOrWhiteSpace(desk) ? "all" : desk.Trim();
+            desk = string.IsNullOrWhiteSpace(desk) ? "all" : desk;
             if (DeskViews.All(d => d.Id != desk))
             {
                 return RequestFailure.Invalid("提交的内容有误", "desk", "desk 只能是 mine（我的）、unassigned（本单位未分配）或 all（全部）。");

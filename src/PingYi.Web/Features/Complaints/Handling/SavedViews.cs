@@ -14,6 +14,9 @@ namespace PingYi.Web.Features.Complaints.Handling;
 public static class SavedViews
 {
     public const int NameMaxLength = 30;
+
+    /// <summary>The longest value of one filter.</summary>
+    public const int MaxFilterLength = 100;
     public const int MaxPerAccount = 20;
 
     /// <summary>The list's parameters a view keeps, in the order it writes them.</summary>
@@ -58,9 +61,9 @@ public static class SavedViews
             {
                 errors.Add("filters", $"不认识的筛选条件：{string.Join("、", unknown)}。可用：{string.Join("、", Parameters)}。");
             }
-            if (filters.Values.Any(v => v is { Length: > 100 }))
+            if (filters.Values.Any(v => v is { Length: > MaxFilterLength }))
             {
-                errors.Add("filters", "筛选条件过长（每项不超过 100 个字）。");
+                errors.Add("filters", $"筛选条件过长（每项不超过 {MaxFilterLength} 个字）。");
             }
             if (!errors.IsEmpty)
             {
