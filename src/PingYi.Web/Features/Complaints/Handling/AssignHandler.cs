@@ -56,18 +56,12 @@ public static class AssignHandler
             {
                 return RequestFailure.Invalid("提交的内容有误", "userId", "请指定一名承办人（userId），或认领（claim: true），二者选一。");
             }
-            // 404 for a case the user may not see; 403 for one they may see but not act on.
-            var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
+            var loaded = await access.LoadToActAsync(user, trackingNumber, "userId", "您无权为该反映指定承办人。", ct);
             if (!loaded.Succeeded)
             {
                 return loaded.Failure!;
             }
-            var complaint = loaded.Value!;
-            var role = user.WorkflowRoleFor(complaint.UnitId);
-            if (role is null)
-            {
-                return RequestFailure.Forbidden("无权操作", "userId", "您无权为该反映指定承办人。");
-            }
+            var (complaint, role) = loaded.Value;
             if (complaint.UnitId is not { } unitId || !complaint.IsAtUnit)
             {
                 return RequestFailure.Conflict("当前状态不允许该操作", "userId",

@@ -35,6 +35,23 @@ public sealed class ComplaintAccess(PingYiDbContext db, IAuthorizationService au
         return complaint;
     }
 
+    /// <summary>
+    /// <see cref="LoadAsync"/> for acting on a case (tracked): the case and the user's workflow role on it, a supervisor
+    /// or a handler of the case's unit. 404 for a case the user may not see; 403 (under <paramref name="field"/>, with
+    /// <paramref name="refusal"/>) for one they may see but not act on.
+    /// </summary>
+    public async Task<Result<(Complaint Complaint, string Role)>> LoadToActAsync(ClaimsPrincipal user, string? trackingNumber, string field, string refusal, CancellationToken ct)
+    {
+        var loaded = await LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
+        if (!loaded.Succeeded)
+        {
+            return loaded.Failure!;
+        }
+        return user.WorkflowRoleFor(loaded.Value!.UnitId) is { } role
+            ? (loaded.Value!, role)
+            : RequestFailure.Forbidden("无权操作", field, refusal);
+    }
+
     public async Task<bool> AllowedAsync(ClaimsPrincipal user, Complaint complaint, OperationAuthorizationRequirement operation) =>
         (await authorization.AuthorizeAsync(user, new ComplaintResource(complaint.UnitId, complaint.AssignedAtUtc is not null), operation)).Succeeded;
 

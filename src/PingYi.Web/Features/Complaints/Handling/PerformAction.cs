@@ -54,17 +54,12 @@ public static class PerformAction
             ClaimsPrincipal user, string? trackingNumber, string action, IReadOnlyDictionary<string, JsonElement> fields, string? ifMatch, CancellationToken ct,
             UploadedFile? replyLetter = null)
         {
-            var loaded = await access.LoadAsync(user, trackingNumber, ComplaintOperations.Act, track: true, ct);
+            var loaded = await access.LoadToActAsync(user, trackingNumber, "action", "您无权处理该反映。", ct);
             if (!loaded.Succeeded)
             {
                 return loaded.Failure!;
             }
-            var complaint = loaded.Value!;
-            var role = user.WorkflowRoleFor(complaint.UnitId);
-            if (role is null)
-            {
-                return RequestFailure.Forbidden("无权操作", "action", "您无权处理该反映。");
-            }
+            var (complaint, role) = loaded.Value;
             return await HandleAsync(complaint, new Command(action, new Actor(user.UserId(), role), fields, ifMatch, replyLetter), ct);
         }
 
