@@ -53,8 +53,10 @@ public static class UnitDossier
             var lines = snapshots.Select(s =>
                 {
                     var withheld = !seesAll && !s.Published && !s.SharedWithUnits;
+                    // A unit with no score from any source has no rank either (no data is neither 0 nor a place).
+                    var shown = !withheld && s.Line.ToResult().Scored;
                     return new YearLine(s.Year, "snapshot", UnitCategories.Codes.CodeOf(s.Line.Category), UnitCategories.Codes.LabelOf(s.Line.Category),
-                        withheld ? null : s.Line.Rank, withheld ? null : s.Line.Score, !withheld && s.Line.BottomTwo,
+                        shown ? s.Line.Rank : null, shown ? s.Line.Score : null, !withheld && s.Line.BottomTwo,
                         !withheld && s.Line.BottomTwo && s.Line.PreviousBottomTwo, flagged.Contains(s.Year), withheld);
                 })
                 .ToList();
