@@ -215,7 +215,12 @@ public static class ScoringBench
                 if (f.HandlingRounds != r[1] || f.Responses != r[3] || f.OnTime != r[4] || f.Overdue != r[5] + r[7] || f.SendBacks != r[8]
                     || f.QualityRatings != r[9] || f.Satisfied != r[11] || f.Dissatisfied != r[13] || f.Reopened != r[14] || f.RejectedReturns != r[15])
                 {
-                    mismatches++;
+                    if (mismatches++ == 0)
+                    {
+                        Console.WriteLine($"first differing unit {code}: rounds {f.HandlingRounds}/{r[1]}, responses {f.Responses}/{r[3]}, on time {f.OnTime}/{r[4]}, " +
+                            $"overdue {f.Overdue}/{r[5] + r[7]}, send-backs {f.SendBacks}/{r[8]}, quality {f.QualityRatings}/{r[9]}, satisfied {f.Satisfied}/{r[11]}, " +
+                            $"dissatisfied {f.Dissatisfied}/{r[13]}, reopened {f.Reopened}/{r[14]}, refused returns {f.RejectedReturns}/{r[15]} (app/raw)");
+                    }
                 }
             }
         }
