@@ -58,10 +58,6 @@ public static class BulkAction
             {
                 return RequestFailure.Invalid("提交的内容有误", "trackingNumbers", "请至少选择一件反映。");
             }
-            if (numbers.Count > MaxCases)
-            {
-                return RequestFailure.Invalid("提交的内容有误", "trackingNumbers", $"一次最多批量处理 {MaxCases} 件（本次 {numbers.Count} 件）。");
-            }
             var fields = request.Fields ?? [];
             var outcomes = new List<Outcome>();
             foreach (var number in numbers)

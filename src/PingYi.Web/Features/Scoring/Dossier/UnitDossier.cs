@@ -39,32 +39,38 @@ public static class UnitDossier
             {
                 return RequestFailure.NotFound("单位不存在", "code", $"没有代码为“{code}”的参评单位，或无权查看其档案。");
             }
-            var seesAll = ScoringRoles.SeesAll(user);
-            return new View(unit.Code, unit.Name, await YearsAsync(unit.Id, unit.Code, seesAll, ct), await LedgerAsync(unit.Id, ct), await AppealsAsync(unit.Id, ct));
+            return new View(unit.Code, unit.Name, await YearsAsync(unit.Id, unit.Code, user, ct), await LedgerAsync(unit.Id, ct), await AppealsAsync(unit.Id, ct));
         }
 
-        private async Task<IReadOnlyList<YearLine>> YearsAsync(int unitId, string code, bool seesAll, CancellationToken ct)
+        private async Task<IReadOnlyList<YearLine>> YearsAsync(int unitId, string code, ClaimsPrincipal user, CancellationToken ct)
         {
             var snapshots = await db.ResultSnapshots.AsNoTracking()
                 .SelectMany(s => s.Lines.Where(l => l.UnitCode == code), (s, l) => new { s.Year, s.Published, s.SharedWithUnits, Line = l })
                 .ToListAsync(ct);
             var imported = await db.PriorRanks.AsNoTracking().Where(p => p.UnitCode == code).ToListAsync(ct);
             var flagged = (await db.AccountabilityFlags.AsNoTracking().Where(f => f.UnitId == unitId && f.Flagged).Select(f => f.Year).ToListAsync(ct)).ToHashSet();
-            var lines = snapshots.Select(s =>
-                {
-                    var withheld = !seesAll && !s.Published && !s.SharedWithUnits;
-                    // A unit with no score from any source has no rank either (no data is neither 0 nor a place).
-                    var shown = !withheld && s.Line.ToResult().Scored;
-                    return new YearLine(s.Year, "snapshot", UnitCategories.Codes.CodeOf(s.Line.Category), UnitCategories.Codes.LabelOf(s.Line.Category),
-                        shown ? s.Line.Rank : null, shown ? s.Line.Score : null, !withheld && s.Line.BottomTwo,
-                        !withheld && s.Line.BottomTwo && s.Line.PreviousBottomTwo, flagged.Contains(s.Year), withheld);
-                })
-                .ToList();
-            // An imported year the system also approved is read from the system's own result.
-            var bottom = imported.Where(p => p.TrackingList).Select(p => p.Year).Concat(snapshots.Where(s => s.Line.BottomTwo).Select(s => s.Year)).ToHashSet();
+            var lines = new List<YearLine>();
+            foreach (var s in snapshots)
+            {
+                // The rankings' rule: a round's rank reaches the unit once it is fed back to the units or published.
+                var withheld = !(await authorization.AuthorizeAsync(user, new RankingsTarget(s.Year, s.Published, s.SharedWithUnits), RankingsRequirement.View)).Succeeded;
+                var result = s.Line.ToResult();
+                // A unit with no score from any source has no rank either (no data is neither 0 nor a place).
+                var shown = !withheld && result.Scored;
+                lines.Add(new YearLine(s.Year, "snapshot", UnitCategories.Codes.CodeOf(result.Category), UnitCategories.Codes.LabelOf(result.Category),
+                    shown ? result.Rank : null, shown ? result.Score : null, !withheld && result.TrackingList, !withheld && result.PublicNotice,
+                    flagged.Contains(s.Year), withheld));
+            }
+            // A year's bottom two as the two-year rule reads it (ScoringResults.BottomTwoOfAsync): the system's approved
+            // result where it has one, else the imported tracking-list flag.
+            var bottomTwo = imported.ToDictionary(p => p.Year, p => p.TrackingList);
+            foreach (var s in snapshots)
+            {
+                bottomTwo[s.Year] = s.Line.BottomTwo;
+            }
             lines.AddRange(imported.Where(p => lines.All(l => l.Year != p.Year)).Select(p => new YearLine(p.Year, "import",
                 UnitCategories.Codes.CodeOf(p.Category), UnitCategories.Codes.LabelOf(p.Category), p.Rank, null, p.TrackingList,
-                p.TrackingList && bottom.Contains(p.Year - 1), flagged.Contains(p.Year), false)));
+                p.TrackingList && bottomTwo.GetValueOrDefault(p.Year - 1), flagged.Contains(p.Year), false)));
             return lines.OrderByDescending(l => l.Year).ToList();
         }
 
