@@ -66,23 +66,12 @@ public static class ListRounds
                     round.Close(now);
                     break;
                 case "approve" when round is { Status: RoundStatus.Closed }:
-                    // 申诉: the results are approved only once every appeal of the 公示 is decided.
-                    var undecided = await db.Appeals.CountAsync(a => a.RoundId == round.Id && a.Status == AppealStatus.Pending, ct);
-                    if (undecided > 0)
-                    {
-                        return RequestFailure.Conflict("尚有未裁定的申诉", "appeals", $"{year} 年度评议尚有 {undecided} 件申诉未裁定，裁定后才能审定评议结果。");
-                    }
-                    var refusal = await coverage.ConfirmMissingAsync(new RoundContext(round, runtime.Find(year)!), request.ConfirmCoverage == true, ct);
-                    if (refusal.Failure is { } refused)
+                    var approved = await ApproveAsync(round, request.ConfirmCoverage == true, ct);
+                    if (approved.Failure is { } refused)
                     {
                         return refused;
                     }
-                    confirmed = refusal.Value!;
-                    round.Approve(now);
-                    foreach (var step in approvalSteps)
-                    {
-                        await step.OnApprovingAsync(new RoundContext(round, runtime.Find(year)!), ct);
-                    }
+                    confirmed = approved.Value!;
                     break;
                 default:
                     return RequestFailure.Conflict("当前状态不能进行此操作", "year",
@@ -98,23 +87,51 @@ public static class ListRounds
             }, $"evaluation:{year}", before is null ? null : new { status = before },
                 new { status = RoundStatuses.CodeOf(round.Status), schemeVersion = round.SchemeVersion, reason,
                     confirmedMissingSources = confirmed.Count == 0 ? null : confirmed.Select(m => $"{m.UnitCode}:{m.Source}").ToList() });
-            if (move == "open")
-            {
-                // The opening steps need the round's id: the round and what they add are saved in one transaction.
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await db.SaveChangesAsync(ct);
-                foreach (var step in openingSteps)
-                {
-                    await step.OnOpeningAsync(new RoundContext(round, runtime.Find(year)!), user.UserId()!, ct);
-                }
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-            else
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await SaveAsync(round, move == "open", user, ct);
             return new Item(year, RoundStatuses.CodeOf(round.Status), round.SchemeVersion);
+        }
+
+        /// <summary>
+        /// 审定: refused while an appeal of the 公示 is undecided or a missing source is not confirmed; then every
+        /// approval step (snapshot, fingerprints, tracking list) runs in the same save. Returns the confirmed missing sources.
+        /// </summary>
+        private async Task<Result<IReadOnlyList<Coverage.RoundCoverage.MissingLine>>> ApproveAsync(EvaluationRound round, bool confirmCoverage, CancellationToken ct)
+        {
+            var undecided = await db.Appeals.CountAsync(a => a.RoundId == round.Id && a.Status == AppealStatus.Pending, ct);
+            if (undecided > 0)
+            {
+                return RequestFailure.Conflict("尚有未裁定的申诉", "appeals", $"{round.Year} 年度评议尚有 {undecided} 件申诉未裁定，裁定后才能审定评议结果。");
+            }
+            var context = new RoundContext(round, runtime.Find(round.Year)!);
+            var confirmed = await coverage.ConfirmMissingAsync(context, confirmCoverage, ct);
+            if (confirmed.Failure is not null)
+            {
+                return confirmed;
+            }
+            round.Approve(time.GetUtcNow().UtcDateTime);
+            foreach (var step in approvalSteps)
+            {
+                await step.OnApprovingAsync(context, ct);
+            }
+            return confirmed;
+        }
+
+        private async Task SaveAsync(EvaluationRound round, bool opening, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+        {
+            if (!opening)
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            // The opening steps need the round's id: the round and what they add are saved in one transaction.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            foreach (var step in openingSteps)
+            {
+                await step.OnOpeningAsync(new RoundContext(round, runtime.Find(round.Year)!), user.UserId()!, ct);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
     }
 

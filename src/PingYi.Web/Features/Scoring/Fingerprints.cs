@@ -60,24 +60,18 @@ public static class GetVerificationFile
         public async Task<Fingerprints> FingerprintsAsync(int year, string? unitCode, CancellationToken ct)
         {
             var round = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year).Select(s => s.Fingerprint).SingleOrDefaultAsync(ct);
-            var unit = unitCode is null ? null : await db.ResultSnapshotParts.AsNoTracking()
-                .Where(p => p.UnitCode == unitCode && db.ResultSnapshots.Any(s => s.Id == p.SnapshotId && s.Year == year))
-                .Select(p => p.Fingerprint).SingleOrDefaultAsync(ct);
+            var unit = unitCode is null ? null : await ScoredUnit.FingerprintAsync(db, year, unitCode, ct);
             return new Fingerprints(round, unit);
         }
 
         public async Task<Result<JsonObject>> HandleAsync(int year, string? unitCode, ClaimsPrincipal user, CancellationToken ct)
         {
-            var code = unitCode?.Trim().ToLowerInvariant();
-            var unit = string.IsNullOrEmpty(code) ? null : await db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => new { u.Id, u.Code, u.Name }).SingleOrDefaultAsync(ct);
-            if (unit is null)
+            var viewable = await ScoredUnit.FindViewableAsync(db, authorization, unitCode, user, "无权下载", "您只能下载本单位的评议数据。", ct);
+            if (!viewable.Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "单位不存在", "unitCode", $"没有代码为“{unitCode}”的参评单位。");
+                return viewable.Failure!;
             }
-            if (!(await authorization.AuthorizeAsync(user, new BreakdownTarget(unit.Id), UnitBreakdownRequirement.View)).Succeeded)
-            {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权下载", "unitCode", "您只能下载本单位的评议数据。");
-            }
+            var unit = viewable.Value!;
             var snapshot = await db.ResultSnapshots.AsNoTracking().Where(s => s.Year == year)
                 .Select(s => new { s.Id, s.Fingerprint, s.TakenAtUtc }).SingleOrDefaultAsync(ct);
             if (snapshot is null)

@@ -123,16 +123,12 @@ public static class GetBreakdown
                 return found.Failure!;
             }
             var round = found.Value!;
-            var code = unitCode?.Trim().ToLowerInvariant();
-            var unit = string.IsNullOrEmpty(code) ? null : await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == code, ct);
-            if (unit is null)
+            var viewable = await ScoredUnit.FindViewableAsync(db, authorization, unitCode, user, "无权查看", "您只能查看本单位的评议得分说明。", ct);
+            if (!viewable.Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "单位不存在", "unitCode", $"没有代码为“{unitCode}”的参评单位。");
+                return viewable.Failure!;
             }
-            if (!(await authorization.AuthorizeAsync(user, new BreakdownTarget(unit.Id), UnitBreakdownRequirement.View)).Succeeded)
-            {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权查看", "unitCode", "您只能查看本单位的评议得分说明。");
-            }
+            var unit = viewable.Value!;
             var definition = round.Definition;
             // The round's live results (LiveResults keeps them while their inputs stay as they are): the unit's rank
             // needs every unit's score, and the same computation gives the unit's inputs. An approved round shows its
@@ -184,9 +180,7 @@ public static class GetBreakdown
             // The category the shown rank is in: a snapshot keeps the category the unit had when it was approved.
             var category = all.Categories.Single(c => c.Units.Any(u => u.UnitCode == unit.Code));
             var channelPart = Channel(definition, inputs.Channel, cases, countedTo);
-            var fingerprint = all.Fingerprint is null ? null : await db.ResultSnapshotParts.AsNoTracking()
-                .Where(p => p.UnitCode == unit.Code && db.ResultSnapshots.Any(s => s.Id == p.SnapshotId && s.Year == year))
-                .Select(p => p.Fingerprint).SingleOrDefaultAsync(ct);
+            var fingerprint = all.Fingerprint is null ? null : await ScoredUnit.FingerprintAsync(db, year, unit.Code, ct);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
                 ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
                 inspections.Select(i => Inspection(definition, i, inputs.Inspections.FirstOrDefault(x => x.Id == i.Id)?.SeverityWaivedBy)).ToList(),

@@ -132,16 +132,12 @@ public static class RoundDocuments
         /// <summary>The 反馈函 of one unit of an approved round.</summary>
         public async Task<Result<Document>> FeedbackAsync(int year, string? unitCode, string? number, ClaimsPrincipal user, CancellationToken ct)
         {
-            var code = unitCode?.Trim().ToLowerInvariant();
-            var unit = string.IsNullOrEmpty(code) ? null : await db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => new { u.Id, u.Code, u.Name, u.ServiceHall }).SingleOrDefaultAsync(ct);
-            if (unit is null)
+            var viewable = await ScoredUnit.FindViewableAsync(db, authorization, unitCode, user, "无权下载", "您只能下载本单位的反馈函。", ct);
+            if (!viewable.Succeeded)
             {
-                return RequestFailure.Field(StatusCodes.Status404NotFound, "单位不存在", "unitCode", $"没有代码为“{unitCode}”的参评单位。");
+                return viewable.Failure!;
             }
-            if (!(await authorization.AuthorizeAsync(user, new BreakdownTarget(unit.Id), UnitBreakdownRequirement.View)).Succeeded)
-            {
-                return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权下载", "unitCode", "您只能下载本单位的反馈函。");
-            }
+            var unit = viewable.Value!;
             var loaded = await LoadAsync(year, number, ct);
             if (!loaded.Succeeded)
             {
@@ -165,10 +161,7 @@ public static class RoundDocuments
                     .Replace("{year}", year.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("{seq}", seq.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
             }
-            var unitFingerprint = await db.ResultSnapshotParts.AsNoTracking()
-                .Where(p => p.UnitCode == unit.Code && db.ResultSnapshots.Any(s => s.Id == p.SnapshotId && s.Year == year))
-                .Select(p => p.Fingerprint).SingleOrDefaultAsync(ct);
-
+            var unitFingerprint = await ScoredUnit.FingerprintAsync(db, year, unit.Code, ct);
             var title = T("feedback.title", ("year", year));
             var doc = new Docx().Header(Issuer, docNumber).Title(title)
                 .Text($"{result.Name}：", flush: true)
@@ -191,6 +184,14 @@ public static class RoundDocuments
                     c.Points is { } p ? F(p) : "—",
                 ]), [2800, 1100, 1400, 1400, 1500]);
             doc.Text(T("feedback.deductionsLine", ("deductions", F(result.Deductions)), ("recorded", F(result.RecordedDeductions))));
+            NextStepsAndFingerprints(doc, result, year, roundFingerprint, unitFingerprint);
+            Signature(doc);
+            return new Document(doc.ToBytes(title), $"评议结果反馈函-{year}-{unit.Code}.docx");
+        }
+
+        /// <summary>The 反馈函's tracking-list status, what the unit must do next and the fingerprints to verify it by.</summary>
+        private static void NextStepsAndFingerprints(Docx doc, UnitResult result, int year, string? roundFingerprint, string? unitFingerprint)
+        {
             doc.Heading(T("feedback.trackingHeading"))
                 .Text(result.TrackingList ? T("feedback.onTracking", ("nextYear", year + 1)) : T("feedback.notTracking", ("nextYear", year + 1)));
             if (result.PublicNotice)
@@ -221,8 +222,6 @@ public static class RoundDocuments
                     .Text(T("feedback.roundFingerprint")).Code(roundFingerprint)
                     .Text(T("feedback.fingerprintHow"));
             }
-            Signature(doc);
-            return new Document(doc.ToBytes(title), $"评议结果反馈函-{year}-{unit.Code}.docx");
         }
 
         private void Signature(Docx doc) =>

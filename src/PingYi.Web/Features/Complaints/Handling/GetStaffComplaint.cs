@@ -128,25 +128,13 @@ public static class GetStaffComplaint
             var exact = ComplainantTimes.Exact(user);
             // Supplements (and the files they brought) reach a unit in batches, not as they come in.
             var releasedUntil = ComplainantTimes.ReleasedUntil(configuration, user, now);
-            var submittedAt = c.SubmittedAtUtc;
-            var attachments = (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id)
-                .Where(a => a.Purpose != AttachmentPurpose.Evidence || a.UploadedAtUtc <= submittedAt || a.UploadedAtUtc <= releasedUntil).OrderBy(a => a.Id)
-                .Select(a => new AttachmentInfo(a.PublicId, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
-                    a.Purpose == AttachmentPurpose.ReplyLetter ? "reply-letter" : "evidence")).ToListAsync(ct))
-                // Only the complainant's uploads are their acts (day-only for a handler); the unit's letter keeps its time.
-                .Select(a => a.Purpose == "evidence" ? a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) } : a).ToList();
+            var attachments = await AttachmentsAsync(c, seesComplainant, exact, releasedUntil, ct);
             if (!seesComplainant)
             {
                 events = events.Where(e => e.Action != ComplaintActions.ViewContact).ToList();
             }
             events = events.Where(e => e.Action != ComplaintActions.Supplement || e.AtUtc <= releasedUntil).ToList();
-            var actions = role is null ? [] : c.PermittedActions(workflow, role, now)
-                .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
-                    f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,
-                    f.Type == FieldType.WorkingDays ? f.Max ?? workflow.Deadlines.MaxExtensionWorkingDays : f.Max,
-                    f.ValueLabels.Count == 0 ? null : f.ValueLabels.ToDictionary(l => l.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), l => l.Value))).ToList(),
-                    a.Confirm))
-                .ToList();
+            var actions = role is null ? [] : Actions(c, workflow, role, now);
 
             return new View(
                 c.TrackingNumber,
@@ -177,13 +165,7 @@ public static class GetStaffComplaint
                 $"{c.WorkflowId} v{c.WorkflowVersion}",
                 c.Version,
                 attachments,
-                events.Select(e => new TimelineItem(
-                    exact || !ComplainantTimes.IsComplainantAct(e) ? e.AtUtc : ComplainantTimes.ToDay(e.AtUtc),
-                    !exact && ComplainantTimes.IsComplainantAct(e), e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
-                    e.ActorId is null ? null : actors.GetValueOrDefault(e.ActorId),
-                    e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
-                    e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
-                    e.PublicNote, e.InternalNote, e.Data)).ToList(),
+                Timeline(c, events, actors, exact),
                 actions,
                 c.EscalationLevelNotified,
                 c.NextTimerAtUtc,
@@ -198,6 +180,36 @@ public static class GetStaffComplaint
                     : await db.Users.AsNoTracking().Where(u => u.Id == c.HandlerId).Select(u => new AssignHandler.HandlerInfo(u.Id, u.DisplayName)).FirstOrDefaultAsync(ct),
             };
         }
+
+        private async Task<List<AttachmentInfo>> AttachmentsAsync(Complaint c, bool seesComplainant, bool exact, DateTime releasedUntil, CancellationToken ct)
+        {
+            var submittedAt = c.SubmittedAtUtc;
+            return (await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id)
+                .Where(a => a.Purpose != AttachmentPurpose.Evidence || a.UploadedAtUtc <= submittedAt || a.UploadedAtUtc <= releasedUntil).OrderBy(a => a.Id)
+                .Select(a => new AttachmentInfo(a.PublicId, a.FileName, seesComplainant ? a.OriginalFileName : null, a.ContentType, a.SizeBytes, a.UploadedAtUtc,
+                    a.Purpose == AttachmentPurpose.ReplyLetter ? "reply-letter" : "evidence")).ToListAsync(ct))
+                // Only the complainant's uploads are their acts (day-only for a handler); the unit's letter keeps its time.
+                .Select(a => a.Purpose == "evidence" ? a with { UploadedAt = ComplainantTimes.For(exact, a.UploadedAt) } : a).ToList();
+        }
+
+        private static List<AvailableAction> Actions(Complaint c, WorkflowContext workflow, string role, DateTime now) =>
+            c.PermittedActions(workflow, role, now)
+                .Select(a => new AvailableAction(a.Code, a.Label, a.Fields.Select(f => new ActionField(
+                    f.Name, f.Label, FieldTypeCode(f.Type), f.Required, f.MaxLength, f.Min,
+                    f.Type == FieldType.WorkingDays ? f.Max ?? workflow.Deadlines.MaxExtensionWorkingDays : f.Max,
+                    f.ValueLabels.Count == 0 ? null : f.ValueLabels.ToDictionary(l => l.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), l => l.Value))).ToList(),
+                    a.Confirm))
+                .ToList();
+
+        /// <summary>The timeline; a complainant's own acts are day-only for a user who may not see their exact times.</summary>
+        private List<TimelineItem> Timeline(Complaint c, IEnumerable<ComplaintEvent> events, Dictionary<string, string> actors, bool exact) =>
+            events.Select(e => new TimelineItem(
+                exact || !ComplainantTimes.IsComplainantAct(e) ? e.AtUtc : ComplainantTimes.ToDay(e.AtUtc),
+                !exact && ComplainantTimes.IsComplainantAct(e), e.Action, workflows.ActionLabel(c.WorkflowId, c.WorkflowVersion, e.Action), e.ActorRole,
+                e.ActorId is null ? null : actors.GetValueOrDefault(e.ActorId),
+                e.FromStatus is { } f ? ComplaintStatuses.Codes.CodeOf(f) : null,
+                e.ToStatus is { } t ? ComplaintStatuses.Codes.CodeOf(t) : null,
+                e.PublicNote, e.InternalNote, e.Data)).ToList();
     }
 
     public static string FieldTypeCode(FieldType type) => type switch
