@@ -64,8 +64,8 @@ public static class StaffClaims
     /// become workflow roles: the rules (<see cref="WorkflowRoles.SeesComplainant"/>) are asked of this.
     /// </summary>
     public static string? WorkflowRole(this ClaimsPrincipal user) =>
-        user.IsInRole(StaffRoles.Supervisor) ? WorkflowRoles.Supervisor
-        : user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is not null ? WorkflowRoles.UnitHandler
+        user.IsSupervisor() ? WorkflowRoles.Supervisor
+        : user.OwnUnit() is not null ? WorkflowRoles.UnitHandler
         : null;
 
     /// <summary>The workflow role a staff user takes on a complaint of <paramref name="unitId"/> (null: 待确定单位, supervisors only), or null.</summary>

@@ -70,6 +70,16 @@ public static class ResultHttp
 
     public static async Task<IResult> ToOkAsync<T>(this Task<Result<T>> result) => (await result).ToOk();
 
+    /// <summary>Documents the problem-details answers of an endpoint in one call: <c>.ProducesProblems(403, 404)</c>.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var statusCode in statusCodes)
+        {
+            builder.ProducesProblem(statusCode);
+        }
+        return builder;
+    }
+
     /// <summary>
     /// A command with a JSON body: read it (415, 413 and malformed JSON answered as problems), hand it to the
     /// handler, answer with <paramref name="success"/> or the handler's problem.

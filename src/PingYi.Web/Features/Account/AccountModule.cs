@@ -118,10 +118,7 @@ public static class AccountModule
                              + "401 `code: two-factor-code-invalid`; 403 `code: two-factor-enrolment-required`: enrol at /staff/two-factor first; 429: too many attempts.")
             .Accepts<LoginBody>("application/json")
             .Produces<AccessTokenResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
         auth.MapPost("/refresh", RefreshAsync)
             .AllowAnonymous()
             .RequireRateLimiting(RateLimits.Login)
@@ -129,16 +126,13 @@ public static class AccountModule
             .WithSummary("用刷新令牌换取新的 bearer token（注销后或过期后答 401）")
             .Accepts<RefreshBody>("application/json")
             .Produces<AccessTokenResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         auth.MapPost("/logout", LogoutAsync)
             .RequireAuthorization()
             .WithName("SignOut")
             .WithSummary("退出登录：本账号所有的刷新令牌、bearer token 和 Cookie 立即失效")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         // Identity's self-service routes are not mapped (staff accounts are made by an administrator; no mail is
         // sent). Answer 404 for them explicitly: another area's GET template would otherwise make a POST answer 405.
         foreach (var closed in new[] { "/register", "/confirmEmail", "/resendConfirmationEmail", "/forgotPassword", "/resetPassword", "/manage/info", "/manage/2fa" })

@@ -1,5 +1,5 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
 
@@ -21,19 +21,12 @@ public sealed record RatingTarget(EvaluationRoundDefinition Round, string Source
 /// An Evaluator rates only for the source bound to their account; a liaison account only the units its
 /// group is assigned in the round file.
 /// </summary>
-public sealed class RatingAuthorizationHandler : AuthorizationHandler<RatingRequirement, RatingTarget>
+public sealed class RatingAuthorizationHandler : ResourceRule<RatingRequirement, RatingTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RatingRequirement requirement, RatingTarget resource)
-    {
-        var user = context.User;
-        if (user.IsInRole(StaffRoles.Evaluator)
+    protected override bool Allows(ClaimsPrincipal user, RatingRequirement requirement, RatingTarget resource) =>
+        user.IsEvaluator()
             && user.EvaluationSource() == resource.Source
-            && (resource.Source != EvaluationCodes.Liaison || resource.Round.LiaisonCovers(user.Email() ?? string.Empty, resource.UnitCode)))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+            && (resource.Source != EvaluationCodes.Liaison || resource.Round.LiaisonCovers(user.Email() ?? string.Empty, resource.UnitCode));
 }
 
 /// <summary>Recording an inspection (明察暗访) and its photos.</summary>
@@ -45,16 +38,10 @@ public sealed class InspectionRequirement : IAuthorizationRequirement
 /// <param name="InspectorId">The inspection's author when adding photos to an existing one; null for a new inspection.</param>
 public sealed record InspectionTarget(string? InspectorId);
 
-public sealed class InspectionAuthorizationHandler : AuthorizationHandler<InspectionRequirement, InspectionTarget>
+public sealed class InspectionAuthorizationHandler : ResourceRule<InspectionRequirement, InspectionTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, InspectionRequirement requirement, InspectionTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Inspector) && (resource.InspectorId is null || resource.InspectorId == context.User.UserId()))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, InspectionRequirement requirement, InspectionTarget resource) =>
+        user.IsInspector() && (resource.InspectorId is null || resource.InspectorId == user.UserId());
 }
 
 /// <summary>Recording a deduction and its evidence.</summary>
@@ -65,16 +52,10 @@ public sealed class DeductionRequirement : IAuthorizationRequirement
 
 public sealed record RoundTarget(int Year);
 
-public sealed class DeductionAuthorizationHandler : AuthorizationHandler<DeductionRequirement, RoundTarget>
+public sealed class DeductionAuthorizationHandler : ResourceRule<DeductionRequirement, RoundTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, DeductionRequirement requirement, RoundTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Supervisor))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, DeductionRequirement requirement, RoundTarget resource) =>
+        user.IsSupervisor();
 }
 
 /// <summary>A unit's self-evaluation documents: its handlers upload and read them, supervisors read all.</summary>
@@ -90,17 +71,12 @@ public sealed class SelfEvaluationDocumentRequirement : IAuthorizationRequiremen
 
 public sealed record UnitTarget(int UnitId);
 
-public sealed class SelfEvaluationDocumentAuthorizationHandler : AuthorizationHandler<SelfEvaluationDocumentRequirement, UnitTarget>
+public sealed class SelfEvaluationDocumentAuthorizationHandler : ResourceRule<SelfEvaluationDocumentRequirement, UnitTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SelfEvaluationDocumentRequirement requirement, UnitTarget resource)
+    protected override bool Allows(ClaimsPrincipal user, SelfEvaluationDocumentRequirement requirement, UnitTarget resource)
     {
-        var user = context.User;
-        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
-        if (ownUnit || (requirement == SelfEvaluationDocumentRequirement.View && user.IsInRole(StaffRoles.Supervisor)))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
+        var ownUnit = user.HandlesUnit(resource.UnitId);
+        return ownUnit || (requirement == SelfEvaluationDocumentRequirement.View && user.IsSupervisor());
     }
 }
 
@@ -110,17 +86,10 @@ public sealed class EvaluationInputsRequirement : IAuthorizationRequirement
     public static readonly EvaluationInputsRequirement View = new();
 }
 
-public sealed class EvaluationInputsAuthorizationHandler : AuthorizationHandler<EvaluationInputsRequirement, UnitTarget>
+public sealed class EvaluationInputsAuthorizationHandler : ResourceRule<EvaluationInputsRequirement, UnitTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, EvaluationInputsRequirement requirement, UnitTarget resource)
-    {
-        var user = context.User;
-        if (user.IsInRole(StaffRoles.Supervisor) || (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, EvaluationInputsRequirement requirement, UnitTarget resource) =>
+        user.IsSupervisor() || user.HandlesUnit(resource.UnitId);
 }
 
 /// <summary>
@@ -139,21 +108,15 @@ public sealed class RectificationRequirement : IAuthorizationRequirement
     public static readonly RectificationRequirement Review = new(nameof(Review));
 }
 
-public sealed class RectificationAuthorizationHandler : AuthorizationHandler<RectificationRequirement, UnitTarget>
+public sealed class RectificationAuthorizationHandler : ResourceRule<RectificationRequirement, UnitTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RectificationRequirement requirement, UnitTarget resource)
+    protected override bool Allows(ClaimsPrincipal user, RectificationRequirement requirement, UnitTarget resource)
     {
-        var user = context.User;
-        var supervisor = user.IsInRole(StaffRoles.Supervisor);
-        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
-        var allowed = requirement == RectificationRequirement.Report ? ownUnit
+        var supervisor = user.IsSupervisor();
+        var ownUnit = user.HandlesUnit(resource.UnitId);
+        return requirement == RectificationRequirement.Report ? ownUnit
             : requirement == RectificationRequirement.Review ? supervisor
             : supervisor || ownUnit;
-        if (allowed)
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
     }
 }
 
@@ -163,16 +126,10 @@ public sealed class RoundRequirement : IAuthorizationRequirement
     public static readonly RoundRequirement Manage = new();
 }
 
-public sealed class RoundAuthorizationHandler : AuthorizationHandler<RoundRequirement, RoundTarget>
+public sealed class RoundAuthorizationHandler : ResourceRule<RoundRequirement, RoundTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoundRequirement requirement, RoundTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Supervisor))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, RoundRequirement requirement, RoundTarget resource) =>
+        user.IsSupervisor();
 }
 
 /// <summary>Uploading and approving a round's scheme (评议方案): Admins and Supervisors; the approver is never the uploader.</summary>
@@ -181,16 +138,10 @@ public sealed class SchemeRequirement : IAuthorizationRequirement
     public static readonly SchemeRequirement Manage = new();
 }
 
-public sealed class SchemeAuthorizationHandler : AuthorizationHandler<SchemeRequirement, RoundTarget>
+public sealed class SchemeAuthorizationHandler : ResourceRule<SchemeRequirement, RoundTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SchemeRequirement requirement, RoundTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Supervisor) || context.User.IsInRole(StaffRoles.Admin))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, SchemeRequirement requirement, RoundTarget resource) =>
+        user.IsCommittee();
 }
 
 public static class EvaluationClaims
@@ -218,19 +169,13 @@ public sealed class AppealRequirement : IAuthorizationRequirement
     public static readonly AppealRequirement Decide = new(nameof(Decide));
 }
 
-public sealed class AppealAuthorizationHandler : AuthorizationHandler<AppealRequirement, UnitTarget>
+public sealed class AppealAuthorizationHandler : ResourceRule<AppealRequirement, UnitTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AppealRequirement requirement, UnitTarget resource)
+    protected override bool Allows(ClaimsPrincipal user, AppealRequirement requirement, UnitTarget resource)
     {
-        var user = context.User;
-        var ownUnit = user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId;
-        var allowed = requirement == AppealRequirement.File ? ownUnit
-            : requirement == AppealRequirement.Decide ? user.IsInRole(StaffRoles.Supervisor)
-            : ownUnit || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin);
-        if (allowed)
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
+        var ownUnit = user.HandlesUnit(resource.UnitId);
+        return requirement == AppealRequirement.File ? ownUnit
+            : requirement == AppealRequirement.Decide ? user.IsSupervisor()
+            : ownUnit || user.IsCommittee();
     }
 }

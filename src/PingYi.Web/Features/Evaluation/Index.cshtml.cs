@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Evaluation.Ledger;
@@ -103,17 +102,17 @@ public sealed class IndexModel(EvaluationDesk.Handler desk, EvaluationRuntime ru
         {
             return;
         }
-        if (User.IsInRole(StaffRoles.Evaluator) && Round.FindSource(User.EvaluationSource() ?? string.Empty) is { Input: SourceInput.Rating } source)
+        if (User.IsEvaluator() && Round.FindSource(User.EvaluationSource() ?? string.Empty) is { Input: SourceInput.Rating } source)
         {
             Source = source;
             Units = await desk.UnitsToRateAsync(round!, Round, source, User, ct);
         }
-        if (User.IsInRole(StaffRoles.Supervisor))
+        if (User.IsSupervisor())
         {
             var status = await selfEvaluation.StatusAsync(Round.Year, User, ct);
             Filing = status.Succeeded ? status.Value! : [];
         }
-        if (User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
+        if (User.OwnUnit() is { } unitId)
         {
             OwnFiling = await desk.OwnFilingAsync(round!, Round, unitId, ct);
         }

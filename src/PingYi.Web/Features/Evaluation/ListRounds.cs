@@ -163,8 +163,7 @@ public static class ListRounds
                 .WithName($"EvaluationRound-{move}")
                 .Produces<Item>()
                 .WithSummary(move switch { "open" => "开启评议年度", "close" => "截止评议（冻结评议材料）", "reopen" => "重新开启已截止的评议（须说明理由）", _ => "审定评议结果" })
-                .ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status409Conflict);
+                .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         }
     }
 }

@@ -131,9 +131,7 @@ public static class GetVerificationFile
             .WithName("GetEvaluationVerificationFile")
             .WithSummary("下载本单位的评议核验数据（JSON，可用 verify 命令重算得分和数字指纹）")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 }
 

@@ -141,7 +141,7 @@ public static class GetBreakdown
                 return RequestFailure.Field(StatusCodes.Status404NotFound, "单位未参评", "unitCode", $"“{unit.Name}”不在 {year} 年度评议结果中。");
             }
             // A unit's own handlers (the only others who read this) see the rank once the results are fed back to the units.
-            var ranked = all.Published || all.SharedWithUnits || ScoringRoles.SeesAll(user);
+            var ranked = all.Published || all.SharedWithUnits || user.IsCommittee();
             UnitResult? live = null;
             if (all.Approved)
             {
@@ -237,14 +237,12 @@ public static class GetBreakdown
         api.MapGet("/evaluations/{year:int}/units/{unitCode}/breakdown", async (int year, string unitCode, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
-                var result = await handler.HandleAsync(year, unitCode, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return (await handler.HandleAsync(year, unitCode, http.User, ct)).ToOk();
             })
             .RequireAuthorization()
             .WithName("GetEvaluationBreakdown")
             .WithSummary("某单位的得分说明（各来源得分及依据）")
             .Produces<Breakdown>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }
 }

@@ -64,7 +64,7 @@ public static class GetRankings
                 return found.Failure!;
             }
             var read = await results.ReadAsync(found.Value!, ct);
-            if (!published && !ScoringRoles.SeesAll(user))
+            if (!published && !user.IsCommittee())
             {
                 // Fed back to the units (not public): a unit's handlers see their own category's ranking only.
                 var unitId = user.UnitId();
@@ -92,15 +92,13 @@ public static class GetRankings
         api.MapGet("/evaluations/{year:int}/rankings", async (int year, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
-                var result = await handler.HandleAsync(year, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return (await handler.HandleAsync(year, http.User, ct)).ToOk();
             })
             // Published results are public; the handler decides (403 before publication for all but Supervisors and Admins).
             .AllowAnonymous()
             .WithName("GetEvaluationRankings")
             .WithSummary("评议结果排名（按单位类别）")
             .Produces<Response>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }
 }

@@ -232,17 +232,14 @@ public static class ImportPriorRanks
                     return form.Failure!.ToProblem();
                 }
                 var content = await ReadAsync(form.Value!.Files.GetFile("file"), ct);
-                var result = await handler.HandleAsync(year, content, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return (await handler.HandleAsync(year, content, http.User, ct)).ToOk();
             })
             .RequireAuthorization()
             .DisableAntiforgery()
             .WithName("ImportPriorRanks")
             .Produces<Response>()
             .WithSummary("导入往年评议结果（单位代码、类别、排名、重点跟踪对象）")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         api.MapGet("/evaluations/prior-ranks/template", () => Results.File(Template(),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "往年评议结果模板.xlsx"))
             .RequireAuthorization()

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
 using PingYi.Web.Infrastructure;
@@ -31,7 +30,7 @@ public sealed class IndexModel(EvaluationRuntime runtime, Rounds rounds, GetRank
 
     public IReadOnlyList<ResultDifference> Differences { get; private set; } = [];
 
-    public bool SeesAll => ScoringRoles.SeesAll(User);
+    public bool SeesAll => User.IsCommittee();
 
     /// <summary>Kept across the redirect that follows a successful POST.</summary>
     [TempData(Key = "scoring-notice")]
@@ -120,7 +119,7 @@ public sealed class IndexModel(EvaluationRuntime runtime, Rounds rounds, GetRank
         var loaded = await rankings.LoadAsync(Year, User, ct);
         if (!loaded.Succeeded)
         {
-            if (loaded.Failure!.StatusCode == StatusCodes.Status403Forbidden && User.IsInRole(StaffRoles.UnitHandler) && User.UnitId() is { } unitId)
+            if (loaded.Failure!.StatusCode == StatusCodes.Status403Forbidden && User.OwnUnit() is { } unitId)
             {
                 var code = await rankings.UnitCodeAsync(unitId, ct);
                 return Redirect($"/staff/scoring/{Year}/units/{code}");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -18,7 +19,7 @@ public sealed class PriorModel(ImportPriorRanks.Handler import, TimeProvider tim
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!ScoringRoles.SeesAll(User))
+        if (!User.IsCommittee())
         {
             return Forbid();
         }

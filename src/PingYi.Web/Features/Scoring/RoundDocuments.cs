@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
@@ -70,7 +69,7 @@ public static class RoundDocuments
         /// <summary>The 通报 of an approved round.</summary>
         public async Task<Result<Document>> NoticeAsync(int year, string? number, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!ScoringRoles.SeesAll(user))
+            if (!user.IsCommittee())
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权下载通报", "year", "只有纪检监察工委和系统管理员可以下载评议结果通报。");
             }
@@ -144,7 +143,7 @@ public static class RoundDocuments
                 return loaded.Failure!;
             }
             var (round, approved, roundFingerprint, docNumber) = loaded.Value!;
-            if (!ScoringRoles.SeesAll(user) && !(approved.SharedWithUnits || approved.Published))
+            if (!user.IsCommittee() && !(approved.SharedWithUnits || approved.Published))
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "评议结果尚未反馈", "year", $"{year} 年度评议结果反馈各参评单位后，才能下载本单位的反馈函。");
             }
@@ -269,30 +268,22 @@ public static class RoundDocuments
         api.MapGet("/evaluations/{year:int}/notice.docx", async (int year, string? number, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
-                var result = await handler.NoticeAsync(year, number, http.User, ct);
-                return result.Succeeded ? Results.File(result.Value!.Content, DocxType, result.Value.FileName) : result.Failure!.ToProblem();
+                return (await handler.NoticeAsync(year, number, http.User, ct)).ToHttp(d => Results.File(d.Content, DocxType, d.FileName));
             })
             .RequireAuthorization()
             .WithName("GetEvaluationNoticeDocument")
             .WithSummary("下载评议结果通报（DOCX，可指定文号 number）")
             .Produces(StatusCodes.Status200OK, contentType: DocxType)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet("/evaluations/{year:int}/units/{unitCode}/feedback.docx", async (int year, string unitCode, string? number, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
-                var result = await handler.FeedbackAsync(year, unitCode, number, http.User, ct);
-                return result.Succeeded ? Results.File(result.Value!.Content, DocxType, result.Value.FileName) : result.Failure!.ToProblem();
+                return (await handler.FeedbackAsync(year, unitCode, number, http.User, ct)).ToHttp(d => Results.File(d.Content, DocxType, d.FileName));
             })
             .RequireAuthorization()
             .WithName("GetEvaluationFeedbackDocument")
             .WithSummary("下载某单位的评议结果反馈函（DOCX，可指定文号 number）")
             .Produces(StatusCodes.Status200OK, contentType: DocxType)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 }

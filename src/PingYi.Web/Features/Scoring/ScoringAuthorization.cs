@@ -1,5 +1,5 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;
@@ -18,17 +18,11 @@ public sealed class RankingsRequirement : IAuthorizationRequirement
 public sealed record RankingsTarget(int Year, bool Published, bool SharedWithUnits = false);
 
 /// <summary>Before publication only Supervisors and Admins read rankings; once published, everyone.</summary>
-public sealed class RankingsAuthorizationHandler : AuthorizationHandler<RankingsRequirement, RankingsTarget>
+public sealed class RankingsAuthorizationHandler : ResourceRule<RankingsRequirement, RankingsTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RankingsRequirement requirement, RankingsTarget resource)
-    {
-        if (resource.Published || ScoringRoles.SeesAll(context.User)
-            || (resource.SharedWithUnits && context.User.IsInRole(StaffRoles.UnitHandler) && context.User.UnitId() is not null))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, RankingsRequirement requirement, RankingsTarget resource) =>
+        resource.Published || user.IsCommittee()
+            || (resource.SharedWithUnits && user.OwnUnit() is not null);
 }
 
 /// <summary>Reading one unit's breakdown (its explanation page and xlsx).</summary>
@@ -40,17 +34,10 @@ public sealed class UnitBreakdownRequirement : IAuthorizationRequirement
 public sealed record BreakdownTarget(int UnitId);
 
 /// <summary>A unit's handlers see their own unit's breakdown; Supervisors and Admins every unit's.</summary>
-public sealed class UnitBreakdownAuthorizationHandler : AuthorizationHandler<UnitBreakdownRequirement, BreakdownTarget>
+public sealed class UnitBreakdownAuthorizationHandler : ResourceRule<UnitBreakdownRequirement, BreakdownTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, UnitBreakdownRequirement requirement, BreakdownTarget resource)
-    {
-        var user = context.User;
-        if (ScoringRoles.SeesAll(user) || (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == resource.UnitId))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, UnitBreakdownRequirement requirement, BreakdownTarget resource) =>
+        user.IsCommittee() || user.HandlesUnit(resource.UnitId);
 }
 
 /// <summary>Setting or clearing the 问责 flag of a unit.</summary>
@@ -61,16 +48,10 @@ public sealed class AccountabilityRequirement : IAuthorizationRequirement
 
 public sealed record AccountabilityTarget(int Year, int UnitId);
 
-public sealed class AccountabilityAuthorizationHandler : AuthorizationHandler<AccountabilityRequirement, AccountabilityTarget>
+public sealed class AccountabilityAuthorizationHandler : ResourceRule<AccountabilityRequirement, AccountabilityTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountabilityRequirement requirement, AccountabilityTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Supervisor))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, AccountabilityRequirement requirement, AccountabilityTarget resource) =>
+        user.IsSupervisor();
 }
 
 /// <summary>Importing a previous round's final ranks.</summary>
@@ -81,16 +62,10 @@ public sealed class PriorRanksRequirement : IAuthorizationRequirement
 
 public sealed record PriorRanksTarget(int Year);
 
-public sealed class PriorRanksAuthorizationHandler : AuthorizationHandler<PriorRanksRequirement, PriorRanksTarget>
+public sealed class PriorRanksAuthorizationHandler : ResourceRule<PriorRanksRequirement, PriorRanksTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PriorRanksRequirement requirement, PriorRanksTarget resource)
-    {
-        if (ScoringRoles.SeesAll(context.User))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
+    protected override bool Allows(ClaimsPrincipal user, PriorRanksRequirement requirement, PriorRanksTarget resource) =>
+        user.IsCommittee();
 }
 
 /// <summary>Switching a round's results between internal and public.</summary>
@@ -101,21 +76,8 @@ public sealed class PublicationRequirement : IAuthorizationRequirement
 
 public sealed record PublicationTarget(int Year);
 
-public sealed class PublicationAuthorizationHandler : AuthorizationHandler<PublicationRequirement, PublicationTarget>
+public sealed class PublicationAuthorizationHandler : ResourceRule<PublicationRequirement, PublicationTarget>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PublicationRequirement requirement, PublicationTarget resource)
-    {
-        if (context.User.IsInRole(StaffRoles.Supervisor))
-        {
-            context.Succeed(requirement);
-        }
-        return Task.CompletedTask;
-    }
-}
-
-public static class ScoringRoles
-{
-    /// <summary>Supervisors (纪检监察工委) and Admins see every unit's results at any time.</summary>
-    public static bool SeesAll(System.Security.Claims.ClaimsPrincipal user) =>
-        user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin);
+    protected override bool Allows(ClaimsPrincipal user, PublicationRequirement requirement, PublicationTarget resource) =>
+        user.IsSupervisor();
 }

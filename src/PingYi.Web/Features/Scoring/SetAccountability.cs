@@ -74,16 +74,12 @@ public static class SetAccountability
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/evaluations/{year:int}/accountability", async (int year, Request request, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(year, request, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/accountability", (int year, Request request, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(year, request, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("SetEvaluationAccountability")
             .Produces<Response>()
             .WithSummary("标记或取消问责（纪检监察工委）")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
     }
 }

@@ -59,16 +59,12 @@ public static class SetPublication
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/evaluations/{year:int}/publication", async (int year, Request request, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(year, request, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/publication", (int year, Request request, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(year, request, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("SetEvaluationPublication")
             .Produces<Response>()
             .WithSummary("公布评议结果或改为仅内部可见")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

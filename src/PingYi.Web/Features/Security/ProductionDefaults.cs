@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using PingYi.Data.Identity;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Security;
 
@@ -192,7 +193,7 @@ public static class ProductionDefaults
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 }
-                if (!signedIn.Principal!.IsInRole(StaffRoles.Admin))
+                if (!signedIn.Principal!.IsAdmin())
                 {
                     http.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return;

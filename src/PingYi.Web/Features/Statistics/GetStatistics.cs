@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
@@ -124,8 +123,8 @@ public static class GetStatistics
 
         /// <summary>Supervisors and administrators: everything; a unit's handler: its own unit; anyone else: nothing.</summary>
         private static Scope? ScopeOf(ClaimsPrincipal user) =>
-            user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin) ? new Scope(null)
-            : user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is { } unit ? new Scope(unit)
+            user.IsCommittee() ? new Scope(null)
+            : user.OwnUnit() is { } unit ? new Scope(unit)
             : null;
 
         private async Task<List<Row>> RowsAsync(string groupBy, DateOnly from, DateOnly to, int? unitId, CancellationToken ct)

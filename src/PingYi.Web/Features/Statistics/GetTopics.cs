@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Infrastructure;
@@ -34,7 +33,7 @@ public static class GetTopics
         /// <param name="month">YYYY-MM; the current China month when empty.</param>
         public async Task<Result<Month>> HandleAsync(string? month, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.Admin))
+            if (!user.IsSupervisor() && !user.IsAdmin())
             {
                 return RequestFailure.Forbidden("无权查看", "user", "只有纪检监察工委和系统管理员可以查看每月一题。");
             }

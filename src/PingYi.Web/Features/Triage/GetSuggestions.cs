@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Web.Features.Complaints.Handling;
 using PingYi.Web.Infrastructure;
@@ -19,7 +18,7 @@ public static class GetSuggestions
     {
         public async Task<Result<TriageSuggestions>> HandleAsync(ClaimsPrincipal user, string? trackingNumber, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Supervisor))
+            if (!user.IsSupervisor())
             {
                 return ComplaintAccess.NotFound();
             }

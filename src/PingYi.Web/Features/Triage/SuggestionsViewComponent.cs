@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using PingYi.Data.Identity;
 using PingYi.Domain.Complaints;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Triage;
 
@@ -14,7 +14,7 @@ public sealed class SuggestionsViewComponent(GetSuggestions.Handler handler) : V
 
     public async Task<IViewComponentResult> InvokeAsync(string trackingNumber, string pickedUnitCode, string pickedUnitName, string pickedCategory, bool open)
     {
-        if (!UserClaimsPrincipal.IsInRole(StaffRoles.Supervisor))
+        if (!UserClaimsPrincipal.IsSupervisor())
         {
             return Content(string.Empty);
         }

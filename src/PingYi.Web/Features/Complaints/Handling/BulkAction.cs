@@ -91,6 +91,5 @@ public static class BulkAction
             .Accepts<Request>("application/json")
             .Produces<Summary>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 }

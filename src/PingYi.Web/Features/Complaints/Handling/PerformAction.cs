@@ -287,17 +287,11 @@ public static class PerformAction
             .AddOpenApiOperationTransformer(OpenApiConventions.ActionForm)
             .Produces<GetStaffComplaint.View>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
         staff.MapGet("/actions", async (string trackingNumber, HttpContext http, GetStaffComplaint.Handler view, CancellationToken ct) =>
             {
-                var result = await view.HandleAsync(http.User, trackingNumber, ct);
-                return result.Succeeded ? Results.Ok(result.Value!.Actions) : result.Failure!.ToProblem();
+                return (await view.HandleAsync(http.User, trackingNumber, ct)).ToHttp(v => Results.Ok(v.Actions));
             })
             .WithName("ListPermittedActions")
             .WithSummary("当前用户现在可执行的操作")

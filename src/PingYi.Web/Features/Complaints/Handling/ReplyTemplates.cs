@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Web.Features.Administration;
@@ -37,10 +36,10 @@ public static class ReplyTemplates
     public sealed class Handler(PingYiDbContext db, ComplaintAccess access, TimeProvider time, AuditLog audit)
     {
         /// <summary>Whether the user keeps the committee's templates.</summary>
-        public static bool KeepsCommittee(ClaimsPrincipal user) => user.IsInRole(StaffRoles.Admin) || user.IsInRole(StaffRoles.Supervisor);
+        public static bool KeepsCommittee(ClaimsPrincipal user) => user.IsCommittee();
 
         /// <summary>The unit whose templates the user keeps (a unit's handler), or null.</summary>
-        public static int? KeepsUnit(ClaimsPrincipal user) => user.IsInRole(StaffRoles.UnitHandler) ? user.UnitId() : null;
+        public static int? KeepsUnit(ClaimsPrincipal user) => user.OwnUnit();
 
         /// <summary>Whether the user has templates at all (to keep or to use).</summary>
         public static bool Uses(ClaimsPrincipal user) => KeepsCommittee(user) || KeepsUnit(user) is not null;
@@ -212,14 +211,12 @@ public static class ReplyTemplates
             .Accepts<Request>("application/json")
             .Produces<Item>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         group.MapDelete("/{id:int}", async (int id, HttpContext http, Handler handler, CancellationToken ct) =>
                 (await handler.DeleteAsync(http.User, id, ct)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteReplyTemplate")
             .WithSummary("删除常用语（仅其维护者）")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }
 }

@@ -136,8 +136,7 @@ public static class SavedViews
             .Accepts<Request>("application/json")
             .Produces<Item>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         group.MapDelete("/{id:int}", async (int id, HttpContext http, Handler handler, CancellationToken ct) =>
                 (await handler.DeleteAsync(http.User, id, ct)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteSavedView")

@@ -93,8 +93,7 @@ public static class ViewComplainant
             .Accepts<Request>("application/json")
             .Produces<View>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         // Said explicitly: a GET would otherwise fall through to another route and answer 404.
         api.MapGet("/complaints/{trackingNumber}/complainant", (HttpContext http) =>
             {

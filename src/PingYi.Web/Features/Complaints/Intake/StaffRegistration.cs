@@ -53,7 +53,7 @@ public static class StaffRegistration
             : ReceivedAt(options.ReceivedAt, time).Failure!;
     }
 
-    public static bool IsSupervisor(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(StaffRoles.Supervisor);
+    public static bool IsSupervisor(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsSupervisor();
 
     /// <summary>The longest receivedAt accepted as sent (2026-12-07T09:30:00.1234567+08:00 is 33 characters).</summary>
     public const int MaxReceivedAtLength = 40;

@@ -58,8 +58,7 @@ public static class GiveFeedback
             .Accepts<Body>("application/json")
             .Produces<Response>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimits.Lookup)
             .WithAccessCode();

@@ -317,8 +317,7 @@ public static class LookupComplaint
             // One 200, two shapes: the document says which when (oneOf with a description).
             .AddOpenApiOperationTransformer(OpenApiConventions.EitherShape<Response, Handling.GetStaffComplaint.View>(
                 "X-Access-Code 正确时为反映人视图（LookupComplaintResponse）；工作人员登录且不带 X-Access-Code 时为办理视图（GetStaffComplaintView，另有 ETag 响应头）。"))
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup)
             .WithAccessCode();
 
@@ -338,8 +337,7 @@ public static class LookupComplaint
             .WithDescription("The unit's signed reply letter, once a supervisor approved the response it came with. Sent as an attachment; 404 as for a wrong code when there is none.")
             .Produces(StatusCodes.Status200OK)
             .AddOpenApiOperationTransformer(OpenApiConventions.FileDownload(FileInspector.Pdf.ContentType, FileInspector.Docx.ContentType, FileInspector.Jpeg.ContentType))
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.Lookup)
             .WithAccessCode();
     }

@@ -20,8 +20,7 @@ public static class AppealApi
             .WithSummary("提出申诉（公示期内，本单位办理人员）")
             .WithDescription("Body: { \"unitCode\", \"item\": { \"kind\": complaint|deduction|inspection|rating, \"ref\", \"ground\"? }, \"reason\" }; ground (wrong-unit|malicious|duplicate) is required for a complaint.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapGet("/evaluations/{year:int}/appeals", async (int year, string? unit, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 (await handler.ListAsync(year, unit, http.User, ct)).ToOk())
@@ -29,8 +28,7 @@ public static class AppealApi
             .WithName("ListAppeals")
             .Produces<List>()
             .WithSummary("申诉列表（本单位的；纪检监察工委：全部）")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
         api.MapPost("/evaluations/{year:int}/appeals/{id:long}/decision", (int year, long id, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 ResultHttp.JsonCommandAsync<DecisionRequest, Decided>(http, body => handler.DecideAsync(year, id, body, http.User, ct), result => result.ToOk(), ct))
@@ -40,9 +38,7 @@ public static class AppealApi
             .WithSummary("裁定申诉（纪检监察工委，申诉人以外的人）")
             .WithDescription("Body: { \"upheld\": bool, \"reason\" }.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         api.MapPost("/evaluations/{year:int}/appeals/{id:long}/evidence", (int year, long id, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, AppealHandler.MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
@@ -52,7 +48,6 @@ public static class AppealApi
             .Produces<EvidenceAdded>()
             .WithSummary("上传申诉证据（multipart，字段 attachments）")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

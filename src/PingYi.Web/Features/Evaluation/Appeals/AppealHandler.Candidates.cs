@@ -26,7 +26,7 @@ public sealed partial class AppealHandler
     public async Task<FilingForm?> CandidatesAsync(int year, ClaimsPrincipal user, CancellationToken ct)
     {
         var found = await rounds.FindAsync(year, ct);
-        if (!found.Succeeded || !user.IsInRole(Data.Identity.StaffRoles.UnitHandler) || user.UnitId() is not { } unitId)
+        if (!found.Succeeded || user.OwnUnit() is not { } unitId)
         {
             return null;
         }

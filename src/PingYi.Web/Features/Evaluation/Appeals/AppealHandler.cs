@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Administration;
@@ -167,10 +166,10 @@ public sealed partial class AppealHandler(
         }
         var round = found.Value!;
         var query = db.Appeals.AsNoTracking().Where(a => a.RoundId == round.Round.Id);
-        var seesAll = ScoringRoles.SeesAll(user);
+        var seesAll = user.IsCommittee();
         if (!seesAll)
         {
-            if (!user.IsInRole(StaffRoles.UnitHandler) || user.UnitId() is not { } own)
+            if (user.OwnUnit() is not { } own)
             {
                 return RequestFailure.Forbidden("无权查看申诉", "$", "只有本单位的办理人员和纪检监察工委可以查看申诉。");
             }

@@ -16,7 +16,7 @@ public sealed class AppealsModel(AppealHandler appeals) : PageModel
 
     public AppealHandler.FilingForm? Filing { get; private set; }
 
-    public bool CanDecide => User.IsInRole(Data.Identity.StaffRoles.Supervisor);
+    public bool CanDecide => User.IsSupervisor();
 
     /// <summary>The item chosen in the filing form: <c>kind:ref</c>.</summary>
     [BindProperty] public string? Item { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Coverage;
 
@@ -10,7 +11,7 @@ public sealed class CoverageModel(StaffRounds.Handler rounds, RoundCoverage.Hand
 
     public async Task<IActionResult> OnGetAsync(int? year, CancellationToken ct)
     {
-        if (!User.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor))
+        if (!User.IsSupervisor())
         {
             return Forbid();
         }

@@ -211,6 +211,5 @@ public static class RoundCoverageApi
             .WithName("GetEvaluationCoverage")
             .WithSummary("评议覆盖情况：各单位各来源的评议数量、缺项单位及其规则、需关注的单位")
             .Produces<RoundCoverage.View>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 }

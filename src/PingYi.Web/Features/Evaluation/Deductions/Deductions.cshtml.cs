@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Features.Evaluation.Ratings;
@@ -92,7 +91,7 @@ public sealed class DeductionsModel(StaffRounds.Handler rounds, EvaluationRuntim
 
     private async Task<IActionResult?> LoadAsync(int? year, CancellationToken ct)
     {
-        if (!User.IsInRole(StaffRoles.Supervisor))
+        if (!User.IsSupervisor())
         {
             return Forbid();
         }

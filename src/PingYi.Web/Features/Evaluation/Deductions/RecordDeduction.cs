@@ -132,8 +132,7 @@ public static class RecordDeduction
             .WithSummary("记录扣分（纪检监察工委）")
             .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"?, \"cites\": \"complaint\" | \"inspection\" | \"ledger-item\", \"citesRef\": tracking number or record number }.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapPost("/evaluations/{year:int}/deductions/{id:long}/evidence", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
@@ -143,7 +142,6 @@ public static class RecordDeduction
             .Produces<EvidenceAdded>()
             .WithSummary("上传扣分证据（multipart，字段 attachments）")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
@@ -73,7 +72,7 @@ public sealed class InspectModel(StaffRounds.Handler rounds, EvaluationRuntime r
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        if (!User.IsInRole(StaffRoles.Inspector))
+        if (!User.IsInspector())
         {
             return Forbid();
         }

@@ -142,8 +142,7 @@ public static class RecordInspection
             .WithSummary("录入明察暗访检查（义务监督员）")
             .WithDescription("Body: { \"unitCode\", \"date\": \"yyyy-MM-dd\", \"covert\": bool, \"findings\": [{ \"description\", \"severity\": \"minor\" | \"major\" | \"serious\" }], \"rating\" }.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapPost("/evaluations/{year:int}/inspections/{id:long}/photos", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, MaxPhotos, files => handler.AddPhotosAsync(year, id, files, http.User, ct), count => new PhotosAdded(count), ct))
@@ -153,7 +152,6 @@ public static class RecordInspection
             .Produces<PhotosAdded>()
             .WithSummary("上传检查照片（multipart，字段 attachments）")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

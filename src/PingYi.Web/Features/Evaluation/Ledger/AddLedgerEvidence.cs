@@ -36,7 +36,5 @@ public static partial class RectificationLedger
             .Produces<EvidenceAdded>()
             .WithSummary("上传整改佐证材料（multipart，字段 attachments）")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Administration;
@@ -16,7 +15,7 @@ public static partial class RectificationLedger
     {
         public async Task<Result<ItemView>> CreateAsync(int year, CreateRequest request, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.UnitHandler))
+            if (!user.IsSupervisor() && !user.IsUnitHandler())
             {
                 return Forbidden("只有纪检监察工委或参评单位承办人可以登记整改事项。");
             }

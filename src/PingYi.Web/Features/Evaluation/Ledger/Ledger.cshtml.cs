@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
@@ -16,11 +15,11 @@ public sealed class LedgerModel(StaffRounds.Handler rounds, RectificationLedger.
 
     public string? Notice { get; private set; }
 
-    public bool IsSupervisor => User.IsInRole(StaffRoles.Supervisor);
+    public bool IsSupervisor => User.IsSupervisor();
 
     public async Task<IActionResult> OnGetAsync(int? year, string? unit, string? status, CancellationToken ct)
     {
-        if (!IsSupervisor && !User.IsInRole(StaffRoles.UnitHandler))
+        if (!IsSupervisor && !User.IsUnitHandler())
         {
             return Forbid();
         }

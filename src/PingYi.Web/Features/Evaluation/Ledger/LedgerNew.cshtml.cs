@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Ledger;
@@ -68,8 +67,8 @@ public sealed class LedgerNewModel(StaffRounds.Handler rounds, LedgerRecords.Han
 
     private async Task<IActionResult?> LoadAsync(int? year, CancellationToken ct)
     {
-        var supervisor = User.IsInRole(StaffRoles.Supervisor);
-        if (!supervisor && !User.IsInRole(StaffRoles.UnitHandler))
+        var supervisor = User.IsSupervisor();
+        if (!supervisor && !User.IsUnitHandler())
         {
             return Forbid();
         }

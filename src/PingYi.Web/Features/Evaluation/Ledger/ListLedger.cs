@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Infrastructure;
@@ -32,7 +31,7 @@ public static partial class RectificationLedger
                 }
                 (unitId, code) = (unit?.Id, unit?.Code);
             }
-            else if (!user.IsInRole(StaffRoles.Supervisor) && user.UnitId() is { } own)
+            else if (!user.IsSupervisor() && user.UnitId() is { } own)
             {
                 // A unit's handler asking for "everything" means their own unit.
                 unitId = own;
@@ -46,7 +45,7 @@ public static partial class RectificationLedger
             {
                 return RequestFailure.Invalid(errors);
             }
-            if (unitId is null ? !user.IsInRole(StaffRoles.Supervisor)
+            if (unitId is null ? !user.IsSupervisor()
                 : !(await authorization.AuthorizeAsync(user, new UnitTarget(unitId.Value), RectificationRequirement.View)).Succeeded)
             {
                 return RequestFailure.Forbidden("无权查看", "unit", "您只能查看本单位的整改台账。");

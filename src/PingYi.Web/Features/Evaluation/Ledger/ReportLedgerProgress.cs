@@ -49,7 +49,5 @@ public static partial class RectificationLedger
             .WithSummary("报告整改进展（本单位承办人）")
             .WithDescription("Body: { \"note\", \"completed\"? } — completed needs at least one evidence file.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 }

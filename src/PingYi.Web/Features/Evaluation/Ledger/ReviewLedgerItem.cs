@@ -61,7 +61,5 @@ public static partial class RectificationLedger
             .WithSummary("核验整改事项（纪检监察工委）")
             .WithDescription("Body: { \"decision\": \"verify\" | \"send-back\", \"note\"? } — send-back needs a note.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 }

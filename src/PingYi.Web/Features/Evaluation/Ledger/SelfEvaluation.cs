@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
@@ -77,7 +76,7 @@ public static class SelfEvaluation
         /// <summary>Every active unit's filing status (supervisors), late or missing ones first.</summary>
         public async Task<Result<IReadOnlyList<UnitStatus>>> StatusAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Supervisor))
+            if (!user.IsSupervisor())
             {
                 return RequestFailure.Forbidden("无权查看", "$", "只有纪检监察工委可以查看各单位自评材料报送情况。");
             }
@@ -175,8 +174,7 @@ public static class SelfEvaluation
             .Produces<Uploaded>(StatusCodes.Status201Created)
             .WithSummary("上传实施方案或自评情况报告（单位承办人，multipart，字段 file）")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapGet("/evaluations/{year:int}/documents", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
                 handler.StatusAsync(year, http.User, ct).ToOkAsync())

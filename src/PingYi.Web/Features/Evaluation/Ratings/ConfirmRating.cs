@@ -49,17 +49,12 @@ public static class ConfirmRating
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/evaluations/{year:int}/ratings/{id:long}/confirm", async (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(year, id, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapPost("/evaluations/{year:int}/ratings/{id:long}/confirm", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(year, id, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("ConfirmRating")
             .Produces<Response>()
             .WithSummary("确认超出录入上限的评议（纪检监察工委）")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 }

@@ -70,7 +70,7 @@ public static class GetInputs
             var responses = await db.EvaluationResponses.AsNoTracking().Include(r => r.Answers)
                 .Where(r => r.RoundId == round.Id && r.UnitId == unit.Id)
                 .OrderBy(r => r.Id).ToListAsync(ct);
-            var detailed = user.IsInRole(PingYi.Data.Identity.StaffRoles.Supervisor);
+            var detailed = user.IsSupervisor();
             var textsReleased = detailed || !round.AcceptsInputs;
             var summary = new Summariser(detailed, textsReleased, await EvaluatorEmailsAsync(responses, detailed, ct));
             var sources = SourceViews(definition, unit.ServiceHall, responses, summary);
@@ -193,16 +193,12 @@ public static class GetInputs
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/evaluations/{year:int}/inputs", async (int year, string? unit, HttpContext http, Handler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(year, unit, http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
-            })
+        api.MapGet("/evaluations/{year:int}/inputs", (int year, string? unit, HttpContext http, Handler handler, CancellationToken ct) =>
+                handler.HandleAsync(year, unit, http.User, ct).ToOkAsync())
             .RequireAuthorization()
             .WithName("GetEvaluationInputs")
             .Produces<View>()
             .WithSummary("某单位已收集的评议材料（按来源）")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }
 }

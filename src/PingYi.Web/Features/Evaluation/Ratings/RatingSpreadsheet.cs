@@ -40,7 +40,7 @@ public static class RatingSpreadsheet
                 return found.Failure!;
             }
             var definition = found.Value!.Definition;
-            var source = user.IsInRole(Data.Identity.StaffRoles.Evaluator) ? definition.FindSource(user.EvaluationSource() ?? string.Empty) : null;
+            var source = user.IsEvaluator() ? definition.FindSource(user.EvaluationSource() ?? string.Empty) : null;
             if (source is not { Input: SourceInput.Rating })
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权下载评议表", "$", "只有绑定了评议来源的评议工作人员可以下载评议表。");
@@ -75,7 +75,7 @@ public static class RatingSpreadsheet
             }
             var (round, definition) = found.Value!;
             var sourceCode = user.EvaluationSource();
-            var source = user.IsInRole(Data.Identity.StaffRoles.Evaluator) ? definition.FindSource(sourceCode ?? string.Empty) : null;
+            var source = user.IsEvaluator() ? definition.FindSource(sourceCode ?? string.Empty) : null;
             if (source is not { Input: SourceInput.Rating })
             {
                 return RequestFailure.Field(StatusCodes.Status403Forbidden, "无权导入评议表", "$", "只有绑定了评议来源的评议工作人员可以导入评议表。");
@@ -291,8 +291,7 @@ public static class RatingSpreadsheet
                 }
                 using var buffer = new MemoryStream();
                 await file.CopyToAsync(buffer, ct);
-                var result = await handler.ImportAsync(year, buffer.ToArray(), http.User, ct);
-                return result.Succeeded ? Results.Ok(result.Value) : result.Failure!.ToProblem();
+                return (await handler.ImportAsync(year, buffer.ToArray(), http.User, ct)).ToOk();
             })
             .RequireAuthorization()
             .DisableAntiforgery()
@@ -300,7 +299,6 @@ public static class RatingSpreadsheet
             .Produces<ImportResult>()
             .WithSummary("导入填好的评议表（multipart，字段 file）：任一行有误则全部不导入")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

@@ -135,8 +135,6 @@ public static class SubmitRating
             .WithSummary("录入评议（评议工作人员，限本账号的评议来源）")
             .WithDescription("Body: { \"source\", \"unitCode\", \"rating\": \"satisfied\" | \"basically-satisfied\" | \"dissatisfied\", \"comment\"?, \"answers\"?: { \"<item code>\": \"<option code or text>\" }, \"formReference\": \"<paper form serial or respondent code>\" }. The same formReference again for the round, source and unit → 409; beyond the round's cap per account and unit the rating waits for a Supervisor's confirmation (awaitingConfirmation).")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
@@ -77,7 +76,7 @@ public sealed class RoundsModel(StaffRounds.Handler staffRounds, ListRounds.Hand
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        if (!User.IsInRole(StaffRoles.Supervisor))
+        if (!User.IsSupervisor())
         {
             return Forbid();
         }

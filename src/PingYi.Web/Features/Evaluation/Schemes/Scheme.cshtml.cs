@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Schemes;
@@ -99,7 +98,7 @@ public sealed class SchemeModel(SchemeVersions schemes, TimeProvider time) : Pag
     /// <summary>Null when the page can show; a year with no scheme at all still shows (to copy or upload one).</summary>
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        if (!User.IsInRole(StaffRoles.Supervisor) && !User.IsInRole(StaffRoles.Admin))
+        if (!User.IsSupervisor() && !User.IsAdmin())
         {
             return Forbid();
         }

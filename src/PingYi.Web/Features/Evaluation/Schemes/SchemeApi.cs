@@ -13,8 +13,7 @@ public static class SchemeApi
             .WithName("GetEvaluationScheme")
             .WithSummary("评议方案：各版本及每个数值的出处")
             .Produces<SchemeVersions.SchemeView>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
         api.MapGet("/evaluations/{year:int}/scheme/versions/{version:int}", async (int year, int version, HttpContext http, SchemeVersions schemes, CancellationToken ct) =>
                 (await schemes.JsonAsync(year, version, http.User, ct)).ToHttp(json => Results.Text(json, "application/json; charset=utf-8")))
@@ -50,7 +49,6 @@ public static class SchemeApi
             .WithName("ApproveEvaluationScheme")
             .WithSummary("审定评议方案（须由上传人以外的账号）")
             .Produces<SchemeVersions.VersionView>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
     }
 }

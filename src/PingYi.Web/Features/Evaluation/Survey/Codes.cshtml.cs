@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
@@ -70,8 +69,8 @@ public sealed class CodesModel(StaffRounds.Handler rounds, SurveyCodeBatches.Han
 
     private async Task<IActionResult?> LoadAsync(int? year, CancellationToken ct)
     {
-        var supervisor = User.IsInRole(StaffRoles.Supervisor);
-        var own = User.IsInRole(StaffRoles.UnitHandler) ? User.UnitId() : null;
+        var supervisor = User.IsSupervisor();
+        var own = User.OwnUnit();
         if (!supervisor && own is null)
         {
             return Forbid();

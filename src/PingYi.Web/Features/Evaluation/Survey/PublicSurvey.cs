@@ -305,12 +305,7 @@ public static class PublicSurvey
             .WithDescription("One answer per one-time evaluation code, for the unit and round that issued it. 400 unknown code or bad answers; 403 another unit's or round's code; 409 a code already used; 410 an expired code.")
             .WithTags("评议")
             .Produces<Accepted>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests);
 
         app.MapGet("/survey/{year:int}/{source}/{unit}/qr.svg", async (int year, string source, string unit, Notifications.MailSettings mail, Handler handler, CancellationToken ct) =>
             {

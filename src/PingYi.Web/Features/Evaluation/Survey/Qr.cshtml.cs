@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Notifications;
 using PingYi.Web.Infrastructure;
@@ -29,7 +28,7 @@ public sealed class QrModel(StaffRounds.Handler rounds, EvaluationRuntime runtim
         }
         // The configured public address, never the request's Host header (a printed code outlives the request).
         var origin = mail.BaseUrl;
-        if (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Evaluator))
+        if (User.IsSupervisor() || User.IsEvaluator())
         {
             var units = await rounds.UnitsAsync(true, null, true, ct);
             Codes = units.Select(u => Make(u.Name, EvaluationCodes.ServiceHall, u.Code, origin)).ToList();

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Administration;
 using PingYi.Web.Infrastructure;
@@ -26,7 +25,7 @@ public static class SurveyCodeBatches
     public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(SurveyCodeBatch.NonceLength / 2));
 
     public static bool MayIssue(ClaimsPrincipal user, int unitId) =>
-        user.IsInRole(StaffRoles.Supervisor) || (user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() == unitId);
+        user.IsSupervisor() || (user.HandlesUnit(unitId));
 
     public sealed class Handler(PingYiDbContext db, Rounds rounds, AuditLog audit, TimeProvider time)
     {
@@ -96,7 +95,7 @@ public static class SurveyCodeBatches
         public async Task<IReadOnlyList<Summary>> ListAsync(int roundId, ClaimsPrincipal user, CancellationToken ct)
         {
             var batches = db.SurveyCodeBatches.AsNoTracking().Where(b => b.RoundId == roundId);
-            if (!user.IsInRole(StaffRoles.Supervisor))
+            if (!user.IsSupervisor())
             {
                 var own = user.UnitId() ?? -1;
                 batches = batches.Where(b => b.UnitId == own);

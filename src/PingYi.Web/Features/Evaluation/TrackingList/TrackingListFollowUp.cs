@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
@@ -33,7 +32,7 @@ public static class TrackingListFollowUp
         /// <summary>Supervisors and inspectors (whose worklist it is); nobody else.</summary>
         public async Task<Result<View>> HandleAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Inspector)
+            if (!user.IsInspector()
                 && !(await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded)
             {
                 return RequestFailure.Forbidden("无权查看重点跟踪对象", "$", "只有纪检监察工委和义务监督员可以查看重点跟踪对象的跟进情况。");
@@ -102,6 +101,5 @@ public static class TrackingListFollowUp
             .WithName("GetTrackingListFollowUp")
             .WithSummary("上年度重点跟踪对象在本年度的跟进：整改台账事项及明察暗访次数")
             .Produces<View>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
@@ -113,7 +112,7 @@ public static class GetMonthly
         /// <summary>The unit a handler is limited to (null: Supervisors and Admins see every unit).</summary>
         public async Task<string?> OwnUnitCodeAsync(ClaimsPrincipal user, CancellationToken ct)
         {
-            if (ScoringRoles.SeesAll(user))
+            if (user.IsCommittee())
             {
                 return null;
             }
@@ -122,7 +121,7 @@ public static class GetMonthly
         }
 
         private static RequestFailure? Refused(ClaimsPrincipal user) =>
-            ScoringRoles.SeesAll(user) || user.IsInRole(StaffRoles.UnitHandler) && user.UnitId() is not null
+            user.IsCommittee() || user.OwnUnit() is not null
                 ? null
                 : RequestFailure.Forbidden("无权查看月度通报", "year", "月度通报只有纪检监察工委、系统管理员和参评单位（本单位）可以查看。");
     }
@@ -142,8 +141,7 @@ public static class GetMonthly
             .WithName("ListMonthlySnapshots")
             .WithSummary("月度通报：已生成的月份")
             .Produces<MonthsResponse>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         api.MapGet("/evaluations/{year:int}/monthly/{month:int}", async (int year, int month, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 http.Response.Headers.CacheControl = SecurityHeaders.NoStore;
@@ -153,8 +151,7 @@ public static class GetMonthly
             .WithName("GetMonthlySnapshot")
             .WithSummary("月度通报：某月各类别直通车比率与阶段排名")
             .Produces<MonthResponse>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         api.MapGet("/evaluations/{year:int}/monthly/{month:int}.xlsx", async (int year, int month, HttpContext http, Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.MonthAsync(year, month, http.User, ct);
@@ -179,8 +176,6 @@ public static class GetMonthly
             .WithSummary("生成本月月度通报（纪检监察工委；已生成则返回已有的）")
             .Produces<MonthlySnapshots.TakeResponse>(StatusCodes.Status201Created)
             .Produces<MonthlySnapshots.TakeResponse>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 }

@@ -25,7 +25,7 @@ public sealed class IndexModel(GetMonthly.Handler monthly) : PageModel
 
     public string? TrendChart { get; private set; }
 
-    public bool SeesAll => ScoringRoles.SeesAll(User);
+    public bool SeesAll => User.IsCommittee();
 
     public async Task<IActionResult> OnGetAsync(int year, int? month, string? unit, CancellationToken ct)
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
-using PingYi.Data.Identity;
 using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
@@ -57,7 +56,7 @@ public static class MonthlySnapshots
         /// <summary>A supervisor's request: the current month's snapshot of <paramref name="year"/>'s open round, once.</summary>
         public async Task<Result<TakeResponse>> TakeNowAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!user.IsInRole(StaffRoles.Supervisor))
+            if (!user.IsSupervisor())
             {
                 return RequestFailure.Forbidden("无权生成月度通报", "year", "只有纪检监察工委可以生成月度通报。");
             }
