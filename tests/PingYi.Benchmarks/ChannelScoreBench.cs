@@ -31,7 +31,8 @@ public static class ChannelScoreBench
     private static readonly DateTime Cutoff = new(2026, 12, 20, 16, 0, 0, DateTimeKind.Utc);
 
     /// <summary>The channel facts as plain SQL: the same filters and conditional counts as the app's query, no ORM, no calendar.</summary>
-    internal const string RawGroupBy = """
+    /// <summary>The raw GROUP BY over the rows in <paramref name="window"/> ($1, $2) started by the cut-off ($3).</summary>
+    internal static string RawGroupBy(string window) => $"""
         SELECT "UnitId",
                count(*) FILTER (WHERE "Attempt" = 1),
                count(*) FILTER (WHERE "StoppedAtUtc" <= $3),
@@ -49,9 +50,15 @@ public static class ChannelScoreBench
                count(*) FILTER (WHERE "EndedBy" = 4 AND "EndedAtUtc" <= $3),
                coalesce(sum("ReturnsRejected") FILTER (WHERE "LastReturnRejectedAtUtc" <= $3), 0)
         FROM "HandlingRecords"
-        WHERE "AssignedAtUtc" >= $1 AND "AssignedAtUtc" < $2 AND "StartedAtUtc" <= $3
+        WHERE {window} AND "AssignedAtUtc" < $3 AND "StartedAtUtc" <= $3
         GROUP BY "UnitId"
         """;
+
+    /// <summary>Rows assigned in [$1, $2): this benchmark's own period, and a round's <c>countIn: assigned-year</c>.</summary>
+    internal const string AssignedWindow = "\"AssignedAtUtc\" >= $1 AND \"AssignedAtUtc\" < $2";
+
+    /// <summary>Rows whose first deadline falls in ($1, $2]: a round's <c>countIn: deadline-year</c>.</summary>
+    internal const string DeadlineWindow = "\"InitialDueAtUtc\" > $1 AND \"InitialDueAtUtc\" <= $2";
 
     public static async Task<int> MainAsync(string[] args)
     {
@@ -200,12 +207,12 @@ public static class ChannelScoreBench
         Console.WriteLine($"load average at the end:             {LoadAverage()}");
     }
 
-    private static Task<List<long[]>> RawAsync(NpgsqlDataSource data) => RawAsync(data, PeriodStart, PeriodEnd, Cutoff);
+    private static Task<List<long[]>> RawAsync(NpgsqlDataSource data) => RawAsync(data, AssignedWindow, PeriodStart, PeriodEnd, Cutoff);
 
     /// <summary>The raw GROUP BY over the rows assigned in [from, to) and started by the cut-off.</summary>
-    internal static async Task<List<long[]>> RawAsync(NpgsqlDataSource data, DateTime from, DateTime to, DateTime cutoff)
+    internal static async Task<List<long[]>> RawAsync(NpgsqlDataSource data, string window, DateTime from, DateTime to, DateTime cutoff)
     {
-        await using var cmd = data.CreateCommand(RawGroupBy);
+        await using var cmd = data.CreateCommand(RawGroupBy(window));
         cmd.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -153,9 +153,9 @@ public static class ScoringBench
         {
             cutoff = scope.ServiceProvider.GetRequiredService<ScoringResults>().CutoffFor(definition);
         }
-        var from = ChinaTime.StartOfDayUtc(definition.PeriodStart);
-        var end = PingYi.Domain.Calendar.WorkingDayCalendar.EndOfDayUtc(definition.PeriodEnd);
-        var to = end < cutoff ? end : cutoff;
+        // The raw query counts the rows the round's countIn rule puts in its year, as the app does.
+        var (from, to) = ChannelScoresFromRecord.Year(definition);
+        var window = definition.Channel.CountIn == ChannelRates.AssignedYear ? ChannelScoreBench.AssignedWindow : ChannelScoreBench.DeadlineWindow;
         long rows;
         await using (var cmd = data.CreateCommand("""SELECT count(*) FROM "HandlingRecords" """))
         {
@@ -183,7 +183,7 @@ public static class ScoringBench
             }
             var ms = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
-            raw = await ChannelScoreBench.RawAsync(data, from, to, cutoff);
+            raw = await ChannelScoreBench.RawAsync(data, window, from, to, cutoff);
             var rawMs = sw.Elapsed.TotalMilliseconds;
             if (i >= 0)
             {
