@@ -114,6 +114,24 @@ public abstract partial class DeductionScoringTests(AppFixture fixture)
         Assert.Contains($"直通车反映 {number}</a>", deductionsPage);
     }
 
+    [Fact]
+    public async Task A_record_is_punished_by_one_deduction_only()
+    {
+        await OpenAsync();
+        var number = await _api.AssignedAsync(Token("重复扣分"), "czt");
+        var other = await _api.AssignedAsync(Token("另一件反映"), "czt");
+        var first = (await DeductAsync("czt", 1, "complaint", number, "careless-handling"))["id"]!.GetValue<long>();
+
+        var body = new JsonObject { ["unitCode"] = "czt", ["points"] = 2, ["reason"] = "同一件事再扣", ["rule"] = "careless-handling", ["cites"] = "complaint", ["citesRef"] = number };
+        var problem = await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2026/deductions", body), HttpStatusCode.Conflict);
+        var message = Errors(problem, "citesRef")[0];
+        Assert.True(HasChinese(message) && message.Contains(first.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), message);
+
+        // Another case of the same unit is another problem; the unit's total is the two deductions that stand.
+        await DeductAsync("czt", 2, "complaint", other, "careless-handling");
+        Assert.Equal(3, (await BreakdownAsync("czt"))["result"]!["deductions"]!.GetValue<double>());
+    }
+
     /// <summary>
     /// mzt: an inspection rated 满意 (100) with a 较重问题 (1 point), and a deduction of 2 citing that inspection. Under the
     /// shipped 2026 file (findingPunishedBy: deduction) the inspection scores 100 and the 2 points are taken off; after

@@ -81,6 +81,11 @@ public static class RecordDeduction
             {
                 return RequestFailure.Invalid(errors);
             }
+            if (await AlreadyPunishedAsync(year, round.Id, unit!.Id, cites!, ct) is { } earlier)
+            {
+                return RequestFailure.Conflict("该事项已扣过分", "citesRef",
+                    $"扣分记录 {earlier} 已就同一{DeductionCitation.LabelOf(cites!.Kind)}扣分：同一问题只扣一次分（如需改正，请先通过申诉撤销原扣分）。");
+            }
             var deduction = new Deduction(round.Id, unit!.Id, request.Points!.Value, reason!, rule?.Code, cites!, user.UserId()!, time.GetUtcNow().UtcDateTime);
             // Each deduction is an auditable event: the record names its id, so both are saved in one transaction.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -112,6 +117,23 @@ public static class RecordDeduction
             }
             return await EvaluationFileUploads.AttachAsync(db, EvaluationFileOwner.DeductionEvidence, deduction.Id, deduction.RoundId, deduction.UnitId,
                 MaxEvidence, uploads, user, time.GetUtcNow().UtcDateTime, "请选择证据文件", "请至少上传一个证据文件。", ct);
+        }
+
+        /// <summary>
+        /// One problem, one deduction: the id of a deduction of the unit in the round that already cites the same
+        /// record (and that no upheld appeal withdrew), or null.
+        /// </summary>
+        private async Task<long?> AlreadyPunishedAsync(int year, int roundId, int unitId, DeductionCitation cites, CancellationToken ct)
+        {
+            var same = db.Deductions.AsNoTracking().Where(d => d.RoundId == roundId && d.UnitId == unitId);
+            same = cites.Kind switch
+            {
+                DeductionCitation.Complaint => same.Where(d => d.CitedComplaintId == cites.Id),
+                DeductionCitation.Inspection => same.Where(d => d.CitedInspectionId == cites.Id),
+                _ => same.Where(d => d.CitedLedgerItemId == cites.Id),
+            };
+            return await same.Where(d => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
+                .OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct);
         }
 
         private static RequestFailure Forbidden() =>
