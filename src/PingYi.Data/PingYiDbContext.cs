@@ -39,6 +39,8 @@ public sealed class PingYiDbContext(DbContextOptions<PingYiDbContext> options)
 
     public DbSet<ComplaintSeen> ComplaintSeen => Set<ComplaintSeen>();
 
+    public DbSet<ComplaintLink> ComplaintLinks => Set<ComplaintLink>();
+
     public DbSet<TrackingCounter> TrackingCounters => Set<TrackingCounter>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -256,7 +256,7 @@ public sealed class CaseHandlingJourneyTests(PingYiBrowserFixture fixture, ITest
         await Expect(supervisor.Locator("#dissatisfied")).ToContainTextAsync(trackingNumber);
         await Expect(supervisor.Locator("#dissatisfied li.case", new() { HasText = trackingNumber }).Locator(".status")).ToHaveTextAsync("不满意，待纪检监察工委处理");
         await supervisor.Locator("#dissatisfied").GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
-        Assert.Equal(["重新交办", "办结"], (await supervisor.Locator("#actions details > summary").AllInnerTextsAsync()).Select(a => a.Trim()));
+        Assert.Equal(["重新交办", "办结", "关联"], (await supervisor.Locator("#actions details > summary").AllInnerTextsAsync()).Select(a => a.Trim()));
         await ActAsync(supervisor, "reopen", "重新交办", new() { ["reason"] = "反映人不满意，请重新办理。" }, confirm: true);
         await Expect(supervisor.Locator("#status")).ToHaveTextAsync("办理中");
 

@@ -288,6 +288,41 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.ToTable("CalendarUploads");
                 });
 
+            modelBuilder.Entity("PingYi.Data.ComplaintLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("SecondId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecondId");
+
+                    b.HasIndex("FirstId", "SecondId")
+                        .IsUnique();
+
+                    b.ToTable("ComplaintLinks");
+                });
+
             modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
                 {
                     b.Property<string>("UserId")
@@ -783,6 +818,19 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasMaxLength(800)
                         .HasColumnType("character varying(800)");
 
+                    b.Property<bool>("MergeForwarded")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MergeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("MergedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("NextTimerAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -884,6 +932,8 @@ namespace PingYi.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NextTimerAtUtc");
 
@@ -2466,6 +2516,21 @@ namespace PingYi.Migrations.Postgres.Migrations
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Data.ComplaintLink", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("FirstId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("SecondId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

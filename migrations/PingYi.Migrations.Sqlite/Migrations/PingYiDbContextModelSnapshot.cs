@@ -272,6 +272,39 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.ToTable("CalendarUploads");
                 });
 
+            modelBuilder.Entity("PingYi.Data.ComplaintLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SecondId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecondId");
+
+                    b.HasIndex("FirstId", "SecondId")
+                        .IsUnique();
+
+                    b.ToTable("ComplaintLinks");
+                });
+
             modelBuilder.Entity("PingYi.Data.ComplaintSeen", b =>
                 {
                     b.Property<string>("UserId")
@@ -757,6 +790,19 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasMaxLength(800)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MergeForwarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MergeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MergedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("NextTimerAtUtc")
                         .HasColumnType("TEXT");
 
@@ -858,6 +904,8 @@ namespace PingYi.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NextTimerAtUtc");
 
@@ -2386,6 +2434,21 @@ namespace PingYi.Migrations.Sqlite.Migrations
                     b.HasOne("PingYi.Data.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PingYi.Data.ComplaintLink", b =>
+                {
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("FirstId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PingYi.Domain.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("SecondId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -38,6 +38,9 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         b.Property(c => c.HandlerId).HasMaxLength(64);
         b.HasIndex(c => new { c.UnitId, c.HandlerId });
         b.Ignore(c => c.IsAtUnit);
+        // 并案: a primary's secondaries are found by it.
+        b.HasIndex(c => c.MergedIntoId);
+        b.Property(c => c.MergeReason).HasMaxLength(1000);
 
         b.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(c => c.Events).HasField("_events").UsePropertyAccessMode(PropertyAccessMode.Field);

@@ -29,3 +29,18 @@ internal sealed class SavedListViewConfiguration : IEntityTypeConfiguration<Save
         b.Property(v => v.Query).HasMaxLength(1000).IsRequired();
     }
 }
+
+internal sealed class ComplaintLinkConfiguration : IEntityTypeConfiguration<ComplaintLink>
+{
+    public void Configure(EntityTypeBuilder<ComplaintLink> b)
+    {
+        b.HasKey(l => l.Id);
+        // One row per pair (lower id first); the second index finds the links of a case from the other side.
+        b.HasIndex(l => new { l.FirstId, l.SecondId }).IsUnique();
+        b.HasIndex(l => l.SecondId);
+        b.Property(l => l.Reason).HasMaxLength(1000);
+        b.Property(l => l.CreatedBy).HasMaxLength(450);
+        b.HasOne<Complaint>().WithMany().HasForeignKey(l => l.FirstId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Complaint>().WithMany().HasForeignKey(l => l.SecondId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

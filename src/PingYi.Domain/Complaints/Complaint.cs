@@ -306,13 +306,13 @@ public sealed partial class Complaint
     /// </summary>
     /// <param name="unit">The unit named by <c>assign</c> or <c>transfer</c>.</param>
     /// <param name="supervisionNumber">The number allocated for the notice a <c>supervise</c> issues (DB-2026-0001).</param>
-    public ComplaintEvent Perform(WorkflowContext workflow, string action, Actor actor, ValidatedFields fields, UnitRef? unit, DateTime nowUtc, string? supervisionNumber = null)
+    public ComplaintEvent Perform(WorkflowContext workflow, string action, Actor actor, ValidatedFields fields, UnitRef? unit, DateTime nowUtc, string? supervisionNumber = null, CaseGroupFacts? group = null)
     {
         EnsureUtc(nowUtc);
         EnsurePinned(workflow);
         var effect = ComplaintEffects.Find(action);
         var context = new EffectContext(this, workflow, action, actor, fields, unit, nowUtc, supervisionNumber,
-            DeadlineStartedBy(action, nowUtc, workflow), SignDeadlineStartedBy(effect, nowUtc, workflow));
+            DeadlineStartedBy(action, nowUtc, workflow), SignDeadlineStartedBy(effect, nowUtc, workflow)) { Group = group };
         var facts = Facts(workflow, nowUtc);
         facts = effect?.Prepare(context, facts) ?? facts;
         var transition = workflow.Engine.Fire(Status, action, actor.Role, facts.Evaluate);

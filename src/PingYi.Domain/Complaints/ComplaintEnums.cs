@@ -40,6 +40,9 @@ public enum ComplaintStatus
 
     /// <summary>中止 (workflow v4): the handling deadline stands still while the case waits for the complainant.</summary>
     Suspended = 7,
+
+    /// <summary>已并案 (workflow v5): a secondary that follows its primary's handling until the primary's answer is approved.</summary>
+    Merged = 8,
 }
 
 public static class ProblemCategories
@@ -75,7 +78,8 @@ public static class ComplaintStatuses
         (ComplaintStatus.UnderReview, "under-review", "审核中"),
         (ComplaintStatus.AwaitingFeedback, "awaiting-feedback", "待评价"),
         (ComplaintStatus.Closed, "closed", "已办结"),
-        (ComplaintStatus.Suspended, "suspended", "中止"));
+        (ComplaintStatus.Suspended, "suspended", "中止"),
+        (ComplaintStatus.Merged, "merged", "已并案"));
 
     /// <summary>The status as people should read it: what happens next.</summary>
     public const string DissatisfiedAwaitingSupervisors = "不满意，待纪检监察工委处理";

@@ -91,6 +91,11 @@ public static class ComplaintActions
     public const string AssignHandler = "assign-handler";
     public const string ClaimHandler = "claim-handler";
 
+    /// <summary>并案 / 关联 seen from the other case (the primary, the related case): no state change.</summary>
+    public const string MergedIn = "merged-in";
+    public const string UnmergedOut = "unmerged-out";
+    public const string Linked = "linked";
+
     private static readonly Dictionary<string, string> Labels = new()
     {
         [Submit] = "提交反映",
@@ -100,6 +105,9 @@ public static class ComplaintActions
         [Callback] = "回访",
         [AssignHandler] = "指定承办人",
         [ClaimHandler] = "认领",
+        [MergedIn] = "并案",
+        [UnmergedOut] = "解除并案",
+        [Linked] = "关联",
         [TimerActions.AcceptOverdue] = "受理超期提醒",
         [TimerActions.DeadlineReminder] = "办理期限提醒",
         [TimerActions.Overdue] = "办理超期",

@@ -105,6 +105,33 @@ public static class ComplaintTexts
     public static string Suspended(string? reason, string? expectation) =>
         Render("suspended", ("reason", reason), ("expectation", expectation));
 
+    public static string Merged => Render("merged");
+
+    public static string MergedInternal(string primary, string? reason, bool forwarded) =>
+        Render("merged-internal", ("primary", primary), ("reason", reason), ("forward", Render(forwarded ? "merge-forwarded" : "merge-not-forwarded")));
+
+    public static string Unmerged => Render("unmerged");
+
+    public static string UnmergedInternal(string primary, string? reason) => Render("unmerged-internal", ("primary", primary), ("reason", reason));
+
+    public static string Linked(string related, string? reason) => Render("linked", ("related", related), ("reason", reason)).TrimEnd();
+
+    public static string MergeIntoSelf => Render("merge-into-self");
+
+    public static string MergePrimaryIsSecondary(string primary) => Render("merge-primary-is-secondary", ("primary", primary));
+
+    public static string MergeSelfIsPrimary => Render("merge-self-is-primary");
+
+    public static string MergeOtherUnit(string primary) => Render("merge-other-unit", ("primary", primary));
+
+    public static string MergePrimaryState(string primary, string status) => Render("merge-primary-state", ("primary", primary), ("status", status));
+
+    public static string LinkSelf => Render("link-self");
+
+    public static string MergedIn => Render("merged-in");
+
+    public static string UnmergedOut => Render("unmerged-out");
+
     public static string SuspensionLimit(DateTime endUtc) => Render("suspension-limit", ("end", endUtc));
 
     internal static string Resumed(ResumeCause cause, DateTime? dueUtc) => Render(cause switch

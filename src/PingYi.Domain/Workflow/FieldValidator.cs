@@ -43,6 +43,9 @@ public sealed class ValidatedFields(IReadOnlyDictionary<string, object> values)
     public Satisfaction? Satisfaction(string name) => All.TryGetValue(name, out var v) ? (Satisfaction)v : null;
 
     public Resolution? Resolution(string name) => All.TryGetValue(name, out var v) ? (Resolution)v : null;
+
+    /// <summary>A boolean field: false when left out.</summary>
+    public bool Bool(string name) => All.TryGetValue(name, out var v) && (bool)v;
 }
 
 /// <summary>Checks the fields sent with an action against the action's field definitions.</summary>
@@ -96,6 +99,8 @@ public static class FieldValidator
         FieldType.Rating => ConvertRating(field, element, report),
         FieldType.Satisfaction => ConvertSatisfaction(field, element, report),
         FieldType.Resolution => ConvertResolution(field, element, report),
+        FieldType.TrackingNumber => ConvertTrackingNumber(field, element, report),
+        FieldType.Boolean => ConvertBoolean(field, element, report),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };
 
@@ -139,6 +144,42 @@ public static class FieldValidator
             return null;
         }
         return code;
+    }
+
+    private static object? ConvertTrackingNumber(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        var text = element.ValueKind == JsonValueKind.String ? Text.Clean(element.GetString(), multiline: false) : null;
+        if (text is null && element.ValueKind == JsonValueKind.String)
+        {
+            return null;
+        }
+        if (!Complaints.TrackingNumber.TryNormalize(text, out var number))
+        {
+            report($"{field.Label}格式不正确。");
+            return null;
+        }
+        return number;
+    }
+
+    /// <summary>JSON true/false, or a form's "true"/"on"/"false".</summary>
+    private static object? ConvertBoolean(FieldDefinition field, JsonElement element, Action<string> report)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.String when Text.Clean(element.GetString(), multiline: false) is not { } s:
+                return null;
+            case JsonValueKind.String when element.GetString()!.Trim() is "true" or "on":
+                return true;
+            case JsonValueKind.String when element.GetString()!.Trim() == "false":
+                return false;
+            default:
+                report($"{field.Label}应为 true 或 false。");
+                return null;
+        }
     }
 
     private static object? ConvertWorkingDays(FieldDefinition field, JsonElement element, WorkflowDeadlines deadlines, Action<string> report)

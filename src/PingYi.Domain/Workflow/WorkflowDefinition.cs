@@ -54,6 +54,9 @@ public sealed class WorkflowDefinition
 
     public WorkflowDeadlines Deadlines { get; }
 
+    /// <summary>并案 (v5 on): which states a primary may be in; null when the definition has no merge action.</summary>
+    public MergeRules? Merging { get; init; }
+
     /// <summary>The file the definition came from (or the name given to <see cref="WorkflowDefinitionLoader.Parse"/>).</summary>
     public string Source { get; }
 
@@ -111,7 +114,16 @@ public enum FieldType
 
     /// <summary>问题是否解决: resolved, partly or unresolved.</summary>
     Resolution,
+
+    /// <summary>A 受理编号 (normalized); whether the case exists is the caller's check.</summary>
+    TrackingNumber,
+
+    /// <summary>true or false (a form's checkbox posts "true"; left out is false).</summary>
+    Boolean,
 }
+
+/// <param name="PrimaryStates">The states a primary may be in when a case is merged into it (<c>merging.primaryStates</c>).</param>
+public sealed record MergeRules(IReadOnlyList<ComplaintStatus> PrimaryStates);
 
 /// <param name="From">The states the action may be fired in.</param>
 /// <param name="When">A <see cref="WorkflowConditions"/> code, or null for none.</param>

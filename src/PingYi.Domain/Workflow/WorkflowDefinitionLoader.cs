@@ -89,12 +89,14 @@ public static partial class WorkflowDefinitionLoader
             ["rating"] = FieldType.Rating,
             ["satisfaction"] = FieldType.Satisfaction,
             ["resolution"] = FieldType.Resolution,
+            ["trackingNumber"] = FieldType.TrackingNumber,
+            ["boolean"] = FieldType.Boolean,
         };
 
         public WorkflowDefinition Read(JsonElement root)
         {
             const string Root = "$";
-            ExpectObject(root, Root, "$schema", "id", "version", "title", "description", "initial", "states", "actions", "transitions", "deadlines");
+            ExpectObject(root, Root, "$schema", "id", "version", "title", "description", "initial", "states", "actions", "transitions", "deadlines", "merging");
             OptionalString(root, Root, "$schema");
             OptionalString(root, Root, "description");
 
@@ -126,11 +128,12 @@ public static partial class WorkflowDefinitionLoader
             CheckEveryActionHasATransition(actions, transitions);
             CheckSignDeadline(actions, deadlines);
             CheckSuspension(actions, deadlines);
+            var merging = ReadMerging(root, actions, states);
             CheckTransitionsAreUnambiguous(transitions);
             CheckReachability(states, initial, transitions);
             CheckNoDeadEnds(states, transitions);
 
-            return new WorkflowDefinition(id, version, title, initial, states, actions, transitions, deadlines, Source);
+            return new WorkflowDefinition(id, version, title, initial, states, actions, transitions, deadlines, Source) { Merging = merging };
         }
 
         /// <summary>A <c>sign</c> action needs its deadline, and a signing deadline without the action could never be met.</summary>

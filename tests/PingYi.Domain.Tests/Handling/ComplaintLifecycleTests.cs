@@ -45,7 +45,7 @@ public sealed class ComplaintLifecycleTests
         var c = Lodge();
 
         Assert.Equal(ComplaintStatus.Submitted, c.Status);
-        Assert.Equal(("complaint-handling", 4), (c.WorkflowId, c.WorkflowVersion));
+        Assert.Equal(("complaint-handling", 5), (c.WorkflowId, c.WorkflowVersion));
         // 9-30 is the first working day, then the holiday: the second is Friday 10-09.
         Assert.Equal(Utc("2020-10-09T16:00:00"), c.DueAtUtc);
         Assert.Equal(c.DueAtUtc, c.NextTimerAtUtc);

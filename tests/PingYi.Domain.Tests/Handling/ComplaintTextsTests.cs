@@ -66,14 +66,16 @@ public sealed class ComplaintTextsTests
             [
                 "accept-deadline-recounted", "accept-overdue", "already-rated", "approved", "assigned", "closed",
                 "deadline-recounted-before", "deadline-reminder", "declined", "escalated", "extension-approved",
-                "feedback-timeout", "feedback-window-open", "full-stop", "handle-deadline-recounted", "handler-assigned", "handler-claimed", "no-open-supervision",
+                "feedback-timeout", "feedback-window-open", "full-stop", "handle-deadline-recounted", "handler-assigned", "handler-claimed", "link-self", "linked", "merge-forwarded",
+                "merge-into-self", "merge-not-forwarded", "merge-other-unit", "merge-primary-is-secondary", "merge-primary-state", "merge-self-is-primary",
+                "merged", "merged-in", "merged-internal", "no-open-supervision",
                 "not-allowed-in-status", "overdue", "rated", "rated-with-comment", "reopened", "responded", "resumed", "resumed-at-limit",
                 "resumed-on-supplement", "return-approved", "sent-back", "sign-escalated", "sign-late", "sign-on-time", "sign-overdue", "sign-reminder", "signed",
                 "signed-on-answer", "submitted", "supervised", "supervision-answered", "supervision-escalated", "supervision-overdue",
                 "supervision-recounted", "supervision-reminder", "supervision-withdrawn-on-return",
                 "supervision-withdrawn-on-transfer", "supplement-with-attachments", "suspended", "suspension-limit",
                 "suspension-requested", "suspension-when-overdue", "transfer-to-same-unit", "transferred",
-                "unit-undetermined", "urged",
+                "unit-undetermined", "unmerged", "unmerged-internal", "unmerged-out", "urged",
             ],
             ComplaintTexts.Keys.Order(StringComparer.Ordinal));
     }

@@ -88,6 +88,7 @@ public sealed class EffectTableTests
                 ("send-back", StartedDeadline.Rework),
                 ("submit", StartedDeadline.Accept),
                 ("transfer", StartedDeadline.Handle),
+                ("unmerge", StartedDeadline.Accept),
             ],
             starting.Select(a => (a.Action, a.Starts!.Value)));
         Assert.Null(ComplaintEffects.DeadlineStartedBy("no-such-action"));

@@ -30,8 +30,8 @@ public sealed class DefinitionFileTests
         var d = WorkflowRegistry.LoadDirectory(RepoPaths.Workflows).Get("complaint-handling", 1).Definition;
 
         Assert.Equal(ComplaintStatus.Submitted, d.InitialStatus);
-        // 中止 (suspended) came with v4.
-        Assert.Equal(ComplaintStatuses.Codes.All.Where(e => e.Value != ComplaintStatus.Suspended).Select(e => e.Code), d.States.Select(s => s.Code));
+        // 中止 (suspended) came with v4, 并案 (merged) with v5.
+        Assert.Equal(ComplaintStatuses.Codes.All.Where(e => e.Value is not (ComplaintStatus.Suspended or ComplaintStatus.Merged)).Select(e => e.Code), d.States.Select(s => s.Code));
         Assert.Equal(["declined", "closed"], d.States.Where(s => s.Terminal).Select(s => s.Code));
         Assert.Equal(2, d.Deadlines.AcceptWorkingDays);
         Assert.Equal(15, d.Deadlines.HandleWorkingDays(ProblemCategory.Formalism));
@@ -76,7 +76,7 @@ public sealed class DefinitionFileTests
         Assert.Equal(ComplaintStatuses.Codes.All.Select(e => e.Code), Enum(defs.GetProperty("stateCode")));
         Assert.Equal(WorkflowRoles.All, Enum(defs.GetProperty("role")));
         Assert.Equal(WorkflowConditions.All, Enum(defs.GetProperty("condition")));
-        Assert.Equal(["text", "unitCode", "workingDays", "rating", "satisfaction", "resolution"], Enum(defs.GetProperty("field").GetProperty("properties").GetProperty("type")));
+        Assert.Equal(["text", "unitCode", "workingDays", "rating", "satisfaction", "resolution", "trackingNumber", "boolean"], Enum(defs.GetProperty("field").GetProperty("properties").GetProperty("type")));
         Assert.Equal(
             ["default", .. ProblemCategories.Codes.All.Select(e => e.Code)],
             Enum(defs.GetProperty("deadlines").GetProperty("properties").GetProperty("handleWorkingDays").GetProperty("propertyNames")));

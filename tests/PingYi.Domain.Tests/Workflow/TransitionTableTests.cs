@@ -135,8 +135,8 @@ public sealed class TransitionTableTests
             }
         }
 
-        // Seven statuses: v1 has no transition out of suspended (中止, v4), so every action there is refused.
-        Assert.Equal(7 * 16 * 4 * 16, checkedCount);
+        // Eight statuses: v1 has no transition out of suspended (中止, v4) or merged (并案, v5), so every action there is refused.
+        Assert.Equal(8 * 16 * 4 * 16, checkedCount);
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
     }
 

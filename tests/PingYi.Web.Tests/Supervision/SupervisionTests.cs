@@ -89,12 +89,18 @@ public abstract partial class SupervisionTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task New_cases_start_on_v4_while_v1_to_v3_cases_keep_theirs_without_the_new_actions()
+    public async Task New_cases_start_on_v5_while_v1_to_v4_cases_keep_theirs_without_the_new_actions()
     {
         var latest = await _api.AssignedAsync($"{Token("版本")} 新流程", sign: false);
-        Assert.Equal("complaint-handling v4", (await _api.StaffViewAsync(Supervisor, latest))["workflow"]!.GetValue<string>());
+        Assert.Equal("complaint-handling v5", (await _api.StaffViewAsync(Supervisor, latest))["workflow"]!.GetValue<string>());
         Assert.Contains("sign", await _api.ActionsAsync(Handler("jyt"), latest));
         Assert.Contains("request-suspension", await _api.ActionsAsync(Handler("jyt"), latest));
+        Assert.Contains("link", await _api.ActionsAsync(Supervisor, latest));
+
+        // A v4 case has 中止 but no 并案 or 关联.
+        var v4 = await LodgeUnderAsync(4);
+        Assert.Equal(["assign", "decline"], await _api.ActionsAsync(Supervisor, v4));
+        await ExpectProblemAsync(await _api.ActAsync(Supervisor, v4, "merge", new { primary = latest, reason = "重复" }), HttpStatusCode.NotFound);
 
         // A v3 case has 签收 but no 中止.
         var v3 = await LodgeUnderAsync(3);

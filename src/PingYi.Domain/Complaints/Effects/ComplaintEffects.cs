@@ -34,6 +34,10 @@ public static class ComplaintEffects
         new ApproveSuspensionEffect(),
         new RejectSuspensionEffect(),
         new ResumeEffect(),
+        new MergeEffect(),
+        new UnmergeEffect(),
+        new ShareAnswerEffect(),
+        new LinkEffect(),
     ];
 
     private static readonly Dictionary<string, IComplaintEffect> Table = Build(Effects);

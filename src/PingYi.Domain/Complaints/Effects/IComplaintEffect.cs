@@ -123,6 +123,9 @@ internal sealed class EffectContext(
     /// <summary>What staff read on the timeline: the action's note or reason unless the effect writes another.</summary>
     public string? InternalNote { get; set; } = fields.Text("note") ?? fields.Text("reason");
 
+    /// <summary>The primary or related case a merge, unmerge, share-answer or link names.</summary>
+    public CaseGroupFacts? Group { get; init; }
+
     /// <summary>The 督办 notice the action issued or answered.</summary>
     public SupervisionNotice? Supervision { get; set; }
 

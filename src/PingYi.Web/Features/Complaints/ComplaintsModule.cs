@@ -24,6 +24,7 @@ public static class ComplaintsModule
         services.AddScoped<ComplaintAccess>();
         services.AddScoped<GetStaffComplaint.Handler>();
         services.AddScoped<PerformAction.Handler>();
+        services.AddScoped<Merging.CaseGroups>();
         services.AddScoped<AssignHandler.Handler>();
         services.AddScoped<CaseNotes.Handler>();
         services.AddScoped<ReplyTemplates.Handler>();

@@ -10,9 +10,11 @@ namespace PingYi.Web.Features.Triage;
 /// </summary>
 public sealed class SuggestionsViewComponent(GetSuggestions.Handler handler) : ViewComponent
 {
-    public sealed record Model(TriageSuggestions Suggestions, string PickedUnitCode, string PickedUnitName, string PickedCategory, string CategoryLabel, bool Open);
+    /// <param name="CanMerge">The supervisor may merge this case now: each similar case gets a 并案 link that opens the merge form with it as the primary.</param>
+    public sealed record Model(TriageSuggestions Suggestions, string PickedUnitCode, string PickedUnitName, string PickedCategory, string CategoryLabel, bool Open,
+        string TrackingNumber = "", bool CanMerge = false);
 
-    public async Task<IViewComponentResult> InvokeAsync(string trackingNumber, string pickedUnitCode, string pickedUnitName, string pickedCategory, bool open)
+    public async Task<IViewComponentResult> InvokeAsync(string trackingNumber, string pickedUnitCode, string pickedUnitName, string pickedCategory, bool open, bool canMerge = false)
     {
         if (!UserClaimsPrincipal.IsSupervisor())
         {
@@ -25,6 +27,6 @@ public sealed class SuggestionsViewComponent(GetSuggestions.Handler handler) : V
         }
         var s = result.Value!;
         var label = ProblemCategories.Codes.TryParse(s.Category.Code, out var c) ? ProblemCategories.Codes.LabelOf(c) : s.Category.Code;
-        return View("/Features/Triage/Suggestions.cshtml", new Model(s, pickedUnitCode, pickedUnitName, pickedCategory, label, open));
+        return View("/Features/Triage/Suggestions.cshtml", new Model(s, pickedUnitCode, pickedUnitName, pickedCategory, label, open, trackingNumber, canMerge));
     }
 }

@@ -40,7 +40,7 @@ public abstract class ActionRulesTests(AppFixture fixture)
         }
         await ExpectProblemAsync(await _api.ActAsync(JytHandler, number, "respond", new { findings = "a", measures = "b", publicReply = "c" }), HttpStatusCode.NotFound);
         Assert.DoesNotContain(number, await _api.ListNumbersAsync(JytHandler, $"?q={number}"));
-        Assert.Equal(["assign", "decline"], await _api.ActionsAsync(Supervisor, number));
+        Assert.Equal(["assign", "decline", "merge", "link"], await _api.ActionsAsync(Supervisor, number));
 
         // Re-assigned to the right unit, whose handler now has it.
         await _api.DoAsync(Supervisor, number, "assign", new { unitCode = "rst" });

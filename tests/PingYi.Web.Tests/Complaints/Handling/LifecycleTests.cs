@@ -50,7 +50,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal(Utc("2026-11-27T16:00:00Z"), Date(v["dueAt"]));
         Assert.False(v["overdue"]!.GetValue<bool>());
         Assert.Equal(0, v["escalationLevel"]!.GetValue<int>());
-        Assert.Equal(["assign", "decline"], await api.ActionsAsync(Supervisor, number));
+        Assert.Equal(["assign", "decline", "merge", "link"], await api.ActionsAsync(Supervisor, number));
         await ExpectAsync(await api.GetAsync(JytHandler, $"/api/v1/complaints/{number}"), HttpStatusCode.NotFound);
 
         // Assigned at 11:00 on Wed 11-25: the day itself never counts; 15 working days end Wed 12-16.
@@ -92,7 +92,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         Assert.Equal("under-review", Str(v, "status"));
         Assert.False(v["response"]!["late"]!.GetValue<bool>());
         Assert.Equal(Findings1, v["response"]!["findings"]!.GetValue<string>());
-        Assert.Equal(["approve", "send-back"], await api.ActionsAsync(Supervisor, number));
+        Assert.Equal(["approve", "send-back", "link"], await api.ActionsAsync(Supervisor, number));
         Assert.Empty(await api.ActionsAsync(JytHandler, number));
 
         // Wed 12-02: sent back; rework gets 5 working days, Thu 12-03 … Wed 12-09.
@@ -117,7 +117,7 @@ public abstract class LifecycleTests(AppFixture fixture)
         v = await api.StaffViewAsync(Supervisor, number);
         Assert.Equal("awaiting-feedback", Str(v, "status"));
         Assert.Equal("dissatisfied", Str(v, "satisfaction"));
-        Assert.Equal(["reopen", "close"], await api.ActionsAsync(Supervisor, number));
+        Assert.Equal(["reopen", "close", "link"], await api.ActionsAsync(Supervisor, number));
         Assert.Empty(await api.ActionsAsync(JytHandler, number));
         // One rating per round.
         await ExpectProblemAsync(await api.FeedbackAsync(number, code, "satisfied"), HttpStatusCode.Conflict);

@@ -115,7 +115,7 @@ public abstract class DeadlineTimersTests(AppFixture fixture)
         Assert.Contains("approve-suspension", await _api.ActionsAsync(Supervisor, number));
         view = await _api.DoAsync(Supervisor, number, "approve-suspension");
         Assert.Equal(("suspended", false), (Str(view, "status"), view["overdue"]!.GetValue<bool>()));
-        Assert.Equal(["resume"], await _api.ActionsAsync(Supervisor, number));
+        Assert.Equal(["resume", "link"], await _api.ActionsAsync(Supervisor, number));
         Assert.Empty(await _api.ActionsAsync(JytHandler, number));
         // The longest suspension ends with Wed 12-23: that is the case's next timer.
         Assert.Equal(Utc("2026-12-23T16:00:00Z"), Date(view["nextTimerAt"]));

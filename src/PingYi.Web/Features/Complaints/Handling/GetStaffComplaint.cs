@@ -90,6 +90,9 @@ public static class GetStaffComplaint
 
         /// <summary>The unit's handler who holds the case inside the unit (the unit's desk); null: 本单位未分配.</summary>
         public AssignHandler.HandlerInfo? Handler { get; init; }
+
+        /// <summary>并案 and 关联 as the caller may see them (<see cref="Merging.CaseGroupView"/>); null when the case is in no group.</summary>
+        public Merging.CaseGroupView.Info? Group { get; init; }
     }
 
     /// <summary>The signing deadline, when the unit signed (or answered, which signs), and whether that was late or the deadline passed unsigned.</summary>
@@ -178,6 +181,7 @@ public static class GetStaffComplaint
                     : null,
                 Handler = c.HandlerId is null ? null
                     : await db.Users.AsNoTracking().Where(u => u.Id == c.HandlerId).Select(u => new AssignHandler.HandlerInfo(u.Id, u.DisplayName)).FirstOrDefaultAsync(ct),
+                Group = await Merging.CaseGroupView.BuildAsync(db, user, c, ct),
             };
         }
 
@@ -219,6 +223,8 @@ public static class GetStaffComplaint
         FieldType.Rating => "rating",
         FieldType.Satisfaction => "satisfaction",
         FieldType.Resolution => "resolution",
+        FieldType.TrackingNumber => "trackingNumber",
+        FieldType.Boolean => "boolean",
         _ => "text",
     };
 }

@@ -27,7 +27,7 @@ public static class PerformAction
     private static readonly FileKind[] ReplyLetterKinds = [FileInspector.Pdf, FileInspector.Docx, FileInspector.Jpeg];
 
     public sealed class Handler(PingYiDbContext db, WorkflowRuntime workflows, ComplaintAccess access, TimeProvider time, ILogger<Handler> logger,
-        Infrastructure.Telemetry.PingYiMetrics metrics)
+        Infrastructure.Telemetry.PingYiMetrics metrics, Merging.CaseGroups groups)
     {
         /// <summary>
         /// A staff user's action, from the API or the complaint page: finds the complaint the user may act on
@@ -94,12 +94,18 @@ public static class PerformAction
                 return unit.Failure!;
             }
 
+            var group = await groups.ResolveAsync(complaint, command.Action, validation.Values, ct);
+            if (!group.Succeeded)
+            {
+                return group.Failure!;
+            }
+
             string? supervisionNumber = null;
             if (command.Action == "supervise")
             {
                 supervisionNumber = await SupervisionNumbers.NextAsync(db, ChinaTime.DateOf(now).Year, ct);
             }
-            return await ApplyAsync(complaint, workflow, command, validation.Values, unit.Value, letter.Value, supervisionNumber, now, ct);
+            return await ApplyAsync(complaint, workflow, command, validation.Values, unit.Value, letter.Value, (supervisionNumber, group.Value), now, ct);
         }
 
         /// <summary>
@@ -153,13 +159,15 @@ public static class PerformAction
         /// <summary>Performs the checked action and saves it (with its reply letter, if any); a lost race is a 409.</summary>
         private async Task<Result<Complaint>> ApplyAsync(
             Complaint complaint, WorkflowContext workflow, Command command, ValidatedFields values, UnitRef? unit, InspectedFile? letter,
-            string? supervisionNumber, DateTime now, CancellationToken ct)
+            (string? SupervisionNumber, CaseGroupFacts? Group) other, DateTime now, CancellationToken ct)
         {
             try
             {
                 // With a letter, the response and its letter are saved together or not at all.
                 await using var tx = letter is null ? null : await db.Database.BeginTransactionAsync(ct);
-                var done = complaint.Perform(workflow, command.Action, command.Actor, values, unit, now, supervisionNumber);
+                var done = complaint.Perform(workflow, command.Action, command.Actor, values, unit, now, other.SupervisionNumber, other.Group);
+                // 并案/关联: the other cases of the group change in the same save (their versions guard it).
+                await groups.FollowAsync(complaint, command.Action, command.Actor, values, other.Group, now, ct);
                 await db.SaveChangesAsync(ct);
                 if (letter is not null)
                 {

@@ -28,7 +28,7 @@ public static class Progress
         var current = c.Status switch
         {
             ComplaintStatus.Submitted or ComplaintStatus.Declined => 1,
-            ComplaintStatus.Assigned or ComplaintStatus.Suspended => 2,
+            ComplaintStatus.Assigned or ComplaintStatus.Suspended or ComplaintStatus.Merged => 2,
             ComplaintStatus.UnderReview => 3,
             ComplaintStatus.AwaitingFeedback => 4,
             _ => Labels.Count, // closed: every step done
@@ -54,6 +54,10 @@ public static class Progress
         {
             return $"本件中止办理，办理期限暂停计算。中止理由：{s.Reason}；需要您配合的事项：{s.Expected}。您在本页补充材料后，本件自动恢复办理"
                 + (s.ResumesBy is { } by ? $"；最迟于 {Domain.Common.ChinaTime.FormatDeadline(by)} 自动恢复办理。" : "。");
+        }
+        if (c.Status == ComplaintStatus.Merged)
+        {
+            return ComplaintTexts.Merged;
         }
         if (c.Status == ComplaintStatus.AwaitingFeedback)
         {
