@@ -56,8 +56,10 @@ public sealed class CaseIndex : IDisposable
     private readonly SearcherManager searchers;
     private readonly System.Threading.Lock gate = new();
 
-    public CaseIndex()
+    /// <param name="learnedPostingsPerWord">See <see cref="LearnedPostingsPerWord"/> (smaller in tests).</param>
+    public CaseIndex(int learnedPostingsPerWord = LearnedPostingsPerWord)
     {
+        this.learnedPostingsPerWord = learnedPostingsPerWord;
         writer = new IndexWriter(directory, new IndexWriterConfig(TriageText.Version, new WhitespaceAnalyzer(TriageText.Version))
         {
             Similarity = new BM25Similarity(),
@@ -192,12 +194,14 @@ public sealed class CaseIndex : IDisposable
     /// <summary>The learned search reads a word's postings newest month first until it has this many complaints ...</summary>
     public const int LearnedPostingsPerWord = 2000;
 
+    private readonly int learnedPostingsPerWord;
+
     /// <summary>... or this many months of them: a learned word's cost does not grow with the index.</summary>
     public const int LearnedMonths = 36;
 
     /// <summary>
     /// The best <paramref name="take"/> assigned complaints sharing telling words with <paramref name="words"/>,
-    /// reading of each word only its most recent postings (<see cref="LearnedPostingsPerWord"/>): how many there are
+    /// reading of each word only its most recent postings (<see cref="LearnedPostingsPerWord"/> complaints, from whole months): how many there are
     /// of each unit, and the best <paramref name="perUnit"/> of each unit in full; with the index's IDF for weighting
     /// words (cached for this search).
     /// </summary>
@@ -215,7 +219,7 @@ public sealed class CaseIndex : IDisposable
                 foreach (var (term, df) in search.Bucket.TermsStartingWith(LearnField, LearnPrefix(w)).Take(LearnedMonths))
                 {
                     terms.Add(term);
-                    if ((postings += df) >= LearnedPostingsPerWord)
+                    if ((postings += df) >= learnedPostingsPerWord)
                     {
                         break;
                     }
