@@ -99,12 +99,14 @@ public static class TriageBench
                 docs.Add(new CaseDocument(10_000_000 + i, "B" + i, l.Unit, true, l.Title, text, null, null,
                     TriageSet.Start.AddMinutes(random.Next(0, 60 * 24 * 365))));
             }
-            engine.Upsert(docs);
+            engine.Load(docs);
         }
+        engine.Refresh();
         Console.WriteLine(Line("index", $"{engine.CaseCount} complaints", $"loaded in {loading.Elapsed.TotalSeconds:0} s",
             $"managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1024 / 1024} MB"));
         var suggest = new List<double>(queries);
         var segment = new List<double>(queries);
+        var phases = new List<double[]>(queries);
         for (var q = 0; q < queries + 20; q++)
         {
             var l = set[q % set.Count];
@@ -114,18 +116,40 @@ public static class TriageBench
             var t1 = Stopwatch.GetTimestamp();
             _ = TriageText.Words(l.Title + "。" + l.Text);
             var t2 = Stopwatch.GetTimestamp();
+            var split = Phases(engine, new TriageQuery(null, l.Title, l.Text, null, null, at, l.Unit));
             if (q >= 20 && s.Units.Count >= 0)
             {
                 // The first 20 warm up (JIT, the SmartCn dictionary, the searcher's caches).
                 suggest.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
                 segment.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+                phases.Add(split);
             }
         }
         var p95 = TriageSet.Percentile(suggest, 0.95);
         var baseline = TriageSet.Percentile(segment, 0.95);
         Console.WriteLine(Line("latency", $"{engine.CaseCount} complaints", $"{queries} suggestions",
             $"p50 {TriageSet.Percentile(suggest, 0.5):0.0} ms", $"p95 {p95:0.0} ms",
-            $"baseline (segmenting the text alone) p95 {baseline:0.00} ms", $"ratio {p95 / Math.Max(baseline, 0.001):0.0}x"));
+            $"baseline (segmenting the text alone) p95 {baseline:0.00} ms", $"ratio {p95 / Math.Max(baseline, 0.001):0.0}x",
+            $"load average {ChannelScoreBench.LoadAverage()}"));
+        string[] names = ["segmenting", "units", "similar", "category"];
+        Console.WriteLine(Line("latency parts", string.Join(", ", names.Select((n, i) =>
+            $"{n} p50 {TriageSet.Percentile(phases.Select(p => p[i]).ToList(), 0.5):0.00} / p95 {TriageSet.Percentile(phases.Select(p => p[i]).ToList(), 0.95):0.00} ms"))));
+    }
+
+    /// <summary>The suggestion's parts timed apart (ms): segmenting, units (duties, names, learned), similar, category.</summary>
+    private static double[] Phases(TriageEngine engine, TriageQuery query)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var words = TriageText.Words(query.Title + "。" + query.Description).Distinct(StringComparer.Ordinal).ToList();
+        var t1 = Stopwatch.GetTimestamp();
+        var units = engine.RankUnits(words, TriageText.Compact(query.Title + "。" + query.Description));
+        var t2 = Stopwatch.GetTimestamp();
+        _ = engine.Similar.Find(query, words, units.FirstOrDefault()?.Code);
+        var t3 = Stopwatch.GetTimestamp();
+        _ = engine.SuggestCategory(words);
+        var t4 = Stopwatch.GetTimestamp();
+        return [Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds, Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds, Stopwatch.GetElapsedTime(t3, t4).TotalMilliseconds];
     }
 
     private static readonly string[] Places =

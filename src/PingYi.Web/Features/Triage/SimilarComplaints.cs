@@ -18,13 +18,12 @@ public sealed class SimilarComplaints(CaseIndex cases, SimilarComplaints.Setting
 
     public IReadOnlyList<SimilarComplaint> Find(TriageQuery query, IReadOnlyCollection<string> words, string? suggestedUnit)
     {
-        var units = new[] { query.UnitCode, suggestedUnit }.OfType<string>().ToList();
+        var units = new[] { query.UnitCode, suggestedUnit }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (units.Count == 0 || words.Count == 0)
         {
             return [];
         }
-        var filter = CaseIndex.Earlier(units, query.SubmittedAtUtc.AddDays(-settings.WindowDays), query.SubmittedAtUtc, query.Id);
-        var (hits, idf) = cases.Search(words, filter, settings.Candidates);
+        var (hits, idf) = cases.SearchEarlier(words, units, query.SubmittedAtUtc.AddDays(-settings.WindowDays), query.SubmittedAtUtc, query.Id, settings.Candidates);
         var asked = words.ToHashSet(StringComparer.Ordinal);
         var found = new List<SimilarComplaint>();
         foreach (var hit in hits)

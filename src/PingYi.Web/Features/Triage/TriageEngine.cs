@@ -52,8 +52,18 @@ public sealed class TriageEngine : IDisposable
     public void Upsert(IEnumerable<CaseDocument> documents) => cases.Upsert(documents);
 
     /// <summary>
+    /// Adds or replaces many complaints at once (the start-up rebuild's batches): segmented on every core and made
+    /// visible to searches every few seconds, all of them by <see cref="Refresh"/> at the latest. During a rebuild,
+    /// a complaint a save has indexed meanwhile is skipped (checked as the batch is written, after segmenting).
+    /// </summary>
+    public void Load(IEnumerable<CaseDocument> documents) => cases.Load(documents, d => !savedDuringRebuild.ContainsKey(d.Id));
+
+    /// <summary>Makes everything <see cref="Load"/>ed visible to searches.</summary>
+    public void Refresh() => cases.Refresh();
+
+    /// <summary>
     /// A save's own upsert, fresher than a rebuild reading the same row at the same time: a rebuild running now
-    /// skips these complaints (<see cref="TakeFresher"/>).
+    /// skips these complaints (<see cref="Load"/>).
     /// </summary>
     public void UpsertSaved(IReadOnlyList<CaseDocument> documents)
     {
@@ -78,13 +88,11 @@ public sealed class TriageEngine : IDisposable
 
     internal void EndRebuild()
     {
+        Refresh();
         rebuilding = false;
         savedDuringRebuild.Clear();
         Ready = true;
     }
-
-    /// <summary>A rebuild's batch without the complaints a save has indexed meanwhile.</summary>
-    internal IEnumerable<CaseDocument> TakeFresher(IEnumerable<CaseDocument> batch) => batch.Where(d => !savedDuringRebuild.ContainsKey(d.Id));
 
     public TriageSuggestions Suggest(TriageQuery query)
     {
@@ -147,17 +155,16 @@ public sealed class TriageEngine : IDisposable
     private Dictionary<string, LearnedUnit> Learned(IReadOnlyCollection<string> words)
     {
         // How a complaint is worded (推诿, 拖延, 态度 …) says nothing about which unit it is about.
-        var (hits, idf) = cases.Search(words.Where(w => !styleWords.Contains(w)).ToList(), CaseIndex.Assigned, LearnedHits);
+        var (best, perUnit, idf) = cases.SearchAssigned(words.Where(w => !styleWords.Contains(w)).ToList(), LearnedHits, LearnedPerUnit);
         var result = new Dictionary<string, LearnedUnit>(StringComparer.Ordinal);
         var asked = words.ToHashSet(StringComparer.Ordinal);
-        foreach (var group in hits.GroupBy(h => h.UnitCode, StringComparer.Ordinal))
+        foreach (var group in best.GroupBy(h => h.UnitCode, StringComparer.Ordinal))
         {
-            var best = group.OrderByDescending(h => h.Score).Take(LearnedPerUnit).ToList();
-            var shared = best.SelectMany(h => h.Words.Where(asked.Contains).Distinct(StringComparer.Ordinal))
+            var shared = group.SelectMany(h => h.Words.Where(asked.Contains).Distinct(StringComparer.Ordinal))
                 .GroupBy(x => x, StringComparer.Ordinal)
                 .OrderByDescending(g => g.Count()).ThenByDescending(g => idf(g.Key))
                 .Select(g => g.Key).ToList();
-            result[group.Key] = new LearnedUnit(best.Sum(h => h.Score), group.Count(), shared);
+            result[group.Key] = new LearnedUnit(group.Sum(h => h.Score), perUnit[group.Key], shared);
         }
         return result;
     }

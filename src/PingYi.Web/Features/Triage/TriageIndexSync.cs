@@ -74,7 +74,7 @@ public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine en
             {
                 break;
             }
-            engine.Upsert(engine.TakeFresher(batch).ToList());
+            engine.Load(batch);
             after = batch[^1].Id;
             total += batch.Count;
         }

@@ -63,9 +63,13 @@ public static class TriageText
         return words;
     }
 
-    /// <summary>A word worth matching: two characters or more, not a bare number.</summary>
+    /// <summary>
+    /// A word worth matching: two characters or more, not a bare number, no '|' (the case index's separator in
+    /// bucketed words; no Chinese word holds one).
+    /// </summary>
     private static bool Keep(string word) =>
-        word.Length >= 2 && !word.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '：' or ':') && !StopWords.Contains(word);
+        word.Length >= 2 && !word.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '：' or ':') && !word.Contains('|', StringComparison.Ordinal)
+        && !StopWords.Contains(word);
 
     /// <summary>Text for name search: no white space, full-width letters and digits as ASCII.</summary>
     public static string Compact(string? text)
