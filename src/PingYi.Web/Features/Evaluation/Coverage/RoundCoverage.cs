@@ -46,8 +46,30 @@ public static class RoundCoverage
         IReadOnlyList<SourceColumn> Sources, IReadOnlyList<UnitRow> Units, IReadOnlyList<MissingLine> Missing,
         IReadOnlyList<UnitFlag> NoLiaisonRater, IReadOnlyList<UnitFlag> NotInspected, IReadOnlyList<Disagreement> Disagreements);
 
+    /// <summary>An open round's liaison and inspection gaps, as the 督办台 lists them.</summary>
+    public sealed record OpenRoundFlags(int Year, IReadOnlyList<UnitFlag> NoLiaisonRater, IReadOnlyList<UnitFlag> NotInspected);
+
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IAuthorizationService authorization)
     {
+        /// <summary>
+        /// The gaps of the open rounds of <paramref name="years"/> (<see cref="StaffRounds.Handler.OpenYearsAsync"/>) the caller may
+        /// manage; a round without a gap, or no longer open, is left out. The same computation as the coverage page
+        /// (<see cref="HandleAsync"/>), so the desk and the page never differ.
+        /// </summary>
+        public async Task<IReadOnlyList<OpenRoundFlags>> OpenFlagsAsync(IEnumerable<int> years, ClaimsPrincipal user, CancellationToken ct)
+        {
+            var flags = new List<OpenRoundFlags>();
+            foreach (var year in years)
+            {
+                var view = await HandleAsync(year, user, ct);
+                if (view.Value is { FlagsActive: true } v && (v.NoLiaisonRater.Count > 0 || v.NotInspected.Count > 0))
+                {
+                    flags.Add(new OpenRoundFlags(year, v.NoLiaisonRater, v.NotInspected));
+                }
+            }
+            return flags;
+        }
+
         public async Task<Result<View>> HandleAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
             if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded)
