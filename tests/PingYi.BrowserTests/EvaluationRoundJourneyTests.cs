@@ -162,6 +162,7 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         await Expect(unit.Locator("section.ranking tr[data-unit='fgw']")).ToHaveCountAsync(1);
         await Expect(unit.Locator("section.ranking tr[data-unit='tsw']")).ToHaveCountAsync(0);
         await Expect(unit.Locator("section.ranking")).ToHaveCountAsync(1);
+        await Expect(unit.Locator("#publication-state")).ToContainTextAsync("已反馈各参评单位");
         await PageChecks.AssertNoHorizontalScrollAsync(unit, "the unit's ranking");
         await PageChecks.ScreenshotAsync(unit, output, "99-unit-ranking-390");
         Assert.Equal(after, await ScoreAsync(unit));
@@ -188,6 +189,7 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         Assert.NotEmpty(tracked);
         await supervisor.Locator("#notice-number").FillAsync("评议办〔2026〕9号");
         var notice = await DocumentTextAsync(supervisor, () => supervisor.Locator("#notice-form button").ClickAsync());
+        output.WriteLine("通报: " + notice);
         Assert.Contains("评议办〔2026〕9号", notice);
         Assert.Contains(UnitName, notice);
         Assert.Contains(fingerprint, notice);
@@ -195,6 +197,9 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         await unit.GotoAsync($"/staff/scoring/2026/units/{Unit}");
         var unitFingerprint = (await unit.Locator("#unit-fingerprint").InnerTextAsync()).Trim();
         var feedback = await DocumentTextAsync(unit, () => unit.Locator("#feedback-download").ClickAsync());
+        output.WriteLine("反馈函: " + feedback);
+        await PageChecks.AssertNoHorizontalScrollAsync(unit, "the unit's 得分说明 after approval");
+        await PageChecks.ScreenshotAsync(unit, output, "99a-unit-breakdown-390");
         Assert.Contains(UnitName, feedback);
         Assert.Contains(after.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), feedback);
         Assert.Contains(unitFingerprint, feedback);

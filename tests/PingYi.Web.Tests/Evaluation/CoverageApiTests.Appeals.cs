@@ -164,6 +164,12 @@ public abstract partial class CoverageApiTests
         Assert.Contains(category["units"]!.AsArray(), u => u!["unitCode"]!.GetValue<string>() == "gat");
         Assert.True(category["units"]!.AsArray().Count > 1);
         Assert.NotNull((await BreakdownAsync(Handler("gat"), "gat"))["result"]!["rank"]);
+        // The unit's ranking page says the results were fed back to the units (it said 仅内部可见).
+        var unitBrowser = new PageBrowser(fixture.App);
+        Assert.Equal(HttpStatusCode.Redirect, (await unitBrowser.SignInAsync(Handler("gat"), Password)).StatusCode);
+        var unitRanking = await ExpectAsync(await unitBrowser.GetAsync("/staff/scoring/2026"), HttpStatusCode.OK);
+        Assert.Contains("<dd id=\"publication-state\">已反馈各参评单位", unitRanking);
+        Assert.DoesNotContain("仅评议委员会内部可见", unitRanking);
         Assert.Equal(HttpStatusCode.Forbidden, (await _api.Anonymous.GetAsync("/api/v1/evaluations/2026/rankings")).StatusCode);
         var scopeAudit = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Admin, "/api/v1/admin/audit?kind=evaluation.publication"), HttpStatusCode.OK))!;
         Assert.Contains(scopeAudit["items"]!.AsArray(), r => r!["target"]!.GetValue<string>() == "2026" && r.ToJsonString().Contains("units"));
