@@ -199,8 +199,11 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         var feedback = await DocumentTextAsync(unit, () => unit.Locator("#feedback-download").ClickAsync());
         output.WriteLine("反馈函: " + feedback);
         await PageChecks.AssertNoHorizontalScrollAsync(unit, "the unit's 得分说明 after approval");
-        await PageChecks.ScreenshotAsync(unit, output, "99a-unit-breakdown-390");
+        await PageChecks.ScreenshotScreensAsync(unit, output, "99a-unit-breakdown-390");
         Assert.Contains(UnitName, feedback);
+        // Ranked among the four units with data, not the category's eleven (seven without data are not ranked).
+        Assert.Contains("省政府工作部门4个参评单位中排名第1位", feedback);
+        await Expect(unit.Locator("#unit-rank")).ToHaveTextAsync("第 1 名（共 4 个单位）");
         Assert.Contains(after.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), feedback);
         Assert.Contains(unitFingerprint, feedback);
         Assert.Contains(fingerprint, feedback);

@@ -188,7 +188,7 @@ public static class GetBreakdown
                 .Where(p => p.UnitCode == unit.Code && db.ResultSnapshots.Any(s => s.Id == p.SnapshotId && s.Year == year))
                 .Select(p => p.Fingerprint).SingleOrDefaultAsync(ct);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
-                ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
+                ranked ? category.RankedCount() : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
                 inspections.Select(i => Inspection(definition, i, inputs.Inspections.FirstOrDefault(x => x.Id == i.Id)?.SeverityWaivedBy)).ToList(),
                 deductions.Select(d => Deduction(definition, d, cited.GetValueOrDefault(d.Id), inputs.Deductions.FirstOrDefault(x => x.Id == d.Id)?.Counted ?? true)).ToList(),
                 definition.Deductions.MaxTotalPoints, channelPart, flag,
