@@ -270,6 +270,8 @@ public abstract class RoundDocumentsTests(AppFixture fixture)
         var handlerPage = await ExpectAsync(await (await _api.NewSessionAsync(Handler("gat"))).GetAsync("/staff/scoring/2026/units/gat"), HttpStatusCode.OK);
         Assert.Contains("/api/v1/evaluations/2026/units/gat/feedback.docx", handlerPage);
         Assert.Contains(breakdown["fingerprint"]!.GetValue<string>(), handlerPage);
+        // The channel's rate weights as the scheme sets them (0.225 read 0.23, and the seven summed to 1.01).
+        Assert.Contains("<td data-label=\"权重\">0.225</td>", handlerPage);
 
         // A 文号 too long, a round not approved, a unit that does not exist: problem details with a Chinese message.
         var tooLong = await ExpectProblemAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2026/notice.docx?number=" + new string('号', 41)), HttpStatusCode.BadRequest);
