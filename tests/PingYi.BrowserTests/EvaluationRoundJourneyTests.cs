@@ -131,6 +131,11 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         await unit.Locator("#reason").FillAsync($"与 {original} 为同一反映人反映的同一事项，已合并办理。");
         await unit.Locator("#appeal-submit").ClickAsync();
         await Expect(unit.Locator("#appeal-notice")).ToContainTextAsync("申诉已提交");
+        var filed = unit.Locator("section.appeal[data-status='pending']");
+        await filed.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "合并办理记录.png", MimeType = "image/png", Buffer = TestPng.Create() });
+        await filed.Locator("button[id^='evidence-submit-']").ClickAsync();
+        await Expect(unit.Locator("#appeal-notice")).ToContainTextAsync("证据材料已上传");
+        await Expect(unit.Locator("section.appeal[data-status='pending']")).ToContainTextAsync("证据 1 份");
         await PageChecks.AssertNoHorizontalScrollAsync(unit, "the appeals page of the unit");
         await PageChecks.ScreenshotAsync(unit, output, "96-appeal-filed-390");
         await supervisor.GotoAsync("/staff/evaluation/appeals?year=2026");
