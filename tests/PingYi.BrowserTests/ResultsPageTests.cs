@@ -58,7 +58,7 @@ public sealed class ResultsPageTests(PingYiBrowserFixture fixture, ITestOutputHe
         // Publication from the page's switch.
         await page.GotoAsync("/staff/scoring/2026");
         await page.Locator("#publish-form button").ClickAsync();
-        await Expect(page.Locator("#publication-state")).ToHaveTextAsync("已公布");
+        await Expect(page.Locator("#publication-state")).ToHaveTextAsync("已向社会公布");
 
         await using var citizenPhone = await fixture.NewPhoneContextAsync();
         var citizen = await citizenPhone.NewPageAsync();

@@ -64,7 +64,14 @@ public sealed record UnitResult(
 /// <summary>One source's part of a unit's weighted score: nominal and effective weight, and its points (null: the unit has no score from it).</summary>
 public sealed record SourceContribution(string Source, double Weight, double EffectiveWeight, double? Points);
 
-public sealed record CategoryResult(UnitCategory Category, IReadOnlyList<UnitResult> Units);
+public sealed record CategoryResult(UnitCategory Category, IReadOnlyList<UnitResult> Units)
+{
+    /// <summary>
+    /// How many units the category ranks: the scored ones. A unit without data is listed after them but not ranked
+    /// (the 通报 says 不参与排名), so "第 n 名（共 N 个单位）" counts only these.
+    /// </summary>
+    public int RankedCount() => Units.Count(u => u.Scored);
+}
 
 /// <summary>
 /// The composite and the ranking (docs/scoring.md): pure, so that the golden tests check the formula by hand.

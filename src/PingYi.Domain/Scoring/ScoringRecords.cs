@@ -178,6 +178,9 @@ public static class PublicationScopes
 
     public static readonly IReadOnlyList<string> All = [Internal, Units, Public];
 
+    /// <summary>The scope of a snapshot's two flags (public implies shared with the units).</summary>
+    public static string Of(bool published, bool sharedWithUnits) => published ? Public : sharedWithUnits ? Units : Internal;
+
     public static string LabelOf(string scope) => scope switch
     {
         Public => "已向社会公布",

@@ -91,6 +91,29 @@ public abstract partial class CoverageApiTests
         var inspectionAppeal = JsonNode.Parse(await ExpectAsync(await PostAsync(Handler("gat"), "/api/v1/evaluations/2026/appeals",
             AppealBody("gat", "inspection", inspection.ToString(), null, "暗访当日窗口系统故障。")), HttpStatusCode.Created))!["id"]!.GetValue<long>();
 
+        // Evidence from the appeals page: a form beside each of the unit's own pending appeals, the file checked by content.
+        var gatPage = await SignInAsync(Handler("gat"));
+        async Task<HttpResponseMessage> EvidenceAsync(byte[] content, string name)
+        {
+            var html = await ExpectAsync(await gatPage.GetAsync("/staff/evaluation/appeals?year=2026"), HttpStatusCode.OK);
+            Assert.Contains($"id=\"evidence-submit-{complaint["id"]}\"", html);
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(FormToken.Match(html).Groups[1].Value), "__RequestVerificationToken" },
+                { new StringContent(complaint["id"]!.ToString()), "AppealId" },
+                { new ByteArrayContent(content), "Attachments", name },
+            };
+            return await gatPage.PostAsync("/staff/evaluation/appeals?year=2026&handler=Evidence", form);
+        }
+        var refusedFile = await EvidenceAsync("GIF89a"u8.ToArray(), "证据.pdf");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refusedFile.StatusCode);
+        Assert.Contains("id=\"form-errors\"", await refusedFile.Content.ReadAsStringAsync());
+        var uploaded = await EvidenceAsync(TestData.Pdf, "合并办理说明.pdf");
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        Assert.Contains("证据材料已上传", await ExpectAsync(await gatPage.GetAsync(uploaded.Headers.Location!.ToString()), HttpStatusCode.OK));
+        Assert.Equal(1, (await AppealsAsync(Handler("gat")))["items"]!.AsArray().Single(a => a!["id"]!.GetValue<long>() == complaint["id"]!.GetValue<long>())!["evidence"]!.GetValue<int>());
+        Assert.DoesNotContain("evidence-submit-", await ExpectAsync(await (await SignInAsync(Supervisor)).GetAsync("/staff/evaluation/appeals?year=2026"), HttpStatusCode.OK));
+
         // The unit sees its own appeals, another unit none of them, supervisors all; approval waits for the decisions.
         Assert.Equal(3, (await AppealsAsync(Handler("gat")))["items"]!.AsArray().Count);
         Assert.Empty((await AppealsAsync(Handler("mzt")))["items"]!.AsArray());
@@ -164,6 +187,12 @@ public abstract partial class CoverageApiTests
         Assert.Contains(category["units"]!.AsArray(), u => u!["unitCode"]!.GetValue<string>() == "gat");
         Assert.True(category["units"]!.AsArray().Count > 1);
         Assert.NotNull((await BreakdownAsync(Handler("gat"), "gat"))["result"]!["rank"]);
+        // The unit's ranking page says the results were fed back to the units (it said 仅内部可见).
+        var unitBrowser = new PageBrowser(fixture.App);
+        Assert.Equal(HttpStatusCode.Redirect, (await unitBrowser.SignInAsync(Handler("gat"), Password)).StatusCode);
+        var unitRanking = await ExpectAsync(await unitBrowser.GetAsync("/staff/scoring/2026"), HttpStatusCode.OK);
+        Assert.Contains("<dd id=\"publication-state\">已反馈各参评单位", unitRanking);
+        Assert.DoesNotContain("仅评议委员会内部可见", unitRanking);
         Assert.Equal(HttpStatusCode.Forbidden, (await _api.Anonymous.GetAsync("/api/v1/evaluations/2026/rankings")).StatusCode);
         var scopeAudit = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Admin, "/api/v1/admin/audit?kind=evaluation.publication"), HttpStatusCode.OK))!;
         Assert.Contains(scopeAudit["items"]!.AsArray(), r => r!["target"]!.GetValue<string>() == "2026" && r.ToJsonString().Contains("units"));

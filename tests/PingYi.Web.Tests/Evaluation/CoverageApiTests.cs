@@ -84,6 +84,34 @@ public abstract partial class CoverageApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_desk_flags_the_open_rounds_units_without_a_liaison_rater_or_an_inspection_with_a_link_to_the_coverage()
+    {
+        static string Section(string desk, string id)
+        {
+            var start = desk.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"the 督办台 has no #{id}");
+            return desk[start..desk.IndexOf("</details>", start, StringComparison.Ordinal)];
+        }
+        var desk = await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/oversight"), HttpStatusCode.OK);
+        Assert.Contains("href=\"/staff/evaluation/coverage?year=2020\"", desk);
+        // The desk lists what the coverage computes: fgw is in no liaison group of 2020, jyt is rated through liaison@.
+        var coverage = await CoverageAsync();
+        var noLiaison = Section(desk, "desk-no-liaison-2020");
+        Assert.Contains("data-unit=\"fgw\"", noLiaison);
+        Assert.DoesNotContain("data-unit=\"jyt\"", noLiaison);
+        Assert.Equal(coverage["noLiaisonRater"]!.AsArray().Count, noLiaison.Split("<li ").Length - 1);
+        Assert.Contains("data-unit=\"tjj\"", Section(desk, "desk-not-inspected-2020"));
+
+        await ExpectAsync(await (await _api.AsAsync(Inspector)).PostAsync("/api/v1/evaluations/2020/inspections", TestData.Json(new JsonObject
+        {
+            ["unitCode"] = "tjj", ["date"] = "2020-10-02", ["covert"] = false, ["findings"] = new JsonArray(), ["rating"] = "satisfied",
+        })), HttpStatusCode.Created);
+        desk = await ExpectAsync(await _api.GetAsync(Supervisor, "/staff/oversight"), HttpStatusCode.OK);
+        Assert.DoesNotContain("data-unit=\"tjj\"", Section(desk, "desk-not-inspected-2020"));
+        Assert.Equal(coverage["notInspected"]!.AsArray().Count - 1, Section(desk, "desk-not-inspected-2020").Split("<li ").Length - 1);
+    }
+
+    [Fact]
     public async Task A_unit_whose_sources_disagree_sharply_is_a_candidate_for_an_inspection_with_the_figures()
     {
         await ExpectAsync(await (await _api.AsAsync(EvaluationApiTests.Deputies)).PostAsync("/api/v1/evaluations/2020/ratings",

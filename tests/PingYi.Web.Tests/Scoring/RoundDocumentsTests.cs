@@ -249,6 +249,14 @@ public abstract class RoundDocumentsTests(AppFixture fixture)
         Assert.Contains("列为2027年度重点跟踪对象", tzbLetter);
         Assert.Contains("30日内制定整改方案", tzbLetter);
         Assert.Contains("评议办函〔2026〕30号", tzbLetter);
+        // The category's size counts the ranked units only (one without data is listed, not ranked): tzb, the last of the
+        // three party-mass units rated, is 3rd of 3, not of the category's eight (the letter and the breakdown said 8).
+        var party = rankings["categories"]!.AsArray().Single(c => c!["units"]!.AsArray().Any(u => u!["unitCode"]!.GetValue<string>() == "tzb"))!["units"]!.AsArray();
+        var rankedInParty = party.Count(u => u!["ranked"]!.GetValue<bool>());
+        Assert.True(party.Count > rankedInParty);
+        Assert.Contains($"{rankedInParty}个参评单位中排名第{UnitOf(rankings, "tzb")["rank"]!.GetValue<int>()}位", tzbLetter);
+        var tzbBreakdown = JsonNode.Parse(await ExpectAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2026/units/tzb/breakdown"), HttpStatusCode.OK))!;
+        Assert.Equal(rankedInParty, tzbBreakdown["categorySize"]!.GetValue<int>());
 
         // Who: the 通报 is the committee's; a unit's handler gets its own 反馈函 only once the results are fed back.
         await ExpectProblemAsync(await _api.GetAsync(Handler("gat"), "/api/v1/evaluations/2026/notice.docx"), HttpStatusCode.Forbidden);
@@ -262,6 +270,8 @@ public abstract class RoundDocumentsTests(AppFixture fixture)
         var handlerPage = await ExpectAsync(await (await _api.NewSessionAsync(Handler("gat"))).GetAsync("/staff/scoring/2026/units/gat"), HttpStatusCode.OK);
         Assert.Contains("/api/v1/evaluations/2026/units/gat/feedback.docx", handlerPage);
         Assert.Contains(breakdown["fingerprint"]!.GetValue<string>(), handlerPage);
+        // The channel's rate weights as the scheme sets them (0.225 read 0.23, and the seven summed to 1.01).
+        Assert.Contains("<td data-label=\"权重\">0.225</td>", handlerPage);
 
         // A 文号 too long, a round not approved, a unit that does not exist: problem details with a Chinese message.
         var tooLong = await ExpectProblemAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2026/notice.docx?number=" + new string('号', 41)), HttpStatusCode.BadRequest);

@@ -288,7 +288,8 @@ public abstract partial class ScoringTests(AppFixture fixture)
         Assert.True(frozenBreakdown.Approved);
         Assert.Equal((tzb["rank"]!.GetValue<int>(), tzb["score"]!.GetValue<double>()), (frozenBreakdown.Result.Rank, frozenBreakdown.Result.Score));
         Assert.Equal("party-mass", frozenBreakdown.Category);
-        Assert.Equal(partyMass.Count, frozenBreakdown.CategorySize);
+        // The size is the ranked units of that category (units without data are listed, not ranked).
+        Assert.Equal(partyMass.Count(u => u!["ranked"]!.GetValue<bool>()), frozenBreakdown.CategorySize);
     }
 
     [Fact]

@@ -29,8 +29,7 @@ public static class StaffRounds
             var stored = await db.EvaluationRounds.AsNoTracking().ToDictionaryAsync(r => r.Year, ct);
             var drafts = (await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Draft).Select(s => s.Year).ToListAsync(ct)).ToHashSet();
             var scopes = (await db.ResultSnapshots.AsNoTracking().Select(s => new { s.Year, s.Published, s.SharedWithUnits }).ToListAsync(ct))
-                .ToDictionary(s => s.Year, s => s.Published ? Domain.Scoring.PublicationScopes.Public
-                    : s.SharedWithUnits ? Domain.Scoring.PublicationScopes.Units : Domain.Scoring.PublicationScopes.Internal);
+                .ToDictionary(s => s.Year, s => Domain.Scoring.PublicationScopes.Of(s.Published, s.SharedWithUnits));
             var years = stored.Keys.Union(runtime.Rounds.Select(r => r.Year)).Union(drafts).Order().ToList();
             return years.Select(y => stored.TryGetValue(y, out var r)
                     ? new RoundRow(y, RoundStatuses.CodeOf(r.Status), r.SchemeVersion, drafts.Contains(y),

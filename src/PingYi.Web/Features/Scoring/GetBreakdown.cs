@@ -182,7 +182,7 @@ public static class GetBreakdown
             var channelPart = Channel(definition, inputs.Channel, cases, countedTo);
             var fingerprint = all.Fingerprint is null ? null : await ScoredUnit.FingerprintAsync(db, year, unit.Code, ct);
             return new Breakdown(year, all.Approved, unit.Code, unit.Name, UnitCategories.Codes.CodeOf(category.Category), UnitCategories.Codes.LabelOf(category.Category),
-                ranked ? category.Units.Count : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
+                ranked ? category.RankedCount() : null, ranked, ResultView.Of(shown, ranked), live is null ? null : ResultView.Of(live, ranked), sources, ratings,
                 inspections.Select(i => Inspection(definition, i, inputs.Inspections.FirstOrDefault(x => x.Id == i.Id)?.SeverityWaivedBy)).ToList(),
                 deductions.Select(d => Deduction(definition, d, cited.GetValueOrDefault(d.Id), inputs.Deductions.FirstOrDefault(x => x.Id == d.Id)?.Counted ?? true)).ToList(),
                 definition.Deductions.MaxTotalPoints, channelPart, flag,

@@ -168,7 +168,7 @@ public static class RoundDocuments
                 .Heading(T("feedback.scoreHeading"))
                 .Text(result.Scored
                     ? T("feedback.score", ("score", F(result.Score)), ("weighted", F(result.Weighted)), ("deductions", F(result.Deductions)),
-                        ("category", UnitCategories.Codes.LabelOf(category.Category)), ("size", category.Units.Count), ("rank", result.Rank))
+                        ("category", UnitCategories.Codes.LabelOf(category.Category)), ("size", category.RankedCount()), ("rank", result.Rank))
                     : T("feedback.unscored"))
                 .Heading(T("feedback.breakdownHeading"));
             var definition = round.Definition;

@@ -9,10 +9,17 @@ namespace PingYi.Web.Features.Supervision;
 
 /// <summary>督办台: overdue and supervised cases by unit for the supervisors, with 催办/督办 and the chart.</summary>
 [Authorize(Roles = StaffRoles.Supervisor)]
-public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervisionDesk.Options options, Scoring.Monthly.EarlyWarnings.Handler warnings, TimeProvider time) : PageModel
+public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervisionDesk.Options options, Scoring.Monthly.EarlyWarnings.Handler warnings,
+    Evaluation.Coverage.RoundCoverage.Handler coverage, Evaluation.StaffRounds.Handler rounds, TimeProvider time) : PageModel
 {
     /// <summary>Units on the early-warning list (issue 23 §5): the month's bottom two of a category, or last year's tracking list.</summary>
     public IReadOnlyList<Scoring.Monthly.EarlyWarnings.Warning> Warnings { get; private set; } = [];
+
+    /// <summary>
+    /// The open rounds' units without a liaison rater or an inspection (issue 23 §2), from the coverage page's own
+    /// computation: flagged while they can still be closed.
+    /// </summary>
+    public IReadOnlyList<Evaluation.Coverage.RoundCoverage.OpenRoundFlags> CoverageFlags { get; private set; } = [];
 
     public GetSupervisionDesk.Board Board { get; private set; } = new("overdue", []);
 
@@ -31,6 +38,7 @@ public sealed class IndexModel(GetSupervisionDesk.Handler oversight, GetSupervis
         Response.Headers.CacheControl = SecurityHeaders.NoStore;
         Board = await oversight.HandleAsync(sort, ct);
         Warnings = await warnings.CurrentAsync(ct);
+        CoverageFlags = await coverage.OpenFlagsAsync(await rounds.OpenYearsAsync(ct), User, ct);
         var overdue = OverdueChart.Drawn(Board);
         UnitsOverdue = overdue.Count;
         ChartUnits = overdue.Take(options.ChartUnits).ToList();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PingYi.Web.Features.Complaints.Intake;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Appeals;
@@ -25,6 +26,9 @@ public sealed class AppealsModel(AppealHandler appeals) : PageModel
     [BindProperty] public long AppealId { get; set; }
     [BindProperty] public string? DecisionReason { get; set; }
 
+    /// <summary>Evidence for one of the unit's pending appeals (<see cref="AppealId"/>), as the API's <c>attachments</c>.</summary>
+    [BindProperty] public List<IFormFile> Attachments { get; set; } = [];
+
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
     public string? Notice { get; private set; }
@@ -49,6 +53,9 @@ public sealed class AppealsModel(AppealHandler appeals) : PageModel
 
     public Task<IActionResult> OnPostRejectAsync(int? year, CancellationToken ct) =>
         ActAsync(year, y => appeals.DecideAsync(y, AppealId, new AppealViews.DecisionRequest(false, DecisionReason), User, ct), "已裁定：申诉不成立，已通知申诉单位。", ct);
+
+    public Task<IActionResult> OnPostEvidenceAsync(int? year, CancellationToken ct) =>
+        ActAsync(year, y => appeals.AddEvidenceAsync(y, AppealId, Attachments.Select(UploadedFile.From).ToList(), User, ct), "证据材料已上传。", ct);
 
     private async Task<IActionResult> ActAsync<T>(int? year, Func<int, Task<Result<T>>> act, string done, CancellationToken ct)
     {

@@ -46,17 +46,48 @@ public static class RoundCoverage
         IReadOnlyList<SourceColumn> Sources, IReadOnlyList<UnitRow> Units, IReadOnlyList<MissingLine> Missing,
         IReadOnlyList<UnitFlag> NoLiaisonRater, IReadOnlyList<UnitFlag> NotInspected, IReadOnlyList<Disagreement> Disagreements);
 
+    private sealed record RoundUnit(int UnitId, string UnitCode, string Name);
+
+    /// <summary>An open round's liaison and inspection gaps, as the 督办台 lists them.</summary>
+    public sealed record OpenRoundFlags(int Year, IReadOnlyList<UnitFlag> NoLiaisonRater, IReadOnlyList<UnitFlag> NotInspected);
+
     public sealed class Handler(PingYiDbContext db, Rounds rounds, ScoringResults results, IAuthorizationService authorization)
     {
+        /// <summary>
+        /// The gaps of the open rounds of <paramref name="years"/> (<see cref="StaffRounds.Handler.OpenYearsAsync"/>) the caller may
+        /// manage; a round without a gap, or no longer open, is left out. The coverage page's rule (<see cref="FlagsOf"/>) over
+        /// the same counts, without the live scores the page also shows: the 督办台 must not recompute the round's results.
+        /// </summary>
+        public async Task<IReadOnlyList<OpenRoundFlags>> OpenFlagsAsync(IEnumerable<int> years, ClaimsPrincipal user, CancellationToken ct)
+        {
+            var flags = new List<OpenRoundFlags>();
+            foreach (var year in years)
+            {
+                if (await AuthorizedAsync(year, user, ct) is not { Value: { Round.Status: RoundStatus.Open } round })
+                {
+                    continue;
+                }
+                var units = (await db.Units.AsNoTracking().Where(u => u.Active).Select(u => new { u.Id, u.Code, u.Name, u.Category }).ToListAsync(ct))
+                    .OrderBy(u => u.Category).ThenBy(u => u.Code, StringComparer.Ordinal).Select(u => new RoundUnit(u.Id, u.Code, u.Name));
+                var (noLiaison, notInspected) = FlagsOf(round.Definition, units, await CountsAsync(round.Round.Id, ct), await LiaisonRatersAsync(round.Definition, ct));
+                if (noLiaison.Count > 0 || notInspected.Count > 0)
+                {
+                    flags.Add(new OpenRoundFlags(year, noLiaison, notInspected));
+                }
+            }
+            return flags;
+        }
+
         public async Task<Result<View>> HandleAsync(int year, ClaimsPrincipal user, CancellationToken ct)
         {
-            if (!(await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded)
-            {
-                return RequestFailure.Forbidden("无权查看评议覆盖情况", "$", "只有纪检监察工委可以查看评议覆盖情况。");
-            }
-            var found = await rounds.FindAsync(year, ct);
+            var found = await AuthorizedAsync(year, user, ct);
             return found.Succeeded ? await ComputeAsync(found.Value!, ct) : found.Failure!;
         }
+
+        private async Task<Result<RoundContext>> AuthorizedAsync(int year, ClaimsPrincipal user, CancellationToken ct) =>
+            (await authorization.AuthorizeAsync(user, new RoundTarget(year), RoundRequirement.Manage)).Succeeded
+                ? await rounds.FindAsync(year, ct)
+                : RequestFailure.Forbidden("无权查看评议覆盖情况", "$", "只有纪检监察工委可以查看评议覆盖情况。");
 
         /// <summary>The coverage of a round, without the authorization check (approval reads it).</summary>
         public async Task<View> ComputeAsync(RoundContext round, CancellationToken ct)
@@ -68,7 +99,6 @@ public static class RoundCoverage
             var raters = await LiaisonRatersAsync(definition, ct);
             var columns = definition.Sources.Select(s => new SourceColumn(s.Code, s.Label, s.Weight, CountsLabel(s.Input), RuleOf(definition, s))).ToList();
             var rows = new List<UnitRow>();
-            var noLiaison = new List<UnitFlag>();
             foreach (var u in live.Inputs.OrderBy(i => i.Category).ThenBy(i => i.UnitCode, StringComparer.Ordinal))
             {
                 var scores = live.Results.Find(u.UnitCode)?.Sources ?? new Dictionary<string, double?>();
@@ -84,19 +114,13 @@ public static class RoundCoverage
                     var filed = filings.TryGetValue((u.UnitId, m.Code), out var at);
                     return new MilestoneCell(m.Code, m.Label, filed, filed && Ledger.SelfEvaluation.IsLate(definition, m.Code, at));
                 }).ToList()));
-                if (raters.GetValueOrDefault(u.UnitCode) is not { } groups || groups.Count == 0)
-                {
-                    noLiaison.Add(new UnitFlag(u.UnitCode, u.Name, raters.ContainsKey(u.UnitCode)
-                        ? "所在党建联系片没有可用的评议账号（账号不存在、已停用或未绑定党建联系片来源）"
-                        : "不在任何党建联系片的联系单位名单中"));
-                }
             }
             var labels = definition.Sources.ToDictionary(s => s.Code, s => s.Label);
             var missing = rows.SelectMany(r => r.Sources.Where(c => c.Value.Missing)
                     .Select(c => new MissingLine(r.UnitCode, r.Name, c.Key, labels[c.Key], columns.Single(col => col.Code == c.Key).Rule)))
                 .ToList();
-            var notInspected = definition.FindSource(EvaluationCodes.Inspectors) is null ? [] : rows
-                .Where(r => r.Sources[EvaluationCodes.Inspectors].Count == 0).Select(r => new UnitFlag(r.UnitCode, r.Name, "本年度尚无明察暗访检查记录")).ToList();
+            var (noLiaison, notInspected) = FlagsOf(definition, live.Inputs.OrderBy(i => i.Category).ThenBy(i => i.UnitCode, StringComparer.Ordinal)
+                .Select(u => new RoundUnit(u.UnitId, u.UnitCode, u.Name)), counts, raters);
             var disagreements = rows.Select(r => DisagreementOf(r, labels)).OfType<Disagreement>().OrderByDescending(d => d.Gap).ToList();
             return new View(definition.Year, RoundStatuses.CodeOf(round.Round.Status), round.Round.SchemeVersion, round.Round.Status == RoundStatus.Open,
                 DisagreementPoints, columns, rows, missing, noLiaison, notInspected, disagreements);
@@ -119,6 +143,32 @@ public static class RoundCoverage
             {
                 ["confirmCoverage"] = [$"有 {view.Missing.Count} 处单位缺少评议来源，将按方案规则处理。请核对评议覆盖情况后确认（confirmCoverage: true）再审定。", .. lines],
             });
+        }
+
+        /// <summary>
+        /// Units in no liaison group, or whose groups have no usable account; units no inspector has visited (when the scheme
+        /// has the inspectors' source). One rule for the coverage page and the 督办台.
+        /// </summary>
+        private static (List<UnitFlag> NoLiaison, List<UnitFlag> NotInspected) FlagsOf(EvaluationRoundDefinition definition, IEnumerable<RoundUnit> units,
+            IReadOnlyDictionary<(int UnitId, string Source), int> counts, IReadOnlyDictionary<string, List<string>> raters)
+        {
+            var inspected = definition.FindSource(EvaluationCodes.Inspectors) is not null;
+            var noLiaison = new List<UnitFlag>();
+            var notInspected = new List<UnitFlag>();
+            foreach (var u in units)
+            {
+                if (raters.GetValueOrDefault(u.UnitCode) is not { } groups || groups.Count == 0)
+                {
+                    noLiaison.Add(new UnitFlag(u.UnitCode, u.Name, raters.ContainsKey(u.UnitCode)
+                        ? "所在党建联系片没有可用的评议账号（账号不存在、已停用或未绑定党建联系片来源）"
+                        : "不在任何党建联系片的联系单位名单中"));
+                }
+                if (inspected && counts.GetValueOrDefault((u.UnitId, EvaluationCodes.Inspectors)) == 0)
+                {
+                    notInspected.Add(new UnitFlag(u.UnitCode, u.Name, "本年度尚无明察暗访检查记录"));
+                }
+            }
+            return (noLiaison, notInspected);
         }
 
         private static Disagreement? DisagreementOf(UnitRow row, IReadOnlyDictionary<string, string> labels)
