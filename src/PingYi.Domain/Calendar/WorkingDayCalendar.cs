@@ -127,25 +127,12 @@ public sealed partial class WorkingDayCalendar
     }
 
     /// <summary>The <paramref name="n"/>th working day after <paramref name="from"/> (which itself never counts).</summary>
-    public DateOnly AddWorkingDays(DateOnly from, int n)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, MaxWorkingDays);
-        var day = from;
-        var counted = 0;
-        while (counted < n)
-        {
-            day = day.AddDays(1);
-            if (IsWorkingDay(day))
-            {
-                counted++;
-            }
-        }
-        return day;
-    }
+    public DateOnly AddWorkingDays(DateOnly from, int n) => StepWorkingDays(from, n, 1);
 
     /// <summary>The <paramref name="n"/>th working day before <paramref name="from"/> (which itself never counts).</summary>
-    public DateOnly SubtractWorkingDays(DateOnly from, int n)
+    public DateOnly SubtractWorkingDays(DateOnly from, int n) => StepWorkingDays(from, n, -1);
+
+    private DateOnly StepWorkingDays(DateOnly from, int n, int step)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, MaxWorkingDays);
@@ -153,7 +140,7 @@ public sealed partial class WorkingDayCalendar
         var counted = 0;
         while (counted < n)
         {
-            day = day.AddDays(-1);
+            day = day.AddDays(step);
             if (IsWorkingDay(day))
             {
                 counted++;

@@ -193,28 +193,19 @@ public abstract partial class DefinitionFileReader(string source, Func<string, s
         return date;
     }
 
-    protected JsonElement RequiredArray(JsonElement obj, string path, string name)
-    {
-        if (!obj.TryGetProperty(name, out var value))
-        {
-            Fail(Child(path, name), "missing");
-        }
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            Fail(Child(path, name), $"expected an array, found {Describe(value)}");
-        }
-        return value;
-    }
+    protected JsonElement RequiredArray(JsonElement obj, string path, string name) => Required(obj, path, name, JsonValueKind.Array, "an array");
 
-    protected JsonElement RequiredObject(JsonElement obj, string path, string name)
+    protected JsonElement RequiredObject(JsonElement obj, string path, string name) => Required(obj, path, name, JsonValueKind.Object, "an object");
+
+    private JsonElement Required(JsonElement obj, string path, string name, JsonValueKind kind, string expected)
     {
         if (!obj.TryGetProperty(name, out var value))
         {
             Fail(Child(path, name), "missing");
         }
-        if (value.ValueKind != JsonValueKind.Object)
+        if (value.ValueKind != kind)
         {
-            Fail(Child(path, name), $"expected an object, found {Describe(value)}");
+            Fail(Child(path, name), $"expected {expected}, found {Describe(value)}");
         }
         return value;
     }

@@ -55,6 +55,7 @@ public abstract partial class PostRedirectGetTests(AppFixture fixture)
             + "CoverageApiTests' appeals scenario (2026 round closed, in its preview) rejects through the page and follows the redirect",
         ["Evaluation.Appeals.AppealsModel.OnPostUphold"] = "as OnPostFile",
         ["Evaluation.Appeals.AppealsModel.OnPostReject"] = "as OnPostFile",
+        ["Evaluation.Appeals.AppealsModel.OnPostEvidence"] = "as OnPostFile; the same scenario uploads a unit's evidence through the page and follows the redirect",
     };
 
     public static IReadOnlyList<string> PageHandlers() =>

@@ -24,8 +24,7 @@ internal abstract class AssignmentEffect : IComplaintEffect
         Check(context, target);
         c.UnitId = target.Id;
         c.AssignedAtUtc = context.NowUtc;
-        c.PendingRequest = PendingRequest.None;
-        c.PendingExtensionDays = null;
+        c.ClearPendingRequest();
         context.PublicNote = PublicNote(target, context.StartedDueUtc!.Value);
         Raise(context);
     }

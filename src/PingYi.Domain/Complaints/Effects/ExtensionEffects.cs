@@ -29,8 +29,7 @@ internal sealed class ApproveExtensionEffect : IComplaintEffect
         var c = context.Complaint;
         var due = context.Workflow.Calendar.ExtendUtc(c.DueAtUtc ?? context.NowUtc, c.PendingExtensionDays ?? 0);
         c.DueAtUtc = due;
-        c.PendingRequest = PendingRequest.None;
-        c.PendingExtensionDays = null;
+        c.ClearPendingRequest();
         context.PublicNote = ComplaintTexts.ExtensionApproved(due);
         context.Raise(NoticeKind.ExtensionApproved, note: context.Fields.Text("note"));
     }
@@ -60,8 +59,7 @@ internal sealed class RejectExtensionEffect : IComplaintEffect
 
     public void Apply(EffectContext context)
     {
-        context.Complaint.PendingRequest = PendingRequest.None;
-        context.Complaint.PendingExtensionDays = null;
+        context.Complaint.ClearPendingRequest();
         context.Raise(NoticeKind.ExtensionRejected, note: context.Fields.Text("reason"));
     }
 }

@@ -43,8 +43,7 @@ internal sealed class RejectReturnEffect : IComplaintEffect
 
     public void Apply(EffectContext context)
     {
-        context.Complaint.PendingRequest = PendingRequest.None;
-        context.Complaint.PendingExtensionDays = null;
+        context.Complaint.ClearPendingRequest();
         context.Raise(NoticeKind.ReturnRejected, note: context.Fields.Text("reason"));
     }
 

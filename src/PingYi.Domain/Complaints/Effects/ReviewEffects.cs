@@ -15,8 +15,7 @@ internal sealed class RespondEffect : IComplaintEffect
         c.PublicReply = context.Fields.Text("publicReply");
         c.RespondedAtUtc = context.NowUtc;
         c.RespondedLate = Deadlines.Late(context.NowUtc, c.DueAtUtc);
-        c.PendingRequest = PendingRequest.None;
-        c.PendingExtensionDays = null;
+        c.ClearPendingRequest();
         context.InternalNote = ComplaintTexts.Responded(c.ResponseFindings, c.ResponseMeasures);
         // Answering is the latest moment a unit can be said to have signed for the case (docs/workflow.md).
         if (c.SignPending)
