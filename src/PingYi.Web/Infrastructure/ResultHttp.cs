@@ -70,6 +70,18 @@ public static class ResultHttp
 
     public static async Task<IResult> ToOkAsync<T>(this Task<Result<T>> result) => (await result).ToOk();
 
+    /// <summary>
+    /// A staff command's route: signed-in users only (the handler authorizes against the resource), its name and
+    /// summary, and its refusals — 400 with field errors, 403, 409.
+    /// </summary>
+    public static RouteHandlerBuilder StaffCommand(this RouteHandlerBuilder builder, string name, string summary) =>
+        builder.RequireAuthorization().WithName(name).WithSummary(summary).ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+
+    /// <summary>A staff upload (multipart, field <c>attachments</c>): a <see cref="StaffCommand"/> that answers <typeparamref name="TAnswer"/>.</summary>
+    public static RouteHandlerBuilder StaffUpload<TAnswer>(this RouteHandlerBuilder builder, string name, string summary) =>
+        builder.StaffCommand(name, summary).DisableAntiforgery().Produces<TAnswer>();
+
     /// <summary>Documents the problem-details answers of an endpoint in one call: <c>.ProducesProblems(403, 404)</c>.</summary>
     public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
     {

@@ -14,13 +14,9 @@ public static class AppealApi
         api.MapPost("/evaluations/{year:int}/appeals", (int year, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 ResultHttp.JsonCommandAsync<FileRequest, Appeal>(http, body => handler.FileAsync(year, body, http.User, ct),
                     result => result.ToCreated(created => $"/api/v1/evaluations/{year}/appeals/{created.Id}"), ct))
-            .RequireAuthorization()
-            .WithName("FileAppeal")
+            .StaffCommand("FileAppeal", "提出申诉（公示期内，本单位办理人员）")
             .Produces<Appeal>(StatusCodes.Status201Created)
-            .WithSummary("提出申诉（公示期内，本单位办理人员）")
-            .WithDescription("Body: { \"unitCode\", \"item\": { \"kind\": complaint|deduction|inspection|rating, \"ref\", \"ground\"? }, \"reason\" }; ground (wrong-unit|malicious|duplicate) is required for a complaint.")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .WithDescription("Body: { \"unitCode\", \"item\": { \"kind\": complaint|deduction|inspection|rating, \"ref\", \"ground\"? }, \"reason\" }; ground (wrong-unit|malicious|duplicate) is required for a complaint.");
 
         api.MapGet("/evaluations/{year:int}/appeals", async (int year, string? unit, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 (await handler.ListAsync(year, unit, http.User, ct)).ToOk())
@@ -42,12 +38,6 @@ public static class AppealApi
 
         api.MapPost("/evaluations/{year:int}/appeals/{id:long}/evidence", (int year, long id, HttpContext http, AppealHandler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, AppealHandler.MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
-            .RequireAuthorization()
-            .DisableAntiforgery()
-            .WithName("AddAppealEvidence")
-            .Produces<EvidenceAdded>()
-            .WithSummary("上传申诉证据（multipart，字段 attachments）")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .StaffUpload<EvidenceAdded>("AddAppealEvidence", "上传申诉证据（multipart，字段 attachments）");
     }
 }

@@ -148,22 +148,12 @@ public static class RecordDeduction
         api.MapPost("/evaluations/{year:int}/deductions", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.JsonCommandAsync<Request, Response>(http, body => handler.HandleAsync(year, body, http.User, ct),
                     result => result.ToCreated(created => $"/api/v1/evaluations/{year}/deductions/{created.Id}"), ct))
-            .RequireAuthorization()
-            .WithName("RecordDeduction")
+            .StaffCommand("RecordDeduction", "记录扣分（纪检监察工委）")
             .Produces<Response>(StatusCodes.Status201Created)
-            .WithSummary("记录扣分（纪检监察工委）")
-            .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"?, \"cites\": \"complaint\" | \"inspection\" | \"ledger-item\", \"citesRef\": tracking number or record number }.")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .WithDescription("Body: { \"unitCode\", \"points\", \"reason\", \"rule\"?, \"cites\": \"complaint\" | \"inspection\" | \"ledger-item\", \"citesRef\": tracking number or record number }.");
 
         api.MapPost("/evaluations/{year:int}/deductions/{id:long}/evidence", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, MaxEvidence, files => handler.AddEvidenceAsync(year, id, files, http.User, ct), count => new EvidenceAdded(count), ct))
-            .RequireAuthorization()
-            .DisableAntiforgery()
-            .WithName("AddDeductionEvidence")
-            .Produces<EvidenceAdded>()
-            .WithSummary("上传扣分证据（multipart，字段 attachments）")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .StaffUpload<EvidenceAdded>("AddDeductionEvidence", "上传扣分证据（multipart，字段 attachments）");
     }
 }

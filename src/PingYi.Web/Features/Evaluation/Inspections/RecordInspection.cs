@@ -136,22 +136,12 @@ public static class RecordInspection
         api.MapPost("/evaluations/{year:int}/inspections", (int year, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.JsonCommandAsync<Request, Response>(http, body => handler.HandleAsync(year, body, http.User, ct),
                     result => result.ToCreated(created => $"/api/v1/evaluations/{year}/inspections/{created.Id}"), ct))
-            .RequireAuthorization()
-            .WithName("RecordInspection")
+            .StaffCommand("RecordInspection", "录入明察暗访检查（义务监督员）")
             .Produces<Response>(StatusCodes.Status201Created)
-            .WithSummary("录入明察暗访检查（义务监督员）")
-            .WithDescription("Body: { \"unitCode\", \"date\": \"yyyy-MM-dd\", \"covert\": bool, \"findings\": [{ \"description\", \"severity\": \"minor\" | \"major\" | \"serious\" }], \"rating\" }.")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .WithDescription("Body: { \"unitCode\", \"date\": \"yyyy-MM-dd\", \"covert\": bool, \"findings\": [{ \"description\", \"severity\": \"minor\" | \"major\" | \"serious\" }], \"rating\" }.");
 
         api.MapPost("/evaluations/{year:int}/inspections/{id:long}/photos", (int year, long id, HttpContext http, Handler handler, CancellationToken ct) =>
                 ResultHttp.UploadAsync(http, MaxPhotos, files => handler.AddPhotosAsync(year, id, files, http.User, ct), count => new PhotosAdded(count), ct))
-            .RequireAuthorization()
-            .DisableAntiforgery()
-            .WithName("AddInspectionPhotos")
-            .Produces<PhotosAdded>()
-            .WithSummary("上传检查照片（multipart，字段 attachments）")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .StaffUpload<PhotosAdded>("AddInspectionPhotos", "上传检查照片（multipart，字段 attachments）");
     }
 }

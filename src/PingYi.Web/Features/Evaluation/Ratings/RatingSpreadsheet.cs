@@ -293,12 +293,6 @@ public static class RatingSpreadsheet
                 await file.CopyToAsync(buffer, ct);
                 return (await handler.ImportAsync(year, buffer.ToArray(), http.User, ct)).ToOk();
             })
-            .RequireAuthorization()
-            .DisableAntiforgery()
-            .WithName("ImportRatings")
-            .Produces<ImportResult>()
-            .WithSummary("导入填好的评议表（multipart，字段 file）：任一行有误则全部不导入")
-            .ProducesValidationProblem()
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .StaffUpload<ImportResult>("ImportRatings", "导入填好的评议表（multipart，字段 file）：任一行有误则全部不导入");
     }
 }
