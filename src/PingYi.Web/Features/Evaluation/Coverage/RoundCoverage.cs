@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PingYi.Data;
 using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
+using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
@@ -180,9 +181,9 @@ public static class RoundCoverage
             }
             var high = scored.MaxBy(s => s.Score);
             var low = scored.MinBy(s => s.Score);
-            var gap = Math.Round(high.Score - low.Score, 2);
+            var gap = ScoreRounding.Round(high.Score - low.Score);
             return gap < DisagreementPoints ? null
-                : new Disagreement(row.UnitCode, row.Name, high.Source, labels[high.Source], Math.Round(high.Score, 2), low.Source, labels[low.Source], Math.Round(low.Score, 2), gap);
+                : new Disagreement(row.UnitCode, row.Name, high.Source, labels[high.Source], ScoreRounding.Round(high.Score), low.Source, labels[low.Source], ScoreRounding.Round(low.Score), gap);
         }
 
         /// <summary>Responses (confirmed ones; public answers included) and inspections per unit and source.</summary>
