@@ -16,6 +16,8 @@ namespace PingYi.Web.Features.Triage;
 /// submitted: <see cref="LearnField"/> (assigned complaints, word|month, newest month first in term order) and
 /// <see cref="NearField"/> (every complaint, word|month|unit), so the learned search reads only the most recent
 /// postings of each word and the similar search only the months and units it asks for, whatever the index's size.
+/// A complaint's row version decides between two writers of it: an older version never replaces a newer one, so a
+/// start-up load or a catch-up that read the row before a save committed cannot undo what the save wrote.
 /// </summary>
 public sealed class CaseIndex : IDisposable
 {
@@ -69,15 +71,14 @@ public sealed class CaseIndex : IDisposable
         searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25Searchers());
     }
 
-    /// <summary>Adds or replaces complaints (by id); visible to the next search.</summary>
-    public void Upsert(IEnumerable<CaseDocument> cases) => Write(cases, keep: null, refresh: true);
+    /// <summary>Adds or replaces complaints (by id, unless the index holds a newer version); visible to the next search.</summary>
+    public void Upsert(IEnumerable<CaseDocument> cases) => Write(cases, refresh: true);
 
     /// <summary>
-    /// Adds or replaces many complaints (a rebuild's batch): segmented on every core, and made visible to searches
-    /// at most every <see cref="LoadRefresh"/> (and by the next <see cref="Upsert"/> or <see cref="Refresh"/>).
-    /// <paramref name="keep"/> is asked under the write lock, after segmenting: a complaint it refuses is not written.
+    /// Adds or replaces many complaints (a rebuild's batch) as <see cref="Upsert"/> does: segmented on every core, and
+    /// made visible to searches at most every <see cref="LoadRefresh"/> (and by the next <see cref="Upsert"/> or <see cref="Refresh"/>).
     /// </summary>
-    public void Load(IEnumerable<CaseDocument> cases, Func<CaseDocument, bool> keep) => Write(cases, keep, refresh: false);
+    public void Load(IEnumerable<CaseDocument> cases) => Write(cases, refresh: false);
 
     /// <summary>Makes everything loaded visible to searches.</summary>
     public void Refresh()
@@ -93,7 +94,10 @@ public sealed class CaseIndex : IDisposable
 
     private long lastRefresh;
 
-    private void Write(IEnumerable<CaseDocument> cases, Func<CaseDocument, bool>? keep, bool refresh)
+    /// <summary>The row version of each complaint written (under <see cref="gate"/>).</summary>
+    private readonly Dictionary<long, int> versions = [];
+
+    private void Write(IEnumerable<CaseDocument> cases, bool refresh)
     {
         var list = cases as IReadOnlyList<CaseDocument> ?? cases.ToList();
         // Segmenting is most of an upsert's cost and needs no lock.
@@ -102,8 +106,14 @@ public sealed class CaseIndex : IDisposable
             : list.AsParallel().AsOrdered().Select(c => (c, ToDocument(c))).ToList();
         lock (gate)
         {
-            foreach (var (c, doc) in docs.Where(d => keep?.Invoke(d.c) != false))
+            foreach (var (c, doc) in docs)
             {
+                // Checked under the lock, after segmenting: the writer that read the row last wins, not the one that wrote last.
+                if (versions.TryGetValue(c.Id, out var held) && held > c.Version)
+                {
+                    continue;
+                }
+                versions[c.Id] = c.Version;
                 writer.UpdateDocument(new Term(IdField, c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), doc);
             }
             if (refresh || System.Diagnostics.Stopwatch.GetElapsedTime(lastRefresh) >= LoadRefresh)
@@ -111,16 +121,6 @@ public sealed class CaseIndex : IDisposable
                 searchers.MaybeRefreshBlocking();
                 lastRefresh = System.Diagnostics.Stopwatch.GetTimestamp();
             }
-        }
-    }
-
-    /// <summary>Empties the index (before a rebuild from the database).</summary>
-    public void Clear()
-    {
-        lock (gate)
-        {
-            writer.DeleteAll();
-            searchers.MaybeRefreshBlocking();
         }
     }
 

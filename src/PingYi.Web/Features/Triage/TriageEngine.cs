@@ -48,49 +48,25 @@ public sealed class TriageEngine : IDisposable
 
     public string? UnitCodeOf(int? unitId) => units.CodeOf(unitId);
 
-    /// <summary>Adds or replaces complaints: a new one, or one just assigned or transferred.</summary>
+    /// <summary>
+    /// Adds or replaces complaints: a new one, or one just assigned or transferred (a save's own, or one another node
+    /// saved). A complaint read at an older version than the index holds is left as it is.
+    /// </summary>
     public void Upsert(IEnumerable<CaseDocument> documents) => cases.Upsert(documents);
 
     /// <summary>
-    /// Adds or replaces many complaints at once (the start-up rebuild's batches): segmented on every core and made
-    /// visible to searches every few seconds, all of them by <see cref="Refresh"/> at the latest. During a rebuild,
-    /// a complaint a save has indexed meanwhile is skipped (checked as the batch is written, after segmenting).
+    /// Adds or replaces many complaints at once (the start-up rebuild's batches), as <see cref="Upsert"/> does:
+    /// segmented on every core and made visible to searches every few seconds, all of them by <see cref="EndRebuild"/>.
     /// </summary>
-    public void Load(IEnumerable<CaseDocument> documents) => cases.Load(documents, d => !savedDuringRebuild.ContainsKey(d.Id));
+    public void Load(IEnumerable<CaseDocument> documents) => cases.Load(documents);
 
     /// <summary>Makes everything <see cref="Load"/>ed visible to searches.</summary>
     public void Refresh() => cases.Refresh();
 
-    /// <summary>
-    /// A save's own upsert, fresher than a rebuild reading the same row at the same time: a rebuild running now
-    /// skips these complaints (<see cref="Load"/>).
-    /// </summary>
-    public void UpsertSaved(IReadOnlyList<CaseDocument> documents)
-    {
-        if (rebuilding)
-        {
-            foreach (var d in documents)
-            {
-                savedDuringRebuild.TryAdd(d.Id, 0);
-            }
-        }
-        cases.Upsert(documents);
-    }
-
-    private volatile bool rebuilding;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> savedDuringRebuild = new();
-
-    internal void BeginRebuild()
-    {
-        savedDuringRebuild.Clear();
-        rebuilding = true;
-    }
-
+    /// <summary>The start-up rebuild has read everything: all of it visible, the learned part complete.</summary>
     internal void EndRebuild()
     {
         Refresh();
-        rebuilding = false;
-        savedDuringRebuild.Clear();
         Ready = true;
     }
 

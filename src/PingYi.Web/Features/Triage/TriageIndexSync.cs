@@ -59,7 +59,6 @@ public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine en
     public async Task RebuildAsync(CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        engine.BeginRebuild();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
         // The watermark is read first: anything saved while the complaints are read is caught up later.
@@ -125,11 +124,11 @@ public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine en
     private async Task<List<CaseDocument>> CasesAsync(IQueryable<Complaint> complaints, CancellationToken ct)
     {
         var rows = await complaints
-            .Select(c => new { c.Id, c.TrackingNumber, c.UnitId, Assigned = c.AssignedAtUtc != null, c.Title, c.Description, c.Location, c.OccurredOn, c.SubmittedAtUtc })
+            .Select(c => new { c.Id, c.TrackingNumber, c.UnitId, Assigned = c.AssignedAtUtc != null, c.Title, c.Description, c.Location, c.OccurredOn, c.SubmittedAtUtc, c.Version })
             .ToListAsync(ct);
         return rows
             .Select(r => new CaseDocument(r.Id, r.TrackingNumber, engine.UnitCodeOf(r.UnitId) ?? string.Empty, r.Assigned, r.Title, r.Description, r.Location,
-                r.OccurredOn, DateTime.SpecifyKind(r.SubmittedAtUtc, DateTimeKind.Utc)))
+                r.OccurredOn, DateTime.SpecifyKind(r.SubmittedAtUtc, DateTimeKind.Utc), r.Version))
             .ToList();
     }
 

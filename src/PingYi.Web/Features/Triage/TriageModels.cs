@@ -6,11 +6,12 @@ public sealed record UnitProfile(int Id, string Code, string Name, IReadOnlyList
 /// <summary>
 /// One complaint in the index. <paramref name="Assigned"/>: the committee has given it to <paramref name="UnitCode"/>
 /// (交办 or 转办), so its words teach the index about that unit; before that, <paramref name="UnitCode"/> is the
-/// citizen's pick and only the similar-complaints search uses it.
+/// citizen's pick and only the similar-complaints search uses it. <paramref name="Version"/>: the row's version when it
+/// was read (<c>Complaint.Version</c>); the index keeps the newest.
 /// </summary>
 public sealed record CaseDocument(
     long Id, string TrackingNumber, string UnitCode, bool Assigned, string Title, string Description, string? Location, DateOnly? OccurredOn,
-    DateTime SubmittedAtUtc);
+    DateTime SubmittedAtUtc, int Version = 0);
 
 /// <summary>
 /// The complaint to suggest for: its own text only. <paramref name="UnitCode"/> (the citizen's pick or the unit

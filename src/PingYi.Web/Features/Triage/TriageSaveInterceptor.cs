@@ -99,11 +99,11 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
         var documents = saved
             .Where(c => c.Id > 0 && CodeOf(c.UnitId) is not null)
             .Select(c => new CaseDocument(c.Id, c.TrackingNumber, CodeOf(c.UnitId)!, c.AssignedAtUtc is not null, c.Title, c.Description,
-                c.Location, c.OccurredOn, c.SubmittedAtUtc))
+                c.Location, c.OccurredOn, c.SubmittedAtUtc, c.Version))
             .ToList();
         if (documents.Count > 0)
         {
-            engine.UpsertSaved(documents);
+            engine.Upsert(documents);
         }
     }
 }
