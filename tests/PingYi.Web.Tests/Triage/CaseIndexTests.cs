@@ -14,6 +14,24 @@ public sealed class CaseIndexTests
         new(id, "T" + id, unit, assigned, "反映", text, null, null, at, version);
 
     [Fact]
+    public void A_search_finds_its_complaints_whatever_other_code_left_in_the_shared_array_pool()
+    {
+        using var index = new CaseIndex();
+        const string text = "冰雕节彩灯布展验收拖延";
+        index.Upsert([Case(1, "tjj", true, text, Start), Case(2, "zjt", false, text, Start)]);
+        // Other code (a chart, an image) returns its float buffers to the process-wide pool without clearing them.
+        for (var size = 1; size <= 1 << 12; size *= 2)
+        {
+            var dirty = System.Buffers.ArrayPool<float>.Shared.Rent(size);
+            Array.Fill(dirty, 1f);
+            System.Buffers.ArrayPool<float>.Shared.Return(dirty);
+        }
+
+        Assert.Equal(["tjj"], index.SearchAssigned(TriageText.Words(text), 40, 3).PerUnit.Keys);
+        Assert.Equal([2L], index.SearchEarlier(TriageText.Words(text), ["zjt"], Start.AddDays(-1), Start, before: null, take: 30).Hits.Select(h => h.Id));
+    }
+
+    [Fact]
     public void A_complaint_read_before_a_save_does_not_undo_the_save()
     {
         using var index = new CaseIndex();

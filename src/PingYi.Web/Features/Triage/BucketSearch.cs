@@ -17,6 +17,12 @@ internal sealed class BucketSearch
 {
     private static readonly BM25Similarity Bm25 = new();
 
+    /// <summary>
+    /// Score arrays of this class's own: a search needs them all zero and puts back every entry it touched, while
+    /// arrays from <see cref="ArrayPool{T}.Shared"/> come back as other code left them (a chart's, an image's).
+    /// </summary>
+    private static readonly ArrayPool<float> Scores = ArrayPool<float>.Create(maxArrayLength: 1 << 25, maxArraysPerBucket: 16);
+
     /// <summary>One word asked for: its BM25 weight and the bucketed terms to read for it.</summary>
     public sealed record Word(string Text, Similarity.SimWeight Weight, List<BytesRef> Terms);
 
@@ -86,7 +92,7 @@ internal sealed class BucketSearch
     /// </summary>
     public ScoreDoc[] Top(string field, IReadOnlyList<Word> words, Func<AtomicReaderContext, Func<int, bool>>? accept, int take)
     {
-        var scores = ArrayPool<float>.Shared.Rent(Math.Max(1, reader.MaxDoc));
+        var scores = Scores.Rent(Math.Max(1, reader.MaxDoc));
         var touched = new List<int>();
         try
         {
@@ -136,7 +142,7 @@ internal sealed class BucketSearch
             {
                 scores[at] = 0;
             }
-            ArrayPool<float>.Shared.Return(scores);
+            Scores.Return(scores);
         }
     }
 
