@@ -52,6 +52,12 @@ public static class TriageBench
             TriageSet.Learn(engine, even);
             Print("learnt from the even half, odd half", TriageSet.Measure(engine, odd));
         }
+        using (var engine = TriageSet.NewEngine(units))
+        {
+            Print("nothing learnt, even half", TriageSet.Measure(engine, even));
+            TriageSet.Learn(engine, odd);
+            Print("learnt from the odd half, even half", TriageSet.Measure(engine, even));
+        }
         var threshold = new SimilarComplaints.Settings().Threshold;
         var (pairs, expected) = TriageSet.ScoreSimilar(units, set, reports);
         var similar = TriageSet.At(pairs, expected, threshold);

@@ -10,8 +10,11 @@ namespace PingYi.Web.Features.Triage;
 /// </summary>
 public sealed class TriageEngine : IDisposable
 {
-    /// <summary>Weights of the three unit signals, each first scaled to 0..1 across the units.</summary>
-    public sealed record Weights(double Duties = 1.0, double Learned = 0.3, double Name = 0.7, double Saturation = 2.0);
+    /// <summary>
+    /// Weights of the three unit signals, each first scaled to 0..1 across the units: duties and names relative to the
+    /// best unit's, the learned signal as the unit's share of all learned evidence (see <see cref="Share"/>).
+    /// </summary>
+    public sealed record Weights(double Duties = 1.0, double Learned = 0.4, double Name = 0.7, double Saturation = 2.0);
 
     public const int MaxUnits = 3;
 
@@ -86,15 +89,17 @@ public sealed class TriageEngine : IDisposable
         var duties = catalog.Duties.Search(words).ToDictionary(m => m.Entry.Key, StringComparer.Ordinal);
         var maxDuty = duties.Count == 0 ? 0 : duties.Values.Max(m => m.Score);
         var named = catalog.FindNames(compactText);
-        var learned = Learned(words);
-        var maxLearned = learned.Count == 0 ? 0 : learned.Values.Max(l => l.Score);
+        // A unit's name in an assigned complaint tells whom the complainant talked to (……说不归他们), not who
+        // handles such matters; names are their own signal, so they are not asked of the learned complaints.
+        var learned = Learned(words.Where(x => !named.Values.Any(n => n.Contains(x, StringComparison.Ordinal))).ToList());
+        var allLearned = learned.Values.Sum(l => l.Score);
         var w = UnitWeights;
         var scale = w.Duties + w.Name + (learned.Count > 0 ? w.Learned : 0);
         var ranked = new List<UnitSuggestion>();
         foreach (var profile in catalog.Profiles.Where(p => p.Active))
         {
             var d = duties.TryGetValue(profile.Code, out var dm) ? Scale(dm.Score, maxDuty) : 0;
-            var l = learned.TryGetValue(profile.Code, out var lm) ? Scale(lm.Score, maxLearned) : 0;
+            var l = learned.TryGetValue(profile.Code, out var lm) ? Share(lm.Score, allLearned) : 0;
             var n = named.TryGetValue(profile.Code, out var phrase) ? 1 : 0;
             if (d + l + n <= 0)
             {
@@ -124,6 +129,14 @@ public sealed class TriageEngine : IDisposable
     /// </summary>
     private double Scale(double score, double best) =>
         best <= 0 ? 0 : score / best * (best / (best + UnitWeights.Saturation));
+
+    /// <summary>
+    /// The learned signal on 0..1: the unit's share of the learned evidence of all units, times how strong that
+    /// evidence is in all (saturating as <see cref="Scale"/>). Assigned complaints that agree on one unit count fully;
+    /// a few weak hits spread over several units count little, rather than the best of them counting as full evidence.
+    /// </summary>
+    private double Share(double score, double all) =>
+        all <= 0 ? 0 : score / all * (all / (all + UnitWeights.Saturation));
 
     private sealed record LearnedUnit(double Score, int Cases, IReadOnlyList<string> Words);
 
