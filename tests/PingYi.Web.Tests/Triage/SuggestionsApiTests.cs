@@ -139,6 +139,11 @@ public abstract partial class SuggestionsApiTests(AppFixture fixture)
         };
         var updated = JsonNode.Parse(await ExpectAsync(await admin.PutAsJsonAsync("/api/v1/admin/units/sky", body), HttpStatusCode.OK))!;
         Assert.Equal(["社科院", "社会科学研究院"], updated["shortNames"]!.AsArray().Select(n => n!.GetValue<string>()));
+        // The same save tells this node's triage index: the new short name is a reason at once.
+        var (number, _) = await _api.LodgeAsync(Body("课题经费报销", "社会科学研究院的课题经费报销拖了半年，财务说还在走流程。", "jyt"));
+        var named = (await SuggestionsAsync(number))["units"]!.AsArray().FirstOrDefault(u => u!["code"]!.GetValue<string>() == "sky");
+        Assert.True(named is not null && named["reasons"]!.AsArray().Any(r => r!.GetValue<string>().Contains("“社会科学研究院”", StringComparison.Ordinal)),
+            named?.ToJsonString() ?? "sky is not suggested");
         body.Remove("shortNames");
         updated = JsonNode.Parse(await ExpectAsync(await admin.PutAsJsonAsync("/api/v1/admin/units/sky", body), HttpStatusCode.OK))!;
         Assert.Equal(["社科院", "社会科学研究院"], updated["shortNames"]!.AsArray().Select(n => n!.GetValue<string>()));

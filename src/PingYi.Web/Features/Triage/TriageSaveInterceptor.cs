@@ -8,12 +8,15 @@ namespace PingYi.Web.Features.Triage;
 
 /// <summary>
 /// Keeps this node's triage index current from the same save that changes a complaint: a new complaint, and one
-/// whose unit changed (交办, 转办), is upserted right after the save commits — never for a save that failed. The
-/// perform-action handler needs no call of its own; other nodes learn of it through <see cref="TriageIndexSync"/>.
+/// whose unit changed (交办, 转办), is upserted right after the save commits — never for a save that failed. A save
+/// that adds or edits a unit (its names, short names, duties) reloads the unit profiles. The handlers need no call
+/// of their own; other nodes learn of it through <see cref="TriageIndexSync"/>.
 /// </summary>
 public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, List<Complaint>> pending = [];
+
+    private readonly ConditionalWeakTable<DbContext, object> unitsChanged = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -35,6 +38,11 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        if (eventData.Context is PingYiDbContext units && unitsChanged.TryGetValue(units, out _))
+        {
+            unitsChanged.Remove(units);
+            engine.SetUnits(await TriageIndexSync.ProfilesAsync(units, cancellationToken));
+        }
         if (eventData.Context is PingYiDbContext db && pending.TryGetValue(db, out var saved))
         {
             // A unit the index has not loaded yet (just created, or the start-up load still running): ask this context.
@@ -63,6 +71,7 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
         if (eventData.Context is { } db)
         {
             pending.Remove(db);
+            unitsChanged.Remove(db);
         }
     }
 
@@ -86,6 +95,10 @@ public sealed class TriageSaveInterceptor(TriageEngine engine) : SaveChangesInte
         if (changed.Count > 0)
         {
             pending.AddOrUpdate(db, changed);
+        }
+        if (db.ChangeTracker.Entries<Domain.Units.Unit>().Any(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            unitsChanged.AddOrUpdate(db, this);
         }
     }
 
