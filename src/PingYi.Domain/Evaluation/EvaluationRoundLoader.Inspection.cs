@@ -126,7 +126,7 @@ public static partial class EvaluationRoundLoader
             {
                 Fail(rulePath, $"'{value}' would not punish a finding exactly once; name which punishes it: {string.Join(" or ", FindingPunishment.All)}");
             }
-            if (value is null && severities.Values.Any(s => s.Points > 0))
+            if (value is null && !stored && severities.Values.Any(s => s.Points > 0))
             {
                 Fail(rulePath, $"missing: inspection severities carry points and a deduction may cite an inspection, so name which punishes a finding: {string.Join(" or ", FindingPunishment.All)}");
             }

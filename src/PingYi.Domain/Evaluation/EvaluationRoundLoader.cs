@@ -48,10 +48,20 @@ public static partial class EvaluationRoundLoader
         return round;
     }
 
-    public static EvaluationRoundDefinition Parse(string json, string source)
+    public static EvaluationRoundDefinition Parse(string json, string source) => Parse(json, source, stored: false);
+
+    /// <summary>
+    /// A scheme version stored when an earlier release validated it: read as it was validated then. A rule the loader
+    /// added since is not asked of it (<c>deductions.findingPunishedBy</c>: without it, a finding is punished as it
+    /// was then, by both), so an approved version — and the figures and fingerprint approved with it — stays as it was.
+    /// New uploads, copies and approvals use <see cref="Parse(string, string)"/>.
+    /// </summary>
+    public static EvaluationRoundDefinition ParseStored(string json, string source) => Parse(json, source, stored: true);
+
+    private static EvaluationRoundDefinition Parse(string json, string source, bool stored)
     {
         using var document = DefinitionFileReader.ParseDocument(json, source, Fault);
-        return new RoundReader(source).Read(document.RootElement);
+        return new RoundReader(source, stored).Read(document.RootElement);
     }
 
     private static Exception Fault(string file, string path, string fault) => new EvaluationRoundException(file, path, fault);
@@ -59,7 +69,7 @@ public static partial class EvaluationRoundLoader
     [GeneratedRegex(@"^(?<year>20[0-9]{2})\.json$")]
     private static partial Regex RoundFileName();
 
-    private sealed partial class RoundReader(string source) : DefinitionFileReader(source, Fault)
+    private sealed partial class RoundReader(string source, bool stored) : DefinitionFileReader(source, Fault)
     {
         public EvaluationRoundDefinition Read(JsonElement root)
         {

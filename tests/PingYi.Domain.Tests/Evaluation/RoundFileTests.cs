@@ -161,6 +161,20 @@ public sealed class RoundFileTests
     }
 
     [Fact]
+    public void A_version_stored_before_the_finding_rule_is_read_as_it_was_approved_and_a_new_upload_is_not()
+    {
+        // Severities carry points and the file names no rule: stored by a release before the rule existed.
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "2020.json")))!;
+        json["deductions"]!.AsObject().Remove("findingPunishedBy");
+        Assert.Null(EvaluationRoundLoader.ParseStored(json.ToJsonString(), "2020.json").Deductions.FindingPunishedBy);
+        var refused = Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.Parse(json.ToJsonString(), "2020.json"));
+        Assert.Equal("$.deductions.findingPunishedBy", refused.JsonPath);
+        // Everything else is checked as strictly as ever.
+        json["year"] = 1999;
+        Assert.Throws<EvaluationRoundException>(() => EvaluationRoundLoader.ParseStored(json.ToJsonString(), "2020.json"));
+    }
+
+    [Fact]
     public void The_public_survey_channels_default_to_today_in_2020_and_2026_proposes_a_lower_uncoded_weight()
     {
         var rounds = EvaluationRoundLoader.LoadDirectory(Folder);

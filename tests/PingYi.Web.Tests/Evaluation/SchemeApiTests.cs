@@ -13,7 +13,7 @@ namespace PingYi.Web.Tests.Evaluation;
 /// figures; a draft is validated by the loader (Chinese problem details), approved only by a second account, and only
 /// an approved scheme opens a round; a change after opening needs a reason, moves the round to the new version and is
 /// audited with what changed; next year's draft is copied from the previous year; a closed round reopens with a reason.
-/// Years 2031–2033 have no file: this class owns them.
+/// Years 2031–2034 have no file: this class owns them.
 /// </summary>
 public abstract class SchemeApiTests(AppFixture fixture)
 {
@@ -82,6 +82,32 @@ public abstract class SchemeApiTests(AppFixture fixture)
         await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2033/scheme", new JsonObject { ["reason"] = "无方案" }), HttpStatusCode.BadRequest);
         await ExpectProblemAsync(await PostAsync(EvaluationApiTests.Deputies, "/api/v1/evaluations/2033/scheme", new JsonObject { ["scheme"] = FileOf(2033) }), HttpStatusCode.Forbidden);
         await ExpectProblemAsync(await _api.GetAsync(Supervisor, "/api/v1/evaluations/2033/scheme"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_version_approved_under_an_earlier_release_stays_in_force_and_a_new_upload_meets_todays_rules()
+    {
+        // Approved before deductions.findingPunishedBy existed: the stored file names no rule, its severities carry points.
+        var old = FileOf(2034);
+        old["deductions"]!.AsObject().Remove("findingPunishedBy");
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PingYiDbContext>();
+            var admin = await db.Users.Where(u => u.Email == Admin).Select(u => u.Id).SingleAsync();
+            var approver = await db.Users.Where(u => u.Email == Supervisor).Select(u => u.Id).SingleAsync();
+            var stored = new PingYi.Domain.Evaluation.EvaluationScheme(2034, 1, old.ToJsonString(), "2025 年审定", admin, fixture.App.Time.GetUtcNow().UtcDateTime);
+            stored.Approve(approver, fixture.App.Time.GetUtcNow().UtcDateTime);
+            db.EvaluationSchemes.Add(stored);
+            await db.SaveChangesAsync();
+            await PingYi.Web.Features.Evaluation.Schemes.SchemeVersions.ApplyStoredAsync(db,
+                scope.ServiceProvider.GetRequiredService<PingYi.Web.Features.Evaluation.EvaluationRuntime>(), CancellationToken.None);
+        }
+        var scheme = await SchemeAsync(2034);
+        Assert.Equal(1, scheme["currentVersion"]!.GetValue<int>());
+        Assert.Equal("approved", scheme["versions"]!.AsArray().Single()!["status"]!.GetValue<string>());
+
+        var problem = await ExpectProblemAsync(await PostAsync(Supervisor, "/api/v1/evaluations/2034/scheme", new JsonObject { ["scheme"] = old }), HttpStatusCode.BadRequest);
+        Assert.True(HasChinese(Errors(problem, "scheme.deductions.findingPunishedBy")[0]));
     }
 
     [Fact]

@@ -17,15 +17,12 @@ public sealed partial class SchemeVersions
         {
             return RequestFailure.TooLarge("方案文件过大", "scheme", $"评议方案文件不能超过 {EvaluationScheme.MaxJsonLength / 1000} KB。");
         }
-        EvaluationRoundDefinition definition;
-        try
+        var parsed = Validated(json, year);
+        if (!parsed.Succeeded)
         {
-            definition = EvaluationRoundLoader.Parse(json, $"{year}.json");
+            return parsed.Failure!;
         }
-        catch (EvaluationRoundException e)
-        {
-            return RequestFailure.Invalid("评议方案文件有误", "scheme" + e.JsonPath.TrimStart('$'), SchemeFaults.Chinese(e.JsonPath, e.Fault));
-        }
+        var definition = parsed.Value!;
         if (definition.Year != year)
         {
             return RequestFailure.Invalid("评议方案文件有误", "scheme.year", $"方案文件的年度是 {definition.Year}，与要上传的 {year} 年度不一致。");
@@ -93,7 +90,13 @@ public sealed partial class SchemeVersions
             return RequestFailure.Conflict("评议结果已审定", "year", $"{year} 年度评议结果已审定，方案不能再修改。");
         }
         var before = runtime.VersionOf(year);
-        var definition = EvaluationRoundLoader.Parse(scheme.Json, $"{year}.json");
+        // Approved today, so held to today's rules, even if the draft was stored by an earlier release.
+        var parsed = Validated(scheme.Json, year);
+        if (!parsed.Succeeded)
+        {
+            return parsed.Failure!;
+        }
+        var definition = parsed.Value!;
         foreach (var approved in stored.Where(s => s.Status == SchemeStatus.Approved))
         {
             approved.Replace();
@@ -127,11 +130,24 @@ public sealed partial class SchemeVersions
     }
 
     /// <summary>Loads the latest approved version of each year into the runtime; at start-up and periodically, so every node follows.</summary>
+    /// <summary>A scheme file checked by the loader, its faults in Chinese against the field they are in.</summary>
+    private static Result<EvaluationRoundDefinition> Validated(string json, int year)
+    {
+        try
+        {
+            return EvaluationRoundLoader.Parse(json, $"{year}.json");
+        }
+        catch (EvaluationRoundException e)
+        {
+            return RequestFailure.Invalid("评议方案文件有误", "scheme" + e.JsonPath.TrimStart('$'), SchemeFaults.Chinese(e.JsonPath, e.Fault));
+        }
+    }
+
     public static async Task ApplyStoredAsync(PingYiDbContext db, EvaluationRuntime runtime, CancellationToken ct)
     {
         var approved = await db.EvaluationSchemes.AsNoTracking().Where(s => s.Status == SchemeStatus.Approved)
             .Select(s => new { s.Year, s.Version, s.Json }).ToListAsync(ct);
-        runtime.UseApproved(approved.Select(s => (s.Year, s.Version, EvaluationRoundLoader.Parse(s.Json, $"{s.Year}.json"))));
+        runtime.UseApproved(approved.Select(s => (s.Year, s.Version, EvaluationRoundLoader.ParseStored(s.Json, $"{s.Year}.json"))));
     }
 }
 

@@ -72,14 +72,14 @@ public sealed partial class SchemeVersions(PingYiDbContext db, EvaluationRuntime
         var copy = stored.FirstOrDefault(s => s.CopiedFromYear is not null);
         if (file is null && copy is not null && await StoredJsonAsync(copy.CopiedFromYear!.Value, copy.CopiedFromVersion!.Value, ct) is { } source)
         {
-            chain.Add((Inherited, EvaluationRoundLoader.Parse(SchemeFigures.CopyForYear(source, year), $"{year}.json")));
+            chain.Add((Inherited, EvaluationRoundLoader.ParseStored(SchemeFigures.CopyForYear(source, year), $"{year}.json")));
         }
         if (file is not null)
         {
             chain.Add((EvaluationRuntime.FileVersion, file));
         }
         chain.AddRange(stored.Where(s => s.Status != SchemeStatus.Discarded)
-            .Select(s => (s.Version, EvaluationRoundLoader.Parse(s.Json, $"{year}.json"))));
+            .Select(s => (s.Version, EvaluationRoundLoader.ParseStored(s.Json, $"{year}.json"))));
         var setIn = SchemeFigures.SetIn(chain);
         var byVersion = versions.ToDictionary(v => v.Version);
         return SchemeFigures.Of(chain[^1].Definition).Select(f =>
