@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
@@ -81,6 +83,35 @@ public abstract partial class CoverageApiTests(AppFixture fixture)
         var after = await CoverageAsync();
         Assert.False(Lists(after, "notInspected", "xcb"));
         Assert.Equal(1, Unit(after, "xcb")["sources"]!["inspectors"]!["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_inspection_an_upheld_appeal_took_out_no_longer_covers_the_unit()
+    {
+        var id = JsonNode.Parse(await ExpectAsync(await (await _api.AsAsync(Inspector)).PostAsync("/api/v1/evaluations/2020/inspections", TestData.Json(new JsonObject
+        {
+            ["unitCode"] = "czt", ["date"] = "2020-10-02", ["covert"] = true, ["findings"] = new JsonArray(), ["rating"] = "satisfied",
+        })), HttpStatusCode.Created))!["id"]!.GetValue<long>();
+        Assert.False(Lists(await CoverageAsync(), "notInspected", "czt"));
+        // The appeal's decision as the appeal handler stores it (the appeal flow itself is tested on the 2026 round).
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PingYi.Data.PingYiDbContext>();
+            var now = fixture.App.Time.GetUtcNow().UtcDateTime;
+            var round = await db.EvaluationRounds.SingleAsync(r => r.Year == 2020);
+            var unit = await db.Units.SingleAsync(u => u.Code == "czt");
+            var (filer, decider) = (await db.Users.SingleAsync(u => u.Email == Handler("czt")), await db.Users.SingleAsync(u => u.Email == Supervisor));
+            var appeal = new PingYi.Domain.Evaluation.Appeal(round.Id, unit.Id, PingYi.Domain.Evaluation.AppealKind.Inspection, id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                id, null, "暗访当日系统故障。", filer.Id, now);
+            appeal.Decide(true, "经核实，该次暗访不计。", decider.Id, now);
+            db.Appeals.Add(appeal);
+            await db.SaveChangesAsync();
+            db.EvaluationExclusions.Add(new PingYi.Domain.Evaluation.EvaluationExclusion(2020, unit.Id, PingYi.Domain.Evaluation.AppealKind.Inspection, id, appeal.Id, now));
+            await db.SaveChangesAsync();
+        }
+        var after = await CoverageAsync();
+        Assert.True(Lists(after, "notInspected", "czt"));
+        Assert.Equal(0, Unit(after, "czt")["sources"]!["inspectors"]!["count"]!.GetValue<int>());
     }
 
     [Fact]

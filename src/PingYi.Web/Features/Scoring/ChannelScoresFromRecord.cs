@@ -6,6 +6,7 @@ using PingYi.Domain.Complaints;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Workflow;
+using PingYi.Web.Features.Evaluation.Appeals;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Scoring;
@@ -59,7 +60,7 @@ public sealed class ChannelScoresFromRecord(PingYiDbContext db, WorkflowRuntime 
         var year = round.Year;
         var rows = db.HandlingRecords.AsNoTracking().Where(r => r.AssignedAtUtc < cutoffUtc && r.StartedAtUtc <= cutoffUtc)
             // 核减: a complaint an upheld appeal took out of the unit's tally (wrong unit, malicious, duplicate) is not counted for it.
-            .Where(r => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Complaint && x.UnitId == r.UnitId && x.TargetId == r.ComplaintId));
+            .NotTakenOut(db, year);
         return CountedIn(rows, round);
     }
 

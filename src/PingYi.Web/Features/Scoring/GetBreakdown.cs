@@ -7,6 +7,7 @@ using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Appeals;
 using PingYi.Web.Features.Evaluation.Deductions;
 using PingYi.Web.Infrastructure;
 
@@ -167,10 +168,10 @@ public static class GetBreakdown
             // Inputs an upheld appeal took out (EvaluationExclusions) are not listed: they no longer count.
             var inspections = await db.Inspections.AsNoTracking().Include(i => i.Findings)
                 .Where(i => i.RoundId == round.Round.Id && i.UnitId == unit.Id)
-                .Where(i => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
+                .NotTakenOut(db, year)
                 .OrderBy(i => i.VisitedOn).ThenBy(i => i.Id).ToListAsync(ct);
             var deductions = await db.Deductions.AsNoTracking().Where(d => d.RoundId == round.Round.Id && d.UnitId == unit.Id)
-                .Where(d => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
+                .NotTakenOut(db, year)
                 .OrderBy(d => d.Id).ToListAsync(ct);
             var cited = await DeductionCitations.DescribeAsync(db, deductions, ct);
             // The case lines as of the cut-off the facts were counted to, so that the two agree.

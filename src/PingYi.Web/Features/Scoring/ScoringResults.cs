@@ -4,6 +4,7 @@ using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
 using PingYi.Web.Features.Evaluation;
+using PingYi.Web.Features.Evaluation.Appeals;
 
 namespace PingYi.Web.Features.Scoring;
 
@@ -138,31 +139,30 @@ public sealed class ScoringResults(PingYiDbContext db, IChannelScores channel, T
     {
         var roundId = round.Round.Id;
         var year = round.Round.Year;
-        // Inputs an upheld appeal (申诉) took out of a unit's score are in EvaluationExclusions and left out here.
-        var exclusions = db.EvaluationExclusions.AsNoTracking().Where(x => x.Year == year);
+        // Inputs an upheld appeal (申诉) took out of a unit's score are left out here.
         var units = await db.Units.AsNoTracking().Where(u => u.Active)
             .Select(u => new { u.Id, u.Code, u.Name, u.Category, u.ServiceHall }).ToListAsync(ct);
         var rated = RatedSources.ToList();
         var ratings = await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && rated.Contains(r.Source) && !r.AwaitingConfirmation)
-            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
+            .NotTakenOut(db, year)
             .GroupBy(r => new { r.UnitId, r.Source, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Source, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct);
         // Of those, the service hall's public answers without a one-time code: weighed apart.
         var uncodedHall = (await db.EvaluationResponses.AsNoTracking()
             .Where(r => r.RoundId == roundId && r.Source == EvaluationCodes.ServiceHall && r.Channel == ResponseChannel.Public && !r.Coded && !r.AwaitingConfirmation)
-            .Where(r => !exclusions.Any(x => x.Kind == AppealKind.Rating && x.TargetId == r.Id))
+            .NotTakenOut(db, year)
             .GroupBy(r => new { r.UnitId, r.Rating })
             .Select(g => new { g.Key.UnitId, g.Key.Rating, Count = g.Count() })
             .ToListAsync(ct)).ToLookup(r => r.UnitId);
         var inspections = await db.Inspections.AsNoTracking()
-            .Where(i => i.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Inspection && x.TargetId == i.Id))
+            .Where(i => i.RoundId == roundId).NotTakenOut(db, year)
             .Select(i => new { i.Id, i.UnitId, i.Rating, Severities = i.Findings.Select(f => f.Severity).ToList() })
             .ToListAsync(ct);
         // The inspection a deduction's finding comes from: the one it cites, or the one the ledger item it cites was made from.
         var deductions = await db.Deductions.AsNoTracking()
-            .Where(d => d.RoundId == roundId && !exclusions.Any(x => x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
+            .Where(d => d.RoundId == roundId).NotTakenOut(db, year)
             .Select(d => new
             {
                 d.Id, d.UnitId, d.Rule, d.Points,

@@ -6,6 +6,7 @@ using PingYi.Data.Identity;
 using PingYi.Domain.Evaluation;
 using PingYi.Domain.Scoring;
 using PingYi.Domain.Units;
+using PingYi.Web.Features.Evaluation.Appeals;
 using PingYi.Web.Features.Scoring;
 using PingYi.Web.Infrastructure;
 
@@ -70,7 +71,7 @@ public static class RoundCoverage
                 }
                 var units = (await db.Units.AsNoTracking().Where(u => u.Active).Select(u => new { u.Id, u.Code, u.Name, u.Category }).ToListAsync(ct))
                     .OrderBy(u => u.Category).ThenBy(u => u.Code, StringComparer.Ordinal).Select(u => new RoundUnit(u.Id, u.Code, u.Name));
-                var (noLiaison, notInspected) = FlagsOf(round.Definition, units, await CountsAsync(round.Round.Id, ct), await LiaisonRatersAsync(round.Definition, ct));
+                var (noLiaison, notInspected) = FlagsOf(round.Definition, units, await CountsAsync(round.Round, ct), await LiaisonRatersAsync(round.Definition, ct));
                 if (noLiaison.Count > 0 || notInspected.Count > 0)
                 {
                     flags.Add(new OpenRoundFlags(year, noLiaison, notInspected));
@@ -95,7 +96,7 @@ public static class RoundCoverage
         {
             var definition = round.Definition;
             var live = await results.LiveAsync(round, ct);
-            var counts = await CountsAsync(round.Round.Id, ct);
+            var counts = await CountsAsync(round.Round, ct);
             var filings = await FilingsAsync(round.Round.Id, ct);
             var raters = await LiaisonRatersAsync(definition, ct);
             var columns = definition.Sources.Select(s => new SourceColumn(s.Code, s.Label, s.Weight, CountsLabel(s.Input), RuleOf(definition, s))).ToList();
@@ -186,12 +187,16 @@ public static class RoundCoverage
                 : new Disagreement(row.UnitCode, row.Name, high.Source, labels[high.Source], ScoreRounding.Round(high.Score), low.Source, labels[low.Source], ScoreRounding.Round(low.Score), gap);
         }
 
-        /// <summary>Responses (confirmed ones; public answers included) and inspections per unit and source.</summary>
-        private async Task<Dictionary<(int UnitId, string Source), int>> CountsAsync(int roundId, CancellationToken ct)
+        /// <summary>
+        /// Responses (confirmed ones; public answers included) and inspections per unit and source, as the scores count
+        /// them: without those an upheld appeal took out (a unit whose only inspection was taken out is not inspected).
+        /// </summary>
+        private async Task<Dictionary<(int UnitId, string Source), int>> CountsAsync(EvaluationRound round, CancellationToken ct)
         {
-            var responses = await db.EvaluationResponses.AsNoTracking().Where(r => r.RoundId == roundId && !r.AwaitingConfirmation)
+            var (roundId, year) = (round.Id, round.Year);
+            var responses = await db.EvaluationResponses.AsNoTracking().Where(r => r.RoundId == roundId && !r.AwaitingConfirmation).NotTakenOut(db, year)
                 .GroupBy(r => new { r.UnitId, r.Source }).Select(g => new { g.Key.UnitId, g.Key.Source, Count = g.Count() }).ToListAsync(ct);
-            var inspections = await db.Inspections.AsNoTracking().Where(i => i.RoundId == roundId)
+            var inspections = await db.Inspections.AsNoTracking().Where(i => i.RoundId == roundId).NotTakenOut(db, year)
                 .GroupBy(i => i.UnitId).Select(g => new { UnitId = g.Key, Count = g.Count() }).ToListAsync(ct);
             var counts = responses.ToDictionary(r => (r.UnitId, r.Source), r => r.Count);
             foreach (var i in inspections)

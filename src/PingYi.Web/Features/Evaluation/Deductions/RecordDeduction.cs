@@ -6,6 +6,7 @@ using PingYi.Domain.Common;
 using PingYi.Domain.Evaluation;
 using PingYi.Web.Features.Administration;
 using PingYi.Web.Features.Complaints.Intake;
+using PingYi.Web.Features.Evaluation.Appeals;
 using PingYi.Web.Infrastructure;
 
 namespace PingYi.Web.Features.Evaluation.Deductions;
@@ -132,7 +133,7 @@ public static class RecordDeduction
                 DeductionCitation.Inspection => same.Where(d => d.CitedInspectionId == cites.Id),
                 _ => same.Where(d => d.CitedLedgerItemId == cites.Id),
             };
-            return await same.Where(d => !db.EvaluationExclusions.Any(x => x.Year == year && x.Kind == AppealKind.Deduction && x.TargetId == d.Id))
+            return await same.NotTakenOut(db, year)
                 .OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct);
         }
 
