@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using PingYi.Web.Tests.Infrastructure;
 using static PingYi.Web.Tests.Infrastructure.StaffApi;
 
@@ -106,6 +107,28 @@ public abstract partial class SuggestionsApiTests(AppFixture fixture)
         var corrected = await SuggestionsAsync(number);
         Assert.DoesNotContain("tjj", Codes(corrected));
         Assert.Contains("rh", Codes(corrected));
+    }
+
+    [Fact]
+    public async Task A_node_started_later_learns_the_earlier_assignments_from_the_database()
+    {
+        const string matter = "雪雕园区门票预约系统故障，游客投诉多次无人处理，售票点让去找运营公司。";
+        var (earlier, _) = await _api.LodgeAsync(Body("雪雕园区预约故障", matter, "fgw"));
+        await ExpectAsync(await _api.ActAsync(Supervisor, earlier, "assign", new { unitCode = "tjj" }), HttpStatusCode.OK);
+        var (number, _) = await _api.LodgeAsync(Body("雪雕园区门票预约", "雪雕园区门票预约系统一直故障，售票点让找运营公司。", "fgw"));
+
+        // A second node over the same database: its index comes from the start-up load alone.
+        using var node = AppFactory.Create(fixture.App.Provider, new Dictionary<string, string?> { ["ConnectionStrings:PingYi"] = fixture.App.ConnectionString });
+        var engine = node.Services.GetRequiredService<PingYi.Web.Features.Triage.TriageEngine>();
+        for (var waited = 0; !engine.Ready && waited < 300; waited++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(engine.Ready, "the start-up load did not finish in 30 s");
+        var suggestions = JsonNode.Parse(await ExpectAsync(await StaffApi.For(node).GetAsync(Supervisor, $"/api/v1/complaints/{number}/suggestions"), HttpStatusCode.OK))!;
+        var learned = suggestions["units"]!.AsArray().SingleOrDefault(u => u!["code"]!.GetValue<string>() == "tjj");
+        Assert.True(learned is not null && learned["reasons"]!.AsArray().Any(r => r!.GetValue<string>().StartsWith("与此前交办该单位的 1 件反映", StringComparison.Ordinal)),
+            suggestions.ToJsonString());
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using PingYi.Domain.Complaints;
 namespace PingYi.Web.Features.Triage;
 
 /// <summary>
-/// Fills this node's triage index from the database at start (every unit and complaint, in id order, in batches),
+/// Fills this node's triage index from the database at start (every unit, then every complaint newest first, in batches),
 /// then catches up every <see cref="Period"/> with what other nodes saved: complaints submitted, assigned or
 /// transferred since the last complaint event it read, and the units as an admin last left them. This node's
 /// own saves reach the index at once through <see cref="TriageSaveInterceptor"/>. The period is a polling interval
@@ -64,17 +64,19 @@ public sealed class TriageIndexSync(IServiceScopeFactory scopes, TriageEngine en
         // The watermark is read first: anything saved while the complaints are read is caught up later.
         lastEventId = await db.ComplaintEvents.MaxAsync(e => (long?)e.Id, ct) ?? 0;
         await LoadUnitsAsync(db, ct);
-        long after = 0;
+        // Newest first: the searches read the recent months (the similar search 60 days, the learned one each word's
+        // newest complaints), so suggestions are nearly whole long before the last old complaint is in.
+        var before = long.MaxValue;
         var total = 0;
         while (true)
         {
-            var batch = await CasesAsync(db.Complaints.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(BatchSize), ct);
+            var batch = await CasesAsync(db.Complaints.AsNoTracking().Where(c => c.Id < before).OrderByDescending(c => c.Id).Take(BatchSize), ct);
             if (batch.Count == 0)
             {
                 break;
             }
             engine.Load(batch);
-            after = batch[^1].Id;
+            before = batch[^1].Id;
             total += batch.Count;
         }
         engine.EndRebuild();
