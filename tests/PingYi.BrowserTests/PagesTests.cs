@@ -205,6 +205,28 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public async Task A_citizen_who_does_not_know_the_unit_gets_a_suggestion_from_the_text_and_chooses_themselves()
+    {
+        await using var context = await fixture.NewContextAsync(390);
+        var page = await context.NewPageAsync();
+        var problems = PageChecks.WatchForProblems(page, output);
+        await page.GotoAsync("/complaints/new");
+        await page.Locator("#title").FillAsync("退休金迟迟领不到");
+        await page.Locator("#description").FillAsync("到社保局办理退休审批三个月了，养老金一直领不到，窗口说档案有问题，让我再等等。");
+        await page.Locator("#suggest-unit").ClickAsync();
+
+        await Expect(page.Locator("#unit-hint")).ToContainTextAsync("您反映的问题可能涉及：省人力资源和社会保障厅");
+        await Expect(page.Locator("#unit")).ToHaveValueAsync("");
+        await Expect(page.Locator("#description")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^到社保局"));
+        await PageChecks.ScreenshotAsync(page, output, "24-unit-hint-390", fullPage: false);
+        await page.Locator("#unit").SelectOptionAsync("rst");
+        await page.Locator("#category").SelectOptionAsync(new SelectOptionValue { Value = "bureaucratism" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#tracking-number")).ToBeVisibleAsync();
+        Assert.Empty(problems);
+    }
+
     [Theory]
     [InlineData(390)]
     [InlineData(1280)]

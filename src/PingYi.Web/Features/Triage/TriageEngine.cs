@@ -82,6 +82,15 @@ public sealed class TriageEngine : IDisposable
         return new TriageSuggestions(unitList, SuggestCategory(distinct), similar);
     }
 
+    /// <summary>
+    /// The units a citizen's own words point to (<c>/complaints/new</c>: 查找 over the matter, 您反映的问题可能涉及):
+    /// <see cref="RankUnits"/> over <paramref name="text"/>, the same evidence a supervisor's suggestion weighs. Only
+    /// unit names leave this method, never another complaint's words.
+    /// </summary>
+    public IReadOnlyList<UnitSuggestion> UnitsFor(string? text) =>
+        string.IsNullOrWhiteSpace(text) || units.Profiles.Count == 0 ? []
+            : RankUnits(TriageText.Words(text).Distinct(StringComparer.Ordinal).ToList(), TriageText.Compact(text));
+
     /// <summary>Up to <see cref="MaxUnits"/> active units, best first; only units with some evidence are listed.</summary>
     public IReadOnlyList<UnitSuggestion> RankUnits(IReadOnlyCollection<string> words, string compactText)
     {

@@ -91,6 +91,47 @@ public abstract partial class IntakeApiTests
         Assert.Null(await db.Complaints.Where(c => c.TrackingNumber == number).Select(c => c.UnitId).SingleAsync());
     }
 
+    [Fact]
+    public async Task 查找_matches_the_matter_and_the_form_suggests_units_from_the_text_without_choosing_one()
+    {
+        var browser = fixture.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var form = await browser.GetStringAsync("/complaints/new");
+        async Task<string> SearchAsync(string search, string title, string description)
+        {
+            var response = await browser.PostAsync("/complaints/new?handler=Search", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = FormAntiforgery().Match(form).Groups[1].Value,
+                ["UnitSearch"] = search, ["Input.UnitCode"] = "", ["Input.Title"] = title, ["Input.Description"] = description,
+            }));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        }
+        static List<string> Options(string page) => UnitOption().Matches(page).Select(m => m.Groups[1].Value).Where(v => v is not "" and not "unknown").ToList();
+
+        // No unit's name holds 养老金; the duties of the pension authority do. Listed, not chosen.
+        var matter = await SearchAsync("养老金", "", "");
+        Assert.Contains("rst", Options(matter));
+        Assert.DoesNotContain("jyt", Options(matter));
+        Assert.DoesNotContain("selected", UnitSelect().Match(matter).Value.Replace("<option value=\"\">请选择单位</option>", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("id=\"unit-hint\"", matter);
+
+        // What the citizen wrote about the matter: a hint, the whole list kept, nothing chosen.
+        var described = await SearchAsync("", "退休金迟迟领不到", "到社保局办理退休审批三个月了，养老金一直领不到，窗口说档案有问题。");
+        Assert.Contains("您反映的问题可能涉及：省人力资源和社会保障厅", described);
+        Assert.Contains("jyt", Options(described));
+        Assert.Matches("<option value=\"rst\">", described);
+        Assert.Contains("退休金迟迟领不到", described);
+
+        // Nothing typed about the matter: no hint.
+        Assert.DoesNotContain("id=\"unit-hint\"", await SearchAsync("教育", "", ""));
+    }
+
+    [GeneratedRegex("<option value=\"([a-z]*)\"")]
+    private static partial Regex UnitOption();
+
+    [GeneratedRegex("<select id=\"unit\"[\\s\\S]*?</select>")]
+    private static partial Regex UnitSelect();
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex FormAntiforgery();
 

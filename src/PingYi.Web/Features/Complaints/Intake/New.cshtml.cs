@@ -14,7 +14,7 @@ namespace PingYi.Web.Features.Complaints.Intake;
 [EnableRateLimiting(RateLimits.Intake)]
 [RequestFormLimits(MultipartBodyLengthLimit = SubmitComplaintEndpoint.MaxMultipartBytes)]
 [RequestSizeLimit(SubmitComplaintEndpoint.MaxMultipartBytes)]
-public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler submit) : PageModel
+public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler submit, Triage.TriageEngine triage) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -37,6 +37,14 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
     public string? FormToken { get; set; }
 
     public IReadOnlyList<ListUnits.Item> Units { get; private set; } = [];
+
+    /// <summary>您反映的问题可能涉及: the units the typed title and description point to (after 查找), never chosen for the citizen.</summary>
+    public IReadOnlyList<string> MatterHints { get; private set; } = [];
+
+    /// <summary>A hint's least score: below it the words matched too little to be worth a citizen's attention.</summary>
+    public const double MatterHintScore = 0.25;
+
+    public const int MaxMatterHints = 2;
 
     public IDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
@@ -87,12 +95,17 @@ public sealed class NewModel(ListUnits.Handler units, SubmitComplaint.Handler su
         FilesDropped = Attachments.Count > 0;
         var all = await units.HandleAsync(null, ct);
         var found = await units.HandleAsync(UnitSearch, ct);
+        // Words in no unit's name (养老金, 暖气) find the units whose duties (or known names) they match instead.
+        var matter = found.Count > 0 ? [] : triage.UnitsFor(UnitSearch).Select(u => u.Code).ToHashSet(StringComparer.Ordinal);
         // The unit already chosen stays choosable whatever the search.
-        Units = all.Where(u => found.Contains(u) || u.Code == Input.UnitCode).ToList();
+        Units = all.Where(u => found.Contains(u) || matter.Contains(u.Code) || u.Code == Input.UnitCode).ToList();
         if (found.Count == 1)
         {
+            // One unit's name typed: chosen, as before. A unit the matter points to is never chosen for the citizen.
             Input.UnitCode = found[0].Code;
         }
+        MatterHints = string.IsNullOrWhiteSpace(Input.Title + Input.Description) ? []
+            : triage.UnitsFor(Input.Title + "。" + Input.Description).Where(u => u.Score >= MatterHintScore).Take(MaxMatterHints).Select(u => u.Name).ToList();
         ModelState.Clear();
         return Page();
     }
