@@ -55,6 +55,9 @@ public static partial class OpenApiConventions
         ["citesRef"] = 20,
         // Bulk actions: each listed tracking number, as sent (BulkAction: longer → 400).
         ["trackingNumbers"] = Features.Complaints.Handling.BulkAction.MaxTrackingNumberLength,
+        // A case's ETag in the list (a row version in quotes) and the primary a case was merged into.
+        ["etag"] = Features.Complaints.Handling.BulkAction.MaxETagLength,
+        ["mergedInto"] = Features.Complaints.Handling.BulkAction.MaxTrackingNumberLength,
         // Display names of staff accounts (the account form allows 100): a case's holder in the inbox, a note's author.
         ["handlerName"] = 100, ["authorName"] = 100,
     };
@@ -67,6 +70,10 @@ public static partial class OpenApiConventions
         ["shortNames"] = Features.Administration.ManageUnits.MaxShortNames,
         // Counted as sent (BulkAction: more → 400).
         ["trackingNumbers"] = Features.Complaints.Handling.BulkAction.MaxCases,
+        // A case view lists the first MaxListed of its group (CaseGroupView); only arrays take these bounds.
+        ["secondaries"] = Features.Complaints.Merging.CaseGroupView.MaxListed,
+        ["forwarded"] = Features.Complaints.Merging.CaseGroupView.MaxListed,
+        ["related"] = Features.Complaints.Merging.CaseGroupView.MaxListed,
     };
 
     /// <summary>
@@ -297,6 +304,11 @@ public static partial class OpenApiConventions
         {
             // A saved view's filters: the list's own parameters, each value at most 100 characters (SavedViews: longer → 400).
             filter.MaxLength ??= Features.Complaints.Handling.SavedViews.MaxFilterLength;
+        }
+        if (name == "ifMatch" && p.AdditionalProperties is OpenApiSchema { Type: { } tagType } tag && tagType.HasFlag(JsonSchemaType.String))
+        {
+            // A bulk action's ETags per case (BulkAction: longer → 400).
+            tag.MaxLength ??= Features.Complaints.Handling.BulkAction.MaxETagLength;
         }
         if (name == "texts" && p.Items is OpenApiSchema { Type: { } textType } textItem && textType.HasFlag(JsonSchemaType.String))
         {

@@ -59,6 +59,41 @@ public abstract class BulkActionTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_case_changed_since_the_list_was_read_is_refused_alone_rather_than_urged_twice()
+    {
+        var fresh = await _api.AssignedAsync(Token("批量版本一"));
+        var changed = await _api.AssignedAsync(Token("批量版本二"));
+        var supervisor = await _api.AsAsync(Supervisor);
+        var listed = JsonNode.Parse(await ExpectAsync(await supervisor.GetAsync("/api/v1/complaints?status=assigned&limit=100"), HttpStatusCode.OK))!["items"]!.AsArray()
+            .Where(i => i!["trackingNumber"]!.GetValue<string>() is var n && (n == fresh || n == changed))
+            .ToDictionary(i => i!["trackingNumber"]!.GetValue<string>(), i => i!["etag"]!.GetValue<string>());
+        Assert.Equal(2, listed.Count);
+        Assert.Equal((await _api.GetAsync(Supervisor, $"/api/v1/complaints/{fresh}")).Headers.ETag!.Tag, listed[fresh]);
+        // Another supervisor urges one of them after the list was read.
+        await ExpectAsync(await BulkAsync(Supervisor, "urge", [changed], new { note = "请抓紧" }), HttpStatusCode.OK);
+
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new { trackingNumbers = new[] { fresh, changed }, fields = new { note = "请本周办结" }, ifMatch = listed }))!;
+        var summary = JsonNode.Parse(await ExpectAsync(await supervisor.PostAsync("/api/v1/complaints/bulk-actions/urge", TestData.Json(body)), HttpStatusCode.OK))!;
+        Assert.Equal(1, summary["done"]!.GetValue<int>());
+        var refused = summary["outcomes"]!.AsArray().Single(o => !o!["done"]!.GetValue<bool>())!;
+        Assert.Equal(changed, refused["trackingNumber"]!.GetValue<string>());
+        Assert.Contains("新的变化", refused["message"]!.GetValue<string>());
+        Assert.Equal(1, Count(await _api.StaffViewAsync(Supervisor, changed), "urge"));
+        Assert.Equal(1, Count(await _api.StaffViewAsync(Supervisor, fresh), "urge"));
+
+        var tooLong = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new { trackingNumbers = new[] { fresh }, fields = new { note = "催" }, ifMatch = new Dictionary<string, string> { [fresh] = new string('9', 13) } }))!;
+        Assert.True(HasChinese(string.Join("", Errors(await ExpectProblemAsync(await supervisor.PostAsync("/api/v1/complaints/bulk-actions/urge", TestData.Json(tooLong)), HttpStatusCode.BadRequest), "ifMatch"))));
+
+        // The list page sends each case's ETag with the bulk form.
+        var browser = new PageBrowser(fixture.App);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(Supervisor, Password)).StatusCode);
+        var page = await ExpectAsync(await browser.GetAsync("/staff/complaints?status=assigned"), HttpStatusCode.OK);
+        Assert.Contains($"name=\"etags[{fresh}]\" value=\"{System.Net.WebUtility.HtmlEncode(await EtagAsync(fresh))}\"", page);
+    }
+
+    private async Task<string> EtagAsync(string number) => (await _api.GetAsync(Supervisor, $"/api/v1/complaints/{number}")).Headers.ETag!.Tag;
+
+    [Fact]
     public async Task Only_supervisors_act_in_bulk_within_the_limit_and_the_list_page_shows_the_summary()
     {
         var number = await _api.AssignedAsync(Token("批量权限"));

@@ -21,7 +21,15 @@ public static class BulkAction
     /// <summary>The actions offered in bulk: 催办 and 受理并交办.</summary>
     public static readonly IReadOnlyList<string> Actions = ["urge", "assign"];
 
-    public sealed record Request(IReadOnlyList<string>? TrackingNumbers, Dictionary<string, JsonElement>? Fields);
+    /// <param name="IfMatch">
+    /// Optional, per case: the ETag the list showed (<c>etag</c> of <c>GET /complaints</c>). A case that changed since
+    /// (another supervisor's 催办, a transfer, an escalation) is refused alone as stale rather than acted on twice.
+    /// </param>
+    public sealed record Request(IReadOnlyList<string>? TrackingNumbers, Dictionary<string, JsonElement>? Fields,
+        IReadOnlyDictionary<string, string>? IfMatch = null);
+
+    /// <summary>An ETag as the list gives it ("12"): a longer value is refused as sent.</summary>
+    public const int MaxETagLength = 12;
 
     /// <param name="Done">Applied; <paramref name="Message"/> then null, otherwise why it was refused (Chinese).</param>
     /// <param name="Status">The case's status after the action (null when refused).</param>
@@ -51,6 +59,13 @@ public static class BulkAction
             {
                 return RequestFailure.Invalid("提交的内容有误", "trackingNumbers", $"受理编号不超过 {MaxTrackingNumberLength} 个字符：“{tooLong[..MaxTrackingNumberLength]}…”。");
             }
+            if (request.IfMatch is { } tags && (tags.Count > MaxCases || tags.Values.Any(t => t is null || t.Length > MaxETagLength)))
+            {
+                return RequestFailure.Invalid("提交的内容有误", "ifMatch", $"ifMatch 最多 {MaxCases} 项，每项为列表给出的 ETag（不超过 {MaxETagLength} 个字符）。");
+            }
+            var ifMatch = (request.IfMatch ?? new Dictionary<string, string>())
+                .GroupBy(t => TrackingNumber.TryNormalize(t.Key, out var normal) ? normal : t.Key.Trim(), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
             var numbers = (request.TrackingNumbers ?? []).Where(n => !string.IsNullOrWhiteSpace(n))
                 .Select(n => TrackingNumber.TryNormalize(n, out var normal) ? normal : n.Trim())
                 .Distinct(StringComparer.Ordinal).ToList();
@@ -63,7 +78,7 @@ public static class BulkAction
             foreach (var number in numbers)
             {
                 // One case at a time, each its own save: a refusal or a lost race touches only that case.
-                var result = await perform.ForStaffAsync(user, number, action, fields, ifMatch: null, ct);
+                var result = await perform.ForStaffAsync(user, number, action, fields, ifMatch.GetValueOrDefault(number), ct);
                 outcomes.Add(result.Succeeded
                     ? new Outcome(number, true, ComplaintStatuses.Codes.CodeOf(result.Value!.Status), null)
                     : new Outcome(number, false, null, string.Join(" ", result.Failure!.Errors.SelectMany(e => e.Value).Select(ChineseOnly))));
@@ -87,7 +102,7 @@ public static class BulkAction
             .RequireAuthorization()
             .WithName("BulkAction")
             .WithSummary("批量催办 / 批量受理并交办（纪检监察工委）")
-            .WithDescription("action urge (fields { note }) or assign (fields { unitCode, note }); body { \"trackingNumbers\": [ … ] (1–100), \"fields\": { … } }. Each case is the ordinary action on its own (authorized, validated, audited, notified); a refused one does not stop the others. 200 with done/refused counts and each case's outcome (status after it, or the Chinese reason). 403 for anyone but supervisors.")
+            .WithDescription("action urge (fields { note }) or assign (fields { unitCode, note }); body { \"trackingNumbers\": [ … ] (1–100), \"fields\": { … }, \"ifMatch\": { trackingNumber: etag } (optional: a case changed since the list's etag is refused alone as stale) }. Each case is the ordinary action on its own (authorized, validated, audited, notified); a refused one does not stop the others. 200 with done/refused counts and each case's outcome (status after it, or the Chinese reason). 403 for anyone but supervisors.")
             .Accepts<Request>("application/json")
             .Produces<Summary>()
             .ProducesValidationProblem()

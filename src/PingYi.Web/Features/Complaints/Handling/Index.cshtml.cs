@@ -80,7 +80,9 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     /// 批量操作: each selected case gets the action on its own (see <see cref="BulkAction"/>); the summary crosses the
     /// redirect back to the same list (Post/Redirect/Get) in TempData.
     /// </summary>
-    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers, string? note, string? unitCode, string? returnQuery, CancellationToken ct)
+    /// <param name="etags">Each listed case's ETag as the list showed it (hidden fields): a case changed since is refused alone.</param>
+    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers, Dictionary<string, string>? etags, string? note, string? unitCode,
+        string? returnQuery, CancellationToken ct)
     {
         var fields = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(note))
@@ -91,7 +93,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         {
             fields["unitCode"] = System.Text.Json.JsonSerializer.SerializeToElement(unitCode);
         }
-        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields), ct);
+        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields, etags?.Where(e => numbers?.Contains(e.Key) == true).ToDictionary()), ct);
         if (!result.Succeeded)
         {
             BulkErrors = result.Failure!.Errors.SelectMany(e => e.Value).ToList();

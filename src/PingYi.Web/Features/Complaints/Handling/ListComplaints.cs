@@ -46,10 +46,11 @@ public static partial class ListComplaints
     /// <param name="EscalationLevel">The level reached and notified for the current deadline (0 none … 3), as the 督办台 counts it.</param>
     /// <param name="Anonymous">Supervisors only; null for a unit's handler, who must not learn even whether a case is named.</param>
     /// <param name="NewSupplement">The complainant added a supplement since this user last opened the case.</param>
+    /// <param name="Etag">The case's ETag as listed (as <c>GET /complaints/{trackingNumber}</c> gives it), for a bulk action's <c>ifMatch</c>.</param>
     public sealed record Item(
         string TrackingNumber, string Status, string StatusLabel, GetStaffComplaint.UnitInfo Unit, string Category, string CategoryLabel,
         string Title, DateTime SubmittedAt, DateTime? DueAt, bool Overdue, string? PendingRequest,
-        int EscalationLevel = 0, bool? Anonymous = null, bool NewSupplement = false);
+        int EscalationLevel = 0, bool? Anonymous = null, bool NewSupplement = false, string? Etag = null);
 
     public sealed record Page(IReadOnlyList<Item> Items, string? NextCursor);
 
@@ -98,6 +99,7 @@ public static partial class ListComplaints
             public int EscalationLevelNotified { get; init; }
             public bool Anonymous { get; init; }
             public bool NewSupplement { get; init; }
+            public int Version { get; init; }
         }
 
         /// <summary>The complaints this user may list: every unit's for a supervisor, their own unit's for a handler; null for anyone else.</summary>
@@ -229,7 +231,7 @@ public static partial class ListComplaints
                 {
                     Id = x.c.Id, TrackingNumber = x.c.TrackingNumber, Status = x.c.Status, Code = x.Code, Name = x.Name, Category = x.c.Category, Title = x.c.Title,
                     SubmittedAtUtc = x.c.SubmittedAtUtc, DueAtUtc = x.c.DueAtUtc, PendingRequest = x.c.PendingRequest, Satisfaction = x.c.Satisfaction,
-                    EscalationLevelNotified = x.c.EscalationLevelNotified, Anonymous = x.c.Anonymous,
+                    EscalationLevelNotified = x.c.EscalationLevelNotified, Anonymous = x.c.Anonymous, Version = x.c.Version,
                     // A supplement newer than this user's last look at the case (or any, if they never opened it).
                     NewSupplement = db.ComplaintEvents.Any(e => e.ComplaintId == x.c.Id && e.Action == ComplaintActions.Supplement && e.AtUtc <= releasedUntil
                         && !db.ComplaintSeen.Any(s => s.UserId == userId && s.ComplaintId == x.c.Id && s.SeenAtUtc >= e.AtUtc
@@ -267,7 +269,8 @@ public static partial class ListComplaints
             r.PendingRequest switch { PendingRequest.Return => "return", PendingRequest.Extension => "extension", PendingRequest.Suspension => "suspension", _ => null },
             r.EscalationLevelNotified,
             seesComplainant ? r.Anonymous : null,
-            r.NewSupplement);
+            r.NewSupplement,
+            GetStaffComplaint.ETagFor(r.Version));
     }
 
     public static void Map(RouteGroupBuilder api)

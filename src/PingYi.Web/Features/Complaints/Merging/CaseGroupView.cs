@@ -17,11 +17,15 @@ public static class CaseGroupView
 {
     /// <param name="MergedInto">Supervisors: the primary this case was merged into.</param>
     /// <param name="SecondaryCount">How many cases were merged into this one.</param>
-    /// <param name="Secondaries">Supervisors: the cases merged into this one.</param>
-    /// <param name="Forwarded">The secondaries' texts the supervisor forwarded to the unit.</param>
+    /// <param name="Secondaries">Supervisors: the cases merged into this one (the first <see cref="MaxListed"/>; <paramref name="SecondaryCount"/> counts all).</param>
+    /// <param name="Forwarded">The secondaries' texts the supervisor forwarded to the unit (of those listed).</param>
+    /// <param name="Related">The related cases, the first <see cref="MaxListed"/>.</param>
     public sealed record Info(
         string? MergedInto, string? MergeReason, int SecondaryCount, IReadOnlyList<SecondaryInfo> Secondaries,
         IReadOnlyList<ForwardedText> Forwarded, IReadOnlyList<RelatedInfo> Related);
+
+    /// <summary>The most secondaries and related cases a case view lists: a group that size is read as a list page, not one case.</summary>
+    public const int MaxListed = 100;
 
     public sealed record SecondaryInfo(string TrackingNumber, string Status, string StatusLabel, string? Reason, bool Forwarded, DateTime? MergedAt);
 
@@ -33,7 +37,7 @@ public static class CaseGroupView
     public static async Task<Info?> BuildAsync(PingYiDbContext db, ClaimsPrincipal user, Complaint c, CancellationToken ct)
     {
         var supervisor = user.WorkflowRole() == WorkflowRoles.Supervisor;
-        var secondaries = await db.Complaints.AsNoTracking().Where(s => s.MergedIntoId == c.Id).OrderBy(s => s.Id)
+        var secondaries = await db.Complaints.AsNoTracking().Where(s => s.MergedIntoId == c.Id).OrderBy(s => s.Id).Take(MaxListed)
             .Select(s => new { s.TrackingNumber, s.Status, s.Satisfaction, s.MergeReason, s.MergeForwarded, s.MergedAtUtc, s.Title, s.Description })
             .ToListAsync(ct);
         var links = db.ComplaintLinks.AsNoTracking().Where(l => l.FirstId == c.Id || l.SecondId == c.Id)
@@ -44,7 +48,9 @@ public static class CaseGroupView
             var unitId = user.UnitId() ?? -1;
             related = related.Where(r => r.Case.UnitId == unitId && r.Case.AssignedAtUtc != null);
         }
-        var relatedList = await related.OrderBy(r => r.Case.Id)
+        // Counted apart only when the list is full: the usual case costs no query more.
+        var secondaryCount = secondaries.Count < MaxListed ? secondaries.Count : await db.Complaints.CountAsync(s => s.MergedIntoId == c.Id, ct);
+        var relatedList = await related.OrderBy(r => r.Case.Id).Take(MaxListed)
             .Select(r => new { r.Case.TrackingNumber, r.Case.Title, r.Case.Status, r.Case.Satisfaction, r.Reason }).ToListAsync(ct);
         var primary = supervisor && c.MergedIntoId is { } primaryId
             ? await db.Complaints.AsNoTracking().Where(p => p.Id == primaryId).Select(p => p.TrackingNumber).FirstOrDefaultAsync(ct)
@@ -56,7 +62,7 @@ public static class CaseGroupView
         return new Info(
             primary,
             primary is null ? null : c.MergeReason,
-            secondaries.Count,
+            secondaryCount,
             supervisor
                 ? secondaries.Select(s => new SecondaryInfo(s.TrackingNumber, ComplaintStatuses.Codes.CodeOf(s.Status),
                     ComplaintStatuses.DisplayLabel(s.Status, s.Satisfaction), s.MergeReason, s.MergeForwarded, s.MergedAtUtc)).ToList()
