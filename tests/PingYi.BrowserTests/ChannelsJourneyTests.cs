@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -13,7 +14,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed partial class ChannelsJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
     private const string SupervisorEmail = "supervisor@pingyi.local";
     private const string HandlerEmail = "jyt@pingyi.local";
 
@@ -192,15 +192,6 @@ public sealed partial class ChannelsJourneyTests(PingYiBrowserFixture fixture, I
         await page.Locator("#trackingNumber").FillAsync(trackingNumber);
         await page.Locator("#code").FillAsync(accessCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
     }
 
     /// <summary>The code in recovery-code.sms.liquid ("验证码123456，…"), not the digits of the tracking number.</summary>

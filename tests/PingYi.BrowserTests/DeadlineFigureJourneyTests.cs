@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -12,8 +13,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed partial class DeadlineFigureJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
-
     [Theory]
     [InlineData(390)]
     [InlineData(1280)]
@@ -42,7 +41,7 @@ public sealed partial class DeadlineFigureJourneyTests(PingYiBrowserFixture fixt
         await using var staffContext = await fixture.NewContextAsync(width);
         var staff = await staffContext.NewPageAsync();
         problems.AddRange(PageChecks.WatchForProblems(staff, output));
-        await SignInAsync(staff);
+        await SignInAsync(staff, "supervisor@pingyi.local");
         Assert.Equal([$"剩余 {promised} 个工作日"], await ListFiguresAsync(staff, title));
 
         // Assigned today: 15 working days, 15 left on every page (not 16).
@@ -64,7 +63,7 @@ public sealed partial class DeadlineFigureJourneyTests(PingYiBrowserFixture fixt
         await using var laterContext = await fixture.NewContextAsync(width);
         var later = await laterContext.NewPageAsync();
         problems.AddRange(PageChecks.WatchForProblems(later, output));
-        await SignInAsync(later);
+        await SignInAsync(later, "supervisor@pingyi.local");
         var listed = await ListFiguresAsync(later, title);
         var overdue = Assert.Single(listed);
         Assert.Matches(OverdueFigure(), overdue);
@@ -106,15 +105,6 @@ public sealed partial class DeadlineFigureJourneyTests(PingYiBrowserFixture fixt
         await page.Locator("#code").FillAsync(accessCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         await Expect(page.Locator("#complaint")).ToBeVisibleAsync();
-    }
-
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync("supervisor@pingyi.local");
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"(?:剩余|超期) \d+ 个工作日|今天到期")]

@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -18,7 +19,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
     private const string Unit = "jyt";
     private const string UnitName = "省教育厅";
     private const string Title = "学校课后服务收费不透明";
@@ -305,12 +305,4 @@ public sealed class EvaluationRoundJourneyTests(PingYiBrowserFixture fixture, IT
         await Expect(details).ToHaveAttributeAsync("open", new Regex(".*"));
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -12,15 +13,6 @@ namespace PingYi.BrowserTests;
 public sealed class LedgerJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
     private const string Problem = "窗口<b>推诿</b>扯皮，群众多次往返";
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync("PingYi-Demo-2020");
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
 
     [Fact]
     public async Task A_supervisor_puts_a_problem_on_the_ledger_and_the_unit_reports_it_done_on_a_phone()

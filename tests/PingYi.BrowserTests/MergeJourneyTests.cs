@@ -4,6 +4,7 @@ using System.Web;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -15,33 +16,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed class MergeJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
-
-    private async Task<HttpClient> ApiAsync(string email, string password = Password)
-    {
-        var http = new HttpClient { BaseAddress = fixture.BaseAddress };
-        var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
-        var login = await response.Content.ReadFromJsonAsync<JsonObject>();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
-        return http;
-    }
-
-    private static async Task<JsonObject> ExpectJsonAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password = Password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
-
     private static async Task OpenAsync(IPage page, string action)
     {
         var details = page.Locator($"#action-{action}");
@@ -57,7 +31,7 @@ public sealed class MergeJourneyTests(PingYiBrowserFixture fixture, ITestOutputH
     {
         const int width = 390;
         // A colleague handler of 省住建厅, and the unit's own template.
-        using var admin = await ApiAsync("admin@pingyi.local");
+        using var admin = await ApiAsync(fixture.BaseAddress, "admin@pingyi.local");
         var email = $"merge-{width}-{Guid.NewGuid():N}"[..20] + "@example.cn";
         var created = await ExpectJsonAsync(await admin.PostAsJsonAsync("/api/v1/admin/users",
             new { email, displayName = $"王承办{width}", role = "unit-handler", unitCode = "zjt", active = true }));
@@ -67,7 +41,7 @@ public sealed class MergeJourneyTests(PingYiBrowserFixture fixture, ITestOutputH
         var set = await new HttpClient { BaseAddress = fixture.BaseAddress }.PostAsJsonAsync("/api/v1/account/set-password",
             new { id = link["id"], token = link["token"], newPassword = colleaguePassword });
         Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
-        using var zjt = await ApiAsync("zjt@pingyi.local");
+        using var zjt = await ApiAsync(fixture.BaseAddress, "zjt@pingyi.local");
         var template = await ExpectJsonAsync(await zjt.PostAsJsonAsync("/api/v1/reply-templates",
             new { title = $"供暖答复{width}", text = "经核实，供热企业已完成管网排查，室温已达标。", scope = "unit" }));
 
@@ -169,7 +143,7 @@ public sealed class MergeJourneyTests(PingYiBrowserFixture fixture, ITestOutputH
         }
 
         // Approved; each complainant reads the one answer under their own number.
-        using var supervisor = await ApiAsync("supervisor@pingyi.local");
+        using var supervisor = await ApiAsync(fixture.BaseAddress, "supervisor@pingyi.local");
         await ExpectJsonAsync(await supervisor.PostAsJsonAsync($"/api/v1/complaints/{primary}/actions/approve", new { qualityRating = 4 }));
         await using (var context = await fixture.NewContextAsync(width))
         {

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -123,15 +124,6 @@ public sealed partial class SupervisionDeskBoardTests(PingYiBrowserFixture fixtu
         await Expect(handler.Locator("#unit-supervision")).Not.ToContainTextAsync(number);
 
         Assert.Empty(problems);
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"DB-2026-\d{4}")]

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using UglyToad.PdfPig;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -13,7 +14,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
     private const string Description = "省教育厅办事大厅窗口人员多次推诿，要求反复提交同一份材料，前后跑了四次。";
 
     [Theory]
@@ -378,15 +378,6 @@ public sealed partial class PagesTests(PingYiBrowserFixture fixture, ITestOutput
             await details.Locator("> summary").ClickAsync();
         }
         await Expect(details).ToHaveAttributeAsync("open", new Regex(".*"));
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"^ZTC-\d{4}-\d{6}$")]

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -12,15 +13,6 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed class RoundsJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync("PingYi-Demo-2020");
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
-
     [Fact]
     public async Task A_scheme_is_approved_by_a_second_account_and_a_closed_round_stays_readable_on_a_phone()
     {

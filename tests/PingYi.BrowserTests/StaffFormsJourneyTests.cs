@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -13,28 +14,9 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
-
-    private async Task<HttpClient> ApiAsync(string email)
-    {
-        var http = new HttpClient { BaseAddress = fixture.BaseAddress };
-        var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password })).Content.ReadFromJsonAsync<JsonObject>();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
-        return http;
-    }
-
     private async Task<JsonObject> InputsAsync(string unit)
     {
-        using var api = await ApiAsync("supervisor@pingyi.local");
+        using var api = await ApiAsync(fixture.BaseAddress, "supervisor@pingyi.local");
         return (await api.GetFromJsonAsync<JsonObject>($"/api/v1/evaluations/2020/inputs?unit={unit}"))!;
     }
 
@@ -204,9 +186,9 @@ public sealed class StaffFormsJourneyTests(PingYiBrowserFixture fixture, ITestOu
         {
             return;
         }
-        using var supervisor = await ApiAsync("supervisor@pingyi.local");
+        using var supervisor = await ApiAsync(fixture.BaseAddress, "supervisor@pingyi.local");
         Assert.True((await supervisor.PostAsJsonAsync("/api/v1/evaluations/2026/open", new { })).IsSuccessStatusCode);
-        using var deputies = await ApiAsync("deputies@pingyi.local");
+        using var deputies = await ApiAsync(fixture.BaseAddress, "deputies@pingyi.local");
         foreach (var (unit, rating) in new[] { ("xcb", "satisfied"), ("tzb", "dissatisfied"), ("zfw", "basically-satisfied") })
         {
             var answers = new JsonObject { ["formalism"] = rating, ["eight-point-rules"] = rating, ["epidemic-response"] = rating, ["discipline"] = rating };

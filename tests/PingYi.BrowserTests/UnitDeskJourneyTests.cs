@@ -4,6 +4,7 @@ using System.Web;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static PingYi.BrowserTests.StaffSession;
 
 namespace PingYi.BrowserTests;
 
@@ -14,40 +15,13 @@ namespace PingYi.BrowserTests;
 /// </summary>
 public sealed class UnitDeskJourneyTests(PingYiBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PingYiBrowserFixture>
 {
-    private const string Password = "PingYi-Demo-2020";
-
-    private async Task<HttpClient> ApiAsync(string email, string password = Password)
-    {
-        var http = new HttpClient { BaseAddress = fixture.BaseAddress };
-        var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
-        var login = await response.Content.ReadFromJsonAsync<JsonObject>();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
-        return http;
-    }
-
-    private static async Task<JsonObject> ExpectJsonAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password = Password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "工作台" })).ToBeVisibleAsync();
-    }
-
     [Theory]
     [InlineData(390)]
     [InlineData(1280)]
     public async Task A_handler_hands_a_case_to_a_colleague_who_notes_it_and_answers_with_a_template(int width)
     {
         // A second handler of 省教育厅, with a password chosen through the one-time link.
-        using var admin = await ApiAsync("admin@pingyi.local");
+        using var admin = await ApiAsync(fixture.BaseAddress, "admin@pingyi.local");
         var email = $"desk-{width}-{Guid.NewGuid():N}"[..20] + "@example.cn";
         var created = await ExpectJsonAsync(await admin.PostAsJsonAsync("/api/v1/admin/users",
             new { email, displayName = $"李承办{width}", role = "unit-handler", unitCode = "jyt", active = true }));
@@ -64,9 +38,9 @@ public sealed class UnitDeskJourneyTests(PingYiBrowserFixture fixture, ITestOutp
         var lodged = await ExpectJsonAsync(await anonymous.PostAsJsonAsync("/api/v1/complaints",
             new { unitCode = "jyt", category = "bureaucratism", title, description = "报名的校外培训机构停课后拒不退费，多次反映无人处理。", anonymous = true }));
         var number = lodged["trackingNumber"]!.GetValue<string>();
-        using var supervisor = await ApiAsync("supervisor@pingyi.local");
+        using var supervisor = await ApiAsync(fixture.BaseAddress, "supervisor@pingyi.local");
         await ExpectJsonAsync(await supervisor.PostAsJsonAsync($"/api/v1/complaints/{number}/actions/assign", new { unitCode = "jyt" }));
-        using var jyt = await ApiAsync("jyt@pingyi.local");
+        using var jyt = await ApiAsync(fixture.BaseAddress, "jyt@pingyi.local");
         var template = await ExpectJsonAsync(await jyt.PostAsJsonAsync("/api/v1/reply-templates",
             new { title = $"退费答复{width}", text = "您反映的问题（{{受理编号}}）我厅已责成属地教育局督促机构退费。", scope = "unit" }));
 
