@@ -64,10 +64,10 @@ public static class BulkAction
                 return RequestFailure.Invalid("提交的内容有误", "ifMatch", $"ifMatch 最多 {MaxCases} 项，每项为列表给出的 ETag（不超过 {MaxETagLength} 个字符）。");
             }
             var ifMatch = (request.IfMatch ?? new Dictionary<string, string>())
-                .GroupBy(t => TrackingNumber.TryNormalize(t.Key, out var normal) ? normal : t.Key.Trim(), StringComparer.Ordinal)
+                .GroupBy(t => Normal(t.Key), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
             var numbers = (request.TrackingNumbers ?? []).Where(n => !string.IsNullOrWhiteSpace(n))
-                .Select(n => TrackingNumber.TryNormalize(n, out var normal) ? normal : n.Trim())
+                .Select(Normal)
                 .Distinct(StringComparer.Ordinal).ToList();
             if (numbers.Count == 0)
             {
@@ -87,6 +87,9 @@ public static class BulkAction
             var label = workflows.Registry.Definitions.Select(d => d.FindAction(action)?.Label).FirstOrDefault(l => l is not null) ?? action;
             return new Summary(action, label, outcomes.Count(o => o.Done), outcomes.Count(o => !o.Done), outcomes);
         }
+
+        /// <summary>A tracking number as the cases are keyed (normalized; one that is not a number, trimmed, to be refused as such).</summary>
+        private static string Normal(string number) => TrackingNumber.TryNormalize(number, out var normal) ? normal : number.Trim();
 
         /// <summary>Some handlers write "中文 / English" for API clients; the summary is read by people: the Chinese half.</summary>
         private static string ChineseOnly(string message)

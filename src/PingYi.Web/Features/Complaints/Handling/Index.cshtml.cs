@@ -80,8 +80,12 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
     /// 批量操作: each selected case gets the action on its own (see <see cref="BulkAction"/>); the summary crosses the
     /// redirect back to the same list (Post/Redirect/Get) in TempData.
     /// </summary>
-    /// <param name="etags">Each listed case's ETag as the list showed it (hidden fields): a case changed since is refused alone.</param>
-    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers, Dictionary<string, string>? etags, string? note, string? unitCode,
+    /// <param name="etags">
+    /// Each listed case's ETag as the list showed it (hidden fields): a case changed since is refused alone. Named, so that
+    /// a form without them binds nothing (a dictionary would otherwise fall back to every field of the form).
+    /// </param>
+    public async Task<IActionResult> OnPostBulkAsync(string? bulkAction, string[]? numbers,
+        [FromForm(Name = "etags")] Dictionary<string, string>? etags, string? note, string? unitCode,
         string? returnQuery, CancellationToken ct)
     {
         var fields = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
@@ -93,7 +97,7 @@ public sealed class IndexModel(ListComplaints.Handler list, ListUnits.Handler un
         {
             fields["unitCode"] = System.Text.Json.JsonSerializer.SerializeToElement(unitCode);
         }
-        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields, etags?.Where(e => numbers?.Contains(e.Key) == true).ToDictionary()), ct);
+        var result = await bulk.HandleAsync(User, bulkAction, new BulkAction.Request(numbers, fields, etags), ct);
         if (!result.Succeeded)
         {
             BulkErrors = result.Failure!.Errors.SelectMany(e => e.Value).ToList();
